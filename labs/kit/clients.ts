@@ -1,0 +1,60 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
+import { labContext } from './context.ts';
+import { LOCAL_CREDENTIALS, type Target } from './target.ts';
+
+/** The configuration every SDK client gets for a target: region, and for non-AWS targets the endpoint. */
+export function clientConfig(target: Target) {
+  if (target.kind === 'aws') return { region: target.region };
+  return {
+    region: target.region,
+    endpoint: target.endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    // Lambda handlers and checkpoints share a small local cloud; fail fast instead of retrying for seconds.
+    maxAttempts: 2,
+  };
+}
+
+type Constructor<C> = new (config: ReturnType<typeof clientConfig> & { forcePathStyle?: boolean }) => C;
+// Shared by every copy of this module in the process (see context.ts), so clients are reused.
+const CACHE_KEY = Symbol.for('workshop.clients');
+const cache = ((globalThis as unknown as Record<symbol, Map<string, unknown>>)[CACHE_KEY] ??= new Map<string, unknown>());
+
+/** A client of `Client` for `target`, created once per target and reused. */
+export function clientFor<C>(Client: Constructor<C>, target: Target): C {
+  const key = `${Client.name}|${target.kind}|${target.endpoint ?? ''}|${target.region}`;
+  let client = cache.get(key) as C | undefined;
+  if (!client) {
+    // Endpoints other than AWS have no per-bucket DNS names, so S3 must address buckets by path.
+    const extra = Client === (S3Client as unknown) && target.kind !== 'aws' ? { forcePathStyle: true } : {};
+    client = new Client({ ...clientConfig(target), ...extra });
+    cache.set(key, client);
+  }
+  return client;
+}
+
+const current = <C>(Client: Constructor<C>) => () => clientFor(Client, labContext().target);
+
+/** SDK clients for the current lab's target. */
+export const sns = current(SNSClient);
+export const sqs = current(SQSClient);
+export const lambda = current(LambdaClient);
+export const logs = current(CloudWatchLogsClient);
+export const dynamodb = current(DynamoDBClient);
+export const iam = current(IAMClient);
+export const sts = current(STSClient);
+export const s3 = current(S3Client);
+export const ssm = current(SSMClient);
+export const cloudformation = current(CloudFormationClient);
+export const apigateway = current(APIGatewayClient);
+export const eventbridge = current(EventBridgeClient);

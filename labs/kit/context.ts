@@ -1,0 +1,45 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Target } from './target.ts';
+
+/**
+ * What a snippet or a checkpoint runs against. The engine enters a context before it calls lab
+ * code, so lab code reads like a plain SDK program: `sns().send(...)`, `output('TopicArn')`.
+ */
+export interface LabContext {
+  target: Target;
+  /** The lab's id, e.g. `lab-1`. */
+  labId: string;
+  /** Name of the lab's CloudFormation stack for this learner. */
+  stackName: string;
+  /** Where the lab's output lines go (terminal, page, test). */
+  print: (line: string) => void;
+  /** Aborted when the user cancels or a deadline passes. */
+  signal: AbortSignal;
+  /** Memo of the stack outputs, filled on first use. */
+  outputs?: Record<string, string>;
+}
+
+// One store per process, shared by every copy of this module: the engine loads lab files in
+// fresh module namespaces (to pick up edits), and each of them must see the engine's context.
+const STORE_KEY = Symbol.for('workshop.labContext');
+const globals = globalThis as unknown as Record<symbol, AsyncLocalStorage<LabContext> | undefined>;
+const storage = (globals[STORE_KEY] ??= new AsyncLocalStorage<LabContext>());
+
+/** Runs `fn` with `context` as the current lab context. */
+export function withLabContext<T>(context: LabContext, fn: () => Promise<T>): Promise<T> {
+  return storage.run(context, fn);
+}
+
+/** The current lab context; throws when lab code runs outside the engine. */
+export function labContext(): LabContext {
+  const context = storage.getStore();
+  if (!context) {
+    throw new Error('Lab code must run inside the lab engine (npx workshop run / verify), which sets its target.');
+  }
+  return context;
+}
+
+/** Prints one line of output of the running snippet or checkpoint. */
+export function print(line: string): void {
+  labContext().print(line);
+}

@@ -1,0 +1,77 @@
+import type { Stack, StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+
+/** Props every lab stack receives from the engine. */
+export interface LabStackProps extends StackProps {
+  /** Per-learner prefix; explicit resource names start with it (`${prefix}-Rides`). */
+  prefix: string;
+}
+
+/** Builds one lab stack inside `scope`. */
+export type StackFactory = (scope: Construct, id: string, props: LabStackProps) => Stack;
+
+/** One numbered step of a lab page. */
+export interface LabStep {
+  n: number;
+  title: string;
+}
+
+/** A small SDK program the page shows and runs; `source` is the file the page shows. */
+export interface Snippet {
+  name: string;
+  title: string;
+  description: string;
+  /** Path of the snippet's source, relative to the lab's folder. */
+  source: string;
+  run: () => Promise<void>;
+}
+
+/**
+ * A named check of the deployed resources or of their behaviour. `run` resolves when the check
+ * passes (optionally with a line of detail) and throws a CheckpointFailure when it does not.
+ */
+export interface Checkpoint {
+  id: string;
+  /** The step whose work makes this checkpoint pass. */
+  step: number;
+  title: string;
+  /** What to change when the checkpoint fails. */
+  hint: string;
+  run: () => Promise<string | void>;
+}
+
+export interface LabDefinition {
+  /** Short id used on the command line and in stack names: `lab-1`. */
+  id: string;
+  /** Folder name under labs/ and docs/: `lab-1-fan-out`. */
+  slug: string;
+  title: string;
+  steps: LabStep[];
+  /** The stack the learner edits (labs/<slug>/stack.ts); absent for labs without a stack. */
+  starter?: StackFactory;
+  /** The solution with steps 1..step applied. */
+  solution?: (step: number) => StackFactory;
+  snippets: Snippet[];
+  checkpoints: Checkpoint[];
+}
+
+/** Declares a lab; checks the manifest's own consistency so an author sees mistakes at once. */
+export function defineLab(lab: LabDefinition): LabDefinition {
+  const ids = new Set<string>();
+  for (const checkpoint of lab.checkpoints) {
+    if (ids.has(checkpoint.id)) throw new Error(`${lab.id}: checkpoint id "${checkpoint.id}" is used twice`);
+    ids.add(checkpoint.id);
+    if (lab.steps.length > 0 && !lab.steps.some((step) => step.n === checkpoint.step)) {
+      throw new Error(`${lab.id}: checkpoint "${checkpoint.id}" names step ${checkpoint.step}, which the lab does not have`);
+    }
+  }
+  const names = new Set<string>();
+  for (const snippet of lab.snippets) {
+    if (names.has(snippet.name)) throw new Error(`${lab.id}: snippet "${snippet.name}" is defined twice`);
+    names.add(snippet.name);
+  }
+  if (Boolean(lab.starter) !== Boolean(lab.solution)) {
+    throw new Error(`${lab.id}: a lab with a stack needs both a starter and a solution`);
+  }
+  return lab;
+}

@@ -1,0 +1,40 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { fail } from './checkpoint.ts';
+import { cloudformation } from './clients.ts';
+import { labContext } from './context.ts';
+
+/** The outputs of the current lab's stack, read through CloudFormation's DescribeStacks. */
+export async function stackOutputs(): Promise<Record<string, string>> {
+  const context = labContext();
+  if (context.outputs) return context.outputs;
+  let stack;
+  try {
+    const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: context.stackName }));
+    stack = Stacks?.[0];
+  } catch (error) {
+    if ((error as Error).message?.includes('does not exist')) {
+      fail(`Stack ${context.stackName} is not deployed. Deploy it first: npx workshop deploy ${context.labId}`);
+    }
+    throw error;
+  }
+  if (!stack || stack.StackStatus?.endsWith('_FAILED') || stack.StackStatus === 'DELETE_COMPLETE') {
+    fail(`Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`);
+  }
+  context.outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  return context.outputs;
+}
+
+/** One output of the current lab's stack; fails with a hint when the stack does not have it. */
+export async function output(name: string): Promise<string> {
+  const outputs = await stackOutputs();
+  const value = outputs[name];
+  if (value === undefined) {
+    fail(`The stack has no output "${name}" (it has: ${Object.keys(outputs).join(', ') || 'none'}).`);
+  }
+  return value;
+}
+
+/** Like `output`, but undefined instead of failing when the stack lacks it. */
+export async function optionalOutput(name: string): Promise<string | undefined> {
+  return (await stackOutputs())[name];
+}

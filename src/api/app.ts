@@ -1,0 +1,101 @@
+import type { LabEngine } from '../engine/engine.ts';
+import { EngineError } from '../engine/events.ts';
+import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
+import { ndjsonStream } from './ndjson.ts';
+import { checkAccess, type AccessPolicy } from './security.ts';
+
+export interface LabApiOptions {
+  engine: LabEngine;
+  access: AccessPolicy;
+}
+
+type Route = { method: 'GET' | 'POST'; pattern: RegExp; handle: (match: string[], request: Request) => Promise<Response> };
+
+async function jsonBody(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (!text) return {};
+  try {
+    const body = JSON.parse(text);
+    if (body && typeof body === 'object' && !Array.isArray(body)) return body;
+  } catch {
+    // fall through
+  }
+  throw new HttpError(400, 'BadJson', 'The request body must be a JSON object.');
+}
+
+/**
+ * The lab API: the registered operations of the lab engine over HTTP, and nothing else (no
+ * free-form code). `fetch` takes a web Request, so tests call it in-process without sockets.
+ */
+export function createLabApi({ engine, access }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
+  const lab = async (id: string) => {
+    try {
+      return await engine.lab(decodeURIComponent(id));
+    } catch (error) {
+      if (error instanceof EngineError && error.code === 'UnknownLab') throw new HttpError(404, 'UnknownLab', error.message);
+      throw error;
+    }
+  };
+  const routes: Route[] = [
+    { method: 'GET', pattern: /^\/api\/health$/, handle: async () => jsonResponse(200, { ok: true, target: engine.target }) },
+    { method: 'GET', pattern: /^\/api\/labs$/, handle: async () => jsonResponse(200, { labs: await engine.labs() }) },
+    { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/status$/, handle: async ([id]) => jsonResponse(200, await engine.status((await lab(id)).id)) },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/deploy$/,
+      handle: async ([id], request) => {
+        const body = await jsonBody(request);
+        const { id: labId } = await lab(id);
+        const step = body.step === undefined ? Number.POSITIVE_INFINITY : Number(body.step);
+        if (body.solution && !(step > 0)) throw new HttpError(400, 'BadStep', 'step must be a positive number.');
+        return ndjsonStream((report) => engine.deploy(labId, body.solution ? { solution: true, step } : { solution: false }, report), request.signal);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/destroy$/,
+      handle: async ([id], request) => {
+        const { id: labId } = await lab(id);
+        return ndjsonStream((report) => engine.destroy(labId, report), request.signal);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/run\/([^/]+)$/,
+      handle: async ([id, snippet], request) => {
+        const definition = await lab(id);
+        const name = decodeURIComponent(snippet);
+        if (!definition.snippets.some((s) => s.name === name)) throw new HttpError(404, 'UnknownSnippet', `${definition.id} has no snippet "${name}".`);
+        return ndjsonStream((report, signal) => engine.run(definition.id, name, report, signal), request.signal);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/verify$/,
+      handle: async ([id], request) => {
+        const body = await jsonBody(request);
+        const { id: labId } = await lab(id);
+        const step = body.step === undefined ? undefined : Number(body.step);
+        return ndjsonStream((report, signal) => engine.verify(labId, report, { step, signal }), request.signal);
+      },
+    },
+  ];
+
+  return {
+    async fetch(request: Request): Promise<Response> {
+      try {
+        checkAccess(request, access);
+        const path = new URL(request.url).pathname;
+        for (const route of routes) {
+          const match = route.pattern.exec(path);
+          if (!match) continue;
+          if (route.method !== request.method) throw new HttpError(405, 'MethodNotAllowed', `${request.method} ${path} is not allowed; use ${route.method}.`);
+          return await route.handle(match.slice(1), request);
+        }
+        throw new HttpError(404, 'NotFound', `No lab API operation at ${path}.`);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { parseArgs } from 'node:util';
+import { LabEngine } from '../engine/engine.ts';
+import type { EngineEvent } from '../engine/events.ts';
+import { resolveTarget } from '../engine/target.ts';
+import { doctor } from './doctor.ts';
+import { bold, dim, terminalReporter } from './print.ts';
+import { startWorkshop, up } from './serve.ts';
+
+const USAGE = `${bold('workshop')}: the Wild Rydes asynchronous messaging workshop
+
+Usage: npx workshop <command> [options]
+
+  start                         the site, its lab API and the local cloud (what npm start runs)
+  up                            the local cloud alone, in the foreground
+  labs                          list the labs
+  deploy <lab> [--solution [--step N]]   deploy your labs/<lab>/stack.ts (or the solution)
+  run <lab> <snippet>           run one of the lab's SDK snippets
+  verify <lab> [--step N] [--json]       run the lab's checkpoints (exit 0 only if all pass)
+  status <lab>                  the lab's stack status and outputs
+  destroy <lab>                 remove everything the lab deployed
+  doctor                        check Node.js, ports and the target
+
+Labs are named lab-1 or 1. Options for every command:
+  --target local|aws            where labs run (default: local, the embedded cloud)
+  --endpoint http://host:port   any AWS-compatible endpoint
+  --region R  --prefix P        AWS region; your learner prefix (default from your user name)
+  --port N                      the local cloud's port (default 4566, or WORKSHOP_CLOUD_PORT)`;
+
+/** Entry point of the command line. */
+export async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      solution: { type: 'boolean' },
+      step: { type: 'string' },
+      json: { type: 'boolean' },
+      target: { type: 'string' },
+      endpoint: { type: 'string' },
+      region: { type: 'string' },
+      prefix: { type: 'string' },
+      port: { type: 'string' },
+      'site-port': { type: 'string' },
+      'api-port': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (!command || values.help || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  const target = () => resolveTarget({ target: values.target, endpoint: values.endpoint, region: values.region, prefix: values.prefix, cloudPort: port });
+  const need = (what: string) => {
+    if (!args[0]) {
+      console.error(`Usage: npx workshop ${command} <lab>${what}`);
+      process.exit(2);
+    }
+    return args[0];
+  };
+  const finish = (ok: boolean) => {
+    process.exitCode = ok ? 0 : 1;
+  };
+  switch (command) {
+    case 'start':
+      return startWorkshop({ cloudPort: port, sitePort: numberOr(values['site-port']), apiPort: numberOr(values['api-port']) });
+    case 'up':
+      return up({ port });
+    case 'doctor':
+      return finish(await doctor(target()));
+    case 'labs': {
+      const engine = new LabEngine(target());
+      for (const lab of await engine.labs()) console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
+      return;
+    }
+    case 'deploy': {
+      const lab = need(' [--solution [--step N]]');
+      const engine = new LabEngine(target());
+      const step = values.step === undefined ? Number.POSITIVE_INFINITY : Number(values.step);
+      return finish(await engine.deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter()));
+    }
+    case 'destroy':
+      return finish(await new LabEngine(target()).destroy(need(''), terminalReporter()));
+    case 'run': {
+      const lab = need(' <snippet>');
+      if (!args[1]) {
+        const summary = (await new LabEngine(target()).labs()).find((l) => l.id === lab || l.id === `lab-${lab}`);
+        console.error(`Usage: npx workshop run ${lab} <snippet>${summary ? `\nSnippets: ${summary.snippets.map((s) => s.name).join(', ')}` : ''}`);
+        process.exitCode = 2;
+        return;
+      }
+      return finish(await new LabEngine(target()).run(lab, args[1], terminalReporter()));
+    }
+    case 'verify': {
+      const lab = need(' [--step N] [--json]');
+      const events: EngineEvent[] = [];
+      const report = values.json ? (event: EngineEvent) => events.push(event) : terminalReporter();
+      const ok = await new LabEngine(target()).verify(lab, report, { step: numberOr(values.step) });
+      if (values.json) {
+        const done = events.find((e) => e.type === 'done') as Extract<EngineEvent, { type: 'done' }>;
+        console.log(JSON.stringify({ lab, ok, passed: done.passed, total: done.total, error: done.error, checkpoints: events.filter((e) => e.type === 'checkpoint') }, null, 2));
+      }
+      return finish(ok);
+    }
+    case 'status': {
+      const status = await new LabEngine(target()).status(need(''));
+      console.log(`${bold(status.stackName)}: ${status.status ?? 'not deployed'}`);
+      for (const [key, value] of Object.entries(status.outputs)) console.log(`  ${key} = ${value}`);
+      return;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+function numberOr(value: string | undefined): number | undefined {
+  return value === undefined ? undefined : Number(value);
+}

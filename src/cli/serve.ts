@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createLabApi } from '../api/app.ts';
+import { serveOnLoopback } from '../api/node-server.ts';
+import { accessPolicy } from '../api/security.ts';
+import { startCloud, type RunningCloud } from '../cloud/cloud.ts';
+import { LabEngine } from '../engine/engine.ts';
+import { PROJECT_ROOT, STATE_DIR } from '../engine/paths.ts';
+import { resolveTarget } from '../engine/target.ts';
+import { bold, dim, green, red } from './print.ts';
+
+/** Starts the local cloud on `port` with the project's state folder. */
+export async function startLocalCloud(port = Number(process.env.WORKSHOP_CLOUD_PORT ?? 4566)): Promise<RunningCloud> {
+  const started = performance.now();
+  const cloud = await startCloud({ port, dataDir: join(STATE_DIR, 'cloud') });
+  console.log(`${green('●')} Local cloud ready at ${bold(cloud.endpoint)} ${dim(`(${Math.round(performance.now() - started)} ms)`)}`);
+  return cloud;
+}
+
+function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(dim('\nStopping…'));
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/** `workshop up`: the local cloud alone, until Ctrl-C. */
+export async function up(options: { port?: number }): Promise<void> {
+  const cloud = await failWith(startLocalCloud(options.port));
+  console.log(dim(`Point any AWS SDK or the AWS CLI at it: AWS_ENDPOINT_URL=${cloud.endpoint} (any credentials). Ctrl-C stops it.`));
+  onShutdown(() => cloud.stop());
+}
+
+/** `npm start`: the local cloud, the lab API and the site, until Ctrl-C. */
+export async function startWorkshop(options: { cloudPort?: number; apiPort?: number; sitePort?: number }): Promise<void> {
+  const sitePort = options.sitePort ?? Number(process.env.WORKSHOP_SITE_PORT ?? 3000);
+  const apiPort = options.apiPort ?? Number(process.env.WORKSHOP_API_PORT ?? 3001);
+  const cloud = await failWith(startLocalCloud(options.cloudPort));
+  const engine = new LabEngine(resolveTarget({ cloudPort: cloud.port }));
+  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
+  console.log(`${green('●')} Lab API on ${bold(`http://127.0.0.1:${api.port}`)} ${dim(`(target: local, prefix ${engine.target.prefix})`)}`);
+  const site: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'start', '--port', String(sitePort), '--host', 'localhost', '--no-open'], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, WORKSHOP_API_PORT: String(api.port), BROWSER: 'none' },
+  });
+  console.log(`${green('●')} Site starting at ${bold(`http://localhost:${sitePort}`)} ${dim('(Ctrl-C stops everything)')}`);
+  const stop = async () => {
+    site.kill('SIGTERM');
+    await api.close();
+    await cloud.stop();
+  };
+  site.on('exit', (code) => {
+    if (code !== 0 && code !== null) {
+      console.error(red(`The site stopped (exit ${code}). If port ${sitePort} is taken, choose another: WORKSHOP_SITE_PORT=<port> npm start`));
+      void stop().then(() => process.exit(1));
+    }
+  });
+  onShutdown(stop);
+}
+
+async function failWith<T>(promise: Promise<T>, cleanup?: () => Promise<void>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error) {
+    console.error(red((error as Error).message));
+    await cleanup?.();
+    process.exit(1);
+  }
+}

@@ -1,0 +1,180 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { mkdir } from 'node:fs/promises';
+import { createDynalite } from './emulators/dynalite.ts';
+import type http from 'node:http';
+import type http2 from 'node:http2';
+import type net from 'node:net';
+import { join } from 'node:path';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { AwsError } from './aws/errors.ts';
+import { jsonEndpoint, queryEndpoint, restJsonEndpoint, type HttpRequest, type HttpResponse, type ServiceEndpoint } from './aws/http.ts';
+import { EventBus } from './events/bus.ts';
+import { identify } from './gateway/identify.ts';
+import { createDualProtocolServer, listen } from './gateway/listener.ts';
+import { proxy } from './gateway/proxy.ts';
+import { serveReserved } from './gateway/reserved.ts';
+import type { CloudServices } from './services.ts';
+import { invokeRestApi } from './services/apigateway/invoke.ts';
+import { ApiGatewayModel } from './services/apigateway/model.ts';
+import { apiGatewayRoutes } from './services/apigateway/routes.ts';
+import { CloudFormationService } from './services/cloudformation/service.ts';
+import { IamService } from './services/iam/service.ts';
+import { LambdaService } from './services/lambda/service.ts';
+import { LogsService } from './services/logs/service.ts';
+import { SnsService } from './services/sns/service.ts';
+import { SsmService } from './services/ssm/service.ts';
+import { stsActions } from './services/sts/service.ts';
+import { sendToQueueAsService } from './sqs-delivery.ts';
+
+export interface CloudOptions {
+  /** Port of the endpoint; 0 picks a free one. Default 4566. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1: the cloud is for this machine only. */
+  host?: string;
+  /** Region of requests that do not name one. Default us-east-1. */
+  region?: string;
+  /** Folder for function code and other state. */
+  dataDir: string;
+  /** Delays before Lambda's asynchronous retries (AWS: about 1 and 2 minutes). */
+  asyncRetryDelaysMs?: number[];
+}
+
+export interface RunningCloud {
+  /** The endpoint every client uses, e.g. http://localhost:4566. */
+  endpoint: string;
+  port: number;
+  services: CloudServices & { cloudformation: CloudFormationService };
+  stop(): Promise<void>;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Starts the local cloud: one endpoint serving every AWS API the labs use. */
+export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  let endpoint = '';
+  await mkdir(join(options.dataDir, 'lambda-code'), { recursive: true });
+
+  // Reused emulators, each on an internal loopback port behind the gateway.
+  const fauxqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region });
+  const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
+  const fauxqsUrl = new URL(`http://127.0.0.1:${fauxqs.port}`);
+  const dynaliteUrl = new URL(`http://127.0.0.1:${(dynalite.address() as net.AddressInfo).port}`);
+
+  const sqsClients = new Map<string, SQSClient>();
+  const sqsFor = (r: string) => {
+    let client = sqsClients.get(r);
+    if (!client) sqsClients.set(r, (client = new SQSClient({ region: r, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS })));
+    return client;
+  };
+  const s3 = new S3Client({ region, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  const dynamodb = new DynamoDBClient({ region, endpoint: dynaliteUrl.href, credentials: LOCAL_CREDENTIALS });
+
+  const events = new EventBus();
+  const logs = new LogsService();
+  const lambda = new LambdaService({
+    events,
+    logs,
+    codeRoot: join(options.dataDir, 'lambda-code'),
+    endpoint: () => endpoint,
+    asyncRetryDelaysMs: options.asyncRetryDelaysMs,
+    readObject: async (bucket, key) => {
+      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return Buffer.from(await object.Body!.transformToByteArray());
+    },
+  });
+  const sns = new SnsService(
+    events,
+    {
+      sendToQueue: (queueArn, topicArn, body, attributes, fifo) => sendToQueueAsService(sqsFor, queueArn, 'sns.amazonaws.com', topicArn, body, attributes, fifo),
+      invokeFunction: async (functionArn, topicArn, event) => lambda.invokeAsService(functionArn, 'sns.amazonaws.com', topicArn, event),
+    },
+    () => endpoint,
+  );
+  const iam = new IamService();
+  const ssm = new SsmService();
+  const apigateway = new ApiGatewayModel();
+  const base: CloudServices = { events, sns, lambda, logs, iam, ssm, apigateway, sqs: sqsFor(region), s3, dynamodb };
+  const cloudformation = new CloudFormationService(base);
+  const services = { ...base, cloudformation };
+
+  const endpoints: Record<string, ServiceEndpoint> = {
+    sns: queryEndpoint('SNS', 'http://sns.amazonaws.com/doc/2010-03-31/', sns.actions),
+    iam: queryEndpoint('IAM', 'https://iam.amazonaws.com/doc/2010-05-08/', iam.actions),
+    sts: queryEndpoint('STS', 'https://sts.amazonaws.com/doc/2011-06-15/', stsActions),
+    cloudformation: queryEndpoint('CloudFormation', 'http://cloudformation.amazonaws.com/doc/2010-05-15/', cloudformation.actions),
+    logs: jsonEndpoint('CloudWatch Logs', 'Logs_20140328', logs.actions),
+    ssm: jsonEndpoint('SSM', 'AmazonSSM', ssm.actions),
+    lambda: restJsonEndpoint('Lambda', lambda.routes),
+    apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
+  };
+  const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl };
+
+  const send = (res: http.ServerResponse | http2.Http2ServerResponse, answer: HttpResponse) => {
+    (res as http.ServerResponse).writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+    res.end(answer.body);
+  };
+  const readBody = (req: http.IncomingMessage | http2.Http2ServerRequest) =>
+    new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+
+  const server = createDualProtocolServer(async (req, res) => {
+    const url = req.url ?? '/';
+    try {
+      if (url.startsWith('/_workshop/')) return await serveReserved(url, req, res, services);
+      if (url.startsWith('/restapis/') && url.includes('/_user_request_')) {
+        const body = await readBody(req);
+        return send(res, await invokeRestApi(apigateway, lambda, events, { method: req.method ?? 'GET', url, headers: req.headers, body, region }));
+      }
+      const identity = identify(req.headers, url);
+      const service = identity.service ?? '';
+      const upstream = proxied[service];
+      if (upstream) return proxy(upstream, req, res);
+      const handler = endpoints[service];
+      if (!handler) {
+        const message = service
+          ? `The local cloud does not emulate the AWS service "${service}". It serves: ${[...Object.keys(endpoints), ...Object.keys(proxied)].sort().join(', ')}.`
+          : 'The local cloud could not tell which AWS service this request is for: sign it with SigV4 (any AWS SDK or the AWS CLI does).';
+        return send(res, { status: 400, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownService' }, body: JSON.stringify({ __type: 'UnknownService', message }) });
+      }
+      const request: HttpRequest = { method: req.method ?? 'GET', url, headers: req.headers, body: await readBody(req), region: identity.region ?? region };
+      send(res, await handler(request));
+    } catch (error) {
+      const message = error instanceof AwsError ? error.message : `The local cloud failed internally: ${(error as Error).message}`;
+      if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalFailure', message }) });
+      else res.destroy();
+    }
+  });
+  let port: number;
+  try {
+    port = await listen(server, options.port ?? 4566, host, 'local cloud', 'WORKSHOP_CLOUD_PORT=<port> (or --port)');
+  } catch (error) {
+    await fauxqs.stop();
+    await new Promise((resolve) => dynalite.close(resolve));
+    throw error;
+  }
+  endpoint = `http://localhost:${port}`;
+
+  return {
+    endpoint,
+    port,
+    services,
+    async stop() {
+      lambda.shutdown();
+      await server.closeAll();
+      await fauxqs.stop();
+      await new Promise((resolve) => dynalite.close(resolve));
+      for (const client of sqsClients.values()) client.destroy();
+      s3.destroy();
+      dynamodb.destroy();
+    },
+  };
+}

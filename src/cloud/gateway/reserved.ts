@@ -1,0 +1,42 @@
+import type http from 'node:http';
+import type http2 from 'node:http2';
+import type { CloudEvent } from '../events/bus.ts';
+import type { RunningCloud } from '../cloud.ts';
+import { SIGNING_KEY_PEM } from '../services/sns/envelope.ts';
+
+type Res = http.ServerResponse | http2.Http2ServerResponse;
+
+/**
+ * The one path outside the AWS APIs: `/_workshop/health`, `/_workshop/events` (server-sent
+ * events of every message movement) and the SNS signing key.
+ */
+export async function serveReserved(url: string, req: http.IncomingMessage | http2.Http2ServerRequest, res: Res, services: RunningCloud['services']): Promise<void> {
+  const path = url.split('?')[0];
+  const json = (status: number, body: unknown) => {
+    (res as http.ServerResponse).writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  if (path === '/_workshop/health' && req.method === 'GET') {
+    return json(200, { status: 'ok', services: ['apigateway', 'cloudformation', 'dynamodb', 'iam', 'lambda', 'logs', 's3', 'sns', 'sqs', 'ssm', 'sts'] });
+  }
+  if (path === '/_workshop/sns/signing-key.pem') {
+    (res as http.ServerResponse).writeHead(200, { 'content-type': 'application/x-pem-file' });
+    res.end(SIGNING_KEY_PEM);
+    return;
+  }
+  if (path === '/_workshop/events' && req.method === 'GET') {
+    (res as http.ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
+    const stream = res as http.ServerResponse;
+    const write = (event: CloudEvent) => stream.write(`id: ${event.seq}\nevent: ${event.service}.${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const since = Number(new URL(url, 'http://x').searchParams.get('since') ?? Number.NaN);
+    if (!Number.isNaN(since)) for (const event of services.events.history()) if (event.seq > since) write(event);
+    const stop = services.events.subscribe(write);
+    const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), 15_000);
+    req.on('close', () => {
+      stop();
+      clearInterval(keepAlive);
+    });
+    return;
+  }
+  json(404, { __type: 'NotFound', message: `No such path under /_workshop/: ${path}` });
+}

@@ -1,0 +1,28 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { EventBus } from './events/bus.ts';
+import type { ApiGatewayModel } from './services/apigateway/model.ts';
+import type { IamService } from './services/iam/service.ts';
+import type { LambdaService } from './services/lambda/service.ts';
+import type { LogsService } from './services/logs/service.ts';
+import type { SnsService } from './services/sns/service.ts';
+import type { SsmService } from './services/ssm/service.ts';
+
+/**
+ * The services of one local cloud, as the other services and CloudFormation's providers reach
+ * them. Services we own are called directly; the reused emulators (fauxqs, dynalite) through
+ * their own API with SDK clients pointed at their internal addresses.
+ */
+export interface CloudServices {
+  events: EventBus;
+  sns: SnsService;
+  lambda: LambdaService;
+  logs: LogsService;
+  iam: IamService;
+  ssm: SsmService;
+  apigateway: ApiGatewayModel;
+  sqs: SQSClient;
+  s3: S3Client;
+  dynamodb: DynamoDBClient;
+}

@@ -1,0 +1,76 @@
+import { AwsError } from '../../aws/errors.ts';
+import type { SsmService } from '../ssm/service.ts';
+import { validationError } from './errors.ts';
+import { resolve } from './intrinsics.ts';
+import type { Evaluation } from './engine.ts';
+import type { Template } from './template.ts';
+
+/**
+ * Resolves parameter values: given values, else previous values (UsePreviousValue), else
+ * defaults; SSM parameter types are read from Parameter Store, as CloudFormation does.
+ */
+export function resolveParameters(
+  template: Template,
+  given: { ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean | string }[],
+  previous: Record<string, string>,
+  ssm: SsmService,
+): Record<string, string> {
+  const declared = template.Parameters ?? {};
+  const values: Record<string, string> = {};
+  for (const p of given) {
+    if (!declared[p.ParameterKey]) throw validationError(`Parameters: [${p.ParameterKey}] do not exist in the template`);
+  }
+  const missing: string[] = [];
+  for (const [name, definition] of Object.entries(declared)) {
+    const input = given.find((p) => p.ParameterKey === name);
+    let value: string | undefined;
+    if (input && String(input.UsePreviousValue) === 'true') value = previous[name];
+    else if (input?.ParameterValue !== undefined) value = input.ParameterValue;
+    else if (definition.Default !== undefined) value = String(definition.Default);
+    if (value === undefined) {
+      missing.push(name);
+      continue;
+    }
+    if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
+      throw validationError(`Parameter '${name}' must be one of AllowedValues`);
+    }
+    if (definition.Type === 'Number' && Number.isNaN(Number(value))) throw validationError(`Parameter '${name}' must be a number.`);
+    if (definition.Type.startsWith('AWS::SSM::Parameter::Value<')) {
+      try {
+        value = ssm.get(value).value;
+      } catch {
+        throw validationError(`Unable to fetch parameters [${value}] from parameter store for this account.`);
+      }
+    }
+    values[name] = value;
+  }
+  if (missing.length > 0) throw validationError(`Parameters: [${missing.join(', ')}] must have values`);
+  return values;
+}
+
+/** Checks the template's Rules (the CDK's bootstrap version check is one) before anything is created. */
+export function checkRules(template: Template, evaluation: Evaluation): void {
+  for (const [name, rule] of Object.entries(template.Rules ?? {})) {
+    if (rule.RuleCondition !== undefined && resolve(rule.RuleCondition, evaluation) !== true) continue;
+    for (const assertion of rule.Assertions ?? []) {
+      if (resolve(assertion.Assert, evaluation) !== true) {
+        throw validationError(assertion.AssertDescription ?? `Template rule ${name} failed`);
+      }
+    }
+  }
+}
+
+const IAM_TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::InstanceProfile'];
+
+/** CloudFormation refuses templates with IAM resources unless the caller acknowledges them. */
+export function checkCapabilities(template: Template, capabilities: string[]): void {
+  const iam = Object.values(template.Resources).filter((r) => IAM_TYPES.includes(r.Type));
+  if (iam.length === 0) return;
+  const named = iam.some((r) => r.Properties && ('RoleName' in r.Properties || 'UserName' in r.Properties || 'GroupName' in r.Properties || 'ManagedPolicyName' in r.Properties));
+  if (named && !capabilities.includes('CAPABILITY_NAMED_IAM')) {
+    throw new AwsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_NAMED_IAM]');
+  }
+  if (!capabilities.includes('CAPABILITY_IAM') && !capabilities.includes('CAPABILITY_NAMED_IAM')) {
+    throw new AwsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_IAM]');
+  }
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { zipSync, strToU8 } from 'fflate';
+import { AwsError } from '../../../aws/errors.ts';
+import { tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
+
+/** CloudFormation's inline ZipFile is source text, packaged as index.js (or index.mjs) by CloudFormation itself. */
+function codeInput(code: any, runtime: string): any {
+  if (code?.ZipFile !== undefined) {
+    const file = runtime.startsWith('nodejs') ? 'index.js' : 'index';
+    return { ZipFile: Buffer.from(zipSync({ [file]: strToU8(String(code.ZipFile)) })).toString('base64') };
+  }
+  return code;
+}
+
+function configurationInput(props: Record<string, any>) {
+  if (props.Architectures && props.Architectures.some((a: string) => a !== 'x86_64' && a !== 'arm64')) {
+    throw new AwsError('ValidationError', `Unknown architecture ${props.Architectures.join(', ')}`);
+  }
+  if (props.TracingConfig && props.TracingConfig.Mode !== 'PassThrough') {
+    throw new AwsError('ValidationError', `The local cloud has no X-Ray: TracingConfig Mode ${props.TracingConfig.Mode} is not supported.`);
+  }
+  if (props.LoggingConfig && (props.LoggingConfig.LogFormat ?? 'Text') !== 'Text') {
+    throw new AwsError('ValidationError', 'The local cloud writes function logs as Text; LoggingConfig LogFormat JSON is not supported.');
+  }
+  return {
+    Runtime: props.Runtime,
+    Handler: props.Handler,
+    Role: props.Role,
+    Description: props.Description,
+    Timeout: props.Timeout === undefined ? undefined : Number(props.Timeout),
+    MemorySize: props.MemorySize === undefined ? undefined : Number(props.MemorySize),
+    Environment: props.Environment ?? { Variables: {} },
+  };
+}
+
+async function applyConcurrency(name: string, value: unknown, context: ProviderContext) {
+  const fn = context.services.lambda.fn(name, context);
+  const route = context.services.lambda.routes.find((r) => r.action === (value === undefined ? 'DeleteFunctionConcurrency' : 'PutFunctionConcurrency'))!;
+  await route.handler({ params: { FunctionName: fn.name }, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0), json: { ReservedConcurrentExecutions: value === undefined ? undefined : Number(value) } }, context);
+}
+
+/** AWS::Lambda::Function from S3 (assets the deployer published) or inline ZipFile. */
+export const lambdaFunction: ResourceProvider = {
+  properties: ['Code', 'Handler', 'Runtime', 'Role', 'Environment', 'Timeout', 'MemorySize', 'FunctionName', 'Description', 'Tags', 'ReservedConcurrentExecutions', 'Architectures', 'TracingConfig', 'LoggingConfig', 'PackageType'],
+  replaceOn: ['FunctionName', 'PackageType'],
+  async create(props, context) {
+    const lambda = context.services.lambda;
+    const FunctionName = props.FunctionName ?? context.generateName(64);
+    const fn = await lambda.createFunction(
+      { FunctionName, ...configurationInput(props), Code: codeInput(props.Code, props.Runtime ?? ''), PackageType: props.PackageType, Tags: { ...context.tags, ...tagList(props.Tags) } },
+      context,
+    );
+    if (props.ReservedConcurrentExecutions !== undefined) await applyConcurrency(FunctionName, props.ReservedConcurrentExecutions, context);
+    return { physicalId: fn.name, attributes: { Arn: fn.arn } };
+  },
+  async update(current, props, previous, context) {
+    const lambda = context.services.lambda;
+    const fn = lambda.fn(current.physicalId, context);
+    if (JSON.stringify(props.Code) !== JSON.stringify(previous.Code)) await lambda.updateCode(fn, codeInput(props.Code, props.Runtime ?? ''));
+    lambda.updateConfiguration(fn, configurationInput(props));
+    fn.tags = { ...context.tags, ...tagList(props.Tags) };
+    if (props.ReservedConcurrentExecutions !== previous.ReservedConcurrentExecutions) await applyConcurrency(fn.name, props.ReservedConcurrentExecutions, context);
+    return { physicalId: fn.name, attributes: { Arn: fn.arn } };
+  },
+  async delete(current, _props, context) {
+    const lambda = context.services.lambda;
+    if (!lambda.functions.has(current.physicalId)) return;
+    const route = lambda.routes.find((r) => r.action === 'DeleteFunction')!;
+    await route.handler({ params: { FunctionName: current.physicalId }, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0), json: {} }, context);
+  },
+};
+
+/** AWS::Lambda::Permission: one statement of the function's resource-based policy. */
+export const lambdaPermission: ResourceProvider = {
+  properties: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'],
+  replaceOn: ['Action', 'FunctionName', 'Principal', 'SourceArn', 'SourceAccount', 'EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID'],
+  async create(props, context) {
+    for (const unsupported of ['EventSourceToken', 'FunctionUrlAuthType', 'PrincipalOrgID']) {
+      if (props[unsupported] !== undefined) throw new AwsError('ValidationError', `The local cloud does not support ${unsupported} on AWS::Lambda::Permission.`);
+    }
+    const lambda = context.services.lambda;
+    const fn = lambda.fn(String(props.FunctionName), context);
+    const statementId = `${context.stackName}-${context.logicalId}-${randomBytes(6).toString('hex').toUpperCase()}`.slice(-100);
+    const route = lambda.routes.find((r) => r.action === 'AddPermission')!;
+    await route.handler(
+      { params: { FunctionName: fn.name }, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0), json: { StatementId: statementId, Action: props.Action, Principal: props.Principal, SourceArn: props.SourceArn, SourceAccount: props.SourceAccount } },
+      context,
+    );
+    return { physicalId: statementId };
+  },
+  async delete(current, props, context) {
+    const lambda = context.services.lambda;
+    let fn;
+    try {
+      fn = lambda.fn(String(props.FunctionName), context);
+    } catch {
+      return;
+    }
+    const index = fn.policy.findIndex((s) => s.Sid === current.physicalId);
+    if (index >= 0) fn.policy.splice(index, 1);
+  },
+};

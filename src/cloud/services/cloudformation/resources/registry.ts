@@ -1,0 +1,25 @@
+import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
+import { dynamodbTable } from './dynamodb.ts';
+import { iamPolicy, iamRole } from './iam.ts';
+import { lambdaFunction, lambdaPermission } from './lambda.ts';
+import { cdkMetadata, logGroup } from './misc.ts';
+import type { ResourceProvider } from './provider.ts';
+import { snsSubscription, snsTopic } from './sns.ts';
+
+/** Every resource type the local CloudFormation can deploy. Any other type fails with its name. */
+export const PROVIDERS: Record<string, ResourceProvider> = {
+  'AWS::IAM::Role': iamRole,
+  'AWS::IAM::Policy': iamPolicy,
+  'AWS::Lambda::Function': lambdaFunction,
+  'AWS::Lambda::Permission': lambdaPermission,
+  'AWS::SNS::Topic': snsTopic,
+  'AWS::SNS::Subscription': snsSubscription,
+  'AWS::DynamoDB::Table': dynamodbTable,
+  'AWS::ApiGateway::RestApi': restApi,
+  'AWS::ApiGateway::Resource': apiResource,
+  'AWS::ApiGateway::Method': apiMethod,
+  'AWS::ApiGateway::Deployment': apiDeployment,
+  'AWS::ApiGateway::Stage': apiStage,
+  'AWS::Logs::LogGroup': logGroup,
+  'AWS::CDK::Metadata': cdkMetadata,
+};

@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import { unzipSync } from 'fflate';
+import { AwsError } from '../../aws/errors.ts';
+
+/** Reads S3 objects for function code (the deployer publishes assets to S3 first, as `cdk deploy` does). */
+export type ObjectReader = (bucket: string, key: string) => Promise<Buffer>;
+
+export interface FunctionCode {
+  sha256: string;
+  size: number;
+  /** Folder the zip was extracted to; the handler path is relative to it. */
+  dir: string;
+  location: { bucket?: string; key?: string };
+}
+
+/** Fetches a function's zip (inline or from S3), checks it, and extracts it under `root`. */
+export async function prepareCode(code: any, root: string, readObject: ObjectReader): Promise<FunctionCode> {
+  let zip: Buffer;
+  const location: FunctionCode['location'] = {};
+  if (code?.ZipFile) {
+    zip = Buffer.from(code.ZipFile, 'base64');
+  } else if (code?.S3Bucket && code?.S3Key) {
+    location.bucket = code.S3Bucket;
+    location.key = code.S3Key;
+    try {
+      zip = await readObject(code.S3Bucket, code.S3Key);
+    } catch (error) {
+      throw new AwsError('InvalidParameterValueException', `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: s3://${code.S3Bucket}/${code.S3Key} could not be read (${(error as Error).name}).`);
+    }
+  } else if (code?.ImageUri) {
+    throw new AwsError('InvalidParameterValueException', 'The local cloud runs zip-packaged Node.js functions only; container images (ImageUri) are not supported.');
+  } else {
+    throw new AwsError('InvalidParameterValueException', 'Code must contain ZipFile or S3Bucket and S3Key.');
+  }
+  if (zip.length > 50 * 1024 * 1024) throw new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 52428800 bytes for the CreateFunction operation');
+  const sha256 = createHash('sha256').update(zip).digest('base64');
+  const dir = join(root, createHash('sha256').update(zip).digest('hex').slice(0, 32));
+  if (!existsSync(dir)) {
+    let files: Record<string, Uint8Array>;
+    try {
+      files = unzipSync(new Uint8Array(zip));
+    } catch {
+      throw new AwsError('InvalidParameterValueException', 'Could not unzip uploaded file. Please check your file, then try to upload again.');
+    }
+    const staging = `${dir}.partial-${process.pid}`;
+    await rm(staging, { recursive: true, force: true });
+    for (const [name, content] of Object.entries(files)) {
+      if (name.endsWith('/')) continue;
+      const target = normalize(join(staging, name));
+      if (!target.startsWith(staging)) throw new AwsError('InvalidParameterValueException', `The zip holds a path outside the package: ${name}`);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
+    }
+    await mkdir(staging, { recursive: true });
+    await rename(staging, dir).catch(async () => rm(staging, { recursive: true, force: true }));
+  }
+  return { sha256, size: zip.length, dir, location };
+}

@@ -1,0 +1,412 @@
+import { randomUUID } from 'node:crypto';
+
+import { fileURLToPath } from 'node:url';
+import { arn, LOCAL_ACCOUNT_ID, parseArn, type RequestContext } from '../../aws/context.ts';
+import { AwsError } from '../../aws/errors.ts';
+import type { RestRoute } from '../../aws/http.ts';
+import type { EventBus } from '../../events/bus.ts';
+import type { LogsService } from '../logs/service.ts';
+import { prepareCode, type FunctionCode, type ObjectReader } from './code.ts';
+import { allowsServiceInvoke, statementFrom, type PermissionStatement } from './permissions.ts';
+import { EnvironmentPool, type InvocationReport } from './pool.ts';
+
+// LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
+// Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
+// of about 1 and 2 minutes, so a lab observes them while it runs.
+
+const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
+const RESERVED_ENV = ['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR'];
+/** Concurrency of a function without reserved concurrency: AWS's account pool is 1,000; a laptop's is smaller. */
+const LOCAL_UNRESERVED_CONCURRENCY = 10;
+
+export interface FunctionRecord {
+  name: string;
+  arn: string;
+  runtime: string;
+  handler: string;
+  role: string;
+  description: string;
+  timeout: number;
+  memorySize: number;
+  environment: Record<string, string>;
+  code: FunctionCode;
+  lastModified: string;
+  revisionId: string;
+  policy: PermissionStatement[];
+  reservedConcurrency?: number;
+  eventInvokeConfig: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number; DestinationConfig?: any };
+  tags: Record<string, string>;
+  pool?: EnvironmentPool;
+}
+
+const notFound = (name: string, context: Pick<RequestContext, 'region'>) =>
+  new AwsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:${context.region}:${LOCAL_ACCOUNT_ID}:function:${name}`, 404);
+const invalidValue = (message: string) => new AwsError('InvalidParameterValueException', message, 400);
+
+export interface LambdaOptions {
+  events: EventBus;
+  logs: LogsService;
+  readObject: ObjectReader;
+  /** Where extracted function code lives. */
+  codeRoot: string;
+  /** The endpoint handlers' SDK clients call (AWS_ENDPOINT_URL inside the function). */
+  endpoint: () => string;
+  /** Delays before asynchronous retries. */
+  asyncRetryDelaysMs?: number[];
+}
+
+/** AWS Lambda: functions from zip code, synchronous and asynchronous invokes, resource policies, logs. */
+export class LambdaService {
+  readonly functions = new Map<string, FunctionRecord>();
+
+  constructor(private readonly options: LambdaOptions) {}
+
+  readonly routes: RestRoute[] = [
+    { method: 'POST', path: '/2015-03-31/functions', action: 'CreateFunction', handler: async (r, c) => ({ status: 201, body: this.configuration(await this.createFunction(r.json, c)) }) },
+    { method: 'GET', path: '/2015-03-31/functions', action: 'ListFunctions', handler: () => ({ body: { Functions: [...this.functions.values()].map((f) => this.configuration(f)) } }) },
+    { method: 'GET', path: '/2015-03-31/functions/{FunctionName}', action: 'GetFunction', handler: (r, c) => ({ body: this.getFunction(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}', action: 'DeleteFunction', handler: (r, c) => ({ status: 204, body: this.deleteFunction(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration', action: 'GetFunctionConfiguration', handler: (r, c) => ({ body: this.configuration(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/configuration', action: 'UpdateFunctionConfiguration', handler: (r, c) => ({ body: this.configuration(this.updateConfiguration(this.fn(r.params.FunctionName, c), r.json)) }) },
+    { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/code', action: 'UpdateFunctionCode', handler: async (r, c) => ({ body: this.configuration(await this.updateCode(this.fn(r.params.FunctionName, c), r.json)) }) },
+    { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/invocations', action: 'Invoke', handler: (r, c) => this.invokeRoute(this.fn(r.params.FunctionName, c), r.headers, r.body) },
+    { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', action: 'AddPermission', handler: (r, c) => ({ status: 201, body: this.addPermission(this.fn(r.params.FunctionName, c), r.json) }) },
+    { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', action: 'GetPolicy', handler: (r, c) => ({ body: this.getPolicy(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', action: 'RemovePermission', handler: (r, c) => ({ status: 204, body: this.removePermission(this.fn(r.params.FunctionName, c), r.params.StatementId) }) },
+    { method: 'PUT', path: '/2017-10-31/functions/{FunctionName}/concurrency', action: 'PutFunctionConcurrency', handler: (r, c) => ({ body: this.putConcurrency(this.fn(r.params.FunctionName, c), r.json) }) },
+    { method: 'DELETE', path: '/2017-10-31/functions/{FunctionName}/concurrency', action: 'DeleteFunctionConcurrency', handler: (r, c) => ({ status: 204, body: this.putConcurrency(this.fn(r.params.FunctionName, c), {}) }) },
+    { method: 'GET', path: '/2019-09-30/functions/{FunctionName}/concurrency', action: 'GetFunctionConcurrency', handler: (r, c) => ({ body: this.getConcurrency(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'PUT', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', action: 'PutFunctionEventInvokeConfig', handler: (r, c) => ({ body: this.putEventInvokeConfig(this.fn(r.params.FunctionName, c), r.json) }) },
+    { method: 'GET', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', action: 'GetFunctionEventInvokeConfig', handler: (r, c) => ({ body: this.getEventInvokeConfig(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'DELETE', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', action: 'DeleteFunctionEventInvokeConfig', handler: (r, c) => ({ status: 204, body: this.deleteEventInvokeConfig(this.fn(r.params.FunctionName, c)) }) },
+    { method: 'GET', path: '/2017-03-31/tags/{Resource+}', action: 'ListTags', handler: (r, c) => ({ body: { Tags: this.fn(r.params.Resource, c).tags } }) },
+    { method: 'POST', path: '/2017-03-31/tags/{Resource+}', action: 'TagResource', handler: (r, c) => ({ status: 204, body: void Object.assign(this.fn(r.params.Resource, c).tags, r.json.Tags) }) },
+    { method: 'DELETE', path: '/2017-03-31/tags/{Resource+}', action: 'UntagResource', handler: (r, c) => {
+      const fn = this.fn(r.params.Resource, c);
+      for (const key of r.query.getAll('tagKeys')) delete fn.tags[key];
+      return { status: 204 };
+    } },
+  ];
+
+  /** Finds a function by name, ARN or partial ARN (qualifiers other than $LATEST are refused). */
+  fn(nameOrArn: string, context: Pick<RequestContext, 'region'>): FunctionRecord {
+    let name = nameOrArn;
+    const parsed = parseArn(nameOrArn);
+    if (parsed) name = parsed.resource.split(':')[1] ?? '';
+    else if (nameOrArn.includes(':')) name = nameOrArn.split(':').find((part, i, all) => all[i - 1] === 'function') ?? nameOrArn.split(':')[0];
+    const fn = this.functions.get(name);
+    if (!fn) throw notFound(name, context);
+    return fn;
+  }
+
+  async createFunction(input: any, context: RequestContext): Promise<FunctionRecord> {
+    const name = String(input.FunctionName ?? '');
+    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name)) throw invalidValue(`1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    if (this.functions.has(name)) throw new AwsError('ResourceConflictException', `Function already exist: ${name}`, 409);
+    if (input.PackageType === 'Image') throw invalidValue('The local cloud runs zip-packaged functions only; PackageType Image is not supported.');
+    validateRuntime(input.Runtime);
+    if (!input.Role || !parseArn(input.Role)) throw invalidValue('The role defined for the function cannot be assumed by Lambda.');
+    if (!input.Handler) throw invalidValue('Handler is required for zip-packaged functions.');
+    const environment = validateEnvironment(input.Environment?.Variables ?? {});
+    const code = await prepareCode(input.Code, this.options.codeRoot, this.options.readObject);
+    const fn: FunctionRecord = {
+      name,
+      arn: arn('lambda', context, `function:${name}`),
+      runtime: input.Runtime,
+      handler: input.Handler,
+      role: input.Role,
+      description: input.Description ?? '',
+      timeout: validateTimeout(input.Timeout ?? 3),
+      memorySize: validateMemory(input.MemorySize ?? 128),
+      environment,
+      code,
+      lastModified: lambdaTimestamp(),
+      revisionId: randomUUID(),
+      policy: [],
+      eventInvokeConfig: {},
+      tags: input.Tags ?? {},
+    };
+    this.functions.set(name, fn);
+    this.options.events.emit('lambda', 'function-created', fn.arn);
+    return fn;
+  }
+
+  private deleteFunction(fn: FunctionRecord) {
+    fn.pool?.shutdown();
+    this.functions.delete(fn.name);
+    this.options.events.emit('lambda', 'function-deleted', fn.arn);
+    return undefined;
+  }
+
+  updateConfiguration(fn: FunctionRecord, input: any): FunctionRecord {
+    if (input.Runtime !== undefined) fn.runtime = validateRuntime(input.Runtime);
+    if (input.Handler !== undefined) fn.handler = input.Handler;
+    if (input.Role !== undefined) fn.role = input.Role;
+    if (input.Description !== undefined) fn.description = input.Description;
+    if (input.Timeout !== undefined) fn.timeout = validateTimeout(input.Timeout);
+    if (input.MemorySize !== undefined) fn.memorySize = validateMemory(input.MemorySize);
+    if (input.Environment !== undefined) fn.environment = validateEnvironment(input.Environment?.Variables ?? {});
+    this.changed(fn);
+    return fn;
+  }
+
+  async updateCode(fn: FunctionRecord, input: any): Promise<FunctionRecord> {
+    fn.code = await prepareCode(input, this.options.codeRoot, this.options.readObject);
+    this.changed(fn);
+    return fn;
+  }
+
+  /** A changed function starts new environments: the next invocation is a cold start, as on AWS. */
+  private changed(fn: FunctionRecord): void {
+    fn.pool?.shutdown();
+    fn.pool = undefined;
+    fn.lastModified = lambdaTimestamp();
+    fn.revisionId = randomUUID();
+    this.options.events.emit('lambda', 'function-updated', fn.arn);
+  }
+
+  configuration(fn: FunctionRecord) {
+    return {
+      FunctionName: fn.name,
+      FunctionArn: fn.arn,
+      Runtime: fn.runtime,
+      Role: fn.role,
+      Handler: fn.handler,
+      CodeSize: fn.code.size,
+      CodeSha256: fn.code.sha256,
+      Description: fn.description,
+      Timeout: fn.timeout,
+      MemorySize: fn.memorySize,
+      LastModified: fn.lastModified,
+      Version: '$LATEST',
+      Environment: Object.keys(fn.environment).length > 0 ? { Variables: fn.environment } : undefined,
+      TracingConfig: { Mode: 'PassThrough' },
+      RevisionId: fn.revisionId,
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+      PackageType: 'Zip',
+      Architectures: ['x86_64'],
+      EphemeralStorage: { Size: 512 },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
+    };
+  }
+
+  private getFunction(fn: FunctionRecord) {
+    return {
+      Configuration: this.configuration(fn),
+      Code: { RepositoryType: 'S3', Location: fn.code.location.bucket ? `${this.options.endpoint()}/${fn.code.location.bucket}/${fn.code.location.key}` : undefined },
+      Tags: fn.tags,
+      ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
+    };
+  }
+
+  private addPermission(fn: FunctionRecord, input: any) {
+    if (fn.policy.some((s) => s.Sid === input.StatementId)) {
+      throw new AwsError('ResourceConflictException', `The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`, 409);
+    }
+    const statement = statementFrom(input, fn.arn);
+    fn.policy.push(statement);
+    return { Statement: JSON.stringify(statement) };
+  }
+
+  private getPolicy(fn: FunctionRecord) {
+    if (fn.policy.length === 0) throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+    return { Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: fn.policy }), RevisionId: fn.revisionId };
+  }
+
+  private removePermission(fn: FunctionRecord, statementId: string) {
+    const index = fn.policy.findIndex((s) => s.Sid === statementId);
+    if (index < 0) throw new AwsError('ResourceNotFoundException', 'Statement not found', 404);
+    fn.policy.splice(index, 1);
+    return undefined;
+  }
+
+  private putConcurrency(fn: FunctionRecord, input: any) {
+    const value = input.ReservedConcurrentExecutions;
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw invalidValue('ReservedConcurrentExecutions must be a non-negative integer.');
+    fn.reservedConcurrency = value;
+    fn.pool?.setLimits(this.limitsOf(fn));
+    return value === undefined ? undefined : { ReservedConcurrentExecutions: value };
+  }
+
+  private getConcurrency(fn: FunctionRecord) {
+    return fn.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrency };
+  }
+
+  private putEventInvokeConfig(fn: FunctionRecord, input: any) {
+    const retries = input.MaximumRetryAttempts;
+    if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) throw invalidValue('MaximumRetryAttempts must be between 0 and 2.');
+    const age = input.MaximumEventAgeInSeconds;
+    if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21_600)) throw invalidValue('MaximumEventAgeInSeconds must be between 60 and 21600.');
+    fn.eventInvokeConfig = { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: age, DestinationConfig: input.DestinationConfig };
+    return this.getEventInvokeConfig(fn);
+  }
+
+  private getEventInvokeConfig(fn: FunctionRecord) {
+    return { FunctionArn: fn.arn, LastModified: Date.now() / 1000, ...fn.eventInvokeConfig };
+  }
+
+  private deleteEventInvokeConfig(fn: FunctionRecord) {
+    fn.eventInvokeConfig = {};
+    return undefined;
+  }
+
+  private limitsOf(fn: FunctionRecord) {
+    return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY, idleMs: 10 * 60_000 };
+  }
+
+  private poolOf(fn: FunctionRecord): EnvironmentPool {
+    if (!fn.pool) {
+      const logGroup = `/aws/lambda/${fn.name}`;
+      const region = parseArn(fn.arn)!.region;
+      const env: Record<string, string> = {
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        LANG: 'en_US.UTF-8',
+        TZ: ':UTC',
+        NODE_PATH: PROJECT_NODE_MODULES,
+        AWS_ENDPOINT_URL: this.options.endpoint(),
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+        AWS_LAMBDA_LOG_GROUP_NAME: logGroup,
+        LAMBDA_TASK_ROOT: fn.code.dir,
+        LAMBDA_RUNTIME_DIR: fileURLToPath(new URL('./runtime', import.meta.url)),
+        _HANDLER: fn.handler,
+        ...fn.environment,
+      };
+      fn.pool = new EnvironmentPool(
+        { functionName: fn.name, functionArn: fn.arn, codeDir: fn.code.dir, handler: fn.handler, memoryMb: fn.memorySize, env },
+        this.limitsOf(fn),
+        (stream, line) => this.options.logs.append(logGroup, stream, { region, accountId: LOCAL_ACCOUNT_ID }, [{ timestamp: Date.now(), message: line }]),
+      );
+    }
+    return fn.pool;
+  }
+
+  /** Runs one invocation and reports it on the event stream. */
+  async run(fn: FunctionRecord, event: unknown, trigger: string): Promise<InvocationReport> {
+    const report = await this.poolOf(fn).invoke(event, fn.timeout * 1000);
+    const detail = { requestId: report.requestId, trigger, durationMs: Math.round(report.durationMs * 100) / 100, coldStart: report.coldStart };
+    if (report.throttled) this.options.events.emit('lambda', 'throttled', fn.arn, detail);
+    else if (report.timedOut) this.options.events.emit('lambda', 'timed-out', fn.arn, { ...detail, error: report.error });
+    else if (report.error) this.options.events.emit('lambda', 'failed', fn.arn, { ...detail, error: report.error });
+    else this.options.events.emit('lambda', 'invoked', fn.arn, detail);
+    return report;
+  }
+
+  private async invokeRoute(fn: FunctionRecord, headers: Record<string, any>, body: Buffer) {
+    const type = headers['x-amz-invocation-type'] ?? 'RequestResponse';
+    let event: unknown = {};
+    if (body.length > 0) {
+      try {
+        event = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: Unexpected character', 400);
+      }
+    }
+    if (body.length > 6 * 1024 * 1024) throw new AwsError('RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation', 413);
+    if (type === 'DryRun') return { status: 204 };
+    if (type === 'Event') {
+      if (body.length > 1024 * 1024) throw new AwsError('RequestTooLargeException', 'Request must be smaller than 1048576 bytes for the asynchronous invocation', 413);
+      this.enqueueAsync(fn, event, 'api');
+      return { status: 202, headers: { 'x-amz-executed-version': '$LATEST' } };
+    }
+    if (type !== 'RequestResponse') throw invalidValue(`Invalid invocation type ${type}`);
+    const report = await this.run(fn, event, 'api');
+    if (report.throttled) throw new AwsError('TooManyRequestsException', 'Rate Exceeded.', 429);
+    const out: Record<string, string> = { 'x-amz-executed-version': '$LATEST' };
+    if (report.error) out['x-amz-function-error'] = 'Unhandled';
+    const payload = report.error ? JSON.stringify(report.error) : JSON.stringify(report.result ?? null);
+    return { status: 200, headers: out, body: payload };
+  }
+
+  /**
+   * Asynchronous invocation, as for SNS, S3 and EventBridge: Lambda queues the event and retries
+   * a failure twice by default (MaximumRetryAttempts), then drops it or sends it to the
+   * on-failure destination. It is Lambda, not the caller, that retries.
+   */
+  enqueueAsync(fn: FunctionRecord, event: unknown, trigger: string): void {
+    const maxRetries = fn.eventInvokeConfig.MaximumRetryAttempts ?? 2;
+    const delays = this.options.asyncRetryDelaysMs ?? [1_000, 2_000];
+    const attempt = async (n: number) => {
+      const current = this.functions.get(fn.name);
+      if (!current) return;
+      const report = await this.run(current, event, trigger);
+      if (!report.error) return;
+      // Throttled events are retried without using up an attempt, as AWS does.
+      const next = report.throttled ? n : n + 1;
+      if (next > maxRetries) {
+        this.options.events.emit('lambda', 'async-dropped', fn.arn, { trigger, requestId: report.requestId, attempts: n + 1, error: report.error });
+        return;
+      }
+      this.options.events.emit('lambda', 'async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
+      setTimeout(() => void attempt(next), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
+    };
+    setImmediate(() => void attempt(0));
+  }
+
+  /** Invokes asynchronously on behalf of an AWS service, checking the function's resource policy first. */
+  invokeAsService(functionArn: string, service: string, sourceArn: string, event: unknown): void {
+    const parsed = parseArn(functionArn);
+    const fn = this.fn(functionArn, { region: parsed?.region ?? 'us-east-1' });
+    if (!allowsServiceInvoke(fn.policy, service, sourceArn)) {
+      throw new AwsError('AccessDeniedException', `${service} is not allowed to invoke ${fn.arn} on behalf of ${sourceArn}: the function's resource-based policy has no matching lambda:InvokeFunction permission (add one, e.g. with AddPermission or the CDK's grantInvoke).`, 403);
+    }
+    this.enqueueAsync(fn, event, service);
+  }
+
+  /** Invokes synchronously on behalf of an AWS service (API Gateway), checking the resource policy. */
+  async invokeSyncAsService(functionArn: string, service: string, sourceArn: string, event: unknown): Promise<InvocationReport> {
+    const parsed = parseArn(functionArn);
+    const fn = this.fn(functionArn, { region: parsed?.region ?? 'us-east-1' });
+    if (!allowsServiceInvoke(fn.policy, service, sourceArn)) {
+      throw new AwsError('AccessDeniedException', `${service} is not allowed to invoke ${fn.arn} on behalf of ${sourceArn}.`, 403);
+    }
+    return this.run(fn, event, service);
+  }
+
+  /** Stops every execution environment (the cloud is shutting down). */
+  shutdown(): void {
+    for (const fn of this.functions.values()) fn.pool?.shutdown();
+  }
+}
+
+function lambdaTimestamp(): string {
+  return new Date().toISOString().replace('Z', '+0000');
+}
+
+function validateRuntime(runtime: unknown): string {
+  const match = /^nodejs(\d+)\.x$/.exec(String(runtime ?? ''));
+  if (!match) {
+    throw invalidValue(`The local cloud runs Node.js functions only; runtime ${String(runtime)} is not supported (use nodejs20.x or newer, or the AWS target).`);
+  }
+  if (Number(match[1]) < 20) throw invalidValue(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime.`);
+  return String(runtime);
+}
+
+function validateTimeout(timeout: number): number {
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) throw invalidValue(`Timeout must be between 1 and 900 seconds (got ${timeout}).`);
+  return timeout;
+}
+
+function validateMemory(memory: number): number {
+  if (!Number.isInteger(memory) || memory < 128 || memory > 10_240) throw invalidValue(`MemorySize must be between 128 and 10240 MB (got ${memory}).`);
+  return memory;
+}
+
+function validateEnvironment(variables: Record<string, string>): Record<string, string> {
+  const reserved = Object.keys(variables).filter((key) => RESERVED_ENV.includes(key));
+  if (reserved.length > 0) {
+    throw invalidValue(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`);
+  }
+  const size = Object.entries(variables).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
+  if (size > 4096) throw invalidValue('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.');
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
+}
+

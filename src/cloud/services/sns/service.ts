@@ -1,0 +1,331 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { AwsError } from '../../aws/errors.ts';
+import { entriesToMap } from '../../aws/query.ts';
+import { XmlMap } from '../../aws/xml.ts';
+import type { EventBus } from '../../events/bus.ts';
+import { FilterPatternError, matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
+import { notificationEnvelope } from './envelope.ts';
+import { SnsStore, type Subscription, type Topic } from './store.ts';
+import { invalid, notFound, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
+
+/** What SNS needs from the rest of the cloud to deliver messages. */
+export interface SnsDeliveryTargets {
+  /** Sends to an SQS queue; throws when the queue is missing or refuses SNS. */
+  sendToQueue(queueArn: string, topicArn: string, body: string, attributes: Record<string, MessageAttribute>, fifo?: { groupId: string; dedupId: string }): Promise<void>;
+  /** Invokes a function asynchronously on behalf of SNS; throws when the function is missing or refuses SNS. */
+  invokeFunction(functionArn: string, topicArn: string, event: unknown): Promise<void>;
+}
+
+const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
+const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'];
+
+/**
+ * Amazon SNS: topics, subscriptions, publish and fan-out. Delivers to SQS and Lambda (HTTP comes
+ * with the full cloud); filter policies are applied with the matcher shared with EventBridge.
+ */
+export class SnsService {
+  readonly store = new SnsStore();
+
+  constructor(
+    private readonly events: EventBus,
+    private readonly targets: SnsDeliveryTargets,
+    private readonly endpoint: () => string,
+  ) {}
+
+  readonly actions: ActionTable = {
+    CreateTopic: (input, context) => this.createTopic(input, context),
+    DeleteTopic: (input) => this.deleteTopic(input.TopicArn),
+    ListTopics: () => ({ Topics: [...this.store.topics.values()].map((t) => ({ TopicArn: t.arn })) }),
+    GetTopicAttributes: (input) => ({ Attributes: new XmlMap(this.topicAttributes(this.topic(input.TopicArn))) }),
+    SetTopicAttributes: (input) => this.setTopicAttribute(this.topic(input.TopicArn), input.AttributeName, input.AttributeValue),
+    Subscribe: (input) => this.subscribe(input),
+    Unsubscribe: (input) => this.unsubscribe(input.SubscriptionArn),
+    ListSubscriptions: () => ({ Subscriptions: [...this.store.subscriptions.values()].map(summary) }),
+    ListSubscriptionsByTopic: (input) => ({ Subscriptions: this.store.subscriptionsOf(this.topic(input.TopicArn).arn).map(summary) }),
+    GetSubscriptionAttributes: (input) => ({ Attributes: new XmlMap(this.subscriptionAttributes(this.subscription(input.SubscriptionArn))) }),
+    SetSubscriptionAttributes: (input) => this.setSubscriptionAttribute(this.subscription(input.SubscriptionArn), input.AttributeName, input.AttributeValue),
+    Publish: (input) => this.publish(input),
+    PublishBatch: (input) => this.publishBatch(input),
+    TagResource: (input) => {
+      Object.assign(this.topic(input.ResourceArn).tags, entriesToMap(input.Tags, 'Key', 'Value'));
+      return {};
+    },
+    UntagResource: (input) => {
+      const topic = this.topic(input.ResourceArn);
+      for (const key of (input.TagKeys as string[]) ?? []) delete topic.tags[key];
+      return {};
+    },
+    ListTagsForResource: (input) => ({ Tags: Object.entries(this.topic(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) }),
+  };
+
+  topic(topicArn: unknown): Topic {
+    if (typeof topicArn !== 'string' || !parseArn(topicArn)) throw invalid('Invalid parameter: TopicArn');
+    const topic = this.store.topics.get(topicArn);
+    if (!topic) throw notFound('Topic does not exist');
+    return topic;
+  }
+
+  subscription(subscriptionArn: unknown): Subscription {
+    if (typeof subscriptionArn !== 'string' || !parseArn(subscriptionArn)) throw invalid('Invalid parameter: SubscriptionArn');
+    const subscription = this.store.subscriptions.get(subscriptionArn);
+    if (!subscription) throw notFound('Subscription does not exist');
+    return subscription;
+  }
+
+  private createTopic(input: any, context: RequestContext) {
+    const attributes = entriesToMap(input.Attributes);
+    const fifo = attributes.FifoTopic === 'true';
+    const name = validateTopicName(input.Name, fifo);
+    const topicArn = arn('sns', context, name);
+    const existing = this.store.topics.get(topicArn);
+    if (existing) {
+      // AWS: creating an existing topic is idempotent only with the same attributes.
+      for (const [key, value] of Object.entries(attributes)) {
+        if ((existing.attributes[key] ?? '') !== value) throw invalid(`Invalid parameter: Attributes Reason: Topic already exists with different attributes`);
+      }
+      return { TopicArn: topicArn };
+    }
+    const topic: Topic = { arn: topicArn, name, region: context.region, attributes: {}, tags: entriesToMap(input.Tags, 'Key', 'Value'), dedup: new Map(), sequence: 0n };
+    for (const [key, value] of Object.entries(attributes)) this.applyTopicAttribute(topic, key, value);
+    if (fifo) topic.attributes.FifoTopic = 'true';
+    this.store.topics.set(topicArn, topic);
+    this.events.emit('sns', 'topic-created', topicArn);
+    return { TopicArn: topicArn };
+  }
+
+  private deleteTopic(topicArn: unknown) {
+    const topic = this.store.topics.get(String(topicArn));
+    // AWS: deleting a topic that does not exist succeeds.
+    if (!topic) return {};
+    for (const subscription of this.store.subscriptionsOf(topic.arn)) this.store.subscriptions.delete(subscription.arn);
+    this.store.topics.delete(topic.arn);
+    this.events.emit('sns', 'topic-deleted', topic.arn);
+    return {};
+  }
+
+  private topicAttributes(topic: Topic): Record<string, string> {
+    const subscriptions = this.store.subscriptionsOf(topic.arn);
+    const policy = {
+      Version: '2008-10-17',
+      Id: '__default_policy_ID',
+      Statement: [
+        {
+          Sid: '__default_statement_ID',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['SNS:Publish', 'SNS:Subscribe', 'SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:DeleteTopic', 'SNS:ListSubscriptionsByTopic', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:Receive'],
+          Resource: topic.arn,
+          Condition: { StringEquals: { 'AWS:SourceOwner': parseArn(topic.arn)!.accountId } },
+        },
+      ],
+    };
+    return {
+      TopicArn: topic.arn,
+      Owner: parseArn(topic.arn)!.accountId,
+      DisplayName: '',
+      Policy: JSON.stringify(policy),
+      SubscriptionsConfirmed: String(subscriptions.filter((s) => !s.pendingConfirmation).length),
+      SubscriptionsPending: String(subscriptions.filter((s) => s.pendingConfirmation).length),
+      SubscriptionsDeleted: '0',
+      EffectiveDeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }, disableSubscriptionOverrides: false } }),
+      ...(topic.attributes.FifoTopic === 'true' ? { FifoTopic: 'true', ContentBasedDeduplication: topic.attributes.ContentBasedDeduplication ?? 'false' } : {}),
+      ...topic.attributes,
+    };
+  }
+
+  private applyTopicAttribute(topic: Topic, name: string, value: string): void {
+    const settable = ['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', 'SignatureVersion', 'TracingConfig', 'FifoTopic', 'ArchivePolicy', 'FifoThroughputScope'];
+    if (!settable.includes(name)) throw invalid(`Invalid parameter: AttributeName: the local cloud does not know the topic attribute ${name}`);
+    if (name === 'FifoTopic' && value !== (topic.attributes.FifoTopic ?? 'false') && topic.sequence > 0n) throw invalid('Invalid parameter: FifoTopic cannot be changed');
+    if (name === 'ContentBasedDeduplication' && topic.attributes.FifoTopic !== 'true' && value === 'true' && !topic.name.endsWith('.fifo')) {
+      throw invalid('Invalid parameter: Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics');
+    }
+    topic.attributes[name] = value;
+  }
+
+  private setTopicAttribute(topic: Topic, name: string, value: string) {
+    this.applyTopicAttribute(topic, name, value ?? '');
+    return {};
+  }
+
+  private subscribe(input: any) {
+    const topic = this.topic(input.TopicArn);
+    const protocol = String(input.Protocol ?? '').toLowerCase();
+    if (!protocol) throw invalid('Invalid parameter: Protocol');
+    if (!SUPPORTED_PROTOCOLS.includes(protocol)) {
+      throw new AwsError('InvalidParameter', `Invalid parameter: the local cloud delivers to ${SUPPORTED_PROTOCOLS.join(', ')}; protocol ${protocol} is not supported (use the AWS target for it).`);
+    }
+    const endpoint = String(input.Endpoint ?? '');
+    if ((protocol === 'sqs' || protocol === 'lambda') && !parseArn(endpoint)) throw invalid(`Invalid parameter: ${protocol === 'sqs' ? 'SQS' : 'Lambda'} endpoint ARN`);
+    if ((protocol === 'http' || protocol === 'https') && !endpoint.startsWith(`${protocol}://`)) throw invalid('Invalid parameter: Endpoint must match the specified protocol');
+    const attributes = entriesToMap(input.Attributes);
+    // AWS: subscribing the same endpoint twice returns the existing subscription.
+    const existing = this.store.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    if (existing) return { SubscriptionArn: existing.arn };
+    const subscription: Subscription = {
+      arn: `${topic.arn}:${randomUUID()}`,
+      topicArn: topic.arn,
+      protocol,
+      endpoint,
+      attributes: {},
+      pendingConfirmation: protocol === 'http' || protocol === 'https',
+    };
+    for (const [name, value] of Object.entries(attributes)) this.applySubscriptionAttribute(subscription, name, value);
+    this.store.subscriptions.set(subscription.arn, subscription);
+    this.events.emit('sns', 'subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
+    return { SubscriptionArn: subscription.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : subscription.arn };
+  }
+
+  private unsubscribe(subscriptionArn: unknown) {
+    const subscription = this.subscription(subscriptionArn);
+    this.store.subscriptions.delete(subscription.arn);
+    this.events.emit('sns', 'unsubscribed', subscription.topicArn, { subscriptionArn: subscription.arn });
+    return {};
+  }
+
+  private subscriptionAttributes(subscription: Subscription): Record<string, string> {
+    const { accountId } = parseArn(subscription.arn)!;
+    return {
+      SubscriptionArn: subscription.arn,
+      TopicArn: subscription.topicArn,
+      Protocol: subscription.protocol,
+      Endpoint: subscription.endpoint,
+      Owner: accountId,
+      ConfirmationWasAuthenticated: String(!subscription.pendingConfirmation),
+      PendingConfirmation: String(subscription.pendingConfirmation),
+      RawMessageDelivery: 'false',
+      ...subscription.attributes,
+    };
+  }
+
+  private applySubscriptionAttribute(subscription: Subscription, name: string, value: string): void {
+    if (!SUBSCRIPTION_ATTRIBUTES.includes(name)) throw invalid(`Invalid parameter: AttributeName: ${name} is not a subscription attribute`);
+    if (name === 'RawMessageDelivery') {
+      if (value !== 'true' && value !== 'false') throw invalid('Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [' + value + ']. Must be true or false.');
+      if (subscription.protocol === 'lambda') throw invalid('Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery.');
+    }
+    if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') {
+      throw invalid('Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' + value + ']. Please use either MessageBody or MessageAttributes');
+    }
+    if (name === 'FilterPolicy' && value !== '') {
+      const scope = (name === 'FilterPolicy' ? subscription.attributes.FilterPolicyScope : undefined) ?? 'MessageAttributes';
+      try {
+        parseSnsFilterPolicy(value, scope as 'MessageAttributes' | 'MessageBody');
+      } catch (error) {
+        if (error instanceof FilterPatternError) throw invalid(error.message.startsWith('Invalid parameter') ? error.message : `Invalid parameter: FilterPolicy: ${error.message}`);
+        throw error;
+      }
+    }
+    if (value === '' && name === 'FilterPolicy') delete subscription.attributes[name];
+    else subscription.attributes[name] = value;
+  }
+
+  private setSubscriptionAttribute(subscription: Subscription, name: string, value: string) {
+    this.applySubscriptionAttribute(subscription, name, value ?? '');
+    return {};
+  }
+
+  private async publishBatch(input: any) {
+    const topic = this.topic(input.TopicArn);
+    const entries: any[] = input.PublishBatchRequestEntries ?? [];
+    if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'The batch request does not contain any entries.');
+    if (entries.length > 10) throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+    const ids = new Set<string>();
+    const Successful: unknown[] = [];
+    const Failed: unknown[] = [];
+    for (const entry of entries) {
+      if (ids.has(entry.Id)) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
+      ids.add(entry.Id);
+      try {
+        const result = await this.publish({ ...entry, TopicArn: topic.arn });
+        Successful.push({ Id: entry.Id, MessageId: result.MessageId, SequenceNumber: result.SequenceNumber });
+      } catch (error) {
+        const e = error as AwsError;
+        Failed.push({ Id: entry.Id, Code: e.code ?? 'InternalError', Message: e.message, SenderFault: e.senderFault ?? false });
+      }
+    }
+    return { Successful, Failed };
+  }
+
+  /** Publishes one message and delivers it to every subscription whose filter it passes. */
+  async publish(input: any): Promise<{ MessageId: string; SequenceNumber?: string }> {
+    const topic = this.topic(input.TopicArn ?? input.TargetArn);
+    const message = input.Message;
+    if (typeof message !== 'string' || message.length === 0) throw invalid('Invalid parameter: Empty message');
+    const attributes = entriesToMap<MessageAttribute>(input.MessageAttributes, 'Name', 'Value');
+    validateMessageAttributes(attributes);
+    const size = Buffer.byteLength(message) + Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.DataType.length + (v.StringValue ?? v.BinaryValue ?? '').length, 0);
+    if (size > 262_144) throw invalid('Invalid parameter: Message too long');
+    const fifo = topic.attributes.FifoTopic === 'true';
+    let sequenceNumber: string | undefined;
+    let fifoIds: { groupId: string; dedupId: string } | undefined;
+    if (fifo) {
+      if (!input.MessageGroupId) throw invalid('Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
+      const dedupId = input.MessageDeduplicationId ?? (topic.attributes.ContentBasedDeduplication === 'true' ? contentHash(message) : undefined);
+      if (!dedupId) throw invalid('Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      fifoIds = { groupId: input.MessageGroupId, dedupId };
+      const now = Date.now();
+      for (const [id, at] of topic.dedup) if (now - at > 300_000) topic.dedup.delete(id);
+      if (topic.dedup.has(dedupId)) {
+        // AWS: a duplicate within the 5-minute window is accepted and not delivered again.
+        this.events.emit('sns', 'deduplicated', topic.arn, { dedupId });
+        return { MessageId: randomUUID(), SequenceNumber: String(topic.sequence).padStart(20, '0') };
+      }
+      topic.dedup.set(dedupId, now);
+      topic.sequence += 1n;
+      sequenceNumber = String(topic.sequence).padStart(20, '0');
+    } else if (input.MessageGroupId && input.MessageDeduplicationId) {
+      throw invalid('Invalid parameter: MessageDeduplicationId is only valid for FIFO topics');
+    }
+    const messageId = randomUUID();
+    const timestamp = new Date();
+    this.events.emit('sns', 'published', topic.arn, { messageId, subject: input.Subject, attributes: Object.keys(attributes) });
+    const deliveries = this.store.subscriptionsOf(topic.arn).map((subscription) =>
+      this.deliver(subscription, { messageId, topicArn: topic.arn, subject: input.Subject, message, timestamp, attributes, sequenceNumber, fifoIds }),
+    );
+    await Promise.all(deliveries);
+    return { MessageId: messageId, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) };
+  }
+
+  private async deliver(
+    subscription: Subscription,
+    m: { messageId: string; topicArn: string; subject?: string; message: string; timestamp: Date; attributes: Record<string, MessageAttribute>; sequenceNumber?: string; fifoIds?: { groupId: string; dedupId: string } },
+  ): Promise<void> {
+    const detail = { messageId: m.messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
+    if (subscription.pendingConfirmation) return;
+    const policy = subscription.attributes.FilterPolicy;
+    if (policy) {
+      const scope = (subscription.attributes.FilterPolicyScope ?? 'MessageAttributes') as 'MessageAttributes' | 'MessageBody';
+      if (!matchesSnsFilterPolicy(parseSnsFilterPolicy(policy, scope), { body: m.message, attributes: m.attributes })) {
+        this.events.emit('sns', 'filtered-out', m.topicArn, detail);
+        return;
+      }
+    }
+    const envelope = () => notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
+    try {
+      if (subscription.protocol === 'sqs') {
+        const raw = subscription.attributes.RawMessageDelivery === 'true';
+        await this.targets.sendToQueue(subscription.endpoint, m.topicArn, raw ? m.message : JSON.stringify(envelope()), raw ? m.attributes : {}, m.fifoIds);
+      } else if (subscription.protocol === 'lambda') {
+        const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscription.arn, Sns: envelope() }] };
+        await this.targets.invokeFunction(subscription.endpoint, m.topicArn, event);
+      } else {
+        throw new Error(`delivery over ${subscription.protocol} is not available in this build of the local cloud`);
+      }
+      this.events.emit('sns', 'delivered', m.topicArn, detail);
+    } catch (error) {
+      // AWS: a failed delivery is retried by the delivery policy and, without a subscription DLQ, dropped;
+      // it never fails the Publish call. The event stream says why.
+      this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: (error as Error).message });
+    }
+  }
+}
+
+function summary(s: Subscription) {
+  return { SubscriptionArn: s.pendingConfirmation ? 'PendingConfirmation' : s.arn, Owner: parseArn(s.arn)!.accountId, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: s.topicArn };
+}
+
+function contentHash(message: string): string {
+  return createHash('sha256').update(message).digest('hex');
+}

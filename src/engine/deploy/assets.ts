@@ -1,0 +1,48 @@
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { zipSync } from 'fflate';
+import type { FileAsset } from './synth.ts';
+
+/** Replaces the placeholders the CDK leaves in asset destinations. */
+export function resolvePlaceholders(text: string, accountId: string, region: string): string {
+  return text.replaceAll('${AWS::AccountId}', accountId).replaceAll('${AWS::Region}', region).replaceAll('${AWS::Partition}', 'aws');
+}
+
+/** Zips a folder reproducibly (sorted entries, fixed timestamps), as the CDK's asset packaging does. */
+export function zipFolder(folder: string): Buffer {
+  const files: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(folder, path).split('\\').join('/')] = [readFileSync(path), { mtime: new Date('1980-01-01T00:00:00Z') }];
+    }
+  };
+  walk(folder);
+  return Buffer.from(zipSync(files, { level: 6 }));
+}
+
+/**
+ * Publishes a stack's file assets to the bootstrap bucket, as `cdk deploy` does before it
+ * deploys: an object already there (same content hash in its key) is not uploaded again.
+ */
+export async function publishAssets(s3: S3Client, assets: FileAsset[], accountId: string, region: string, report: (message: string) => void): Promise<number> {
+  let uploaded = 0;
+  for (const asset of assets) {
+    const Bucket = resolvePlaceholders(asset.bucketName, accountId, region);
+    const Key = resolvePlaceholders(asset.objectKey, accountId, region);
+    if (asset.path.endsWith('.template.json')) continue; // the template itself goes as TemplateBody
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket, Key }));
+      continue;
+    } catch {
+      // Not there yet: upload it.
+    }
+    const body = asset.packaging === 'zip' ? zipFolder(asset.path) : readFileSync(asset.path);
+    await s3.send(new PutObjectCommand({ Bucket, Key, Body: body }));
+    uploaded++;
+    report(`Published asset ${Key} (${(body.length / 1024).toFixed(1)} KiB)`);
+  }
+  return uploaded;
+}

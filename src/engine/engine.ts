@@ -1,0 +1,205 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { clientFor } from '../../labs/kit/clients.ts';
+import { withLabContext } from '../../labs/kit/context.ts';
+import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
+import { invokeUrlOn } from '../../labs/kit/http.ts';
+import type { LabDefinition } from '../../labs/kit/lab.ts';
+import { stackNameFor, type Target } from '../../labs/kit/target.ts';
+import { publishAssets } from './deploy/assets.ts';
+import { bootstrapEndpoint } from './deploy/bootstrap.ts';
+import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
+import { synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
+import { EngineError, type EngineEvent, type Report } from './events.ts';
+import { loadAllLabs, loadLab } from './registry.ts';
+
+/** What the page and the CLI learn about a lab. */
+export interface LabSummary {
+  id: string;
+  slug: string;
+  title: string;
+  hasStack: boolean;
+  steps: { n: number; title: string }[];
+  snippets: { name: string; title: string; description: string; source: string }[];
+  checkpoints: { id: string; step: number; title: string; hint: string }[];
+}
+
+export interface LabStatus {
+  stackName: string;
+  deployed: boolean;
+  status: string | null;
+  outputs: Record<string, string>;
+  localUrls: Record<string, string>;
+}
+
+export function summarize(lab: LabDefinition): LabSummary {
+  return {
+    id: lab.id,
+    slug: lab.slug,
+    title: lab.title,
+    hasStack: Boolean(lab.starter),
+    steps: lab.steps,
+    snippets: lab.snippets.map(({ name, title, description, source }) => ({ name, title, description, source })),
+    checkpoints: lab.checkpoints.map(({ id, step, title, hint }) => ({ id, step, title, hint })),
+  };
+}
+
+function errorOf(error: unknown): { code: string; message: string; resource?: string } {
+  if (error instanceof EngineError) return { code: error.code, message: error.message, resource: error.resource };
+  const e = error as Error & { name?: string; Code?: string };
+  if (e.name === 'CheckpointFailure') return { code: 'CheckpointFailure', message: e.message };
+  if ((e as any).code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((e as any).cause ?? e.message))) {
+    return { code: 'CloudNotRunning', message: 'The local cloud is not running. Start it with "npm start" (the whole workshop) or "npx workshop up" (the cloud alone), then try again.' };
+  }
+  return { code: e.name ?? 'Error', message: e.message };
+}
+
+/**
+ * The lab engine: deploy, run a snippet, verify, destroy, status. The CLI and the lab API are two
+ * thin faces of it. Everything it does to a target goes through the target's public AWS APIs.
+ */
+/** Where the engine finds labs: the labs/ folder, or (in tests) definitions given directly. */
+export interface LabSource {
+  load(id: string): Promise<LabDefinition>;
+  all(): Promise<LabDefinition[]>;
+}
+
+export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
+
+export class LabEngine {
+  private bootstrapped = new Set<string>();
+
+  constructor(
+    readonly target: Target,
+    private readonly source: LabSource = labsFolder,
+  ) {}
+
+  /** Time between polls of a stack operation: a local cloud answers in milliseconds. */
+  private get pollMaxMs(): number {
+    return this.target.kind === 'aws' ? 5_000 : 100;
+  }
+
+  async labs(): Promise<LabSummary[]> {
+    return (await this.source.all()).map(summarize);
+  }
+
+  async lab(id: string): Promise<LabDefinition> {
+    return this.source.load(id);
+  }
+
+  /** Runs `work` and ends with a `done` event whatever happens; never throws. */
+  private async operation(report: Report, work: (started: number) => Promise<Omit<Extract<EngineEvent, { type: 'done' }>, 'type' | 'durationMs'>>): Promise<boolean> {
+    const started = performance.now();
+    try {
+      const result = await work(started);
+      report({ type: 'done', ...result, durationMs: Math.round(performance.now() - started) });
+      return result.ok;
+    } catch (error) {
+      report({ type: 'done', ok: false, durationMs: Math.round(performance.now() - started), error: errorOf(error) });
+      return false;
+    }
+  }
+
+  private async accountId(): Promise<string> {
+    const identity = await clientFor(STSClient, this.target).send(new GetCallerIdentityCommand({}));
+    return identity.Account!;
+  }
+
+  /** Synthesizes the lab and deploys it: the learner's stack.ts, or the solution up to a step. */
+  deploy(labId: string, choice: StackChoice, report: Report): Promise<boolean> {
+    return this.operation(report, async () => {
+      if (this.target.kind === 'aws') throw new EngineError('UseToolkit', 'Deploying to AWS goes through the CDK toolkit; this build deploys to local and endpoint targets only.');
+      const lab = await this.source.load(labId);
+      report({ type: 'progress', message: `Synthesizing ${choice.solution ? `the solution of ${lab.id} up to step ${choice.step}` : `labs/${lab.slug}/stack.ts`}…` });
+      const synthesized = synthesize(lab, this.target, choice);
+      const accountId = await this.accountId();
+      const key = `${this.target.endpoint}|${this.target.region}`;
+      if (!this.bootstrapped.has(key)) {
+        if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
+          report({ type: 'progress', message: `Bootstrapped ${this.target.endpoint} for CDK deployments (assets bucket and version parameter).` });
+        }
+        this.bootstrapped.add(key);
+      }
+      await publishAssets(clientFor(S3Client, this.target), synthesized.assets, accountId, this.target.region, (message) => report({ type: 'progress', message }));
+      const stack = await applyStack(
+        clientFor(CloudFormationClient, this.target),
+        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
+        report,
+        this.pollMaxMs,
+      );
+      const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
+      return { ok: true, outputs, localUrls: this.localUrls(outputs) };
+    });
+  }
+
+  /** Removes the lab's stack and everything in it. */
+  destroy(labId: string, report: Report): Promise<boolean> {
+    return this.operation(report, async () => {
+      const lab = await this.source.load(labId);
+      const stackName = stackNameFor(this.target, lab.id);
+      report({ type: 'progress', message: `Destroying ${stackName}…` });
+      const existed = await deleteStack(clientFor(CloudFormationClient, this.target), stackName, report, this.pollMaxMs);
+      report({ type: 'progress', message: existed ? `${stackName} and all its resources are gone.` : `${stackName} was not deployed: nothing to destroy.` });
+      return { ok: true };
+    });
+  }
+
+  /** Where the lab's stack stands, with its outputs. */
+  async status(labId: string): Promise<LabStatus> {
+    const lab = await this.source.load(labId);
+    const stackName = stackNameFor(this.target, lab.id);
+    const stack = await describeStack(clientFor(CloudFormationClient, this.target), stackName);
+    const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
+    const deployed = Boolean(stack && ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!));
+    return { stackName, deployed, status: stack?.StackStatus ?? null, outputs, localUrls: this.localUrls(outputs) };
+  }
+
+  /** Invoke URLs of API Gateway outputs as this target serves them. */
+  private localUrls(outputs: Record<string, string>): Record<string, string> {
+    const urls: Record<string, string> = {};
+    for (const [key, value] of Object.entries(outputs)) {
+      const translated = invokeUrlOn(this.target, value);
+      if (translated !== value) urls[key] = translated;
+    }
+    return urls;
+  }
+
+  private context(lab: LabDefinition, print: (line: string) => void, signal: AbortSignal) {
+    return { target: this.target, labId: lab.id, stackName: stackNameFor(this.target, lab.id), print, signal };
+  }
+
+  /** Runs one named snippet of a lab, streaming what it prints. */
+  run(labId: string, snippetName: string, report: Report, signal = new AbortController().signal): Promise<boolean> {
+    return this.operation(report, async () => {
+      const lab = await this.source.load(labId);
+      const snippet = lab.snippets.find((s) => s.name === snippetName);
+      if (!snippet) throw new EngineError('UnknownSnippet', `${lab.id} has no snippet "${snippetName}". Its snippets: ${lab.snippets.map((s) => s.name).join(', ') || 'none'}.`);
+      await withLabContext(this.context(lab, (line) => report({ type: 'output', line }), signal), () => snippet.run());
+      return { ok: true };
+    });
+  }
+
+  /** Runs the lab's checkpoints in order (optionally those of one step), reporting each. */
+  verify(labId: string, report: Report, options: { step?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+    return this.operation(report, async () => {
+      const lab = await this.source.load(labId);
+      const checkpoints = lab.checkpoints.filter((c) => options.step === undefined || c.step === options.step);
+      let passed = 0;
+      const context = this.context(lab, () => undefined, options.signal ?? new AbortController().signal);
+      for (const checkpoint of checkpoints) {
+        const base = { type: 'checkpoint' as const, id: checkpoint.id, step: checkpoint.step, title: checkpoint.title, hint: checkpoint.hint };
+        try {
+          const detail = await withLabContext(context, () => checkpoint.run());
+          passed++;
+          report({ ...base, ok: true, detail: detail || undefined });
+        } catch (error) {
+          const detail = error instanceof CheckpointFailure || (error as Error).name === 'CheckpointFailure' ? (error as Error).message : errorOf(error).message;
+          report({ ...base, ok: false, detail });
+        }
+      }
+      return { ok: passed === checkpoints.length, passed, total: checkpoints.length };
+    });
+  }
+}
