@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
-import { LabEngine } from '../engine/engine.ts';
+import { errorOf, LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { resolveTarget } from '../engine/target.ts';
 import { doctor } from './doctor.ts';
-import { bold, dim, terminalReporter } from './print.ts';
-import { startWorkshop, up } from './serve.ts';
+import { bold, dim, red, terminalReporter } from './print.ts';
 
 const USAGE = `${bold('workshop')}: the Wild Rydes asynchronous messaging workshop
 
@@ -26,8 +25,18 @@ Labs are named lab-1 or 1. Options for every command:
   --region R  --prefix P        AWS region; your learner prefix (default from your user name)
   --port N                      the local cloud's port (default 4566, or WORKSHOP_CLOUD_PORT)`;
 
-/** Entry point of the command line. */
+/** Entry point of the command line: errors end as one clear line and exit status 1, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
+  try {
+    await command(argv);
+  } catch (error) {
+    const { code, message } = errorOf(error);
+    console.error(`${red('Error')} ${dim(`(${code})`)}: ${message}`);
+    process.exitCode = 1;
+  }
+}
+
+async function command(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -64,9 +73,10 @@ export async function main(argv: string[]): Promise<void> {
   };
   switch (command) {
     case 'start':
-      return startWorkshop({ cloudPort: port, sitePort: numberOr(values['site-port']), apiPort: numberOr(values['api-port']) });
+      // The cloud and the site load only for the commands that serve them: other commands stay quick.
+      return (await import('./serve.ts')).startWorkshop({ cloudPort: port, sitePort: numberOr(values['site-port']), apiPort: numberOr(values['api-port']) });
     case 'up':
-      return up({ port });
+      return (await import('./serve.ts')).up({ port });
     case 'doctor':
       return finish(await doctor(target()));
     case 'labs': {

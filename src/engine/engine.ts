@@ -46,7 +46,7 @@ export function summarize(lab: LabDefinition): LabSummary {
   };
 }
 
-function errorOf(error: unknown): { code: string; message: string; resource?: string } {
+export function errorOf(error: unknown): { code: string; message: string; resource?: string } {
   if (error instanceof EngineError) return { code: error.code, message: error.message, resource: error.resource };
   const e = error as Error & { name?: string; Code?: string };
   if (e.name === 'CheckpointFailure') return { code: 'CheckpointFailure', message: e.message };

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { check, defineLab, print } from '../../labs/kit/index.ts';
+import { LabEngine } from '../engine/engine.ts';
+import { EngineError } from '../engine/events.ts';
+import { createLabApi } from './app.ts';
+import { accessPolicy } from './security.ts';
+
+const lab = defineLab({
+  id: 'lab-7',
+  slug: 'lab-7-test',
+  title: 'A lab for the API tests',
+  steps: [{ n: 1, title: 'One' }, { n: 2, title: 'Two' }],
+  snippets: [{ name: 'hello', title: 'Hello', description: 'prints', source: 'snippets/hello.ts', run: async () => { print('line one'); print('line two'); } }],
+  checkpoints: [
+    { id: 'passes', step: 1, title: 'passes', hint: 'nothing to do', run: async () => 'all good' },
+    { id: 'fails', step: 2, title: 'fails', hint: 'add the thing', run: async () => check(false, 'the thing is missing') },
+  ],
+});
+const engine = new LabEngine({ kind: 'local', endpoint: 'http://localhost:1', region: 'us-east-1', prefix: 'tester' }, { load: async (id) => {
+  if (id !== 'lab-7' && id !== '7') throw new EngineError('UnknownLab', `There is no lab "${id}".`);
+  return lab;
+}, all: async () => [lab] });
+const api = createLabApi({ engine, access: accessPolicy(3000, 3001) });
+const site = { host: 'localhost:3000', origin: 'http://localhost:3000' };
+
+function call(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { host: site.host, ...(init.body !== undefined ? { 'content-type': 'application/json', origin: site.origin } : {}), ...init.headers };
+  return api.fetch(new Request(`http://${headers.host}${path}`, { method: init.method ?? (init.body === undefined ? 'GET' : 'POST'), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) }));
+}
+
+async function events(response: Response) {
+  assert.equal(response.headers.get('content-type'), 'application/x-ndjson; charset=utf-8');
+  return (await response.text()).trim().split('\n').map((line) => JSON.parse(line));
+}
+
+describe('lab API', () => {
+  test('health names the target', async () => {
+    const response = await call('/api/health');
+    assert.equal(response.status, 200);
+    assert.deepEqual((await response.json()).target, { kind: 'local', endpoint: 'http://localhost:1', region: 'us-east-1', prefix: 'tester' });
+  });
+
+  test('lists labs with steps, snippets and checkpoints, without their code', async () => {
+    const { labs } = await (await call('/api/labs')).json();
+    assert.equal(labs.length, 1);
+    assert.deepEqual(labs[0].checkpoints[1], { id: 'fails', step: 2, title: 'fails', hint: 'add the thing' });
+    assert.deepEqual(Object.keys(labs[0].snippets[0]).sort(), ['description', 'name', 'source', 'title']);
+  });
+
+  test('runs a snippet as a stream of output lines', async () => {
+    const stream = await events(await call('/api/labs/lab-7/run/hello', { body: {} }));
+    assert.deepEqual(stream.slice(0, 2), [{ type: 'output', line: 'line one' }, { type: 'output', line: 'line two' }]);
+    assert.equal(stream.at(-1).type, 'done');
+    assert.equal(stream.at(-1).ok, true);
+  });
+
+  test('verifies: one event per checkpoint with its hint, then the count', async () => {
+    const stream = await events(await call('/api/labs/7/verify', { body: {} }));
+    assert.deepEqual(stream[0], { type: 'checkpoint', id: 'passes', step: 1, title: 'passes', hint: 'nothing to do', ok: true, detail: 'all good' });
+    assert.deepEqual(stream[1], { type: 'checkpoint', id: 'fails', step: 2, title: 'fails', hint: 'add the thing', ok: false, detail: 'the thing is missing' });
+    assert.deepEqual({ ...stream[2], durationMs: 0 }, { type: 'done', ok: false, passed: 1, total: 2, durationMs: 0 });
+  });
+
+  test('unknown labs and snippets are 404 with a message', async () => {
+    const response = await call('/api/labs/lab-99/verify', { body: {} });
+    assert.equal(response.status, 404);
+    assert.match((await response.json()).error.message, /There is no lab "lab-99"/);
+    assert.equal((await call('/api/labs/lab-7/run/rm-rf', { body: {} })).status, 404);
+  });
+
+  test('refuses foreign origins, foreign hosts and non-JSON posts', async () => {
+    assert.equal((await call('/api/labs/lab-7/verify', { body: {}, headers: { origin: 'http://evil.example' } })).status, 403);
+    assert.equal((await call('/api/health', { headers: { host: 'evil.example:3000' } })).status, 403);
+    const form = await api.fetch(new Request('http://localhost:3000/api/labs/lab-7/verify', { method: 'POST', headers: { host: 'localhost:3000', 'content-type': 'text/plain' }, body: '{}' }));
+    assert.equal(form.status, 415);
+    assert.equal((await call('/api/labs/lab-7/verify', { method: 'DELETE' })).status, 405);
+  });
+
+  test('answers only registered operations', async () => {
+    const response = await call('/api/eval', { body: { code: '1+1' } });
+    assert.equal(response.status, 404);
+  });
+});

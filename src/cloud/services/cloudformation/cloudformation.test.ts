@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ListStackResourcesCommand,
+  UpdateStackCommand,
+  type Stack,
+} from '@aws-sdk/client-cloudformation';
+import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { clientConfig } from '../../../../labs/kit/clients.ts';
+import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+
+let cloud: TestCloud;
+let cfn: CloudFormationClient;
+let sns: SNSClient;
+
+before(async () => {
+  cloud = await startTestCloud();
+  cfn = new CloudFormationClient(clientConfig(cloud.target));
+  sns = new SNSClient(clientConfig(cloud.target));
+});
+after(() => cloud.stop());
+
+async function settled(StackName: string): Promise<Stack> {
+  for (;;) {
+    const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName }));
+    if (!Stacks[0].StackStatus!.endsWith('_IN_PROGRESS')) return Stacks[0];
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const outputs = (stack: Stack) => Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+
+const template = (extra: Record<string, unknown> = {}, resources: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    Parameters: { Env: { Type: 'String', Default: 'dev', AllowedValues: ['dev', 'prod'] } },
+    Conditions: { IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+    Resources: {
+      Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${AWS::StackName}-rides' }, DisplayName: 'Rides' } },
+      ProdTopic: { Type: 'AWS::SNS::Topic', Condition: 'IsProd' },
+      ...resources,
+    },
+    Outputs: {
+      TopicArn: { Value: { Ref: 'Topic' } },
+      TopicName: { Value: { 'Fn::GetAtt': ['Topic', 'TopicName'] } },
+      Zone: { Value: { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] } },
+      Part: { Value: { 'Fn::Select': [5, { 'Fn::Split': [':', { Ref: 'Topic' }] }] } },
+      Kind: { Value: { 'Fn::If': ['IsProd', 'production', 'development'] } },
+      ...extra,
+    },
+  });
+
+describe('CloudFormation', () => {
+  test('creates a stack, resolving intrinsics, conditions and parameters', async () => {
+    const StackName = uniqueName('cfn');
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
+    const stack = await settled(StackName);
+    assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
+    assert.deepEqual(outputs(stack), {
+      TopicArn: `arn:aws:sns:us-east-1:000000000000:${StackName}-rides`,
+      TopicName: `${StackName}-rides`,
+      Zone: 'us-east-1b',
+      Part: `${StackName}-rides`,
+      Kind: 'development',
+    });
+    const { StackResourceSummaries = [] } = await cfn.send(new ListStackResourcesCommand({ StackName }));
+    assert.deepEqual(StackResourceSummaries.map((r) => r.LogicalResourceId), ['Topic'], 'ProdTopic is excluded by its condition');
+  });
+
+  test('updates in place, adds what is new, removes what is gone', async () => {
+    const StackName = uniqueName('cfn');
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
+    const before = outputs(await settled(StackName));
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'prod' }] }));
+    const updated = await settled(StackName);
+    assert.equal(updated.StackStatus, 'UPDATE_COMPLETE');
+    assert.equal(outputs(updated).Kind, 'production');
+    assert.equal(outputs(updated).TopicArn, before.TopicArn, 'the topic stays');
+    const names = (await cfn.send(new ListStackResourcesCommand({ StackName }))).StackResourceSummaries!.map((r) => r.LogicalResourceId).sort();
+    assert.deepEqual(names, ['ProdTopic', 'Topic']);
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'dev' }] }));
+    assert.equal((await settled(StackName)).StackStatus, 'UPDATE_COMPLETE');
+    const { Topics = [] } = await sns.send(new ListTopicsCommand({}));
+    assert.equal(Topics.filter((t) => t.TopicArn!.includes(`${StackName}-ProdTopic`)).length, 0, 'the removed topic is deleted');
+  });
+
+  test('"No updates are to be performed" for an identical template', async () => {
+    const StackName = uniqueName('cfn');
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
+    await settled(StackName);
+    await assert.rejects(cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template() })), /No updates are to be performed/);
+  });
+
+  test('a failing resource rolls the creation back and the events name it', async () => {
+    const StackName = uniqueName('cfn');
+    const failing = { Bad: { Type: 'AWS::SNS::Topic', DependsOn: 'Topic', Properties: { TopicName: 'not a valid name!' } } };
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template({}, failing) }));
+    const stack = await settled(StackName);
+    assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');
+    const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
+    const failed = StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
+    assert.equal(failed?.LogicalResourceId, 'Bad');
+    assert.match(failed!.ResourceStatusReason!, /Topic Name/);
+    assert.ok(StackEvents.some((e) => e.LogicalResourceId === 'Topic' && e.ResourceStatus === 'DELETE_COMPLETE'), 'the topic created before it is deleted');
+    await assert.rejects(sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:us-east-1:000000000000:${StackName}-rides` })), /does not exist/);
+  });
+
+  test('a failing update rolls back to the previous state', async () => {
+    const StackName = uniqueName('cfn');
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
+    await settled(StackName);
+    const next = JSON.parse(template({}, { Extra: { Type: 'AWS::SNS::Topic' }, Bad: { Type: 'AWS::SNS::Topic', DependsOn: 'Extra', Properties: { TopicName: 'bad name' } } }));
+    next.Resources.Topic.Properties.DisplayName = 'Changed';
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: JSON.stringify(next) }));
+    const stack = await settled(StackName);
+    assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    const names = (await cfn.send(new ListStackResourcesCommand({ StackName }))).StackResourceSummaries!.map((r) => r.LogicalResourceId);
+    assert.deepEqual(names, ['Topic']);
+    const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: outputs(stack).TopicArn }));
+    assert.equal(Attributes?.DisplayName, 'Rides', 'the in-place change is reverted');
+  });
+
+  test('refuses resource types and properties it cannot deploy, by name', async () => {
+    await assert.rejects(
+      cfn.send(new CreateStackCommand({ StackName: uniqueName('cfn'), TemplateBody: JSON.stringify({ Resources: { Bucket: { Type: 'AWS::EC2::Instance' } } }) })),
+      /does not support the resource types \[AWS::EC2::Instance\]/,
+    );
+    const StackName = uniqueName('cfn');
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Shiny: true } } } }) }));
+    const stack = await settled(StackName);
+    assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');
+    assert.match(stack.StackStatusReason!, /Properties \[Shiny\] of AWS::SNS::Topic are not supported/);
+  });
+
+  test('IAM resources need CAPABILITY_IAM, as on AWS', async () => {
+    const role = { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } } };
+    await assert.rejects(cfn.send(new CreateStackCommand({ StackName: uniqueName('cfn'), TemplateBody: JSON.stringify({ Resources: role }) })), /Requires capabilities : \[CAPABILITY_IAM\]/);
+  });
+
+  test('delete removes every resource', async () => {
+    const StackName = uniqueName('cfn');
+    const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
+    const created = await settled(StackName);
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    const deleted = await settled(StackId!);
+    assert.equal(deleted.StackStatus, 'DELETE_COMPLETE');
+    await assert.rejects(cfn.send(new DescribeStacksCommand({ StackName })), /does not exist/);
+    await assert.rejects(sns.send(new GetTopicAttributesCommand({ TopicArn: outputs(created).TopicArn })), /does not exist/);
+  });
+});

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
+import { LabEngine } from '../engine.ts';
+import type { EngineEvent } from '../events.ts';
+
+type CheckpointEvent = Extract<EngineEvent, { type: 'checkpoint' }>;
+
+async function collect(run: (report: (event: EngineEvent) => void) => Promise<boolean>) {
+  const events: EngineEvent[] = [];
+  const ok = await run((event) => events.push(event));
+  const done = events.find((e) => e.type === 'done') as Extract<EngineEvent, { type: 'done' }>;
+  return { ok, events, done, checkpoints: events.filter((e): e is CheckpointEvent => e.type === 'checkpoint') };
+}
+
+/**
+ * The contract every lab with a stack keeps, tested against a real local cloud: the starter fails
+ * the first checkpoint; after "solution up to step N", checkpoints of steps 1..N pass and the
+ * first checkpoint of step N+1 fails with its hint; the full solution passes everything; destroy
+ * leaves nothing behind.
+ */
+export function testLabSteps(labId: string): void {
+  describe(`${labId}: step by step against the local cloud`, () => {
+    let cloud: TestCloud;
+    let engine: LabEngine;
+
+    before(async () => {
+      cloud = await startTestCloud();
+      engine = new LabEngine(cloud.target);
+    });
+    after(() => cloud.stop());
+
+    const deploy = async (choice: Parameters<LabEngine['deploy']>[1]) => {
+      const result = await collect((report) => engine.deploy(labId, choice, report));
+      assert.ok(result.ok, `deploy ${JSON.stringify(choice)} failed: ${JSON.stringify(result.done.error)}`);
+    };
+
+    test('the starter deploys and fails the first checkpoint with its hint', async () => {
+      const lab = await engine.lab(labId);
+      await deploy({ solution: false });
+      const { checkpoints } = await collect((report) => engine.verify(labId, report));
+      assert.equal(checkpoints.length, lab.checkpoints.length);
+      assert.equal(checkpoints[0].ok, false, `checkpoint ${checkpoints[0].id} passes on the starter`);
+      assert.ok(checkpoints[0].hint.length > 20, 'a failing checkpoint says what to change');
+    });
+
+    test('after each step N, checkpoints 1..N pass and N+1 fails', async () => {
+      const lab = await engine.lab(labId);
+      for (const { n } of lab.steps) {
+        await deploy({ solution: true, step: n });
+        const { checkpoints } = await collect((report) => engine.verify(labId, report));
+        for (const checkpoint of checkpoints.filter((c) => c.step <= n)) {
+          assert.ok(checkpoint.ok, `after step ${n}, checkpoint "${checkpoint.id}" (step ${checkpoint.step}) fails: ${checkpoint.detail}`);
+        }
+        const next = checkpoints.find((c) => c.step === n + 1);
+        if (next) assert.equal(next.ok, false, `after step ${n}, checkpoint "${next.id}" of step ${n + 1} already passes`);
+      }
+    });
+
+    test('the full solution passes every checkpoint; destroy removes everything', async () => {
+      await deploy({ solution: true, step: Number.POSITIVE_INFINITY });
+      const verified = await collect((report) => engine.verify(labId, report));
+      assert.ok(verified.ok, `failing: ${verified.checkpoints.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
+      const destroyed = await collect((report) => engine.destroy(labId, report));
+      assert.ok(destroyed.ok, JSON.stringify(destroyed.done.error));
+      const { services } = cloud;
+      assert.equal(services.cloudformation.stacks.size, 0);
+      assert.equal(services.lambda.functions.size, 0, 'functions left behind');
+      assert.equal(services.sns.store.topics.size, 0, 'topics left behind');
+      assert.equal(services.iam.roles.size, 0, 'roles left behind');
+      assert.equal(services.apigateway.apis.size, 0, 'APIs left behind');
+    });
+  });
+}
