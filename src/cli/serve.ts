@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { join } from 'node:path';
 import { createLabApi } from '../api/app.ts';
 import { serveOnLoopback } from '../api/node-server.ts';
 import { accessPolicy } from '../api/security.ts';
 import { startCloud, type RunningCloud } from '../cloud/cloud.ts';
+import { listen } from '../cloud/gateway/listener.ts';
 import { LabEngine } from '../engine/engine.ts';
 import { PROJECT_ROOT, STATE_DIR } from '../engine/paths.ts';
 import { resolveTarget } from '../engine/target.ts';
@@ -39,6 +41,40 @@ export async function up(options: { port?: number }): Promise<void> {
   onShutdown(() => cloud.stop());
 }
 
+/** Fails with a message naming the port and how to choose another when `port` is taken. */
+async function ensurePortFree(port: number, what: string, hint: string): Promise<void> {
+  const probe = net.createServer();
+  await listen(probe, port, 'localhost', what, hint);
+  await new Promise((resolve) => probe.close(resolve));
+}
+
+/** The site's development server (Docusaurus), proxying /api to the lab API. */
+export function startSite(options: { port: number; apiPort: number; stdio?: 'inherit' | 'ignore' }): ChildProcess {
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'start', '--port', String(options.port), '--host', 'localhost', '--no-open'], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
+    env: { ...process.env, WORKSHOP_API_PORT: String(options.apiPort), BROWSER: 'none' },
+  });
+}
+
+/** Resolves once `url` answers 200, or rejects when `site` exits first or `timeoutMs` passes. */
+export async function waitForSite(url: string, site: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  site.once('exit', () => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`The site stopped before it answered at ${url}.`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`The site did not answer at ${url} within ${timeoutMs / 1000} s.`);
+}
+
 /** `npm start`: the local cloud, the lab API and the site, until Ctrl-C. */
 export async function startWorkshop(options: { cloudPort?: number; apiPort?: number; sitePort?: number }): Promise<void> {
   const sitePort = options.sitePort ?? Number(process.env.WORKSHOP_SITE_PORT ?? 3000);
@@ -47,11 +83,12 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const engine = new LabEngine(resolveTarget({ cloudPort: cloud.port }));
   const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
   console.log(`${green('●')} Lab API on ${bold(`http://127.0.0.1:${api.port}`)} ${dim(`(target: local, prefix ${engine.target.prefix})`)}`);
-  const site: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'start', '--port', String(sitePort), '--host', 'localhost', '--no-open'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, WORKSHOP_API_PORT: String(api.port), BROWSER: 'none' },
+  await failWith(ensurePortFree(sitePort, 'the site', 'WORKSHOP_SITE_PORT=<port> (or --site-port)'), async () => {
+    await api.close();
+    await cloud.stop();
   });
+  const started = performance.now();
+  const site = startSite({ port: sitePort, apiPort: api.port });
   console.log(`${green('●')} Site starting at ${bold(`http://localhost:${sitePort}`)} ${dim('(Ctrl-C stops everything)')}`);
   const stop = async () => {
     site.kill('SIGTERM');
@@ -65,6 +102,10 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
     }
   });
   onShutdown(stop);
+  waitForSite(`http://localhost:${sitePort}/`, site, 300_000).then(
+    () => console.log(`${green('●')} Site ready at ${bold(`http://localhost:${sitePort}`)} ${dim(`(${((performance.now() - started) / 1000).toFixed(1)} s)`)}`),
+    () => undefined,
+  );
 }
 
 async function failWith<T>(promise: Promise<T>, cleanup?: () => Promise<void>): Promise<T> {

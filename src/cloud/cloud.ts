@@ -21,6 +21,7 @@ import { ApiGatewayModel } from './services/apigateway/model.ts';
 import { apiGatewayRoutes } from './services/apigateway/routes.ts';
 import { CloudFormationService } from './services/cloudformation/service.ts';
 import { IamService } from './services/iam/service.ts';
+import { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
 import { LambdaService } from './services/lambda/service.ts';
 import { LogsService } from './services/logs/service.ts';
 import { SnsService } from './services/sns/service.ts';
@@ -98,7 +99,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const iam = new IamService();
   const ssm = new SsmService();
   const apigateway = new ApiGatewayModel();
-  const base: CloudServices = { events, sns, lambda, logs, iam, ssm, apigateway, sqs: sqsFor(region), s3, dynamodb };
+  const eventSourceMappings = new EventSourceMappings(lambda, sqsFor, events);
+  const base: CloudServices = { events, sns, lambda, eventSourceMappings, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, s3, dynamodb };
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 
@@ -109,7 +111,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     cloudformation: queryEndpoint('CloudFormation', 'http://cloudformation.amazonaws.com/doc/2010-05-15/', cloudformation.actions),
     logs: jsonEndpoint('CloudWatch Logs', 'Logs_20140328', logs.actions),
     ssm: jsonEndpoint('SSM', 'AmazonSSM', ssm.actions),
-    lambda: restJsonEndpoint('Lambda', lambda.routes),
+    lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
   };
   const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl };
@@ -168,6 +170,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     port,
     services,
     async stop() {
+      eventSourceMappings.shutdown();
       lambda.shutdown();
       await server.closeAll();
       await fauxqs.stop();

@@ -4,6 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBus } from './events/bus.ts';
 import type { ApiGatewayModel } from './services/apigateway/model.ts';
 import type { IamService } from './services/iam/service.ts';
+import type { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
 import type { LambdaService } from './services/lambda/service.ts';
 import type { LogsService } from './services/logs/service.ts';
 import type { SnsService } from './services/sns/service.ts';
@@ -18,11 +19,15 @@ export interface CloudServices {
   events: EventBus;
   sns: SnsService;
   lambda: LambdaService;
+  eventSourceMappings: EventSourceMappings;
   logs: LogsService;
   iam: IamService;
   ssm: SsmService;
   apigateway: ApiGatewayModel;
+  /** SQS (fauxqs) in the cloud's default region. */
   sqs: SQSClient;
+  /** SQS (fauxqs) for requests in a given region. */
+  sqsIn: (region: string) => SQSClient;
   s3: S3Client;
   dynamodb: DynamoDBClient;
 }

@@ -100,3 +100,35 @@ export const lambdaPermission: ResourceProvider = {
     if (index >= 0) fn.policy.splice(index, 1);
   },
 };
+
+/** AWS::Lambda::EventSourceMapping (SQS sources). */
+export const eventSourceMapping: ResourceProvider = {
+  properties: ['EventSourceArn', 'FunctionName', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'FilterCriteria', 'ScalingConfig', 'Enabled', 'Tags'],
+  replaceOn: ['EventSourceArn'],
+  async create(props, context) {
+    const mapping = context.services.eventSourceMappings.create(mappingInput(props), context);
+    return { physicalId: mapping.uuid, attributes: { Id: mapping.uuid, EventSourceMappingArn: `arn:aws:lambda:${context.region}:${context.accountId}:event-source-mapping:${mapping.uuid}` } };
+  },
+  async update(current, props, _previous, context) {
+    const esm = context.services.eventSourceMappings;
+    esm.update(esm.get(current.physicalId), { ...mappingInput(props), Enabled: props.Enabled === undefined ? true : String(props.Enabled) === 'true' }, context);
+    return current;
+  },
+  async delete(current, _props, context) {
+    if (context.services.eventSourceMappings.mappings.has(current.physicalId)) context.services.eventSourceMappings.delete(current.physicalId);
+  },
+};
+
+function mappingInput(props: Record<string, any>) {
+  const number = (value: unknown) => (value === undefined ? undefined : Number(value));
+  return {
+    EventSourceArn: props.EventSourceArn,
+    FunctionName: props.FunctionName,
+    BatchSize: number(props.BatchSize),
+    MaximumBatchingWindowInSeconds: number(props.MaximumBatchingWindowInSeconds),
+    FunctionResponseTypes: props.FunctionResponseTypes,
+    FilterCriteria: props.FilterCriteria ?? { Filters: [] },
+    ScalingConfig: props.ScalingConfig ? { MaximumConcurrency: number(props.ScalingConfig.MaximumConcurrency) } : undefined,
+    Enabled: props.Enabled === undefined ? undefined : String(props.Enabled) === 'true',
+  };
+}

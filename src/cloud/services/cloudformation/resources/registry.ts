@@ -1,10 +1,11 @@
 import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
 import { dynamodbTable } from './dynamodb.ts';
 import { iamPolicy, iamRole } from './iam.ts';
-import { lambdaFunction, lambdaPermission } from './lambda.ts';
+import { eventSourceMapping, lambdaFunction, lambdaPermission } from './lambda.ts';
 import { cdkMetadata, logGroup } from './misc.ts';
 import type { ResourceProvider } from './provider.ts';
 import { snsSubscription, snsTopic } from './sns.ts';
+import { sqsQueue, sqsQueuePolicy } from './sqs.ts';
 
 /** Every resource type the local CloudFormation can deploy. Any other type fails with its name. */
 export const PROVIDERS: Record<string, ResourceProvider> = {
@@ -12,6 +13,9 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::IAM::Policy': iamPolicy,
   'AWS::Lambda::Function': lambdaFunction,
   'AWS::Lambda::Permission': lambdaPermission,
+  'AWS::Lambda::EventSourceMapping': eventSourceMapping,
+  'AWS::SQS::Queue': sqsQueue,
+  'AWS::SQS::QueuePolicy': sqsQueuePolicy,
   'AWS::SNS::Topic': snsTopic,
   'AWS::SNS::Subscription': snsSubscription,
   'AWS::DynamoDB::Table': dynamodbTable,

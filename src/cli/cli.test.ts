@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../engine/paths.ts';
+
+const exec = promisify(execFile);
+const BIN = join(PROJECT_ROOT, 'bin', 'workshop.mjs');
+
+/** Runs the CLI as a user would, returning its exit status and output. */
+async function workshop(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('workshop CLI', () => {
+  test('--help lists the commands', async () => {
+    const { code, stdout } = await workshop('--help');
+    assert.equal(code, 0);
+    for (const command of ['start', 'up', 'deploy', 'run', 'verify', 'destroy', 'doctor']) assert.match(stdout, new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  test('an unknown command exits 2 with the usage', async () => {
+    const { code, stderr } = await workshop('frobnicate');
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown command "frobnicate"/);
+  });
+
+  test('without a running cloud, a command says how to start one', async () => {
+    const { code, stdout, stderr } = await workshop('verify', 'lab-1', '--port', '9');
+    assert.equal(code, 1);
+    assert.match(stdout + stderr, /npm start|npx workshop up/);
+  });
+
+  test('an unknown lab names the labs that exist', async () => {
+    const { code, stderr } = await workshop('status', 'lab-42', '--port', '9');
+    assert.equal(code, 1);
+    assert.match(stderr, /There is no lab "lab-42"\. The labs are: lab-0, lab-1/);
+  });
+});

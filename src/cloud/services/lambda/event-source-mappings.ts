@@ -1,0 +1,290 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { parseArn, type RequestContext } from '../../aws/context.ts';
+import { AwsError } from '../../aws/errors.ts';
+import type { RestRoute } from '../../aws/http.ts';
+import type { EventBus } from '../../events/bus.ts';
+import { matchesAnyFilter } from '../../shared/filter/index.ts';
+import type { LambdaService } from './service.ts';
+
+// LIMITATIONS: SQS event sources only (standard and FIFO queues); Kinesis and DynamoDB streams
+// are refused by name. Batches are gathered with long polls of one second.
+
+export interface EventSourceMapping {
+  uuid: string;
+  eventSourceArn: string;
+  functionArn: string;
+  batchSize: number;
+  maximumBatchingWindowInSeconds: number;
+  functionResponseTypes: string[];
+  filters: string[];
+  maximumConcurrency?: number;
+  enabled: boolean;
+  state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
+  lastModified: Date;
+  /** Stops the pollers; set while enabled. */
+  stop?: () => void;
+}
+
+const invalid = (message: string) => new AwsError('InvalidParameterValueException', message);
+const notFound = (uuid: string) => new AwsError('ResourceNotFoundException', `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`, 404);
+
+/**
+ * Lambda's event source mappings for SQS: pollers that receive batches, invoke the function
+ * synchronously, delete what succeeded and leave the rest to come back after the visibility
+ * timeout (and reach the queue's DLQ after maxReceiveCount), as AWS does.
+ */
+export class EventSourceMappings {
+  readonly mappings = new Map<string, EventSourceMapping>();
+
+  constructor(
+    private readonly lambda: LambdaService,
+    private readonly sqs: (region: string) => SQSClient,
+    private readonly events: EventBus,
+  ) {}
+
+  readonly routes: RestRoute[] = [
+    { method: 'POST', path: '/2015-03-31/event-source-mappings', action: 'CreateEventSourceMapping', handler: (r, c) => ({ status: 202, body: this.describe(this.create(r.json, c)) }) },
+    {
+      method: 'GET',
+      path: '/2015-03-31/event-source-mappings',
+      action: 'ListEventSourceMappings',
+      handler: (r) => ({
+        body: {
+          EventSourceMappings: [...this.mappings.values()]
+            .filter((m) => !r.query.get('EventSourceArn') || m.eventSourceArn === r.query.get('EventSourceArn'))
+            .filter((m) => !r.query.get('FunctionName') || m.functionArn.endsWith(`:function:${r.query.get('FunctionName')}`) || m.functionArn === r.query.get('FunctionName'))
+            .map((m) => this.describe(m)),
+        },
+      }),
+    },
+    { method: 'GET', path: '/2015-03-31/event-source-mappings/{UUID}', action: 'GetEventSourceMapping', handler: (r) => ({ body: this.describe(this.get(r.params.UUID)) }) },
+    { method: 'PUT', path: '/2015-03-31/event-source-mappings/{UUID}', action: 'UpdateEventSourceMapping', handler: (r, c) => ({ status: 202, body: this.describe(this.update(this.get(r.params.UUID), r.json, c)) }) },
+    { method: 'DELETE', path: '/2015-03-31/event-source-mappings/{UUID}', action: 'DeleteEventSourceMapping', handler: (r) => ({ status: 202, body: this.describe(this.delete(r.params.UUID)) }) },
+  ];
+
+  get(uuid: string): EventSourceMapping {
+    const mapping = this.mappings.get(uuid);
+    if (!mapping) throw notFound(uuid);
+    return mapping;
+  }
+
+  create(input: any, context: RequestContext): EventSourceMapping {
+    const source = parseArn(String(input.EventSourceArn ?? ''));
+    if (!source) throw invalid('EventSourceArn is required.');
+    if (source.service !== 'sqs') throw invalid(`The local cloud maps SQS queues to functions; event source ${input.EventSourceArn} (${source.service}) is not supported.`);
+    const fn = this.lambda.fn(String(input.FunctionName ?? ''), context);
+    const fifo = source.resource.endsWith('.fifo');
+    const mapping: EventSourceMapping = {
+      uuid: randomUUID(),
+      eventSourceArn: input.EventSourceArn,
+      functionArn: fn.arn,
+      batchSize: 10,
+      maximumBatchingWindowInSeconds: 0,
+      functionResponseTypes: [],
+      filters: [],
+      enabled: input.Enabled !== false,
+      state: 'Creating',
+      lastModified: new Date(),
+    };
+    this.configure(mapping, input, fifo);
+    this.mappings.set(mapping.uuid, mapping);
+    this.apply(mapping);
+    this.events.emit('lambda', 'event-source-mapping-created', fn.arn, { uuid: mapping.uuid, eventSourceArn: mapping.eventSourceArn });
+    return mapping;
+  }
+
+  update(mapping: EventSourceMapping, input: any, context: RequestContext): EventSourceMapping {
+    if (input.FunctionName) mapping.functionArn = this.lambda.fn(String(input.FunctionName), context).arn;
+    this.configure(mapping, input, mapping.eventSourceArn.endsWith('.fifo'));
+    if (input.Enabled !== undefined) mapping.enabled = Boolean(input.Enabled);
+    mapping.lastModified = new Date();
+    this.apply(mapping);
+    return mapping;
+  }
+
+  delete(uuid: string): EventSourceMapping {
+    const mapping = this.get(uuid);
+    mapping.stop?.();
+    mapping.state = 'Deleting';
+    this.mappings.delete(uuid);
+    return mapping;
+  }
+
+  /** Stops every poller (the cloud is shutting down). */
+  shutdown(): void {
+    for (const mapping of this.mappings.values()) mapping.stop?.();
+  }
+
+  private configure(mapping: EventSourceMapping, input: any, fifo: boolean): void {
+    if (input.BatchSize !== undefined) {
+      const max = fifo ? 10 : 10_000;
+      if (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > max) throw invalid(`BatchSize must be between 1 and ${max} for this queue.`);
+      mapping.batchSize = input.BatchSize;
+    }
+    if (input.MaximumBatchingWindowInSeconds !== undefined) {
+      if (fifo && input.MaximumBatchingWindowInSeconds > 0) throw invalid('Batching window is not supported for FIFO queues.');
+      if (input.MaximumBatchingWindowInSeconds < 0 || input.MaximumBatchingWindowInSeconds > 300) throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300.');
+      mapping.maximumBatchingWindowInSeconds = input.MaximumBatchingWindowInSeconds;
+    }
+    // AWS: a batch size above 10 needs a batching window of at least one second.
+    if (mapping.batchSize > 10 && mapping.maximumBatchingWindowInSeconds < 1) throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+    if (input.FunctionResponseTypes !== undefined) {
+      for (const type of input.FunctionResponseTypes) if (type !== 'ReportBatchItemFailures') throw invalid(`Unknown FunctionResponseType ${type}`);
+      mapping.functionResponseTypes = input.FunctionResponseTypes;
+    }
+    if (input.FilterCriteria !== undefined) {
+      mapping.filters = (input.FilterCriteria?.Filters ?? []).map((f: { Pattern: string }) => f.Pattern);
+      try {
+        matchesAnyFilter(mapping.filters, {});
+      } catch (error) {
+        throw invalid(`Invalid filter pattern definition: ${(error as Error).message}`);
+      }
+    }
+    if (input.ScalingConfig !== undefined) {
+      const max = input.ScalingConfig?.MaximumConcurrency;
+      if (max !== undefined && (!Number.isInteger(max) || max < 2 || max > 1000)) throw invalid('MaximumConcurrency must be between 2 and 1000.');
+      mapping.maximumConcurrency = max;
+    }
+    for (const unsupported of ['StartingPosition', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'DestinationConfig', 'TumblingWindowInSeconds']) {
+      if (input[unsupported] !== undefined) throw invalid(`${unsupported} applies to stream event sources, which the local cloud does not map yet.`);
+    }
+  }
+
+  private apply(mapping: EventSourceMapping): void {
+    mapping.stop?.();
+    mapping.stop = undefined;
+    mapping.state = mapping.enabled ? 'Enabled' : 'Disabled';
+    if (mapping.enabled) mapping.stop = this.poll(mapping);
+  }
+
+  private describe(m: EventSourceMapping) {
+    return {
+      UUID: m.uuid,
+      EventSourceArn: m.eventSourceArn,
+      FunctionArn: m.functionArn,
+      BatchSize: m.batchSize,
+      MaximumBatchingWindowInSeconds: m.maximumBatchingWindowInSeconds,
+      FunctionResponseTypes: m.functionResponseTypes,
+      FilterCriteria: m.filters.length > 0 ? { Filters: m.filters.map((Pattern) => ({ Pattern })) } : undefined,
+      ScalingConfig: m.maximumConcurrency ? { MaximumConcurrency: m.maximumConcurrency } : undefined,
+      State: m.state,
+      StateTransitionReason: 'USER_INITIATED',
+      LastModified: m.lastModified,
+      LastProcessingResult: 'No records processed',
+    };
+  }
+
+  /** Starts the pollers of a mapping; returns the function that stops them. */
+  private poll(mapping: EventSourceMapping): () => void {
+    let stopped = false;
+    const controller = new AbortController();
+    const source = parseArn(mapping.eventSourceArn)!;
+    const client = this.sqs(source.region);
+    // AWS starts with five pollers and scales up to MaximumConcurrency; reserved concurrency also caps it.
+    const pollers = Math.max(1, Math.min(mapping.maximumConcurrency ?? 5, 5));
+    const loop = async () => {
+      let queueUrl: string | undefined;
+      while (!stopped) {
+        try {
+          queueUrl ??= (await client.send(new GetQueueUrlCommand({ QueueName: source.resource, QueueOwnerAWSAccountId: source.accountId }), { abortSignal: controller.signal })).QueueUrl!;
+          const batch = await this.gather(client, queueUrl, mapping, controller.signal);
+          if (batch.length > 0) await this.deliver(client, queueUrl, mapping, batch);
+        } catch (error) {
+          if (stopped) return;
+          queueUrl = undefined;
+          this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
+          await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+        }
+      }
+    };
+    for (let i = 0; i < pollers; i++) void loop();
+    return () => {
+      stopped = true;
+      controller.abort();
+    };
+  }
+
+  /** Receives up to BatchSize messages, waiting up to the batching window for a fuller batch. */
+  private async gather(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, signal: AbortSignal): Promise<Message[]> {
+    const batch: Message[] = [];
+    const deadline = Date.now() + mapping.maximumBatchingWindowInSeconds * 1000;
+    do {
+      const remaining = mapping.batchSize - batch.length;
+      const wait = batch.length === 0 ? 1 : Math.max(0, Math.min(1, Math.floor((deadline - Date.now()) / 1000)));
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, remaining), WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+        { abortSignal: signal },
+      );
+      batch.push(...Messages);
+      if (Messages.length === 0 && batch.length > 0 && Date.now() >= deadline) break;
+    } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline);
+    return batch;
+  }
+
+  private async deliver(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, batch: Message[]): Promise<void> {
+    const source = parseArn(mapping.eventSourceArn)!;
+    const records = batch.map((m) => ({
+      messageId: m.MessageId,
+      receiptHandle: m.ReceiptHandle,
+      body: m.Body,
+      attributes: m.Attributes ?? {},
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined, stringListValues: [], binaryListValues: [], dataType: v.DataType }]),
+      ),
+      md5OfBody: m.MD5OfBody,
+      eventSource: 'aws:sqs',
+      eventSourceARN: mapping.eventSourceArn,
+      awsRegion: source.region,
+    }));
+    // AWS: messages that match no filter are deleted without invoking the function.
+    const matching = records.filter((r) => mapping.filters.length === 0 || matchesAnyFilter(mapping.filters, { ...r, body: parseBody(r.body) }));
+    const filteredOut = records.filter((r) => !matching.includes(r));
+    const toDelete = new Set(filteredOut.map((r) => r.receiptHandle!));
+    if (matching.length > 0) {
+      const fn = this.lambda.functions.get(mapping.functionArn.split(':').pop()!);
+      if (!fn) throw new Error(`function ${mapping.functionArn} no longer exists`);
+      const report = await this.lambda.run(fn, { Records: matching }, 'sqs');
+      if (!report.error) {
+        const failures = mapping.functionResponseTypes.includes('ReportBatchItemFailures') ? failedIds(report.result, matching) : { ids: new Set<string>() };
+        if (failures.all) {
+          this.events.emit('lambda', 'batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, reason: 'invalid batchItemFailures response: the whole batch returns to the queue' });
+        } else {
+          for (const r of matching) if (!failures.ids.has(r.messageId!)) toDelete.add(r.receiptHandle!);
+          if (failures.ids.size > 0) this.events.emit('lambda', 'batch-partially-failed', mapping.eventSourceArn, { uuid: mapping.uuid, failed: [...failures.ids] });
+        }
+      } else {
+        this.events.emit('lambda', 'batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, error: report.error, messages: matching.length });
+      }
+    }
+    const handles = [...toDelete];
+    for (let i = 0; i < handles.length; i += 10) {
+      await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: handles.slice(i, i + 10).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
+    }
+  }
+}
+
+function parseBody(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? '');
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * Reads a ReportBatchItemFailures response. AWS: an empty or absent list means success; an item
+ * whose identifier is missing or unknown makes the whole batch fail.
+ */
+function failedIds(result: any, records: { messageId?: string }[]): { ids: Set<string>; all?: boolean } {
+  const items = result?.batchItemFailures;
+  if (items === undefined || items === null) return { ids: new Set() };
+  if (!Array.isArray(items)) return { ids: new Set(), all: true };
+  const known = new Set(records.map((r) => r.messageId));
+  const ids = new Set<string>();
+  for (const item of items) {
+    if (!item?.itemIdentifier || !known.has(item.itemIdentifier)) return { ids: new Set(), all: true };
+    ids.add(item.itemIdentifier);
+  }
+  return { ids };
+}
