@@ -17,6 +17,7 @@ Usage: npx workshop <command> [options]
   verify <lab> [--step N] [--json]       run the lab's checkpoints (exit 0 only if all pass)
   status <lab>                  the lab's stack status and outputs
   destroy <lab>                 remove everything the lab deployed
+  reset                         empty the local cloud (every lab's resources and logs)
   doctor                        check Node.js, ports and the target
 
 Labs are named lab-1 or 1. Options for every command:
@@ -77,6 +78,14 @@ async function command(argv: string[]): Promise<void> {
       return (await import('./serve.ts')).startWorkshop({ cloudPort: port, sitePort: numberOr(values['site-port']), apiPort: numberOr(values['api-port']) });
     case 'up':
       return (await import('./serve.ts')).up({ port });
+    case 'reset': {
+      const { endpoint, kind } = target();
+      if (kind !== 'local') throw new Error('reset empties the local cloud only; use destroy for a lab on AWS or another endpoint.');
+      const response = await fetch(`${endpoint}/_workshop/reset`, { method: 'POST' });
+      if (!response.ok) throw new Error(`The local cloud at ${endpoint} refused the reset (${response.status}).`);
+      console.log(`The local cloud at ${endpoint} is empty: every stack, function, topic, queue, table and log is gone.`);
+      return;
+    }
     case 'doctor':
       return finish(await doctor(target()));
     case 'labs': {

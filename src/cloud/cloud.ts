@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mkdir } from 'node:fs/promises';
@@ -47,6 +47,8 @@ export interface RunningCloud {
   endpoint: string;
   port: number;
   services: CloudServices & { cloudformation: CloudFormationService };
+  /** Empties every service: no stacks, functions, topics, queues, tables or logs are left. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -128,10 +130,27 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       req.on('error', reject);
     });
 
+  const reset = async () => {
+    await cloudformation.reset();
+    eventSourceMappings.shutdown();
+    eventSourceMappings.mappings.clear();
+    lambda.shutdown();
+    lambda.functions.clear();
+    sns.store.topics.clear();
+    sns.store.subscriptions.clear();
+    logs.groups.clear();
+    iam.roles.clear();
+    ssm.parameters.clear();
+    apigateway.apis.clear();
+    fauxqs.purgeAll();
+    for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
+    events.emit('workshop', 'reset', endpoint);
+  };
+
   const server = createDualProtocolServer(async (req, res) => {
     const url = req.url ?? '/';
     try {
-      if (url.startsWith('/_workshop/')) return await serveReserved(url, req, res, services);
+      if (url.startsWith('/_workshop/')) return await serveReserved(url, req, res, { services, reset });
       if (url.startsWith('/restapis/') && url.includes('/_user_request_')) {
         const body = await readBody(req);
         return send(res, await invokeRestApi(apigateway, lambda, events, { method: req.method ?? 'GET', url, headers: req.headers, body, region }));
@@ -169,6 +188,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     endpoint,
     port,
     services,
+    reset,
     async stop() {
       eventSourceMappings.shutdown();
       lambda.shutdown();

@@ -69,8 +69,6 @@ export interface LabSource {
 export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
 
 export class LabEngine {
-  private bootstrapped = new Set<string>();
-
   constructor(
     readonly target: Target,
     private readonly source: LabSource = labsFolder,
@@ -115,12 +113,9 @@ export class LabEngine {
       report({ type: 'progress', message: `Synthesizing ${choice.solution ? `the solution of ${lab.id} up to step ${choice.step}` : `labs/${lab.slug}/stack.ts`}…` });
       const synthesized = synthesize(lab, this.target, choice);
       const accountId = await this.accountId();
-      const key = `${this.target.endpoint}|${this.target.region}`;
-      if (!this.bootstrapped.has(key)) {
-        if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
-          report({ type: 'progress', message: `Bootstrapped ${this.target.endpoint} for CDK deployments (assets bucket and version parameter).` });
-        }
-        this.bootstrapped.add(key);
+      // Checked on every deploy (two quick calls): the cloud may have been reset since the last one.
+      if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
+        report({ type: 'progress', message: `Bootstrapped ${this.target.endpoint} for CDK deployments (assets bucket and version parameter).` });
       }
       await publishAssets(clientFor(S3Client, this.target), synthesized.assets, accountId, this.target.region, (message) => report({ type: 'progress', message }));
       const stack = await applyStack(

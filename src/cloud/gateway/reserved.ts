@@ -7,10 +7,11 @@ import { SIGNING_KEY_PEM } from '../services/sns/envelope.ts';
 type Res = http.ServerResponse | http2.Http2ServerResponse;
 
 /**
- * The one path outside the AWS APIs: `/_workshop/health`, `/_workshop/events` (server-sent
- * events of every message movement) and the SNS signing key.
+ * The one path outside the AWS APIs: `/_workshop/health`, `/_workshop/reset` (POST: empty
+ * everything), `/_workshop/events` (server-sent events of every message movement) and the SNS
+ * signing key.
  */
-export async function serveReserved(url: string, req: http.IncomingMessage | http2.Http2ServerRequest, res: Res, services: RunningCloud['services']): Promise<void> {
+export async function serveReserved(url: string, req: http.IncomingMessage | http2.Http2ServerRequest, res: Res, { services, reset }: Pick<RunningCloud, 'services' | 'reset'>): Promise<void> {
   const path = url.split('?')[0];
   const json = (status: number, body: unknown) => {
     (res as http.ServerResponse).writeHead(status, { 'content-type': 'application/json' });
@@ -18,6 +19,10 @@ export async function serveReserved(url: string, req: http.IncomingMessage | htt
   };
   if (path === '/_workshop/health' && req.method === 'GET') {
     return json(200, { status: 'ok', services: ['apigateway', 'cloudformation', 'dynamodb', 'iam', 'lambda', 'logs', 's3', 'sns', 'sqs', 'ssm', 'sts'] });
+  }
+  if (path === '/_workshop/reset' && req.method === 'POST') {
+    await reset();
+    return json(200, { status: 'reset' });
   }
   if (path === '/_workshop/sns/signing-key.pem') {
     (res as http.ServerResponse).writeHead(200, { 'content-type': 'application/x-pem-file' });
@@ -27,6 +32,7 @@ export async function serveReserved(url: string, req: http.IncomingMessage | htt
   if (path === '/_workshop/events' && req.method === 'GET') {
     (res as http.ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
     const stream = res as http.ServerResponse;
+    stream.write(': connected\n\n'); // sends the headers now, so clients see the stream open
     const write = (event: CloudEvent) => stream.write(`id: ${event.seq}\nevent: ${event.service}.${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const since = Number(new URL(url, 'http://x').searchParams.get('since') ?? Number.NaN);
     if (!Number.isNaN(since)) for (const event of services.events.history()) if (event.seq > since) write(event);

@@ -181,6 +181,13 @@ export class CloudFormationService {
     };
   }
 
+  /** Forgets every stack (the services are emptied beside it), once operations in progress end. */
+  async reset(): Promise<void> {
+    await this.settled();
+    this.stacks.clear();
+    this.deleted.length = 0;
+  }
+
   /** Waits for every stack operation in progress (used when the cloud stops). */
   async settled(): Promise<void> {
     await Promise.all([...this.stacks.values()].map((s) => s.operation));
