@@ -28,6 +28,24 @@ import { SnsService } from './services/sns/service.ts';
 import { SsmService } from './services/ssm/service.ts';
 import { stsActions } from './services/sts/service.ts';
 import { sendToQueueAsService } from './sqs-delivery.ts';
+import { StateFile } from './persistence/state-file.ts';
+
+interface SavedState {
+  version: 1;
+  sns: { topics: SnsService['store']['topics']; subscriptions: SnsService['store']['subscriptions'] };
+  lambda: LambdaService['functions'];
+  eventSourceMappings: EventSourceMappings['mappings'];
+  logs: LogsService['groups'];
+  iam: IamService['roles'];
+  ssm: SsmService['parameters'];
+  apigateway: ApiGatewayModel['apis'];
+  cloudformation: ReturnType<CloudFormationService['saved']>;
+}
+
+function refill<K, V>(target: Map<K, V>, saved: Map<K, V> | undefined): void {
+  target.clear();
+  for (const [key, value] of saved ?? []) target.set(key, value);
+}
 
 export interface CloudOptions {
   /** Port of the endpoint; 0 picks a free one. Default 4566. */
@@ -40,6 +58,8 @@ export interface CloudOptions {
   dataDir: string;
   /** Delays before Lambda's asynchronous retries (AWS: about 1 and 2 minutes). */
   asyncRetryDelaysMs?: number[];
+  /** Keep state in `dataDir` across restarts. Default true. */
+  persist?: boolean;
 }
 
 export interface RunningCloud {
@@ -62,8 +82,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   await mkdir(join(options.dataDir, 'lambda-code'), { recursive: true });
 
   // Reused emulators, each on an internal loopback port behind the gateway.
-  const fauxqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region });
-  const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const persist = options.persist ?? true;
+  const fauxqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region, dataDir: persist ? join(options.dataDir, 'fauxqs') : undefined });
+  const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(options.dataDir, 'dynamodb') : undefined });
   await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
   const fauxqsUrl = new URL(`http://127.0.0.1:${fauxqs.port}`);
   const dynaliteUrl = new URL(`http://127.0.0.1:${(dynalite.address() as net.AddressInfo).port}`);
@@ -106,6 +127,36 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 
+  // The state of the services implemented here survives restarts in one file; the reused
+  // emulators keep their own (fauxqs in SQLite, dynalite in LevelDB) in the same folder.
+  const stateFile = new StateFile<SavedState>(options.dataDir, () => ({
+    version: 1,
+    sns: { topics: sns.store.topics, subscriptions: sns.store.subscriptions },
+    lambda: lambda.functions,
+    eventSourceMappings: eventSourceMappings.mappings,
+    logs: logs.groups,
+    iam: iam.roles,
+    ssm: ssm.parameters,
+    apigateway: apigateway.apis,
+    cloudformation: cloudformation.saved(),
+  }));
+  if (persist) {
+    const saved = stateFile.load();
+    if (saved?.version === 1) {
+      refill(sns.store.topics, saved.sns.topics);
+      refill(sns.store.subscriptions, saved.sns.subscriptions);
+      refill(lambda.functions, saved.lambda);
+      refill(logs.groups, saved.logs);
+      refill(iam.roles, saved.iam);
+      refill(ssm.parameters, saved.ssm);
+      refill(apigateway.apis, saved.apigateway);
+      cloudformation.restore(saved.cloudformation);
+      refill(eventSourceMappings.mappings, saved.eventSourceMappings);
+      eventSourceMappings.resume();
+    }
+    events.subscribe(() => stateFile.touch());
+  }
+
   const endpoints: Record<string, ServiceEndpoint> = {
     sns: queryEndpoint('SNS', 'http://sns.amazonaws.com/doc/2010-03-31/', sns.actions),
     iam: queryEndpoint('IAM', 'https://iam.amazonaws.com/doc/2010-05-08/', iam.actions),
@@ -145,6 +196,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     fauxqs.purgeAll();
     for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
     events.emit('workshop', 'reset', endpoint);
+    if (persist) await stateFile.flush();
   };
 
   const server = createDualProtocolServer(async (req, res) => {
@@ -168,6 +220,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       }
       const request: HttpRequest = { method: req.method ?? 'GET', url, headers: req.headers, body: await readBody(req), region: identity.region ?? region };
       send(res, await handler(request));
+      if (persist && request.method !== 'GET') stateFile.touch();
     } catch (error) {
       const message = error instanceof AwsError ? error.message : `The local cloud failed internally: ${(error as Error).message}`;
       if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalFailure', message }) });
@@ -193,6 +246,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       eventSourceMappings.shutdown();
       lambda.shutdown();
       await server.closeAll();
+      await cloudformation.settled();
+      if (persist) await stateFile.flush();
       await fauxqs.stop();
       await new Promise((resolve) => dynalite.close(resolve));
       for (const client of sqsClients.values()) client.destroy();

@@ -12,7 +12,7 @@ export interface TestCloud extends RunningCloud {
 /** Starts a real local cloud on a free port with its own state folder, for one test file. */
 export async function startTestCloud(options: Partial<CloudOptions> = {}): Promise<TestCloud> {
   const dataDir = await mkdtemp(join(tmpdir(), 'workshop-cloud-'));
-  const cloud = await startCloud({ port: 0, dataDir, asyncRetryDelaysMs: [50, 100], ...options });
+  const cloud = await startCloud({ port: 0, dataDir, asyncRetryDelaysMs: [50, 100], persist: false, ...options });
   const prefix = `t${Math.random().toString(36).slice(2, 8)}`;
   return {
     ...cloud,

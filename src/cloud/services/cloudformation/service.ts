@@ -181,6 +181,24 @@ export class CloudFormationService {
     };
   }
 
+  /** What persists across restarts. */
+  saved() {
+    return { stacks: this.stacks, deleted: this.deleted };
+  }
+
+  /** Takes back saved stacks; an operation cut short by the stop is marked failed, as it did not finish. */
+  restore(saved: { stacks: Map<string, StackRecord>; deleted: StackRecord[] }): void {
+    this.stacks.clear();
+    for (const [name, stack] of saved.stacks) {
+      if (stack.status.endsWith('_IN_PROGRESS')) {
+        stack.status = stack.status.replace('_IN_PROGRESS', '_FAILED');
+        stack.statusReason = 'The local cloud stopped while this operation ran.';
+      }
+      this.stacks.set(name, stack);
+    }
+    this.deleted.splice(0, this.deleted.length, ...saved.deleted);
+  }
+
   /** Forgets every stack (the services are emptied beside it), once operations in progress end. */
   async reset(): Promise<void> {
     await this.settled();

@@ -111,6 +111,11 @@ export class EventSourceMappings {
     return mapping;
   }
 
+  /** Starts the pollers of restored mappings. */
+  resume(): void {
+    for (const mapping of this.mappings.values()) this.apply(mapping);
+  }
+
   /** Stops every poller (the cloud is shutting down). */
   shutdown(): void {
     for (const mapping of this.mappings.values()) mapping.stop?.();
