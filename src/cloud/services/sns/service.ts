@@ -171,7 +171,9 @@ export class SnsService {
       attributes: {},
       pendingConfirmation: protocol === 'http' || protocol === 'https',
     };
-    for (const [name, value] of Object.entries(attributes)) this.applySubscriptionAttribute(subscription, name, value);
+    // The scope decides how the policy is read, so it applies first, whatever the order given.
+    const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === 'FilterPolicyScope') - Number(a === 'FilterPolicyScope'));
+    for (const [name, value] of ordered) this.applySubscriptionAttribute(subscription, name, value);
     this.store.subscriptions.set(subscription.arn, subscription);
     this.events.emit('sns', 'subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
     return { SubscriptionArn: subscription.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : subscription.arn };
@@ -208,10 +210,11 @@ export class SnsService {
     if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') {
       throw invalid('Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' + value + ']. Please use either MessageBody or MessageAttributes');
     }
-    if (name === 'FilterPolicy' && value !== '') {
-      const scope = (name === 'FilterPolicy' ? subscription.attributes.FilterPolicyScope : undefined) ?? 'MessageAttributes';
+    const policy = name === 'FilterPolicy' ? value : name === 'FilterPolicyScope' ? (subscription.attributes.FilterPolicy ?? '') : '';
+    if (policy !== '') {
+      const scope = name === 'FilterPolicyScope' ? value : (subscription.attributes.FilterPolicyScope ?? 'MessageAttributes');
       try {
-        parseSnsFilterPolicy(value, scope as 'MessageAttributes' | 'MessageBody');
+        parseSnsFilterPolicy(policy, scope as 'MessageAttributes' | 'MessageBody');
       } catch (error) {
         if (error instanceof FilterPatternError) throw invalid(error.message.startsWith('Invalid parameter') ? error.message : `Invalid parameter: FilterPolicy: ${error.message}`);
         throw error;
