@@ -1,0 +1,23 @@
+import { Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { LabStackProps } from '../kit/lab.ts';
+import { RideServices } from './ride-services.ts';
+
+/**
+ * Lab 1, the stack you edit. It starts with the ride services; the steps of the lab page add a
+ * topic between the Unicorn Management Service and its three subscribers.
+ */
+export class FanOutStack extends Stack {
+  constructor(scope: Construct, id: string, props: LabStackProps) {
+    super(scope, id, props);
+    const services = new RideServices(this, 'RideServices', { prefix: props.prefix });
+
+    // Step 1: a standard SNS topic named `${props.prefix}-RideCompletionTopic` (and a TopicArn output).
+
+    // Step 2: give the Unicorn Management Service the topic's ARN (TOPIC_ARN) and permission to publish.
+
+    // Step 3: subscribe the three services to the topic.
+
+    // Step 4: a filter policy on the Extraordinary Rides subscription only.
+  }
+}
