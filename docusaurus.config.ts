@@ -1,0 +1,45 @@
+import type { Config } from '@docusaurus/types';
+import type * as Preset from '@docusaurus/preset-classic';
+import { themes as prismThemes } from 'prism-react-renderer';
+
+// Environment read once: where the lab API listens (npm start passes it to the dev server).
+const API_PORT = Number(process.env.WORKSHOP_API_PORT ?? 3001);
+
+const config: Config = {
+  title: 'Wild Rydes: Asynchronous Messaging',
+  tagline: 'SNS, SQS, Lambda, Step Functions, EventBridge and Kinesis, hands-on, with or without an AWS account',
+  url: 'http://localhost',
+  baseUrl: '/',
+  onBrokenLinks: 'throw',
+  markdown: { mermaid: true, hooks: { onBrokenMarkdownLinks: 'throw' } },
+  themes: ['@docusaurus/theme-mermaid'],
+  i18n: { defaultLocale: 'en', locales: ['en'] },
+  presets: [
+    [
+      'classic',
+      {
+        docs: { routeBasePath: '/', sidebarPath: './sidebars.ts' },
+        blog: false,
+        theme: { customCss: './src/css/custom.css' },
+      } satisfies Preset.Options,
+    ],
+  ],
+  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }]],
+  themeConfig: {
+    navbar: {
+      title: 'Wild Rydes',
+      items: [
+        { type: 'docSidebar', sidebarId: 'labs', position: 'left', label: 'Labs' },
+        { to: '/lab-1-fan-out', label: 'Lab 1', position: 'left' },
+      ],
+    },
+    footer: {
+      style: 'dark',
+      copyright: 'A hands-on workshop on asynchronous messaging. Runs against the embedded local cloud or your AWS account.',
+    },
+    prism: { theme: prismThemes.github, darkTheme: prismThemes.dracula, additionalLanguages: ['bash', 'json'] },
+    colorMode: { respectPrefersColorScheme: true },
+  } satisfies Preset.ThemeConfig,
+};
+
+export default config;

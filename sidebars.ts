@@ -1,0 +1,7 @@
+import type { SidebarsConfig } from '@docusaurus/plugin-content-docs';
+
+const sidebars: SidebarsConfig = {
+  labs: ['intro', 'lab-0-setup/index', 'lab-1-fan-out/index'],
+};
+
+export default sidebars;

@@ -1,0 +1,69 @@
+import { ndjsonSplitter } from './ndjson.ts';
+
+/** What the lab API streams while it works (see src/engine/events.ts for the server side). */
+export type LabEvent =
+  | { type: 'progress'; message: string }
+  | { type: 'resource'; logicalId: string; resourceType: string; status: string; reason?: string }
+  | { type: 'output'; line: string }
+  | { type: 'checkpoint'; id: string; step: number; title: string; ok: boolean; detail?: string; hint: string }
+  | {
+      type: 'done';
+      ok: boolean;
+      durationMs: number;
+      outputs?: Record<string, string>;
+      localUrls?: Record<string, string>;
+      passed?: number;
+      total?: number;
+      error?: { code: string; message: string; resource?: string };
+    };
+
+export interface LabStatus {
+  stackName: string;
+  deployed: boolean;
+  status: string | null;
+  outputs: Record<string, string>;
+  localUrls: Record<string, string>;
+}
+
+let health: Promise<boolean> | undefined;
+
+/**
+ * Whether a lab API is behind this site. A static build served by any web server has none:
+ * the components then show the CLI command instead of a button.
+ */
+export function labApiAvailable(): Promise<boolean> {
+  health ??= fetch('/api/health', { headers: { accept: 'application/json' } })
+    .then(async (response) => response.ok && (await response.json()).ok === true)
+    .catch(() => false);
+  return health;
+}
+
+/** Calls an operation of the lab API and hands each streamed event to `onEvent` as it arrives. */
+export async function streamOperation(path: string, body: object, onEvent: (event: LabEvent) => void, signal?: AbortSignal): Promise<void> {
+  const response = await fetch(`/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  if (!response.ok || !response.body) {
+    let message = `The lab API answered ${response.status}.`;
+    try {
+      message = (await response.json()).error?.message ?? message;
+    } catch {
+      // keep the status line
+    }
+    onEvent({ type: 'done', ok: false, durationMs: 0, error: { code: String(response.status), message } });
+    return;
+  }
+  const splitter = ndjsonSplitter<LabEvent>(onEvent);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    splitter.push(value);
+  }
+  splitter.end();
+}
+
+/** The deployed state of a lab. */
+export async function labStatus(lab: string): Promise<LabStatus> {
+  const response = await fetch(`/api/labs/${encodeURIComponent(lab)}/status`);
+  if (!response.ok) throw new Error((await response.json()).error?.message ?? `status ${response.status}`);
+  return response.json();
+}

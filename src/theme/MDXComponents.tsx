@@ -1,0 +1,16 @@
+// The lab widgets every lab page uses, available in MDX without imports.
+import MDXComponents from '@theme-original/MDXComponents';
+import Checkpoints from '@site/src/components/Checkpoints';
+import CliCommand from '@site/src/components/CliCommand';
+import Deploy from '@site/src/components/Deploy';
+import Run from '@site/src/components/Run';
+import SolutionStep from '@site/src/components/SolutionStep';
+
+export default {
+  ...MDXComponents,
+  Checkpoints,
+  CliCommand,
+  Deploy,
+  Run,
+  SolutionStep,
+};
