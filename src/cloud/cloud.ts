@@ -1,7 +1,6 @@
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mkdir } from 'node:fs/promises';
 import { createDynalite } from './emulators/dynalite.ts';
 import type http from 'node:http';
 import type http2 from 'node:http2';
@@ -21,6 +20,7 @@ import { ApiGatewayModel } from './services/apigateway/model.ts';
 import { apiGatewayRoutes } from './services/apigateway/routes.ts';
 import { CloudFormationService } from './services/cloudformation/service.ts';
 import { IamService } from './services/iam/service.ts';
+import { ensureCodeRoot } from './services/lambda/code.ts';
 import { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
 import { LambdaService } from './services/lambda/service.ts';
 import { LogsService } from './services/logs/service.ts';
@@ -79,7 +79,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   let endpoint = '';
-  await mkdir(join(options.dataDir, 'lambda-code'), { recursive: true });
+  await ensureCodeRoot(join(options.dataDir, 'lambda-code'));
 
   // Reused emulators, each on an internal loopback port behind the gateway.
   const persist = options.persist ?? true;

@@ -16,8 +16,20 @@ export interface FunctionCode {
   location: { bucket?: string; key?: string };
 }
 
+/**
+ * Makes `root` a module boundary. A function's code runs from its own folder as from /var/task on
+ * AWS, where no package.json above it decides the module format: without this file, a project's
+ * `"type": "module"` would make a bundled CommonJS handler fail to load.
+ */
+export async function ensureCodeRoot(root: string): Promise<void> {
+  await mkdir(root, { recursive: true });
+  const boundary = join(root, 'package.json');
+  if (!existsSync(boundary)) await writeFile(boundary, '{ "type": "commonjs" }\n');
+}
+
 /** Fetches a function's zip (inline or from S3), checks it, and extracts it under `root`. */
 export async function prepareCode(code: any, root: string, readObject: ObjectReader): Promise<FunctionCode> {
+  await ensureCodeRoot(root);
   let zip: Buffer;
   const location: FunctionCode['location'] = {};
   if (code?.ZipFile) {
