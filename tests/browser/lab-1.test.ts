@@ -1,0 +1,92 @@
+// Lab 1 in a real browser, as a learner uses it: the site (dev server, as npm start runs it),
+// its lab API and a local cloud, driven through Debian's Chromium.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createLabApi } from '../../src/api/app.ts';
+import { serveOnLoopback } from '../../src/api/node-server.ts';
+import { accessPolicy } from '../../src/api/security.ts';
+import { startSite, waitForSite } from '../../src/cli/serve.ts';
+import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
+import { LabEngine } from '../../src/engine/engine.ts';
+
+const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let cloud: TestCloud;
+let api: { port: number; close: () => Promise<void> };
+let site: ChildProcess;
+let browser: Browser;
+let siteUrl: string;
+
+before(async () => {
+  cloud = await startTestCloud();
+  const sitePort = await freePort();
+  const apiPort = await freePort();
+  api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
+  site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
+  siteUrl = `http://localhost:${sitePort}`;
+  await waitForSite(`${siteUrl}/`, site, 240_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+});
+
+after(async () => {
+  await browser?.close();
+  site?.kill('SIGTERM');
+  await api?.close();
+  await cloud?.stop();
+});
+
+async function openLab1(page: Page) {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${siteUrl}/lab-1-fan-out`);
+  await page.getByRole('heading', { name: 'Lab 1: Fan-out and message filtering' }).waitFor();
+  return errors;
+}
+
+describe('Lab 1 in the browser', { timeout: 300_000 }, () => {
+  test('Deploy, Run and Check: every checkpoint passes', async () => {
+    const page = await browser.newPage();
+    const errors = await openLab1(page);
+    await page.getByTestId('deploy-solution-lab-1').first().click();
+    const status = page.getByTestId('deploy-status-lab-1').first();
+    await page.waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 120_000 });
+    assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
+    assert.match(await status.innerText(), /SubmitRideUrl/);
+
+    await page.getByTestId('run-lab-1-submit-ride').first().click();
+    const output = page.getByTestId('run-output-lab-1-submit-ride').first();
+    await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), { timeout: 60_000 });
+    assert.match(await output.innerText(), /→ 201 \{"id":"/);
+
+    await page.getByTestId('check-lab-1').click();
+    await page.getByTestId('check-summary-lab-1').waitFor({ timeout: 60_000 });
+    const rows = page.locator('[data-testid^="checkpoint-"]');
+    const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
+    assert.equal(results.length, 7);
+    assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-1').innerText());
+    assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /7\/7 checkpoints pass/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('without a lab API (a static build), the widgets show the CLI commands', async () => {
+    const page = await browser.newPage();
+    await page.route('**/api/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await openLab1(page);
+    await page.getByText('npx workshop verify lab-1', { exact: true }).first().waitFor();
+    assert.equal(await page.getByTestId('deploy-lab-1').count(), 0, 'no Deploy button that cannot work');
+    assert.ok((await page.getByText('npx workshop run lab-1 submit-ride').count()) > 0);
+    await page.close();
+  });
+});
