@@ -1,12 +1,18 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Construct } from 'constructs';
 
 /**
  * The Lambda runtime of every lab function: the CDK's current Node.js constant, so the labs never
  * pin a runtime that AWS later retires (a test checks it is the newest the CDK knows).
  */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_LATEST;
+
+const BUNDLING = { externalModules: ['@aws-sdk/*'], minify: false, sourceMap: false, format: OutputFormat.CJS };
 
 /**
  * What every lab function shares: TypeScript bundled by esbuild into one CommonJS file, with
@@ -16,5 +22,25 @@ export const FUNCTION_DEFAULTS = {
   runtime: LAMBDA_RUNTIME,
   memorySize: 256,
   timeout: Duration.seconds(10),
-  bundling: { externalModules: ['@aws-sdk/*'], minify: false, sourceMap: false, format: OutputFormat.CJS },
+  bundling: BUNDLING,
 } satisfies Partial<NodejsFunctionProps>;
+
+/**
+ * A hash of a handler's sources: the files of its folder and the bundling settings. Without it
+ * the CDK bundles every function on every synth to hash the output; with it, an unchanged
+ * function is not bundled again, which keeps redeploys quick.
+ */
+export function sourceHash(entry: string): string {
+  const folder = dirname(entry);
+  const hash = createHash('sha256').update(JSON.stringify(BUNDLING)).update(LAMBDA_RUNTIME.name);
+  for (const name of readdirSync(folder).sort()) {
+    const path = join(folder, name);
+    if (statSync(path).isFile()) hash.update(name).update(readFileSync(path));
+  }
+  return hash.update(entry).digest('hex');
+}
+
+/** A lab function: its handler file (TypeScript), bundled with the shared settings. */
+export function labFunction(scope: Construct, id: string, props: Omit<NodejsFunctionProps, 'bundling' | 'runtime'> & { entry: string }): NodejsFunction {
+  return new NodejsFunction(scope, id, { ...FUNCTION_DEFAULTS, ...props, bundling: { ...BUNDLING, assetHash: sourceHash(props.entry) } });
+}

@@ -1,9 +1,9 @@
 import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { FUNCTION_DEFAULTS } from '../kit/cdk.ts';
+import { labFunction } from '../kit/cdk.ts';
 
 const handler = (file: string) => new URL(`./functions/${file}`, import.meta.url).pathname;
 
@@ -32,8 +32,7 @@ export class RideServices extends Construct {
     });
 
     // Stores a completed ride and answers 201 {"id": ...}.
-    this.unicornManagement = new NodejsFunction(this, 'UnicornManagementService', {
-      ...FUNCTION_DEFAULTS,
+    this.unicornManagement = labFunction(this, 'UnicornManagementService', {
       functionName: `${prefix}-UnicornManagementService`,
       entry: handler('unicorn-management.ts'),
       environment: { TABLE_NAME: this.ridesTable.tableName },
@@ -41,18 +40,15 @@ export class RideServices extends Construct {
     this.ridesTable.grantWriteData(this.unicornManagement);
 
     // The three services that should hear about every completed ride.
-    this.customerNotification = new NodejsFunction(this, 'CustomerNotificationService', {
-      ...FUNCTION_DEFAULTS,
+    this.customerNotification = labFunction(this, 'CustomerNotificationService', {
       functionName: `${prefix}-CustomerNotificationService`,
       entry: handler('customer-notification.ts'),
     });
-    this.customerAccounting = new NodejsFunction(this, 'CustomerAccountingService', {
-      ...FUNCTION_DEFAULTS,
+    this.customerAccounting = labFunction(this, 'CustomerAccountingService', {
       functionName: `${prefix}-CustomerAccountingService`,
       entry: handler('customer-accounting.ts'),
     });
-    this.extraordinaryRides = new NodejsFunction(this, 'ExtraordinaryRidesService', {
-      ...FUNCTION_DEFAULTS,
+    this.extraordinaryRides = labFunction(this, 'ExtraordinaryRidesService', {
       functionName: `${prefix}-ExtraordinaryRidesService`,
       entry: handler('extraordinary-rides.ts'),
     });

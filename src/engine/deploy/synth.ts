@@ -23,6 +23,11 @@ export interface SynthesizedStack {
   assets: FileAsset[];
 }
 
+// The CDK's built-in template validation starts a WASM engine that costs about two seconds per
+// process; the target's CloudFormation validates the template anyway (locally too), so the
+// engine does without it unless the user asks for it.
+process.env.CDK_VALIDATION ??= 'false';
+
 /** Tags every workshop resource carries, so a leftovers check can find them. */
 export const WORKSHOP_TAG = 'workshop';
 export const WORKSHOP_TAG_VALUE = 'wild-rydes-async-messaging';
