@@ -25,6 +25,7 @@ import { EventSourceMappings } from './services/lambda/event-source-mappings.ts'
 import { LambdaService } from './services/lambda/service.ts';
 import { LogsService } from './services/logs/service.ts';
 import { SnsService } from './services/sns/service.ts';
+import { MessageMoveTasks } from './services/sqs/message-move-tasks.ts';
 import { SsmService } from './services/ssm/service.ts';
 import { stsActions } from './services/sts/service.ts';
 import { sendToQueueAsService } from './sqs-delivery.ts';
@@ -168,6 +169,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
   };
   const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl };
+  // SQS actions fauxqs lacks, answered here before the request would reach it.
+  const moveTasks = new MessageMoveTasks(sqsFor, events);
+  const sqsExtras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
 
   const send = (res: http.ServerResponse | http2.Http2ServerResponse, answer: HttpResponse) => {
     (res as http.ServerResponse).writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
@@ -209,6 +213,10 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       }
       const identity = identify(req.headers, url);
       const service = identity.service ?? '';
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (service === 'sqs' && target.startsWith('AmazonSQS.') && target.slice(10) in moveTasks.actions) {
+        return send(res, await sqsExtras({ method: req.method ?? 'POST', url, headers: req.headers, body: await readBody(req), region: identity.region ?? region }));
+      }
       const upstream = proxied[service];
       if (upstream) return proxy(upstream, req, res);
       const handler = endpoints[service];
