@@ -1,12 +1,13 @@
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDynalite } from './emulators/dynalite.ts';
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type net from 'node:net';
 import { join } from 'node:path';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { parseArn } from './aws/context.ts';
 import { AwsError } from './aws/errors.ts';
 import { jsonEndpoint, queryEndpoint, restJsonEndpoint, type HttpRequest, type HttpResponse, type ServiceEndpoint } from './aws/http.ts';
 import { EventBus } from './events/bus.ts';
@@ -107,6 +108,16 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     codeRoot: join(options.dataDir, 'lambda-code'),
     endpoint: () => endpoint,
     asyncRetryDelaysMs: options.asyncRetryDelaysMs,
+    sendToDestination: async (destinationArn, record) => {
+      const parsed = parseArn(destinationArn)!;
+      const body = JSON.stringify(record);
+      if (parsed.service === 'sqs') {
+        const client = sqsFor(parsed.region);
+        const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: parsed.resource }));
+        await client.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+      } else if (parsed.service === 'sns') await sns.publish({ TopicArn: destinationArn, Message: body });
+      else lambda.enqueueAsync(lambda.fn(destinationArn, parsed), record, 'lambda-destination');
+    },
     readObject: async (bucket, key) => {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return Buffer.from(await object.Body!.transformToByteArray());

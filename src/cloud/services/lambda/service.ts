@@ -53,6 +53,8 @@ export interface LambdaOptions {
   endpoint: () => string;
   /** Delays before asynchronous retries. */
   asyncRetryDelaysMs?: number[];
+  /** Delivers an asynchronous invocation record to an on-success or on-failure destination ARN. */
+  sendToDestination?: (destinationArn: string, record: unknown) => Promise<void>;
 }
 
 /** AWS Lambda: functions from zip code, synchronous and asynchronous invokes, resource policies, logs. */
@@ -238,6 +240,13 @@ export class LambdaService {
     if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) throw invalidValue('MaximumRetryAttempts must be between 0 and 2.');
     const age = input.MaximumEventAgeInSeconds;
     if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21_600)) throw invalidValue('MaximumEventAgeInSeconds must be between 60 and 21600.');
+    for (const side of ['OnSuccess', 'OnFailure'] as const) {
+      const destination: string | undefined = input.DestinationConfig?.[side]?.Destination;
+      const service = destination ? parseArn(destination)?.service : undefined;
+      if (destination && !['sqs', 'sns', 'lambda'].includes(service ?? '')) {
+        throw invalidValue(`The local cloud delivers ${side} destinations to SQS queues, SNS topics and Lambda functions; ${destination} is not one.`);
+      }
+    }
     fn.eventInvokeConfig = { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: age, DestinationConfig: input.DestinationConfig };
     return this.getEventInvokeConfig(fn);
   }
@@ -332,23 +341,56 @@ export class LambdaService {
    * on-failure destination. It is Lambda, not the caller, that retries.
    */
   enqueueAsync(fn: FunctionRecord, event: unknown, trigger: string): void {
-    const maxRetries = fn.eventInvokeConfig.MaximumRetryAttempts ?? 2;
     const delays = this.options.asyncRetryDelaysMs ?? [1_000, 2_000];
+    const enqueued = Date.now();
     const attempt = async (n: number) => {
       const current = this.functions.get(fn.name);
       if (!current) return;
+      const config = current.eventInvokeConfig;
+      const maxRetries = config.MaximumRetryAttempts ?? 2;
+      if (Date.now() - enqueued > (config.MaximumEventAgeInSeconds ?? 21_600) * 1000) {
+        await this.finishAsync(current, event, trigger, 'EventAgeExceeded', n, undefined);
+        return;
+      }
       const report = await this.run(current, event, trigger);
-      if (!report.error) return;
+      if (!report.error) {
+        await this.finishAsync(current, event, trigger, 'Success', n + 1, report);
+        return;
+      }
       // Throttled events are retried without using up an attempt, as AWS does.
       const next = report.throttled ? n : n + 1;
       if (next > maxRetries) {
-        this.options.events.emit('lambda', 'async-dropped', fn.arn, { trigger, requestId: report.requestId, attempts: n + 1, error: report.error });
+        await this.finishAsync(current, event, trigger, 'RetriesExhausted', n + 1, report);
         return;
       }
       this.options.events.emit('lambda', 'async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
       setTimeout(() => void attempt(next), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
     };
     setImmediate(() => void attempt(0));
+  }
+
+  /**
+   * The end of an asynchronous invocation: the on-success or on-failure destination receives an
+   * invocation record, as AWS sends it; without a failure destination a failed event is dropped.
+   */
+  private async finishAsync(fn: FunctionRecord, event: unknown, trigger: string, condition: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded', attempts: number, report: InvocationReport | undefined) {
+    const failed = condition !== 'Success';
+    const destination = fn.eventInvokeConfig.DestinationConfig?.[failed ? 'OnFailure' : 'OnSuccess']?.Destination as string | undefined;
+    if (failed) this.options.events.emit('lambda', destination ? 'async-failed-to-destination' : 'async-dropped', fn.arn, { trigger, condition, attempts, destination, error: report?.error });
+    if (!destination || !this.options.sendToDestination) return;
+    const record = {
+      version: '1.0',
+      timestamp: new Date().toISOString(),
+      requestContext: { requestId: report?.requestId ?? randomUUID(), functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: attempts },
+      requestPayload: event,
+      responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(report?.error ? { functionError: 'Unhandled' } : {}) },
+      responsePayload: report ? (report.error ?? report.result ?? null) : null,
+    };
+    try {
+      await this.options.sendToDestination(destination, record);
+    } catch (error) {
+      this.options.events.emit('lambda', 'destination-failed', fn.arn, { destination, reason: (error as Error).message });
+    }
   }
 
   /** Invokes asynchronously on behalf of an AWS service, checking the function's resource policy first. */

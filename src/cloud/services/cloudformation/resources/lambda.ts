@@ -132,3 +132,29 @@ function mappingInput(props: Record<string, any>) {
     Enabled: props.Enabled === undefined ? undefined : String(props.Enabled) === 'true',
   };
 }
+
+/** AWS::Lambda::EventInvokeConfig: retries, event age and destinations of asynchronous invocations. */
+export const eventInvokeConfig: ResourceProvider = {
+  properties: ['FunctionName', 'Qualifier', 'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig'],
+  replaceOn: ['FunctionName', 'Qualifier'],
+  async create(props, context) {
+    if (props.Qualifier !== '$LATEST') throw new AwsError('ValidationError', `The local cloud has $LATEST only; Qualifier ${props.Qualifier} is not supported.`);
+    const lambda = context.services.lambda;
+    const fn = lambda.fn(String(props.FunctionName), context);
+    const route = lambda.routes.find((r) => r.action === 'PutFunctionEventInvokeConfig')!;
+    const number = (value: unknown) => (value === undefined ? undefined : Number(value));
+    await route.handler(
+      { params: { FunctionName: fn.name }, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0), json: { MaximumRetryAttempts: number(props.MaximumRetryAttempts), MaximumEventAgeInSeconds: number(props.MaximumEventAgeInSeconds), DestinationConfig: props.DestinationConfig } },
+      context,
+    );
+    return { physicalId: `${fn.name}-$LATEST` };
+  },
+  async update(current, props, _previous, context) {
+    await eventInvokeConfig.create(props, context);
+    return current;
+  },
+  async delete(_current, props, context) {
+    const fn = context.services.lambda.functions.get(String(props.FunctionName).split(':').pop()!);
+    if (fn) fn.eventInvokeConfig = {};
+  },
+};

@@ -1,7 +1,7 @@
 import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
 import { dynamodbTable } from './dynamodb.ts';
 import { iamPolicy, iamRole } from './iam.ts';
-import { eventSourceMapping, lambdaFunction, lambdaPermission } from './lambda.ts';
+import { eventInvokeConfig, eventSourceMapping, lambdaFunction, lambdaPermission } from './lambda.ts';
 import { cdkMetadata, logGroup } from './misc.ts';
 import type { ResourceProvider } from './provider.ts';
 import { snsSubscription, snsTopic } from './sns.ts';
@@ -14,6 +14,7 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::Lambda::Function': lambdaFunction,
   'AWS::Lambda::Permission': lambdaPermission,
   'AWS::Lambda::EventSourceMapping': eventSourceMapping,
+  'AWS::Lambda::EventInvokeConfig': eventInvokeConfig,
   'AWS::SQS::Queue': sqsQueue,
   'AWS::SQS::QueuePolicy': sqsQueuePolicy,
   'AWS::SNS::Topic': snsTopic,

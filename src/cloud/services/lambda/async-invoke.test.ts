@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../../../../labs/kit/clients.ts';
+import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+
+let cloud: TestCloud;
+before(async () => {
+  cloud = await startTestCloud();
+});
+after(() => cloud.stop());
+
+test('a failing asynchronous invocation is retried by Lambda, then sent to the on-failure destination', async () => {
+  const lambda = new LambdaClient(clientConfig(cloud.target));
+  const sqs = new SQSClient(clientConfig(cloud.target));
+  const logs = new CloudWatchLogsClient(clientConfig(cloud.target));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('failures') }));
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const FunctionName = uniqueName('flaky');
+  await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(`exports.handler = async (e) => { console.log('attempt', e.ride); throw new Error('payment service down'); };`) } }));
+  await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName, MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Destination: queueArn } } }));
+  const { StatusCode } = await lambda.send(new InvokeCommand({ FunctionName, InvocationType: 'Event', Payload: JSON.stringify({ ride: 'r-1' }) }));
+  assert.equal(StatusCode, 202);
+
+  let record: any;
+  for (let i = 0; i < 100 && !record; i++) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    if (Messages[0]) record = JSON.parse(Messages[0].Body!);
+    else await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.ok(record, 'no invocation record in the on-failure queue');
+  assert.equal(record.requestContext.condition, 'RetriesExhausted');
+  assert.equal(record.requestContext.approximateInvokeCount, 2);
+  assert.deepEqual(record.requestPayload, { ride: 'r-1' });
+  assert.equal(record.responsePayload.errorMessage, 'payment service down');
+  const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: '"attempt r-1"' }));
+  assert.equal(events.length, 2, 'one invocation and one retry');
+});
