@@ -3,6 +3,7 @@ import { errorOf, LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { resolveTarget } from '../engine/target.ts';
 import { doctor } from './doctor.ts';
+import { terminalConfirm } from './confirm.ts';
 import { bold, dim, red, terminalReporter } from './print.ts';
 
 const USAGE = `${bold('workshop')}: the Wild Rydes asynchronous messaging workshop
@@ -18,13 +19,16 @@ Usage: npx workshop <command> [options]
   status <lab>                  the lab's stack status and outputs
   destroy <lab>                 remove everything the lab deployed
   reset                         empty the local cloud (every lab's resources and logs)
+  bootstrap --target aws        bootstrap your AWS account and region for the CDK (once)
+  leftovers --target aws [lab]  list what the workshop tagged for you and still exists
   doctor                        check Node.js, ports and the target
 
 Labs are named lab-1 or 1. Options for every command:
   --target local|aws            where labs run (default: local, the embedded cloud)
   --endpoint http://host:port   any AWS-compatible endpoint
   --region R  --prefix P        AWS region; your learner prefix (default from your user name)
-  --port N                      the local cloud's port (default 4566, or WORKSHOP_CLOUD_PORT)`;
+  --port N                      the local cloud's port (default 4566, or WORKSHOP_CLOUD_PORT)
+  --yes                         confirm creating billable resources on AWS without asking`;
 
 /** Entry point of the command line: errors end as one clear line and exit status 1, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
@@ -52,6 +56,7 @@ async function command(argv: string[]): Promise<void> {
       port: { type: 'string' },
       'site-port': { type: 'string' },
       'api-port': { type: 'string' },
+      yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +74,7 @@ async function command(argv: string[]): Promise<void> {
     }
     return args[0];
   };
+  const engine = () => new LabEngine(target(), undefined, { confirm: terminalConfirm(Boolean(values.yes)) });
   const finish = (ok: boolean) => {
     process.exitCode = ok ? 0 : 1;
   };
@@ -89,41 +95,46 @@ async function command(argv: string[]): Promise<void> {
     case 'doctor':
       return finish(await doctor(target()));
     case 'labs': {
-      const engine = new LabEngine(target());
-      for (const lab of await engine.labs()) console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
+      for (const lab of await engine().labs()) console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
       return;
     }
     case 'deploy': {
       const lab = need(' [--solution [--step N]]');
-      const engine = new LabEngine(target());
       const step = values.step === undefined ? Number.POSITIVE_INFINITY : Number(values.step);
-      return finish(await engine.deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter()));
+      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter()));
     }
     case 'destroy':
-      return finish(await new LabEngine(target()).destroy(need(''), terminalReporter()));
+      return finish(await engine().destroy(need(''), terminalReporter()));
     case 'run': {
       const lab = need(' <snippet>');
       if (!args[1]) {
-        const summary = (await new LabEngine(target()).labs()).find((l) => l.id === lab || l.id === `lab-${lab}`);
+        const summary = (await engine().labs()).find((l) => l.id === lab || l.id === `lab-${lab}`);
         console.error(`Usage: npx workshop run ${lab} <snippet>${summary ? `\nSnippets: ${summary.snippets.map((s) => s.name).join(', ')}` : ''}`);
         process.exitCode = 2;
         return;
       }
-      return finish(await new LabEngine(target()).run(lab, args[1], terminalReporter()));
+      return finish(await engine().run(lab, args[1], terminalReporter()));
     }
     case 'verify': {
       const lab = need(' [--step N] [--json]');
       const events: EngineEvent[] = [];
       const report = values.json ? (event: EngineEvent) => events.push(event) : terminalReporter();
-      const ok = await new LabEngine(target()).verify(lab, report, { step: numberOr(values.step) });
+      const ok = await engine().verify(lab, report, { step: numberOr(values.step) });
       if (values.json) {
         const done = events.find((e) => e.type === 'done') as Extract<EngineEvent, { type: 'done' }>;
         console.log(JSON.stringify({ lab, ok, passed: done.passed, total: done.total, error: done.error, checkpoints: events.filter((e) => e.type === 'checkpoint') }, null, 2));
       }
       return finish(ok);
     }
+    case 'bootstrap':
+      return finish(await engine().bootstrap(terminalReporter()));
+    case 'leftovers': {
+      const left = await engine().leftovers(args[0]);
+      console.log(left.length === 0 ? 'Nothing the workshop tagged for you is left.' : `Still tagged by the workshop for you:\n${left.map((arn) => `  ${arn}`).join('\n')}`);
+      return finish(left.length === 0);
+    }
     case 'status': {
-      const status = await new LabEngine(target()).status(need(''));
+      const status = await engine().status(need(''));
       console.log(`${bold(status.stackName)}: ${status.status ?? 'not deployed'}`);
       for (const [key, value] of Object.entries(status.outputs)) console.log(`  ${key} = ${value}`);
       return;

@@ -11,7 +11,10 @@ import { stackNameFor, type Target } from '../../labs/kit/target.ts';
 import { publishAssets } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
-import { synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
+import { bootstrapStatus, requireBootstrap, whoAmI } from './aws/account.ts';
+import { findLeftovers } from './aws/leftovers.ts';
+import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
+import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
 
@@ -68,10 +71,18 @@ export interface LabSource {
 
 export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
 
+export interface EngineOptions {
+  /** Asks the user before anything billable is created; without it, the AWS target refuses to deploy. */
+  confirm?: (question: string) => Promise<boolean>;
+  /** How stacks reach AWS: the CDK toolkit library unless a test gives another. */
+  awsDeployer?: AwsDeployer;
+}
+
 export class LabEngine {
   constructor(
     readonly target: Target,
     private readonly source: LabSource = labsFolder,
+    private readonly options: EngineOptions = {},
   ) {}
 
   /** Time between polls of a stack operation: a local cloud answers in milliseconds. */
@@ -108,8 +119,8 @@ export class LabEngine {
   /** Synthesizes the lab and deploys it: the learner's stack.ts, or the solution up to a step. */
   deploy(labId: string, choice: StackChoice, report: Report): Promise<boolean> {
     return this.operation(report, async () => {
-      if (this.target.kind === 'aws') throw new EngineError('UseToolkit', 'Deploying to AWS goes through the CDK toolkit; this build deploys to local and endpoint targets only.');
       const lab = await this.source.load(labId);
+      if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report) };
       report({ type: 'progress', message: `Synthesizing ${choice.solution ? `the solution of ${lab.id} up to step ${choice.step}` : `labs/${lab.slug}/stack.ts`}…` });
       const synthesized = synthesize(lab, this.target, choice);
       const accountId = await this.accountId();
@@ -135,10 +146,73 @@ export class LabEngine {
       const lab = await this.source.load(labId);
       const stackName = stackNameFor(this.target, lab.id);
       report({ type: 'progress', message: `Destroying ${stackName}…` });
+      if (this.target.kind === 'aws') {
+        await this.destroyOnAws(lab, report);
+        return { ok: true };
+      }
       const existed = await deleteStack(clientFor(CloudFormationClient, this.target), stackName, report, this.pollMaxMs);
       report({ type: 'progress', message: existed ? `${stackName} and all its resources are gone.` : `${stackName} was not deployed: nothing to destroy.` });
       return { ok: true };
     });
+  }
+
+  private get awsDeployer(): AwsDeployer {
+    return this.options.awsDeployer ?? toolkitDeployer();
+  }
+
+  /**
+   * Deploys to AWS with the CDK toolkit library, after showing the account and region and asking
+   * before anything billable is created. A missing bootstrap is reported with its fix.
+   */
+  private async deployToAws(lab: LabDefinition, choice: StackChoice, report: Report): Promise<Record<string, string>> {
+    const stackName = stackNameFor(this.target, lab.id);
+    const { account, arn } = await whoAmI(this.target);
+    report({ type: 'progress', message: `AWS account ${account} (${arn}), region ${this.target.region}` });
+    await requireBootstrap(this.target, account);
+    const question = `Deploy ${stackName} to AWS account ${account} in ${this.target.region}? It creates resources that AWS bills (tagged ${WORKSHOP_TAG}=${WORKSHOP_TAG_VALUE}, learner ${this.target.prefix}).`;
+    if (!this.options.confirm || !(await this.options.confirm(question))) {
+      throw new EngineError('NotConfirmed', `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`);
+    }
+    report({ type: 'progress', message: `Deploying ${stackName} with the CDK toolkit…` });
+    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, choice, { outdir, context, account: acct ?? account }), stackName, report);
+  }
+
+  /** Destroys on AWS, then lists anything the workshop tagged for this learner that still exists. */
+  private async destroyOnAws(lab: LabDefinition, report: Report): Promise<void> {
+    const stackName = stackNameFor(this.target, lab.id);
+    const { account } = await whoAmI(this.target);
+    report({ type: 'progress', message: `AWS account ${account}, region ${this.target.region}` });
+    await this.awsDeployer.destroy((outdir, context, acct) => buildApp(lab, this.target, { solution: false }, { outdir, context, account: acct ?? account }), stackName, report);
+    const left = await findLeftovers(this.target, lab.id);
+    if (left.length === 0) report({ type: 'progress', message: `Nothing tagged for ${lab.id} and learner ${this.target.prefix} is left in ${this.target.region}.` });
+    else {
+      report({ type: 'progress', message: `Still tagged for ${lab.id} (AWS can take a few minutes to forget deleted resources; check again with npx workshop leftovers --target aws):` });
+      for (const resource of left) report({ type: 'output', line: `  ${resource}` });
+    }
+  }
+
+  /** Creates the CDK bootstrap stack in the target's account and region, after confirmation. */
+  bootstrap(report: Report): Promise<boolean> {
+    return this.operation(report, async () => {
+      if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'Only AWS accounts need a CDK bootstrap; the deployer prepares local and endpoint targets itself.');
+      const { account } = await whoAmI(this.target);
+      const status = await bootstrapStatus(this.target);
+      if (status && !status.startsWith('DELETE') && !status.endsWith('FAILED')) {
+        report({ type: 'progress', message: `Account ${account} is already bootstrapped in ${this.target.region} (CDKToolkit is ${status}).` });
+        return { ok: true };
+      }
+      if (!this.options.confirm || !(await this.options.confirm(`Bootstrap the CDK in AWS account ${account}, region ${this.target.region}? It creates an S3 bucket, an ECR repository and IAM roles.`))) {
+        throw new EngineError('NotConfirmed', 'Nothing was created: bootstrapping needs your confirmation (pass --yes in a script).');
+      }
+      await this.awsDeployer.bootstrap(account, this.target.region, report);
+      return { ok: true };
+    });
+  }
+
+  /** Lists what the workshop tagged for this learner and still exists (AWS target). */
+  async leftovers(labId?: string): Promise<string[]> {
+    if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'The leftovers check looks in an AWS account; locally, npx workshop reset empties everything.');
+    return findLeftovers(this.target, labId && (await this.source.load(labId)).id);
   }
 
   /** Where the lab's stack stands, with its outputs. */

@@ -40,19 +40,9 @@ export type StackChoice = { solution: false } | { solution: true; step: number }
  * `.workshop/cdk.out/<lab>`, and reads back the template and its asset manifest.
  */
 export function synthesize(lab: LabDefinition, target: Target, choice: StackChoice): SynthesizedStack {
-  if (!lab.starter || !lab.solution) throw new EngineError('NoStack', `${lab.id} has no stack to deploy.`);
   const stackName = stackNameFor(target, lab.id);
   const outdir = join(STATE_DIR, 'cdk.out', `${lab.id}-${target.prefix}`);
-  const app = new App({ outdir, context: { '@aws-cdk/core:newStyleStackSynthesis': true } });
-  const factory = choice.solution ? lab.solution(Math.min(choice.step, lab.steps.length)) : lab.starter;
-  try {
-    factory(app, 'Stack', { prefix: target.prefix, stackName, env: target.kind === 'aws' ? undefined : { region: target.region } });
-  } catch (error) {
-    throw new EngineError('StackError', `Building the ${choice.solution ? 'solution' : 'stack.ts'} stack of ${lab.id} failed: ${(error as Error).message}`);
-  }
-  Tags.of(app).add(WORKSHOP_TAG, WORKSHOP_TAG_VALUE);
-  Tags.of(app).add('workshop:lab', lab.id);
-  Tags.of(app).add('workshop:learner', target.prefix);
+  const app = buildApp(lab, target, choice, { outdir });
   let assembly;
   try {
     assembly = app.synth();
@@ -63,6 +53,26 @@ export function synthesize(lab: LabDefinition, target: Target, choice: StackChoi
   if (!artifact) throw new EngineError('SynthFailed', `${lab.id}'s app did not produce a stack named ${stackName}; build the stack with the props the engine passes (stackName).`);
   const templateBody = readFileSync(join(outdir, artifact.templateFile), 'utf8');
   return { stackName, templateBody, template: JSON.parse(templateBody), assets: readAssets(outdir, `${artifact.id}.assets.json`) };
+}
+
+/**
+ * The CDK app of a lab for a learner: the chosen stack, named with the learner's prefix, and
+ * every resource tagged with the workshop, the lab and the learner (for the leftovers check).
+ */
+export function buildApp(lab: LabDefinition, target: Target, choice: StackChoice, options: { outdir: string; context?: Record<string, unknown>; account?: string }): App {
+  if (!lab.starter || !lab.solution) throw new EngineError('NoStack', `${lab.id} has no stack to deploy.`);
+  const stackName = stackNameFor(target, lab.id);
+  const app = new App({ outdir: options.outdir, context: options.context });
+  const factory = choice.solution ? lab.solution(Math.min(choice.step, lab.steps.length)) : lab.starter;
+  try {
+    factory(app, 'Stack', { prefix: target.prefix, stackName, env: { account: options.account, region: target.region } });
+  } catch (error) {
+    throw new EngineError('StackError', `Building the ${choice.solution ? 'solution' : 'stack.ts'} stack of ${lab.id} failed: ${(error as Error).message}`);
+  }
+  Tags.of(app).add(WORKSHOP_TAG, WORKSHOP_TAG_VALUE);
+  Tags.of(app).add('workshop:lab', lab.id);
+  Tags.of(app).add('workshop:learner', target.prefix);
+  return app;
 }
 
 function readAssets(outdir: string, manifestFile: string): FileAsset[] {
