@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -20,6 +21,7 @@ import { invokeRestApi } from './services/apigateway/invoke.ts';
 import { ApiGatewayModel } from './services/apigateway/model.ts';
 import { apiGatewayRoutes } from './services/apigateway/routes.ts';
 import { CloudFormationService } from './services/cloudformation/service.ts';
+import { EventBridgeService } from './services/events/service.ts';
 import { IamService } from './services/iam/service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
 import { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
@@ -41,6 +43,7 @@ interface SavedState {
   iam: IamService['roles'];
   ssm: SsmService['parameters'];
   apigateway: ApiGatewayModel['apis'];
+  eventBridge?: { buses: EventBridgeService['buses']; rules: EventBridgeService['rules'] };
   cloudformation: ReturnType<CloudFormationService['saved']>;
 }
 
@@ -131,11 +134,16 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     },
     () => endpoint,
   );
+  const eventBridge = new EventBridgeService(events, {
+    invokeFunction: async (functionArn, ruleArn, event) => lambda.invokeAsService(functionArn, 'events.amazonaws.com', ruleArn, event),
+    sendToQueue: (queueArn, ruleArn, body, groupId) => sendToQueueAsService(sqsFor, queueArn, 'events.amazonaws.com', ruleArn, body, {}, groupId ? { groupId, dedupId: randomUUID() } : undefined),
+    publishToTopic: async (topicArn, body) => void (await sns.publish({ TopicArn: topicArn, Message: body })),
+  });
   const iam = new IamService();
   const ssm = new SsmService();
   const apigateway = new ApiGatewayModel();
   const eventSourceMappings = new EventSourceMappings(lambda, sqsFor, events);
-  const base: CloudServices = { events, sns, lambda, eventSourceMappings, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, s3, dynamodb };
+  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, s3, dynamodb };
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 
@@ -150,6 +158,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     iam: iam.roles,
     ssm: ssm.parameters,
     apigateway: apigateway.apis,
+    eventBridge: { buses: eventBridge.buses, rules: eventBridge.rules },
     cloudformation: cloudformation.saved(),
   }));
   if (persist) {
@@ -162,6 +171,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       refill(iam.roles, saved.iam);
       refill(ssm.parameters, saved.ssm);
       refill(apigateway.apis, saved.apigateway);
+      refill(eventBridge.buses, saved.eventBridge?.buses);
+      refill(eventBridge.rules, saved.eventBridge?.rules);
+      eventBridge.recompile();
       cloudformation.restore(saved.cloudformation);
       refill(eventSourceMappings.mappings, saved.eventSourceMappings);
       eventSourceMappings.resume();
@@ -176,6 +188,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     cloudformation: queryEndpoint('CloudFormation', 'http://cloudformation.amazonaws.com/doc/2010-05-15/', cloudformation.actions),
     logs: jsonEndpoint('CloudWatch Logs', 'Logs_20140328', logs.actions),
     ssm: jsonEndpoint('SSM', 'AmazonSSM', ssm.actions),
+    events: jsonEndpoint('EventBridge', 'AWSEvents', eventBridge.actions),
     lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
   };
@@ -208,6 +221,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     iam.roles.clear();
     ssm.parameters.clear();
     apigateway.apis.clear();
+    eventBridge.buses.clear();
+    eventBridge.rules.clear();
     fauxqs.purgeAll();
     for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
     events.emit('workshop', 'reset', endpoint);

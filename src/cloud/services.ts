@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBus } from './events/bus.ts';
 import type { ApiGatewayModel } from './services/apigateway/model.ts';
+import type { EventBridgeService } from './services/events/service.ts';
 import type { IamService } from './services/iam/service.ts';
 import type { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
 import type { LambdaService } from './services/lambda/service.ts';
@@ -20,6 +21,7 @@ export interface CloudServices {
   sns: SnsService;
   lambda: LambdaService;
   eventSourceMappings: EventSourceMappings;
+  eventBridge: EventBridgeService;
   logs: LogsService;
   iam: IamService;
   ssm: SsmService;

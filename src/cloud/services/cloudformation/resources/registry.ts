@@ -1,5 +1,6 @@
 import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
 import { dynamodbTable } from './dynamodb.ts';
+import { eventBus, eventsRule } from './events.ts';
 import { iamPolicy, iamRole } from './iam.ts';
 import { eventInvokeConfig, eventSourceMapping, lambdaFunction, lambdaPermission } from './lambda.ts';
 import { cdkMetadata, logGroup } from './misc.ts';
@@ -26,5 +27,7 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::ApiGateway::Deployment': apiDeployment,
   'AWS::ApiGateway::Stage': apiStage,
   'AWS::Logs::LogGroup': logGroup,
+  'AWS::Events::Rule': eventsRule,
+  'AWS::Events::EventBus': eventBus,
   'AWS::CDK::Metadata': cdkMetadata,
 };

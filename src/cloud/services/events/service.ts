@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { AwsError } from '../../aws/errors.ts';
+import type { EventBus as CloudEvents } from '../../events/bus.ts';
+import { FilterPatternError, matchPattern, parseEventPattern, type PatternNode } from '../../shared/filter/index.ts';
+import { readPath, renderTemplate } from './input-transformer.ts';
+
+// LIMITATIONS: event-pattern rules only (no schedules, archives, replays, API destinations);
+// targets are Lambda functions, SQS queues and SNS topics.
+
+export interface Target {
+  Id: string;
+  Arn: string;
+  Input?: string;
+  InputPath?: string;
+  InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
+  SqsParameters?: { MessageGroupId?: string };
+}
+
+export interface Rule {
+  name: string;
+  arn: string;
+  busName: string;
+  pattern: string;
+  state: 'ENABLED' | 'DISABLED';
+  description?: string;
+  targets: Target[];
+}
+
+/** Where EventBridge sends matched events; each throws when the target refuses. */
+export interface EventTargets {
+  invokeFunction(functionArn: string, ruleArn: string, event: unknown): Promise<void>;
+  sendToQueue(queueArn: string, ruleArn: string, body: string, groupId?: string): Promise<void>;
+  publishToTopic(topicArn: string, body: string): Promise<void>;
+}
+
+const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
+const invalidPattern = (error: unknown) => new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${(error as Error).message}`);
+
+/** Amazon EventBridge: buses, rules with event patterns, targets, PutEvents. */
+export class EventBridgeService {
+  readonly buses = new Map<string, { name: string; arn: string }>();
+  readonly rules = new Map<string, Rule>();
+  private readonly compiled = new Map<string, PatternNode>();
+
+  constructor(
+    private readonly events: CloudEvents,
+    private readonly targets: EventTargets,
+  ) {}
+
+  readonly actions: ActionTable = {
+    CreateEventBus: (input, context) => {
+      if (input.Name === 'default' || this.buses.has(this.busKey(input.Name, context))) throw new AwsError('ResourceAlreadyExistsException', `Event bus ${input.Name} already exists.`);
+      if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(String(input.Name ?? ''))) throw new AwsError('ValidationException', `Invalid event bus name ${input.Name}`);
+      const bus = { name: input.Name, arn: arn('events', context, `event-bus/${input.Name}`) };
+      this.buses.set(this.busKey(input.Name, context), bus);
+      return { EventBusArn: bus.arn };
+    },
+    DeleteEventBus: (input, context) => {
+      if (input.Name === 'default') throw new AwsError('ValidationException', 'Cannot delete event bus default.');
+      this.buses.delete(this.busKey(input.Name, context));
+      return {};
+    },
+    DescribeEventBus: (input, context) => {
+      const bus = this.bus(input.Name, context);
+      return { Name: bus.name, Arn: bus.arn };
+    },
+    ListEventBuses: (_input, context) => ({ EventBuses: [this.bus('default', context), ...this.buses.values()].map((b) => ({ Name: b.name, Arn: b.arn })) }),
+    PutRule: (input, context) => ({ RuleArn: this.putRule(input, context).arn }),
+    DescribeRule: (input, context) => {
+      const rule = this.rule(input.Name, input.EventBusName, context);
+      return { Name: rule.name, Arn: rule.arn, EventPattern: rule.pattern, State: rule.state, Description: rule.description, EventBusName: rule.busName };
+    },
+    ListRules: (input, context) => ({
+      Rules: [...this.rules.values()]
+        .filter((r) => r.busName === (this.busName(input.EventBusName) ?? 'default') && r.arn.includes(`:${context.region}:`) && (!input.NamePrefix || r.name.startsWith(input.NamePrefix)))
+        .map((r) => ({ Name: r.name, Arn: r.arn, EventPattern: r.pattern, State: r.state, Description: r.description, EventBusName: r.busName })),
+    }),
+    DeleteRule: (input, context) => {
+      const rule = this.rules.get(this.ruleKey(input.Name, input.EventBusName, context));
+      if (!rule) return {};
+      if (rule.targets.length > 0) throw new AwsError('ValidationException', 'Rule can\'t be deleted since it has targets.');
+      this.rules.delete(this.ruleKey(input.Name, input.EventBusName, context));
+      this.compiled.delete(rule.arn);
+      return {};
+    },
+    EnableRule: (input, context) => {
+      this.rule(input.Name, input.EventBusName, context).state = 'ENABLED';
+      return {};
+    },
+    DisableRule: (input, context) => {
+      this.rule(input.Name, input.EventBusName, context).state = 'DISABLED';
+      return {};
+    },
+    PutTargets: (input, context) => this.putTargets(this.rule(input.Rule, input.EventBusName, context), input.Targets ?? []),
+    ListTargetsByRule: (input, context) => ({ Targets: this.rule(input.Rule, input.EventBusName, context).targets }),
+    RemoveTargets: (input, context) => {
+      const rule = this.rule(input.Rule, input.EventBusName, context);
+      rule.targets = rule.targets.filter((t) => !(input.Ids ?? []).includes(t.Id));
+      return { FailedEntryCount: 0, FailedEntries: [] };
+    },
+    PutEvents: (input, context) => this.putEvents(input.Entries ?? [], context),
+    TestEventPattern: (input) => {
+      let pattern;
+      try {
+        pattern = parseEventPattern(input.EventPattern);
+      } catch (error) {
+        throw invalidPattern(error);
+      }
+      return { Result: matchPattern(pattern, JSON.parse(input.Event)) };
+    },
+  };
+
+  private busName(nameOrArn: string | undefined): string | undefined {
+    return nameOrArn?.startsWith('arn:') ? nameOrArn.split('event-bus/')[1] : nameOrArn;
+  }
+
+  private busKey(name: string, context: Pick<RequestContext, 'region'>): string {
+    return `${context.region}/${name}`;
+  }
+
+  private bus(nameOrArn: string | undefined, context: Pick<RequestContext, 'region' | 'accountId'>) {
+    const name = this.busName(nameOrArn) ?? 'default';
+    if (name === 'default') return { name: 'default', arn: arn('events', context, 'event-bus/default') };
+    const bus = this.buses.get(this.busKey(name, context));
+    if (!bus) throw notFound(`Event bus ${name} does not exist.`);
+    return bus;
+  }
+
+  private ruleKey(name: string, busName: string | undefined, context: Pick<RequestContext, 'region'>): string {
+    return `${context.region}/${this.busName(busName) ?? 'default'}/${name}`;
+  }
+
+  rule(name: string, busName: string | undefined, context: Pick<RequestContext, 'region'>): Rule {
+    const rule = this.rules.get(this.ruleKey(name, busName, context));
+    if (!rule) throw notFound(`Rule ${name} does not exist on EventBus ${this.busName(busName) ?? 'default'}.`);
+    return rule;
+  }
+
+  putRule(input: any, context: RequestContext): Rule {
+    const name = String(input.Name ?? '');
+    if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) throw new AwsError('ValidationException', `Invalid rule name ${name}`);
+    if (input.ScheduleExpression) throw new AwsError('ValidationException', 'The local cloud runs event-pattern rules only; ScheduleExpression is not supported.');
+    if (!input.EventPattern) throw new AwsError('ValidationException', 'Parameter EventPattern is not valid: a rule needs an event pattern.');
+    const bus = this.bus(input.EventBusName, context);
+    let compiled: PatternNode;
+    try {
+      compiled = parseEventPattern(input.EventPattern);
+    } catch (error) {
+      if (error instanceof FilterPatternError || error instanceof SyntaxError) throw invalidPattern(error);
+      throw error;
+    }
+    const key = this.ruleKey(name, bus.name, context);
+    const existing = this.rules.get(key);
+    const rule: Rule = {
+      name,
+      arn: arn('events', context, bus.name === 'default' ? `rule/${name}` : `rule/${bus.name}/${name}`),
+      busName: bus.name,
+      pattern: typeof input.EventPattern === 'string' ? input.EventPattern : JSON.stringify(input.EventPattern),
+      state: input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
+      description: input.Description,
+      targets: existing?.targets ?? [],
+    };
+    this.rules.set(key, rule);
+    this.compiled.set(rule.arn, compiled);
+    return rule;
+  }
+
+  putTargets(rule: Rule, targets: Target[]) {
+    for (const target of targets) {
+      const service = parseArn(target.Arn)?.service;
+      if (!['lambda', 'sqs', 'sns'].includes(service ?? '')) {
+        throw new AwsError('ValidationException', `The local cloud sends events to Lambda functions, SQS queues and SNS topics; target ${target.Arn} is not supported.`);
+      }
+      if ([target.Input, target.InputPath, target.InputTransformer].filter((x) => x !== undefined).length > 1) {
+        throw new AwsError('ValidationException', `Target ${target.Id}: only one of Input, InputPath and InputTransformer may be set.`);
+      }
+      if (target.Input !== undefined) {
+        try {
+          JSON.parse(target.Input);
+        } catch {
+          throw new AwsError('ValidationException', `Target ${target.Id}: Input must be valid JSON.`);
+        }
+      }
+      rule.targets = [...rule.targets.filter((t) => t.Id !== target.Id), target];
+    }
+    return { FailedEntryCount: 0, FailedEntries: [] };
+  }
+
+  private async putEvents(entries: any[], context: RequestContext) {
+    if (entries.length === 0 || entries.length > 10) throw new AwsError('ValidationException', 'PutEvents takes 1 to 10 entries.');
+    const results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] = [];
+    for (const entry of entries) {
+      if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
+        results.push({ ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameters Source, DetailType and Detail are required.' });
+        continue;
+      }
+      let detail: unknown;
+      try {
+        detail = JSON.parse(entry.Detail);
+      } catch {
+        results.push({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' });
+        continue;
+      }
+      if (!detail || typeof detail !== 'object' || Array.isArray(detail)) {
+        results.push({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object.' });
+        continue;
+      }
+      if (String(entry.Source).startsWith('aws.')) {
+        results.push({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${entry.Source}.` });
+        continue;
+      }
+      let bus;
+      try {
+        bus = this.bus(entry.EventBusName, context);
+      } catch (error) {
+        results.push({ ErrorCode: 'ResourceNotFoundException', ErrorMessage: (error as Error).message });
+        continue;
+      }
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': entry.DetailType,
+        source: entry.Source,
+        account: context.accountId,
+        time: (entry.Time ? new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time) : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        region: context.region,
+        resources: entry.Resources ?? [],
+        detail,
+      };
+      results.push({ EventId: event.id });
+      this.events.emit('events', 'put-event', bus.arn, { eventId: event.id, source: event.source, detailType: event['detail-type'] });
+      await this.route(bus.name, event, context);
+    }
+    return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
+  }
+
+  private async route(busName: string, event: Record<string, unknown>, context: RequestContext): Promise<void> {
+    for (const rule of this.rules.values()) {
+      if (rule.busName !== busName || rule.state !== 'ENABLED' || !rule.arn.includes(`:${context.region}:`)) continue;
+      const pattern = this.compiled.get(rule.arn) ?? parseEventPattern(rule.pattern);
+      if (!matchPattern(pattern, event)) continue;
+      this.events.emit('events', 'rule-matched', rule.arn, { eventId: event.id });
+      await Promise.all(rule.targets.map((target) => this.deliver(rule, target, event)));
+    }
+  }
+
+  private async deliver(rule: Rule, target: Target, event: Record<string, unknown>): Promise<void> {
+    const detail = { eventId: event.id, targetId: target.Id, target: target.Arn };
+    try {
+      const payload = target.Input !== undefined ? JSON.parse(target.Input) : target.InputPath ? readPath(event, target.InputPath) : target.InputTransformer ? undefined : event;
+      const text = target.InputTransformer ? renderTemplate(target.InputTransformer.InputTemplate, target.InputTransformer.InputPathsMap ?? {}, event, rule.arn) : JSON.stringify(payload);
+      const service = parseArn(target.Arn)!.service;
+      if (service === 'lambda') await this.targets.invokeFunction(target.Arn, rule.arn, target.InputTransformer ? parseOrText(text) : payload);
+      else if (service === 'sqs') await this.targets.sendToQueue(target.Arn, rule.arn, text, target.SqsParameters?.MessageGroupId);
+      else await this.targets.publishToTopic(target.Arn, text);
+      this.events.emit('events', 'delivered', rule.arn, detail);
+    } catch (error) {
+      // AWS retries a failed target for up to 24 hours, then drops the event (or sends it to the
+      // target's DLQ); the event stream says why it failed.
+      this.events.emit('events', 'delivery-failed', rule.arn, { ...detail, reason: (error as Error).message });
+    }
+  }
+
+  /** Restores compiled patterns after the rules were loaded from saved state. */
+  recompile(): void {
+    this.compiled.clear();
+    for (const rule of this.rules.values()) this.compiled.set(rule.arn, parseEventPattern(rule.pattern));
+  }
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
