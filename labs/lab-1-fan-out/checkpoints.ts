@@ -2,7 +2,8 @@ import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import { callApi, check, cloudformation, eventually, fail, functionLogLines, iam, labContext, lambda, output, probeId, quietPeriodMs, sleep, sns, type Checkpoint } from '../kit/index.ts';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { callApi, check, cloudformation, eventually, fail, functionLogLines, iam, labContext, lambda, output, probeId, quietPeriodMs, sleep, sns, sqs as sqsClient, type Checkpoint } from '../kit/index.ts';
 import { SAMPLE_RIDE } from './sample-ride.ts';
 
 const EXPECTED_FILTER = { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] };
@@ -156,6 +157,33 @@ export const checkpoints: Checkpoint[] = [
       // Deliveries of one publish fan out together: wait a little for one that must not come.
       await sleep(quietPeriodMs());
       check(!(await reached(SUBSCRIBERS.extraordinary, rideId)), `Ride ${rideId} (fare 12, distance 3) reached the Extraordinary Rides Service.`);
+    },
+  },
+  {
+    id: 'eventbridge-routes-extraordinary',
+    step: 5,
+    title: 'Bonus: an EventBridge rule routes extraordinary rides (and only those) to a queue',
+    hint: "Put each ride on the default bus (EVENT_BUS_NAME and bus.grantPutEventsTo), and add an events.Rule with the pattern source 'wildrydes.unicorn-management', detail fare >= 50 and distance >= 20, targeting the ExtraordinaryRideEvents queue (output ExtraordinaryRideEventsQueueUrl).",
+    async run() {
+      const queueUrl = await output('ExtraordinaryRideEventsQueueUrl');
+      const long = await submitProbeRide({ fare: 256.5, distance: 600 });
+      const short = await submitProbeRide({ fare: 12, distance: 3 });
+      const seen = new Set<string>();
+      await eventually(`Ride ${long} did not arrive in the queue through the rule`, async () => {
+        const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+        for (const message of Messages) {
+          const id = (JSON.parse(message.Body ?? '{}') as { detail?: { id?: string } }).detail?.id;
+          if (id === long || id === short) {
+            seen.add(id);
+            await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+          }
+        }
+        return seen.has(long) ? true : undefined;
+      });
+      await sleep(quietPeriodMs());
+      const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+      for (const message of Messages) if (message.Body?.includes(short)) seen.add(short);
+      check(!seen.has(short), `Ride ${short} (fare 12, distance 3) was routed to the queue too: the rule's pattern does not filter.`);
     },
   },
 ];

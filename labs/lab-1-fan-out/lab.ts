@@ -15,6 +15,7 @@ export default defineLab({
     { n: 2, title: 'Publish from the Unicorn Management Service' },
     { n: 3, title: 'Subscribe the three services' },
     { n: 4, title: 'Filter extraordinary rides' },
+    { n: 5, title: 'Bonus: the same routing with EventBridge' },
   ],
   starter: (scope, id, props) => new FanOutStack(scope, id, props),
   solution: (step) => (scope, id, props) => new FanOutSolutionStack(scope, id, { ...props, step }),

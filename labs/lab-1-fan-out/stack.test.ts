@@ -15,7 +15,7 @@ const props = { prefix: 'alice', stackName: 'alice-lab-1', env: { region: 'us-ea
 const outdir = mkdtempSync(join(tmpdir(), 'lab-1-synth-'));
 const starter = Template.fromStack(new FanOutStack(new App({ outdir }), 'Starter', props));
 const step = (n: number) => Template.fromStack(new FanOutSolutionStack(new App({ outdir }), `Step${n}`, { ...props, step: n }));
-const steps = [0, 1, 2, 3, 4].map(step);
+const steps = [0, 1, 2, 3, 4, 5].map(step);
 
 /** Resource types and how many of each a template has. */
 const inventory = (template: Template) => {
@@ -70,6 +70,18 @@ describe('Lab 1 stacks', () => {
     assert.equal(filtered.length, 1);
     assert.deepEqual(filtered[0].Properties.FilterPolicy, { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] });
     assert.match(JSON.stringify(filtered[0].Properties.Endpoint), /ExtraordinaryRidesService/);
+  });
+
+  test('step 5 (bonus): an EventBridge rule with the same conditions, sending to a queue it may write to', () => {
+    steps[4].resourceCountIs('AWS::Events::Rule', 0);
+    steps[5].hasResourceProperties('AWS::Events::Rule', {
+      Name: 'alice-ExtraordinaryRides',
+      EventPattern: { source: ['wildrydes.unicorn-management'], 'detail-type': ['RideCompleted'], detail: { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] } },
+    });
+    steps[5].hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['sqs:SendMessage']), Principal: { Service: 'events.amazonaws.com' }, Condition: Match.objectLike({ ArnEquals: Match.anyValue() }) })]) },
+    });
+    steps[5].hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'events:PutEvents' })]) } });
   });
 
   test("every function runs on the CDK's newest Node.js runtime", () => {

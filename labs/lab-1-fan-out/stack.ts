@@ -19,5 +19,7 @@ export class FanOutStack extends Stack {
     // Step 3: subscribe the three services to the topic.
 
     // Step 4: a filter policy on the Extraordinary Rides subscription only.
+
+    // Step 5 (bonus): the same routing with an EventBridge rule.
   }
 }

@@ -73,9 +73,9 @@ describe('Lab 1 in the browser', { timeout: 300_000 }, () => {
     await page.getByTestId('check-summary-lab-1').waitFor({ timeout: 60_000 });
     const rows = page.locator('[data-testid^="checkpoint-"]');
     const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
-    assert.equal(results.length, 7);
+    assert.equal(results.length, 8);
     assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-1').innerText());
-    assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /7\/7 checkpoints pass/);
+    assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /8\/8 checkpoints pass/);
     assert.deepEqual(errors, []);
     await page.close();
   });

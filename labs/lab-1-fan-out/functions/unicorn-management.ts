@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult, Ride } from './events.ts';
 
@@ -7,6 +8,7 @@ import type { ApiGatewayProxyEvent, ApiGatewayProxyResult, Ride } from './events
 // endpoint here: the environment decides (AWS, or the local cloud through AWS_ENDPOINT_URL).
 const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
+const eventBridge = new EventBridgeClient({});
 
 const FIELDS = { from: 'string', to: 'string', customer: 'string', duration: 'number', distance: 'number', fare: 'number' } as const;
 
@@ -68,6 +70,14 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
     console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'published-ride', rideId: ride.id, messageId: MessageId }));
   } else {
     console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'stored-ride', rideId: ride.id, note: 'TOPIC_ARN is not set: not publishing yet' }));
+  }
+  // The bonus step: the same ride as an event on an EventBridge bus, for rules to route.
+  const busName = process.env.EVENT_BUS_NAME;
+  if (busName) {
+    const { FailedEntryCount } = await eventBridge.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'wildrydes.unicorn-management', DetailType: 'RideCompleted', Detail: JSON.stringify(ride) }] }),
+    );
+    if (FailedEntryCount) console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'put-event-failed', rideId: ride.id }));
   }
   return answer(201, { id: ride.id });
 };

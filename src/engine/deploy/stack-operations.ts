@@ -91,7 +91,8 @@ export async function applyStack(
   const { stack, failure } = await followStack(cfn, stackId, since, report, maxIntervalMs);
   if (!['CREATE_COMPLETE', 'UPDATE_COMPLETE'].includes(stack.StackStatus!)) {
     const where = failure ? `${failure.LogicalResourceId} (${failure.ResourceType})` : input.stackName;
-    throw new EngineError('DeployFailed', `Deploy failed at ${where}: ${failure?.ResourceStatusReason ?? stack.StackStatusReason ?? stack.StackStatus}. The stack is ${stack.StackStatus}.`, failure?.LogicalResourceId);
+    const reason = String(failure?.ResourceStatusReason ?? stack.StackStatusReason ?? stack.StackStatus).replace(/\.+$/, '');
+    throw new EngineError('DeployFailed', `Deploy failed at ${where}: ${reason}. The stack is ${stack.StackStatus}.`, failure?.LogicalResourceId);
   }
   return stack;
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { after, before, describe, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
 import { LabEngine } from '../engine.ts';
@@ -69,6 +71,11 @@ export function testLabSteps(labId: string): void {
       assert.equal(services.sns.store.topics.size, 0, 'topics left behind');
       assert.equal(services.iam.roles.size, 0, 'roles left behind');
       assert.equal(services.apigateway.apis.size, 0, 'APIs left behind');
+      assert.equal(services.eventBridge.rules.size, 0, 'rules left behind');
+      const { QueueUrls = [] } = await services.sqs.send(new ListQueuesCommand({}));
+      assert.deepEqual(QueueUrls, [], 'queues left behind');
+      const { TableNames = [] } = await services.dynamodb.send(new ListTablesCommand({}));
+      assert.deepEqual(TableNames, [], 'tables left behind');
     });
   });
 }

@@ -25,6 +25,7 @@ export interface Rule {
   state: 'ENABLED' | 'DISABLED';
   description?: string;
   targets: Target[];
+  tags?: Record<string, string>;
 }
 
 /** Where EventBridge sends matched events; each throws when the target refuses. */
@@ -160,6 +161,7 @@ export class EventBridgeService {
       state: input.State === 'DISABLED' ? 'DISABLED' : 'ENABLED',
       description: input.Description,
       targets: existing?.targets ?? [],
+      tags: existing?.tags,
     };
     this.rules.set(key, rule);
     this.compiled.set(rule.arn, compiled);

@@ -1,11 +1,11 @@
 import { AwsError } from '../../../aws/errors.ts';
-import type { ResourceProvider } from './provider.ts';
+import { tagList, type ResourceProvider } from './provider.ts';
 
 const TARGET_PROPERTIES = ['Id', 'Arn', 'Input', 'InputPath', 'InputTransformer', 'SqsParameters', 'RoleArn'];
 
 /** AWS::Events::Rule with its targets (event-pattern rules). */
 export const eventsRule: ResourceProvider = {
-  properties: ['Name', 'EventPattern', 'State', 'Targets', 'EventBusName', 'Description', 'ScheduleExpression', 'RoleArn'],
+  properties: ['Name', 'EventPattern', 'State', 'Targets', 'EventBusName', 'Description', 'ScheduleExpression', 'RoleArn', 'Tags'],
   replaceOn: ['Name', 'EventBusName'],
   async create(props, context) {
     const eventBridge = context.services.eventBridge;
@@ -15,6 +15,7 @@ export const eventsRule: ResourceProvider = {
     }
     const rule = eventBridge.putRule({ Name: props.Name ?? context.generateName(64), EventPattern: props.EventPattern, State: props.State, Description: props.Description, ScheduleExpression: props.ScheduleExpression, EventBusName: props.EventBusName }, context);
     rule.targets = [];
+    rule.tags = { ...context.tags, ...tagList(props.Tags) };
     eventBridge.putTargets(rule, props.Targets ?? []);
     return { physicalId: rule.name, attributes: { Arn: rule.arn } };
   },
