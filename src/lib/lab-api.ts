@@ -1,29 +1,13 @@
 import { ndjsonSplitter } from './ndjson.ts';
 
-/** What the lab API streams while it works (see src/engine/events.ts for the server side). */
-export type LabEvent =
-  | { type: 'progress'; message: string }
-  | { type: 'resource'; logicalId: string; resourceType: string; status: string; reason?: string }
-  | { type: 'output'; line: string }
-  | { type: 'checkpoint'; id: string; step: number; title: string; ok: boolean; detail?: string; hint: string }
-  | {
-      type: 'done';
-      ok: boolean;
-      durationMs: number;
-      outputs?: Record<string, string>;
-      localUrls?: Record<string, string>;
-      passed?: number;
-      total?: number;
-      error?: { code: string; message: string; resource?: string };
-    };
+// The lab API's contract is declared once, beside the engine that produces it. Type-only
+// imports: nothing of the Node side enters the browser bundle.
+import type { EngineEvent } from '../engine/events.ts';
+import type { LabStatus } from '../engine/engine.ts';
 
-export interface LabStatus {
-  stackName: string;
-  deployed: boolean;
-  status: string | null;
-  outputs: Record<string, string>;
-  localUrls: Record<string, string>;
-}
+/** What the lab API streams while it works. */
+export type LabEvent = EngineEvent;
+export type { LabStatus };
 
 let health: Promise<boolean> | undefined;
 
