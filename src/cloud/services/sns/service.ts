@@ -207,6 +207,15 @@ export class SnsService {
       if (value !== 'true' && value !== 'false') throw invalid('Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [' + value + ']. Must be true or false.');
       if (subscription.protocol === 'lambda') throw invalid('Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery.');
     }
+    if (name === 'RedrivePolicy' && value !== '') {
+      let target: unknown;
+      try {
+        target = JSON.parse(value).deadLetterTargetArn;
+      } catch {
+        throw invalid('Invalid parameter: RedrivePolicy: Invalid value. Value must be valid JSON');
+      }
+      if (typeof target !== 'string' || parseArn(target)?.service !== 'sqs') throw invalid('Invalid parameter: RedrivePolicy: deadLetterTargetArn must be an SQS queue ARN');
+    }
     if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') {
       throw invalid('Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' + value + ']. Please use either MessageBody or MessageAttributes');
     }
@@ -220,7 +229,7 @@ export class SnsService {
         throw error;
       }
     }
-    if (value === '' && name === 'FilterPolicy') delete subscription.attributes[name];
+    if (value === '' && (name === 'FilterPolicy' || name === 'RedrivePolicy')) delete subscription.attributes[name];
     else subscription.attributes[name] = value;
   }
 
@@ -318,9 +327,21 @@ export class SnsService {
       }
       this.events.emit('sns', 'delivered', m.topicArn, detail);
     } catch (error) {
-      // AWS: a failed delivery is retried by the delivery policy and, without a subscription DLQ, dropped;
-      // it never fails the Publish call. The event stream says why.
-      this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: (error as Error).message });
+      // AWS: a delivery that fails for a client-side reason (endpoint gone, no permission) goes to
+      // the subscription's dead-letter queue if it has one, else it is lost; it never fails the
+      // Publish call. The event stream says why.
+      const reason = (error as Error).message;
+      const dlq = subscription.attributes.RedrivePolicy ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string) : undefined;
+      if (!dlq) {
+        this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason });
+        return;
+      }
+      try {
+        await this.targets.sendToQueue(dlq, m.topicArn, JSON.stringify(envelope()), m.attributes, m.fifoIds);
+        this.events.emit('sns', 'dead-lettered', m.topicArn, { ...detail, reason, deadLetterQueue: dlq });
+      } catch (dlqError) {
+        this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}` });
+      }
     }
   }
 }

@@ -137,6 +137,21 @@ describe('SNS filter policies through the endpoint', () => {
   });
 });
 
+describe('SNS subscription dead-letter queues', () => {
+  test('a message that cannot be delivered goes to the subscription DLQ', async () => {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('topic') }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('sns-dlq') }));
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const Policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: dlqArn }] });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, Attributes: { Policy } }));
+    // A Lambda subscription whose function does not exist: every delivery fails.
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:gone', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn }) } }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'undeliverable' }));
+    const [message] = await receiveAll(dlq.QueueUrl!);
+    assert.equal(JSON.parse(message.Body!).Message, 'undeliverable');
+  });
+});
+
 describe('SNS → Lambda', () => {
   test('delivers to a function that allows SNS, and not to one that does not', async () => {
     const lambda = new LambdaClient(clientConfig(cloud.target));
