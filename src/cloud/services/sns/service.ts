@@ -17,7 +17,9 @@ export interface SnsDeliveryTargets {
   invokeFunction(functionArn: string, topicArn: string, event: unknown): Promise<void>;
 }
 
-const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
+// HTTP/HTTPS delivery (with its confirmation handshake) is not emulated yet: refused by name
+// rather than accepted and never delivered.
+const SUPPORTED_PROTOCOLS = ['sqs', 'lambda'];
 const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'];
 
 /**
