@@ -41,6 +41,9 @@ export const apiMethod: ResourceProvider = {
     const authorization = props.AuthorizationType ?? 'NONE';
     if (authorization !== 'NONE') throw new AwsError('ValidationError', `The local cloud serves unauthenticated methods only; AuthorizationType ${authorization} is not supported.`);
     if (props.AuthorizerId || String(props.ApiKeyRequired) === 'true') throw new AwsError('ValidationError', 'The local cloud has no authorizers or API keys.');
+    for (const name of ['RequestParameters', 'RequestModels'] as const) {
+      if (props[name] && Object.keys(props[name]).length > 0) throw new AwsError('ValidationError', `The local cloud does not validate or map requests: ${name} on AWS::ApiGateway::Method is not supported.`);
+    }
     const integration = props.Integration && { type: props.Integration.Type, httpMethod: props.Integration.IntegrationHttpMethod, uri: props.Integration.Uri };
     context.services.apigateway.putMethod(props.RestApiId, props.ResourceId, { httpMethod: props.HttpMethod, authorizationType: authorization, integration });
     return { physicalId: `${props.ResourceId}-${String(props.HttpMethod).toUpperCase()}` };
@@ -78,6 +81,7 @@ export const apiStage: ResourceProvider = {
   replaceOn: ['RestApiId', 'StageName'],
   async create(props, context) {
     if (String(props.TracingEnabled) === 'true') throw new AwsError('ValidationError', 'The local cloud has no X-Ray tracing for API Gateway stages.');
+    if (Array.isArray(props.MethodSettings) && props.MethodSettings.length > 0) throw new AwsError('ValidationError', 'The local cloud does not throttle, cache or log API stages: MethodSettings is not supported.');
     const stage = context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables);
     return { physicalId: stage.name };
   },
