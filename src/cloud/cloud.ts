@@ -3,6 +3,7 @@ import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDynalite } from './emulators/dynalite.ts';
+import { createKinesalite } from './emulators/kinesalite.ts';
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type net from 'node:net';
@@ -91,6 +92,9 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const fauxqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region, dataDir: persist ? join(options.dataDir, 'fauxqs') : undefined });
   const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(options.dataDir, 'dynamodb') : undefined });
   await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
+  const kinesis = createKinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+  await new Promise<void>((resolve) => kinesis.listen(0, '127.0.0.1', resolve));
+  const kinesisUrl = new URL(`http://127.0.0.1:${(kinesis.address() as net.AddressInfo).port}`);
   const fauxqsUrl = new URL(`http://127.0.0.1:${fauxqs.port}`);
   const dynaliteUrl = new URL(`http://127.0.0.1:${(dynalite.address() as net.AddressInfo).port}`);
 
@@ -192,7 +196,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
   };
-  const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl };
+  const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl, kinesis: kinesisUrl };
   // SQS actions fauxqs lacks, answered here before the request would reach it.
   const moveTasks = new MessageMoveTasks(sqsFor, events);
   const sqsExtras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
@@ -267,6 +271,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   } catch (error) {
     await fauxqs.stop();
     await new Promise((resolve) => dynalite.close(resolve));
+    await new Promise((resolve) => kinesis.close(resolve));
     throw error;
   }
   endpoint = `http://localhost:${port}`;
@@ -284,6 +289,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       if (persist) await stateFile.flush();
       await fauxqs.stop();
       await new Promise((resolve) => dynalite.close(resolve));
+      await new Promise((resolve) => kinesis.close(resolve));
       for (const client of sqsClients.values()) client.destroy();
       s3.destroy();
       dynamodb.destroy();
