@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDynalite } from './emulators/dynalite.ts';
 import { createKinesalite } from './emulators/kinesalite.ts';
@@ -108,6 +110,18 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const dynamodb = new DynamoDBClient({ region, endpoint: dynaliteUrl.href, credentials: LOCAL_CREDENTIALS });
 
   const events = new EventBus();
+  // Lambda's destinations (asynchronous invocations, stream batches that failed): the record goes
+  // to a queue, a topic or another function.
+  const sendToDestination = async (destinationArn: string, record: unknown) => {
+    const parsed = parseArn(destinationArn)!;
+    const body = JSON.stringify(record);
+    if (parsed.service === 'sqs') {
+      const client = sqsFor(parsed.region);
+      const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: parsed.resource }));
+      await client.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
+    } else if (parsed.service === 'sns') await sns.publish({ TopicArn: destinationArn, Message: body });
+    else lambda.enqueueAsync(lambda.fn(destinationArn, parsed), record, 'lambda-destination');
+  };
   const logs = new LogsService();
   const lambda = new LambdaService({
     events,
@@ -115,16 +129,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     codeRoot: join(options.dataDir, 'lambda-code'),
     endpoint: () => endpoint,
     asyncRetryDelaysMs: options.asyncRetryDelaysMs,
-    sendToDestination: async (destinationArn, record) => {
-      const parsed = parseArn(destinationArn)!;
-      const body = JSON.stringify(record);
-      if (parsed.service === 'sqs') {
-        const client = sqsFor(parsed.region);
-        const { QueueUrl } = await client.send(new GetQueueUrlCommand({ QueueName: parsed.resource }));
-        await client.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
-      } else if (parsed.service === 'sns') await sns.publish({ TopicArn: destinationArn, Message: body });
-      else lambda.enqueueAsync(lambda.fn(destinationArn, parsed), record, 'lambda-destination');
-    },
+    sendToDestination: (destinationArn, record) => sendToDestination(destinationArn, record),
     readObject: async (bucket, key) => {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return Buffer.from(await object.Body!.transformToByteArray());
@@ -146,8 +151,15 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const iam = new IamService();
   const ssm = new SsmService();
   const apigateway = new ApiGatewayModel();
-  const eventSourceMappings = new EventSourceMappings(lambda, sqsFor, events);
-  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, s3, dynamodb };
+  const kinesisClients = new Map<string, KinesisClient>();
+  const kinesisFor = (r: string) => {
+    let client = kinesisClients.get(r);
+    // kinesalite speaks HTTP/1.1 only; the SDK's Kinesis client would open HTTP/2.
+    if (!client) kinesisClients.set(r, (client = new KinesisClient({ region: r, endpoint: kinesisUrl.href, credentials: LOCAL_CREDENTIALS, requestHandler: new NodeHttpHandler() })));
+    return client;
+  };
+  const eventSourceMappings = new EventSourceMappings(lambda, sqsFor, events, { kinesis: kinesisFor, sendToDestination });
+  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, dynamodb };
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 
@@ -229,6 +241,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     eventBridge.rules.clear();
     fauxqs.purgeAll();
     for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
+    const kinesisClient = kinesisFor(region);
+    for (const StreamName of (await kinesisClient.send(new ListStreamsCommand({}))).StreamNames ?? []) await kinesisClient.send(new DeleteStreamCommand({ StreamName }));
     events.emit('workshop', 'reset', endpoint);
     if (persist) await stateFile.flush();
   };
@@ -291,6 +305,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       await new Promise((resolve) => dynalite.close(resolve));
       await new Promise((resolve) => kinesis.close(resolve));
       for (const client of sqsClients.values()) client.destroy();
+      for (const client of kinesisClients.values()) client.destroy();
       s3.destroy();
       dynamodb.destroy();
     },

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBus } from './events/bus.ts';
@@ -30,6 +31,8 @@ export interface CloudServices {
   sqs: SQSClient;
   /** SQS (fauxqs) for requests in a given region. */
   sqsIn: (region: string) => SQSClient;
+  /** Kinesis (kinesalite) for requests in a given region. */
+  kinesisIn: (region: string) => KinesisClient;
   s3: S3Client;
   dynamodb: DynamoDBClient;
 }

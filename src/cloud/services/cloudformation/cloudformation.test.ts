@@ -141,6 +141,29 @@ describe('CloudFormation', () => {
     await assert.rejects(cfn.send(new CreateStackCommand({ StackName: uniqueName('cfn'), TemplateBody: JSON.stringify({ Resources: role }) })), /Requires capabilities : \[CAPABILITY_IAM\]/);
   });
 
+  test('a Kinesis stream with a function reading it through an event source mapping', async () => {
+    const StackName = uniqueName('cfn');
+    const role = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole'] } };
+    const templateBody = JSON.stringify({
+      Resources: {
+        Stream: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 2 } },
+        Role: role,
+        Reader: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => {};' } } },
+        Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: { 'Fn::GetAtt': ['Stream', 'Arn'] }, FunctionName: { Ref: 'Reader' }, StartingPosition: 'LATEST', BatchSize: 50, BisectBatchOnFunctionError: true } },
+      },
+      Outputs: { StreamArn: { Value: { 'Fn::GetAtt': ['Stream', 'Arn'] } }, MappingId: { Value: { Ref: 'Mapping' } } },
+    });
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: templateBody, Capabilities: ['CAPABILITY_IAM'] }));
+    const stack = await settled(StackName);
+    assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
+    const mapping = cloud.services.eventSourceMappings.get(outputs(stack).MappingId!);
+    assert.equal(mapping.eventSourceArn, outputs(stack).StreamArn);
+    assert.deepEqual([mapping.batchSize, mapping.stream?.startingPosition, mapping.stream?.bisectBatchOnFunctionError], [50, 'LATEST', true]);
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    assert.equal((await settled(stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+    assert.equal(cloud.services.eventSourceMappings.mappings.size, 0);
+  });
+
   test('delete removes every resource', async () => {
     const StackName = uniqueName('cfn');
     const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));

@@ -5,10 +5,13 @@ import { AwsError } from '../../aws/errors.ts';
 import type { RestRoute } from '../../aws/http.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { matchesAnyFilter } from '../../shared/filter/index.ts';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisPoller, type StreamSettings } from './kinesis-poller.ts';
 import type { LambdaService } from './service.ts';
 
-// LIMITATIONS: SQS event sources only (standard and FIFO queues); Kinesis and DynamoDB streams
-// are refused by name. Batches are gathered with long polls of one second.
+// LIMITATIONS: SQS queues (standard and FIFO) and Kinesis streams (ParallelizationFactor 1,
+// shards as listed when the mapping starts, no tumbling windows); DynamoDB streams are refused
+// by name. SQS batches are gathered with long polls of one second.
 
 export interface EventSourceMapping {
   uuid: string;
@@ -20,6 +23,8 @@ export interface EventSourceMapping {
   filters: string[];
   maximumConcurrency?: number;
   enabled: boolean;
+  /** Kinesis sources only. */
+  stream?: StreamSettings;
   state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
   lastModified: Date;
   /** Stops the pollers; set while enabled. */
@@ -37,11 +42,16 @@ const notFound = (uuid: string) => new AwsError('ResourceNotFoundException', `Th
 export class EventSourceMappings {
   readonly mappings = new Map<string, EventSourceMapping>();
 
+  private readonly kinesisPoller?: KinesisPoller;
+
   constructor(
     private readonly lambda: LambdaService,
     private readonly sqs: (region: string) => SQSClient,
     private readonly events: EventBus,
-  ) {}
+    streams?: { kinesis: (region: string) => KinesisClient; sendToDestination: (destinationArn: string, record: unknown) => Promise<void> },
+  ) {
+    if (streams) this.kinesisPoller = new KinesisPoller(lambda, streams.kinesis, events, streams.sendToDestination);
+  }
 
   readonly routes: RestRoute[] = [
     { method: 'POST', path: '/2015-03-31/event-source-mappings', action: 'CreateEventSourceMapping', handler: (r, c) => ({ status: 202, body: this.describe(this.create(r.json, c)) }) },
@@ -72,18 +82,29 @@ export class EventSourceMappings {
   create(input: any, context: RequestContext): EventSourceMapping {
     const source = parseArn(String(input.EventSourceArn ?? ''));
     if (!source) throw invalid('EventSourceArn is required.');
-    if (source.service !== 'sqs') throw invalid(`The local cloud maps SQS queues to functions; event source ${input.EventSourceArn} (${source.service}) is not supported.`);
+    const kinesis = source.service === 'kinesis' && Boolean(this.kinesisPoller);
+    if (source.service !== 'sqs' && !kinesis) throw invalid(`The local cloud maps SQS queues and Kinesis streams to functions; event source ${input.EventSourceArn} (${source.service}) is not supported.`);
     const fn = this.lambda.fn(String(input.FunctionName ?? ''), context);
     const fifo = source.resource.endsWith('.fifo');
+    if (kinesis && !['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'].includes(input.StartingPosition)) throw invalid('StartingPosition must be TRIM_HORIZON, LATEST or AT_TIMESTAMP for a Kinesis stream.');
     const mapping: EventSourceMapping = {
       uuid: randomUUID(),
       eventSourceArn: input.EventSourceArn,
       functionArn: fn.arn,
-      batchSize: 10,
+      batchSize: kinesis ? 100 : 10,
       maximumBatchingWindowInSeconds: 0,
       functionResponseTypes: [],
       filters: [],
       enabled: input.Enabled !== false,
+      stream: kinesis
+        ? {
+            startingPosition: input.StartingPosition,
+            startingPositionTimestamp: input.StartingPositionTimestamp === undefined ? undefined : Number(input.StartingPositionTimestamp instanceof Date ? input.StartingPositionTimestamp.getTime() / 1000 : input.StartingPositionTimestamp),
+            bisectBatchOnFunctionError: false,
+            maximumRetryAttempts: -1,
+            maximumRecordAgeInSeconds: -1,
+          }
+        : undefined,
       state: 'Creating',
       lastModified: new Date(),
     };
@@ -122,6 +143,17 @@ export class EventSourceMappings {
   }
 
   private configure(mapping: EventSourceMapping, input: any, fifo: boolean): void {
+    if (mapping.stream) {
+      this.configureStream(mapping.stream, input);
+      if (input.BatchSize !== undefined && (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > 10_000)) throw invalid('BatchSize must be between 1 and 10000.');
+      if (input.BatchSize !== undefined) mapping.batchSize = input.BatchSize;
+      if (input.MaximumBatchingWindowInSeconds !== undefined) {
+        if (input.MaximumBatchingWindowInSeconds < 0 || input.MaximumBatchingWindowInSeconds > 300) throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300.');
+        mapping.maximumBatchingWindowInSeconds = input.MaximumBatchingWindowInSeconds;
+      }
+      if (input.FunctionResponseTypes !== undefined) mapping.functionResponseTypes = input.FunctionResponseTypes;
+      return;
+    }
     if (input.BatchSize !== undefined) {
       const max = fifo ? 10 : 10_000;
       if (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > max) throw invalid(`BatchSize must be between 1 and ${max} for this queue.`);
@@ -156,6 +188,27 @@ export class EventSourceMappings {
     }
   }
 
+  private configureStream(stream: StreamSettings, input: any): void {
+    if (input.ParallelizationFactor !== undefined && input.ParallelizationFactor !== 1) throw invalid('The local cloud reads each shard with one poller: ParallelizationFactor must be 1.');
+    if (input.TumblingWindowInSeconds !== undefined) throw invalid('The local cloud does not aggregate tumbling windows: TumblingWindowInSeconds is not supported.');
+    if (input.FilterCriteria?.Filters?.length) throw invalid('The local cloud filters SQS sources only; FilterCriteria on a Kinesis source is not supported.');
+    if (input.BisectBatchOnFunctionError !== undefined) stream.bisectBatchOnFunctionError = Boolean(input.BisectBatchOnFunctionError);
+    if (input.MaximumRetryAttempts !== undefined) {
+      if (!Number.isInteger(input.MaximumRetryAttempts) || input.MaximumRetryAttempts < -1 || input.MaximumRetryAttempts > 10_000) throw invalid('MaximumRetryAttempts must be between -1 and 10000.');
+      stream.maximumRetryAttempts = input.MaximumRetryAttempts;
+    }
+    if (input.MaximumRecordAgeInSeconds !== undefined) {
+      const age = input.MaximumRecordAgeInSeconds;
+      if (age !== -1 && (!Number.isInteger(age) || age < 60 || age > 604_800)) throw invalid('MaximumRecordAgeInSeconds must be -1 or between 60 and 604800.');
+      stream.maximumRecordAgeInSeconds = age;
+    }
+    const onFailure: string | undefined = input.DestinationConfig?.OnFailure?.Destination;
+    if (input.DestinationConfig !== undefined) {
+      if (onFailure && !['sqs', 'sns'].includes(parseArn(onFailure)?.service ?? '')) throw invalid('The on-failure destination of a stream must be an SQS queue or an SNS topic.');
+      stream.onFailure = onFailure;
+    }
+  }
+
   private apply(mapping: EventSourceMapping): void {
     mapping.stop?.();
     mapping.stop = undefined;
@@ -173,6 +226,16 @@ export class EventSourceMappings {
       FunctionResponseTypes: m.functionResponseTypes,
       FilterCriteria: m.filters.length > 0 ? { Filters: m.filters.map((Pattern) => ({ Pattern })) } : undefined,
       ScalingConfig: m.maximumConcurrency ? { MaximumConcurrency: m.maximumConcurrency } : undefined,
+      ...(m.stream
+        ? {
+            StartingPosition: m.stream.startingPosition,
+            BisectBatchOnFunctionError: m.stream.bisectBatchOnFunctionError,
+            MaximumRetryAttempts: m.stream.maximumRetryAttempts,
+            MaximumRecordAgeInSeconds: m.stream.maximumRecordAgeInSeconds,
+            ParallelizationFactor: 1,
+            DestinationConfig: m.stream.onFailure ? { OnFailure: { Destination: m.stream.onFailure } } : undefined,
+          }
+        : {}),
       State: m.state,
       StateTransitionReason: 'USER_INITIATED',
       LastModified: m.lastModified,
@@ -182,6 +245,7 @@ export class EventSourceMappings {
 
   /** Starts the pollers of a mapping; returns the function that stops them. */
   private poll(mapping: EventSourceMapping): () => void {
+    if (mapping.stream) return this.kinesisPoller!.start(mapping);
     let stopped = false;
     const controller = new AbortController();
     const source = parseArn(mapping.eventSourceArn)!;

@@ -103,8 +103,8 @@ export const lambdaPermission: ResourceProvider = {
 
 /** AWS::Lambda::EventSourceMapping (SQS sources). */
 export const eventSourceMapping: ResourceProvider = {
-  properties: ['EventSourceArn', 'FunctionName', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'FilterCriteria', 'ScalingConfig', 'Enabled', 'Tags'],
-  replaceOn: ['EventSourceArn'],
+  properties: ['EventSourceArn', 'FunctionName', 'BatchSize', 'MaximumBatchingWindowInSeconds', 'FunctionResponseTypes', 'FilterCriteria', 'ScalingConfig', 'Enabled', 'Tags', 'StartingPosition', 'StartingPositionTimestamp', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig', 'ParallelizationFactor', 'TumblingWindowInSeconds'],
+  replaceOn: ['EventSourceArn', 'StartingPosition', 'StartingPositionTimestamp'],
   async create(props, context) {
     const mapping = context.services.eventSourceMappings.create(mappingInput(props), context);
     return { physicalId: mapping.uuid, attributes: { Id: mapping.uuid, EventSourceMappingArn: `arn:aws:lambda:${context.region}:${context.accountId}:event-source-mapping:${mapping.uuid}` } };
@@ -127,7 +127,15 @@ function mappingInput(props: Record<string, any>) {
     BatchSize: number(props.BatchSize),
     MaximumBatchingWindowInSeconds: number(props.MaximumBatchingWindowInSeconds),
     FunctionResponseTypes: props.FunctionResponseTypes,
-    FilterCriteria: props.FilterCriteria ?? { Filters: [] },
+    FilterCriteria: props.FilterCriteria ?? (String(props.EventSourceArn).includes(':kinesis:') ? undefined : { Filters: [] }),
+    StartingPosition: props.StartingPosition,
+    StartingPositionTimestamp: number(props.StartingPositionTimestamp),
+    BisectBatchOnFunctionError: props.BisectBatchOnFunctionError === undefined ? undefined : String(props.BisectBatchOnFunctionError) === 'true',
+    MaximumRetryAttempts: number(props.MaximumRetryAttempts),
+    MaximumRecordAgeInSeconds: number(props.MaximumRecordAgeInSeconds),
+    DestinationConfig: props.DestinationConfig,
+    ParallelizationFactor: number(props.ParallelizationFactor),
+    TumblingWindowInSeconds: number(props.TumblingWindowInSeconds),
     ScalingConfig: props.ScalingConfig ? { MaximumConcurrency: number(props.ScalingConfig.MaximumConcurrency) } : undefined,
     Enabled: props.Enabled === undefined ? undefined : String(props.Enabled) === 'true',
   };

@@ -2,6 +2,7 @@ import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apig
 import { dynamodbTable } from './dynamodb.ts';
 import { eventBus, eventsRule } from './events.ts';
 import { iamPolicy, iamRole } from './iam.ts';
+import { kinesisStream } from './kinesis.ts';
 import { eventInvokeConfig, eventSourceMapping, lambdaFunction, lambdaPermission } from './lambda.ts';
 import { cdkMetadata, logGroup } from './misc.ts';
 import type { ResourceProvider } from './provider.ts';
@@ -29,5 +30,6 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
   'AWS::Events::EventBus': eventBus,
+  'AWS::Kinesis::Stream': kinesisStream,
   'AWS::CDK::Metadata': cdkMetadata,
 };
