@@ -77,6 +77,12 @@ describe('lab API', () => {
     assert.equal((await call('/api/labs/lab-7/verify', { method: 'DELETE' })).status, 405);
   });
 
+  test('relays the cloud\'s event stream, and says so when the cloud is not running', async () => {
+    const response = await call('/api/events');
+    assert.equal(response.status, 503);
+    assert.match((await response.json()).error.message, /npm start/);
+  });
+
   test('answers only registered operations', async () => {
     const response = await call('/api/eval', { body: { code: '1+1' } });
     assert.equal(response.status, 404);

@@ -38,6 +38,17 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
   };
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/health$/, handle: async () => jsonResponse(200, { ok: true, target: engine.target }) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/events$/,
+      // The local cloud's stream of message movements, relayed for the page's message-flow view.
+      handle: async (_match, request) => {
+        const { endpoint, kind } = engine.target;
+        if (kind === 'aws' || !endpoint) throw new HttpError(404, 'NoEventStream', 'AWS has no stream of message movements; watch CloudWatch Logs instead.');
+        const upstream = await fetch(`${endpoint}/_workshop/events`, { signal: request.signal });
+        return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform' } });
+      },
+    },
     { method: 'GET', pattern: /^\/api\/labs$/, handle: async () => jsonResponse(200, { labs: await engine.labs() }) },
     { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/status$/, handle: async ([id]) => jsonResponse(200, await engine.status((await lab(id)).id)) },
     {

@@ -19,7 +19,8 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return jsonResponse(error.status, { error: { code: error.code, message: error.message } });
   const message = (error as Error)?.message ?? String(error);
-  if (/ECONNREFUSED/.test(message) || /ECONNREFUSED/.test(String((error as any)?.cause))) {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  if (/ECONNREFUSED/.test(message) || cause?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(cause))) {
     return jsonResponse(503, { error: { code: 'CloudNotRunning', message: 'The local cloud is not answering. Restart the workshop with npm start.' } });
   }
   return jsonResponse(500, { error: { code: 'InternalError', message } });

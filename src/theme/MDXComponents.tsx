@@ -3,6 +3,7 @@ import MDXComponents from '@theme-original/MDXComponents';
 import Checkpoints from '@site/src/components/Checkpoints';
 import CliCommand from '@site/src/components/CliCommand';
 import Deploy from '@site/src/components/Deploy';
+import MessageFlow from '@site/src/components/MessageFlow';
 import Run from '@site/src/components/Run';
 import SolutionStep from '@site/src/components/SolutionStep';
 
@@ -11,6 +12,7 @@ export default {
   Checkpoints,
   CliCommand,
   Deploy,
+  MessageFlow,
   Run,
   SolutionStep,
 };

@@ -68,6 +68,9 @@ describe('Lab 1 in the browser', { timeout: 300_000 }, () => {
     const output = page.getByTestId('run-output-lab-1-submit-ride').first();
     await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), { timeout: 60_000 });
     assert.match(await output.innerText(), /→ 201 \{"id":"/);
+    const flow = page.getByTestId('message-flow');
+    await page.waitForFunction((el) => /ran \(sns/.test(el?.textContent ?? ''), await flow.elementHandle(), { timeout: 30_000 });
+    assert.match(await flow.innerText(), /RideCompletionTopic ← published/);
 
     await page.getByTestId('check-lab-1').click();
     await page.getByTestId('check-summary-lab-1').waitFor({ timeout: 60_000 });

@@ -1,0 +1,59 @@
+/** One cloud event as the local cloud streams it (src/cloud/events/bus.ts). */
+export interface FlowEvent {
+  seq: number;
+  time: number;
+  service: string;
+  type: string;
+  resource: string;
+  detail: Record<string, unknown>;
+}
+
+/** The short name of an ARN or URL: `alice-RideCompletionTopic` rather than the whole ARN. */
+export function shortName(resource: string): string {
+  const tail = resource.split(/[:/]/).filter(Boolean).pop() ?? resource;
+  return /^[0-9a-f-]{36}$/.test(tail) ? resource.split(':').slice(-2).join(':') : tail;
+}
+
+/** What the message-flow view shows of an event, or undefined for events it leaves out. */
+export function describeEvent(event: FlowEvent): { tone: 'move' | 'fail' | 'info'; text: string } | undefined {
+  const d = event.detail;
+  const target = typeof d.endpoint === 'string' ? shortName(d.endpoint) : typeof d.target === 'string' ? shortName(d.target) : undefined;
+  const name = shortName(event.resource);
+  switch (`${event.service}.${event.type}`) {
+    case 'apigateway.request':
+      return { tone: 'info', text: `API Gateway ← ${d.method} ${d.path}` };
+    case 'sns.published':
+      return { tone: 'move', text: `SNS ${name} ← published ${Array.isArray(d.attributes) && d.attributes.length ? `(attributes: ${d.attributes.join(', ')})` : ''}` };
+    case 'sns.delivered':
+      return { tone: 'move', text: `SNS ${name} → ${d.protocol} ${target}` };
+    case 'sns.filtered-out':
+      return { tone: 'info', text: `SNS ${name} ✕ filtered out for ${target}` };
+    case 'sns.delivery-failed':
+    case 'events.delivery-failed':
+      return { tone: 'fail', text: `${event.service === 'sns' ? 'SNS' : 'EventBridge'} ${name} → ${target}: failed (${d.reason})` };
+    case 'sns.dead-lettered':
+      return { tone: 'fail', text: `SNS ${name} → dead-letter queue ${shortName(String(d.deadLetterQueue))}` };
+    case 'events.put-event':
+      return { tone: 'move', text: `EventBridge ${name} ← ${d.source} / ${d.detailType}` };
+    case 'events.delivered':
+      return { tone: 'move', text: `EventBridge rule ${name} → ${target}` };
+    case 'lambda.invoked':
+      return { tone: 'move', text: `λ ${name} ran (${d.trigger}${d.coldStart ? ', cold start' : ''}, ${d.durationMs} ms)` };
+    case 'lambda.failed':
+    case 'lambda.timed-out':
+      return { tone: 'fail', text: `λ ${name} ${event.type === 'timed-out' ? 'timed out' : 'failed'} (${d.trigger}): ${(d.error as { errorMessage?: string })?.errorMessage ?? ''}` };
+    case 'lambda.throttled':
+      return { tone: 'fail', text: `λ ${name} throttled (${d.trigger})` };
+    case 'lambda.async-retry':
+      return { tone: 'info', text: `λ ${name}: Lambda retries the asynchronous event (attempt ${d.attempt})` };
+    case 'lambda.async-dropped':
+      return { tone: 'fail', text: `λ ${name}: event dropped after ${d.attempts} attempts` };
+    case 'lambda.batch-failed':
+    case 'lambda.batch-partially-failed':
+      return { tone: 'fail', text: `λ batch from ${name} ${event.type === 'batch-failed' ? 'failed: it returns to the queue' : 'partly failed'}` };
+    case 'sqs.redrive-started':
+      return { tone: 'move', text: `SQS redrive from ${name} started` };
+    default:
+      return undefined;
+  }
+}
