@@ -17,7 +17,7 @@ const lab = defineLab({
     { id: 'fails', step: 2, title: 'fails', hint: 'add the thing', run: async () => check(false, 'the thing is missing') },
   ],
 });
-const engine = new LabEngine({ kind: 'local', endpoint: 'http://localhost:1', region: 'us-east-1', prefix: 'tester' }, { load: async (id) => {
+const engine = new LabEngine({ kind: 'local', endpoint: 'http://localhost:59999', region: 'us-east-1', prefix: 'tester' }, { load: async (id) => {
   if (id !== 'lab-7' && id !== '7') throw new EngineError('UnknownLab', `There is no lab "${id}".`);
   return lab;
 }, all: async () => [lab] });
@@ -38,7 +38,7 @@ describe('lab API', () => {
   test('health names the target', async () => {
     const response = await call('/api/health');
     assert.equal(response.status, 200);
-    assert.deepEqual((await response.json()).target, { kind: 'local', endpoint: 'http://localhost:1', region: 'us-east-1', prefix: 'tester' });
+    assert.deepEqual((await response.json()).target, { kind: 'local', endpoint: 'http://localhost:59999', region: 'us-east-1', prefix: 'tester' });
   });
 
   test('lists labs with steps, snippets and checkpoints, without their code', async () => {
