@@ -1,12 +1,8 @@
-/** One cloud event as the local cloud streams it (src/cloud/events/bus.ts). */
-export interface FlowEvent {
-  seq: number;
-  time: number;
-  service: string;
-  type: string;
-  resource: string;
-  detail: Record<string, unknown>;
-}
+// The event shape is declared once, by the local cloud that streams it (type-only import).
+import type { CloudEvent } from '../cloud/events/bus.ts';
+
+/** One cloud event as the local cloud streams it. */
+export type FlowEvent = CloudEvent;
 
 /** The short name of an ARN or URL: `alice-RideCompletionTopic` rather than the whole ARN. */
 export function shortName(resource: string): string {
