@@ -3,7 +3,7 @@ import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDynalite } from './emulators/dynalite.ts';
 import { createKinesalite } from './emulators/kinesalite.ts';
 import type http from 'node:http';
@@ -24,6 +24,7 @@ import { invokeRestApi } from './services/apigateway/invoke.ts';
 import { ApiGatewayModel } from './services/apigateway/model.ts';
 import { apiGatewayRoutes } from './services/apigateway/routes.ts';
 import { CloudFormationService } from './services/cloudformation/service.ts';
+import { CloudWatchService } from './services/cloudwatch/service.ts';
 import { EventBridgeService } from './services/events/service.ts';
 import { IamService } from './services/iam/service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
@@ -47,6 +48,7 @@ interface SavedState {
   ssm: SsmService['parameters'];
   apigateway: ApiGatewayModel['apis'];
   eventBridge?: { buses: EventBridgeService['buses']; rules: EventBridgeService['rules'] };
+  alarms?: CloudWatchService['alarms'];
   cloudformation: ReturnType<CloudFormationService['saved']>;
 }
 
@@ -68,6 +70,8 @@ export interface CloudOptions {
   asyncRetryDelaysMs?: number[];
   /** Keep state in `dataDir` across restarts. Default true. */
   persist?: boolean;
+  /** How often queue gauges are sampled and alarms evaluated. Default 5 s. */
+  metricsIntervalMs?: number;
 }
 
 export interface RunningCloud {
@@ -148,6 +152,22 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     sendToQueue: (queueArn, ruleArn, body, groupId) => sendToQueueAsService(sqsFor, queueArn, 'events.amazonaws.com', ruleArn, body, {}, groupId ? { groupId, dedupId: randomUUID() } : undefined),
     publishToTopic: async (topicArn, body) => void (await sns.publish({ TopicArn: topicArn, Message: body })),
   });
+  const cloudWatch = new CloudWatchService(events, async (topicArn, message) => void (await sns.publish({ TopicArn: topicArn, Message: message })));
+  // SQS publishes queue gauges to CloudWatch; the local cloud samples them, then evaluates alarms.
+  const sampleMetrics = async () => {
+    const client = sqsFor(region);
+    for (const QueueUrl of (await client.send(new ListQueuesCommand({}))).QueueUrls ?? []) {
+      const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
+      const QueueName = QueueUrl.split('/').pop()!;
+      for (const metric of ['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const) {
+        const attribute = metric === 'ApproximateNumberOfMessagesVisible' ? 'ApproximateNumberOfMessages' : metric;
+        if (Attributes[attribute] !== undefined) cloudWatch.metrics.add('AWS/SQS', metric, { QueueName }, Number(Attributes[attribute]));
+      }
+    }
+    await cloudWatch.evaluateAll();
+  };
+  const metricsTimer = setInterval(() => void sampleMetrics().catch(() => undefined), options.metricsIntervalMs ?? 5_000);
+  metricsTimer.unref();
   const iam = new IamService();
   const ssm = new SsmService();
   const apigateway = new ApiGatewayModel();
@@ -175,6 +195,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     ssm: ssm.parameters,
     apigateway: apigateway.apis,
     eventBridge: { buses: eventBridge.buses, rules: eventBridge.rules },
+    alarms: cloudWatch.alarms,
     cloudformation: cloudformation.saved(),
   }));
   if (persist) {
@@ -190,6 +211,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       refill(eventBridge.buses, saved.eventBridge?.buses);
       refill(eventBridge.rules, saved.eventBridge?.rules);
       eventBridge.recompile();
+      refill(cloudWatch.alarms, saved.alarms);
       cloudformation.restore(saved.cloudformation);
       refill(eventSourceMappings.mappings, saved.eventSourceMappings);
       eventSourceMappings.resume();
@@ -205,6 +227,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     logs: jsonEndpoint('CloudWatch Logs', 'Logs_20140328', logs.actions),
     ssm: jsonEndpoint('SSM', 'AmazonSSM', ssm.actions),
     events: jsonEndpoint('EventBridge', 'AWSEvents', eventBridge.actions),
+    monitoring: jsonEndpoint('CloudWatch', 'GraniteServiceVersion20100801', cloudWatch.actions, '1.0'),
     lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
   };
@@ -239,6 +262,8 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     apigateway.apis.clear();
     eventBridge.buses.clear();
     eventBridge.rules.clear();
+    cloudWatch.metrics.clear();
+    cloudWatch.alarms.clear();
     fauxqs.purgeAll();
     for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
     const kinesisClient = kinesisFor(region);
@@ -296,6 +321,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     services,
     reset,
     async stop() {
+      clearInterval(metricsTimer);
       eventSourceMappings.shutdown();
       lambda.shutdown();
       await server.closeAll();

@@ -1,0 +1,218 @@
+import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { AwsError } from '../../aws/errors.ts';
+import type { CloudEvent, EventBus } from '../../events/bus.ts';
+import { MetricStore, STATISTICS, type Statistic } from './metric-store.ts';
+
+// LIMITATIONS: metrics the labs chart (Lambda, SNS, EventBridge counters from the cloud's event
+// stream; SQS queue gauges sampled every few seconds) plus PutMetricData; MetricStat queries only
+// (no metric math); threshold alarms on one metric with SNS actions.
+
+interface Alarm {
+  name: string;
+  arn: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  statistic: Statistic;
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparison: string;
+  treatMissingData: string;
+  alarmActions: string[];
+  okActions: string[];
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  stateReason: string;
+  stateUpdated: Date;
+}
+
+const dims = (list: { Name: string; Value: string }[] | undefined) => Object.fromEntries((list ?? []).map((d) => [d.Name, d.Value]));
+const dimList = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
+const seconds = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
+
+const COMPARE: Record<string, (v: number, t: number) => boolean> = {
+  GreaterThanOrEqualToThreshold: (v, t) => v >= t,
+  GreaterThanThreshold: (v, t) => v > t,
+  LessThanThreshold: (v, t) => v < t,
+  LessThanOrEqualToThreshold: (v, t) => v <= t,
+};
+
+/** Amazon CloudWatch metrics and alarms, fed by what moves through the local cloud. */
+export class CloudWatchService {
+  readonly metrics = new MetricStore();
+  readonly alarms = new Map<string, Alarm>();
+
+  constructor(
+    private readonly events: EventBus,
+    private readonly notify: (topicArn: string, message: string) => Promise<void>,
+  ) {
+    events.subscribe((event) => this.record(event));
+  }
+
+  /** Turns message movements into the metrics AWS publishes for them. */
+  private record(event: CloudEvent): void {
+    const name = event.resource.split(':').pop() ?? event.resource;
+    const add = (namespace: string, metric: string, dimensions: Record<string, string>, value = 1, unit = 'Count') => this.metrics.add(namespace, metric, dimensions, value, event.time, unit);
+    switch (`${event.service}.${event.type}`) {
+      case 'lambda.invoked':
+        add('AWS/Lambda', 'Invocations', { FunctionName: name });
+        add('AWS/Lambda', 'Duration', { FunctionName: name }, Number(event.detail.durationMs ?? 0), 'Milliseconds');
+        break;
+      case 'lambda.failed':
+      case 'lambda.timed-out':
+        add('AWS/Lambda', 'Invocations', { FunctionName: name });
+        add('AWS/Lambda', 'Errors', { FunctionName: name });
+        add('AWS/Lambda', 'Duration', { FunctionName: name }, Number(event.detail.durationMs ?? 0), 'Milliseconds');
+        break;
+      case 'lambda.throttled':
+        add('AWS/Lambda', 'Throttles', { FunctionName: name });
+        break;
+      case 'sns.published':
+        add('AWS/SNS', 'NumberOfMessagesPublished', { TopicName: name });
+        break;
+      case 'sns.delivered':
+        add('AWS/SNS', 'NumberOfNotificationsDelivered', { TopicName: name });
+        break;
+      case 'sns.delivery-failed':
+        add('AWS/SNS', 'NumberOfNotificationsFailed', { TopicName: name });
+        break;
+      case 'sns.filtered-out':
+        add('AWS/SNS', 'NumberOfNotificationsFilteredOut', { TopicName: name });
+        break;
+      case 'events.rule-matched':
+        add('AWS/Events', 'MatchedEvents', { RuleName: event.resource.split('/').pop()! });
+        break;
+    }
+  }
+
+  readonly actions: ActionTable = {
+    PutMetricData: (input) => {
+      const namespace = String(input.Namespace ?? '');
+      if (!namespace || namespace.startsWith('AWS/')) throw new AwsError('InvalidParameterValue', 'The value AWS/ for parameter Namespace is invalid: it is reserved for AWS services.');
+      for (const datum of input.MetricData ?? []) {
+        const values: number[] = datum.Values ?? (datum.Value !== undefined ? [datum.Value] : []);
+        for (const value of values) this.metrics.add(namespace, datum.MetricName, dims(datum.Dimensions), value, datum.Timestamp ? seconds(datum.Timestamp) : Date.now(), datum.Unit);
+      }
+      return {};
+    },
+    ListMetrics: (input) => ({
+      Metrics: this.metrics.list({ namespace: input.Namespace, name: input.MetricName, dimensions: input.Dimensions }).map((s) => ({ Namespace: s.namespace, MetricName: s.name, Dimensions: dimList(s.dimensions) })),
+    }),
+    GetMetricData: (input) => ({
+      MetricDataResults: (input.MetricDataQueries ?? [])
+        .filter((q: any) => q.ReturnData !== false)
+        .map((q: any) => {
+          if (!q.MetricStat) throw new AwsError('InvalidParameterValue', `Query ${q.Id}: the local cloud answers MetricStat queries; metric math expressions are not supported.`);
+          const stat = this.statistic(q.MetricStat.Stat);
+          const { Namespace, MetricName, Dimensions } = q.MetricStat.Metric;
+          const points = this.metrics.statistics(Namespace, MetricName, dims(Dimensions), seconds(input.StartTime), seconds(input.EndTime), q.MetricStat.Period, stat);
+          return { Id: q.Id, Label: q.Label ?? MetricName, Timestamps: points.map((p) => new Date(p.time)), Values: points.map((p) => p.value), StatusCode: 'Complete' };
+        }),
+      Messages: [],
+    }),
+    GetMetricStatistics: (input) => ({
+      Label: input.MetricName,
+      Datapoints: (input.Statistics ?? []).length === 0
+        ? []
+        : this.metrics.statistics(input.Namespace, input.MetricName, dims(input.Dimensions), seconds(input.StartTime), seconds(input.EndTime), input.Period, 'SampleCount').map((p) => {
+            const datapoint: Record<string, unknown> = { Timestamp: new Date(p.time) };
+            for (const stat of input.Statistics as Statistic[]) {
+              datapoint[stat] = this.metrics.statistics(input.Namespace, input.MetricName, dims(input.Dimensions), p.time, p.time + input.Period * 1000, input.Period, this.statistic(stat))[0]?.value;
+            }
+            return datapoint;
+          }),
+    }),
+    PutMetricAlarm: (input, context) => this.putAlarm(input, context),
+    DescribeAlarms: (input) => ({
+      MetricAlarms: [...this.alarms.values()]
+        .filter((a) => (!input.AlarmNames?.length || input.AlarmNames.includes(a.name)) && (!input.AlarmNamePrefix || a.name.startsWith(input.AlarmNamePrefix)) && (!input.StateValue || a.state === input.StateValue))
+        .map((a) => ({
+          AlarmName: a.name,
+          AlarmArn: a.arn,
+          Namespace: a.namespace,
+          MetricName: a.metricName,
+          Dimensions: dimList(a.dimensions),
+          Statistic: a.statistic,
+          Period: a.period,
+          EvaluationPeriods: a.evaluationPeriods,
+          DatapointsToAlarm: a.datapointsToAlarm,
+          Threshold: a.threshold,
+          ComparisonOperator: a.comparison,
+          TreatMissingData: a.treatMissingData,
+          AlarmActions: a.alarmActions,
+          OKActions: a.okActions,
+          ActionsEnabled: true,
+          StateValue: a.state,
+          StateReason: a.stateReason,
+          StateUpdatedTimestamp: a.stateUpdated,
+        })),
+      CompositeAlarms: [],
+    }),
+    DeleteAlarms: (input) => {
+      for (const name of input.AlarmNames ?? []) this.alarms.delete(name);
+      return {};
+    },
+  };
+
+  private statistic(value: unknown): Statistic {
+    if (!STATISTICS.includes(value as Statistic)) throw new AwsError('InvalidParameterValue', `The local cloud computes ${STATISTICS.join(', ')}; statistic ${String(value)} is not supported.`);
+    return value as Statistic;
+  }
+
+  private putAlarm(input: any, context: RequestContext) {
+    if (input.Metrics) throw new AwsError('InvalidParameterValue', 'The local cloud alarms on one metric; metric math alarms (Metrics) are not supported.');
+    if (!COMPARE[input.ComparisonOperator]) throw new AwsError('InvalidParameterValue', `ComparisonOperator ${input.ComparisonOperator} is not supported locally (anomaly detection bands are not).`);
+    for (const action of [...(input.AlarmActions ?? []), ...(input.OKActions ?? []), ...(input.InsufficientDataActions ?? [])]) {
+      if (!String(action).startsWith('arn:aws:sns:')) throw new AwsError('InvalidParameterValue', `The local cloud sends alarm actions to SNS topics only; ${action} is not supported.`);
+    }
+    const existing = this.alarms.get(input.AlarmName);
+    const alarm: Alarm = {
+      name: input.AlarmName,
+      arn: arn('cloudwatch', context, `alarm:${input.AlarmName}`),
+      namespace: input.Namespace,
+      metricName: input.MetricName,
+      dimensions: dims(input.Dimensions),
+      statistic: this.statistic(input.Statistic ?? 'Average'),
+      period: input.Period ?? 60,
+      evaluationPeriods: input.EvaluationPeriods ?? 1,
+      datapointsToAlarm: input.DatapointsToAlarm ?? input.EvaluationPeriods ?? 1,
+      threshold: input.Threshold,
+      comparison: input.ComparisonOperator,
+      treatMissingData: input.TreatMissingData ?? 'missing',
+      alarmActions: input.AlarmActions ?? [],
+      okActions: input.OKActions ?? [],
+      state: existing?.state ?? 'INSUFFICIENT_DATA',
+      stateReason: existing?.stateReason ?? 'Unchecked: Initial alarm creation',
+      stateUpdated: existing?.stateUpdated ?? new Date(),
+    };
+    this.alarms.set(alarm.name, alarm);
+    void this.evaluate(alarm);
+    return {};
+  }
+
+  /** Evaluates every alarm against its metric now (the cloud calls this every few seconds). */
+  async evaluateAll(): Promise<void> {
+    for (const alarm of this.alarms.values()) await this.evaluate(alarm);
+  }
+
+  private async evaluate(alarm: Alarm): Promise<void> {
+    const now = Date.now();
+    const span = alarm.period * alarm.evaluationPeriods * 1000;
+    const points = this.metrics.statistics(alarm.namespace, alarm.metricName, alarm.dimensions, now - span, now + 1, alarm.period, alarm.statistic);
+    const breaching = points.filter((p) => COMPARE[alarm.comparison](p.value, alarm.threshold)).length;
+    const missing = alarm.evaluationPeriods - points.length;
+    let next: Alarm['state'];
+    if (points.length === 0) next = alarm.treatMissingData === 'breaching' ? 'ALARM' : alarm.treatMissingData === 'notBreaching' ? 'OK' : alarm.treatMissingData === 'ignore' ? alarm.state : 'INSUFFICIENT_DATA';
+    else next = breaching + (alarm.treatMissingData === 'breaching' ? missing : 0) >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
+    if (next === alarm.state) return;
+    const previous = alarm.state;
+    alarm.state = next;
+    alarm.stateUpdated = new Date();
+    alarm.stateReason = `Threshold Crossed: ${breaching} out of the last ${alarm.evaluationPeriods} datapoints ${next === 'ALARM' ? 'were' : 'were not'} ${alarm.comparison.replace(/Threshold$/, '').replace(/([A-Z])/g, ' $1').trim().toLowerCase()} the threshold (${alarm.threshold}).`;
+    this.events.emit('cloudwatch', 'alarm-state-changed', alarm.arn, { from: previous, to: next, reason: alarm.stateReason });
+    const actions = next === 'ALARM' ? alarm.alarmActions : next === 'OK' ? alarm.okActions : [];
+    const message = JSON.stringify({ AlarmName: alarm.name, AlarmArn: alarm.arn, NewStateValue: next, OldStateValue: previous, NewStateReason: alarm.stateReason, StateChangeTime: alarm.stateUpdated.toISOString(), Trigger: { MetricName: alarm.metricName, Namespace: alarm.namespace, Statistic: alarm.statistic, Threshold: alarm.threshold } });
+    for (const topic of actions) await this.notify(topic, message).catch(() => undefined);
+  }
+}
