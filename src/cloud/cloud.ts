@@ -179,7 +179,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     return client;
   };
   const eventSourceMappings = new EventSourceMappings(lambda, sqsFor, events, { kinesis: kinesisFor, sendToDestination });
-  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, dynamodb };
+  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, cloudWatch, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, dynamodb };
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 

@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBus } from './events/bus.ts';
 import type { ApiGatewayModel } from './services/apigateway/model.ts';
+import type { CloudWatchService } from './services/cloudwatch/service.ts';
 import type { EventBridgeService } from './services/events/service.ts';
 import type { IamService } from './services/iam/service.ts';
 import type { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
@@ -23,6 +24,7 @@ export interface CloudServices {
   lambda: LambdaService;
   eventSourceMappings: EventSourceMappings;
   eventBridge: EventBridgeService;
+  cloudWatch: CloudWatchService;
   logs: LogsService;
   iam: IamService;
   ssm: SsmService;

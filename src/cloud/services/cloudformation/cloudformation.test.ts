@@ -33,6 +33,16 @@ async function settled(StackName: string): Promise<Stack> {
   }
 }
 
+/** Creates a stack, checks it, deletes it, and checks the delete completed. */
+async function cloudFormationRoundTrip(StackName: string, TemplateBody: string, check: (stack: Stack) => void) {
+  await cfn.send(new CreateStackCommand({ StackName, TemplateBody }));
+  const stack = await settled(StackName);
+  assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
+  check(stack);
+  await cfn.send(new DeleteStackCommand({ StackName }));
+  assert.equal((await settled(stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+}
+
 const outputs = (stack: Stack) => Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
 
 const template = (extra: Record<string, unknown> = {}, resources: Record<string, unknown> = {}) =>
@@ -162,6 +172,27 @@ describe('CloudFormation', () => {
     await cfn.send(new DeleteStackCommand({ StackName }));
     assert.equal((await settled(stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     assert.equal(cloud.services.eventSourceMappings.mappings.size, 0);
+  });
+
+  test('a CloudWatch alarm on a queue, notifying a topic', async () => {
+    const StackName = uniqueName('cfn');
+    const templateBody = JSON.stringify({
+      Resources: {
+        Queue: { Type: 'AWS::SQS::Queue' },
+        Alerts: { Type: 'AWS::SNS::Topic' },
+        Backlog: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: 'Alerts' }] },
+        },
+      },
+      Outputs: { AlarmArn: { Value: { 'Fn::GetAtt': ['Backlog', 'Arn'] } } },
+    });
+    await cloudFormationRoundTrip(StackName, templateBody, (stack) => {
+      const alarm = [...cloud.services.cloudWatch.alarms.values()].find((a) => a.arn === outputs(stack).AlarmArn);
+      assert.equal(alarm?.threshold, 100);
+      assert.equal(alarm?.dimensions.QueueName?.startsWith(StackName), true);
+    });
+    assert.equal(cloud.services.cloudWatch.alarms.size, 0);
   });
 
   test('delete removes every resource', async () => {

@@ -1,4 +1,5 @@
 import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
+import { cloudWatchAlarm } from './cloudwatch.ts';
 import { dynamodbTable } from './dynamodb.ts';
 import { eventBus, eventsRule } from './events.ts';
 import { iamPolicy, iamRole } from './iam.ts';
@@ -31,5 +32,6 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::Events::Rule': eventsRule,
   'AWS::Events::EventBus': eventBus,
   'AWS::Kinesis::Stream': kinesisStream,
+  'AWS::CloudWatch::Alarm': cloudWatchAlarm,
   'AWS::CDK::Metadata': cdkMetadata,
 };
