@@ -13,6 +13,9 @@ import { handlerZip, TEST_ROLE } from '../src/cloud/testing/lambda-zip.ts';
 import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
+import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
+import { benchLabDeploys } from './bench-labs.ts';
+import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
 const run = promisify(execFile);
 const rows: [string, string, string][] = [];
@@ -29,6 +32,7 @@ async function main() {
   let started = performance.now();
   const cloud = await startCloud({ port: 0, dataDir });
   row('local cloud ready after start', ms(performance.now() - started), '≤ 1000 ms');
+  row('memory of the process with the idle cloud, after start (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   const target = { kind: 'local' as const, endpoint: cloud.endpoint, region: 'us-east-1', prefix: 'bench' };
 
   // Lab 1 through the engine, warm (this process keeps aws-cdk-lib loaded).
@@ -61,6 +65,8 @@ async function main() {
   started = performance.now();
   await run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'deploy', 'lab-1', '--solution', '--port', String(cloud.port), '--prefix', 'bench'], { cwd: PROJECT_ROOT });
   row('cold CLI deploy of Lab 1 (npx workshop deploy)', ms(performance.now() - started), '≤ 3000 ms');
+  // Every lab with a stack: deploy onto nothing, one-step redeploy and destroy, warm and cold.
+  await benchLabDeploys(engine, cloud, row);
 
   // SNS publish → subscribed Lambda handler running.
   const sns = new SNSClient(clientConfig(target));
@@ -88,6 +94,9 @@ async function main() {
   }
   row(`SNS publish → Lambda handler running, p50 (n=${latencies.length})`, ms(percentile(latencies, 50)), '≤ 10 ms');
   row('SNS publish → Lambda handler running, p99', ms(percentile(latencies, 99)), '(AWS: 225 ms)');
+  await sqsThroughput(target, row, join(dataDir, 'fauxqs-alone'));
+  await snsSqsLambdaLatency(cloud, target, row);
+  await stepFunctionsExecution(cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
   await rm(dataDir, { recursive: true, force: true });

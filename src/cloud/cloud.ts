@@ -3,21 +3,22 @@ import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueUrlCommand, ListQueuesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDynalite } from './emulators/dynalite.ts';
+import { createFauxqs } from './emulators/fauxqs.ts';
 import { createKinesalite } from './emulators/kinesalite.ts';
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type net from 'node:net';
 import { join } from 'node:path';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
-import { parseArn } from './aws/context.ts';
+import { LOCAL_ACCOUNT_ID, parseArn } from './aws/context.ts';
 import { AwsError } from './aws/errors.ts';
 import { jsonEndpoint, queryEndpoint, restJsonEndpoint, type HttpRequest, type HttpResponse, type ServiceEndpoint } from './aws/http.ts';
 import { EventBus } from './events/bus.ts';
 import { identify } from './gateway/identify.ts';
 import { createDualProtocolServer, listen } from './gateway/listener.ts';
-import { proxy } from './gateway/proxy.ts';
+import { forward } from './gateway/forward.ts';
+import { proxy, proxyObserved } from './gateway/proxy.ts';
 import { serveReserved } from './gateway/reserved.ts';
 import type { CloudServices } from './services.ts';
 import { invokeRestApi } from './services/apigateway/invoke.ts';
@@ -25,15 +26,23 @@ import { ApiGatewayModel } from './services/apigateway/model.ts';
 import { apiGatewayRoutes } from './services/apigateway/routes.ts';
 import { CloudFormationService } from './services/cloudformation/service.ts';
 import { CloudWatchService } from './services/cloudwatch/service.ts';
+import { countReceives, inspectedQueue } from './services/cloudwatch/sqs-metrics.ts';
 import { EventBridgeService } from './services/events/service.ts';
 import { IamService } from './services/iam/service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
 import { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
 import { LambdaService } from './services/lambda/service.ts';
 import { LogsService } from './services/logs/service.ts';
+import { BucketSubresources } from './services/s3/bucket-subresources.ts';
+import { S3Gateway } from './services/s3/gateway.ts';
+import { S3Notifications } from './services/s3/notifications.ts';
 import { SnsService } from './services/sns/service.ts';
+import { topicPolicyAllows } from './services/sns/topic-policy.ts';
 import { MessageMoveTasks } from './services/sqs/message-move-tasks.ts';
+import { withAwsQueryErrors } from './services/sqs/query-error-header.ts';
+import { isSqsQueryRequest, sqsQueryEndpoint } from './services/sqs/query-protocol.ts';
 import { SsmService } from './services/ssm/service.ts';
+import { StepFunctionsService } from './services/stepfunctions/service.ts';
 import { stsActions } from './services/sts/service.ts';
 import { sendToQueueAsService } from './sqs-delivery.ts';
 import { StateFile } from './persistence/state-file.ts';
@@ -47,8 +56,11 @@ interface SavedState {
   iam: IamService['roles'];
   ssm: SsmService['parameters'];
   apigateway: ApiGatewayModel['apis'];
+  apigatewayAccount?: ApiGatewayModel['account'];
   eventBridge?: { buses: EventBridgeService['buses']; rules: EventBridgeService['rules'] };
   alarms?: CloudWatchService['alarms'];
+  stepFunctions?: { machines: StepFunctionsService['machines']; executions: StepFunctionsService['executions'] };
+  s3?: { notifications: S3Notifications['configurations']; policies: BucketSubresources['policies']; tags: BucketSubresources['tags'] };
   cloudformation: ReturnType<CloudFormationService['saved']>;
 }
 
@@ -70,8 +82,16 @@ export interface CloudOptions {
   asyncRetryDelaysMs?: number[];
   /** Keep state in `dataDir` across restarts. Default true. */
   persist?: boolean;
+  /** Scales Step Functions' Wait states and Retry intervals (tests). Default 1: as written. */
+  stepFunctionsTimeScale?: number;
   /** How often queue gauges are sampled and alarms evaluated. Default 5 s. */
   metricsIntervalMs?: number;
+  /**
+   * SNS delivery to HTTP/S endpoints: local milliseconds per second of a delivery policy's delays
+   * (AWS: 1,000; default 50, so the default three 20-second retries take 3 s) and how long one POST
+   * may take (AWS: 15 s; default 5 s).
+   */
+  snsHttp?: { delayMsPerSecond?: number; timeoutMs?: number };
 }
 
 export interface RunningCloud {
@@ -95,10 +115,11 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 
   // Reused emulators, each on an internal loopback port behind the gateway.
   const persist = options.persist ?? true;
-  const fauxqs: FauxqsServer = await startFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region, dataDir: persist ? join(options.dataDir, 'fauxqs') : undefined });
+  // The message spy feeds CloudWatch's SQS counters; it keeps no buffer, nothing reads it back.
+  const { server: fauxqs, handle: fauxqsHandle } = await createFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region, dataDir: persist ? join(options.dataDir, 'fauxqs') : undefined, messageSpies: { bufferSize: 0 } });
   const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(options.dataDir, 'dynamodb') : undefined });
   await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
-  const kinesis = createKinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
+  const kinesis = await createKinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100, snapshotPath: persist ? join(options.dataDir, 'kinesis.json') : undefined });
   await new Promise<void>((resolve) => kinesis.listen(0, '127.0.0.1', resolve));
   const kinesisUrl = new URL(`http://127.0.0.1:${(kinesis.address() as net.AddressInfo).port}`);
   const fauxqsUrl = new URL(`http://127.0.0.1:${fauxqs.port}`);
@@ -107,7 +128,10 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   const sqsClients = new Map<string, SQSClient>();
   const sqsFor = (r: string) => {
     let client = sqsClients.get(r);
-    if (!client) sqsClients.set(r, (client = new SQSClient({ region: r, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS })));
+    if (!client) {
+      sqsClients.set(r, (client = new SQSClient({ region: r, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS })));
+      countReceives(client, () => cloudWatch.sqs);
+    }
     return client;
   };
   const s3 = new S3Client({ region, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
@@ -146,23 +170,36 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       invokeFunction: async (functionArn, topicArn, event) => lambda.invokeAsService(functionArn, 'sns.amazonaws.com', topicArn, event),
     },
     () => endpoint,
+    { delayMsPerSecond: options.snsHttp?.delayMsPerSecond ?? 50, timeoutMs: options.snsHttp?.timeoutMs ?? 5_000 },
   );
   const eventBridge = new EventBridgeService(events, {
     invokeFunction: async (functionArn, ruleArn, event) => lambda.invokeAsService(functionArn, 'events.amazonaws.com', ruleArn, event),
     sendToQueue: (queueArn, ruleArn, body, groupId) => sendToQueueAsService(sqsFor, queueArn, 'events.amazonaws.com', ruleArn, body, {}, groupId ? { groupId, dedupId: randomUUID() } : undefined),
-    publishToTopic: async (topicArn, body) => void (await sns.publish({ TopicArn: topicArn, Message: body })),
+    publishToTopic: async (topicArn, ruleArn, body) => {
+      // As on AWS, the topic's access policy must let EventBridge publish for this rule.
+      const topic = sns.store.topics.get(topicArn);
+      if (topic && !topicPolicyAllows(topic.attributes.Policy, topicArn, 'events.amazonaws.com', ruleArn)) {
+        throw new Error(`the access policy of topic ${topic.name} does not allow events.amazonaws.com to publish on behalf of ${ruleArn} (add a topic policy statement allowing sns:Publish)`);
+      }
+      await sns.publish({ TopicArn: topicArn, Message: body });
+    },
+    startExecution: async (stateMachineArn, ruleArn, roleArn, input) => {
+      // EventBridge starts the execution with the target's role, which must allow it.
+      const role = iam.roleByArn(roleArn);
+      if (!role || !iam.trusts(role, 'events.amazonaws.com')) throw new Error(`role ${roleArn} does not exist or does not trust events.amazonaws.com`);
+      if (iam.decide(role, 'states:StartExecution', stateMachineArn) !== 'allowed') throw new Error(`role ${roleArn} is not allowed states:StartExecution on ${stateMachineArn} (rule ${ruleArn})`);
+      stepFunctions.start({ stateMachineArn, input }, { region: parseArn(stateMachineArn)?.region ?? region, accountId: LOCAL_ACCOUNT_ID, requestId: randomUUID() });
+    },
   });
   const cloudWatch = new CloudWatchService(events, async (topicArn, message) => void (await sns.publish({ TopicArn: topicArn, Message: message })));
-  // SQS publishes queue gauges to CloudWatch; the local cloud samples them, then evaluates alarms.
+  // SQS metrics: sends, deletes and dead-lettering come from fauxqs's message spy (its filter sees
+  // every event), receives from the gateway and the cloud's own clients; queue gauges are sampled
+  // here, then alarms are evaluated.
+  void fauxqs.spy.waitForMessage(cloudWatch.sqs.observe);
   const sampleMetrics = async () => {
-    const client = sqsFor(region);
-    for (const QueueUrl of (await client.send(new ListQueuesCommand({}))).QueueUrls ?? []) {
-      const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }));
-      const QueueName = QueueUrl.split('/').pop()!;
-      for (const metric of ['ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const) {
-        const attribute = metric === 'ApproximateNumberOfMessagesVisible' ? 'ApproximateNumberOfMessages' : metric;
-        if (Attributes[attribute] !== undefined) cloudWatch.metrics.add('AWS/SQS', metric, { QueueName }, Number(Attributes[attribute]));
-      }
+    for (const QueueUrl of (await sqsFor(region).send(new ListQueuesCommand({}))).QueueUrls ?? []) {
+      const queue = inspectedQueue(fauxqs, QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1));
+      if (queue) cloudWatch.sqs.sample(queue);
     }
     await cloudWatch.evaluateAll();
   };
@@ -179,12 +216,17 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     return client;
   };
   const eventSourceMappings = new EventSourceMappings(lambda, sqsFor, events, { kinesis: kinesisFor, sendToDestination });
-  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, cloudWatch, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, dynamodb };
+  // S3 notifications, bucket policies and tags: fauxqs keeps buckets and objects, these are ours.
+  const s3Notifications = new S3Notifications({ events, s3, sqsIn: sqsFor, sns, lambda, region });
+  const s3Buckets = new BucketSubresources();
+  const stepFunctions = new StepFunctionsService({ events, timeScale: options.stepFunctionsTimeScale, services: { lambda, sns, eventBridge, iam, dynamodb, sqsIn: sqsFor } });
+  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, cloudWatch, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, s3Notifications, s3Buckets, dynamodb, stepFunctions };
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 
   // The state of the services implemented here survives restarts in one file; the reused
-  // emulators keep their own (fauxqs in SQLite, dynalite in LevelDB) in the same folder.
+  // emulators keep their own (fauxqs in SQLite, dynalite in LevelDB, kinesalite in a snapshot
+  // file) in the same folder.
   const stateFile = new StateFile<SavedState>(options.dataDir, () => ({
     version: 1,
     sns: { topics: sns.store.topics, subscriptions: sns.store.subscriptions },
@@ -194,8 +236,11 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     iam: iam.roles,
     ssm: ssm.parameters,
     apigateway: apigateway.apis,
+    apigatewayAccount: apigateway.account,
     eventBridge: { buses: eventBridge.buses, rules: eventBridge.rules },
     alarms: cloudWatch.alarms,
+    stepFunctions: { machines: stepFunctions.machines, executions: stepFunctions.executions },
+    s3: { notifications: s3Notifications.configurations, policies: s3Buckets.policies, tags: s3Buckets.tags },
     cloudformation: cloudformation.saved(),
   }));
   if (persist) {
@@ -208,10 +253,17 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       refill(iam.roles, saved.iam);
       refill(ssm.parameters, saved.ssm);
       refill(apigateway.apis, saved.apigateway);
+      Object.assign(apigateway.account, saved.apigatewayAccount);
       refill(eventBridge.buses, saved.eventBridge?.buses);
       refill(eventBridge.rules, saved.eventBridge?.rules);
       eventBridge.recompile();
       refill(cloudWatch.alarms, saved.alarms);
+      refill(stepFunctions.machines, saved.stepFunctions?.machines);
+      refill(stepFunctions.executions, saved.stepFunctions?.executions);
+      stepFunctions.restored();
+      refill(s3Notifications.configurations, saved.s3?.notifications);
+      refill(s3Buckets.policies, saved.s3?.policies);
+      refill(s3Buckets.tags, saved.s3?.tags);
       cloudformation.restore(saved.cloudformation);
       refill(eventSourceMappings.mappings, saved.eventSourceMappings);
       eventSourceMappings.resume();
@@ -227,14 +279,19 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     logs: jsonEndpoint('CloudWatch Logs', 'Logs_20140328', logs.actions),
     ssm: jsonEndpoint('SSM', 'AmazonSSM', ssm.actions),
     events: jsonEndpoint('EventBridge', 'AWSEvents', eventBridge.actions),
+    states: jsonEndpoint('Step Functions', 'AWSStepFunctions', stepFunctions.actions, '1.0'),
     monitoring: jsonEndpoint('CloudWatch', 'GraniteServiceVersion20100801', cloudWatch.actions, '1.0'),
     lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
   };
   const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl, kinesis: kinesisUrl };
+  const snsLinks = queryEndpoint('SNS', 'http://sns.amazonaws.com/doc/2010-03-31/', sns.linkActions);
   // SQS actions fauxqs lacks, answered here before the request would reach it.
   const moveTasks = new MessageMoveTasks(sqsFor, events);
+  const s3Gateway = new S3Gateway(fauxqsUrl, s3, s3Notifications, s3Buckets);
   const sqsExtras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
+  // Older clients speak SQS's query protocol; it is translated to the JSON calls above.
+  const sqsQuery = sqsQueryEndpoint((request) => (String(request.headers['x-amz-target']).slice(10) in moveTasks.actions ? sqsExtras(request) : forward(fauxqsUrl, request)));
 
   const send = (res: http.ServerResponse | http2.Http2ServerResponse, answer: HttpResponse) => {
     (res as http.ServerResponse).writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
@@ -260,14 +317,23 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     iam.roles.clear();
     ssm.parameters.clear();
     apigateway.apis.clear();
+    delete apigateway.account.cloudwatchRoleArn;
     eventBridge.buses.clear();
     eventBridge.rules.clear();
     cloudWatch.metrics.clear();
     cloudWatch.alarms.clear();
+    stepFunctions.shutdown();
+    stepFunctions.machines.clear();
+    stepFunctions.executions.clear();
+    s3Notifications.configurations.clear();
+    s3Buckets.policies.clear();
+    s3Buckets.tags.clear();
     fauxqs.purgeAll();
     for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
     const kinesisClient = kinesisFor(region);
     for (const StreamName of (await kinesisClient.send(new ListStreamsCommand({}))).StreamNames ?? []) await kinesisClient.send(new DeleteStreamCommand({ StreamName }));
+    // kinesalite forgets a DELETING stream a moment later: wait, so no snapshot keeps it half-deleted.
+    for (let i = 0; i < 100 && ((await kinesisClient.send(new ListStreamsCommand({}))).StreamNames ?? []).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
     events.emit('workshop', 'reset', endpoint);
     if (persist) await stateFile.flush();
   };
@@ -283,12 +349,22 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       const identity = identify(req.headers, url);
       const service = identity.service ?? '';
       const target = String(req.headers['x-amz-target'] ?? '');
+      if (service === 'sqs' && isSqsQueryRequest(req.method ?? 'GET', req.headers, url)) {
+        return send(res, await sqsQuery({ method: req.method ?? 'POST', url, headers: req.headers, body: await readBody(req), region: identity.region ?? region }));
+      }
       if (service === 'sqs' && target.startsWith('AmazonSQS.') && target.slice(10) in moveTasks.actions) {
         return send(res, await sqsExtras({ method: req.method ?? 'POST', url, headers: req.headers, body: await readBody(req), region: identity.region ?? region }));
       }
+      if (service === 's3') return await s3Gateway.handle(req, res, () => readBody(req));
       const upstream = proxied[service];
+      if (upstream && service === 'sqs' && target === 'AmazonSQS.ReceiveMessage') {
+        return proxyObserved(upstream, req, res, { captureRequest: true, captureResponse: true, done: (x) => cloudWatch.sqs.receivedThroughGateway(x.status, x.requestBody, x.responseBody) });
+      }
+      // SQS's JSON requests go straight to fauxqs's handler: no second trip over a socket.
+      if (service === 'sqs' && req.httpVersionMajor === 1) return fauxqsHandle(req as http.IncomingMessage, withAwsQueryErrors(res as http.ServerResponse));
       if (upstream) return proxy(upstream, req, res);
-      const handler = endpoints[service];
+      // SNS's SubscribeURL and UnsubscribeURL links are answered unsigned, as on AWS.
+      const handler = identity.link ? snsLinks : endpoints[service];
       if (!handler) {
         const message = service
           ? `The local cloud does not emulate the AWS service "${service}". It serves: ${[...Object.keys(endpoints), ...Object.keys(proxied)].sort().join(', ')}.`
@@ -322,8 +398,10 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     reset,
     async stop() {
       clearInterval(metricsTimer);
+      stepFunctions.shutdown();
       eventSourceMappings.shutdown();
       lambda.shutdown();
+      sns.shutdown();
       await server.closeAll();
       await cloudformation.settled();
       if (persist) await stateFile.flush();

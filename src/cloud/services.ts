@@ -10,8 +10,11 @@ import type { IamService } from './services/iam/service.ts';
 import type { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
 import type { LambdaService } from './services/lambda/service.ts';
 import type { LogsService } from './services/logs/service.ts';
+import type { BucketSubresources } from './services/s3/bucket-subresources.ts';
+import type { S3Notifications } from './services/s3/notifications.ts';
 import type { SnsService } from './services/sns/service.ts';
 import type { SsmService } from './services/ssm/service.ts';
+import type { StepFunctionsService } from './services/stepfunctions/service.ts';
 
 /**
  * The services of one local cloud, as the other services and CloudFormation's providers reach
@@ -36,5 +39,10 @@ export interface CloudServices {
   /** Kinesis (kinesalite) for requests in a given region. */
   kinesisIn: (region: string) => KinesisClient;
   s3: S3Client;
+  /** S3 event notification configurations and their delivery (fauxqs has none). */
+  s3Notifications: S3Notifications;
+  /** Bucket policies and tags (fauxqs keeps neither). */
+  s3Buckets: BucketSubresources;
   dynamodb: DynamoDBClient;
+  stepFunctions: StepFunctionsService;
 }

@@ -11,6 +11,15 @@ const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] :
  * and the message is lost: that is what the labs' queue policies are for.
  */
 export function queuePolicyAllows(policyText: string | undefined, queueArn: string, service: string, sourceArn: string): boolean {
+  return resourcePolicyAllows(policyText, queueArn, 'sqs:SendMessage', service, sourceArn);
+}
+
+/**
+ * Whether a resource policy (a queue's or a topic's) lets `service` perform `action` on
+ * `resourceArn` on behalf of `sourceArn`. Conditions on aws:SourceArn and aws:SourceAccount are
+ * understood; a statement with any other condition does not count.
+ */
+export function resourcePolicyAllows(policyText: string | undefined, resourceArn: string, action: string, service: string, sourceArn: string): boolean {
   if (!policyText) return false;
   let policy: any;
   try {
@@ -22,13 +31,16 @@ export function queuePolicyAllows(policyText: string | undefined, queueArn: stri
     if (s.Effect !== 'Allow') return false;
     const principals = s.Principal === '*' ? ['*'] : [...list<string>(s.Principal?.Service), ...list<string>(s.Principal?.AWS)];
     if (!principals.some((p) => p === '*' || p === service)) return false;
-    if (!list<string>(s.Action).some((a) => wildcardMatch(a, 'sqs:SendMessage', true))) return false;
-    if (!list<string>(s.Resource ?? '*').some((r) => wildcardMatch(r, queueArn))) return false;
+    if (!list<string>(s.Action).some((a) => wildcardMatch(a, action, true))) return false;
+    if (!list<string>(s.Resource ?? '*').some((r) => wildcardMatch(r, resourceArn))) return false;
     for (const [operator, conditions] of Object.entries<Record<string, unknown>>(s.Condition ?? {})) {
       for (const [key, expected] of Object.entries(conditions)) {
-        if (key.toLowerCase() !== 'aws:sourcearn') return false;
+        const name = key.toLowerCase();
+        if (name !== 'aws:sourcearn' && name !== 'aws:sourceaccount') return false;
+        // The account of the source: from its ARN, or the resource's own account for S3 buckets (whose ARNs have none).
+        const actual = name === 'aws:sourcearn' ? sourceArn : parseArn(sourceArn)?.accountId || parseArn(resourceArn)?.accountId || '';
         const values = list<string>(expected as string | string[]);
-        const ok = operator.startsWith('ArnEquals') || operator === 'StringEquals' ? values.includes(sourceArn) : values.some((v) => wildcardMatch(v, sourceArn));
+        const ok = operator.startsWith('ArnEquals') || operator === 'StringEquals' ? values.includes(actual) : values.some((v) => wildcardMatch(v, actual));
         if (!ok) return false;
       }
     }

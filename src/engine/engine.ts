@@ -8,7 +8,7 @@ import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { invokeUrlOn } from '../../labs/kit/http.ts';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
 import { stackNameFor, type Target } from '../../labs/kit/target.ts';
-import { publishAssets } from './deploy/assets.ts';
+import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
 import { bootstrapStatus, requireBootstrap, whoAmI } from './aws/account.ts';
@@ -129,9 +129,10 @@ export class LabEngine {
         report({ type: 'progress', message: `Bootstrapped ${this.target.endpoint} for CDK deployments (assets bucket and version parameter).` });
       }
       await publishAssets(clientFor(S3Client, this.target), synthesized.assets, accountId, this.target.region, (message) => report({ type: 'progress', message }));
+      const templateUrl = await publishLargeTemplate(clientFor(S3Client, this.target), synthesized, { endpoint: this.target.endpoint!, accountId, region: this.target.region }, (message) => report({ type: 'progress', message }));
       const stack = await applyStack(
         clientFor(CloudFormationClient, this.target),
-        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
+        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, templateUrl, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
         report,
         this.pollMaxMs,
       );

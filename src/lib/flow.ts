@@ -29,6 +29,14 @@ export function describeEvent(event: FlowEvent): { tone: 'move' | 'fail' | 'info
       return { tone: 'fail', text: `${event.service === 'sns' ? 'SNS' : 'EventBridge'} ${name} → ${target}: failed (${d.reason})` };
     case 'sns.dead-lettered':
       return { tone: 'fail', text: `SNS ${name} → dead-letter queue ${shortName(String(d.deadLetterQueue))}` };
+    case 'sns.delivery-retry':
+      return { tone: 'info', text: `SNS ${name} → ${target}: attempt ${d.attempt} failed (${d.reason}); retrying in ${d.retryInMs} ms` };
+    case 'sns.confirmation-sent':
+      return { tone: 'info', text: `SNS ${name} → ${target}: subscription confirmation sent` };
+    case 'sns.confirmation-failed':
+      return { tone: 'fail', text: `SNS ${name} → ${target}: subscription confirmation failed (${d.reason})` };
+    case 'sns.subscription-confirmed':
+      return { tone: 'info', text: `SNS ${name}: ${d.protocol} ${target} confirmed its subscription` };
     case 'events.put-event':
       return { tone: 'move', text: `EventBridge ${name} ← ${d.source} / ${d.detailType}` };
     case 'events.delivered':
@@ -49,6 +57,22 @@ export function describeEvent(event: FlowEvent): { tone: 'move' | 'fail' | 'info
       return { tone: 'fail', text: `λ batch from ${name} ${event.type === 'batch-failed' ? 'failed: it returns to the queue' : 'partly failed'}` };
     case 'sqs.redrive-started':
       return { tone: 'move', text: `SQS redrive from ${name} started` };
+    case 'states.execution-started':
+      return { tone: 'move', text: `Step Functions ${name} ▶ started` };
+    case 'states.state-entered':
+      return { tone: 'move', text: `Step Functions ${name} → ${d.state}` };
+    case 'states.task-failed':
+      return { tone: 'fail', text: `Step Functions ${name}: ${d.state} failed (${d.error})` };
+    case 'states.state-retried':
+      return { tone: 'info', text: `Step Functions ${name}: ${d.state} retried (attempt ${d.attempt})` };
+    case 'states.state-caught':
+      return { tone: 'info', text: `Step Functions ${name}: ${d.state} caught → ${d.next}` };
+    case 'states.execution-succeeded':
+      return { tone: 'move', text: `Step Functions ${name} ■ succeeded` };
+    case 'states.execution-failed':
+    case 'states.execution-aborted':
+    case 'states.execution-timed-out':
+      return { tone: 'fail', text: `Step Functions ${name} ■ ${event.type.slice('execution-'.length).replace('-', ' ')}${d.error ? ` (${d.error})` : ''}` };
     default:
       return undefined;
   }

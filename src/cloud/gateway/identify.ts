@@ -4,7 +4,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 export interface Identity {
   service?: string;
   region?: string;
+  /** An unsigned visit of a link AWS serves without credentials (SNS's SubscribeURL, UnsubscribeURL). */
+  link?: boolean;
 }
+
+// The SNS actions whose links SNS puts in the messages it sends; AWS answers them unsigned.
+const SNS_LINK_ACTIONS = new Set(['ConfirmSubscription', 'Unsubscribe']);
 
 // JSON-protocol services name themselves in X-Amz-Target; used when a request is not signed.
 const TARGET_PREFIXES: Record<string, string> = {
@@ -28,15 +33,14 @@ export function identify(headers: IncomingHttpHeaders, url: string): Identity {
   const scope = authorization ? CREDENTIAL_SCOPE.exec(authorization) : undefined;
   if (scope) return { region: scope[1], service: scope[2] };
   const query = url.indexOf('?');
-  if (query >= 0) {
-    const credential = new URLSearchParams(url.slice(query + 1)).get('X-Amz-Credential');
-    const parts = credential?.split('/');
-    if (parts && parts.length >= 5) return { region: parts[2], service: parts[3] };
-  }
+  const params = query >= 0 ? new URLSearchParams(url.slice(query + 1)) : undefined;
+  const parts = params?.get('X-Amz-Credential')?.split('/');
+  if (parts && parts.length >= 5) return { region: parts[2], service: parts[3] };
   const target = headers['x-amz-target'];
   if (typeof target === 'string') {
     const service = TARGET_PREFIXES[target.split('.')[0]];
     if (service) return { service };
   }
+  if (!authorization && SNS_LINK_ACTIONS.has(params?.get('Action') ?? '')) return { service: 'sns', link: true };
   return {};
 }

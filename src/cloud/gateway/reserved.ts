@@ -18,7 +18,7 @@ export async function serveReserved(url: string, req: http.IncomingMessage | htt
     res.end(JSON.stringify(body));
   };
   if (path === '/_workshop/health' && req.method === 'GET') {
-    return json(200, { status: 'ok', services: ['apigateway', 'cloudformation', 'dynamodb', 'events', 'iam', 'kinesis', 'lambda', 'logs', 'monitoring', 's3', 'sns', 'sqs', 'ssm', 'sts'] });
+    return json(200, { status: 'ok', services: ['apigateway', 'cloudformation', 'dynamodb', 'events', 'iam', 'kinesis', 'lambda', 'logs', 'monitoring', 's3', 'sns', 'sqs', 'ssm', 'states', 'sts'] });
   }
   if (path === '/_workshop/reset' && req.method === 'POST') {
     await reset();

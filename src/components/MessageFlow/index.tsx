@@ -28,7 +28,7 @@ export default function MessageFlow({ limit = 14 }: Props) {
       if (described) setLines((all) => [...all, { seq: event.seq, time: event.time, ...described }].slice(-limit));
     };
     // Every event arrives under its own name (sns.published, lambda.invoked…).
-    const names = ['apigateway.request', 'sns.published', 'sns.delivered', 'sns.filtered-out', 'sns.delivery-failed', 'sns.dead-lettered', 'events.put-event', 'events.delivered', 'events.delivery-failed', 'lambda.invoked', 'lambda.failed', 'lambda.timed-out', 'lambda.throttled', 'lambda.async-retry', 'lambda.async-dropped', 'lambda.batch-failed', 'lambda.batch-partially-failed', 'sqs.redrive-started'];
+    const names = ['apigateway.request', 'sns.published', 'sns.delivered', 'sns.filtered-out', 'sns.delivery-failed', 'sns.dead-lettered', 'sns.delivery-retry', 'sns.confirmation-sent', 'sns.confirmation-failed', 'sns.subscription-confirmed', 'events.put-event', 'events.delivered', 'events.delivery-failed', 'lambda.invoked', 'lambda.failed', 'lambda.timed-out', 'lambda.throttled', 'lambda.async-retry', 'lambda.async-dropped', 'lambda.batch-failed', 'lambda.batch-partially-failed', 'sqs.redrive-started'];
     for (const name of names) source.addEventListener(name, onEvent as EventListener);
     return () => source.close();
   }, [mode, limit]);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { after, before, describe, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
@@ -72,6 +73,11 @@ export function testLabSteps(labId: string): void {
       assert.equal(services.iam.roles.size, 0, 'roles left behind');
       assert.equal(services.apigateway.apis.size, 0, 'APIs left behind');
       assert.equal(services.eventBridge.rules.size, 0, 'rules left behind');
+      assert.equal(services.eventSourceMappings.mappings.size, 0, 'event source mappings left behind');
+      assert.equal(services.stepFunctions.machines.size, 0, 'state machines left behind');
+      assert.equal(services.cloudWatch.alarms.size, 0, 'alarms left behind');
+      const { StreamNames = [] } = await services.kinesisIn('us-east-1').send(new ListStreamsCommand({}));
+      assert.deepEqual(StreamNames, [], 'streams left behind');
       const { QueueUrls = [] } = await services.sqs.send(new ListQueuesCommand({}));
       assert.deepEqual(QueueUrls, [], 'queues left behind');
       const { TableNames = [] } = await services.dynamodb.send(new ListTablesCommand({}));

@@ -54,6 +54,8 @@ export const notFound = (message = 'Invalid API identifier specified') => new Aw
 /** The REST APIs of API Gateway (v1): resources, methods, integrations, deployments, stages. */
 export class ApiGatewayModel {
   readonly apis = new Map<string, RestApi>();
+  /** The account-wide settings (GetAccount): the role API Gateway writes CloudWatch logs with. */
+  readonly account: { cloudwatchRoleArn?: string } = {};
 
   createRestApi(input: { name: string; description?: string; tags?: Record<string, string> }): RestApi {
     if (!input.name) throw new AwsError('BadRequestException', 'Invalid REST API name specified');

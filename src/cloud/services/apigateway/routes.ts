@@ -6,6 +6,13 @@ const describeApi = (api: RestApi) => ({ id: api.id, name: api.name, description
 /** The read side of the API Gateway management API, so tools and checkpoints can inspect REST APIs. */
 export function apiGatewayRoutes(model: ApiGatewayModel): RestRoute[] {
   return [
+    {
+      method: 'GET',
+      path: '/account',
+      action: 'GetAccount',
+      // AWS's default account throttle; the local cloud does not throttle.
+      handler: () => ({ body: { cloudwatchRoleArn: model.account.cloudwatchRoleArn, throttleSettings: { burstLimit: 5000, rateLimit: 10000 }, features: [], apiKeyVersion: '4' } }),
+    },
     { method: 'GET', path: '/restapis', action: 'GetRestApis', handler: () => ({ body: { item: [...model.apis.values()].map(describeApi) } }) },
     { method: 'GET', path: '/restapis/{restapi_id}', action: 'GetRestApi', handler: (r) => ({ body: describeApi(model.api(r.params.restapi_id)) }) },
     {

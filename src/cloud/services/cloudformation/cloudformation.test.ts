@@ -98,6 +98,31 @@ describe('CloudFormation', () => {
     assert.equal(Topics.filter((t) => t.TopicArn!.includes(`${StackName}-ProdTopic`)).length, 0, 'the removed topic is deleted');
   });
 
+  test("a topic's inline subscriptions are updated in place; properties that would change behaviour are refused by name", async () => {
+    const StackName = uniqueName('cfn');
+    const withSubscriptions = (queues: string[]) =>
+      JSON.stringify({
+        Resources: {
+          ...Object.fromEntries(queues.map((q) => [q, { Type: 'AWS::SQS::Queue' }])),
+          Topic: { Type: 'AWS::SNS::Topic', Properties: { Subscription: queues.map((q) => ({ Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': [q, 'Arn'] } })) } },
+        },
+        Outputs: { TopicArn: { Value: { Ref: 'Topic' } } },
+      });
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: withSubscriptions(['First', 'Second']) }));
+    const created = await settled(StackName);
+    const endpoints = () => cloud.services.sns.store.subscriptionsOf(outputs(created).TopicArn!).map((s) => ['First', 'Second', 'Third'].find((q) => s.endpoint.includes(`-${q}-`))).sort();
+    assert.deepEqual(endpoints(), ['First', 'Second']);
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: withSubscriptions(['Second', 'Third']) }));
+    assert.equal((await settled(StackName)).StackStatus, 'UPDATE_COMPLETE');
+    assert.deepEqual(endpoints(), ['Second', 'Third']);
+
+    const archived = uniqueName('cfn');
+    await cfn.send(new CreateStackCommand({ StackName: archived, TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: true, ArchivePolicy: { MessageRetentionPeriod: 30 } } } } }) }));
+    const refused = await settled(archived);
+    assert.equal(refused.StackStatus, 'ROLLBACK_COMPLETE');
+    assert.match(refused.StackStatusReason!, /ArchivePolicy/);
+  });
+
   test('"No updates are to be performed" for an identical template', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
@@ -132,6 +157,69 @@ describe('CloudFormation', () => {
     assert.deepEqual(names, ['Topic']);
     const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: outputs(stack).TopicArn }));
     assert.equal(Attributes?.DisplayName, 'Rides', 'the in-place change is reverted');
+  });
+
+  test('an update failing at its third resource puts the first two back as they were', async () => {
+    const StackName = uniqueName('cfn');
+    // A, then B, then the queue C (DependsOn fixes the order): all three change in the update.
+    const chain = (label: string, visibility: number) =>
+      JSON.stringify({
+        Resources: {
+          A: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: `A ${label}` } },
+          B: { Type: 'AWS::SNS::Topic', DependsOn: 'A', Properties: { DisplayName: `B ${label}` } },
+          C: { Type: 'AWS::SQS::Queue', DependsOn: 'B', Properties: { VisibilityTimeout: visibility } },
+        },
+        Outputs: { A: { Value: { Ref: 'A' } }, B: { Value: { Ref: 'B' } }, C: { Value: { Ref: 'C' } } },
+      });
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: chain('v1', 30) }));
+    const created = await settled(StackName);
+    assert.equal(created.StackStatus, 'CREATE_COMPLETE', created.StackStatusReason);
+    // SQS takes visibility timeouts up to 12 hours (43,200 s): the third resource fails.
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: chain('v2', 50_000) }));
+    const stack = await settled(StackName);
+    assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
+    assert.match(stack.StackStatusReason!, /^C: .*VisibilityTimeout/, 'the reason names the resource and the property');
+    const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
+    const failed = StackEvents.find((e) => e.ResourceStatus === 'UPDATE_FAILED');
+    assert.equal(failed?.LogicalResourceId, 'C');
+    assert.match(failed!.ResourceStatusReason!, /VisibilityTimeout/);
+    assert.equal(StackEvents[0].ResourceStatus, 'UPDATE_ROLLBACK_COMPLETE', 'the newest event is the stack back where it was');
+    assert.equal(StackEvents[0].LogicalResourceId, StackName);
+    for (const id of ['A', 'B'] as const) {
+      const { Attributes } = await sns.send(new GetTopicAttributesCommand({ TopicArn: outputs(stack)[id] }));
+      assert.equal(Attributes?.DisplayName, `${id} v1`, `${id} is back to its previous properties`);
+    }
+    assert.deepEqual(outputs(stack), outputs(created));
+  });
+
+  test('delete removes dependents before what they depend on', async () => {
+    const StackName = uniqueName('cfn');
+    const templateBody = JSON.stringify({
+      Resources: {
+        Queue: { Type: 'AWS::SQS::Queue' },
+        Topic: { Type: 'AWS::SNS::Topic' },
+        Subscription: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['Queue', 'Arn'] }, RawMessageDelivery: true } },
+        Policy: {
+          Type: 'AWS::SQS::QueuePolicy',
+          Properties: {
+            Queues: [{ Ref: 'Queue' }],
+            PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] }, Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } } }] },
+          },
+        },
+        Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: 'Topic' }] } },
+      },
+    });
+    const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: templateBody }));
+    assert.equal((await settled(StackName)).StackStatus, 'CREATE_COMPLETE');
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    assert.equal((await settled(StackId!)).StackStatus, 'DELETE_COMPLETE');
+    const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName: StackId }));
+    const deleted = StackEvents.filter((e) => e.ResourceStatus === 'DELETE_COMPLETE' && e.LogicalResourceId !== StackName).map((e) => e.LogicalResourceId!).reverse();
+    assert.equal(deleted.length, 5);
+    const at = (id: string) => deleted.indexOf(id);
+    for (const dependent of ['Subscription', 'Policy', 'Alarm']) {
+      assert.ok(at(dependent) < at('Queue') && at(dependent) < at('Topic'), `${dependent} is deleted before the queue and the topic (order: ${deleted.join(', ')})`);
+    }
   });
 
   test('refuses resource types and properties it cannot deploy, by name', async () => {

@@ -8,6 +8,7 @@ import { validationError } from './errors.ts';
 import { checkCapabilities, checkRules, resolveParameters } from './parameters.ts';
 import { inProgress, type StackRecord } from './stack.ts';
 import { parseTemplate } from './template.ts';
+import { templateOf } from './template-source.ts';
 
 // LIMITATIONS: JSON templates only (what the CDK synthesizes), no change sets, no nested stacks,
 // no macros; resource types and properties are those the workshop's labs use (see resources/).
@@ -54,8 +55,8 @@ export class CloudFormationService {
       return { StackResourceDetail: { StackName: stack.name, StackId: stack.stackId, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, LastUpdatedTimestamp: r.updated, ResourceStatus: r.status } };
     },
     GetTemplate: (input) => ({ TemplateBody: this.stack(input.StackName, true).templateBody, StagesAvailable: ['Original', 'Processed'] }),
-    ValidateTemplate: (input) => {
-      const template = parseTemplate(String(input.TemplateBody ?? ''));
+    ValidateTemplate: async (input) => {
+      const template = parseTemplate(await templateOf(input, this.services.s3));
       return {
         Parameters: Object.entries(template.Parameters ?? {}).map(([ParameterKey, p]) => ({ ParameterKey, DefaultValue: p.Default === undefined ? undefined : String(p.Default), NoEcho: String(p.NoEcho) === 'true', Description: p.Description })),
         Description: template.Description,
@@ -80,14 +81,6 @@ export class CloudFormationService {
     return undefined;
   }
 
-  private templateBody(input: any): string {
-    if (input.TemplateURL) throw validationError('The local cloud reads templates from TemplateBody only; TemplateURL is not supported.');
-    if (String(input.UsePreviousTemplate) === 'true') return this.stack(input.StackName).templateBody;
-    if (!input.TemplateBody) throw validationError('Either Template URL or Template Body must be specified.');
-    if (Buffer.byteLength(input.TemplateBody) > 51_200 * 20) throw validationError('Template may not exceed 1 MB.');
-    return String(input.TemplateBody);
-  }
-
   private prepare(stack: StackRecord, input: any, body: string, previousParameters: Record<string, string>) {
     const template = parseTemplate(body);
     const capabilities: string[] = input.Capabilities ?? [];
@@ -98,11 +91,14 @@ export class CloudFormationService {
     return { template, parameters, capabilities };
   }
 
-  private createStack(input: any, context: RequestContext) {
+  private async createStack(input: any, context: RequestContext) {
     const name = String(input.StackName ?? '');
     if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) throw validationError(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
     if (this.stacks.has(name)) throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
-    const body = this.templateBody(input);
+    if (String(input.UsePreviousTemplate) === 'true') throw validationError('UsePreviousTemplate applies to UpdateStack only.');
+    const body = await templateOf(input, this.services.s3);
+    // Reading a TemplateURL took a moment: another request may have created the stack meanwhile.
+    if (this.stacks.has(name)) throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
     const stack: StackRecord = {
       stackId: arn('cloudformation', context, `stack/${name}/${randomUUID()}`),
       name,
@@ -126,13 +122,13 @@ export class CloudFormationService {
     return { StackId: stack.stackId };
   }
 
-  private updateStack(input: any) {
+  private async updateStack(input: any) {
     const stack = this.stack(input.StackName);
+    const body = await templateOf(input, this.services.s3, () => stack.templateBody);
     if (inProgress(stack.status)) throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     if (['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED'].includes(stack.status)) {
       throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     }
-    const body = this.templateBody(input);
     const prepared = this.prepare(stack, input, body, stack.parameters);
     const tags = input.Tags ? entriesToMap(input.Tags, 'Key', 'Value') : stack.tags;
     if (body === stack.templateBody && JSON.stringify(prepared.parameters) === JSON.stringify(stack.parameters) && JSON.stringify(tags) === JSON.stringify(stack.tags)) {

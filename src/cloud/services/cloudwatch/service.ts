@@ -1,11 +1,14 @@
 import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { CloudEvent, EventBus } from '../../events/bus.ts';
+import { evaluateExpression, type TimeSeries } from './metric-math.ts';
 import { MetricStore, STATISTICS, type Statistic } from './metric-store.ts';
+import { SqsMetrics } from './sqs-metrics.ts';
 
 // LIMITATIONS: metrics the labs chart (Lambda, SNS, EventBridge counters from the cloud's event
-// stream; SQS queue gauges sampled every few seconds) plus PutMetricData; MetricStat queries only
-// (no metric math); threshold alarms on one metric with SNS actions.
+// stream; SQS counters and gauges, see sqs-metrics.ts) plus PutMetricData; MetricStat queries and
+// the metric math of metric-math.ts (arithmetic, METRICS(), SUM/AVG/MIN/MAX); threshold alarms on
+// one metric with SNS actions.
 
 interface Alarm {
   name: string;
@@ -42,6 +45,8 @@ const COMPARE: Record<string, (v: number, t: number) => boolean> = {
 export class CloudWatchService {
   readonly metrics = new MetricStore();
   readonly alarms = new Map<string, Alarm>();
+  /** The AWS/SQS metrics; the cloud feeds it from fauxqs and the gateway. */
+  readonly sqs = new SqsMetrics(this.metrics);
 
   constructor(
     private readonly events: EventBus,
@@ -99,18 +104,7 @@ export class CloudWatchService {
     ListMetrics: (input) => ({
       Metrics: this.metrics.list({ namespace: input.Namespace, name: input.MetricName, dimensions: input.Dimensions }).map((s) => ({ Namespace: s.namespace, MetricName: s.name, Dimensions: dimList(s.dimensions) })),
     }),
-    GetMetricData: (input) => ({
-      MetricDataResults: (input.MetricDataQueries ?? [])
-        .filter((q: any) => q.ReturnData !== false)
-        .map((q: any) => {
-          if (!q.MetricStat) throw new AwsError('InvalidParameterValue', `Query ${q.Id}: the local cloud answers MetricStat queries; metric math expressions are not supported.`);
-          const stat = this.statistic(q.MetricStat.Stat);
-          const { Namespace, MetricName, Dimensions } = q.MetricStat.Metric;
-          const points = this.metrics.statistics(Namespace, MetricName, dims(Dimensions), seconds(input.StartTime), seconds(input.EndTime), q.MetricStat.Period, stat);
-          return { Id: q.Id, Label: q.Label ?? MetricName, Timestamps: points.map((p) => new Date(p.time)), Values: points.map((p) => p.value), StatusCode: 'Complete' };
-        }),
-      Messages: [],
-    }),
+    GetMetricData: (input) => this.metricData(input),
     GetMetricStatistics: (input) => ({
       Label: input.MetricName,
       Datapoints: (input.Statistics ?? []).length === 0
@@ -154,6 +148,47 @@ export class CloudWatchService {
       return {};
     },
   };
+
+  /** GetMetricData: MetricStat queries, and math expressions over them (see metric-math.ts). */
+  private metricData(input: any) {
+    const queries: any[] = input.MetricDataQueries ?? [];
+    const start = seconds(input.StartTime);
+    const end = seconds(input.EndTime);
+    const byId = new Map(queries.map((q) => [q.Id, q]));
+    const results = new Map<string, TimeSeries>();
+    const evaluating = new Set<string>();
+    const resolve = (id: string): TimeSeries | undefined => {
+      const q = byId.get(id);
+      if (!q) return undefined;
+      let series = results.get(id);
+      if (series) return series;
+      if (q.MetricStat) {
+        const { Namespace, MetricName, Dimensions } = q.MetricStat.Metric;
+        const points = this.metrics.statistics(Namespace, MetricName, dims(Dimensions), start, end, q.MetricStat.Period, this.statistic(q.MetricStat.Stat));
+        series = new Map(points.map((p) => [p.time, p.value]));
+      } else if (q.Expression) {
+        if (evaluating.has(id)) throw new AwsError('ValidationError', `Error in expression ${id}: it refers to itself through other expressions.`);
+        evaluating.add(id);
+        series = evaluateExpression(id, String(q.Expression), {
+          series: resolve,
+          metrics: (text) => queries.filter((m) => m.MetricStat && String(m.Id).includes(text)).map((m) => resolve(m.Id)!),
+        });
+        evaluating.delete(id);
+      } else throw new AwsError('ValidationError', `Query ${id} needs a MetricStat or an Expression.`);
+      results.set(id, series);
+      return series;
+    };
+    return {
+      MetricDataResults: queries
+        .filter((q) => q.ReturnData !== false)
+        .map((q) => {
+          // A division by zero gives no datapoint (JSON could not carry NaN or Infinity anyway).
+          const points = [...resolve(q.Id)!].filter(([, value]) => Number.isFinite(value)).sort(([a], [b]) => b - a);
+          return { Id: q.Id, Label: q.Label ?? q.MetricStat?.Metric.MetricName ?? q.Id, Timestamps: points.map(([time]) => new Date(time)), Values: points.map(([, value]) => value), StatusCode: 'Complete' };
+        }),
+      Messages: [],
+    };
+  }
 
   private statistic(value: unknown): Statistic {
     if (!STATISTICS.includes(value as Statistic)) throw new AwsError('InvalidParameterValue', `The local cloud computes ${STATISTICS.join(', ')}; statistic ${String(value)} is not supported.`);

@@ -15,6 +15,8 @@ export interface Target {
   InputPath?: string;
   InputTransformer?: { InputPathsMap?: Record<string, string>; InputTemplate: string };
   SqsParameters?: { MessageGroupId?: string };
+  /** The role EventBridge assumes to call the target (required for Step Functions targets). */
+  RoleArn?: string;
 }
 
 export interface Rule {
@@ -32,7 +34,8 @@ export interface Rule {
 export interface EventTargets {
   invokeFunction(functionArn: string, ruleArn: string, event: unknown): Promise<void>;
   sendToQueue(queueArn: string, ruleArn: string, body: string, groupId?: string): Promise<void>;
-  publishToTopic(topicArn: string, body: string): Promise<void>;
+  publishToTopic(topicArn: string, ruleArn: string, body: string): Promise<void>;
+  startExecution(stateMachineArn: string, ruleArn: string, roleArn: string, input: string): Promise<void>;
 }
 
 const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
@@ -171,9 +174,11 @@ export class EventBridgeService {
   putTargets(rule: Rule, targets: Target[]) {
     for (const target of targets) {
       const service = parseArn(target.Arn)?.service;
-      if (!['lambda', 'sqs', 'sns'].includes(service ?? '')) {
-        throw new AwsError('ValidationException', `The local cloud sends events to Lambda functions, SQS queues and SNS topics; target ${target.Arn} is not supported.`);
+      if (!['lambda', 'sqs', 'sns', 'states'].includes(service ?? '') || (service === 'states' && !target.Arn.includes(':stateMachine:'))) {
+        throw new AwsError('ValidationException', `The local cloud sends events to Lambda functions, SQS queues, SNS topics and Step Functions state machines; target ${target.Arn} is not supported.`);
       }
+      // AWS calls Step Functions with a role the rule's target names; without one PutTargets fails.
+      if (service === 'states' && !target.RoleArn) throw new AwsError('ValidationException', `RoleArn is required for target arn: ${target.Arn}.`);
       if ([target.Input, target.InputPath, target.InputTransformer].filter((x) => x !== undefined).length > 1) {
         throw new AwsError('ValidationException', `Target ${target.Id}: only one of Input, InputPath and InputTransformer may be set.`);
       }
@@ -255,7 +260,8 @@ export class EventBridgeService {
       const service = parseArn(target.Arn)!.service;
       if (service === 'lambda') await this.targets.invokeFunction(target.Arn, rule.arn, target.InputTransformer ? parseOrText(text) : payload);
       else if (service === 'sqs') await this.targets.sendToQueue(target.Arn, rule.arn, text, target.SqsParameters?.MessageGroupId);
-      else await this.targets.publishToTopic(target.Arn, text);
+      else if (service === 'states') await this.targets.startExecution(target.Arn, rule.arn, target.RoleArn!, text);
+      else await this.targets.publishToTopic(target.Arn, rule.arn, text);
       this.events.emit('events', 'delivered', rule.arn, detail);
     } catch (error) {
       // AWS retries a failed target for up to 24 hours, then drops the event (or sends it to the

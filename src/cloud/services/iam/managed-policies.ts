@@ -21,5 +21,12 @@ export const MANAGED_POLICIES: Record<string, { Version: string; Statement: obje
       },
     ],
   },
+  // The CDK's RestApi gives API Gateway's account-wide CloudWatch role this policy.
+  'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs': {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'], Resource: '*' },
+    ],
+  },
   'arn:aws:iam::aws:policy/AdministratorAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
 };

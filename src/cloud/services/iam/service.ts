@@ -144,6 +144,23 @@ export class IamService {
     ];
   }
 
+  /** The role an ARN names, if it exists here. */
+  roleByArn(roleArn: string): Role | undefined {
+    const name = /^arn:aws:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(roleArn)?.[1];
+    return name ? this.roles.get(name) : undefined;
+  }
+
+  /** Whether a role's trust policy lets an AWS service (e.g. states.amazonaws.com) assume it. */
+  trusts(role: Role, servicePrincipal: string): boolean {
+    const statements = [].concat((parseDocument(role.assumeRolePolicy) as any).Statement ?? []) as any[];
+    return statements.some((s) => s.Effect === 'Allow' && [].concat(s.Principal?.Service ?? []).some((p: string) => p === servicePrincipal));
+  }
+
+  /** What a role's identity policies decide for one action on one resource, as a service acting for it sees it. */
+  decide(role: Role, action: string, resource: string) {
+    return evaluate(this.policiesOf(role), action, resource).decision;
+  }
+
   private simulate(input: any) {
     const source = String(input.PolicySourceArn ?? '');
     const match = /^arn:aws:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(source);

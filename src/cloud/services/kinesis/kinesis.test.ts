@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
+import { startCloud } from '../../cloud.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -21,4 +25,44 @@ test('the Kinesis SDK client works through the endpoint unconfigured (it speaks 
   const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: put[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
   const { Records = [] } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
   assert.deepEqual(Records.map((r) => new TextDecoder().decode(r.Data)), pings, 'records come back in order');
+});
+
+test('streams, shards and records keep their sequence numbers across a restart; reset empties them', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'workshop-kinesis-'));
+  const kinesisAt = (endpoint: string) => new KinesisClient(clientConfig({ kind: 'local', endpoint, region: 'us-east-1', prefix: 'k' }));
+  const readAll = async (kinesis: KinesisClient, StreamName: string) => {
+    const { StreamDescription } = await kinesis.send(new DescribeStreamCommand({ StreamName }));
+    const records: [string, string, string][] = [];
+    for (const { ShardId } of StreamDescription?.Shards ?? []) {
+      const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      for (const r of (await kinesis.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []) records.push([ShardId!, r.SequenceNumber!, new TextDecoder().decode(r.Data)]);
+    }
+    return { status: StreamDescription?.StreamStatus, shards: StreamDescription?.Shards?.map((shard) => shard.ShardId), records };
+  };
+  const StreamName = 'kept-telemetry';
+  let cloud = await startCloud({ port: 0, dataDir });
+  try {
+    let kinesis = kinesisAt(cloud.endpoint);
+    await kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 2 }));
+    await kinesis.send(new PutRecordsCommand({ StreamName, Records: ['unicorn-1', 'unicorn-2', 'unicorn-3', 'unicorn-4'].map((PartitionKey, i) => ({ PartitionKey, Data: new TextEncoder().encode(`ping-${i}`) })) }));
+    const before = await readAll(kinesis, StreamName);
+    assert.equal(before.records.length, 4);
+    await cloud.stop();
+
+    cloud = await startCloud({ port: 0, dataDir });
+    kinesis = kinesisAt(cloud.endpoint);
+    assert.deepEqual(await readAll(kinesis, StreamName), before, 'the same stream, shards, records and sequence numbers');
+    const { ShardId, SequenceNumber } = await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'unicorn-1', Data: new TextEncoder().encode('after restart') }));
+    const last = before.records.filter(([shard]) => shard === ShardId).at(-1)![1];
+    assert.ok(BigInt(SequenceNumber!) > BigInt(last), 'new records continue the shard\'s sequence');
+
+    await cloud.reset();
+    assert.deepEqual((await kinesis.send(new ListStreamsCommand({}))).StreamNames, []);
+    await cloud.stop();
+    cloud = await startCloud({ port: 0, dataDir });
+    assert.deepEqual((await kinesisAt(cloud.endpoint).send(new ListStreamsCommand({}))).StreamNames, [], 'a reset stays reset after a restart');
+  } finally {
+    await cloud.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });

@@ -34,6 +34,8 @@ export interface FunctionRecord {
   revisionId: string;
   policy: PermissionStatement[];
   reservedConcurrency?: number;
+  /** LoggingConfig.LogGroup: where the function's output goes; default /aws/lambda/<name>. */
+  logGroup?: string;
   eventInvokeConfig: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number; DestinationConfig?: any };
   tags: Record<string, string>;
   pool?: EnvironmentPool;
@@ -127,6 +129,7 @@ export class LambdaService {
       policy: [],
       eventInvokeConfig: {},
       tags: input.Tags ?? {},
+      logGroup: validateLoggingConfig(input.LoggingConfig),
     };
     this.functions.set(name, fn);
     this.options.events.emit('lambda', 'function-created', fn.arn);
@@ -148,6 +151,7 @@ export class LambdaService {
     if (input.Timeout !== undefined) fn.timeout = validateTimeout(input.Timeout);
     if (input.MemorySize !== undefined) fn.memorySize = validateMemory(input.MemorySize);
     if (input.Environment !== undefined) fn.environment = validateEnvironment(input.Environment?.Variables ?? {});
+    if (input.LoggingConfig !== undefined) fn.logGroup = validateLoggingConfig(input.LoggingConfig);
     this.changed(fn);
     return fn;
   }
@@ -189,7 +193,7 @@ export class LambdaService {
       PackageType: 'Zip',
       Architectures: ['x86_64'],
       EphemeralStorage: { Size: 512 },
-      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.name}` },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupOf(fn) },
     };
   }
 
@@ -266,7 +270,7 @@ export class LambdaService {
 
   private poolOf(fn: FunctionRecord): EnvironmentPool {
     if (!fn.pool) {
-      const logGroup = `/aws/lambda/${fn.name}`;
+      const logGroup = logGroupOf(fn);
       const region = parseArn(fn.arn)!.region;
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -452,3 +456,24 @@ function validateEnvironment(variables: Record<string, string>): Record<string, 
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
 }
 
+
+/** Where a function's output goes: its LoggingConfig.LogGroup, else /aws/lambda/<name>. */
+function logGroupOf(fn: FunctionRecord): string {
+  return fn.logGroup ?? `/aws/lambda/${fn.name}`;
+}
+
+/**
+ * LoggingConfig: the log group is applied; the format stays Text (JSON logs and log levels are
+ * refused by name rather than ignored, as the function's output would not match them).
+ */
+function validateLoggingConfig(config: any): string | undefined {
+  if (!config) return undefined;
+  if ((config.LogFormat ?? 'Text') !== 'Text') throw invalidValue(`The local cloud writes function logs as Text; LoggingConfig LogFormat ${config.LogFormat} is not supported.`);
+  for (const level of ['ApplicationLogLevel', 'SystemLogLevel']) {
+    if (config[level] !== undefined) throw invalidValue(`LoggingConfig ${level} requires LogFormat JSON, which the local cloud does not support.`);
+  }
+  if (config.LogGroup === undefined) return undefined;
+  const name = String(config.LogGroup);
+  if (!/^[\w\-./#]{1,512}$/.test(name)) throw invalidValue(`1 validation error detected: Value '${name}' at 'loggingConfig.logGroup' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+  return name;
+}

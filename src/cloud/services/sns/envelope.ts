@@ -22,6 +22,14 @@ export interface Notification {
   MessageAttributes?: Record<string, { Type: string; Value: string }>;
 }
 
+/** Signs the canonical string AWS documents: each present field as `Name\nvalue\n`, in the given order. */
+function sign(fields: [string, string | undefined][]): string {
+  const canonical = fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}\n${v}\n`).join('');
+  return createSign('RSA-SHA1').update(canonical).sign(privateKey, 'base64');
+}
+
+const signingCertUrl = (endpoint: string) => `${endpoint}/_workshop/sns/signing-key.pem`;
+
 /** The JSON document SNS delivers to non-raw SQS, HTTP and email-json subscribers. */
 export function notificationEnvelope(input: {
   messageId: string;
@@ -44,8 +52,7 @@ export function notificationEnvelope(input: {
     ['TopicArn', input.topicArn],
     ['Type', 'Notification'],
   ];
-  const canonical = fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}\n${v}\n`).join('');
-  const signature = createSign('RSA-SHA1').update(canonical).sign(privateKey, 'base64');
+  const signature = sign(fields);
   const attributes = Object.entries(input.attributes);
   return {
     Type: 'Notification',
@@ -57,7 +64,7 @@ export function notificationEnvelope(input: {
     Timestamp: timestamp,
     SignatureVersion: '1',
     Signature: signature,
-    SigningCertURL: `${input.endpoint}/_workshop/sns/signing-key.pem`,
+    SigningCertURL: signingCertUrl(input.endpoint),
     UnsubscribeURL: `${input.endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(input.subscriptionArn)}`,
     ...(attributes.length > 0
       ? {
@@ -66,5 +73,50 @@ export function notificationEnvelope(input: {
           ),
         }
       : {}),
+  };
+}
+
+export interface SubscriptionConfirmation {
+  Type: 'SubscriptionConfirmation';
+  MessageId: string;
+  Token: string;
+  TopicArn: string;
+  Message: string;
+  SubscribeURL: string;
+  Timestamp: string;
+  SignatureVersion: '1';
+  Signature: string;
+  SigningCertURL: string;
+}
+
+/**
+ * What SNS POSTs to a new HTTP/S subscriber. Visiting SubscribeURL (an unsigned GET, as on AWS)
+ * confirms the subscription.
+ */
+export function confirmationMessage(input: { messageId: string; topicArn: string; token: string; endpoint: string; timestamp: Date }): SubscriptionConfirmation {
+  const timestamp = input.timestamp.toISOString();
+  const message = `You have chosen to subscribe to the topic ${input.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
+  const subscribeUrl = `${input.endpoint}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(input.topicArn)}&Token=${input.token}`;
+  // The canonical string AWS documents for SubscriptionConfirmation messages.
+  const signature = sign([
+    ['Message', message],
+    ['MessageId', input.messageId],
+    ['SubscribeURL', subscribeUrl],
+    ['Timestamp', timestamp],
+    ['Token', input.token],
+    ['TopicArn', input.topicArn],
+    ['Type', 'SubscriptionConfirmation'],
+  ]);
+  return {
+    Type: 'SubscriptionConfirmation',
+    MessageId: input.messageId,
+    Token: input.token,
+    TopicArn: input.topicArn,
+    Message: message,
+    SubscribeURL: subscribeUrl,
+    Timestamp: timestamp,
+    SignatureVersion: '1',
+    Signature: signature,
+    SigningCertURL: signingCertUrl(input.endpoint),
   };
 }

@@ -5,7 +5,10 @@ import { entriesToMap } from '../../aws/query.ts';
 import { XmlMap } from '../../aws/xml.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { FilterPatternError, matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
+import { DEFAULT_HTTP_RETRY_POLICY, describeEffectivePolicy, parseSubscriptionDeliveryPolicy, parseTopicDeliveryPolicy } from './delivery-policy.ts';
 import { notificationEnvelope } from './envelope.ts';
+import type { HttpDeliveryOptions } from './http-endpoint.ts';
+import { HttpSubscriptions, isHttpProtocol, type OutgoingMessage } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
 import { invalid, notFound, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
 
@@ -17,23 +20,39 @@ export interface SnsDeliveryTargets {
   invokeFunction(functionArn: string, topicArn: string, event: unknown): Promise<void>;
 }
 
-// HTTP/HTTPS delivery (with its confirmation handshake) is not emulated yet: refused by name
-// rather than accepted and never delivered.
-const SUPPORTED_PROTOCOLS = ['sqs', 'lambda'];
+// Email, SMS, mobile push and Firehose are refused by name rather than accepted and never delivered.
+const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
+/** A published message on its way to one subscription (FIFO topics carry the group and deduplication ids). */
+type Message = OutgoingMessage & { fifoIds?: { groupId: string; dedupId: string } };
+
 const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'];
 
 /**
- * Amazon SNS: topics, subscriptions, publish and fan-out. Delivers to SQS and Lambda (HTTP comes
- * with the full cloud); filter policies are applied with the matcher shared with EventBridge.
+ * Amazon SNS: topics, subscriptions, publish and fan-out. Delivers to SQS, Lambda and HTTP/S
+ * endpoints (after their confirmation, with the delivery policy's retries); filter policies are
+ * applied with the matcher shared with EventBridge.
  */
 export class SnsService {
   readonly store = new SnsStore();
+  private readonly http: HttpSubscriptions;
 
   constructor(
     private readonly events: EventBus,
     private readonly targets: SnsDeliveryTargets,
     private readonly endpoint: () => string,
-  ) {}
+    httpOptions: HttpDeliveryOptions = { delayMsPerSecond: 1_000, timeoutMs: 15_000 },
+  ) {
+    this.http = new HttpSubscriptions(events, this.store, endpoint, httpOptions, (subscription, m, reason, detail) => this.deliveryFailed(subscription, m, reason, detail));
+  }
+
+  /**
+   * The two actions AWS answers without a signature: the SubscribeURL and UnsubscribeURL links
+   * SNS puts in the messages it sends, which a subscriber simply visits.
+   */
+  readonly linkActions: ActionTable = {
+    ConfirmSubscription: (input) => this.http.confirm(input, false),
+    Unsubscribe: (input) => this.unsubscribe(input.SubscriptionArn, false),
+  };
 
   readonly actions: ActionTable = {
     CreateTopic: (input, context) => this.createTopic(input, context),
@@ -42,7 +61,11 @@ export class SnsService {
     GetTopicAttributes: (input) => ({ Attributes: new XmlMap(this.topicAttributes(this.topic(input.TopicArn))) }),
     SetTopicAttributes: (input) => this.setTopicAttribute(this.topic(input.TopicArn), input.AttributeName, input.AttributeValue),
     Subscribe: (input) => this.subscribe(input),
-    Unsubscribe: (input) => this.unsubscribe(input.SubscriptionArn),
+    ConfirmSubscription: (input) => {
+      this.topic(input.TopicArn);
+      return this.http.confirm(input, true);
+    },
+    Unsubscribe: (input) => this.unsubscribe(input.SubscriptionArn, true),
     ListSubscriptions: () => ({ Subscriptions: [...this.store.subscriptions.values()].map(summary) }),
     ListSubscriptionsByTopic: (input) => ({ Subscriptions: this.store.subscriptionsOf(this.topic(input.TopicArn).arn).map(summary) }),
     GetSubscriptionAttributes: (input) => ({ Attributes: new XmlMap(this.subscriptionAttributes(this.subscription(input.SubscriptionArn))) }),
@@ -60,6 +83,11 @@ export class SnsService {
     },
     ListTagsForResource: (input) => ({ Tags: Object.entries(this.topic(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
+
+  /** Stops HTTP/S retries and POSTs under way; the cloud is stopping. */
+  shutdown(): void {
+    this.http.shutdown();
+  }
 
   topic(topicArn: unknown): Topic {
     if (typeof topicArn !== 'string' || !parseArn(topicArn)) throw invalid('Invalid parameter: TopicArn');
@@ -130,7 +158,7 @@ export class SnsService {
       SubscriptionsConfirmed: String(subscriptions.filter((s) => !s.pendingConfirmation).length),
       SubscriptionsPending: String(subscriptions.filter((s) => s.pendingConfirmation).length),
       SubscriptionsDeleted: '0',
-      EffectiveDeliveryPolicy: JSON.stringify({ http: { defaultHealthyRetryPolicy: { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' }, disableSubscriptionOverrides: false } }),
+      EffectiveDeliveryPolicy: effectiveTopicPolicy(topic.attributes.DeliveryPolicy),
       ...(topic.attributes.FifoTopic === 'true' ? { FifoTopic: 'true', ContentBasedDeduplication: topic.attributes.ContentBasedDeduplication ?? 'false' } : {}),
       ...topic.attributes,
     };
@@ -140,6 +168,7 @@ export class SnsService {
     const settable = ['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', 'SignatureVersion', 'TracingConfig', 'FifoTopic', 'ArchivePolicy', 'FifoThroughputScope'];
     if (!settable.includes(name)) throw invalid(`Invalid parameter: AttributeName: the local cloud does not know the topic attribute ${name}`);
     if (name === 'FifoTopic' && value !== (topic.attributes.FifoTopic ?? 'false') && topic.sequence > 0n) throw invalid('Invalid parameter: FifoTopic cannot be changed');
+    if (name === 'DeliveryPolicy' && value !== '') parseTopicDeliveryPolicy(value);
     if (name === 'ContentBasedDeduplication' && topic.attributes.FifoTopic !== 'true' && value === 'true' && !topic.name.endsWith('.fifo')) {
       throw invalid('Invalid parameter: Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics');
     }
@@ -160,29 +189,38 @@ export class SnsService {
     }
     const endpoint = String(input.Endpoint ?? '');
     if ((protocol === 'sqs' || protocol === 'lambda') && !parseArn(endpoint)) throw invalid(`Invalid parameter: ${protocol === 'sqs' ? 'SQS' : 'Lambda'} endpoint ARN`);
-    if ((protocol === 'http' || protocol === 'https') && !endpoint.startsWith(`${protocol}://`)) throw invalid('Invalid parameter: Endpoint must match the specified protocol');
+    if (isHttpProtocol(protocol)) validateHttpEndpoint(protocol, endpoint, topic);
     const attributes = entriesToMap(input.Attributes);
-    // AWS: subscribing the same endpoint twice returns the existing subscription.
+    // AWS: subscribing the same endpoint twice returns the existing subscription; a pending one
+    // gets its confirmation message again.
     const existing = this.store.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
-    if (existing) return { SubscriptionArn: existing.arn };
+    if (existing) {
+      if (existing.pendingConfirmation) this.http.requestConfirmation(existing);
+      return { SubscriptionArn: existing.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : existing.arn };
+    }
     const subscription: Subscription = {
       arn: `${topic.arn}:${randomUUID()}`,
       topicArn: topic.arn,
       protocol,
       endpoint,
       attributes: {},
-      pendingConfirmation: protocol === 'http' || protocol === 'https',
+      pendingConfirmation: isHttpProtocol(protocol),
+      ...(isHttpProtocol(protocol) ? { confirmationWasAuthenticated: false } : {}),
     };
     // The scope decides how the policy is read, so it applies first, whatever the order given.
     const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === 'FilterPolicyScope') - Number(a === 'FilterPolicyScope'));
     for (const [name, value] of ordered) this.applySubscriptionAttribute(subscription, name, value);
     this.store.subscriptions.set(subscription.arn, subscription);
     this.events.emit('sns', 'subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
+    if (subscription.pendingConfirmation) this.http.requestConfirmation(subscription);
     return { SubscriptionArn: subscription.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : subscription.arn };
   }
 
-  private unsubscribe(subscriptionArn: unknown) {
+  private unsubscribe(subscriptionArn: unknown, authenticated: boolean) {
     const subscription = this.subscription(subscriptionArn);
+    if (!authenticated && subscription.authenticateOnUnsubscribe) {
+      throw new AwsError('AuthorizationError', 'Unsubscribe requires authentication: the subscription was confirmed with AuthenticateOnUnsubscribe, so only a signed Unsubscribe removes it.', 403);
+    }
     this.store.subscriptions.delete(subscription.arn);
     this.events.emit('sns', 'unsubscribed', subscription.topicArn, { subscriptionArn: subscription.arn });
     return {};
@@ -196,9 +234,10 @@ export class SnsService {
       Protocol: subscription.protocol,
       Endpoint: subscription.endpoint,
       Owner: accountId,
-      ConfirmationWasAuthenticated: String(!subscription.pendingConfirmation),
+      ConfirmationWasAuthenticated: String(subscription.confirmationWasAuthenticated ?? !subscription.pendingConfirmation),
       PendingConfirmation: String(subscription.pendingConfirmation),
       RawMessageDelivery: 'false',
+      ...(isHttpProtocol(subscription.protocol) ? { EffectiveDeliveryPolicy: describeEffectivePolicy(this.http.policy(subscription)) } : {}),
       ...subscription.attributes,
     };
   }
@@ -218,6 +257,11 @@ export class SnsService {
       }
       if (typeof target !== 'string' || parseArn(target)?.service !== 'sqs') throw invalid('Invalid parameter: RedrivePolicy: deadLetterTargetArn must be an SQS queue ARN');
     }
+    if (name === 'DeliveryPolicy' && value !== '') {
+      // AWS: only HTTP/S deliveries can be tuned; every other protocol has a fixed policy.
+      if (!isHttpProtocol(subscription.protocol)) throw invalid(`Invalid parameter: DeliveryPolicy: Delivery protocol [${subscription.protocol}] does not support delivery policies; only http and https do.`);
+      parseSubscriptionDeliveryPolicy(value);
+    }
     if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') {
       throw invalid('Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' + value + ']. Please use either MessageBody or MessageAttributes');
     }
@@ -231,7 +275,7 @@ export class SnsService {
         throw error;
       }
     }
-    if (value === '' && (name === 'FilterPolicy' || name === 'RedrivePolicy')) delete subscription.attributes[name];
+    if (value === '' && (name === 'FilterPolicy' || name === 'RedrivePolicy' || name === 'DeliveryPolicy')) delete subscription.attributes[name];
     else subscription.attributes[name] = value;
   }
 
@@ -302,10 +346,7 @@ export class SnsService {
     return { MessageId: messageId, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) };
   }
 
-  private async deliver(
-    subscription: Subscription,
-    m: { messageId: string; topicArn: string; subject?: string; message: string; timestamp: Date; attributes: Record<string, MessageAttribute>; sequenceNumber?: string; fifoIds?: { groupId: string; dedupId: string } },
-  ): Promise<void> {
+  private async deliver(subscription: Subscription, m: Message): Promise<void> {
     const detail = { messageId: m.messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
     if (subscription.pendingConfirmation) return;
     const policy = subscription.attributes.FilterPolicy;
@@ -315,6 +356,11 @@ export class SnsService {
         this.events.emit('sns', 'filtered-out', m.topicArn, detail);
         return;
       }
+    }
+    if (isHttpProtocol(subscription.protocol)) {
+      // AWS: Publish does not wait for HTTP/S endpoints, which may be retried for up to an hour.
+      void this.http.deliver(subscription, m, detail).catch((error: Error) => this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: error.message }));
+      return;
     }
     const envelope = () => notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
     try {
@@ -329,21 +375,28 @@ export class SnsService {
       }
       this.events.emit('sns', 'delivered', m.topicArn, detail);
     } catch (error) {
-      // AWS: a delivery that fails for a client-side reason (endpoint gone, no permission) goes to
-      // the subscription's dead-letter queue if it has one, else it is lost; it never fails the
-      // Publish call. The event stream says why.
-      const reason = (error as Error).message;
-      const dlq = subscription.attributes.RedrivePolicy ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string) : undefined;
-      if (!dlq) {
-        this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason });
-        return;
-      }
-      try {
-        await this.targets.sendToQueue(dlq, m.topicArn, JSON.stringify(envelope()), m.attributes, m.fifoIds);
-        this.events.emit('sns', 'dead-lettered', m.topicArn, { ...detail, reason, deadLetterQueue: dlq });
-      } catch (dlqError) {
-        this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}` });
-      }
+      await this.deliveryFailed(subscription, m, (error as Error).message, detail);
+    }
+  }
+
+  /**
+   * AWS: a delivery that fails for a client-side reason (endpoint gone, no permission) or that
+   * used up its retries goes to the subscription's dead-letter queue if it has one, else it is
+   * lost; it never fails the Publish call. The event stream says why.
+   */
+  private async deliveryFailed(subscription: Subscription, m: Message, reason: string, detail: Record<string, unknown>): Promise<void> {
+    const topicArn = subscription.topicArn;
+    const dlq = subscription.attributes.RedrivePolicy ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string) : undefined;
+    if (!dlq) {
+      this.events.emit('sns', 'delivery-failed', topicArn, { ...detail, reason });
+      return;
+    }
+    try {
+      const envelope = notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
+      await this.targets.sendToQueue(dlq, topicArn, JSON.stringify(envelope), m.attributes, m.fifoIds);
+      this.events.emit('sns', 'dead-lettered', topicArn, { ...detail, reason, deadLetterQueue: dlq });
+    } catch (dlqError) {
+      this.events.emit('sns', 'delivery-failed', topicArn, { ...detail, reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}` });
     }
   }
 }
@@ -354,4 +407,29 @@ function summary(s: Subscription) {
 
 function contentHash(message: string): string {
   return createHash('sha256').update(message).digest('hex');
+}
+
+/** The topic's EffectiveDeliveryPolicy: its own http policy over AWS's defaults. */
+function effectiveTopicPolicy(policy: string | undefined): string {
+  const parsed = policy ? parseTopicDeliveryPolicy(policy) : { disableSubscriptionOverrides: false };
+  return JSON.stringify({
+    http: {
+      defaultHealthyRetryPolicy: parsed.retry ?? DEFAULT_HTTP_RETRY_POLICY,
+      ...(parsed.maxReceivesPerSecond !== undefined ? { defaultThrottlePolicy: { maxReceivesPerSecond: parsed.maxReceivesPerSecond } } : {}),
+      ...(parsed.contentType !== undefined ? { defaultRequestPolicy: { headerContentType: parsed.contentType } } : {}),
+      disableSubscriptionOverrides: parsed.disableSubscriptionOverrides,
+    },
+  });
+}
+
+/** AWS checks the URL when subscribing; FIFO topics deliver to SQS queues only. */
+function validateHttpEndpoint(protocol: string, endpoint: string, topic: Topic): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== `${protocol}:`) throw invalid('Invalid parameter: Endpoint must match the specified protocol');
+  if (topic.attributes.FifoTopic === 'true') throw invalid(`Invalid parameter: Invalid protocol type: ${protocol}. FIFO topics deliver only to Amazon SQS queues.`);
 }

@@ -19,7 +19,13 @@ export interface Subscription {
   attributes: Record<string, string>;
   /** HTTP/HTTPS subscriptions stay pending until the endpoint confirms. */
   pendingConfirmation: boolean;
+  /** The confirmation token sent to an HTTP/S endpoint, and when it stops being accepted (epoch ms). */
   token?: string;
+  tokenExpiresAt?: number;
+  /** Whether a signed ConfirmSubscription confirmed it (a visit of SubscribeURL is not signed). */
+  confirmationWasAuthenticated?: boolean;
+  /** Confirmed with AuthenticateOnUnsubscribe: only a signed Unsubscribe removes it. */
+  authenticateOnUnsubscribe?: boolean;
 }
 
 export class SnsStore {

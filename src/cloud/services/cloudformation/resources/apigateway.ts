@@ -94,3 +94,28 @@ export const apiStage: ResourceProvider = {
     if (api?.stages.has(current.physicalId)) context.services.apigateway.deleteStage(props.RestApiId, current.physicalId);
   },
 };
+
+/**
+ * AWS::ApiGateway::Account: the account-wide role API Gateway writes CloudWatch logs with (the
+ * CDK's RestApi creates it unless cloudWatchRole is false). The local cloud logs nothing for
+ * API stages, but GetAccount shows the role, as on AWS.
+ */
+export const apiAccount: ResourceProvider = {
+  properties: ['CloudWatchRoleArn'],
+  async create(props, context) {
+    await apiAccount.update!({ physicalId: '' }, props, {}, context);
+    return { physicalId: context.generateName(64) };
+  },
+  async update(current, props, _previous, context) {
+    const roleArn = props.CloudWatchRoleArn === undefined ? undefined : String(props.CloudWatchRoleArn);
+    if (roleArn !== undefined && !context.services.iam.roles.has(roleArn.split('/').pop()!)) {
+      throw new AwsError('BadRequestException', 'The role ARN does not have required permissions set to API Gateway');
+    }
+    context.services.apigateway.account.cloudwatchRoleArn = roleArn;
+    return current;
+  },
+  async delete(_current, props, context) {
+    // The role it names usually goes with the same stack; leaving the setting would point at nothing.
+    if (context.services.apigateway.account.cloudwatchRoleArn === props.CloudWatchRoleArn) context.services.apigateway.account.cloudwatchRoleArn = undefined;
+  },
+};

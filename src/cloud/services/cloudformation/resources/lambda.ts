@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { zipSync, strToU8 } from 'fflate';
 import { AwsError } from '../../../aws/errors.ts';
+import { nativelyModelledHandler } from './cdk-handlers.ts';
 import { tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
 
 /** CloudFormation's inline ZipFile is source text, packaged as index.js (or index.mjs) by CloudFormation itself. */
@@ -19,9 +20,6 @@ function configurationInput(props: Record<string, any>) {
   if (props.TracingConfig && props.TracingConfig.Mode !== 'PassThrough') {
     throw new AwsError('ValidationError', `The local cloud has no X-Ray: TracingConfig Mode ${props.TracingConfig.Mode} is not supported.`);
   }
-  if (props.LoggingConfig && (props.LoggingConfig.LogFormat ?? 'Text') !== 'Text') {
-    throw new AwsError('ValidationError', 'The local cloud writes function logs as Text; LoggingConfig LogFormat JSON is not supported.');
-  }
   return {
     Runtime: props.Runtime,
     Handler: props.Handler,
@@ -30,6 +28,8 @@ function configurationInput(props: Record<string, any>) {
     Timeout: props.Timeout === undefined ? undefined : Number(props.Timeout),
     MemorySize: props.MemorySize === undefined ? undefined : Number(props.MemorySize),
     Environment: props.Environment ?? { Variables: {} },
+    // Lambda checks the format and levels; an absent LoggingConfig goes back to /aws/lambda/<name>.
+    LoggingConfig: props.LoggingConfig ?? {},
   };
 }
 
@@ -46,6 +46,14 @@ export const lambdaFunction: ResourceProvider = {
   async create(props, context) {
     const lambda = context.services.lambda;
     const FunctionName = props.FunctionName ?? context.generateName(64);
+    const modelled = nativelyModelledHandler(props);
+    if (modelled) {
+      // The CDK's handler for a custom resource the local cloud applies itself (see s3.ts): it
+      // is recorded in the stack, but no function runs (Lambda here runs Node.js only).
+      const Arn = `arn:aws:lambda:${context.region}:${context.accountId}:function:${FunctionName}`;
+      context.services.events.emit('cloudformation', 'handler-modelled-natively', Arn, { stackName: context.stackName, logicalId: context.logicalId, resourceType: modelled });
+      return { physicalId: FunctionName, attributes: { Arn } };
+    }
     const fn = await lambda.createFunction(
       { FunctionName, ...configurationInput(props), Code: codeInput(props.Code, props.Runtime ?? ''), PackageType: props.PackageType, Tags: { ...context.tags, ...tagList(props.Tags) } },
       context,
@@ -55,6 +63,7 @@ export const lambdaFunction: ResourceProvider = {
   },
   async update(current, props, previous, context) {
     const lambda = context.services.lambda;
+    if (nativelyModelledHandler(props) && !lambda.functions.has(current.physicalId)) return current;
     const fn = lambda.fn(current.physicalId, context);
     if (JSON.stringify(props.Code) !== JSON.stringify(previous.Code)) await lambda.updateCode(fn, codeInput(props.Code, props.Runtime ?? ''));
     lambda.updateConfiguration(fn, configurationInput(props));

@@ -1,4 +1,4 @@
-import { apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
+import { apiAccount, apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
 import { cloudWatchAlarm } from './cloudwatch.ts';
 import { dynamodbTable } from './dynamodb.ts';
 import { eventBus, eventsRule } from './events.ts';
@@ -8,7 +8,10 @@ import { eventInvokeConfig, eventSourceMapping, lambdaFunction, lambdaPermission
 import { cdkMetadata, logGroup } from './misc.ts';
 import type { ResourceProvider } from './provider.ts';
 import { snsSubscription, snsTopic } from './sns.ts';
+import { snsTopicPolicy } from './sns-topic-policy.ts';
+import { s3AutoDeleteObjects, s3Bucket, s3BucketNotifications, s3BucketPolicy } from './s3.ts';
 import { sqsQueue, sqsQueuePolicy } from './sqs.ts';
+import { stateMachine } from './stepfunctions.ts';
 
 /** Every resource type the local CloudFormation can deploy. Any other type fails with its name. */
 export const PROVIDERS: Record<string, ResourceProvider> = {
@@ -22,12 +25,20 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::SQS::QueuePolicy': sqsQueuePolicy,
   'AWS::SNS::Topic': snsTopic,
   'AWS::SNS::Subscription': snsSubscription,
+  'AWS::S3::Bucket': s3Bucket,
+  'AWS::S3::BucketPolicy': s3BucketPolicy,
+  // The CDK's custom resources for S3, applied natively (their handlers cannot run locally).
+  'Custom::S3BucketNotifications': s3BucketNotifications,
+  'Custom::S3AutoDeleteObjects': s3AutoDeleteObjects,
+  'AWS::SNS::TopicPolicy': snsTopicPolicy,
   'AWS::DynamoDB::Table': dynamodbTable,
+  'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::ApiGateway::RestApi': restApi,
   'AWS::ApiGateway::Resource': apiResource,
   'AWS::ApiGateway::Method': apiMethod,
   'AWS::ApiGateway::Deployment': apiDeployment,
   'AWS::ApiGateway::Stage': apiStage,
+  'AWS::ApiGateway::Account': apiAccount,
   'AWS::Logs::LogGroup': logGroup,
   'AWS::Events::Rule': eventsRule,
   'AWS::Events::EventBus': eventBus,

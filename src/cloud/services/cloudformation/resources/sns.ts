@@ -3,9 +3,13 @@ import { asString, tagList, type ResourceProvider } from './provider.ts';
 
 const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'] as const;
 
-/** AWS::SNS::Topic. */
+/**
+ * AWS::SNS::Topic. KmsMasterKeyId and TracingConfig are kept without a local effect: encryption at
+ * rest and X-Ray traces change nothing a lab can observe. ArchivePolicy (FIFO replay) and
+ * FifoThroughputScope would, so they are refused by name.
+ */
 export const snsTopic: ResourceProvider = {
-  properties: ['TopicName', 'DisplayName', 'FifoTopic', 'ContentBasedDeduplication', 'Tags', 'Subscription', 'KmsMasterKeyId', 'TracingConfig', 'ArchivePolicy', 'FifoThroughputScope'],
+  properties: ['TopicName', 'DisplayName', 'FifoTopic', 'ContentBasedDeduplication', 'Tags', 'Subscription', 'KmsMasterKeyId', 'TracingConfig'],
   replaceOn: ['TopicName', 'FifoTopic'],
   async create(props, context) {
     const fifo = String(props.FifoTopic) === 'true';
@@ -20,8 +24,17 @@ export const snsTopic: ResourceProvider = {
     for (const s of props.Subscription ?? []) await context.services.sns.actions.Subscribe({ TopicArn, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
     return { physicalId: TopicArn, attributes: { TopicArn, TopicName: Name } };
   },
-  async update(current, props, _previous, context) {
+  async update(current, props, previous, context) {
     const sns = context.services.sns;
+    // Inline subscriptions are updated in place: the ones no longer listed go, new ones come.
+    const key = (s: any) => `${s.Protocol}|${s.Endpoint}`;
+    const wanted = new Set<string>((props.Subscription ?? []).map(key));
+    const had = new Set<string>((previous.Subscription ?? []).map(key));
+    for (const subscription of sns.store.subscriptionsOf(current.physicalId)) {
+      const id = `${subscription.protocol}|${subscription.endpoint}`;
+      if (had.has(id) && !wanted.has(id)) await sns.actions.Unsubscribe({ SubscriptionArn: subscription.arn }, context);
+    }
+    for (const s of props.Subscription ?? []) if (!had.has(key(s))) await sns.actions.Subscribe({ TopicArn: current.physicalId, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
     if (props.DisplayName !== undefined) await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'DisplayName', AttributeValue: props.DisplayName }, context);
     if (props.ContentBasedDeduplication !== undefined) await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'ContentBasedDeduplication', AttributeValue: String(props.ContentBasedDeduplication) }, context);
     sns.topic(current.physicalId).tags = { ...context.tags, ...tagList(props.Tags) };

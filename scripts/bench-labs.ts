@@ -1,0 +1,57 @@
+// Deploy figures of every lab with a stack, through the same engine the CLI and the site use:
+// a deploy from nothing (warm process and cold CLI), a redeploy after a one-line change, a destroy.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { LabEngine } from '../src/engine/engine.ts';
+import type { EngineEvent } from '../src/engine/events.ts';
+import { PROJECT_ROOT } from '../src/engine/paths.ts';
+
+const run = promisify(execFile);
+const quiet = (_: EngineEvent) => undefined;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+type Row = (what: string, figure: string, budget: string) => void;
+
+async function timed(work: () => Promise<boolean>, what: string): Promise<number> {
+  const started = performance.now();
+  if (!(await work())) throw new Error(`${what} failed`);
+  return performance.now() - started;
+}
+
+/**
+ * For each lab: a warm deploy of the full solution onto nothing, a redeploy changed by one step
+ * ("solution up to the last step but one" against the full solution: the learner's files are not
+ * touched), a destroy, and the same deploy and destroy from a cold CLI process.
+ */
+export async function benchLabDeploys(engine: LabEngine, cloud: { port: number }, row: Row, rounds = 3): Promise<void> {
+  for (const lab of await engine.labs()) {
+    if (!lab.hasStack) {
+      row(`${lab.id}: deploy`, 'no stack', '(nothing to deploy)');
+      continue;
+    }
+    const full = { solution: true, step: Number.POSITIVE_INFINITY } as const;
+    const oneStepLess = { solution: true, step: Math.max(0, lab.steps.length - 1) } as const;
+    await engine.destroy(lab.id, quiet);
+    const deploys: number[] = [];
+    const redeploys: number[] = [];
+    const destroys: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      deploys.push(await timed(() => engine.deploy(lab.id, full, quiet), `deploy ${lab.id}`));
+      redeploys.push(await timed(() => engine.deploy(lab.id, oneStepLess, quiet), `redeploy ${lab.id}`));
+      redeploys.push(await timed(() => engine.deploy(lab.id, full, quiet), `redeploy ${lab.id}`));
+      destroys.push(await timed(() => engine.destroy(lab.id, quiet), `destroy ${lab.id}`));
+    }
+    row(`${lab.id}: warm deploy onto nothing, median`, ms(median(deploys)), '');
+    row(`${lab.id}: warm redeploy, one step changed, median`, ms(median(redeploys)), '≤ 300 ms');
+    row(`${lab.id}: warm destroy, median`, ms(median(destroys)), '');
+    const cli = (command: string, ...args: string[]) => run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), command, lab.id, ...args, '--port', String(cloud.port), '--prefix', 'bench'], { cwd: PROJECT_ROOT });
+    let started = performance.now();
+    await cli('deploy', '--solution');
+    row(`${lab.id}: cold CLI deploy onto nothing`, ms(performance.now() - started), '≤ 3000 ms');
+    started = performance.now();
+    await cli('destroy');
+    row(`${lab.id}: cold CLI destroy`, ms(performance.now() - started), '');
+  }
+}

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+
+/** The parts of a levelup database (v4) a snapshot needs. */
+export interface LevelDatabase {
+  createReadStream(): AsyncIterable<{ key: Buffer; value: Buffer }>;
+  batch(operations: { type: 'put'; key: Buffer; value: Buffer }[]): Promise<void>;
+}
+
+/** The abstract-leveldown store under it, whose writes all pass through these three methods. */
+export interface LevelDown {
+  _put(...args: unknown[]): void;
+  _del(...args: unknown[]): void;
+  _batch(...args: unknown[]): void;
+}
+
+interface SnapshotFile {
+  version: 1;
+  /** Every key and value, base64: the database holds bytes, and JSON cannot. */
+  entries: [string, string][];
+}
+
+/**
+ * Keeps an in-memory LevelDB-like database in one file: loaded before the emulator serves,
+ * rewritten (whole, atomically) shortly after writes and when it stops. For emulators whose
+ * on-disk mode would need a native module.
+ */
+export class LevelSnapshot {
+  private dirty = false;
+  private timer?: NodeJS.Timeout;
+  private writing = Promise.resolve();
+
+  constructor(
+    private readonly db: LevelDatabase,
+    readonly path: string,
+    private readonly intervalMs = 500,
+  ) {}
+
+  /** Puts the saved entries into the (empty) database; a damaged file is reported, not trusted. */
+  async load(): Promise<void> {
+    if (!existsSync(this.path)) return;
+    let saved: SnapshotFile;
+    try {
+      saved = JSON.parse(readFileSync(this.path, 'utf8')) as SnapshotFile;
+      if (saved.version !== 1 || !Array.isArray(saved.entries)) throw new Error('unknown format');
+    } catch (error) {
+      throw new Error(`The local cloud's saved Kinesis data at ${this.path} cannot be read (${(error as Error).message}). Move it away to start without it.`);
+    }
+    if (saved.entries.length > 0) await this.db.batch(saved.entries.map(([key, value]) => ({ type: 'put', key: Buffer.from(key, 'base64'), value: Buffer.from(value, 'base64') })));
+  }
+
+  /** From now on, every write to `down` schedules a snapshot within `intervalMs`. */
+  watch(down: LevelDown): void {
+    for (const method of ['_put', '_del', '_batch'] as const) {
+      const write = down[method];
+      down[method] = (...args: unknown[]) => {
+        this.touch();
+        write.apply(down, args);
+      };
+    }
+  }
+
+  private touch(): void {
+    this.dirty = true;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch(() => undefined);
+    }, this.intervalMs);
+  }
+
+  /** Writes the whole database now if anything changed since the last snapshot. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty) return this.writing;
+    this.dirty = false;
+    this.writing = this.writing.catch(() => undefined).then(async () => {
+      // The iterator reads one consistent version of the store; later writes mark it dirty again.
+      const entries: [string, string][] = [];
+      for await (const { key, value } of this.db.createReadStream()) entries.push([key.toString('base64'), value.toString('base64')]);
+      const partial = `${this.path}.partial`;
+      await writeFile(partial, JSON.stringify({ version: 1, entries } satisfies SnapshotFile));
+      await rename(partial, this.path);
+    });
+    return this.writing;
+  }
+}

@@ -1,0 +1,71 @@
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { invalidDefinition } from './errors.ts';
+import { parseResource, type TaskResource } from './resources.ts';
+
+/** A Task state as the engine dispatches it: by name (the interpreter's hook) to its resource. */
+export interface TaskSpec {
+  resource: TaskResource;
+  /** Seconds without a heartbeat after which a callback task fails with States.HeartbeatTimeout. */
+  heartbeatSeconds?: number;
+}
+
+export interface ParsedDefinition {
+  definition: StateMachineDefinition;
+  tasks: Map<string, TaskSpec>;
+}
+
+// The interpreter gives a Task state without TimeoutSeconds 60 s; on AWS it may run for the whole
+// execution (up to a year). Timers cannot exceed 2^31-1 ms, so "no timeout" is about 24 days here.
+const NO_TIMEOUT_SECONDS = 2_147_483;
+
+/**
+ * Parses and validates an Amazon States Language definition as CreateStateMachine does, and
+ * finds every Task state (in branches and Map iterators too) with the resource it calls.
+ * Resources the local cloud cannot call fail here, by name, rather than during an execution.
+ */
+export function parseDefinition(text: string): ParsedDefinition {
+  let definition: any;
+  try {
+    definition = JSON.parse(text);
+  } catch (error) {
+    throw invalidDefinition(`The definition is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!definition || typeof definition !== 'object' || Array.isArray(definition)) throw invalidDefinition('The definition must be a JSON object.');
+  if (definition.QueryLanguage === 'JSONata') throw invalidDefinition('The local cloud runs JSONPath definitions only; QueryLanguage JSONata is not supported (use the AWS target).');
+  const tasks = new Map<string, TaskSpec>();
+  const prepared = structuredClone(definition);
+  walk(prepared, tasks);
+  try {
+    // The interpreter validates the definition (structure, JSONPaths, transitions) when built.
+    new StateMachine(prepared, { validationOptions: { checkArn: false } });
+  } catch (error) {
+    throw invalidDefinition((error as Error).message.replace(/\s+/g, ' ').trim());
+  }
+  return { definition: prepared, tasks };
+}
+
+function walk(machine: any, tasks: Map<string, TaskSpec>): void {
+  if (!machine?.States || typeof machine.States !== 'object') throw invalidDefinition("SCHEMA_VALIDATION_FAILED: The field 'States' is required.");
+  for (const [name, state] of Object.entries<any>(machine.States)) {
+    if (state?.Type === 'Task') {
+      if (tasks.has(name)) {
+        throw invalidDefinition(`The local cloud needs Task state names to be unique across branches and iterators; '${name}' appears twice.`);
+      }
+      if (state.Credentials) throw invalidDefinition(`Task state '${name}': Credentials (cross-account tasks) are not supported by the local cloud.`);
+      const resource = parseResource(String(state.Resource ?? ''), name);
+      if (resource.pattern !== 'callback' && state.HeartbeatSeconds !== undefined) throw invalidDefinition(`Task state '${name}': HeartbeatSeconds applies to callback tasks (.waitForTaskToken) only in the local cloud.`);
+      if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = NO_TIMEOUT_SECONDS;
+      tasks.set(name, { resource, heartbeatSeconds: state.HeartbeatSeconds });
+      // The interpreter does not know heartbeats; the engine enforces them itself.
+      delete state.HeartbeatSeconds;
+      delete state.HeartbeatSecondsPath;
+    }
+    if (state?.Type === 'Parallel') for (const branch of state.Branches ?? []) walk(branch, tasks);
+    if (state?.Type === 'Map') {
+      const processor = state.ItemProcessor ?? state.Iterator;
+      if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') throw invalidDefinition(`Map state '${name}': distributed mode is not supported by the local cloud (use INLINE or the AWS target).`);
+      if (state.ItemReader || state.ResultWriter) throw invalidDefinition(`Map state '${name}': ItemReader and ResultWriter (distributed Map) are not supported by the local cloud.`);
+      if (processor) walk(processor, tasks);
+    }
+  }
+}

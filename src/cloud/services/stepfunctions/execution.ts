@@ -1,0 +1,263 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { RequestContext } from '../../aws/context.ts';
+import type { EventBus } from '../../events/bus.ts';
+import type { ParsedDefinition, TaskSpec } from './definition.ts';
+import { TaskError } from './errors.ts';
+import { History, payload, type HistoryEvent } from './history.ts';
+import { callIntegration, type IntegrationServices } from './integrations.ts';
+import type { TaskTokens } from './task-tokens.ts';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRecord {
+  executionArn: string;
+  name: string;
+  stateMachineArn: string;
+  roleArn: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: HistoryEvent[];
+}
+
+export interface ExecutionDeps {
+  services: IntegrationServices;
+  tokens: TaskTokens;
+  events: EventBus;
+  /** The ASL interpreter's Wait states and Retry intervals, scaled for tests (1 = as written). */
+  timeScale?: number;
+}
+
+/** One call of a Task state in flight (a Map runs the same state many times at once). */
+interface TaskCall {
+  state: string;
+  timeout: 'States.Timeout' | 'States.HeartbeatTimeout' | undefined;
+  closed: boolean;
+  tokens: string[];
+  /** Records the call's end in the history; later endings of the same call are ignored. */
+  close(type: 'Succeeded' | 'Failed' | 'TimedOut', details: Record<string, unknown>): void;
+}
+
+/** A running execution: `stop` aborts it (StopExecution), `done` settles when it has ended. */
+export interface RunningExecution {
+  stop(error?: string, cause?: string): void;
+  done: Promise<void>;
+}
+
+/**
+ * Runs one execution on the ASL interpreter. The interpreter walks the states (Choice, Wait,
+ * Parallel, Map, Retry, Catch, timeouts); every Task is handed back here by state name and
+ * dispatched on its Resource to the local cloud's services. The history is built from the
+ * interpreter's state events plus the task events recorded here, with AWS's event types.
+ */
+export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, deps: ExecutionDeps, context: RequestContext): RunningExecution {
+  const history = new History(record.history);
+  const emit = (type: string, detail: Record<string, unknown> = {}) => deps.events.emit('states', type, record.executionArn, { stateMachineArn: record.stateMachineArn, ...detail });
+  const calls: TaskCall[] = [];
+  let stopRequest: { error?: string; cause?: string } | undefined;
+
+  history.add('ExecutionStarted', { input: record.input, inputDetails: { truncated: false }, roleArn: record.roleArn });
+  emit('execution-started', { name: record.name });
+
+  const runTask = async (state: string, spec: TaskSpec, input: unknown): Promise<unknown> => {
+    // The interpreter reports the state's entry on an asynchronous log: let it reach the history first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { resource } = spec;
+    const direct = resource.kind === 'lambda-arn';
+    const callback = resource.pattern === 'callback';
+    const resourceType = direct ? 'lambda' : resource.service;
+    const resourceName = direct ? resource.functionArn : `${resource.api}${callback ? '.waitForTaskToken' : ''}`;
+    const prefix = direct ? 'LambdaFunction' : 'Task';
+    const about = direct ? {} : { resourceType, resource: resourceName };
+    if (direct) history.add('LambdaFunctionScheduled', { resource: resourceName, input: payload(input), inputDetails: { truncated: false } });
+    else history.add('TaskScheduled', { ...about, region: context.region, parameters: payload(input), ...(spec.heartbeatSeconds ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}) });
+    history.add(`${prefix}Started`, direct ? undefined : about);
+    const call: TaskCall = {
+      state,
+      timeout: undefined,
+      closed: false,
+      tokens: [],
+      close(type, details) {
+        if (this.closed) return;
+        this.closed = true;
+        calls.splice(calls.indexOf(this), 1);
+        for (const token of this.tokens) deps.tokens.forget(token);
+        history.add(`${prefix}${type}`, { ...about, ...details });
+      },
+    };
+    calls.push(call);
+    try {
+      let output: unknown;
+      if (callback) output = await waitForToken(call, spec, input, () => callIntegration(deps.services, resource, input, record.roleArn, context), (submitted) => history.add('TaskSubmitted', { ...about, output: payload(submitted), outputDetails: { truncated: false } }));
+      else output = await callIntegration(deps.services, resource, input, record.roleArn, context);
+      call.close('Succeeded', { output: payload(output), outputDetails: { truncated: false } });
+      return output;
+    } catch (error) {
+      const name = (error as Error).name;
+      call.close(name === 'States.HeartbeatTimeout' ? 'TimedOut' : 'Failed', { error: name, cause: (error as Error).message });
+      emit('task-failed', { state, error: name });
+      throw error;
+    }
+  };
+
+  const waitForToken = async (call: TaskCall, spec: TaskSpec, input: unknown, send: () => Promise<unknown>, submitted: (output: unknown) => void): Promise<unknown> => {
+    const found = deps.tokens.find(record.executionArn, input);
+    if (found.length === 0) {
+      throw new TaskError('States.Runtime', `Task state '${call.state}' waits for a task token, but its parameters do not pass one on: add "TaskToken.$": "$$.Task.Token" (or put $$.Task.Token in the message) so the worker can call SendTaskSuccess.`);
+    }
+    call.tokens = found;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let expired: (error: Error) => void = () => undefined;
+    const beat = () => {
+      if (!spec.heartbeatSeconds) return;
+      clearTimeout(heartbeat);
+      heartbeat = setTimeout(() => {
+        for (const token of call.tokens) deps.tokens.forget(token);
+        expired(new TaskError('States.HeartbeatTimeout', `The task sent no heartbeat for ${spec.heartbeatSeconds} seconds.`));
+      }, spec.heartbeatSeconds * 1000);
+      heartbeat.unref();
+    };
+    // Wait before sending: the worker may answer before the send call returns.
+    const answered = Promise.race([...found.map((token) => deps.tokens.wait(token, record.executionArn, beat)), new Promise<never>((_, reject) => (expired = reject))]);
+    answered.catch(() => undefined);
+    try {
+      submitted(await send());
+      beat();
+      return await answered;
+    } finally {
+      clearTimeout(heartbeat);
+    }
+  };
+
+  const handlers = Object.fromEntries([...parsed.tasks].map(([state, spec]) => [state, (input: unknown) => runTask(state, spec, input) as Promise<any>]));
+  const contextObject = {
+    Execution: { Id: record.executionArn, Name: record.name, RoleArn: record.roleArn },
+    StateMachine: { Id: record.stateMachineArn, Name: record.stateMachineArn.split(':').pop() },
+    // Each read of $$.Task.Token issues a new token, owned by this execution.
+    Task: {
+      get Token() {
+        return deps.tokens.issue(record.executionArn);
+      },
+    },
+  };
+  const scale = deps.timeScale ?? 1;
+  const machine = new StateMachine(parsed.definition, { validationOptions: { checkArn: false } });
+  const execution = machine.run(JSON.parse(record.input), {
+    context: contextObject,
+    overrides: { taskResourceLocalHandlers: handlers, ...(scale === 1 ? {} : scaledWaits(parsed, scale)) },
+  });
+  execution.result.catch(() => undefined);
+
+  const finish = (status: ExecutionStatus, type: string, details: Record<string, unknown>) => {
+    record.status = status;
+    record.stopDate = new Date();
+    history.add(type, details);
+    deps.tokens.abortExecution(record.executionArn, new TaskError('States.Runtime', 'The execution ended.'));
+    emit(`execution-${status.toLowerCase().replace('_', '-')}`, { error: record.error });
+  };
+
+  const done = (async () => {
+    for await (const event of execution.eventLogs) {
+      switch (event.type) {
+        case 'StateEntered':
+          history.entered(event.state.type, event.state.name, event.state.input);
+          if (event.state.type === 'Parallel') history.add('ParallelStateStarted');
+          if (event.state.type === 'Map') history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
+          emit('state-entered', { state: event.state.name, stateType: event.state.type });
+          break;
+        case 'StateExited':
+          if (event.state.type === 'Parallel') history.add('ParallelStateSucceeded');
+          if (event.state.type === 'Map') history.add('MapStateSucceeded');
+          history.exited(event.state.type, event.state.name, event.state.output);
+          emit('state-exited', { state: event.state.name, stateType: event.state.type });
+          break;
+        case 'StateFailed':
+          // The interpreter timed the task out while its call was still in flight.
+          if (event.state.type === 'Task' && event.Error === 'States.Timeout') {
+            calls.find((c) => c.state === event.state.name)?.close('TimedOut', { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds.' });
+          }
+          if (event.state.type === 'Map' || event.state.type === 'Parallel') history.add(`${event.state.type}StateFailed`);
+          break;
+        case 'StateRetried':
+          emit('state-retried', { state: event.state.name, attempt: event.retry.attempt });
+          break;
+        case 'StateCaught':
+          emit('state-caught', { state: event.state.name, next: event.catch.catcher.Next });
+          break;
+        case 'MapIterationStarted':
+        case 'MapIterationSucceeded':
+        case 'MapIterationFailed':
+          history.add(event.type, { name: event.parentState.name, index: event.index });
+          break;
+        case 'ExecutionSucceeded':
+          record.output = payload(event.output);
+          finish('SUCCEEDED', 'ExecutionSucceeded', { output: record.output, outputDetails: { truncated: false } });
+          break;
+        case 'ExecutionFailed': {
+          // A Fail state without Error/Cause fails the execution without them, as on AWS.
+          record.error = event.Error === 'FailStateError' ? undefined : event.Error;
+          record.cause = event.Cause === 'Execution failed because of a Fail state' ? undefined : String(event.Cause ?? '');
+          finish('FAILED', 'ExecutionFailed', { error: record.error, cause: record.cause });
+          break;
+        }
+        case 'ExecutionAborted':
+          record.error = stopRequest?.error;
+          record.cause = stopRequest?.cause;
+          finish('ABORTED', 'ExecutionAborted', { error: record.error, cause: record.cause });
+          break;
+        case 'ExecutionTimeout':
+          record.error = 'States.Timeout';
+          finish('TIMED_OUT', 'ExecutionTimedOut', { error: 'States.Timeout', cause: 'The execution ran longer than the definition\'s TimeoutSeconds.' });
+          break;
+      }
+    }
+  })();
+
+  return {
+    stop(error, cause) {
+      stopRequest = { error, cause };
+      execution.abort();
+    },
+    done,
+  };
+}
+
+/** How many items a Map state iterates over: its ItemsPath (a plain `$.a.b` path) applied to its input. */
+function mapLength(parsed: ParsedDefinition, stateName: string, input: unknown): number {
+  const state = findState(parsed.definition, stateName);
+  const path = String(state?.ItemsPath ?? '$');
+  let items: any = input;
+  for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) items = items?.[key];
+  return Array.isArray(items) ? items.length : 0;
+}
+
+function findState(machine: any, name: string): any {
+  for (const [stateName, state] of Object.entries<any>(machine?.States ?? {})) {
+    if (stateName === name) return state;
+    for (const inner of [...(state.Branches ?? []), state.ItemProcessor ?? state.Iterator].filter(Boolean)) {
+      const found = findState(inner, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Wait states and retry intervals shortened by `scale` (tests and demos only). */
+function scaledWaits(parsed: ParsedDefinition, scale: number) {
+  const waitTimeOverrides: Record<string, number> = {};
+  const retryIntervalOverrides: Record<string, number[]> = {};
+  const visit = (machine: any) => {
+    for (const [name, state] of Object.entries<any>(machine.States ?? {})) {
+      if (state.Type === 'Wait' && typeof state.Seconds === 'number') waitTimeOverrides[name] = state.Seconds * 1000 * scale;
+      if (Array.isArray(state.Retry)) retryIntervalOverrides[name] = state.Retry.map((r: any) => (r.IntervalSeconds ?? 1) * 1000 * scale);
+      for (const branch of state.Branches ?? []) visit(branch);
+      if (state.ItemProcessor ?? state.Iterator) visit(state.ItemProcessor ?? state.Iterator);
+    }
+  };
+  visit(parsed.definition);
+  return { waitTimeOverrides, retryIntervalOverrides };
+}
