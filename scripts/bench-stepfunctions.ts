@@ -27,8 +27,8 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   const cfn = new CloudFormationClient(clientConfig(target));
   const sfn = new SFNClient(clientConfig(target));
   const StackName = 'bench-lab4';
-  await cfn.send(new CreateStackCommand({ StackName, TemplateBody: synthesizeTemplate(lab4Stack, { stackName: StackName, prefix: 'bench', variant: 0 }), Capabilities: ['CAPABILITY_IAM'] }));
-  const status = await settle(cfn, StackName);
+  const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: synthesizeTemplate(lab4Stack, { stackName: StackName, prefix: 'bench', variant: 0 }), Capabilities: ['CAPABILITY_IAM'] }));
+  const status = await settle(cfn, StackId!);
   if (status !== 'CREATE_COMPLETE') throw new Error(`the Lab 4 stack did not deploy: ${status}`);
   const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
   const stateMachineArn = stateMachines.find((m) => m.name === 'bench-FareProcessing')!.stateMachineArn!;
@@ -52,5 +52,5 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   row(`Lab 4 saga execution, start → succeeded, p50 (n=${durations.length})`, ms(percentile(durations, 50)), '(7 states, 5 tasks)');
   row('Lab 4 saga execution, start → succeeded, p99', ms(percentile(durations, 99)), '(AWS: 142/313 ms per start)');
   await cfn.send(new DeleteStackCommand({ StackName }));
-  await settle(cfn, StackName);
+  await settle(cfn, StackId!);
 }

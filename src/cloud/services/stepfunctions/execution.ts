@@ -1,4 +1,3 @@
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { RequestContext } from '../../aws/context.ts';
 import type { EventBus } from '../../events/bus.ts';
 import type { ParsedDefinition, TaskSpec } from './definition.ts';
@@ -145,8 +144,7 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     },
   };
   const scale = deps.timeScale ?? 1;
-  const machine = new StateMachine(parsed.definition, { validationOptions: { checkArn: false } });
-  const execution = machine.run(JSON.parse(record.input), {
+  const execution = parsed.machine.run(JSON.parse(record.input), {
     context: contextObject,
     overrides: { taskResourceLocalHandlers: handlers, ...(scale === 1 ? {} : scaledWaits(parsed, scale)) },
   });
