@@ -4,12 +4,9 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { GetQueueUrlCommand, ListQueuesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { createDynalite } from './emulators/dynalite.ts';
-import { createFauxqs } from './emulators/fauxqs.ts';
-import { createKinesalite } from './emulators/kinesalite.ts';
+import { startEmulators, type Emulators } from './emulators/index.ts';
 import type http from 'node:http';
 import type http2 from 'node:http2';
-import type net from 'node:net';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID, parseArn } from './aws/context.ts';
 import { AwsError } from './aws/errors.ts';
@@ -108,22 +105,24 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Starts the local cloud: one endpoint serving every AWS API the labs use. */
 export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
+  await ensureCodeRoot(join(options.dataDir, 'lambda-code'));
+  const emulators = await startEmulators({ region: options.region ?? 'us-east-1', dataDir: options.dataDir, persist: options.persist ?? true });
+  try {
+    return await assembleCloud(options, emulators);
+  } catch (error) {
+    // A damaged state file or a taken port: stop what started, so nothing is left running.
+    await emulators.stop();
+    throw error;
+  }
+}
+
+/** Our services around the running emulators, the gateway in front of them all. */
+async function assembleCloud(options: CloudOptions, emulators: Emulators): Promise<RunningCloud> {
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
-  let endpoint = '';
-  await ensureCodeRoot(join(options.dataDir, 'lambda-code'));
-
-  // Reused emulators, each on an internal loopback port behind the gateway.
   const persist = options.persist ?? true;
-  // The message spy feeds CloudWatch's SQS counters; it keeps no buffer, nothing reads it back.
-  const { server: fauxqs, handle: fauxqsHandle } = await createFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region, dataDir: persist ? join(options.dataDir, 'fauxqs') : undefined, messageSpies: { bufferSize: 0 } });
-  const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(options.dataDir, 'dynamodb') : undefined });
-  await new Promise<void>((resolve) => dynalite.listen(0, '127.0.0.1', resolve));
-  const kinesis = await createKinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100, snapshotPath: persist ? join(options.dataDir, 'kinesis.json') : undefined });
-  await new Promise<void>((resolve) => kinesis.listen(0, '127.0.0.1', resolve));
-  const kinesisUrl = new URL(`http://127.0.0.1:${(kinesis.address() as net.AddressInfo).port}`);
-  const fauxqsUrl = new URL(`http://127.0.0.1:${fauxqs.port}`);
-  const dynaliteUrl = new URL(`http://127.0.0.1:${(dynalite.address() as net.AddressInfo).port}`);
+  let endpoint = '';
+  const { fauxqs, fauxqsHandle, fauxqsUrl, dynaliteUrl, kinesisUrl } = emulators;
 
   const sqsClients = new Map<string, SQSClient>();
   const sqsFor = (r: string) => {
@@ -380,15 +379,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       else res.destroy();
     }
   });
-  let port: number;
-  try {
-    port = await listen(server, options.port ?? 4566, host, 'local cloud', 'WORKSHOP_CLOUD_PORT=<port> (or --port)');
-  } catch (error) {
-    await fauxqs.stop();
-    await new Promise((resolve) => dynalite.close(resolve));
-    await new Promise((resolve) => kinesis.close(resolve));
-    throw error;
-  }
+  const port = await listen(server, options.port ?? 4566, host, 'local cloud', 'WORKSHOP_CLOUD_PORT=<port> (or --port)');
   endpoint = `http://localhost:${port}`;
 
   return {
@@ -405,9 +396,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       await server.closeAll();
       await cloudformation.settled();
       if (persist) await stateFile.flush();
-      await fauxqs.stop();
-      await new Promise((resolve) => dynalite.close(resolve));
-      await new Promise((resolve) => kinesis.close(resolve));
+      await emulators.stop();
       for (const client of sqsClients.values()) client.destroy();
       for (const client of kinesisClients.values()) client.destroy();
       s3.destroy();

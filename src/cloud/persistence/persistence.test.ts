@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -39,6 +39,21 @@ test('state survives a restart of the local cloud', async () => {
     } finally {
       await cloud.stop();
     }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a damaged state file stops the start with a clear error and leaves no emulator running', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'workshop-damaged-'));
+  try {
+    await writeFile(join(dataDir, 'state.json'), '{ this is not json');
+    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length;
+    const before = servers();
+    await assert.rejects(startCloud({ port: 0, dataDir }), /saved state at .*state\.json cannot be read/);
+    // A closed server's handle goes away on a later turn of the event loop.
+    for (let i = 0; i < 50 && servers() > before; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(servers(), before, 'fauxqs, dynalite and kinesalite were stopped');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
