@@ -327,6 +327,40 @@ describe('Step Functions: executions', () => {
     assert.equal(failed.cause, 'fare too high');
   });
 
+  test('every integration also waits for a task token: a Lambda worker and an SNS-to-SQS worker answer; getItem and deleteItem read and remove', async () => {
+    const roleArn = await roleAllowing(['lambda:InvokeFunction', 'sns:Publish', 'dynamodb:GetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    const TableName = uniqueName('Approvals');
+    await dynamodb.send(new CreateTableCommand({ TableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+    // The worker answers through the Step Functions API itself, as a real callback worker does.
+    const worker = await createFunction(`const { SFNClient, SendTaskSuccessCommand } = require('@aws-sdk/client-sfn');
+      exports.handler = async (event) => { await new SFNClient({}).send(new SendTaskSuccessCommand({ taskToken: event.token, output: JSON.stringify({ approvedBy: 'lambda' }) })); return 'sent'; };`);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('approvals') }));
+    const { QueueUrl, queueArn } = await queueWithPolicy(TopicArn!);
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+    const arn = await createMachine(
+      {
+        StartAt: 'Store',
+        States: {
+          Store: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName, Item: { id: { 'S.$': '$.id' }, state: { S: 'pending' } } }, ResultPath: null, Next: 'AskLambda' },
+          AskLambda: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', Parameters: { FunctionName: worker, Payload: { 'token.$': '$$.Task.Token' } }, ResultPath: '$.lambda', Next: 'AskTopic' },
+          AskTopic: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', Parameters: { TopicArn, Message: { 'token.$': '$$.Task.Token' } }, ResultPath: '$.topic', Next: 'Read' },
+          Read: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:getItem', Parameters: { TableName, Key: { id: { 'S.$': '$.id' } } }, ResultSelector: { 'state.$': '$.Item.state.S' }, ResultPath: '$.read', Next: 'Remove' },
+          Remove: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:deleteItem', Parameters: { TableName, Key: { id: { 'S.$': '$.id' } } }, ResultPath: null, End: true },
+        },
+      },
+      roleArn,
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ id: 'wr_7' }) }));
+    const [message] = await receive(QueueUrl, 5);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: JSON.parse(message.Body!).token, output: JSON.stringify({ approvedBy: 'queue worker' }) }));
+    const done = await waitForEnd(executionArn!);
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    const output = JSON.parse(done.output!);
+    assert.deepEqual([output.lambda, output.topic, output.read], [{ approvedBy: 'lambda' }, { approvedBy: 'queue worker' }, { state: 'pending' }]);
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName, Key: { id: { S: 'wr_7' } } }));
+    assert.equal(Item, undefined, 'deleteItem removed it');
+  });
+
   test('a callback task without heartbeats times out with States.HeartbeatTimeout', async () => {
     const roleArn = await roleAllowing(['sqs:SendMessage']);
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('silent') }));
