@@ -1,26 +1,18 @@
 // The Step Functions row of the benchmark (scripts/bench.ts): a Lab 4-sized execution (the fare
 // saga deployed from its CDK stack: DynamoDB, two Lambda tasks, an update and an SNS publish)
 // from StartExecution to ExecutionSucceeded. Figures only, no asserts.
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../labs/kit/clients.ts';
 import type { Target } from '../labs/kit/target.ts';
 import type { RunningCloud } from '../src/cloud/cloud.ts';
-import { synthesizeTemplate } from '../src/cloud/services/cloudformation/lab-constructs.stacks.ts';
-import { lab4Stack } from '../src/cloud/services/cloudformation/lab4-constructs.stacks.ts';
+import { lab4Stack, synthesizeTemplate } from '../src/cloud/services/cloudformation/lab-constructs.stacks.ts';
+import { waitForStack } from '../src/cloud/testing/stacks.ts';
 
 type Row = (what: string, figure: string, budget: string) => void;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const RUNS = 30;
-
-async function settle(cfn: CloudFormationClient, StackName: string): Promise<string> {
-  for (;;) {
-    const status = (await cfn.send(new DescribeStacksCommand({ StackName }))).Stacks![0].StackStatus!;
-    if (!status.endsWith('_IN_PROGRESS')) return status;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Deploys the Lab 4 saga (the bench cloud is bootstrapped by the lab deploys before it) and times its executions. */
 export async function stepFunctionsExecution(cloud: RunningCloud, target: Target, row: Row): Promise<void> {
@@ -28,8 +20,8 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   const sfn = new SFNClient(clientConfig(target));
   const StackName = 'bench-lab4';
   const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: synthesizeTemplate(lab4Stack, { stackName: StackName, prefix: 'bench', variant: 0 }), Capabilities: ['CAPABILITY_IAM'] }));
-  const status = await settle(cfn, StackId!);
-  if (status !== 'CREATE_COMPLETE') throw new Error(`the Lab 4 stack did not deploy: ${status}`);
+  const { StackStatus, StackStatusReason } = await waitForStack(cfn, StackId!);
+  if (StackStatus !== 'CREATE_COMPLETE') throw new Error(`the Lab 4 stack did not deploy: ${StackStatus} (${StackStatusReason})`);
   const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
   const stateMachineArn = stateMachines.find((m) => m.name === 'bench-FareProcessing')!.stateMachineArn!;
 
@@ -52,5 +44,5 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   row(`Lab 4 saga execution, start → succeeded, p50 (n=${durations.length})`, ms(percentile(durations, 50)), '(7 states, 5 tasks)');
   row('Lab 4 saga execution, start → succeeded, p99', ms(percentile(durations, 99)), '(AWS: 142/313 ms per start)');
   await cfn.send(new DeleteStackCommand({ StackName }));
-  await settle(cfn, StackId!);
+  await waitForStack(cfn, StackId!);
 }

@@ -238,7 +238,7 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     apigatewayAccount: apigateway.account,
     eventBridge: { buses: eventBridge.buses, rules: eventBridge.rules },
     alarms: cloudWatch.alarms,
-    stepFunctions: { machines: stepFunctions.machines, executions: stepFunctions.executions },
+    stepFunctions: { machines: stepFunctions.machines, executions: stepFunctions.savedExecutions() },
     s3: { notifications: s3Notifications.configurations, policies: s3Buckets.policies, tags: s3Buckets.tags },
     cloudformation: cloudformation.saved(),
   }));
@@ -290,7 +290,14 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
   const s3Gateway = new S3Gateway(fauxqsUrl, s3, s3Notifications, s3Buckets);
   const sqsExtras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
   // Older clients speak SQS's query protocol; it is translated to the JSON calls above.
-  const sqsQuery = sqsQueryEndpoint((request) => (String(request.headers['x-amz-target']).slice(10) in moveTasks.actions ? sqsExtras(request) : forward(fauxqsUrl, request)));
+  const sqsQuery = sqsQueryEndpoint(async (request) => {
+    const action = String(request.headers['x-amz-target']).slice(10);
+    if (action in moveTasks.actions) return sqsExtras(request);
+    const answer = await forward(fauxqsUrl, request);
+    // Receives are counted where they pass; these do not pass the gateway's JSON path.
+    if (action === 'ReceiveMessage') cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
+    return answer;
+  });
 
   const send = (res: http.ServerResponse | http2.Http2ServerResponse, answer: HttpResponse) => {
     (res as http.ServerResponse).writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
@@ -305,6 +312,8 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     });
 
   const reset = async () => {
+    // Running sagas stop first: none may compensate against resources the reset is removing.
+    stepFunctions.clear();
     await cloudformation.reset();
     eventSourceMappings.shutdown();
     eventSourceMappings.mappings.clear();
@@ -320,10 +329,8 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     eventBridge.buses.clear();
     eventBridge.rules.clear();
     cloudWatch.metrics.clear();
+    cloudWatch.sqs.clear();
     cloudWatch.alarms.clear();
-    stepFunctions.shutdown();
-    stepFunctions.machines.clear();
-    stepFunctions.executions.clear();
     s3Notifications.configurations.clear();
     s3Buckets.policies.clear();
     s3Buckets.tags.clear();

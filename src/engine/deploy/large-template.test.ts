@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig } from '../../../labs/kit/clients.ts';
+import { bootstrapTarget } from '../../cloud/testing/stacks.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../cloud/testing/test-cloud.ts';
 import type { EngineEvent } from '../events.ts';
 import { publishLargeTemplate, TEMPLATE_BODY_LIMIT } from './assets.ts';
-import { assetsBucket, bootstrapEndpoint } from './bootstrap.ts';
+import { assetsBucket } from './bootstrap.ts';
 import { applyStack } from './stack-operations.ts';
 
 let cloud: TestCloud;
@@ -19,7 +19,7 @@ before(async () => {
   cloud = await startTestCloud();
   s3 = new S3Client({ ...clientConfig(cloud.target), forcePathStyle: true });
   cfn = new CloudFormationClient(clientConfig(cloud.target));
-  await bootstrapEndpoint(s3, new SSMClient(clientConfig(cloud.target)), accountId, 'us-east-1');
+  await bootstrapTarget(cloud.target);
 });
 after(() => cloud.stop());
 

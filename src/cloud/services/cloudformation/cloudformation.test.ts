@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
+import { waitForStack } from '../../testing/stacks.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -25,22 +26,14 @@ before(async () => {
 });
 after(() => cloud.stop());
 
-async function settled(StackName: string): Promise<Stack> {
-  for (;;) {
-    const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName }));
-    if (!Stacks[0].StackStatus!.endsWith('_IN_PROGRESS')) return Stacks[0];
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** Creates a stack, checks it, deletes it, and checks the delete completed. */
 async function cloudFormationRoundTrip(StackName: string, TemplateBody: string, check: (stack: Stack) => void) {
   await cfn.send(new CreateStackCommand({ StackName, TemplateBody }));
-  const stack = await settled(StackName);
+  const stack = await waitForStack(cfn, StackName);
   assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
   check(stack);
   await cfn.send(new DeleteStackCommand({ StackName }));
-  assert.equal((await settled(stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+  assert.equal((await waitForStack(cfn, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
 }
 
 const outputs = (stack: Stack) => Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
@@ -68,7 +61,7 @@ describe('CloudFormation', () => {
   test('creates a stack, resolving intrinsics, conditions and parameters', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
-    const stack = await settled(StackName);
+    const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
     assert.deepEqual(outputs(stack), {
       TopicArn: `arn:aws:sns:us-east-1:000000000000:${StackName}-rides`,
@@ -84,16 +77,16 @@ describe('CloudFormation', () => {
   test('updates in place, adds what is new, removes what is gone', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
-    const before = outputs(await settled(StackName));
+    const before = outputs(await waitForStack(cfn, StackName));
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'prod' }] }));
-    const updated = await settled(StackName);
+    const updated = await waitForStack(cfn, StackName);
     assert.equal(updated.StackStatus, 'UPDATE_COMPLETE');
     assert.equal(outputs(updated).Kind, 'production');
     assert.equal(outputs(updated).TopicArn, before.TopicArn, 'the topic stays');
     const names = (await cfn.send(new ListStackResourcesCommand({ StackName }))).StackResourceSummaries!.map((r) => r.LogicalResourceId).sort();
     assert.deepEqual(names, ['ProdTopic', 'Topic']);
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'dev' }] }));
-    assert.equal((await settled(StackName)).StackStatus, 'UPDATE_COMPLETE');
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
     const { Topics = [] } = await sns.send(new ListTopicsCommand({}));
     assert.equal(Topics.filter((t) => t.TopicArn!.includes(`${StackName}-ProdTopic`)).length, 0, 'the removed topic is deleted');
   });
@@ -109,16 +102,16 @@ describe('CloudFormation', () => {
         Outputs: { TopicArn: { Value: { Ref: 'Topic' } } },
       });
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: withSubscriptions(['First', 'Second']) }));
-    const created = await settled(StackName);
+    const created = await waitForStack(cfn, StackName);
     const endpoints = () => cloud.services.sns.store.subscriptionsOf(outputs(created).TopicArn!).map((s) => ['First', 'Second', 'Third'].find((q) => s.endpoint.includes(`-${q}-`))).sort();
     assert.deepEqual(endpoints(), ['First', 'Second']);
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: withSubscriptions(['Second', 'Third']) }));
-    assert.equal((await settled(StackName)).StackStatus, 'UPDATE_COMPLETE');
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
     assert.deepEqual(endpoints(), ['Second', 'Third']);
 
     const archived = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName: archived, TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: true, ArchivePolicy: { MessageRetentionPeriod: 30 } } } } }) }));
-    const refused = await settled(archived);
+    const refused = await waitForStack(cfn, archived);
     assert.equal(refused.StackStatus, 'ROLLBACK_COMPLETE');
     assert.match(refused.StackStatusReason!, /ArchivePolicy/);
   });
@@ -126,7 +119,7 @@ describe('CloudFormation', () => {
   test('"No updates are to be performed" for an identical template', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
-    await settled(StackName);
+    await waitForStack(cfn, StackName);
     await assert.rejects(cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template() })), /No updates are to be performed/);
   });
 
@@ -134,7 +127,7 @@ describe('CloudFormation', () => {
     const StackName = uniqueName('cfn');
     const failing = { Bad: { Type: 'AWS::SNS::Topic', DependsOn: 'Topic', Properties: { TopicName: 'not a valid name!' } } };
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template({}, failing) }));
-    const stack = await settled(StackName);
+    const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');
     const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
     const failed = StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
@@ -147,11 +140,11 @@ describe('CloudFormation', () => {
   test('a failing update rolls back to the previous state', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
-    await settled(StackName);
+    await waitForStack(cfn, StackName);
     const next = JSON.parse(template({}, { Extra: { Type: 'AWS::SNS::Topic' }, Bad: { Type: 'AWS::SNS::Topic', DependsOn: 'Extra', Properties: { TopicName: 'bad name' } } }));
     next.Resources.Topic.Properties.DisplayName = 'Changed';
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: JSON.stringify(next) }));
-    const stack = await settled(StackName);
+    const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
     const names = (await cfn.send(new ListStackResourcesCommand({ StackName }))).StackResourceSummaries!.map((r) => r.LogicalResourceId);
     assert.deepEqual(names, ['Topic']);
@@ -172,11 +165,11 @@ describe('CloudFormation', () => {
         Outputs: { A: { Value: { Ref: 'A' } }, B: { Value: { Ref: 'B' } }, C: { Value: { Ref: 'C' } } },
       });
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: chain('v1', 30) }));
-    const created = await settled(StackName);
+    const created = await waitForStack(cfn, StackName);
     assert.equal(created.StackStatus, 'CREATE_COMPLETE', created.StackStatusReason);
     // SQS takes visibility timeouts up to 12 hours (43,200 s): the third resource fails.
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: chain('v2', 50_000) }));
-    const stack = await settled(StackName);
+    const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'UPDATE_ROLLBACK_COMPLETE');
     assert.match(stack.StackStatusReason!, /^C: .*VisibilityTimeout/, 'the reason names the resource and the property');
     const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
@@ -210,9 +203,9 @@ describe('CloudFormation', () => {
       },
     });
     const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: templateBody }));
-    assert.equal((await settled(StackName)).StackStatus, 'CREATE_COMPLETE');
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'CREATE_COMPLETE');
     await cfn.send(new DeleteStackCommand({ StackName }));
-    assert.equal((await settled(StackId!)).StackStatus, 'DELETE_COMPLETE');
+    assert.equal((await waitForStack(cfn, StackId!)).StackStatus, 'DELETE_COMPLETE');
     const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName: StackId }));
     const deleted = StackEvents.filter((e) => e.ResourceStatus === 'DELETE_COMPLETE' && e.LogicalResourceId !== StackName).map((e) => e.LogicalResourceId!).reverse();
     assert.equal(deleted.length, 5);
@@ -229,7 +222,7 @@ describe('CloudFormation', () => {
     );
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Shiny: true } } } }) }));
-    const stack = await settled(StackName);
+    const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');
     assert.match(stack.StackStatusReason!, /Properties \[Shiny\] of AWS::SNS::Topic are not supported/);
   });
@@ -252,13 +245,13 @@ describe('CloudFormation', () => {
       Outputs: { StreamArn: { Value: { 'Fn::GetAtt': ['Stream', 'Arn'] } }, MappingId: { Value: { Ref: 'Mapping' } } },
     });
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: templateBody, Capabilities: ['CAPABILITY_IAM'] }));
-    const stack = await settled(StackName);
+    const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
     const mapping = cloud.services.eventSourceMappings.get(outputs(stack).MappingId!);
     assert.equal(mapping.eventSourceArn, outputs(stack).StreamArn);
     assert.deepEqual([mapping.batchSize, mapping.stream?.startingPosition, mapping.stream?.bisectBatchOnFunctionError], [50, 'LATEST', true]);
     await cfn.send(new DeleteStackCommand({ StackName }));
-    assert.equal((await settled(stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
+    assert.equal((await waitForStack(cfn, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     assert.equal(cloud.services.eventSourceMappings.mappings.size, 0);
   });
 
@@ -286,9 +279,9 @@ describe('CloudFormation', () => {
   test('delete removes every resource', async () => {
     const StackName = uniqueName('cfn');
     const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
-    const created = await settled(StackName);
+    const created = await waitForStack(cfn, StackName);
     await cfn.send(new DeleteStackCommand({ StackName }));
-    const deleted = await settled(StackId!);
+    const deleted = await waitForStack(cfn, StackId!);
     assert.equal(deleted.StackStatus, 'DELETE_COMPLETE');
     await assert.rejects(cfn.send(new DescribeStacksCommand({ StackName })), /does not exist/);
     await assert.rejects(sns.send(new GetTopicAttributesCommand({ TopicArn: outputs(created).TopicArn })), /does not exist/);

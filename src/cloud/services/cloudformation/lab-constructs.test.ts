@@ -1,47 +1,36 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { APIGatewayClient, GetAccountCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, UpdateStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, UpdateStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
 import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { bootstrapEndpoint } from '../../../engine/deploy/bootstrap.ts';
+import { bootstrapTarget, waitForStack } from '../../testing/stacks.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
-import { lab2Stack, lab3Stack, lab5Stack, synthesizeTemplate, type LabStackProps } from './lab-constructs.stacks.ts';
+import { lab2Stack, lab3Stack, lab4Stack, lab5Stack, synthesizeTemplate, type LabStackProps } from './lab-constructs.stacks.ts';
 
 let cloud: TestCloud;
 let cfn: CloudFormationClient;
 
 before(async () => {
   cloud = await startTestCloud();
-  const config = clientConfig(cloud.target);
-  cfn = new CloudFormationClient(config);
-  // The CDK's templates check the bootstrap version parameter, as on a bootstrapped account.
-  await bootstrapEndpoint(new S3Client({ ...config, forcePathStyle: true }), new SSMClient(config), '000000000000', 'us-east-1');
+  cfn = new CloudFormationClient(clientConfig(cloud.target));
+  await bootstrapTarget(cloud.target);
 });
 after(() => cloud.stop());
-
-async function settled(StackName: string): Promise<Stack> {
-  for (;;) {
-    const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName }));
-    if (!Stacks[0].StackStatus!.endsWith('_IN_PROGRESS')) return Stacks[0];
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** Everything a stack could leave behind, listed through the public APIs. */
 async function inventory(): Promise<Record<string, string[]>> {
   const config = clientConfig(cloud.target);
-  const [queues, topics, subs, functions, mappings, tables, streams, rules, alarms, groups, apis, roles] = await Promise.all([
+  const [queues, topics, subs, functions, mappings, tables, streams, rules, alarms, groups, apis, roles, machines] = await Promise.all([
     new SQSClient(config).send(new ListQueuesCommand({})).then((r) => r.QueueUrls ?? []),
     new SNSClient(config).send(new ListTopicsCommand({})).then((r) => (r.Topics ?? []).map((t) => t.TopicArn!)),
     new SNSClient(config).send(new ListSubscriptionsCommand({})).then((r) => (r.Subscriptions ?? []).map((s) => s.SubscriptionArn!)),
@@ -54,8 +43,9 @@ async function inventory(): Promise<Record<string, string[]>> {
     new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({})).then((r) => (r.logGroups ?? []).map((g) => g.logGroupName!).filter((name) => !name.startsWith('/aws/lambda/'))),
     new APIGatewayClient(config).send(new GetRestApisCommand({})).then((r) => (r.items ?? []).map((a) => a.id!)),
     new IAMClient(config).send(new ListRolesCommand({})).then((r) => (r.Roles ?? []).map((x) => x.RoleName!)),
+    new SFNClient(config).send(new ListStateMachinesCommand({})).then((r) => (r.stateMachines ?? []).map((m) => m.stateMachineArn!)),
   ]);
-  return { queues, topics, subs, functions, mappings, tables, streams, rules, alarms, groups, apis, roles };
+  return { queues, topics, subs, functions, mappings, tables, streams, rules, alarms, groups, apis, roles, machines };
 }
 
 /**
@@ -68,30 +58,29 @@ async function roundTrip(factory: (app: any, props: LabStackProps) => any, check
   const before = await inventory();
   const first = synthesizeTemplate(factory, { stackName, prefix, variant: 0 });
   await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: first, Capabilities: ['CAPABILITY_IAM'] }));
-  const created = await settled(stackName);
+  const created = await waitForStack(cfn, stackName);
   assert.equal(created.StackStatus, 'CREATE_COMPLETE', created.StackStatusReason);
   await checks(0, created, { stackName, prefix, variant: 0 });
 
   const second = synthesizeTemplate(factory, { stackName, prefix, variant: 1 });
   assert.notEqual(second, first);
   await cfn.send(new UpdateStackCommand({ StackName: stackName, TemplateBody: second, Capabilities: ['CAPABILITY_IAM'] }));
-  const updated = await settled(stackName);
+  const updated = await waitForStack(cfn, stackName);
   assert.equal(updated.StackStatus, 'UPDATE_COMPLETE', updated.StackStatusReason);
   await checks(1, updated, { stackName, prefix, variant: 1 });
 
   await cfn.send(new DeleteStackCommand({ StackName: stackName }));
-  const deleted = await settled(created.StackId!);
+  const deleted = await waitForStack(cfn, created.StackId!);
   assert.equal(deleted.StackStatus, 'DELETE_COMPLETE', deleted.StackStatusReason);
   assert.deepEqual(await inventory(), before, 'destroy leaves nothing behind');
 }
 
-describe('CloudFormation deploys what Labs 2, 3 and 5 synthesize', () => {
+describe('CloudFormation deploys what Labs 2 to 5 synthesize', () => {
   test('Lab 2: queues with DLQs, queue policies, raw filtered SQS subscriptions, SQS mappings, alarms, a log group', async () => {
     await roundTrip(lab2Stack, async (variant, _stack, { prefix }) => {
       const { services } = cloud;
       const sqs = new SQSClient(clientConfig(cloud.target));
       const url = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: `${prefix}-ExtraordinaryRidesServiceQueue` }))).QueueUrls![0];
-      const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
       const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
       assert.equal(Attributes.VisibilityTimeout, variant === 0 ? '60' : '90');
       assert.equal(JSON.parse(Attributes.RedrivePolicy!).maxReceiveCount, 3);
@@ -131,6 +120,51 @@ describe('CloudFormation deploys what Labs 2, 3 and 5 synthesize', () => {
       const alerts = [...services.sns.store.topics.values()].find((t) => t.name === `${prefix}-RfqAlerts`)!;
       const policy = JSON.parse(alerts.attributes.Policy);
       assert.equal(policy.Statement[0].Principal.Service, 'events.amazonaws.com');
+    });
+  });
+
+  test('Lab 4: a saga on Step Functions runs its success, credit-failure and refund-failure paths, and its definition updates in place', async () => {
+    const config = clientConfig(cloud.target);
+    const sfn = new SFNClient(config);
+    let stateMachineArn: string | undefined;
+    await roundTrip(lab4Stack, async (variant, _stack, { prefix }) => {
+      if (variant === 1) {
+        // The update keeps the machine's ARN: the definition changed in place, not by replacement.
+        const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn }));
+        assert.equal(JSON.parse(described.definition!).Comment, 'Wild Rydes fare collection (v2)', 'updated in place');
+        return;
+      }
+      const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+      stateMachineArn = stateMachines.find((m) => m.name === `${prefix}-FareProcessing`)?.stateMachineArn;
+      assert.ok(stateMachineArn, 'the state machine has its CDK name');
+      const execute = async (customerId: string, fareId: string) => {
+        const input = JSON.stringify({ customerId, fareId, fareAmount: '$20.00', cc: '2424 2424 2424 2424', expiryDate: '12/22', cvv: '111' });
+        const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
+        for (;;) {
+          const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+          if (execution.status !== 'RUNNING') return execution;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const fareStatus = async (fareId: string) => (await new DynamoDBClient(config).send(new GetItemCommand({ TableName: `${prefix}-Fares`, Key: { fareId: { S: fareId } } }))).Item?.fareStatus?.S;
+
+      const ok = await execute('3', 'wr_563');
+      assert.equal(ok.status, 'SUCCEEDED', ok.cause);
+      assert.equal(await fareStatus('wr_563'), 'completed');
+
+      const credit = await execute('3_fail_credit', 'wr_564');
+      assert.equal(credit.status, 'FAILED');
+      assert.equal(credit.error, 'FareProcessingFailed');
+      assert.equal(await fareStatus('wr_564'), 'failed');
+
+      // The refund fails too: the fare is parked on the failed-transactions queue instead of vanishing.
+      const refund = await execute('3_fail_credit_fail_refund', 'wr_565');
+      assert.equal(refund.status, 'FAILED');
+      const sqs = new SQSClient(config);
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix}-FailedTransactions` }));
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const parked = Messages.map((m) => JSON.parse(m.Body!));
+      assert.ok(parked.some((m) => m.fareId === 'wr_565' && m.refundError?.Error === 'RefundException'), JSON.stringify(parked));
     });
   });
 

@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteObjectCommand, GetBucketNotificationConfigurationCommand, GetBucketPolicyCommand, GetBucketTaggingCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { App, CfnOutput, RemovalPolicy, Stack as CdkStack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -17,7 +16,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { publishAssets } from '../../../engine/deploy/assets.ts';
-import { bootstrapEndpoint } from '../../../engine/deploy/bootstrap.ts';
+import { bootstrapTarget, waitForStack } from '../../testing/stacks.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
 
 process.env.CDK_VALIDATION ??= 'false';
@@ -32,7 +31,7 @@ before(async () => {
   cfn = new CloudFormationClient(clientConfig(cloud.target));
   s3Client = new S3Client({ ...clientConfig(cloud.target), forcePathStyle: true });
   sqsClient = new SQSClient(clientConfig(cloud.target));
-  await bootstrapEndpoint(s3Client, new SSMClient(clientConfig(cloud.target)), '000000000000', 'us-east-1');
+  await bootstrapTarget(cloud.target);
 });
 after(() => cloud.stop());
 
@@ -66,20 +65,12 @@ function synthesize(stackName: string, options: { autoDeleteObjects: boolean }) 
   return { templateBody: readFileSync(join(outdir, artifact.templateFile), 'utf8'), assets };
 }
 
-async function settled(StackName: string): Promise<Stack> {
-  for (;;) {
-    const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName }));
-    if (!Stacks[0].StackStatus!.endsWith('_IN_PROGRESS')) return Stacks[0];
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function deploy(options: { autoDeleteObjects: boolean }) {
   const StackName = uniqueName('s3-stack');
   const { templateBody, assets } = synthesize(StackName, options);
   await publishAssets(s3Client, assets, '000000000000', 'us-east-1', () => undefined);
   await cfn.send(new CreateStackCommand({ StackName, TemplateBody: templateBody, Capabilities: ['CAPABILITY_IAM'] }));
-  const stack = await settled(StackName);
+  const stack = await waitForStack(cfn, StackName);
   assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
   return { StackName, stack, outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!])) };
 }
@@ -121,7 +112,7 @@ describe('S3 in CloudFormation', () => {
     assert.ok(logged, 'the function received the photo event');
 
     await cfn.send(new DeleteStackCommand({ StackName }));
-    const deleted = await settled(stack.StackId!);
+    const deleted = await waitForStack(cfn, stack.StackId!);
     assert.equal(deleted.StackStatus, 'DELETE_COMPLETE', deleted.StackStatusReason);
     await assert.rejects(s3Client.send(new HeadBucketCommand({ Bucket })), 'the bucket is gone, its objects emptied first');
   });
@@ -137,7 +128,7 @@ describe('S3 in CloudFormation', () => {
     assert.equal(removed.s3.object.key, 'gone.txt');
 
     await cfn.send(new DeleteStackCommand({ StackName }));
-    const failed = await settled(stack.StackId!);
+    const failed = await waitForStack(cfn, stack.StackId!);
     assert.equal(failed.StackStatus, 'DELETE_FAILED');
     assert.match(failed.StackStatusReason!, /BucketNotEmpty|not empty/);
     await s3Client.send(new HeadBucketCommand({ Bucket }));

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand, GetTemplateCommand, UpdateStackCommand, ValidateTemplateCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, CreateStackCommand, GetTemplateCommand, UpdateStackCommand, ValidateTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
+import { waitForStack } from '../../testing/stacks.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
 import { parseTemplateUrl } from './template-source.ts';
 
@@ -18,14 +19,6 @@ before(async () => {
   await s3.send(new CreateBucketCommand({ Bucket }));
 });
 after(() => cloud.stop());
-
-async function settled(StackName: string): Promise<Stack> {
-  for (;;) {
-    const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName }));
-    if (!Stacks[0].StackStatus!.endsWith('_IN_PROGRESS')) return Stacks[0];
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A valid template of at least `bytes` bytes (padded with Metadata, which CloudFormation keeps as is). */
 function templateOfSize(bytes: number, displayName = 'Rides'): string {
@@ -56,14 +49,14 @@ describe('CloudFormation templates from S3 (TemplateURL) and the template size l
     const first = templateOfSize(120_000);
     await upload(`${StackName}/v1.json`, first);
     await cfn.send(new CreateStackCommand({ StackName, TemplateURL: `${cloud.endpoint}/${Bucket}/${StackName}/v1.json` }));
-    const created = await settled(StackName);
+    const created = await waitForStack(cfn, StackName);
     assert.equal(created.StackStatus, 'CREATE_COMPLETE', created.StackStatusReason);
     assert.equal((await cfn.send(new GetTemplateCommand({ StackName }))).TemplateBody, first);
 
     const second = templateOfSize(120_000, 'Rides v2');
     await upload(`${StackName}/v2.json`, second);
     await cfn.send(new UpdateStackCommand({ StackName, TemplateURL: `https://${Bucket}.s3.us-east-1.amazonaws.com/${StackName}/v2.json` }));
-    const updated = await settled(StackName);
+    const updated = await waitForStack(cfn, StackName);
     assert.equal(updated.StackStatus, 'UPDATE_COMPLETE', updated.StackStatusReason);
     const topic = [...cloud.services.sns.store.topics.values()].find((t) => t.name.startsWith(`${StackName}-Topic`));
     assert.equal(topic?.attributes.DisplayName, 'Rides v2');

@@ -71,6 +71,12 @@ export class SqsMetrics {
     return false;
   };
 
+  /** Forgets every queue (reset): a queue made again starts with its zero counters. */
+  clear(): void {
+    this.lastCounted.clear();
+    this.deadLettered = undefined;
+  }
+
   /** One ReceiveMessage call on a queue that returned `count` messages. */
   received(queueUrl: string, count: number, time = Date.now()): void {
     const QueueName = queueNameOf(queueUrl);

@@ -67,7 +67,8 @@ export class S3Gateway {
     proxyObserved(this.upstream, req, res, {
       captureRequest: change === 'post' || change === 'delete-many',
       captureResponse: change === 'delete-many',
-      done: (exchange) => void this.afterChange(change, target, req, exchange).catch(() => undefined),
+      done: (exchange) =>
+        void this.afterChange(change, target, req, exchange).catch((error: Error) => this.notifications.failed(target.bucket, target.key ?? '', error)),
     });
   }
 

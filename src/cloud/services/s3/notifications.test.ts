@@ -158,6 +158,9 @@ describe('S3 notification configuration', () => {
     await s3.send(new PutBucketPolicyCommand({ Bucket, Policy }));
     assert.equal((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy, Policy);
     await assert.rejects(s3.send(new PutBucketPolicyCommand({ Bucket, Policy: 'not json' })), (e: any) => e.name === 'MalformedPolicy');
+    // A Deny the local S3 would not enforce is refused by name, not stored without effect.
+    const deny = JSON.stringify({ Statement: [{ Sid: 'NoReads', Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `${bucketArn(Bucket)}/*` }] });
+    await assert.rejects(s3.send(new PutBucketPolicyCommand({ Bucket, Policy: deny })), (e: any) => e.name === 'NotImplemented' && /NoReads/.test(e.message));
   });
 });
 

@@ -3,7 +3,8 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@
 import { parseArn } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { EventBus } from '../../events/bus.ts';
-import { resourcePolicyAllows, sendToQueueAsService } from '../../sqs-delivery.ts';
+import { resourcePolicyAllows } from '../../shared/resource-policy.ts';
+import { sendToQueueAsService } from '../../sqs-delivery.ts';
 import type { LambdaService } from '../lambda/service.ts';
 import { allowsServiceInvoke } from '../lambda/permissions.ts';
 import type { SnsService } from '../sns/service.ts';
@@ -15,6 +16,10 @@ import { eventMessage, s3RequestId, testEventMessage, type ObjectChange } from '
 // one region per cloud for destinations, as S3 requires destinations in the bucket's region.
 
 const S3_PRINCIPAL = 's3.amazonaws.com';
+
+/** Whether a destination's policy lets S3 perform `action` on it for the events of the bucket `sourceArn`. */
+const allowsS3 = (policy: string | undefined, action: string, destinationArn: string, sourceArn: string) =>
+  resourcePolicyAllows(policy, { service: S3_PRINCIPAL, action, resourceArn: destinationArn, sourceArn });
 
 export interface S3NotificationsOptions {
   events: EventBus;
@@ -104,13 +109,13 @@ export class S3Notifications {
       } catch {
         return 'The destination queue does not exist';
       }
-      return resourcePolicyAllows(policy, rule.arn, 'sqs:SendMessage', S3_PRINCIPAL, source) ? undefined : 'Permissions on the destination queue do not allow S3 to publish notifications from this bucket';
+      return allowsS3(policy, 'sqs:SendMessage', rule.arn, source) ? undefined : 'Permissions on the destination queue do not allow S3 to publish notifications from this bucket';
     }
     if (rule.kind === 'topic') {
       const topic = this.options.sns.store.topics.get(rule.arn);
       if (!topic) return 'The destination topic does not exist';
       if (topic.attributes.FifoTopic === 'true') return 'FIFO topics are not supported as S3 event notification destinations';
-      return resourcePolicyAllows(topic.attributes.Policy, rule.arn, 'sns:Publish', S3_PRINCIPAL, source) ? undefined : 'Permissions on the destination topic do not allow S3 to publish notifications from this bucket';
+      return allowsS3(topic.attributes.Policy, 'sns:Publish', rule.arn, source) ? undefined : 'Permissions on the destination topic do not allow S3 to publish notifications from this bucket';
     }
     const fn = this.options.lambda.functions.get(parsed.resource.split(':')[1] ?? '');
     if (!fn) return 'The destination Lambda function does not exist';
@@ -142,7 +147,7 @@ export class S3Notifications {
         const topic = this.options.sns.store.topics.get(rule.arn);
         if (!topic) throw new Error(`topic ${rule.arn} does not exist`);
         // The topic policy is checked on every delivery, as on AWS: a policy changed later stops events.
-        if (!resourcePolicyAllows(topic.attributes.Policy, rule.arn, 'sns:Publish', S3_PRINCIPAL, source)) throw new Error(`the policy of topic ${rule.arn} does not allow s3.amazonaws.com to publish on behalf of ${source}`);
+        if (!allowsS3(topic.attributes.Policy, 'sns:Publish', rule.arn, source)) throw new Error(`the policy of topic ${rule.arn} does not allow s3.amazonaws.com to publish on behalf of ${source}`);
         await this.options.sns.publish({ TopicArn: rule.arn, Subject: 'Amazon S3 Notification', Message: body });
       } else this.options.lambda.invokeAsService(rule.arn, S3_PRINCIPAL, source, JSON.parse(body));
       this.options.events.emit('s3', 'notified', source, detail);
@@ -153,6 +158,11 @@ export class S3Notifications {
   }
 
   /** Reports a change to a bucket's policy or tags on the event stream (which also saves the state). */
+  /** A change whose notifications could not even be worked out (the object vanished, say): said, not dropped. */
+  failed(bucket: string, key: string, error: Error): void {
+    this.options.events.emit('s3', 'notification-failed', bucketArn(bucket), { key, reason: error.message });
+  }
+
   changed(bucket: string, what: 'bucket-policy-set' | 'bucket-policy-deleted' | 'bucket-tags-set' | 'bucket-tags-deleted'): void {
     this.options.events.emit('s3', what, bucketArn(bucket));
   }

@@ -123,6 +123,8 @@ export class HttpDeliveries {
     if (perSecond === undefined) return;
     const now = Date.now();
     const at = Math.max(now, this.nextSlot.get(key) ?? 0);
+    // Slots in the past throttle nothing: drop them rather than keep one per subscription ever seen.
+    for (const [other, slot] of this.nextSlot) if (slot <= now) this.nextSlot.delete(other);
     this.nextSlot.set(key, at + 1_000 / perSecond);
     if (at > now) await this.sleep(at - now);
   }

@@ -159,6 +159,10 @@ describe('SQS query protocol through the gateway', () => {
     const received = await (await call(`${path}?Action=ReceiveMessage&Version=2012-11-05&AttributeName.1=All`)).text();
     assert.match(received, /<Body>from-the-path<\/Body>/);
     assert.match(received, /<Attribute><Name>ApproximateReceiveCount<\/Name><Value>1<\/Value><\/Attribute>/);
+    // Receives through the query protocol count in CloudWatch like any other.
+    await call(`${path}?Action=ReceiveMessage&Version=2012-11-05`);
+    const sums = (metric: string) => cloud.services.cloudWatch.metrics.statistics('AWS/SQS', metric, { QueueName: name }, 0, Date.now() + 1, 3600, 'Sum')[0]?.value;
+    assert.deepEqual([sums('NumberOfMessagesReceived'), sums('NumberOfEmptyReceives')], [1, 1]);
   });
 
   test('a queue is created in the region the request was signed for', async () => {

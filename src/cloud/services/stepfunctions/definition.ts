@@ -12,9 +12,17 @@ export interface TaskSpec {
 export interface ParsedDefinition {
   definition: StateMachineDefinition;
   tasks: Map<string, TaskSpec>;
+  /** The state each rewritten `$$.State` path reads, by its key under STATE_CONTEXT. */
+  stateKeys: Map<string, string>;
   /** The interpreter for this definition, validated once (validation costs tens of milliseconds). */
   machine: StateMachine;
 }
+
+/**
+ * The interpreter's context object has no `State` (Name, EnteredTime, RetryCount); each state's
+ * `$$.State.` paths are rewritten to `$$.<STATE_CONTEXT>.<key>.`, which the engine fills in.
+ */
+export const STATE_CONTEXT = 'WorkshopStates';
 
 // The interpreter gives a Task state without TimeoutSeconds 60 s; on AWS it may run for the whole
 // execution (up to a year). Timers cannot exceed 2^31-1 ms, so "no timeout" is about 24 days here.
@@ -35,8 +43,9 @@ export function parseDefinition(text: string): ParsedDefinition {
   if (!definition || typeof definition !== 'object' || Array.isArray(definition)) throw invalidDefinition('The definition must be a JSON object.');
   if (definition.QueryLanguage === 'JSONata') throw invalidDefinition('The local cloud runs JSONPath definitions only; QueryLanguage JSONata is not supported (use the AWS target).');
   const tasks = new Map<string, TaskSpec>();
+  const stateKeys = new Map<string, string>();
   const prepared = structuredClone(definition);
-  walk(prepared, tasks);
+  walk(prepared, tasks, stateKeys);
   let machine: StateMachine;
   try {
     // The interpreter validates the definition (structure, JSONPaths, transitions) when built.
@@ -44,12 +53,14 @@ export function parseDefinition(text: string): ParsedDefinition {
   } catch (error) {
     throw invalidDefinition((error as Error).message.replace(/\s+/g, ' ').trim());
   }
-  return { definition: prepared, tasks, machine };
+  return { definition: prepared, tasks, stateKeys, machine };
 }
 
-function walk(machine: any, tasks: Map<string, TaskSpec>): void {
+function walk(machine: any, tasks: Map<string, TaskSpec>, stateKeys: Map<string, string>): void {
   if (!machine?.States || typeof machine.States !== 'object') throw invalidDefinition("SCHEMA_VALIDATION_FAILED: The field 'States' is required.");
   for (const [name, state] of Object.entries<any>(machine.States)) {
+    const key = `s${stateKeys.size}`;
+    if (rewriteStatePaths(state, `$$.${STATE_CONTEXT}.${key}.`)) stateKeys.set(key, name);
     if (state?.Type === 'Task') {
       if (tasks.has(name)) {
         throw invalidDefinition(`The local cloud needs Task state names to be unique across branches and iterators; '${name}' appears twice.`);
@@ -63,12 +74,31 @@ function walk(machine: any, tasks: Map<string, TaskSpec>): void {
       delete state.HeartbeatSeconds;
       delete state.HeartbeatSecondsPath;
     }
-    if (state?.Type === 'Parallel') for (const branch of state.Branches ?? []) walk(branch, tasks);
+    if (state?.Type === 'Parallel') for (const branch of state.Branches ?? []) walk(branch, tasks, stateKeys);
     if (state?.Type === 'Map') {
       const processor = state.ItemProcessor ?? state.Iterator;
       if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') throw invalidDefinition(`Map state '${name}': distributed mode is not supported by the local cloud (use INLINE or the AWS target).`);
       if (state.ItemReader || state.ResultWriter) throw invalidDefinition(`Map state '${name}': ItemReader and ResultWriter (distributed Map) are not supported by the local cloud.`);
-      if (processor) walk(processor, tasks);
+      if (processor) walk(processor, tasks, stateKeys);
     }
   }
+}
+
+/** Rewrites `$$.State.` in a state's own fields (not in the machines nested in it); true if any. */
+function rewriteStatePaths(state: any, replacement: string): boolean {
+  let found = false;
+  const visit = (value: any): any => {
+    if (typeof value === 'string' && value.includes('$$.State.')) {
+      found = true;
+      return value.split('$$.State.').join(replacement);
+    }
+    if (Array.isArray(value)) return value.map(visit);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visit(v)]));
+    return value;
+  };
+  for (const [field, value] of Object.entries(state ?? {})) {
+    if (field === 'Branches' || field === 'Iterator' || field === 'ItemProcessor') continue;
+    state[field] = visit(value);
+  }
+  return found;
 }

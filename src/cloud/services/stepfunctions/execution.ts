@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../aws/context.ts';
 import type { EventBus } from '../../events/bus.ts';
-import type { ParsedDefinition, TaskSpec } from './definition.ts';
+import { STATE_CONTEXT, type ParsedDefinition, type TaskSpec } from './definition.ts';
 import { TaskError } from './errors.ts';
 import { History, payload, type HistoryEvent } from './history.ts';
 import { callIntegration, type IntegrationServices } from './integrations.ts';
@@ -34,7 +34,6 @@ export interface ExecutionDeps {
 /** One call of a Task state in flight (a Map runs the same state many times at once). */
 interface TaskCall {
   state: string;
-  timeout: 'States.Timeout' | 'States.HeartbeatTimeout' | undefined;
   closed: boolean;
   tokens: string[];
   /** Records the call's end in the history; later endings of the same call are ignored. */
@@ -58,6 +57,11 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
   const emit = (type: string, detail: Record<string, unknown> = {}) => deps.events.emit('states', type, record.executionArn, { stateMachineArn: record.stateMachineArn, ...detail });
   const calls: TaskCall[] = [];
   let stopRequest: { error?: string; cause?: string } | undefined;
+  // Once the execution has ended nothing more is recorded: on AWS its terminal event is the last.
+  let ended = false;
+  // What $$.State reads: when each state was entered, how often it has failed since.
+  const enteredAt = new Map<string, string>();
+  const failures = new Map<string, number>();
 
   history.add('ExecutionStarted', { input: record.input, inputDetails: { truncated: false }, roleArn: record.roleArn });
   emit('execution-started', { name: record.name });
@@ -77,15 +81,15 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     history.add(`${prefix}Started`, direct ? undefined : about);
     const call: TaskCall = {
       state,
-      timeout: undefined,
       closed: false,
       tokens: [],
       close(type, details) {
         if (this.closed) return;
         this.closed = true;
         calls.splice(calls.indexOf(this), 1);
-        for (const token of this.tokens) deps.tokens.forget(token);
-        history.add(`${prefix}${type}`, { ...about, ...details });
+        // A worker answering a token of a task that failed or timed out hears TaskTimedOut.
+        if (type !== 'Succeeded') for (const token of this.tokens) deps.tokens.expire(token, new TaskError(String(details.error ?? 'States.Timeout'), String(details.cause ?? '')));
+        if (!ended) history.add(`${prefix}${type}`, { ...about, ...details });
       },
     };
     calls.push(call);
@@ -97,8 +101,10 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
       return output;
     } catch (error) {
       const name = (error as Error).name;
+      const open = !call.closed;
       call.close(name === 'States.HeartbeatTimeout' ? 'TimedOut' : 'Failed', { error: name, cause: (error as Error).message });
-      emit('task-failed', { state, error: name });
+      failures.set(state, (failures.get(state) ?? 0) + 1);
+      if (open && !ended) emit('task-failed', { state, error: name });
       throw error;
     }
   };
@@ -110,18 +116,17 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     }
     call.tokens = found;
     let heartbeat: NodeJS.Timeout | undefined;
-    let expired: (error: Error) => void = () => undefined;
     const beat = () => {
       if (!spec.heartbeatSeconds) return;
       clearTimeout(heartbeat);
       heartbeat = setTimeout(() => {
-        for (const token of call.tokens) deps.tokens.forget(token);
-        expired(new TaskError('States.HeartbeatTimeout', `The task sent no heartbeat for ${spec.heartbeatSeconds} seconds.`));
+        const error = new TaskError('States.HeartbeatTimeout', `The task sent no heartbeat for ${spec.heartbeatSeconds} seconds.`);
+        for (const token of call.tokens) deps.tokens.expire(token, error);
       }, spec.heartbeatSeconds * 1000);
       heartbeat.unref();
     };
     // Wait before sending: the worker may answer before the send call returns.
-    const answered = Promise.race([...found.map((token) => deps.tokens.wait(token, record.executionArn, beat)), new Promise<never>((_, reject) => (expired = reject))]);
+    const answered = Promise.race(found.map((token) => deps.tokens.wait(token, record.executionArn, beat)));
     answered.catch(() => undefined);
     try {
       submitted(await send());
@@ -142,6 +147,22 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
         return deps.tokens.issue(record.executionArn);
       },
     },
+    // $$.State.* of each state, under the key its definition was rewritten to (see definition.ts).
+    [STATE_CONTEXT]: Object.fromEntries(
+      [...parsed.stateKeys].map(([key, name]) => [
+        key,
+        {
+          Name: name,
+          // Input paths are read as the state is entered, before the log reports the entry: then it is now.
+          get EnteredTime() {
+            return enteredAt.get(name) ?? new Date().toISOString();
+          },
+          get RetryCount() {
+            return failures.get(name) ?? 0;
+          },
+        },
+      ]),
+    ),
   };
   const scale = deps.timeScale ?? 1;
   const execution = parsed.machine.run(JSON.parse(record.input), {
@@ -154,7 +175,8 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     record.status = status;
     record.stopDate = new Date();
     history.add(type, details);
-    deps.tokens.abortExecution(record.executionArn, new TaskError('States.Runtime', 'The execution ended.'));
+    ended = true;
+    deps.tokens.endExecution(record.executionArn, new TaskError('States.Runtime', 'The execution ended.'));
     emit(`execution-${status.toLowerCase().replace('_', '-')}`, { error: record.error });
   };
 
@@ -162,12 +184,15 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     for await (const event of execution.eventLogs) {
       switch (event.type) {
         case 'StateEntered':
+          enteredAt.set(event.state.name, new Date(event.timestamp).toISOString());
+          failures.delete(event.state.name);
           history.entered(event.state.type, event.state.name, event.state.input);
           if (event.state.type === 'Parallel') history.add('ParallelStateStarted');
           if (event.state.type === 'Map') history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
           emit('state-entered', { state: event.state.name, stateType: event.state.type });
           break;
         case 'StateExited':
+          enteredAt.delete(event.state.name);
           if (event.state.type === 'Parallel') history.add('ParallelStateSucceeded');
           if (event.state.type === 'Map') history.add('MapStateSucceeded');
           history.exited(event.state.type, event.state.name, event.state.output);

@@ -11,7 +11,9 @@ import { TaskTokens } from './task-tokens.ts';
 // LIMITATIONS: STANDARD state machines with JSONPath definitions; Task resources are Lambda
 // function ARNs and the integrations in resources.ts (request-response and .waitForTaskToken);
 // no activities, .sync, JSONata, distributed Map, versions or aliases. Executions running when
-// the cloud stops cannot be resumed: they are failed with Workshop.CloudRestarted on start.
+// the cloud stops cannot be resumed: a clean stop aborts them (Workshop.CloudStopped), and after a
+// crash they are failed on the next start (Workshop.CloudRestarted). Only the newest executions
+// are kept across a restart (SAVED_EXECUTIONS), the newest KEPT_EXECUTIONS in memory.
 
 export interface StateMachineRecord {
   arn: string;
@@ -37,7 +39,10 @@ export interface StepFunctionsOptions {
 
 // Names: 1-80 characters, none of whitespace, brackets, wildcards, punctuation AWS lists, or control characters.
 const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
-const KEEP_EXECUTIONS = 1_000;
+const KEPT_EXECUTIONS = 1_000;
+const SAVED_EXECUTIONS = 100;
+/** AWS's default page size of ListExecutions and GetExecutionHistory. */
+const PAGE_SIZE = 100;
 /** Inputs and outputs are limited to 256 KiB, as on AWS. */
 const MAX_PAYLOAD = 262_144;
 
@@ -73,6 +78,7 @@ export class StepFunctionsService {
     StopExecution: (input) => this.stop(input),
     GetExecutionHistory: (input) => this.historyOf(input),
     SendTaskSuccess: (input) => {
+      if (input.output === undefined) throw validation("1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
       if (Buffer.byteLength(String(input.output ?? '')) > MAX_PAYLOAD) throw validation(`1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`);
       let output: unknown;
       try {
@@ -234,7 +240,7 @@ export class StepFunctionsService {
     }
     const record: ExecutionRecord = { executionArn, name, stateMachineArn: machine.arn, roleArn: machine.roleArn, status: 'RUNNING', startDate: new Date(), input: text, history: [] };
     this.executions.set(executionArn, record);
-    this.forgetOldExecutions(machine.arn);
+    this.forgetOldExecutions();
     const parsed = this.parsed.get(machine.arn) ?? parseDefinition(machine.definition);
     this.parsed.set(machine.arn, parsed);
     const running = runExecution(record, parsed, { services: this.options.services, tokens: this.tokens, events: this.options.events, timeScale: this.options.timeScale }, context);
@@ -246,9 +252,29 @@ export class StepFunctionsService {
     return { executionArn, startDate: record.startDate };
   }
 
-  private forgetOldExecutions(stateMachineArn: string): void {
-    const finished = [...this.executions.values()].filter((e) => e.stateMachineArn === stateMachineArn && e.status !== 'RUNNING');
-    for (const old of finished.slice(0, Math.max(0, finished.length - KEEP_EXECUTIONS))) this.executions.delete(old.executionArn);
+  /** Keeps the newest finished executions (a Map keeps its insertion order: oldest first). */
+  private forgetOldExecutions(): void {
+    let excess = this.executions.size - KEPT_EXECUTIONS;
+    for (const [executionArn, execution] of this.executions) {
+      if (excess <= 0) break;
+      if (execution.status === 'RUNNING') continue;
+      this.executions.delete(executionArn);
+      excess--;
+    }
+  }
+
+  /** What is saved across a restart: running executions and the newest finished ones. */
+  savedExecutions(): Map<string, ExecutionRecord> {
+    const all = [...this.executions];
+    return new Map(all.filter(([, e], i) => e.status === 'RUNNING' || i >= all.length - SAVED_EXECUTIONS));
+  }
+
+  /** Empties the service (reset): executions are stopped first, so none acts on what is removed next. */
+  clear(): void {
+    this.shutdown();
+    this.machines.clear();
+    this.executions.clear();
+    this.parsed.clear();
   }
 
   private describeExecution(execution: ExecutionRecord) {
@@ -330,7 +356,7 @@ function token(input: any): string {
 function page<T>(items: T[], maxResults: unknown, nextToken: unknown): { items: T[]; nextToken?: string } {
   const start = nextToken ? Number(Buffer.from(String(nextToken), 'base64url').toString()) : 0;
   if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidToken', 'Invalid Token: the nextToken is not one this API returned.');
-  const size = Number(maxResults) > 0 ? Math.min(Number(maxResults), 1000) : 1000;
+  const size = Number(maxResults) > 0 ? Math.min(Number(maxResults), 1000) : PAGE_SIZE;
   const end = start + size;
   return { items: items.slice(start, end), nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };
 }

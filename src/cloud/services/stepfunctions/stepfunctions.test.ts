@@ -21,6 +21,7 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
   TaskDoesNotExist,
+  TaskTimedOut,
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
@@ -380,6 +381,45 @@ describe('Step Functions: executions', () => {
     assert.equal(stopped.status, 'ABORTED');
     assert.equal(stopped.error, 'Operator');
     await assert.rejects(sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: executionArn!.split(':').pop() })), { name: 'ExecutionAlreadyExists' });
+  });
+
+  test('the context object: $$.Execution, $$.StateMachine and $$.State (Name, EnteredTime, RetryCount)', async () => {
+    const roleArn = await roleAllowing(['lambda:InvokeFunction']);
+    const flaky = await createFunction(`let calls = 0; exports.handler = async (event) => { if (calls++ < 2) { const e = new Error('not yet'); e.name = 'NotYet'; throw e; } return event; };`);
+    const arn = await createMachine(
+      {
+        StartAt: 'Describe',
+        States: {
+          Describe: { Type: 'Pass', Parameters: { 'state.$': '$$.State.Name', 'entered.$': '$$.State.EnteredTime', 'execution.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Name', 'label.$': "States.Format('{} in {}', $$.State.Name, $$.Execution.Name)" }, Next: 'Retried' },
+          Retried: { Type: 'Task', Resource: flaky, Parameters: { 'attempt.$': '$$.State.RetryCount' }, Retry: [{ ErrorEquals: ['NotYet'], MaxAttempts: 3, IntervalSeconds: 1 }], ResultPath: '$.retried', End: true },
+        },
+      },
+      roleArn,
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'ctx-1' }));
+    const done = await waitForEnd(executionArn!);
+    assert.equal(done.status, 'SUCCEEDED', done.cause);
+    const output = JSON.parse(done.output!);
+    assert.equal(output.state, 'Describe');
+    assert.equal(output.execution, 'ctx-1');
+    assert.equal(output.machine, arn.split(':').pop());
+    assert.equal(output.label, 'Describe in ctx-1');
+    assert.ok(Math.abs(Date.parse(output.entered) - done.startDate!.getTime()) < 5_000, output.entered);
+    assert.deepEqual(output.retried, { attempt: 2 }, 'the third attempt sees two retries');
+  });
+
+  test('a stopped execution records nothing after its end; a late answer to its token hears TaskTimedOut', async () => {
+    const roleArn = await roleAllowing(['sqs:SendMessage']);
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('late') }));
+    const arn = await createMachine({ StartAt: 'Ask', States: { Ask: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', Parameters: { QueueUrl, 'MessageBody.$': '$$.Task.Token' }, End: true } } }, roleArn);
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn }));
+    const [message] = await receive(QueueUrl!, 5);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+    assert.equal((await waitForEnd(executionArn!)).status, 'ABORTED');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    assert.equal(events.at(-1)!.type, 'ExecutionAborted', events.map((e) => e.type).join(', '));
+    await assert.rejects(sfn.send(new SendTaskSuccessCommand({ taskToken: message.Body!, output: '{}' })), TaskTimedOut);
   });
 
   test('executions appear on the event stream, state by state', async () => {

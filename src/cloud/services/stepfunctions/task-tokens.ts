@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { taskDoesNotExist, TaskError } from './errors.ts';
+import { taskDoesNotExist, TaskError, taskTimedOut } from './errors.ts';
 
 interface Waiter {
   executionArn: string;
@@ -16,6 +16,8 @@ interface Waiter {
 export class TaskTokens {
   private readonly issued = new Map<string, string>();
   private readonly waiting = new Map<string, Waiter>();
+  /** Tokens whose task timed out or whose execution ended, by when: a late answer hears TaskTimedOut. */
+  private readonly expired = new Map<string, number>();
 
   /** A new token for a task of `executionArn` (AWS's tokens are opaque strings of several hundred characters). */
   issue(executionArn: string): string {
@@ -46,30 +48,35 @@ export class TaskTokens {
 
   heartbeat(token: string): void {
     const waiter = this.waiting.get(token);
-    if (!waiter) throw taskDoesNotExist();
+    if (!waiter) throw this.expired.has(token) ? taskTimedOut() : taskDoesNotExist();
     waiter.heartbeat();
   }
 
-  /** Forgets a token whose task ended another way (timeout, abort). */
-  forget(token: string): void {
+  /** Ends a token whose task timed out or whose execution ended: its waiter fails with `error`. */
+  expire(token: string, error: Error): void {
+    const waiter = this.waiting.get(token);
     this.waiting.delete(token);
     this.issued.delete(token);
+    this.expired.set(token, Date.now());
+    waiter?.reject(error);
+    // Remember expired tokens for an hour: long enough for a late worker to be told, not forever.
+    for (const [old, at] of this.expired) {
+      if (Date.now() - at < 3_600_000) break;
+      this.expired.delete(old);
+    }
   }
 
-  /** Rejects every waiting task of an execution that was stopped. */
-  abortExecution(executionArn: string, error: Error): void {
-    for (const [token, waiter] of this.waiting) {
-      if (waiter.executionArn !== executionArn) continue;
-      this.forget(token);
-      waiter.reject(error);
-    }
+  /** Expires every token of an execution that ended. */
+  endExecution(executionArn: string, error: Error): void {
+    for (const [token, waiter] of this.waiting) if (waiter.executionArn === executionArn) this.expire(token, error);
     for (const [token, owner] of this.issued) if (owner === executionArn) this.issued.delete(token);
   }
 
   private take(token: string): Waiter {
     const waiter = this.waiting.get(token);
-    if (!waiter) throw taskDoesNotExist();
-    this.forget(token);
+    if (!waiter) throw this.expired.has(token) ? taskTimedOut() : taskDoesNotExist();
+    this.waiting.delete(token);
+    this.issued.delete(token);
     return waiter;
   }
 }
