@@ -116,6 +116,27 @@ describe('CloudFormation', () => {
     assert.match(refused.StackStatusReason!, /ArchivePolicy/);
   });
 
+  test("Custom::LogRetention (a function's logRetention) sets the group's retention; the group goes with the stack under RemovalPolicy destroy", async () => {
+    const StackName = uniqueName('cfn');
+    const retention = (days: number | string) =>
+      JSON.stringify({
+        Resources: {
+          Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } },
+          Handler: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => ({});' } } },
+          Retention: { Type: 'Custom::LogRetention', Properties: { ServiceToken: { 'Fn::GetAtt': ['Handler', 'Arn'] }, LogGroupName: `/workshop/${StackName}`, RetentionInDays: days, RemovalPolicy: 'destroy' } },
+        },
+      });
+    const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: retention(7), Capabilities: ['CAPABILITY_IAM'] }));
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'CREATE_COMPLETE');
+    assert.equal(cloud.services.logs.groups.get(`/workshop/${StackName}`)?.retentionInDays, 7);
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: retention('Infinity'), Capabilities: ['CAPABILITY_IAM'] }));
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
+    assert.equal(cloud.services.logs.groups.get(`/workshop/${StackName}`)?.retentionInDays, undefined, 'Infinity removes the retention');
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    assert.equal((await waitForStack(cfn, StackId!)).StackStatus, 'DELETE_COMPLETE');
+    assert.equal(cloud.services.logs.groups.has(`/workshop/${StackName}`), false);
+  });
+
   test('"No updates are to be performed" for an identical template', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));

@@ -1,3 +1,4 @@
+import { AwsError } from '../../../aws/errors.ts';
 import type { ResourceProvider } from './provider.ts';
 
 /** AWS::Logs::LogGroup (a function's log group, when the stack manages it). */
@@ -33,4 +34,30 @@ export const cdkMetadata: ResourceProvider = {
     return current;
   },
   async delete() {},
+};
+
+/**
+ * Custom::LogRetention, what a function's (deprecated) `logRetention` synthesizes: the log group
+ * is created if needed and given its retention. Its CDK handler replies to CloudFormation over
+ * HTTPS, which cannot reach the local cloud, so this is done natively (the handler still deploys).
+ * As that handler does, the group is deleted with the stack only under RemovalPolicy "destroy".
+ */
+export const logRetention: ResourceProvider = {
+  properties: ['ServiceToken', 'LogGroupName', 'RetentionInDays', 'LogGroupRegion', 'RemovalPolicy', 'SdkRetry'],
+  replaceOn: ['LogGroupName', 'LogGroupRegion'],
+  async create(props, context) {
+    if (props.LogGroupRegion && props.LogGroupRegion !== context.region) throw new AwsError('ValidationError', 'The local cloud keeps log groups in the stack\'s own region only (LogGroupRegion).');
+    // As on AWS, the handler the ServiceToken names must exist.
+    context.services.lambda.fn(String(props.ServiceToken), context);
+    const group = context.services.logs.ensureGroup(String(props.LogGroupName), context);
+    // RetentionInDays "Infinity" (RetentionDays.INFINITE) removes the retention policy.
+    group.retentionInDays = props.RetentionInDays === undefined || String(props.RetentionInDays) === 'Infinity' ? undefined : Number(props.RetentionInDays);
+    return { physicalId: String(props.LogGroupName), attributes: { LogGroupName: String(props.LogGroupName) } };
+  },
+  async update(_current, props, _previous, context) {
+    return logRetention.create(props, context);
+  },
+  async delete(current, props, context) {
+    if (String(props.RemovalPolicy).toLowerCase() === 'destroy') context.services.logs.groups.delete(current.physicalId);
+  },
 };

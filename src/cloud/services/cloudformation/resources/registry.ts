@@ -5,7 +5,7 @@ import { eventBus, eventsRule } from './events.ts';
 import { iamPolicy, iamRole } from './iam.ts';
 import { kinesisStream } from './kinesis.ts';
 import { eventInvokeConfig, eventSourceMapping, lambdaFunction, lambdaPermission } from './lambda.ts';
-import { cdkMetadata, logGroup } from './misc.ts';
+import { cdkMetadata, logGroup, logRetention } from './misc.ts';
 import type { ResourceProvider } from './provider.ts';
 import { snsSubscription, snsTopic } from './sns.ts';
 import { snsTopicPolicy } from './sns-topic-policy.ts';
@@ -30,6 +30,7 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   // The CDK's custom resources for S3, applied natively (their handlers cannot run locally).
   'Custom::S3BucketNotifications': s3BucketNotifications,
   'Custom::S3AutoDeleteObjects': s3AutoDeleteObjects,
+  'Custom::LogRetention': logRetention,
   'AWS::SNS::TopicPolicy': snsTopicPolicy,
   'AWS::DynamoDB::Table': dynamodbTable,
   'AWS::StepFunctions::StateMachine': stateMachine,
