@@ -97,7 +97,7 @@ describe('CloudFormation', () => {
       JSON.stringify({
         Resources: {
           ...Object.fromEntries(queues.map((q) => [q, { Type: 'AWS::SQS::Queue' }])),
-          Topic: { Type: 'AWS::SNS::Topic', Properties: { Subscription: queues.map((q) => ({ Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': [q, 'Arn'] } })) } },
+          Topic: { Type: 'AWS::SNS::Topic', Properties: { SignatureVersion: '2', Subscription: queues.map((q) => ({ Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': [q, 'Arn'] } })) } },
         },
         Outputs: { TopicArn: { Value: { Ref: 'Topic' } } },
       });
@@ -105,6 +105,7 @@ describe('CloudFormation', () => {
     const created = await waitForStack(cfn, StackName);
     const endpoints = () => cloud.services.sns.store.subscriptionsOf(outputs(created).TopicArn!).map((s) => ['First', 'Second', 'Third'].find((q) => s.endpoint.includes(`-${q}-`))).sort();
     assert.deepEqual(endpoints(), ['First', 'Second']);
+    assert.equal(cloud.services.sns.topic(outputs(created).TopicArn!).attributes.SignatureVersion, '2');
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: withSubscriptions(['Second', 'Third']) }));
     assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
     assert.deepEqual(endpoints(), ['Second', 'Third']);

@@ -1,9 +1,10 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import type { MessageAttribute } from './validate.ts';
 
-// SNS signs every notification (SignatureVersion 1: SHA1withRSA over a canonical string). The
-// local cloud signs with its own key, published under the reserved path, so a subscriber that
-// verifies signatures can do so against the local key.
+// SNS signs every notification over a canonical string: SHA1withRSA (SignatureVersion 1, the
+// default) or SHA256withRSA (2, the topic's SignatureVersion attribute). The local cloud signs
+// with its own key, published under the reserved path, so a subscriber that verifies signatures
+// can do so against the local key.
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 export const SIGNING_KEY_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
@@ -15,17 +16,19 @@ export interface Notification {
   Subject?: string;
   Message: string;
   Timestamp: string;
-  SignatureVersion: '1';
+  SignatureVersion: SignatureVersion;
   Signature: string;
   SigningCertURL: string;
   UnsubscribeURL: string;
   MessageAttributes?: Record<string, { Type: string; Value: string }>;
 }
 
+export type SignatureVersion = '1' | '2';
+
 /** Signs the canonical string AWS documents: each present field as `Name\nvalue\n`, in the given order. */
-function sign(fields: [string, string | undefined][]): string {
+function sign(fields: [string, string | undefined][], version: SignatureVersion): string {
   const canonical = fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}\n${v}\n`).join('');
-  return createSign('RSA-SHA1').update(canonical).sign(privateKey, 'base64');
+  return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(canonical).sign(privateKey, 'base64');
 }
 
 const signingCertUrl = (endpoint: string) => `${endpoint}/_workshop/sns/signing-key.pem`;
@@ -41,7 +44,9 @@ export function notificationEnvelope(input: {
   subscriptionArn: string;
   endpoint: string;
   sequenceNumber?: string;
+  signatureVersion?: SignatureVersion;
 }): Notification {
+  const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
   // The canonical string AWS documents for verifying a Notification's signature.
   const fields: [string, string | undefined][] = [
@@ -52,7 +57,7 @@ export function notificationEnvelope(input: {
     ['TopicArn', input.topicArn],
     ['Type', 'Notification'],
   ];
-  const signature = sign(fields);
+  const signature = sign(fields, version);
   const attributes = Object.entries(input.attributes);
   return {
     Type: 'Notification',
@@ -62,7 +67,7 @@ export function notificationEnvelope(input: {
     ...(input.subject !== undefined ? { Subject: input.subject } : {}),
     Message: input.message,
     Timestamp: timestamp,
-    SignatureVersion: '1',
+    SignatureVersion: version,
     Signature: signature,
     SigningCertURL: signingCertUrl(input.endpoint),
     UnsubscribeURL: `${input.endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(input.subscriptionArn)}`,
@@ -84,7 +89,7 @@ export interface SubscriptionConfirmation {
   Message: string;
   SubscribeURL: string;
   Timestamp: string;
-  SignatureVersion: '1';
+  SignatureVersion: SignatureVersion;
   Signature: string;
   SigningCertURL: string;
 }
@@ -93,7 +98,8 @@ export interface SubscriptionConfirmation {
  * What SNS POSTs to a new HTTP/S subscriber. Visiting SubscribeURL (an unsigned GET, as on AWS)
  * confirms the subscription.
  */
-export function confirmationMessage(input: { messageId: string; topicArn: string; token: string; endpoint: string; timestamp: Date }): SubscriptionConfirmation {
+export function confirmationMessage(input: { messageId: string; topicArn: string; token: string; endpoint: string; timestamp: Date; signatureVersion?: SignatureVersion }): SubscriptionConfirmation {
+  const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
   const message = `You have chosen to subscribe to the topic ${input.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
   const subscribeUrl = `${input.endpoint}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(input.topicArn)}&Token=${input.token}`;
@@ -106,7 +112,7 @@ export function confirmationMessage(input: { messageId: string; topicArn: string
     ['Token', input.token],
     ['TopicArn', input.topicArn],
     ['Type', 'SubscriptionConfirmation'],
-  ]);
+  ], version);
   return {
     Type: 'SubscriptionConfirmation',
     MessageId: input.messageId,
@@ -115,7 +121,7 @@ export function confirmationMessage(input: { messageId: string; topicArn: string
     Message: message,
     SubscribeURL: subscribeUrl,
     Timestamp: timestamp,
-    SignatureVersion: '1',
+    SignatureVersion: version,
     Signature: signature,
     SigningCertURL: signingCertUrl(input.endpoint),
   };

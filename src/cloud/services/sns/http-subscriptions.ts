@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventBus } from '../../events/bus.ts';
 import { effectiveHttpPolicy, type HttpDeliveryPolicy } from './delivery-policy.ts';
-import { confirmationMessage, notificationEnvelope } from './envelope.ts';
+import { confirmationMessage, notificationEnvelope, type SignatureVersion } from './envelope.ts';
 import { HttpDeliveries, snsHeaders, type EndpointRequest, type HttpDeliveryOptions } from './http-endpoint.ts';
 import type { SnsStore, Subscription } from './store.ts';
 import { invalid, type MessageAttribute } from './validate.ts';
@@ -20,6 +20,8 @@ export interface OutgoingMessage {
   timestamp: Date;
   attributes: Record<string, MessageAttribute>;
   sequenceNumber?: string;
+  /** The topic's SignatureVersion: how the envelope is signed. */
+  signatureVersion?: SignatureVersion;
 }
 
 type Detail = Record<string, unknown>;
@@ -55,7 +57,8 @@ export class HttpSubscriptions {
       subscription.tokenExpiresAt = Date.now() + TOKEN_LIFETIME_MS;
     }
     const messageId = randomUUID();
-    const body = confirmationMessage({ messageId, topicArn: subscription.topicArn, token: subscription.token, endpoint: this.endpoint(), timestamp: new Date() });
+    const signatureVersion = this.store.topics.get(subscription.topicArn)?.attributes.SignatureVersion as SignatureVersion | undefined;
+    const body = confirmationMessage({ messageId, topicArn: subscription.topicArn, token: subscription.token, endpoint: this.endpoint(), timestamp: new Date(), signatureVersion });
     const request: EndpointRequest = { url: subscription.endpoint, headers: snsHeaders('SubscriptionConfirmation', messageId, subscription.topicArn, 'text/plain; charset=UTF-8'), body: JSON.stringify(body) };
     const detail = { messageId, messageType: 'SubscriptionConfirmation', subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
     const stillWanted = () => this.store.subscriptions.has(subscription.arn) && subscription.pendingConfirmation;

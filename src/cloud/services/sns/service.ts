@@ -6,7 +6,7 @@ import { XmlMap } from '../../aws/xml.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { FilterPatternError, matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
 import { DEFAULT_HTTP_RETRY_POLICY, describeEffectivePolicy, parseSubscriptionDeliveryPolicy, parseTopicDeliveryPolicy } from './delivery-policy.ts';
-import { notificationEnvelope } from './envelope.ts';
+import { notificationEnvelope, type SignatureVersion } from './envelope.ts';
 import type { HttpDeliveryOptions } from './http-endpoint.ts';
 import { HttpSubscriptions, isHttpProtocol, type OutgoingMessage } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
@@ -165,8 +165,11 @@ export class SnsService {
   }
 
   private applyTopicAttribute(topic: Topic, name: string, value: string): void {
-    const settable = ['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', 'SignatureVersion', 'TracingConfig', 'FifoTopic', 'ArchivePolicy', 'FifoThroughputScope'];
+    const settable = ['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', 'SignatureVersion', 'TracingConfig', 'FifoTopic'];
+    // Attributes AWS knows whose effect a learner would see, but the local cloud does not emulate.
+    if (name === 'ArchivePolicy' || name === 'FifoThroughputScope') throw invalid(`Invalid parameter: the local cloud does not support the topic attribute ${name} (FIFO message archiving and throughput scope); use the AWS target for it`);
     if (!settable.includes(name)) throw invalid(`Invalid parameter: AttributeName: the local cloud does not know the topic attribute ${name}`);
+    if (name === 'SignatureVersion' && value !== '1' && value !== '2') throw invalid('Invalid parameter: SignatureVersion: the supported versions are 1 (SHA1) and 2 (SHA256)');
     if (name === 'FifoTopic' && value !== (topic.attributes.FifoTopic ?? 'false') && topic.sequence > 0n) throw invalid('Invalid parameter: FifoTopic cannot be changed');
     if (name === 'DeliveryPolicy' && value !== '') parseTopicDeliveryPolicy(value);
     if (name === 'ContentBasedDeduplication' && topic.attributes.FifoTopic !== 'true' && value === 'true' && !topic.name.endsWith('.fifo')) {
@@ -340,7 +343,7 @@ export class SnsService {
     const timestamp = new Date();
     this.events.emit('sns', 'published', topic.arn, { messageId, subject: input.Subject, attributes: Object.keys(attributes) });
     const deliveries = this.store.subscriptionsOf(topic.arn).map((subscription) =>
-      this.deliver(subscription, { messageId, topicArn: topic.arn, subject: input.Subject, message, timestamp, attributes, sequenceNumber, fifoIds }),
+      this.deliver(subscription, { messageId, topicArn: topic.arn, subject: input.Subject, message, timestamp, attributes, sequenceNumber, fifoIds, signatureVersion: topic.attributes.SignatureVersion as SignatureVersion | undefined }),
     );
     await Promise.all(deliveries);
     return { MessageId: messageId, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) };

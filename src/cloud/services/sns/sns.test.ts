@@ -1,7 +1,8 @@
+import { createVerify } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, InvalidParameterException, ListSubscriptionsByTopicCommand, PublishCommand, SetSubscriptionAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, GetSubscriptionAttributesCommand, InvalidParameterException, ListSubscriptionsByTopicCommand, PublishCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
@@ -54,6 +55,19 @@ describe('SNS → SQS', () => {
     assert.equal(envelope.Subject, 'ride');
     assert.deepEqual(envelope.MessageAttributes, { fare: { Type: 'Number', Value: '12.5' } });
     assert.equal(envelope.SignatureVersion, '1');
+  });
+
+  test("a topic's SignatureVersion 2 signs with SHA256, verifiable with the key at SigningCertURL; attributes it cannot honour are refused", async () => {
+    const { TopicArn, QueueUrl } = await topicWithQueue();
+    await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: '2' }));
+    await sns.send(new PublishCommand({ TopicArn, Message: 'signed', Subject: 'ride' }));
+    const envelope = JSON.parse((await receiveAll(QueueUrl))[0].Body!);
+    assert.equal(envelope.SignatureVersion, '2');
+    const canonical = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'].map((k) => `${k}\n${envelope[k]}\n`).join('');
+    const key = await (await fetch(envelope.SigningCertURL)).text();
+    assert.ok(createVerify('RSA-SHA256').update(canonical).verify(key, envelope.Signature, 'base64'));
+    await assert.rejects(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: '3' })), /SignatureVersion/);
+    await assert.rejects(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'ArchivePolicy', AttributeValue: '{"MessageRetentionPeriod":"30"}' })), /ArchivePolicy/);
   });
 
   test('raw message delivery sends the body itself and the attributes as SQS attributes', async () => {

@@ -9,7 +9,7 @@ const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessag
  * FifoThroughputScope would, so they are refused by name.
  */
 export const snsTopic: ResourceProvider = {
-  properties: ['TopicName', 'DisplayName', 'FifoTopic', 'ContentBasedDeduplication', 'Tags', 'Subscription', 'KmsMasterKeyId', 'TracingConfig'],
+  properties: ['TopicName', 'DisplayName', 'FifoTopic', 'ContentBasedDeduplication', 'Tags', 'Subscription', 'KmsMasterKeyId', 'TracingConfig', 'SignatureVersion'],
   replaceOn: ['TopicName', 'FifoTopic'],
   async create(props, context) {
     const fifo = String(props.FifoTopic) === 'true';
@@ -18,6 +18,7 @@ export const snsTopic: ResourceProvider = {
       ...(fifo ? [{ key: 'FifoTopic', value: 'true' }] : []),
       ...(props.ContentBasedDeduplication !== undefined ? [{ key: 'ContentBasedDeduplication', value: String(props.ContentBasedDeduplication) }] : []),
       ...(props.DisplayName !== undefined ? [{ key: 'DisplayName', value: props.DisplayName }] : []),
+      ...(props.SignatureVersion !== undefined ? [{ key: 'SignatureVersion', value: String(props.SignatureVersion) }] : []),
     ];
     const Tags = Object.entries({ ...context.tags, ...tagList(props.Tags) }).map(([Key, Value]) => ({ Key, Value }));
     const { TopicArn } = (await context.services.sns.actions.CreateTopic({ Name, Attributes, Tags }, context)) as { TopicArn: string };
@@ -36,6 +37,7 @@ export const snsTopic: ResourceProvider = {
     }
     for (const s of props.Subscription ?? []) if (!had.has(key(s))) await sns.actions.Subscribe({ TopicArn: current.physicalId, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
     if (props.DisplayName !== undefined) await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'DisplayName', AttributeValue: props.DisplayName }, context);
+    await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'SignatureVersion', AttributeValue: String(props.SignatureVersion ?? '1') }, context);
     if (props.ContentBasedDeduplication !== undefined) await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'ContentBasedDeduplication', AttributeValue: String(props.ContentBasedDeduplication) }, context);
     sns.topic(current.physicalId).tags = { ...context.tags, ...tagList(props.Tags) };
     return current;
