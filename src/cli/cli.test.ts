@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { startTestCloud, type TestCloud } from '../cloud/testing/test-cloud.ts';
 import { PROJECT_ROOT } from '../engine/paths.ts';
 
 const exec = promisify(execFile);
@@ -42,5 +43,25 @@ describe('workshop CLI', () => {
     const { code, stderr } = await workshop('status', 'lab-42', '--port', '9');
     assert.equal(code, 1);
     assert.match(stderr, /There is no lab "lab-42"\. The labs are: lab-0, lab-1/);
+  });
+});
+
+describe('workshop CLI with --endpoint (any AWS-compatible endpoint)', () => {
+  let cloud: TestCloud;
+  before(async () => {
+    cloud = await startTestCloud();
+  });
+  after(() => cloud.stop());
+
+  test('deploys, verifies and destroys a lab against the endpoint it is given', async () => {
+    const target = ['--endpoint', cloud.endpoint, '--prefix', 'ep'];
+    const deployed = await workshop('deploy', 'lab-1', '--solution', ...target);
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.ok([...cloud.services.lambda.functions.keys()].some((name) => name.startsWith('ep-')), 'the functions carry the prefix');
+    const verified = await workshop('verify', 'lab-1', '--json', ...target);
+    assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    const destroyed = await workshop('destroy', 'lab-1', ...target);
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.equal(cloud.services.cloudformation.stacks.size, 0);
   });
 });
