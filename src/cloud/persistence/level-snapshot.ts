@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { DebouncedFile } from './debounced-file.ts';
 
 /** The parts of a levelup database (v4) a snapshot needs. */
 export interface LevelDatabase {
@@ -26,15 +26,15 @@ interface SnapshotFile {
  * on-disk mode would need a native module.
  */
 export class LevelSnapshot {
-  private dirty = false;
-  private timer?: NodeJS.Timeout;
-  private writing = Promise.resolve();
+  private readonly file: DebouncedFile;
 
   constructor(
     private readonly db: LevelDatabase,
     readonly path: string,
-    private readonly intervalMs = 500,
-  ) {}
+    intervalMs = 500,
+  ) {
+    this.file = new DebouncedFile(path, () => this.serialise(), intervalMs);
+  }
 
   /** Puts the saved entries into the (empty) database; a damaged file is reported, not trusted. */
   async load(): Promise<void> {
@@ -54,34 +54,21 @@ export class LevelSnapshot {
     for (const method of ['_put', '_del', '_batch'] as const) {
       const write = down[method];
       down[method] = (...args: unknown[]) => {
-        this.touch();
+        this.file.touch();
         write.apply(down, args);
       };
     }
   }
 
-  private touch(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.flush().catch(() => undefined);
-    }, this.intervalMs);
-  }
-
   /** Writes the whole database now if anything changed since the last snapshot. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return this.writing;
-    this.dirty = false;
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      // The iterator reads one consistent version of the store; later writes mark it dirty again.
-      const entries: [string, string][] = [];
-      for await (const { key, value } of this.db.createReadStream()) entries.push([key.toString('base64'), value.toString('base64')]);
-      const partial = `${this.path}.partial`;
-      await writeFile(partial, JSON.stringify({ version: 1, entries } satisfies SnapshotFile));
-      await rename(partial, this.path);
-    });
-    return this.writing;
+    return this.file.flush();
+  }
+
+  /** Every key and value, read from one consistent version of the store. */
+  private async serialise(): Promise<string> {
+    const entries: [string, string][] = [];
+    for await (const { key, value } of this.db.createReadStream()) entries.push([key.toString('base64'), value.toString('base64')]);
+    return JSON.stringify({ version: 1, entries } satisfies SnapshotFile);
   }
 }

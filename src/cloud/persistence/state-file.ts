@@ -1,21 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, encode } from './codec.ts';
+import { DebouncedFile } from './debounced-file.ts';
 
 /** One file holding the state of the services the cloud implements itself. */
 export class StateFile<T> {
-  private dirty = false;
-  private timer?: NodeJS.Timeout;
-  private writing = Promise.resolve();
-  readonly path: string;
+  private readonly file: DebouncedFile;
 
   constructor(
     dir: string,
-    private readonly capture: () => T,
-    private readonly intervalMs = 500,
+    capture: () => T,
+    intervalMs = 500,
   ) {
-    this.path = join(dir, 'state.json');
+    this.file = new DebouncedFile(join(dir, 'state.json'), () => encode(capture()), intervalMs);
+  }
+
+  get path(): string {
+    return this.file.path;
   }
 
   /** The saved state, or undefined on a first start; a damaged file is reported, not trusted. */
@@ -28,27 +29,13 @@ export class StateFile<T> {
     }
   }
 
-  /** Notes a change; it is written within `intervalMs`. */
+  /** Notes a change; it is written within the interval. */
   touch(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      void this.flush();
-    }, this.intervalMs);
+    this.file.touch();
   }
 
   /** Writes now if anything changed (atomically: a crash never leaves half a file). */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.dirty) return this.writing;
-    this.dirty = false;
-    const text = encode(this.capture());
-    this.writing = this.writing.then(async () => {
-      const partial = `${this.path}.partial`;
-      await writeFile(partial, text);
-      await rename(partial, this.path);
-    });
-    return this.writing;
+    return this.file.flush();
   }
 }
