@@ -141,6 +141,8 @@ export class S3Gateway {
       this.buckets.forget(bucket);
       return;
     }
+    // Nothing to notify: no event record to work out (and no object to look up) for this bucket.
+    if (!this.notifications.configurations.has(bucket)) return;
     const base = { bucket, sourceIp: (req.socket?.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), requestId: String(exchange.headers['x-amz-request-id'] ?? s3RequestId()) };
     if (kind === 'delete' || kind === 'delete-many') {
       const keys = kind === 'delete' ? [target.key] : deletedKeys(exchange.requestBody!, exchange.responseBody!);
@@ -150,7 +152,11 @@ export class S3Gateway {
     const key = kind === 'post' ? postedKey(exchange.requestBody!, String(req.headers['content-type'])) : target.key;
     if (key === undefined) return;
     const eventName = { put: 'ObjectCreated:Put', copy: 'ObjectCreated:Copy', post: 'ObjectCreated:Post', complete: 'ObjectCreated:CompleteMultipartUpload' }[kind];
-    const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    // A PutObject answer carries the ETag and its request the size; other writes are looked up.
+    // (Streaming-signed uploads send the object's size as x-amz-decoded-content-length.)
+    const size = req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'];
+    const put = kind === 'put' && exchange.headers.etag !== undefined && size !== undefined;
+    const head = put ? { ContentLength: Number(size), ETag: String(exchange.headers.etag) } : await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const change: ObjectChange = { ...base, key, eventName, size: head.ContentLength ?? 0, eTag: (head.ETag ?? '').replace(/"/g, '') };
     await this.notifications.notify(change);
   }
