@@ -10,7 +10,7 @@ import { startTestCloud, uniqueName, type TestCloud } from '../../src/cloud/test
  * Conformance with a real client that is not the JavaScript SDK: Debian's AWS CLI (2.9.x). Its
  * bundled botocore predates SQS's move to the JSON protocol, so every SQS call here travels in
  * SQS's query protocol, and the other services in the protocols botocore itself implements.
- * `npm test` installs it through scripts/ensure-aws-cli.sh; WORKSHOP_AWS_CLI points elsewhere.
+ * `npm test` installs it through scripts/ensure-test-tools.sh; WORKSHOP_AWS_CLI points elsewhere.
  */
 const AWS_CLI = process.env.WORKSHOP_AWS_CLI ?? '/usr/bin/aws';
 

@@ -41,15 +41,17 @@ const ELEMENTS: Record<DestinationKind, { element: string; arn: string }> = {
 
 const SERVICE_OF: Record<DestinationKind, string> = { queue: 'sqs', topic: 'sns', lambda: 'lambda' };
 
+/** S3 can send every event to EventBridge; the local cloud does not, and says so wherever it is asked. */
+export const eventBridgeNotSupported = () =>
+  new AwsError('NotImplemented', 'The local cloud does not send S3 events to EventBridge: EventBridgeConfiguration is not supported. Use queue, topic or Lambda function configurations, or the AWS target.', 501);
+
 /** An Id as S3 generates one when the request has none (a base64 string). */
 const generatedId = () => Buffer.from(randomUUID()).toString('base64').replace(/=+$/, '');
 
 /** Reads `<NotificationConfiguration>` as the PutBucketNotificationConfiguration request body carries it. */
 export function configurationFromXml(root: XmlElement): NotificationConfiguration {
   if (root.name !== 'NotificationConfiguration') throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
-  if (childrenNamed(root, 'EventBridgeConfiguration').length > 0) {
-    throw new AwsError('NotImplemented', 'The local cloud does not send S3 events to EventBridge: EventBridgeConfiguration is not supported. Use queue, topic or Lambda function configurations, or the AWS target.', 501);
-  }
+  if (childrenNamed(root, 'EventBridgeConfiguration').length > 0) throw eventBridgeNotSupported();
   const rules: NotificationRule[] = [];
   for (const kind of ['queue', 'topic', 'lambda'] as const) {
     for (const element of childrenNamed(root, ELEMENTS[kind].element)) {
@@ -73,9 +75,7 @@ export function configurationFromXml(root: XmlElement): NotificationConfiguratio
  * TopicConfigurations, LambdaFunctionConfigurations with Events and Filter.Key.FilterRules.
  */
 export function configurationFromJson(input: any): NotificationConfiguration {
-  if (input?.EventBridgeConfiguration !== undefined) {
-    throw new AwsError('NotImplemented', 'The local cloud does not send S3 events to EventBridge: EventBridgeConfiguration is not supported.', 501);
-  }
+  if (input?.EventBridgeConfiguration !== undefined) throw eventBridgeNotSupported();
   const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
   const rules = [
     ...list(input?.QueueConfigurations).map((c) => rule('queue', c.QueueArn, c.Id, c.Events, c.Filter?.Key?.FilterRules)),

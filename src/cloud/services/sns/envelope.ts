@@ -33,19 +33,21 @@ function sign(fields: [string, string | undefined][], version: SignatureVersion)
 
 const signingCertUrl = (endpoint: string) => `${endpoint}/_workshop/sns/signing-key.pem`;
 
-/** The JSON document SNS delivers to non-raw SQS, HTTP and email-json subscribers. */
-export function notificationEnvelope(input: {
+/** A published message on its way to one subscription. */
+export interface OutgoingMessage {
   messageId: string;
   topicArn: string;
   subject?: string;
   message: string;
   timestamp: Date;
   attributes: Record<string, MessageAttribute>;
-  subscriptionArn: string;
-  endpoint: string;
   sequenceNumber?: string;
+  /** The topic's SignatureVersion: how the envelope is signed. */
   signatureVersion?: SignatureVersion;
-}): Notification {
+}
+
+/** The JSON document SNS delivers to non-raw SQS, HTTP and email-json subscribers. */
+export function notificationEnvelope(input: OutgoingMessage & { subscriptionArn: string; endpoint: string }): Notification {
   const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
   // The canonical string AWS documents for verifying a Notification's signature.

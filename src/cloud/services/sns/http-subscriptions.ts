@@ -1,28 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EventBus } from '../../events/bus.ts';
 import { effectiveHttpPolicy, type HttpDeliveryPolicy } from './delivery-policy.ts';
-import { confirmationMessage, notificationEnvelope, type SignatureVersion } from './envelope.ts';
+import { confirmationMessage, notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
 import { HttpDeliveries, snsHeaders, type EndpointRequest, type HttpDeliveryOptions } from './http-endpoint.ts';
 import type { SnsStore, Subscription } from './store.ts';
-import { invalid, type MessageAttribute } from './validate.ts';
+import { invalid } from './validate.ts';
 
 // AWS: a confirmation token is accepted for three days.
 const TOKEN_LIFETIME_MS = 3 * 24 * 60 * 60 * 1_000;
 
 export const isHttpProtocol = (protocol: string) => protocol === 'http' || protocol === 'https';
 
-/** A published message on its way to one subscription. */
-export interface OutgoingMessage {
-  messageId: string;
-  topicArn: string;
-  subject?: string;
-  message: string;
-  timestamp: Date;
-  attributes: Record<string, MessageAttribute>;
-  sequenceNumber?: string;
-  /** The topic's SignatureVersion: how the envelope is signed. */
-  signatureVersion?: SignatureVersion;
-}
 
 type Detail = Record<string, unknown>;
 

@@ -6,9 +6,9 @@ import { XmlMap } from '../../aws/xml.ts';
 import type { EventBus } from '../../events/bus.ts';
 import { FilterPatternError, matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
 import { DEFAULT_HTTP_RETRY_POLICY, describeEffectivePolicy, parseSubscriptionDeliveryPolicy, parseTopicDeliveryPolicy } from './delivery-policy.ts';
-import { notificationEnvelope, type SignatureVersion } from './envelope.ts';
+import { notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
 import type { HttpDeliveryOptions } from './http-endpoint.ts';
-import { HttpSubscriptions, isHttpProtocol, type OutgoingMessage } from './http-subscriptions.ts';
+import { HttpSubscriptions, isHttpProtocol } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
 import { invalid, notFound, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
 

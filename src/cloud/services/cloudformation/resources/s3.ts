@@ -1,6 +1,6 @@
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, NoSuchBucket } from '@aws-sdk/client-s3';
 import { AwsError } from '../../../aws/errors.ts';
-import { configurationFromJson, type NotificationConfiguration, type NotificationRule } from '../../s3/notification-config.ts';
+import { configurationFromJson, eventBridgeNotSupported, type NotificationConfiguration, type NotificationRule } from '../../s3/notification-config.ts';
 import { tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
 
 // LIMITATIONS: buckets have names, tags, notifications and policies (stored, not enforced);
@@ -23,9 +23,7 @@ async function bucketExists(context: ProviderContext, Bucket: string): Promise<b
 function apiNotificationShape(cfn: any): any {
   const filter = (f: any) => (f?.S3Key?.Rules ? { Key: { FilterRules: f.S3Key.Rules } } : undefined);
   const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
-  if (cfn?.EventBridgeConfiguration !== undefined && String(cfn.EventBridgeConfiguration.EventBridgeEnabled) === 'true') {
-    throw new AwsError('ValidationError', 'The local cloud does not send S3 events to EventBridge: NotificationConfiguration.EventBridgeConfiguration is not supported.');
-  }
+  if (cfn?.EventBridgeConfiguration !== undefined && String(cfn.EventBridgeConfiguration.EventBridgeEnabled) === 'true') throw eventBridgeNotSupported();
   return {
     QueueConfigurations: list(cfn?.QueueConfigurations).map((c) => ({ QueueArn: c.Queue, Events: [c.Event], Filter: filter(c.Filter) })),
     TopicConfigurations: list(cfn?.TopicConfigurations).map((c) => ({ TopicArn: c.Topic, Events: [c.Event], Filter: filter(c.Filter) })),
