@@ -61,21 +61,38 @@ function applies(statement: any, request: ServiceRequest): boolean {
   return conditionsHold(statement.Condition, request);
 }
 
+/** A resource policy: its JSON text (a queue's or topic's `Policy` attribute) or its statements (a function's). */
+export type ResourcePolicy = string | readonly unknown[] | undefined;
+
+// Policies are read far more often than they change (every delivery checks one): each text is
+// parsed once. A changed policy is a new text, so nothing needs forgetting but old texts.
+const parsed = new Map<string, unknown[] | null>();
+const MAX_PARSED = 512;
+
+function statementsOf(policy: ResourcePolicy): readonly unknown[] | null {
+  if (policy === undefined || policy === '') return null;
+  if (typeof policy !== 'string') return policy;
+  let statements = parsed.get(policy);
+  if (statements === undefined) {
+    try {
+      statements = list<unknown>(JSON.parse(policy).Statement);
+    } catch {
+      statements = null;
+    }
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(policy, statements);
+  }
+  return statements;
+}
+
 /**
- * Whether a resource policy (JSON text, as stored in a queue's or topic's `Policy` attribute)
- * allows a service request: an explicit Deny that applies wins, else an Allow that applies
- * allows, else it is denied. No policy, or one that does not parse, allows nothing.
+ * Whether a resource policy allows a service request: an explicit Deny that applies wins, else
+ * an Allow that applies allows, else it is denied. No policy, or one that does not parse, allows
+ * nothing.
  *
  * @example resourcePolicyAllows(queue.Policy, { service: 'sns.amazonaws.com', action: 'sqs:SendMessage', resourceArn: queueArn, sourceArn: topicArn })
  */
-export function resourcePolicyAllows(policyText: string | undefined, request: ServiceRequest): boolean {
-  if (!policyText) return false;
-  let policy: any;
-  try {
-    policy = JSON.parse(policyText);
-  } catch {
-    return false;
-  }
-  const statements = list<any>(policy.Statement).filter((s) => applies(s, request));
-  return !statements.some((s) => s.Effect === 'Deny') && statements.some((s) => s.Effect === 'Allow');
+export function resourcePolicyAllows(policy: ResourcePolicy, request: ServiceRequest): boolean {
+  const statements = (statementsOf(policy) ?? []).filter((s) => applies(s, request));
+  return !statements.some((s: any) => s.Effect === 'Deny') && statements.some((s: any) => s.Effect === 'Allow');
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { LOCAL_ACCOUNT_ID } from '../../aws/context.ts';
 import type { HttpResponse } from '../../aws/http.ts';
-import type { EventBus } from '../../events/bus.ts';
-import type { LambdaService } from '../lambda/service.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
 import type { ApiGatewayModel, Method, Resource } from './model.ts';
 
 const json = (status: number, body: unknown, extra: Record<string, string> = {}): HttpResponse => ({
@@ -58,8 +58,8 @@ function route(resources: Resource[], path: string, httpMethod: string): { resou
  */
 export async function invokeRestApi(
   model: ApiGatewayModel,
-  lambda: LambdaService,
-  events: EventBus,
+  delivery: Delivery,
+  activity: ActivityStream,
   request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer; region: string },
 ): Promise<HttpResponse> {
   const match = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/[^?]*)?(?:\?(.*))?$/.exec(request.url);
@@ -120,20 +120,20 @@ export async function invokeRestApi(
     body: request.body.length === 0 ? null : isText ? request.body.toString('utf8') : request.body.toString('base64'),
     isBase64Encoded: !isText,
   };
-  events.emit('apigateway', 'request', `${apiId}/${stageName}`, { requestId, method: request.method, path: rawPath });
+  activity.emit('apigateway.request', `${apiId}/${stageName}`, { requestId, method: request.method, path: rawPath });
   let report;
   try {
-    report = await lambda.invokeSyncAsService(functionArn, 'apigateway.amazonaws.com', sourceArn, event);
+    report = await delivery.invokeFunctionNow(functionArn, event, { service: 'apigateway.amazonaws.com', sourceArn });
   } catch (error) {
     // AWS logs "Invalid permissions on Lambda function" and answers the caller 500.
-    events.emit('apigateway', 'integration-failed', `${apiId}/${stageName}`, { requestId, reason: (error as Error).message });
+    activity.emit('apigateway.integration-failed', `${apiId}/${stageName}`, { requestId, reason: (error as Error).message });
     return json(500, { message: 'Internal server error' }, { 'x-amzn-errortype': 'InternalServerErrorException' });
   }
   if (report.throttled) return json(429, { message: 'Too Many Requests' });
   if (report.error) return json(502, { message: 'Internal server error' });
   const result = report.result as any;
   if (!result || typeof result !== 'object' || (result.statusCode !== undefined && !Number.isInteger(Number(result.statusCode)))) {
-    events.emit('apigateway', 'integration-failed', `${apiId}/${stageName}`, { requestId, reason: 'Malformed Lambda proxy response' });
+    activity.emit('apigateway.integration-failed', `${apiId}/${stageName}`, { requestId, reason: 'Malformed Lambda proxy response' });
     return json(502, { message: 'Internal server error' });
   }
   const responseHeaders: Record<string, string> = { 'x-amzn-requestid': requestId };

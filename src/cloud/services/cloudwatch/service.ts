@@ -1,6 +1,8 @@
 import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { CloudEvent, EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import { metricsOf } from './activity-metrics.ts';
+import type { Delivery, Principal } from '../../delivery/delivery.ts';
 import { evaluateExpression, type TimeSeries } from './metric-math.ts';
 import { MetricStore, STATISTICS, type Statistic } from './metric-store.ts';
 import { SqsMetrics } from './sqs-metrics.ts';
@@ -34,6 +36,13 @@ const dims = (list: { Name: string; Value: string }[] | undefined) => Object.fro
 const dimList = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
 const seconds = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
 
+/**
+ * Alarms publish their actions for the account that owns the alarm and the topic, which the
+ * default topic policy allows (its AWS:SourceOwner condition); the local cloud does not model
+ * that condition, so it does not check the topic policy for alarm actions.
+ */
+const alarmPrincipal = (alarmArn: string): Principal => ({ service: 'cloudwatch.amazonaws.com', sourceArn: alarmArn, authority: { unchecked: 'alarm actions publish as the owning account' } });
+
 const COMPARE: Record<string, (v: number, t: number) => boolean> = {
   GreaterThanOrEqualToThreshold: (v, t) => v >= t,
   GreaterThanThreshold: (v, t) => v > t,
@@ -49,46 +58,12 @@ export class CloudWatchService {
   readonly sqs = new SqsMetrics(this.metrics);
 
   constructor(
-    private readonly events: EventBus,
-    private readonly notify: (topicArn: string, message: string) => Promise<void>,
+    private readonly activity: ActivityStream,
+    private readonly delivery: Delivery,
   ) {
-    events.subscribe((event) => this.record(event));
-  }
-
-  /** Turns message movements into the metrics AWS publishes for them. */
-  private record(event: CloudEvent): void {
-    const name = event.resource.split(':').pop() ?? event.resource;
-    const add = (namespace: string, metric: string, dimensions: Record<string, string>, value = 1, unit = 'Count') => this.metrics.add(namespace, metric, dimensions, value, event.time, unit);
-    switch (`${event.service}.${event.type}`) {
-      case 'lambda.invoked':
-        add('AWS/Lambda', 'Invocations', { FunctionName: name });
-        add('AWS/Lambda', 'Duration', { FunctionName: name }, Number(event.detail.durationMs ?? 0), 'Milliseconds');
-        break;
-      case 'lambda.failed':
-      case 'lambda.timed-out':
-        add('AWS/Lambda', 'Invocations', { FunctionName: name });
-        add('AWS/Lambda', 'Errors', { FunctionName: name });
-        add('AWS/Lambda', 'Duration', { FunctionName: name }, Number(event.detail.durationMs ?? 0), 'Milliseconds');
-        break;
-      case 'lambda.throttled':
-        add('AWS/Lambda', 'Throttles', { FunctionName: name });
-        break;
-      case 'sns.published':
-        add('AWS/SNS', 'NumberOfMessagesPublished', { TopicName: name });
-        break;
-      case 'sns.delivered':
-        add('AWS/SNS', 'NumberOfNotificationsDelivered', { TopicName: name });
-        break;
-      case 'sns.delivery-failed':
-        add('AWS/SNS', 'NumberOfNotificationsFailed', { TopicName: name });
-        break;
-      case 'sns.filtered-out':
-        add('AWS/SNS', 'NumberOfNotificationsFilteredOut', { TopicName: name });
-        break;
-      case 'events.rule-matched':
-        add('AWS/Events', 'MatchedEvents', { RuleName: event.resource.split('/').pop()! });
-        break;
-    }
+    activity.subscribe((a) => {
+      for (const d of metricsOf(a)) this.metrics.add(d.namespace, d.metric, d.dimensions, d.value, a.time, d.unit);
+    });
   }
 
   readonly actions: ActionTable = {
@@ -245,9 +220,13 @@ export class CloudWatchService {
     alarm.state = next;
     alarm.stateUpdated = new Date();
     alarm.stateReason = `Threshold Crossed: ${breaching} out of the last ${alarm.evaluationPeriods} datapoints ${next === 'ALARM' ? 'were' : 'were not'} ${alarm.comparison.replace(/Threshold$/, '').replace(/([A-Z])/g, ' $1').trim().toLowerCase()} the threshold (${alarm.threshold}).`;
-    this.events.emit('cloudwatch', 'alarm-state-changed', alarm.arn, { from: previous, to: next, reason: alarm.stateReason });
+    this.activity.emit('cloudwatch.alarm-state-changed', alarm.arn, { from: previous, to: next, reason: alarm.stateReason });
     const actions = next === 'ALARM' ? alarm.alarmActions : next === 'OK' ? alarm.okActions : [];
     const message = JSON.stringify({ AlarmName: alarm.name, AlarmArn: alarm.arn, NewStateValue: next, OldStateValue: previous, NewStateReason: alarm.stateReason, StateChangeTime: alarm.stateUpdated.toISOString(), Trigger: { MetricName: alarm.metricName, Namespace: alarm.namespace, Statistic: alarm.statistic, Threshold: alarm.threshold } });
-    for (const topic of actions) await this.notify(topic, message).catch(() => undefined);
+    for (const topic of actions) {
+      await this.delivery.publishToTopic(topic, { message }, alarmPrincipal(alarm.arn)).catch((error: Error) => {
+        this.activity.emit('cloudwatch.alarm-action-failed', alarm.arn, { topicArn: topic, reason: error.message });
+      });
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus as CloudEvents } from '../../events/bus.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { FilterPatternError, matchPattern, parseEventPattern, type PatternNode } from '../../shared/filter/index.ts';
 import { readPath, renderTemplate } from './input-transformer.ts';
 
@@ -30,14 +31,6 @@ export interface Rule {
   tags?: Record<string, string>;
 }
 
-/** Where EventBridge sends matched events; each throws when the target refuses. */
-export interface EventTargets {
-  invokeFunction(functionArn: string, ruleArn: string, event: unknown): Promise<void>;
-  sendToQueue(queueArn: string, ruleArn: string, body: string, groupId?: string): Promise<void>;
-  publishToTopic(topicArn: string, ruleArn: string, body: string): Promise<void>;
-  startExecution(stateMachineArn: string, ruleArn: string, roleArn: string, input: string): Promise<void>;
-}
-
 const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
 const invalidPattern = (error: unknown) => new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${(error as Error).message}`);
 
@@ -48,8 +41,8 @@ export class EventBridgeService {
   private readonly compiled = new Map<string, PatternNode>();
 
   constructor(
-    private readonly events: CloudEvents,
-    private readonly targets: EventTargets,
+    private readonly activity: ActivityStream,
+    private readonly delivery: Delivery,
   ) {}
 
   readonly actions: ActionTable = {
@@ -236,37 +229,40 @@ export class EventBridgeService {
         detail,
       };
       results.push({ EventId: event.id });
-      this.events.emit('events', 'put-event', bus.arn, { eventId: event.id, source: event.source, detailType: event['detail-type'] });
+      this.activity.emit('events.put-event', bus.arn, { eventId: event.id, source: event.source, detailType: event['detail-type'] });
       await this.route(bus.name, event, context);
     }
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
   }
 
-  private async route(busName: string, event: Record<string, unknown>, context: RequestContext): Promise<void> {
+  private async route(busName: string, event: Record<string, unknown> & { id: string }, context: RequestContext): Promise<void> {
     for (const rule of this.rules.values()) {
       if (rule.busName !== busName || rule.state !== 'ENABLED' || !rule.arn.includes(`:${context.region}:`)) continue;
       const pattern = this.compiled.get(rule.arn) ?? parseEventPattern(rule.pattern);
       if (!matchPattern(pattern, event)) continue;
-      this.events.emit('events', 'rule-matched', rule.arn, { eventId: event.id });
+      this.activity.emit('events.rule-matched', rule.arn, { eventId: event.id });
       await Promise.all(rule.targets.map((target) => this.deliver(rule, target, event)));
     }
   }
 
-  private async deliver(rule: Rule, target: Target, event: Record<string, unknown>): Promise<void> {
+  private async deliver(rule: Rule, target: Target, event: Record<string, unknown> & { id: string }): Promise<void> {
     const detail = { eventId: event.id, targetId: target.Id, target: target.Arn };
     try {
       const payload = target.Input !== undefined ? JSON.parse(target.Input) : target.InputPath ? readPath(event, target.InputPath) : target.InputTransformer ? undefined : event;
       const text = target.InputTransformer ? renderTemplate(target.InputTransformer.InputTemplate, target.InputTransformer.InputPathsMap ?? {}, event, rule.arn) : JSON.stringify(payload);
       const service = parseArn(target.Arn)!.service;
-      if (service === 'lambda') await this.targets.invokeFunction(target.Arn, rule.arn, target.InputTransformer ? parseOrText(text) : payload);
-      else if (service === 'sqs') await this.targets.sendToQueue(target.Arn, rule.arn, text, target.SqsParameters?.MessageGroupId);
-      else if (service === 'states') await this.targets.startExecution(target.Arn, rule.arn, target.RoleArn!, text);
-      else await this.targets.publishToTopic(target.Arn, rule.arn, text);
-      this.events.emit('events', 'delivered', rule.arn, detail);
+      const principal = { service: 'events.amazonaws.com', sourceArn: rule.arn };
+      const groupId = target.SqsParameters?.MessageGroupId;
+      if (service === 'lambda') await this.delivery.invokeFunction(target.Arn, target.InputTransformer ? parseOrText(text) : payload, principal);
+      else if (service === 'sqs') await this.delivery.sendToQueue(target.Arn, { body: text, fifo: groupId ? { groupId, dedupId: randomUUID() } : undefined }, principal);
+      // EventBridge starts executions with the role the target names, which must allow it.
+      else if (service === 'states') await this.delivery.startExecution(target.Arn, text, { ...principal, authority: { role: target.RoleArn! } });
+      else await this.delivery.publishToTopic(target.Arn, { message: text }, principal);
+      this.activity.emit('events.delivered', rule.arn, detail);
     } catch (error) {
       // AWS retries a failed target for up to 24 hours, then drops the event (or sends it to the
       // target's DLQ); the event stream says why it failed.
-      this.events.emit('events', 'delivery-failed', rule.arn, { ...detail, reason: (error as Error).message });
+      this.activity.emit('events.delivery-failed', rule.arn, { ...detail, reason: (error as Error).message });
     }
   }
 

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
 import type { RestRoute } from '../../aws/http.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { matchesAnyFilter } from '../../shared/filter/index.ts';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisPoller, type StreamSettings } from './kinesis-poller.ts';
@@ -27,8 +28,6 @@ export interface EventSourceMapping {
   stream?: StreamSettings;
   state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
   lastModified: Date;
-  /** Stops the pollers; set while enabled. */
-  stop?: () => void;
 }
 
 const invalid = (message: string) => new AwsError('InvalidParameterValueException', message);
@@ -41,16 +40,18 @@ const notFound = (uuid: string) => new AwsError('ResourceNotFoundException', `Th
  */
 export class EventSourceMappings {
   readonly mappings = new Map<string, EventSourceMapping>();
+  /** What stops each enabled mapping's pollers, by UUID: live, never saved. */
+  private readonly pollers = new Map<string, () => void>();
 
   private readonly kinesisPoller?: KinesisPoller;
 
   constructor(
     private readonly lambda: LambdaService,
     private readonly sqs: (region: string) => SQSClient,
-    private readonly events: EventBus,
-    streams?: { kinesis: (region: string) => KinesisClient; sendToDestination: (destinationArn: string, record: unknown) => Promise<void> },
+    private readonly activity: ActivityStream,
+    streams?: { kinesis: (region: string) => KinesisClient; delivery: Delivery },
   ) {
-    if (streams) this.kinesisPoller = new KinesisPoller(lambda, streams.kinesis, events, streams.sendToDestination);
+    if (streams) this.kinesisPoller = new KinesisPoller(lambda, streams.kinesis, activity, streams.delivery);
   }
 
   readonly routes: RestRoute[] = [
@@ -111,7 +112,7 @@ export class EventSourceMappings {
     this.configure(mapping, input, fifo);
     this.mappings.set(mapping.uuid, mapping);
     this.apply(mapping);
-    this.events.emit('lambda', 'event-source-mapping-created', fn.arn, { uuid: mapping.uuid, eventSourceArn: mapping.eventSourceArn });
+    this.activity.emit('lambda.event-source-mapping-created', fn.arn, { uuid: mapping.uuid, eventSourceArn: mapping.eventSourceArn });
     return mapping;
   }
 
@@ -126,7 +127,7 @@ export class EventSourceMappings {
 
   delete(uuid: string): EventSourceMapping {
     const mapping = this.get(uuid);
-    mapping.stop?.();
+    this.stopPolling(mapping);
     mapping.state = 'Deleting';
     this.mappings.delete(uuid);
     return mapping;
@@ -139,7 +140,13 @@ export class EventSourceMappings {
 
   /** Stops every poller (the cloud is shutting down). */
   shutdown(): void {
-    for (const mapping of this.mappings.values()) mapping.stop?.();
+    for (const stop of this.pollers.values()) stop();
+    this.pollers.clear();
+  }
+
+  private stopPolling(mapping: EventSourceMapping): void {
+    this.pollers.get(mapping.uuid)?.();
+    this.pollers.delete(mapping.uuid);
   }
 
   private configure(mapping: EventSourceMapping, input: any, fifo: boolean): void {
@@ -210,10 +217,9 @@ export class EventSourceMappings {
   }
 
   private apply(mapping: EventSourceMapping): void {
-    mapping.stop?.();
-    mapping.stop = undefined;
+    this.stopPolling(mapping);
     mapping.state = mapping.enabled ? 'Enabled' : 'Disabled';
-    if (mapping.enabled) mapping.stop = this.poll(mapping);
+    if (mapping.enabled) this.pollers.set(mapping.uuid, this.poll(mapping));
   }
 
   private describe(m: EventSourceMapping) {
@@ -262,7 +268,7 @@ export class EventSourceMappings {
         } catch (error) {
           if (stopped) return;
           queueUrl = undefined;
-          this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
+          this.activity.emit('lambda.event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
           await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
         }
       }
@@ -317,13 +323,13 @@ export class EventSourceMappings {
       if (!report.error) {
         const failures = mapping.functionResponseTypes.includes('ReportBatchItemFailures') ? failedIds(report.result, matching) : { ids: new Set<string>() };
         if (failures.all) {
-          this.events.emit('lambda', 'batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, reason: 'invalid batchItemFailures response: the whole batch returns to the queue' });
+          this.activity.emit('lambda.batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, reason: 'invalid batchItemFailures response: the whole batch returns to the queue' });
         } else {
           for (const r of matching) if (!failures.ids.has(r.messageId!)) toDelete.add(r.receiptHandle!);
-          if (failures.ids.size > 0) this.events.emit('lambda', 'batch-partially-failed', mapping.eventSourceArn, { uuid: mapping.uuid, failed: [...failures.ids] });
+          if (failures.ids.size > 0) this.activity.emit('lambda.batch-partially-failed', mapping.eventSourceArn, { uuid: mapping.uuid, failed: [...failures.ids] });
         }
       } else {
-        this.events.emit('lambda', 'batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, error: report.error, messages: matching.length });
+        this.activity.emit('lambda.batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, error: report.error, messages: matching.length });
       }
     }
     const handles = [...toDelete];

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
 import { parseArn } from '../../aws/context.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 import type { EventSourceMapping } from './event-source-mappings.ts';
-import type { LambdaService } from './service.ts';
+import { destinationPrincipal, type LambdaService } from './service.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
 
 /** What a Kinesis mapping adds to a mapping: where to start, and what to do with failing batches. */
 export interface StreamSettings {
@@ -30,8 +31,8 @@ export class KinesisPoller {
   constructor(
     private readonly lambda: LambdaService,
     private readonly kinesis: (region: string) => KinesisClient,
-    private readonly events: EventBus,
-    private readonly sendToDestination: (destinationArn: string, record: unknown) => Promise<void>,
+    private readonly activity: ActivityStream,
+    private readonly delivery: Delivery,
   ) {}
 
   start(mapping: EventSourceMapping): () => void {
@@ -44,7 +45,7 @@ export class KinesisPoller {
         const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
         for (const shard of Shards) void this.readShard(mapping, client, streamName, shard.ShardId!, () => stopped);
       } catch (error) {
-        this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
+        this.activity.emit('lambda.event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
       }
     })();
     return () => {
@@ -87,7 +88,7 @@ export class KinesisPoller {
         if (stopped()) return;
         iterator = undefined;
         pending = [];
-        this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, reason: (error as Error).message });
+        this.activity.emit('lambda.event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, reason: (error as Error).message });
         await sleep(1_000);
       }
     }
@@ -152,7 +153,7 @@ export class KinesisPoller {
         // Each half is a new batch with its own retries, so a poison record ends up alone.
         const half = Math.ceil(remaining.length / 2);
         queue.splice(0, 1, { records: remaining.slice(0, half), attempts: 0 }, { records: remaining.slice(half), attempts: 0 });
-        this.events.emit('lambda', 'batch-bisected', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, sizes: [half, remaining.length - half] });
+        this.activity.emit('lambda.batch-bisected', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, sizes: [half, remaining.length - half] });
       } else {
         queue[0] = { records: remaining, attempts: work.attempts };
         await sleep(Math.min(1_000, 50 * 2 ** work.attempts));
@@ -162,9 +163,9 @@ export class KinesisPoller {
 
   private async fail(mapping: EventSourceMapping, shardId: string, records: _Record[], condition: string, attempts: number): Promise<void> {
     const destination = mapping.stream!.onFailure;
-    this.events.emit('lambda', destination ? 'batch-to-destination' : 'batch-discarded', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, condition, records: records.length });
+    this.activity.emit(destination ? 'lambda.batch-to-destination' : 'lambda.batch-discarded', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, condition, records: records.length });
     if (!destination) return;
-    await this.sendToDestination(destination, {
+    await this.delivery.sendRecord(destination, {
       requestContext: { requestId: randomUUID(), functionArn: mapping.functionArn, condition, approximateInvokeCount: attempts },
       responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
       version: '1.0',
@@ -178,6 +179,6 @@ export class KinesisPoller {
         batchSize: records.length,
         streamArn: mapping.eventSourceArn,
       },
-    });
+    }, destinationPrincipal({ arn: mapping.functionArn }));
   }
 }

@@ -4,15 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { arn, LOCAL_ACCOUNT_ID, parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { RestRoute } from '../../aws/http.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import type { Delivery, Principal } from '../../delivery/delivery.ts';
 import type { LogsService } from '../logs/service.ts';
 import { prepareCode, type FunctionCode, type ObjectReader } from './code.ts';
-import { allowsServiceInvoke, statementFrom, type PermissionStatement } from './permissions.ts';
+import { statementFrom, type PermissionStatement } from './permissions.ts';
 import { EnvironmentPool, type InvocationReport } from './pool.ts';
 
 // LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
 // Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
-// of about 1 and 2 minutes, so a lab observes them while it runs.
+// of about 1 and 2 minutes, so a lab observes them while it runs; destination records are sent
+// without checking the execution role's permissions for them.
 
 const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 const RESERVED_ENV = ['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR'];
@@ -38,7 +40,6 @@ export interface FunctionRecord {
   logGroup?: string;
   eventInvokeConfig: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number; DestinationConfig?: any };
   tags: Record<string, string>;
-  pool?: EnvironmentPool;
 }
 
 const notFound = (name: string, context: Pick<RequestContext, 'region'>) =>
@@ -46,7 +47,7 @@ const notFound = (name: string, context: Pick<RequestContext, 'region'>) =>
 const invalidValue = (message: string) => new AwsError('InvalidParameterValueException', message, 400);
 
 export interface LambdaOptions {
-  events: EventBus;
+  activity: ActivityStream;
   logs: LogsService;
   readObject: ObjectReader;
   /** Where extracted function code lives. */
@@ -55,13 +56,15 @@ export interface LambdaOptions {
   endpoint: () => string;
   /** Delays before asynchronous retries. */
   asyncRetryDelaysMs?: number[];
-  /** Delivers an asynchronous invocation record to an on-success or on-failure destination ARN. */
-  sendToDestination?: (destinationArn: string, record: unknown) => Promise<void>;
+  /** Sends invocation records to on-success and on-failure destinations. */
+  delivery?: Delivery;
 }
 
 /** AWS Lambda: functions from zip code, synchronous and asynchronous invokes, resource policies, logs. */
 export class LambdaService {
   readonly functions = new Map<string, FunctionRecord>();
+  /** The execution environments of each function, by name: live processes, never saved. */
+  private readonly pools = new Map<string, EnvironmentPool>();
 
   constructor(private readonly options: LambdaOptions) {}
 
@@ -132,14 +135,14 @@ export class LambdaService {
       logGroup: validateLoggingConfig(input.LoggingConfig),
     };
     this.functions.set(name, fn);
-    this.options.events.emit('lambda', 'function-created', fn.arn);
+    this.options.activity.emit('lambda.function-created', fn.arn);
     return fn;
   }
 
   private deleteFunction(fn: FunctionRecord) {
-    fn.pool?.shutdown();
+    this.stopEnvironments(fn);
     this.functions.delete(fn.name);
-    this.options.events.emit('lambda', 'function-deleted', fn.arn);
+    this.options.activity.emit('lambda.function-deleted', fn.arn);
     return undefined;
   }
 
@@ -164,11 +167,10 @@ export class LambdaService {
 
   /** A changed function starts new environments: the next invocation is a cold start, as on AWS. */
   private changed(fn: FunctionRecord): void {
-    fn.pool?.shutdown();
-    fn.pool = undefined;
+    this.stopEnvironments(fn);
     fn.lastModified = lambdaTimestamp();
     fn.revisionId = randomUUID();
-    this.options.events.emit('lambda', 'function-updated', fn.arn);
+    this.options.activity.emit('lambda.function-updated', fn.arn);
   }
 
   configuration(fn: FunctionRecord) {
@@ -231,7 +233,7 @@ export class LambdaService {
     const value = input.ReservedConcurrentExecutions;
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw invalidValue('ReservedConcurrentExecutions must be a non-negative integer.');
     fn.reservedConcurrency = value;
-    fn.pool?.setLimits(this.limitsOf(fn));
+    this.pools.get(fn.name)?.setLimits(this.limitsOf(fn));
     return value === undefined ? undefined : { ReservedConcurrentExecutions: value };
   }
 
@@ -247,8 +249,9 @@ export class LambdaService {
     for (const side of ['OnSuccess', 'OnFailure'] as const) {
       const destination: string | undefined = input.DestinationConfig?.[side]?.Destination;
       const service = destination ? parseArn(destination)?.service : undefined;
-      if (destination && !['sqs', 'sns', 'lambda'].includes(service ?? '')) {
-        throw invalidValue(`The local cloud delivers ${side} destinations to SQS queues, SNS topics and Lambda functions; ${destination} is not one.`);
+      const bus = service === 'events' && destination?.includes(':event-bus/');
+      if (destination && !bus && !['sqs', 'sns', 'lambda'].includes(service ?? '')) {
+        throw invalidValue(`The local cloud delivers ${side} destinations to SQS queues, SNS topics, Lambda functions and EventBridge event buses; ${destination} is not one.`);
       }
     }
     fn.eventInvokeConfig = { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: age, DestinationConfig: input.DestinationConfig };
@@ -268,8 +271,14 @@ export class LambdaService {
     return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY, idleMs: 10 * 60_000 };
   }
 
+  private stopEnvironments(fn: FunctionRecord): void {
+    this.pools.get(fn.name)?.shutdown();
+    this.pools.delete(fn.name);
+  }
+
   private poolOf(fn: FunctionRecord): EnvironmentPool {
-    if (!fn.pool) {
+    let pool = this.pools.get(fn.name);
+    if (!pool) {
       const logGroup = logGroupOf(fn);
       const region = parseArn(fn.arn)!.region;
       const env: Record<string, string> = {
@@ -293,23 +302,24 @@ export class LambdaService {
         _HANDLER: fn.handler,
         ...fn.environment,
       };
-      fn.pool = new EnvironmentPool(
+      pool = new EnvironmentPool(
         { functionName: fn.name, functionArn: fn.arn, codeDir: fn.code.dir, handler: fn.handler, memoryMb: fn.memorySize, env },
         this.limitsOf(fn),
         (stream, line) => this.options.logs.append(logGroup, stream, { region, accountId: LOCAL_ACCOUNT_ID }, [{ timestamp: Date.now(), message: line }]),
       );
+      this.pools.set(fn.name, pool);
     }
-    return fn.pool;
+    return pool;
   }
 
   /** Runs one invocation and reports it on the event stream. */
   async run(fn: FunctionRecord, event: unknown, trigger: string): Promise<InvocationReport> {
     const report = await this.poolOf(fn).invoke(event, fn.timeout * 1000);
     const detail = { requestId: report.requestId, trigger, durationMs: Math.round(report.durationMs * 100) / 100, coldStart: report.coldStart };
-    if (report.throttled) this.options.events.emit('lambda', 'throttled', fn.arn, detail);
-    else if (report.timedOut) this.options.events.emit('lambda', 'timed-out', fn.arn, { ...detail, error: report.error });
-    else if (report.error) this.options.events.emit('lambda', 'failed', fn.arn, { ...detail, error: report.error });
-    else this.options.events.emit('lambda', 'invoked', fn.arn, detail);
+    if (report.throttled) this.options.activity.emit('lambda.throttled', fn.arn, detail);
+    else if (report.timedOut) this.options.activity.emit('lambda.timed-out', fn.arn, { ...detail, error: report.error });
+    else if (report.error) this.options.activity.emit('lambda.failed', fn.arn, { ...detail, error: report.error });
+    else this.options.activity.emit('lambda.invoked', fn.arn, detail);
     return report;
   }
 
@@ -367,7 +377,7 @@ export class LambdaService {
         await this.finishAsync(current, event, trigger, 'RetriesExhausted', n + 1, report);
         return;
       }
-      this.options.events.emit('lambda', 'async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
+      this.options.activity.emit('lambda.async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
       setTimeout(() => void attempt(next), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
     };
     setImmediate(() => void attempt(0));
@@ -380,8 +390,9 @@ export class LambdaService {
   private async finishAsync(fn: FunctionRecord, event: unknown, trigger: string, condition: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded', attempts: number, report: InvocationReport | undefined) {
     const failed = condition !== 'Success';
     const destination = fn.eventInvokeConfig.DestinationConfig?.[failed ? 'OnFailure' : 'OnSuccess']?.Destination as string | undefined;
-    if (failed) this.options.events.emit('lambda', destination ? 'async-failed-to-destination' : 'async-dropped', fn.arn, { trigger, condition, attempts, destination, error: report?.error });
-    if (!destination || !this.options.sendToDestination) return;
+    if (failed && destination) this.options.activity.emit('lambda.async-failed-to-destination', fn.arn, { trigger, condition, attempts, destination, error: report?.error });
+    else if (failed) this.options.activity.emit('lambda.async-dropped', fn.arn, { trigger, condition, attempts, error: report?.error });
+    if (!destination || !this.options.delivery) return;
     const record = {
       version: '1.0',
       timestamp: new Date().toISOString(),
@@ -391,36 +402,25 @@ export class LambdaService {
       responsePayload: report ? (report.error ?? report.result ?? null) : null,
     };
     try {
-      await this.options.sendToDestination(destination, record);
+      await this.options.delivery.sendRecord(destination, record, destinationPrincipal(fn), `Lambda Function Invocation Result - ${failed ? 'Failure' : 'Success'}`);
     } catch (error) {
-      this.options.events.emit('lambda', 'destination-failed', fn.arn, { destination, reason: (error as Error).message });
+      this.options.activity.emit('lambda.destination-failed', fn.arn, { destination, reason: (error as Error).message });
     }
-  }
-
-  /** Invokes asynchronously on behalf of an AWS service, checking the function's resource policy first. */
-  invokeAsService(functionArn: string, service: string, sourceArn: string, event: unknown): void {
-    const parsed = parseArn(functionArn);
-    const fn = this.fn(functionArn, { region: parsed?.region ?? 'us-east-1' });
-    if (!allowsServiceInvoke(fn.policy, service, sourceArn)) {
-      throw new AwsError('AccessDeniedException', `${service} is not allowed to invoke ${fn.arn} on behalf of ${sourceArn}: the function's resource-based policy has no matching lambda:InvokeFunction permission (add one, e.g. with AddPermission or the CDK's grantInvoke).`, 403);
-    }
-    this.enqueueAsync(fn, event, service);
-  }
-
-  /** Invokes synchronously on behalf of an AWS service (API Gateway), checking the resource policy. */
-  async invokeSyncAsService(functionArn: string, service: string, sourceArn: string, event: unknown): Promise<InvocationReport> {
-    const parsed = parseArn(functionArn);
-    const fn = this.fn(functionArn, { region: parsed?.region ?? 'us-east-1' });
-    if (!allowsServiceInvoke(fn.policy, service, sourceArn)) {
-      throw new AwsError('AccessDeniedException', `${service} is not allowed to invoke ${fn.arn} on behalf of ${sourceArn}.`, 403);
-    }
-    return this.run(fn, event, service);
   }
 
   /** Stops every execution environment (the cloud is shutting down). */
   shutdown(): void {
-    for (const fn of this.functions.values()) fn.pool?.shutdown();
+    for (const pool of this.pools.values()) pool.shutdown();
+    this.pools.clear();
   }
+}
+
+/**
+ * Lambda sends destination records with the function's execution role. The local cloud does not
+ * check that role's permissions for it (LIMITATION): a missing grant shows on AWS only.
+ */
+export function destinationPrincipal(fn: Pick<FunctionRecord, 'arn'>): Principal {
+  return { service: 'lambda.amazonaws.com', sourceArn: fn.arn, authority: { unchecked: "destinations are sent with the function's execution role, which the local cloud does not check" } };
 }
 
 function lambdaTimestamp(): string {

@@ -88,13 +88,13 @@ export class S3Gateway {
       await this.notifications.requireBucket(bucket);
       if (method === 'PUT') {
         this.buckets.putPolicy(bucket, (await readBody()).toString('utf8'));
-        this.notifications.changed(bucket, 'bucket-policy-set');
+        this.notifications.changed(bucket, 's3.bucket-policy-set');
         return { status: 204 };
       }
       if (method === 'GET') return { status: 200, body: this.buckets.getPolicy(bucket), contentType: 'application/json' };
       if (method === 'DELETE') {
         this.buckets.policies.delete(bucket);
-        this.notifications.changed(bucket, 'bucket-policy-deleted');
+        this.notifications.changed(bucket, 's3.bucket-policy-deleted');
         return { status: 204 };
       }
     }
@@ -102,13 +102,13 @@ export class S3Gateway {
       await this.notifications.requireBucket(bucket);
       if (method === 'PUT') {
         this.buckets.putTaggingXml(bucket, (await readBody()).toString('utf8'));
-        this.notifications.changed(bucket, 'bucket-tags-set');
+        this.notifications.changed(bucket, 's3.bucket-tags-set');
         return { status: 204 };
       }
       if (method === 'GET') return { status: 200, xml: this.buckets.getTaggingXml(bucket) };
       if (method === 'DELETE') {
         this.buckets.tags.delete(bucket);
-        this.notifications.changed(bucket, 'bucket-tags-deleted');
+        this.notifications.changed(bucket, 's3.bucket-tags-deleted');
         return { status: 204 };
       }
     }

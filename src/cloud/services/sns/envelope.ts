@@ -46,20 +46,29 @@ export interface OutgoingMessage {
   signatureVersion?: SignatureVersion;
 }
 
+// A message fanned out to many subscriptions is signed once: the signed fields are the same for each.
+const signatures = new WeakMap<OutgoingMessage, string>();
+
 /** The JSON document SNS delivers to non-raw SQS, HTTP and email-json subscribers. */
-export function notificationEnvelope(input: OutgoingMessage & { subscriptionArn: string; endpoint: string }): Notification {
+export function notificationEnvelope(input: OutgoingMessage, subscriptionArn: string, endpoint: string): Notification {
   const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
-  // The canonical string AWS documents for verifying a Notification's signature.
-  const fields: [string, string | undefined][] = [
-    ['Message', input.message],
-    ['MessageId', input.messageId],
-    ['Subject', input.subject],
-    ['Timestamp', timestamp],
-    ['TopicArn', input.topicArn],
-    ['Type', 'Notification'],
-  ];
-  const signature = sign(fields, version);
+  let signature = signatures.get(input);
+  if (signature === undefined) {
+    // The canonical string AWS documents for verifying a Notification's signature.
+    signature = sign(
+      [
+        ['Message', input.message],
+        ['MessageId', input.messageId],
+        ['Subject', input.subject],
+        ['Timestamp', timestamp],
+        ['TopicArn', input.topicArn],
+        ['Type', 'Notification'],
+      ],
+      version,
+    );
+    signatures.set(input, signature);
+  }
   const attributes = Object.entries(input.attributes);
   return {
     Type: 'Notification',
@@ -71,8 +80,8 @@ export function notificationEnvelope(input: OutgoingMessage & { subscriptionArn:
     Timestamp: timestamp,
     SignatureVersion: version,
     Signature: signature,
-    SigningCertURL: signingCertUrl(input.endpoint),
-    UnsubscribeURL: `${input.endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(input.subscriptionArn)}`,
+    SigningCertURL: signingCertUrl(endpoint),
+    UnsubscribeURL: `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(subscriptionArn)}`,
     ...(attributes.length > 0
       ? {
           MessageAttributes: Object.fromEntries(

@@ -26,7 +26,7 @@ import {
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { startCloud } from '../../cloud.ts';
-import type { CloudEvent } from '../../events/bus.ts';
+import type { Activity } from '../../activity/stream.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
 
 interface Received {
@@ -111,7 +111,8 @@ after(async () => {
 });
 
 const newTopic = async () => (await sns.send(new CreateTopicCommand({ Name: uniqueName('topic') }))).TopicArn!;
-const eventsOf = (type: string, subscriptionArn: string): CloudEvent[] => cloud.services.events.history().filter((e) => e.service === 'sns' && e.type === type && e.detail.subscriptionArn === subscriptionArn);
+const eventsOf = (type: string, subscriptionArn: string): Activity[] =>
+  cloud.services.activity.history().filter((e) => e.service === 'sns' && e.type === type && 'subscriptionArn' in e.detail && e.detail.subscriptionArn === subscriptionArn);
 
 /** Subscribes a fresh URL and confirms it with the token from the confirmation message. */
 async function confirmedSubscription(TopicArn: string, Attributes: Record<string, string> = {}) {

@@ -3,27 +3,26 @@ import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/
 import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import { XmlMap } from '../../aws/xml.ts';
-import type { EventBus } from '../../events/bus.ts';
-import { FilterPatternError, matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
+import { FilterPatternError, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
 import { DEFAULT_HTTP_RETRY_POLICY, describeEffectivePolicy, parseSubscriptionDeliveryPolicy, parseTopicDeliveryPolicy } from './delivery-policy.ts';
-import { notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
+import type { SignatureVersion } from './envelope.ts';
+import { type Message, type OwedDelivery, SnsDispatcher } from './dispatcher.ts';
 import type { HttpDeliveryOptions } from './http-endpoint.ts';
 import { HttpSubscriptions, isHttpProtocol } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
 import { invalid, notFound, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
 
-/** What SNS needs from the rest of the cloud to deliver messages. */
-export interface SnsDeliveryTargets {
-  /** Sends to an SQS queue; throws when the queue is missing or refuses SNS. */
-  sendToQueue(queueArn: string, topicArn: string, body: string, attributes: Record<string, MessageAttribute>, fifo?: { groupId: string; dedupId: string }): Promise<void>;
-  /** Invokes a function asynchronously on behalf of SNS; throws when the function is missing or refuses SNS. */
-  invokeFunction(functionArn: string, topicArn: string, event: unknown): Promise<void>;
-}
-
 // Email, SMS, mobile push and Firehose are refused by name rather than accepted and never delivered.
 const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
-/** A published message on its way to one subscription (FIFO topics carry the group and deduplication ids). */
-type Message = OutgoingMessage & { fifoIds?: { groupId: string; dedupId: string } };
+
+/** What SNS keeps across restarts. */
+export interface SnsSnapshot {
+  topics: Map<string, Topic>;
+  subscriptions: ReadonlyMap<string, Subscription>;
+  owed?: OwedDelivery[];
+}
 
 const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'];
 
@@ -35,14 +34,16 @@ const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPo
 export class SnsService {
   readonly store = new SnsStore();
   private readonly http: HttpSubscriptions;
+  private readonly dispatcher: SnsDispatcher;
 
   constructor(
-    private readonly events: EventBus,
-    private readonly targets: SnsDeliveryTargets,
-    private readonly endpoint: () => string,
+    private readonly activity: ActivityStream,
+    delivery: Delivery,
+    endpoint: () => string,
     httpOptions: HttpDeliveryOptions = { delayMsPerSecond: 1_000, timeoutMs: 15_000 },
   ) {
-    this.http = new HttpSubscriptions(events, this.store, endpoint, httpOptions, (subscription, m, reason, detail) => this.deliveryFailed(subscription, m, reason, detail));
+    this.http = new HttpSubscriptions(activity, this.store, endpoint, httpOptions, (subscription, m, reason, facts) => this.dispatcher.failed(subscription, m, reason, facts));
+    this.dispatcher = new SnsDispatcher(this.store, delivery, this.http, activity, { delayMsPerSecond: httpOptions.delayMsPerSecond, endpoint });
   }
 
   /**
@@ -84,8 +85,34 @@ export class SnsService {
     ListTagsForResource: (input) => ({ Tags: Object.entries(this.topic(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
 
-  /** Stops HTTP/S retries and POSTs under way; the cloud is stopping. */
-  shutdown(): void {
+  /** What SNS keeps across restarts: topics, subscriptions, and the deliveries it still owes. */
+  snapshot(): SnsSnapshot {
+    return { topics: this.store.topics, subscriptions: this.store.subscriptions, owed: this.dispatcher.owed() };
+  }
+
+  restore(saved: SnsSnapshot): void {
+    this.store.restore(saved.topics, saved.subscriptions);
+    this.dispatcher.restore(saved.owed ?? []);
+  }
+
+  /** Settles once every message accepted so far has had its first delivery attempt. */
+  settled(): Promise<void> {
+    return this.dispatcher.settled();
+  }
+
+  /** Forgets every topic, subscription and owed delivery. */
+  reset(): void {
+    this.dispatcher.clear();
+    this.store.restore(new Map(), new Map());
+  }
+
+  /**
+   * The cloud is stopping: the deliveries accepted are made first (so a clean stop loses no
+   * message), then HTTP/S retries and POSTs under way stop; retries still waiting stay owed.
+   */
+  async shutdown(): Promise<void> {
+    await this.dispatcher.settled();
+    this.dispatcher.shutdown();
     this.http.shutdown();
   }
 
@@ -120,7 +147,7 @@ export class SnsService {
     for (const [key, value] of Object.entries(attributes)) this.applyTopicAttribute(topic, key, value);
     if (fifo) topic.attributes.FifoTopic = 'true';
     this.store.topics.set(topicArn, topic);
-    this.events.emit('sns', 'topic-created', topicArn);
+    this.activity.emit('sns.topic-created', topicArn);
     return { TopicArn: topicArn };
   }
 
@@ -128,9 +155,9 @@ export class SnsService {
     const topic = this.store.topics.get(String(topicArn));
     // AWS: deleting a topic that does not exist succeeds.
     if (!topic) return {};
-    for (const subscription of this.store.subscriptionsOf(topic.arn)) this.store.subscriptions.delete(subscription.arn);
+    for (const subscription of this.store.subscriptionsOf(topic.arn)) this.store.unsubscribe(subscription.arn);
     this.store.topics.delete(topic.arn);
-    this.events.emit('sns', 'topic-deleted', topic.arn);
+    this.activity.emit('sns.topic-deleted', topic.arn);
     return {};
   }
 
@@ -213,8 +240,8 @@ export class SnsService {
     // The scope decides how the policy is read, so it applies first, whatever the order given.
     const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === 'FilterPolicyScope') - Number(a === 'FilterPolicyScope'));
     for (const [name, value] of ordered) this.applySubscriptionAttribute(subscription, name, value);
-    this.store.subscriptions.set(subscription.arn, subscription);
-    this.events.emit('sns', 'subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
+    this.store.subscribe(subscription);
+    this.activity.emit('sns.subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
     if (subscription.pendingConfirmation) this.http.requestConfirmation(subscription);
     return { SubscriptionArn: subscription.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : subscription.arn };
   }
@@ -224,8 +251,8 @@ export class SnsService {
     if (!authenticated && subscription.authenticateOnUnsubscribe) {
       throw new AwsError('AuthorizationError', 'Unsubscribe requires authentication: the subscription was confirmed with AuthenticateOnUnsubscribe, so only a signed Unsubscribe removes it.', 403);
     }
-    this.store.subscriptions.delete(subscription.arn);
-    this.events.emit('sns', 'unsubscribed', subscription.topicArn, { subscriptionArn: subscription.arn });
+    this.store.unsubscribe(subscription.arn);
+    this.activity.emit('sns.unsubscribed', subscription.topicArn, { subscriptionArn: subscription.arn });
     return {};
   }
 
@@ -299,7 +326,7 @@ export class SnsService {
       if (ids.has(entry.Id)) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
       ids.add(entry.Id);
       try {
-        const result = await this.publish({ ...entry, TopicArn: topic.arn });
+        const result = this.publish({ ...entry, TopicArn: topic.arn });
         Successful.push({ Id: entry.Id, MessageId: result.MessageId, SequenceNumber: result.SequenceNumber });
       } catch (error) {
         const e = error as AwsError;
@@ -309,28 +336,31 @@ export class SnsService {
     return { Successful, Failed };
   }
 
-  /** Publishes one message and delivers it to every subscription whose filter it passes. */
-  async publish(input: any): Promise<{ MessageId: string; SequenceNumber?: string }> {
+  /**
+   * Publishes one message: answers once it is accepted, as AWS does; the dispatcher then delivers
+   * it to every subscription whose filter policy it passes.
+   */
+  publish(input: any): { MessageId: string; SequenceNumber?: string } {
     const topic = this.topic(input.TopicArn ?? input.TargetArn);
-    const message = input.Message;
-    if (typeof message !== 'string' || message.length === 0) throw invalid('Invalid parameter: Empty message');
+    const text = input.Message;
+    if (typeof text !== 'string' || text.length === 0) throw invalid('Invalid parameter: Empty message');
     const attributes = entriesToMap<MessageAttribute>(input.MessageAttributes, 'Name', 'Value');
     validateMessageAttributes(attributes);
-    const size = Buffer.byteLength(message) + Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.DataType.length + (v.StringValue ?? v.BinaryValue ?? '').length, 0);
+    const size = Buffer.byteLength(text) + Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.DataType.length + (v.StringValue ?? v.BinaryValue ?? '').length, 0);
     if (size > 262_144) throw invalid('Invalid parameter: Message too long');
     const fifo = topic.attributes.FifoTopic === 'true';
     let sequenceNumber: string | undefined;
     let fifoIds: { groupId: string; dedupId: string } | undefined;
     if (fifo) {
       if (!input.MessageGroupId) throw invalid('Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
-      const dedupId = input.MessageDeduplicationId ?? (topic.attributes.ContentBasedDeduplication === 'true' ? contentHash(message) : undefined);
+      const dedupId = input.MessageDeduplicationId ?? (topic.attributes.ContentBasedDeduplication === 'true' ? contentHash(text) : undefined);
       if (!dedupId) throw invalid('Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
       fifoIds = { groupId: input.MessageGroupId, dedupId };
       const now = Date.now();
       for (const [id, at] of topic.dedup) if (now - at > 300_000) topic.dedup.delete(id);
       if (topic.dedup.has(dedupId)) {
         // AWS: a duplicate within the 5-minute window is accepted and not delivered again.
-        this.events.emit('sns', 'deduplicated', topic.arn, { dedupId });
+        this.activity.emit('sns.deduplicated', topic.arn, { dedupId });
         return { MessageId: randomUUID(), SequenceNumber: String(topic.sequence).padStart(20, '0') };
       }
       topic.dedup.set(dedupId, now);
@@ -341,66 +371,10 @@ export class SnsService {
     }
     const messageId = randomUUID();
     const timestamp = new Date();
-    this.events.emit('sns', 'published', topic.arn, { messageId, subject: input.Subject, attributes: Object.keys(attributes) });
-    const deliveries = this.store.subscriptionsOf(topic.arn).map((subscription) =>
-      this.deliver(subscription, { messageId, topicArn: topic.arn, subject: input.Subject, message, timestamp, attributes, sequenceNumber, fifoIds, signatureVersion: topic.attributes.SignatureVersion as SignatureVersion | undefined }),
-    );
-    await Promise.all(deliveries);
+    this.activity.emit('sns.published', topic.arn, { messageId, subject: input.Subject, attributes: Object.keys(attributes) });
+    const message: Message = { messageId, topicArn: topic.arn, subject: input.Subject, message: text, timestamp, attributes, sequenceNumber, fifoIds, signatureVersion: topic.attributes.SignatureVersion as SignatureVersion | undefined };
+    this.dispatcher.accept(message, this.store.subscriptionsOf(topic.arn));
     return { MessageId: messageId, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) };
-  }
-
-  private async deliver(subscription: Subscription, m: Message): Promise<void> {
-    const detail = { messageId: m.messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
-    if (subscription.pendingConfirmation) return;
-    const policy = subscription.attributes.FilterPolicy;
-    if (policy) {
-      const scope = (subscription.attributes.FilterPolicyScope ?? 'MessageAttributes') as 'MessageAttributes' | 'MessageBody';
-      if (!matchesSnsFilterPolicy(parseSnsFilterPolicy(policy, scope), { body: m.message, attributes: m.attributes })) {
-        this.events.emit('sns', 'filtered-out', m.topicArn, detail);
-        return;
-      }
-    }
-    if (isHttpProtocol(subscription.protocol)) {
-      // AWS: Publish does not wait for HTTP/S endpoints, which may be retried for up to an hour.
-      void this.http.deliver(subscription, m, detail).catch((error: Error) => this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: error.message }));
-      return;
-    }
-    const envelope = () => notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
-    try {
-      if (subscription.protocol === 'sqs') {
-        const raw = subscription.attributes.RawMessageDelivery === 'true';
-        await this.targets.sendToQueue(subscription.endpoint, m.topicArn, raw ? m.message : JSON.stringify(envelope()), raw ? m.attributes : {}, m.fifoIds);
-      } else if (subscription.protocol === 'lambda') {
-        const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscription.arn, Sns: envelope() }] };
-        await this.targets.invokeFunction(subscription.endpoint, m.topicArn, event);
-      } else {
-        throw new Error(`delivery over ${subscription.protocol} is not available in this build of the local cloud`);
-      }
-      this.events.emit('sns', 'delivered', m.topicArn, detail);
-    } catch (error) {
-      await this.deliveryFailed(subscription, m, (error as Error).message, detail);
-    }
-  }
-
-  /**
-   * AWS: a delivery that fails for a client-side reason (endpoint gone, no permission) or that
-   * used up its retries goes to the subscription's dead-letter queue if it has one, else it is
-   * lost; it never fails the Publish call. The event stream says why.
-   */
-  private async deliveryFailed(subscription: Subscription, m: Message, reason: string, detail: Record<string, unknown>): Promise<void> {
-    const topicArn = subscription.topicArn;
-    const dlq = subscription.attributes.RedrivePolicy ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string) : undefined;
-    if (!dlq) {
-      this.events.emit('sns', 'delivery-failed', topicArn, { ...detail, reason });
-      return;
-    }
-    try {
-      const envelope = notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
-      await this.targets.sendToQueue(dlq, topicArn, JSON.stringify(envelope), m.attributes, m.fifoIds);
-      this.events.emit('sns', 'dead-lettered', topicArn, { ...detail, reason, deadLetterQueue: dlq });
-    } catch (dlqError) {
-      this.events.emit('sns', 'delivery-failed', topicArn, { ...detail, reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}` });
-    }
   }
 }
 

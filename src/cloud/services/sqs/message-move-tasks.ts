@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseArn, type ActionTable } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 
 interface MoveTask {
   handle: string;
@@ -27,7 +27,7 @@ export class MessageMoveTasks {
 
   constructor(
     private readonly sqs: (region: string) => SQSClient,
-    private readonly events: EventBus,
+    private readonly activity: ActivityStream,
   ) {}
 
   readonly actions: ActionTable = {
@@ -103,7 +103,7 @@ export class MessageMoveTasks {
     const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
     const task: MoveTask = { handle: randomUUID(), sourceArn, destinationArn: input.DestinationArn, status: 'RUNNING', started: Date.now(), moved: 0, toMove: Number(Attributes.ApproximateNumberOfMessages ?? 0), maxPerSecond: max };
     this.tasks.set(task.handle, task);
-    this.events.emit('sqs', 'redrive-started', sourceArn, { taskHandle: task.handle, destinationArn, toMove: task.toMove });
+    this.activity.emit('sqs.redrive-started', sourceArn, { taskHandle: task.handle, destinationArn, toMove: task.toMove });
     void this.run(task, client, sourceUrl, destinationUrl);
     return { TaskHandle: task.handle };
   }
@@ -124,6 +124,7 @@ export class MessageMoveTasks {
       task.status = 'FAILED';
       task.failureReason = (error as Error).message;
     }
-    this.events.emit('sqs', `redrive-${task.status.toLowerCase()}`, task.sourceArn, { taskHandle: task.handle, moved: task.moved });
+    const ended = task.status === 'COMPLETED' ? 'sqs.redrive-completed' : task.status === 'CANCELLED' ? 'sqs.redrive-cancelled' : 'sqs.redrive-failed';
+    this.activity.emit(ended, task.sourceArn, { taskHandle: task.handle, moved: task.moved });
   }
 }

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../aws/context.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { STATE_CONTEXT, type ParsedDefinition, type TaskSpec } from './definition.ts';
 import { TaskError } from './errors.ts';
 import { History, payload, type HistoryEvent } from './history.ts';
@@ -7,6 +7,14 @@ import { callIntegration, type IntegrationServices } from './integrations.ts';
 import type { TaskTokens } from './task-tokens.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** The activity that tells how an execution ended. */
+const ENDED = {
+  SUCCEEDED: 'states.execution-succeeded',
+  FAILED: 'states.execution-failed',
+  TIMED_OUT: 'states.execution-timed-out',
+  ABORTED: 'states.execution-aborted',
+} as const;
 
 export interface ExecutionRecord {
   executionArn: string;
@@ -26,7 +34,7 @@ export interface ExecutionRecord {
 export interface ExecutionDeps {
   services: IntegrationServices;
   tokens: TaskTokens;
-  events: EventBus;
+  activity: ActivityStream;
   /** The ASL interpreter's Wait states and Retry intervals, scaled for tests (1 = as written). */
   timeScale?: number;
 }
@@ -54,7 +62,8 @@ export interface RunningExecution {
  */
 export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, deps: ExecutionDeps, context: RequestContext): RunningExecution {
   const history = new History(record.history);
-  const emit = (type: string, detail: Record<string, unknown> = {}) => deps.events.emit('states', type, record.executionArn, { stateMachineArn: record.stateMachineArn, ...detail });
+  const stateMachineArn = record.stateMachineArn;
+  const { activity } = deps;
   const calls: TaskCall[] = [];
   let stopRequest: { error?: string; cause?: string } | undefined;
   // Once the execution has ended nothing more is recorded: on AWS its terminal event is the last.
@@ -64,7 +73,7 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
   const failures = new Map<string, number>();
 
   history.add('ExecutionStarted', { input: record.input, inputDetails: { truncated: false }, roleArn: record.roleArn });
-  emit('execution-started', { name: record.name });
+  activity.emit('states.execution-started', record.executionArn, { stateMachineArn, name: record.name });
 
   const runTask = async (state: string, spec: TaskSpec, input: unknown): Promise<unknown> => {
     // The interpreter reports the state's entry on an asynchronous log: let it reach the history first.
@@ -104,7 +113,7 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
       const open = !call.closed;
       call.close(name === 'States.HeartbeatTimeout' ? 'TimedOut' : 'Failed', { error: name, cause: (error as Error).message });
       failures.set(state, (failures.get(state) ?? 0) + 1);
-      if (open && !ended) emit('task-failed', { state, error: name });
+      if (open && !ended) activity.emit('states.task-failed', record.executionArn, { stateMachineArn, state, error: name });
       throw error;
     }
   };
@@ -171,13 +180,13 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
   });
   execution.result.catch(() => undefined);
 
-  const finish = (status: ExecutionStatus, type: string, details: Record<string, unknown>) => {
+  const finish = (status: Exclude<ExecutionStatus, 'RUNNING'>, type: string, details: Record<string, unknown>) => {
     record.status = status;
     record.stopDate = new Date();
     history.add(type, details);
     ended = true;
     deps.tokens.endExecution(record.executionArn, new TaskError('States.Runtime', 'The execution ended.'));
-    emit(`execution-${status.toLowerCase().replace('_', '-')}`, { error: record.error });
+    activity.emit(ENDED[status], record.executionArn, { stateMachineArn, error: record.error });
   };
 
   const done = (async () => {
@@ -189,14 +198,14 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
           history.entered(event.state.type, event.state.name, event.state.input);
           if (event.state.type === 'Parallel') history.add('ParallelStateStarted');
           if (event.state.type === 'Map') history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
-          emit('state-entered', { state: event.state.name, stateType: event.state.type });
+          activity.emit('states.state-entered', record.executionArn, { stateMachineArn, state: event.state.name, stateType: event.state.type });
           break;
         case 'StateExited':
           enteredAt.delete(event.state.name);
           if (event.state.type === 'Parallel') history.add('ParallelStateSucceeded');
           if (event.state.type === 'Map') history.add('MapStateSucceeded');
           history.exited(event.state.type, event.state.name, event.state.output);
-          emit('state-exited', { state: event.state.name, stateType: event.state.type });
+          activity.emit('states.state-exited', record.executionArn, { stateMachineArn, state: event.state.name, stateType: event.state.type });
           break;
         case 'StateFailed':
           // The interpreter timed the task out while its call was still in flight.
@@ -206,10 +215,10 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
           if (event.state.type === 'Map' || event.state.type === 'Parallel') history.add(`${event.state.type}StateFailed`);
           break;
         case 'StateRetried':
-          emit('state-retried', { state: event.state.name, attempt: event.retry.attempt });
+          activity.emit('states.state-retried', record.executionArn, { stateMachineArn, state: event.state.name, attempt: event.retry.attempt });
           break;
         case 'StateCaught':
-          emit('state-caught', { state: event.state.name, next: event.catch.catcher.Next });
+          activity.emit('states.state-caught', record.executionArn, { stateMachineArn, state: event.state.name, next: event.catch.catcher.Next });
           break;
         case 'MapIterationStarted':
         case 'MapIterationSucceeded':

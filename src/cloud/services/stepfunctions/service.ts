@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { parseDefinition, type ParsedDefinition } from './definition.ts';
 import { executionDoesNotExist, invalidArn, invalidName, stateMachineDoesNotExist, validation } from './errors.ts';
 import { runExecution, type ExecutionRecord, type RunningExecution } from './execution.ts';
@@ -32,7 +32,7 @@ export interface StateMachineRecord {
 
 export interface StepFunctionsOptions {
   services: IntegrationServices;
-  events: EventBus;
+  activity: ActivityStream;
   /** Scales Wait states and Retry intervals (tests); 1 runs them as written. */
   timeScale?: number;
 }
@@ -153,7 +153,7 @@ export class StepFunctionsService {
     };
     this.machines.set(machineArn, machine);
     this.parsed.set(machineArn, parsed);
-    this.options.events.emit('states', 'state-machine-created', machineArn);
+    this.options.activity.emit('states.state-machine-created', machineArn);
     return { stateMachineArn: machineArn, creationDate: machine.creationDate, stateMachineVersionArn: undefined };
   }
 
@@ -205,7 +205,7 @@ export class StepFunctionsService {
     const value = String(stateMachineArn ?? '');
     if (!parseArn(value)) throw invalidArn(value);
     // Deleting is idempotent; executions in progress run to their end, as on AWS.
-    if (this.machines.delete(value)) this.options.events.emit('states', 'state-machine-deleted', value);
+    if (this.machines.delete(value)) this.options.activity.emit('states.state-machine-deleted', value);
     this.parsed.delete(value);
     for (const [executionArn, execution] of this.executions) if (execution.stateMachineArn === value && execution.status !== 'RUNNING') this.executions.delete(executionArn);
     return {};
@@ -243,7 +243,7 @@ export class StepFunctionsService {
     this.forgetOldExecutions();
     const parsed = this.parsed.get(machine.arn) ?? parseDefinition(machine.definition);
     this.parsed.set(machine.arn, parsed);
-    const running = runExecution(record, parsed, { services: this.options.services, tokens: this.tokens, events: this.options.events, timeScale: this.options.timeScale }, context);
+    const running = runExecution(record, parsed, { services: this.options.services, tokens: this.tokens, activity: this.options.activity, timeScale: this.options.timeScale }, context);
     this.running.set(executionArn, running);
     void running.done.finally(() => {
       this.running.delete(executionArn);

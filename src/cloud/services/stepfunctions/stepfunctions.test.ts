@@ -27,7 +27,7 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import type { CloudEvent } from '../../events/bus.ts';
+import type { Activity } from '../../activity/stream.ts';
 import { startCloud } from '../../cloud.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
 import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
@@ -425,11 +425,11 @@ describe('Step Functions: executions', () => {
   test('executions appear on the event stream, state by state', async () => {
     const roleArn = await roleAllowing([]);
     const arn = await createMachine({ StartAt: 'One', States: { One: { Type: 'Pass', Next: 'Two' }, Two: { Type: 'Pass', End: true } } }, roleArn);
-    const seen: CloudEvent[] = [];
-    const stop = cloud.services.events.subscribe((event) => event.service === 'states' && seen.push(event));
+    const seen: Activity[] = [];
+    const stop = cloud.services.activity.subscribe((event) => event.service === 'states' && seen.push(event));
     const { execution } = await run(arn, {});
     stop();
-    const mine = seen.filter((e) => e.resource === execution.executionArn).map((e) => `${e.type}${e.detail.state ? ` ${e.detail.state}` : ''}`);
+    const mine = seen.filter((e) => e.resource === execution.executionArn).map((e) => `${e.type}${'state' in e.detail ? ` ${e.detail.state}` : ''}`);
     assert.deepEqual(mine, ['execution-started', 'state-entered One', 'state-exited One', 'state-entered Two', 'state-exited Two', 'execution-succeeded']);
   });
 
