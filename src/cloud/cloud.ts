@@ -9,8 +9,8 @@ import { routeRequests } from './gateway/router.ts';
 import { SavedServices } from './persistence/saved-state.ts';
 import { SERVICES } from './registry.ts';
 import type { CloudService, CloudSettings } from './service.ts';
-import type { CloudServices } from './services.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
+import type { CloudServices } from './services.ts';
 
 export interface CloudOptions {
   /** Port of the endpoint; 0 picks a free one. Default 4566. */
@@ -72,7 +72,12 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
 }
 
 /** The registry's services around the running emulators, the gateway in front of them. */
-async function assembleCloud(settings: CloudSettings, options: CloudOptions, emulators: Emulators, built: CloudService[]): Promise<RunningCloud> {
+async function assembleCloud(
+  settings: CloudSettings,
+  options: CloudOptions,
+  emulators: Emulators,
+  built: CloudService[],
+): Promise<RunningCloud> {
   let endpoint = '';
   const activity = new ActivityStream();
   const services = { activity } as CloudServices;
@@ -100,7 +105,13 @@ async function assembleCloud(settings: CloudSettings, options: CloudOptions, emu
       changed: () => settings.persist && saved.touch(),
     }),
   );
-  const port = await listen(server, options.port ?? 4566, options.host ?? '127.0.0.1', 'local cloud', 'WORKSHOP_CLOUD_PORT=<port> (or --port)');
+  const port = await listen(
+    server,
+    options.port ?? 4566,
+    options.host ?? '127.0.0.1',
+    'local cloud',
+    'WORKSHOP_CLOUD_PORT=<port> (or --port)',
+  );
   endpoint = `http://localhost:${port}`;
 
   return {

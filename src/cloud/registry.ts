@@ -1,3 +1,4 @@
+import type { ServiceDefinition } from './service.ts';
 import { apigateway } from './services/apigateway/cloud-service.ts';
 import { cloudformation } from './services/cloudformation/cloud-service.ts';
 import { monitoring } from './services/cloudwatch/cloud-service.ts';
@@ -13,7 +14,6 @@ import { sqs } from './services/sqs/cloud-service.ts';
 import { ssm } from './services/ssm/cloud-service.ts';
 import { states } from './services/stepfunctions/cloud-service.ts';
 import { sts } from './services/sts/cloud-service.ts';
-import type { ServiceDefinition } from './service.ts';
 
 /**
  * Every service of the local cloud, one line each. They are built in this order (a service may

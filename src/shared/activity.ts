@@ -82,10 +82,12 @@ interface StreamBatch {
   shardId: string;
 }
 
-const executionEnd = (word: string) => (d: ExecutionEnd, name: string): Line => ({
-  tone: 'fail',
-  text: `Step Functions ${name} ■ ${word}${d.error ? ` (${d.error})` : ''}`,
-});
+const executionEnd =
+  (word: string) =>
+  (d: ExecutionEnd, name: string): Line => ({
+    tone: 'fail',
+    text: `Step Functions ${name} ■ ${word}${d.error ? ` (${d.error})` : ''}`,
+  });
 
 /**
  * Every kind of activity, by `service.type` (the service is the AWS signing name: `events` is
@@ -94,8 +96,14 @@ const executionEnd = (word: string) => (d: ExecutionEnd, name: string): Line => 
 export const ACTIVITY = {
   'workshop.reset': row(),
 
-  'apigateway.request': row<{ requestId: string; method: string; path: string }>((d) => ({ tone: 'info', text: `API Gateway ← ${d.method} ${d.path}` })),
-  'apigateway.integration-failed': row<{ requestId: string; reason: string }>((d, name) => ({ tone: 'fail', text: `API Gateway ${name}: the integration failed (${d.reason})` })),
+  'apigateway.request': row<{ requestId: string; method: string; path: string }>((d) => ({
+    tone: 'info',
+    text: `API Gateway ← ${d.method} ${d.path}`,
+  })),
+  'apigateway.integration-failed': row<{ requestId: string; reason: string }>((d, name) => ({
+    tone: 'fail',
+    text: `API Gateway ${name}: the integration failed (${d.reason})`,
+  })),
 
   'sns.topic-created': row(),
   'sns.topic-deleted': row(),
@@ -105,23 +113,49 @@ export const ACTIVITY = {
     tone: 'move',
     text: `SNS ${name} ← published${d.attributes.length ? ` (attributes: ${d.attributes.join(', ')})` : ''}`,
   })),
-  'sns.deduplicated': row<{ dedupId: string }>((d, name) => ({ tone: 'info', text: `SNS ${name}: duplicate of ${d.dedupId} within five minutes, not delivered again` })),
+  'sns.deduplicated': row<{ dedupId: string }>((d, name) => ({
+    tone: 'info',
+    text: `SNS ${name}: duplicate of ${d.dedupId} within five minutes, not delivered again`,
+  })),
   'sns.filtered-out': row<SnsDelivery>((d, name) => ({ tone: 'info', text: `SNS ${name} ✕ filtered out for ${short(d.endpoint)}` })),
-  'sns.delivered': row<SnsDelivery & { status?: number; attempts?: number }>((d, name) => ({ tone: 'move', text: `SNS ${name} → ${d.protocol} ${short(d.endpoint)}` })),
+  'sns.delivered': row<SnsDelivery & { status?: number; attempts?: number }>((d, name) => ({
+    tone: 'move',
+    text: `SNS ${name} → ${d.protocol} ${short(d.endpoint)}`,
+  })),
   'sns.delivery-retry': row<SnsDelivery & { messageType?: string; attempt: number; reason: string; retryInMs: number }>((d, name) => ({
     tone: 'info',
     text: `SNS ${name} → ${short(d.endpoint)}: attempt ${d.attempt} failed (${d.reason}); retrying in ${d.retryInMs} ms`,
   })),
-  'sns.delivery-failed': row<SnsDelivery & { reason: string; attempts?: number; /** Set when the subscription's dead-letter queue refused the message too. */ deadLetterQueue?: string }>((d, name) => ({ tone: 'fail', text: `SNS ${name} → ${short(d.endpoint)}: failed (${d.reason})` })),
+  'sns.delivery-failed': row<
+    SnsDelivery & {
+      reason: string;
+      attempts?: number /** Set when the subscription's dead-letter queue refused the message too. */;
+      deadLetterQueue?: string;
+    }
+  >((d, name) => ({ tone: 'fail', text: `SNS ${name} → ${short(d.endpoint)}: failed (${d.reason})` })),
   'sns.dead-lettered': row<SnsDelivery & { reason: string; deadLetterQueue: string; attempts?: number }>((d, name) => ({
     tone: 'fail',
     text: `SNS ${name} → dead-letter queue ${short(d.deadLetterQueue)} (${d.reason})`,
   })),
-  'sns.confirmation-sent': row<{ messageId: string; subscriptionArn: string; protocol: string; endpoint: string; status: number; attempts: number }>((d, name) => ({
+  'sns.confirmation-sent': row<{
+    messageId: string;
+    subscriptionArn: string;
+    protocol: string;
+    endpoint: string;
+    status: number;
+    attempts: number;
+  }>((d, name) => ({
     tone: 'info',
     text: `SNS ${name} → ${short(d.endpoint)}: subscription confirmation sent`,
   })),
-  'sns.confirmation-failed': row<{ messageId: string; subscriptionArn: string; protocol: string; endpoint: string; reason: string; attempts: number }>((d, name) => ({
+  'sns.confirmation-failed': row<{
+    messageId: string;
+    subscriptionArn: string;
+    protocol: string;
+    endpoint: string;
+    reason: string;
+    attempts: number;
+  }>((d, name) => ({
     tone: 'fail',
     text: `SNS ${name} → ${short(d.endpoint)}: subscription confirmation failed (${d.reason})`,
   })),
@@ -130,22 +164,43 @@ export const ACTIVITY = {
     text: `SNS ${name}: ${d.protocol} ${short(d.endpoint)} confirmed its subscription`,
   })),
 
-  'sqs.redrive-started': row<{ taskHandle: string; destinationArn?: string; toMove: number }>((d, name) => ({ tone: 'move', text: `SQS redrive of ${d.toMove} from ${name} started` })),
+  'sqs.redrive-started': row<{ taskHandle: string; destinationArn?: string; toMove: number }>((d, name) => ({
+    tone: 'move',
+    text: `SQS redrive of ${d.toMove} from ${name} started`,
+  })),
   'sqs.redrive-completed': row<RedriveEnd>((d, name) => ({ tone: 'move', text: `SQS redrive from ${name} done: ${d.moved} moved` })),
-  'sqs.redrive-cancelled': row<RedriveEnd>((d, name) => ({ tone: 'info', text: `SQS redrive from ${name} cancelled after ${d.moved} moved` })),
+  'sqs.redrive-cancelled': row<RedriveEnd>((d, name) => ({
+    tone: 'info',
+    text: `SQS redrive from ${name} cancelled after ${d.moved} moved`,
+  })),
   'sqs.redrive-failed': row<RedriveEnd>((d, name) => ({ tone: 'fail', text: `SQS redrive from ${name} failed after ${d.moved} moved` })),
 
-  'events.put-event': row<{ eventId: string; source: string; detailType: string }>((d, name) => ({ tone: 'move', text: `EventBridge ${name} ← ${d.source} / ${d.detailType}` })),
+  'events.put-event': row<{ eventId: string; source: string; detailType: string }>((d, name) => ({
+    tone: 'move',
+    text: `EventBridge ${name} ← ${d.source} / ${d.detailType}`,
+  })),
   'events.rule-matched': row<{ eventId: string }>(),
   'events.delivered': row<EventBridgeDelivery>((d, name) => ({ tone: 'move', text: `EventBridge rule ${name} → ${short(d.target)}` })),
-  'events.delivery-failed': row<EventBridgeDelivery & { reason: string }>((d, name) => ({ tone: 'fail', text: `EventBridge ${name} → ${short(d.target)}: failed (${d.reason})` })),
+  'events.delivery-failed': row<EventBridgeDelivery & { reason: string }>((d, name) => ({
+    tone: 'fail',
+    text: `EventBridge ${name} → ${short(d.target)}: failed (${d.reason})`,
+  })),
 
   'lambda.function-created': row(),
   'lambda.function-updated': row(),
   'lambda.function-deleted': row(),
-  'lambda.invoked': row<LambdaRun>((d, name) => ({ tone: 'move', text: `λ ${name} ran (${d.trigger}${d.coldStart ? ', cold start' : ''}, ${d.durationMs} ms)` })),
-  'lambda.failed': row<LambdaRun & { error?: LambdaError }>((d, name) => ({ tone: 'fail', text: `λ ${name} failed (${d.trigger}): ${d.error?.errorMessage ?? ''}` })),
-  'lambda.timed-out': row<LambdaRun & { error?: LambdaError }>((d, name) => ({ tone: 'fail', text: `λ ${name} timed out (${d.trigger}): ${d.error?.errorMessage ?? ''}` })),
+  'lambda.invoked': row<LambdaRun>((d, name) => ({
+    tone: 'move',
+    text: `λ ${name} ran (${d.trigger}${d.coldStart ? ', cold start' : ''}, ${d.durationMs} ms)`,
+  })),
+  'lambda.failed': row<LambdaRun & { error?: LambdaError }>((d, name) => ({
+    tone: 'fail',
+    text: `λ ${name} failed (${d.trigger}): ${d.error?.errorMessage ?? ''}`,
+  })),
+  'lambda.timed-out': row<LambdaRun & { error?: LambdaError }>((d, name) => ({
+    tone: 'fail',
+    text: `λ ${name} timed out (${d.trigger}): ${d.error?.errorMessage ?? ''}`,
+  })),
   'lambda.throttled': row<LambdaRun>((d, name) => ({ tone: 'fail', text: `λ ${name} throttled (${d.trigger})` })),
   'lambda.async-retry': row<{ trigger: string; attempt: number; requestId: string }>((d, name) => ({
     tone: 'info',
@@ -155,33 +210,69 @@ export const ACTIVITY = {
     tone: 'fail',
     text: `λ ${name}: event dropped after ${d.attempts} attempts`,
   })),
-  'lambda.async-failed-to-destination': row<{ trigger: string; condition: string; attempts: number; destination: string; error?: LambdaError }>((d, name) => ({
+  'lambda.async-failed-to-destination': row<{
+    trigger: string;
+    condition: string;
+    attempts: number;
+    destination: string;
+    error?: LambdaError;
+  }>((d, name) => ({
     tone: 'fail',
     text: `λ ${name}: event sent to its on-failure destination ${short(d.destination)} after ${d.attempts} attempts`,
   })),
-  'lambda.destination-failed': row<{ destination: string; reason: string }>((d, name) => ({ tone: 'fail', text: `λ ${name} → destination ${short(d.destination)}: failed (${d.reason})` })),
+  'lambda.destination-failed': row<{ destination: string; reason: string }>((d, name) => ({
+    tone: 'fail',
+    text: `λ ${name} → destination ${short(d.destination)}: failed (${d.reason})`,
+  })),
   'lambda.event-source-mapping-created': row<{ uuid: string; eventSourceArn: string }>(),
-  'lambda.event-source-mapping-error': row<{ uuid: string; reason: string; shardId?: string }>((d, name) => ({ tone: 'fail', text: `λ polling ${name} failed: ${d.reason}` })),
+  'lambda.event-source-mapping-error': row<{ uuid: string; reason: string; shardId?: string }>((d, name) => ({
+    tone: 'fail',
+    text: `λ polling ${name} failed: ${d.reason}`,
+  })),
   'lambda.batch-failed': row<{ uuid: string; reason?: string; error?: LambdaError; messages?: number }>((_d, name) => ({
     tone: 'fail',
     text: `λ batch from ${name} failed: it returns to the queue`,
   })),
-  'lambda.batch-partially-failed': row<{ uuid: string; failed: string[] }>((d, name) => ({ tone: 'fail', text: `λ batch from ${name} partly failed (${d.failed.length} back to the queue)` })),
-  'lambda.batch-bisected': row<StreamBatch & { sizes: number[] }>((d, name) => ({ tone: 'info', text: `λ batch from ${name} split in two (${d.sizes.join(' + ')}) to find the failing record` })),
+  'lambda.batch-partially-failed': row<{ uuid: string; failed: string[] }>((d, name) => ({
+    tone: 'fail',
+    text: `λ batch from ${name} partly failed (${d.failed.length} back to the queue)`,
+  })),
+  'lambda.batch-bisected': row<StreamBatch & { sizes: number[] }>((d, name) => ({
+    tone: 'info',
+    text: `λ batch from ${name} split in two (${d.sizes.join(' + ')}) to find the failing record`,
+  })),
   'lambda.batch-to-destination': row<StreamBatch & { condition: string; records: number }>((d, name) => ({
     tone: 'fail',
     text: `λ batch of ${d.records} from ${name} sent to its on-failure destination (${d.condition})`,
   })),
-  'lambda.batch-discarded': row<StreamBatch & { condition: string; records: number }>((d, name) => ({ tone: 'fail', text: `λ batch of ${d.records} from ${name} discarded (${d.condition})` })),
+  'lambda.batch-discarded': row<StreamBatch & { condition: string; records: number }>((d, name) => ({
+    tone: 'fail',
+    text: `λ batch of ${d.records} from ${name} discarded (${d.condition})`,
+  })),
 
   'states.state-machine-created': row(),
   'states.state-machine-deleted': row(),
-  'states.execution-started': row<ExecutionFacts & { name: string }>((_d, name) => ({ tone: 'move', text: `Step Functions ${name} ▶ started` })),
-  'states.state-entered': row<StateFacts & { stateType: string }>((d, name) => ({ tone: 'move', text: `Step Functions ${name} → ${d.state}` })),
+  'states.execution-started': row<ExecutionFacts & { name: string }>((_d, name) => ({
+    tone: 'move',
+    text: `Step Functions ${name} ▶ started`,
+  })),
+  'states.state-entered': row<StateFacts & { stateType: string }>((d, name) => ({
+    tone: 'move',
+    text: `Step Functions ${name} → ${d.state}`,
+  })),
   'states.state-exited': row<StateFacts & { stateType: string }>(),
-  'states.task-failed': row<StateFacts & { error: string }>((d, name) => ({ tone: 'fail', text: `Step Functions ${name}: ${d.state} failed (${d.error})` })),
-  'states.state-retried': row<StateFacts & { attempt: number }>((d, name) => ({ tone: 'info', text: `Step Functions ${name}: ${d.state} retried (attempt ${d.attempt})` })),
-  'states.state-caught': row<StateFacts & { next: string }>((d, name) => ({ tone: 'info', text: `Step Functions ${name}: ${d.state} caught → ${d.next}` })),
+  'states.task-failed': row<StateFacts & { error: string }>((d, name) => ({
+    tone: 'fail',
+    text: `Step Functions ${name}: ${d.state} failed (${d.error})`,
+  })),
+  'states.state-retried': row<StateFacts & { attempt: number }>((d, name) => ({
+    tone: 'info',
+    text: `Step Functions ${name}: ${d.state} retried (attempt ${d.attempt})`,
+  })),
+  'states.state-caught': row<StateFacts & { next: string }>((d, name) => ({
+    tone: 'info',
+    text: `Step Functions ${name}: ${d.state} caught → ${d.next}`,
+  })),
   'states.execution-succeeded': row<ExecutionEnd>((_d, name) => ({ tone: 'move', text: `Step Functions ${name} ■ succeeded` })),
   'states.execution-failed': row<ExecutionEnd>(executionEnd('failed')),
   'states.execution-aborted': row<ExecutionEnd>(executionEnd('aborted')),
@@ -203,7 +294,10 @@ export const ACTIVITY = {
     tone: d.to === 'ALARM' ? 'fail' : 'info',
     text: `CloudWatch alarm ${name}: ${d.from} → ${d.to}`,
   })),
-  'cloudwatch.alarm-action-failed': row<{ topicArn: string; reason: string }>((d, name) => ({ tone: 'fail', text: `CloudWatch alarm ${name} → ${short(d.topicArn)}: failed (${d.reason})` })),
+  'cloudwatch.alarm-action-failed': row<{ topicArn: string; reason: string }>((d, name) => ({
+    tone: 'fail',
+    text: `CloudWatch alarm ${name} → ${short(d.topicArn)}: failed (${d.reason})`,
+  })),
 
   'cloudformation.resource-status': row<{ stackName: string; logicalId: string; resourceType: string; status: string; reason?: string }>(),
   'cloudformation.handler-modelled-natively': row<{ stackName: string; logicalId: string; resourceType: string }>(),

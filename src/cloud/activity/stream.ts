@@ -5,7 +5,8 @@ export type { Activity, ActivityType } from '../../shared/activity.ts';
 export { is, kindOf } from '../../shared/activity.ts';
 
 /** The facts argument of `emit`: optional for kinds of activity that carry none. */
-type FactsArgument<K extends ActivityType> = Record<string, never> extends ActivityFacts[K] ? [facts?: ActivityFacts[K]] : [facts: ActivityFacts[K]];
+type FactsArgument<K extends ActivityType> =
+  Record<string, never> extends ActivityFacts[K] ? [facts?: ActivityFacts[K]] : [facts: ActivityFacts[K]];
 
 /**
  * The local cloud's activity stream: every movement of a message and every change of state, in
@@ -27,7 +28,14 @@ export class ActivityStream {
   /** Records one activity of kind `kind` (`service.type`) on `resource`. */
   emit<K extends ActivityType>(kind: K, resource: string, ...[facts]: FactsArgument<K>): void {
     const dot = kind.indexOf('.');
-    const activity = { seq: ++this.seq, time: Date.now(), service: kind.slice(0, dot), type: kind.slice(dot + 1), resource, detail: facts ?? {} } as Activity;
+    const activity = {
+      seq: ++this.seq,
+      time: Date.now(),
+      service: kind.slice(0, dot),
+      type: kind.slice(dot + 1),
+      resource,
+      detail: facts ?? {},
+    } as Activity;
     this.recent[this.next] = activity;
     this.next = (this.next + 1) % this.keep;
     this.emitter.emit('activity', activity);

@@ -74,7 +74,10 @@ export class Delivery {
     const queue = await this.queues.facts(queueArn);
     if (!queue) throw new DeliveryRefused(`queue ${queueArn} does not exist`);
     await this.authorize(principal, queueArn, queue.policy);
-    if (queue.fifo && !message.fifo) throw new DeliveryRefused(`queue ${queue.name} is a FIFO queue: ${principal.service} sends to FIFO queues only from FIFO sources (or with a message group id)`);
+    if (queue.fifo && !message.fifo)
+      throw new DeliveryRefused(
+        `queue ${queue.name} is a FIFO queue: ${principal.service} sends to FIFO queues only from FIFO sources (or with a message group id)`,
+      );
     try {
       return this.queues.send(queue, queue.fifo ? message : { ...message, fifo: undefined });
     } catch (error) {
@@ -119,11 +122,14 @@ export class Delivery {
   /** Puts one event on an event bus; its rules route it. */
   async putEvent(busArn: string, event: { source: string; detailType: string; detail: unknown }, principal: Principal): Promise<void> {
     const parsed = parseArn(busArn);
-    if (!parsed || parsed.service !== 'events' || !parsed.resource.startsWith('event-bus/')) throw new DeliveryRefused(`${busArn} is not an event bus ARN`);
+    if (parsed?.service !== 'events' || !parsed.resource.startsWith('event-bus/'))
+      throw new DeliveryRefused(`${busArn} is not an event bus ARN`);
     await this.authorize(principal, busArn, undefined);
     const context = { region: parsed.region, accountId: parsed.accountId, requestId: randomUUID() };
     const entry = { EventBusName: busArn, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) };
-    const { Entries = [] } = (await this.targets().eventBridge.actions.PutEvents({ Entries: [entry] }, context)) as { Entries?: { ErrorMessage?: string }[] };
+    const { Entries = [] } = (await this.targets().eventBridge.actions.PutEvents({ Entries: [entry] }, context)) as {
+      Entries?: { ErrorMessage?: string }[];
+    };
     if (Entries[0]?.ErrorMessage) throw new DeliveryRefused(`event bus ${busArn} refused the event: ${Entries[0].ErrorMessage}`);
   }
 
@@ -131,14 +137,22 @@ export class Delivery {
    * Sends a record to a destination named by its ARN (a queue, a topic, a function or an event
    * bus), as Lambda does with the records of asynchronous invocations and failed stream batches.
    */
-  async sendRecord(destinationArn: string, record: unknown, principal: Principal, detailType = 'Lambda Function Invocation Result'): Promise<void> {
+  async sendRecord(
+    destinationArn: string,
+    record: unknown,
+    principal: Principal,
+    detailType = 'Lambda Function Invocation Result',
+  ): Promise<void> {
     const service = parseArn(destinationArn)?.service;
     const body = JSON.stringify(record);
     if (service === 'sqs') await this.sendToQueue(destinationArn, { body }, principal);
     else if (service === 'sns') await this.publishToTopic(destinationArn, { message: body }, principal);
     else if (service === 'lambda') await this.invokeFunction(destinationArn, record, principal);
     else if (service === 'events') await this.putEvent(destinationArn, { source: 'lambda', detailType, detail: record }, principal);
-    else throw new DeliveryRefused(`${destinationArn} is not a destination the local cloud delivers to (queues, topics, functions and event buses)`);
+    else
+      throw new DeliveryRefused(
+        `${destinationArn} is not a destination the local cloud delivers to (queues, topics, functions and event buses)`,
+      );
   }
 
   /**
@@ -155,8 +169,10 @@ export class Delivery {
     if (authority && 'role' in authority) {
       const { iam } = this.targets();
       const role = iam.roleByArn(authority.role);
-      if (!role || !iam.trusts(role, principal.service)) return `role ${authority.role} does not exist or does not trust ${principal.service}`;
-      if (iam.decide(role, action, resourceArn) !== 'allowed') return `role ${authority.role} is not allowed ${action} on ${resourceArn} (for ${principal.sourceArn})`;
+      if (!role || !iam.trusts(role, principal.service))
+        return `role ${authority.role} does not exist or does not trust ${principal.service}`;
+      if (iam.decide(role, action, resourceArn) !== 'allowed')
+        return `role ${authority.role} is not allowed ${action} on ${resourceArn} (for ${principal.sourceArn})`;
       return undefined;
     }
     if (resourcePolicyAllows(policy, { service: principal.service, action, resourceArn, sourceArn: principal.sourceArn })) return undefined;

@@ -60,7 +60,8 @@ export class QueueDirectory {
         messageDeduplicationId: message.fifo?.dedupId,
       }).messageId;
     } catch (error) {
-      if (REFUSALS.test((error as Error).message)) throw new QueueRefusal(`queue ${queue.name} refused the message: ${(error as Error).message}`);
+      if (REFUSALS.test((error as Error).message))
+        throw new QueueRefusal(`queue ${queue.name} refused the message: ${(error as Error).message}`);
       throw error;
     }
   }
@@ -72,11 +73,12 @@ export class QueueDirectory {
 
   private async lookUp(queueArn: string): Promise<QueueFacts | undefined> {
     const parsed = parseArn(queueArn);
-    if (!parsed || parsed.service !== 'sqs' || parsed.accountId !== LOCAL_ACCOUNT_ID) return undefined;
+    if (parsed?.service !== 'sqs' || parsed.accountId !== LOCAL_ACCOUNT_ID) return undefined;
     const { resource: name, region } = parsed;
     // fauxqs inspects a queue by name alone; when that is another region's queue of the same name, ask by URL.
     const inspected = this.fauxqs.inspectQueue(name);
-    if (inspected?.arn === queueArn) return { name, region, policy: inspected.attributes.Policy, fifo: inspected.attributes.FifoQueue === 'true' };
+    if (inspected?.arn === queueArn)
+      return { name, region, policy: inspected.attributes.Policy, fifo: inspected.attributes.FifoQueue === 'true' };
     const sqs = this.sqsIn(region);
     try {
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));

@@ -17,7 +17,12 @@ export interface Reserved {
  * everything), `/_workshop/events` (server-sent events of the activity stream: every message
  * movement) and the SNS signing key.
  */
-export async function serveReserved(url: string, req: http.IncomingMessage | http2.Http2ServerRequest, res: Res, { services, activity, reset }: Reserved): Promise<void> {
+export async function serveReserved(
+  url: string,
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: Res,
+  { services, activity, reset }: Reserved,
+): Promise<void> {
   const path = url.split('?')[0];
   const json = (status: number, body: unknown) => {
     (res as http.ServerResponse).writeHead(status, { 'content-type': 'application/json' });
@@ -36,10 +41,15 @@ export async function serveReserved(url: string, req: http.IncomingMessage | htt
     return;
   }
   if (path === '/_workshop/events' && req.method === 'GET') {
-    (res as http.ServerResponse).writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive' });
+    (res as http.ServerResponse).writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+    });
     const stream = res as http.ServerResponse;
     stream.write(': connected\n\n'); // sends the headers now, so clients see the stream open
-    const write = (event: Activity) => stream.write(`id: ${event.seq}\nevent: ${event.service}.${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const write = (event: Activity) =>
+      stream.write(`id: ${event.seq}\nevent: ${event.service}.${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     const since = Number(new URL(url, 'http://x').searchParams.get('since') ?? Number.NaN);
     if (!Number.isNaN(since)) for (const event of activity.history()) if (event.seq > since) write(event);
     const stop = activity.subscribe(write);

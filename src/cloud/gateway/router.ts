@@ -28,7 +28,9 @@ function endpointOf(protocol: Exclude<Protocol, { kind: 'emulated' }>): ServiceE
 export function routeRequests(services: CloudService[], options: RouterOptions): (req: Req, res: Res) => Promise<void> {
   const byName = new Map(services.map((service) => [service.name, service]));
   const endpoints = new Map(services.flatMap((s) => (s.protocol.kind === 'emulated' ? [] : [[s.name, endpointOf(s.protocol)] as const])));
-  const targetPrefixes = new Map(services.flatMap((s) => ('targetPrefix' in s.protocol && s.protocol.targetPrefix ? [[s.protocol.targetPrefix, s.name] as const] : [])));
+  const targetPrefixes = new Map(
+    services.flatMap((s) => ('targetPrefix' in s.protocol && s.protocol.targetPrefix ? [[s.protocol.targetPrefix, s.name] as const] : [])),
+  );
   const unsigned = services.filter((service) => service.unsigned);
   return async (req, res) => {
     const url = req.url ?? '/';
@@ -47,7 +49,12 @@ export function routeRequests(services: CloudService[], options: RouterOptions):
       if (service.snapshot && request.method !== 'GET') options.changed();
     } catch (error) {
       const message = error instanceof AwsError ? error.message : `The local cloud failed internally: ${(error as Error).message}`;
-      if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalFailure', message }) });
+      if (!res.headersSent)
+        send(res, {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ __type: 'InternalFailure', message }),
+        });
       else res.destroy();
     }
   };
@@ -57,5 +64,9 @@ function unknownService(name: string | undefined, served: string[]) {
   const message = name
     ? `The local cloud does not emulate the AWS service "${name}". It serves: ${served.sort().join(', ')}.`
     : 'The local cloud could not tell which AWS service this request is for: sign it with SigV4 (any AWS SDK or the AWS CLI does).';
-  return { status: 400, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownService' }, body: JSON.stringify({ __type: 'UnknownService', message }) };
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownService' },
+    body: JSON.stringify({ __type: 'UnknownService', message }),
+  };
 }

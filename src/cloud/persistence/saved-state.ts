@@ -40,7 +40,10 @@ export class SavedServices {
     private readonly services: CloudService[],
   ) {
     const keeping = services.filter((service) => service.snapshot);
-    this.file = new StateFile<SavedState>(dataDir, () => ({ version: 2, services: Object.fromEntries(keeping.map((s) => [s.name, s.snapshot!()])) }));
+    this.file = new StateFile<SavedState>(dataDir, () => ({
+      version: 2,
+      services: Object.fromEntries(keeping.map((s) => [s.name, s.snapshot!()])),
+    }));
   }
 
   /** Gives each service back what it saved before the last stop (nothing on a first start). */

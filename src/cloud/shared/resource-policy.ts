@@ -20,7 +20,12 @@ export interface ServiceRequest {
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** The condition operators understood, and whether each compares exactly or with IAM wildcards. */
-const OPERATORS: Record<string, 'exact' | 'wildcard'> = { ArnEquals: 'exact', StringEquals: 'exact', ArnLike: 'wildcard', StringLike: 'wildcard' };
+const OPERATORS: Record<string, 'exact' | 'wildcard'> = {
+  ArnEquals: 'exact',
+  StringEquals: 'exact',
+  ArnLike: 'wildcard',
+  StringLike: 'wildcard',
+};
 
 /** The value of a condition key for a service request, or undefined for a key we do not model. */
 function conditionValue(key: string, request: ServiceRequest): string | undefined {
@@ -54,7 +59,8 @@ function conditionsHold(condition: Record<string, Record<string, unknown>> | und
 
 /** Whether a statement's principal, action, resource and conditions all cover the request. */
 function applies(statement: any, request: ServiceRequest): boolean {
-  const principals = statement.Principal === '*' ? ['*'] : [...list<string>(statement.Principal?.Service), ...list<string>(statement.Principal?.AWS)];
+  const principals =
+    statement.Principal === '*' ? ['*'] : [...list<string>(statement.Principal?.Service), ...list<string>(statement.Principal?.AWS)];
   if (!principals.some((p) => p === '*' || p === request.service)) return false;
   if (!list<string>(statement.Action).some((a) => wildcardMatch(a, request.action, true))) return false;
   if (!list<string>(statement.Resource ?? '*').some((r) => wildcardMatch(r, request.resourceArn))) return false;

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
-import clsx from 'clsx';
 import LabPanel from '@site/src/components/LabPanel';
 import { describeEvent, type FlowEvent, SHOWN_EVENTS } from '@site/src/lib/flow';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import clsx from 'clsx';
+import { useEffect, useState } from 'react';
 import styles from './styles.module.css';
 
 type Props = {

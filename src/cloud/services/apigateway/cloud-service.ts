@@ -22,7 +22,16 @@ export const apigateway: ServiceDefinition = {
         unsigned: {
           matches: (url) => url.startsWith('/restapis/') && url.includes('/_user_request_'),
           handle: async ({ req, res, region, body }) =>
-            send(res, await invokeRestApi(model, delivery, activity, { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: await body(), region })),
+            send(
+              res,
+              await invokeRestApi(model, delivery, activity, {
+                method: req.method ?? 'GET',
+                url: req.url ?? '/',
+                headers: req.headers,
+                body: await body(),
+                region,
+              }),
+            ),
         },
         snapshot: () => ({ apis: model.apis, account: model.account }),
         restore: (saved) => {

@@ -18,7 +18,12 @@ export const cloudformation: ServiceDefinition = {
     return {
       service: {
         name: 'cloudformation',
-        protocol: { kind: 'query', title: 'CloudFormation', xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', actions: cloudformation.actions },
+        protocol: {
+          kind: 'query',
+          title: 'CloudFormation',
+          xmlns: 'http://cloudformation.amazonaws.com/doc/2010-05-15/',
+          actions: cloudformation.actions,
+        },
         snapshot: () => {
           const { stacks, deleted } = cloudformation.saved();
           return { stacks: new Map([...stacks].map(([name, stack]) => [name, savedStack(stack)])), deleted: deleted.map(savedStack) };

@@ -9,11 +9,23 @@ export interface Datum {
   unit: 'Count' | 'Milliseconds';
 }
 
-const count = (namespace: string, metric: string, dimensions: Record<string, string>): Datum => ({ namespace, metric, dimensions, value: 1, unit: 'Count' });
+const count = (namespace: string, metric: string, dimensions: Record<string, string>): Datum => ({
+  namespace,
+  metric,
+  dimensions,
+  value: 1,
+  unit: 'Count',
+});
 const lastPart = (arn: string, separator: string) => arn.split(separator).pop() ?? arn;
 const functionName = (a: Activity) => ({ FunctionName: lastPart(a.resource, ':') });
 const topicName = (a: Activity) => ({ TopicName: lastPart(a.resource, ':') });
-const duration = (a: Activity, ms: number): Datum => ({ namespace: 'AWS/Lambda', metric: 'Duration', dimensions: functionName(a), value: ms, unit: 'Milliseconds' });
+const duration = (a: Activity, ms: number): Datum => ({
+  namespace: 'AWS/Lambda',
+  metric: 'Duration',
+  dimensions: functionName(a),
+  value: ms,
+  unit: 'Milliseconds',
+});
 
 /**
  * The metrics AWS publishes for what moves through the cloud, by the kind of activity that tells
@@ -21,8 +33,16 @@ const duration = (a: Activity, ms: number): Datum => ({ namespace: 'AWS/Lambda',
  */
 const METRICS: { [K in ActivityType]?: (activity: Activity<K>) => Datum[] } = {
   'lambda.invoked': (a) => [count('AWS/Lambda', 'Invocations', functionName(a)), duration(a, a.detail.durationMs)],
-  'lambda.failed': (a) => [count('AWS/Lambda', 'Invocations', functionName(a)), count('AWS/Lambda', 'Errors', functionName(a)), duration(a, a.detail.durationMs)],
-  'lambda.timed-out': (a) => [count('AWS/Lambda', 'Invocations', functionName(a)), count('AWS/Lambda', 'Errors', functionName(a)), duration(a, a.detail.durationMs)],
+  'lambda.failed': (a) => [
+    count('AWS/Lambda', 'Invocations', functionName(a)),
+    count('AWS/Lambda', 'Errors', functionName(a)),
+    duration(a, a.detail.durationMs),
+  ],
+  'lambda.timed-out': (a) => [
+    count('AWS/Lambda', 'Invocations', functionName(a)),
+    count('AWS/Lambda', 'Errors', functionName(a)),
+    duration(a, a.detail.durationMs),
+  ],
   'lambda.throttled': (a) => [count('AWS/Lambda', 'Throttles', functionName(a))],
   'sns.published': (a) => [count('AWS/SNS', 'NumberOfMessagesPublished', topicName(a))],
   'sns.delivered': (a) => [count('AWS/SNS', 'NumberOfNotificationsDelivered', topicName(a))],
@@ -31,7 +51,10 @@ const METRICS: { [K in ActivityType]?: (activity: Activity<K>) => Datum[] } = {
     count('AWS/SNS', 'NumberOfNotificationsFailed', topicName(a)),
     ...(a.detail.deadLetterQueue ? [count('AWS/SNS', 'NumberOfNotificationsFailedToRedriveToDlq', topicName(a))] : []),
   ],
-  'sns.dead-lettered': (a) => [count('AWS/SNS', 'NumberOfNotificationsFailed', topicName(a)), count('AWS/SNS', 'NumberOfNotificationsRedrivenToDlq', topicName(a))],
+  'sns.dead-lettered': (a) => [
+    count('AWS/SNS', 'NumberOfNotificationsFailed', topicName(a)),
+    count('AWS/SNS', 'NumberOfNotificationsRedrivenToDlq', topicName(a)),
+  ],
   'sns.filtered-out': (a) => [count('AWS/SNS', 'NumberOfNotificationsFilteredOut', topicName(a))],
   'events.rule-matched': (a) => [count('AWS/Events', 'MatchedEvents', { RuleName: lastPart(a.resource, '/') })],
 };

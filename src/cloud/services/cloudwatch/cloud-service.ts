@@ -29,7 +29,13 @@ export const monitoring: ServiceDefinition = {
     return {
       service: {
         name: 'monitoring',
-        protocol: { kind: 'json', title: 'CloudWatch', targetPrefix: 'GraniteServiceVersion20100801', version: '1.0', actions: cloudWatch.actions },
+        protocol: {
+          kind: 'json',
+          title: 'CloudWatch',
+          targetPrefix: 'GraniteServiceVersion20100801',
+          version: '1.0',
+          actions: cloudWatch.actions,
+        },
         snapshot: () => cloudWatch.alarms,
         restore: (alarms) => refill(cloudWatch.alarms, alarms),
         reset: () => {

@@ -12,13 +12,23 @@ declare module '../../services.ts' {
 /** Amazon DynamoDB, served by dynalite behind the gateway. */
 export const dynamodb: ServiceDefinition = {
   build: ({ emulators, settings }) => {
-    const dynamodb = new DynamoDBClient({ region: settings.region, endpoint: emulators.dynaliteUrl.href, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const dynamodb = new DynamoDBClient({
+      region: settings.region,
+      endpoint: emulators.dynaliteUrl.href,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     return {
       service: {
         name: 'dynamodb',
-        protocol: { kind: 'emulated', title: 'DynamoDB', targetPrefix: 'DynamoDB_20120810', handle: ({ req, res }) => proxy(emulators.dynaliteUrl, req, res) },
+        protocol: {
+          kind: 'emulated',
+          title: 'DynamoDB',
+          targetPrefix: 'DynamoDB_20120810',
+          handle: ({ req, res }) => proxy(emulators.dynaliteUrl, req, res),
+        },
         reset: async () => {
-          for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
+          for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? [])
+            await dynamodb.send(new DeleteTableCommand({ TableName }));
         },
         shutdown: () => dynamodb.destroy(),
       },

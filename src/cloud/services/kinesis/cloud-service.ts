@@ -18,7 +18,12 @@ export const kinesis: ServiceDefinition = {
       let client = clients.get(region);
       // kinesalite speaks HTTP/1.1 only; the SDK's Kinesis client would open HTTP/2.
       if (!client) {
-        client = new KinesisClient({ region, endpoint: emulators.kinesisUrl.href, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: new NodeHttpHandler() });
+        client = new KinesisClient({
+          region,
+          endpoint: emulators.kinesisUrl.href,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+          requestHandler: new NodeHttpHandler(),
+        });
         clients.set(region, client);
       }
       return client;
@@ -26,12 +31,19 @@ export const kinesis: ServiceDefinition = {
     return {
       service: {
         name: 'kinesis',
-        protocol: { kind: 'emulated', title: 'Kinesis', targetPrefix: 'Kinesis_20131202', handle: ({ req, res }) => proxy(emulators.kinesisUrl, req, res) },
+        protocol: {
+          kind: 'emulated',
+          title: 'Kinesis',
+          targetPrefix: 'Kinesis_20131202',
+          handle: ({ req, res }) => proxy(emulators.kinesisUrl, req, res),
+        },
         reset: async () => {
           const client = kinesisIn(settings.region);
-          for (const StreamName of (await client.send(new ListStreamsCommand({}))).StreamNames ?? []) await client.send(new DeleteStreamCommand({ StreamName }));
+          for (const StreamName of (await client.send(new ListStreamsCommand({}))).StreamNames ?? [])
+            await client.send(new DeleteStreamCommand({ StreamName }));
           // kinesalite forgets a DELETING stream a moment later: wait, so no snapshot keeps it half-deleted.
-          for (let i = 0; i < 100 && ((await client.send(new ListStreamsCommand({}))).StreamNames ?? []).length > 0; i++) await new Promise((r) => setTimeout(r, 5));
+          for (let i = 0; i < 100 && ((await client.send(new ListStreamsCommand({}))).StreamNames ?? []).length > 0; i++)
+            await new Promise((r) => setTimeout(r, 5));
         },
         shutdown: () => {
           for (const client of clients.values()) client.destroy();

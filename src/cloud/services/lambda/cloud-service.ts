@@ -26,7 +26,10 @@ export const lambda: ServiceDefinition = {
         return Buffer.from(await object.Body!.transformToByteArray());
       },
     });
-    const mappings = new EventSourceMappings(lambda, (region) => services.sqsIn(region), activity, { kinesis: (region) => services.kinesisIn(region), delivery });
+    const mappings = new EventSourceMappings(lambda, (region) => services.sqsIn(region), activity, {
+      kinesis: (region) => services.kinesisIn(region),
+      delivery,
+    });
     const stop = () => {
       mappings.shutdown();
       lambda.shutdown();

@@ -18,7 +18,12 @@ declare module '../../services.ts' {
 /** Amazon S3: buckets and objects in fauxqs; notifications, bucket policies and tags here. */
 export const s3: ServiceDefinition = {
   build: ({ emulators, settings, activity, delivery }) => {
-    const s3 = new S3Client({ region: settings.region, endpoint: emulators.fauxqsUrl.href, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, forcePathStyle: true });
+    const s3 = new S3Client({
+      region: settings.region,
+      endpoint: emulators.fauxqsUrl.href,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      forcePathStyle: true,
+    });
     const notifications = new S3Notifications({ activity, s3, delivery, region: settings.region });
     const buckets = new BucketSubresources();
     const gateway = new S3Gateway(emulators.fauxqsUrl, s3, notifications, buckets);

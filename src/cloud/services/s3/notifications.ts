@@ -3,8 +3,8 @@ import type { ActivityStream } from '../../activity/stream.ts';
 import { parseArn } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { Delivery } from '../../delivery/delivery.ts';
-import { ruleMatches, type NotificationConfiguration, type NotificationRule } from './notification-config.ts';
-import { eventMessage, s3RequestId, testEventMessage, type ObjectChange } from './records.ts';
+import { type NotificationConfiguration, type NotificationRule, ruleMatches } from './notification-config.ts';
+import { eventMessage, type ObjectChange, s3RequestId, testEventMessage } from './records.ts';
 
 // LIMITATIONS: no EventBridge destination (refused by name); events are those of objects
 // created and removed (no versioning, restore, replication, lifecycle, tagging or ACL events);
@@ -69,7 +69,9 @@ export class S3Notifications {
     }
     if (configuration.rules.length === 0) this.configurations.delete(bucket);
     else this.configurations.set(bucket, configuration);
-    this.options.activity.emit('s3.notification-configuration-set', bucketArn(bucket), { destinations: configuration.rules.map((r) => r.arn) });
+    this.options.activity.emit('s3.notification-configuration-set', bucketArn(bucket), {
+      destinations: configuration.rules.map((r) => r.arn),
+    });
     if (skipDestinationValidation) return;
     const body = JSON.stringify(testEventMessage(bucket, requestId));
     for (const arn of new Set(configuration.rules.filter((r) => r.kind !== 'lambda').map((r) => r.arn))) {
@@ -89,13 +91,16 @@ export class S3Notifications {
     const parsed = parseArn(rule.arn)!;
     if (parsed.region !== this.options.region) return `The destination must be in the bucket's region (${this.options.region})`;
     const kind = { queue: 'queue', topic: 'topic', lambda: 'Lambda function' }[rule.kind];
-    if (rule.kind === 'queue' && parsed.resource.endsWith('.fifo')) return 'FIFO queues are not supported as S3 event notification destinations';
+    if (rule.kind === 'queue' && parsed.resource.endsWith('.fifo'))
+      return 'FIFO queues are not supported as S3 event notification destinations';
     const { delivery } = this.options;
     const { exists, policy } = await delivery.policyOf(rule.arn);
     if (!exists) return `The destination ${kind} does not exist`;
     if (rule.kind === 'topic' && rule.arn.endsWith('.fifo')) return 'FIFO topics are not supported as S3 event notification destinations';
     if (await delivery.refusal(asS3(bucket), rule.arn, policy)) {
-      return rule.kind === 'lambda' ? 'Permissions on the destination Lambda function do not allow S3 to invoke it from this bucket' : `Permissions on the destination ${kind} do not allow S3 to publish notifications from this bucket`;
+      return rule.kind === 'lambda'
+        ? 'Permissions on the destination Lambda function do not allow S3 to invoke it from this bucket'
+        : `Permissions on the destination ${kind} do not allow S3 to publish notifications from this bucket`;
     }
     return undefined;
   }
@@ -123,7 +128,8 @@ export class S3Notifications {
     try {
       // Each delivery is authorized again, as on AWS: a policy changed later stops events.
       if (rule.kind === 'queue') await delivery.sendToQueue(rule.arn, { body }, principal);
-      else if (rule.kind === 'topic') await delivery.publishToTopic(rule.arn, { message: body, subject: 'Amazon S3 Notification' }, principal);
+      else if (rule.kind === 'topic')
+        await delivery.publishToTopic(rule.arn, { message: body, subject: 'Amazon S3 Notification' }, principal);
       else await delivery.invokeFunction(rule.arn, JSON.parse(body), principal);
       this.options.activity.emit('s3.notified', principal.sourceArn, detail);
     } catch (error) {
@@ -138,7 +144,10 @@ export class S3Notifications {
     this.options.activity.emit('s3.notification-failed', bucketArn(bucket), { key, reason: error.message });
   }
 
-  changed(bucket: string, what: 's3.bucket-policy-set' | 's3.bucket-policy-deleted' | 's3.bucket-tags-set' | 's3.bucket-tags-deleted'): void {
+  changed(
+    bucket: string,
+    what: 's3.bucket-policy-set' | 's3.bucket-policy-deleted' | 's3.bucket-tags-set' | 's3.bucket-tags-deleted',
+  ): void {
     this.options.activity.emit(what, bucketArn(bucket));
   }
 

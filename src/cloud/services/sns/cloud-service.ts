@@ -23,8 +23,16 @@ export const sns: ServiceDefinition = {
         name: 'sns',
         protocol: { kind: 'query', title: 'SNS', xmlns: XMLNS, actions: sns.actions },
         unsigned: {
-          matches: (url, headers) => !headers.authorization && url.includes('?') && !url.includes('X-Amz-Credential=') && LINK_ACTIONS.has(new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('Action') ?? ''),
-          handle: async ({ req, res, region }) => send(res, await links({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0), region })),
+          matches: (url, headers) =>
+            !headers.authorization &&
+            url.includes('?') &&
+            !url.includes('X-Amz-Credential=') &&
+            LINK_ACTIONS.has(new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('Action') ?? ''),
+          handle: async ({ req, res, region }) =>
+            send(
+              res,
+              await links({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0), region }),
+            ),
         },
         snapshot: () => sns.snapshot(),
         restore: (saved) => sns.restore(saved),

@@ -30,7 +30,15 @@ export interface DeliveryFacts {
 // attempt, 3 retries at once, 2 one second apart, 10 backing off from 1 to 20 seconds, then
 // 100,000 twenty seconds apart (about 23 days). It applies to failures on AWS's side only; a
 // missing queue or a policy that refuses SNS fails at once.
-const BACKOFF = retryDelays({ numNoDelayRetries: 3, numMinDelayRetries: 2, numMaxDelayRetries: 0, numRetries: 15, minDelayTarget: 1, maxDelayTarget: 20, backoffFunction: 'exponential' });
+const BACKOFF = retryDelays({
+  numNoDelayRetries: 3,
+  numMinDelayRetries: 2,
+  numMaxDelayRetries: 0,
+  numRetries: 15,
+  minDelayTarget: 1,
+  maxDelayTarget: 20,
+  backoffFunction: 'exponential',
+});
 const MANAGED_RETRIES = 100_015;
 /** Seconds before retry `n` (1-based) of the managed policy. */
 const managedDelay = (n: number) => BACKOFF[n - 1] ?? 20;
@@ -117,14 +125,21 @@ export class SnsDispatcher {
     // Unsubscribed, or an HTTP/S subscription not confirmed: there is no one to deliver to.
     if (!subscription || subscription.pendingConfirmation) return;
     const m = entry.message;
-    const facts: DeliveryFacts = { messageId: m.messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
+    const facts: DeliveryFacts = {
+      messageId: m.messageId,
+      subscriptionArn: subscription.arn,
+      protocol: subscription.protocol,
+      endpoint: subscription.endpoint,
+    };
     if (entry.attempts === 0 && !passesFilter(subscription, m)) {
       this.activity.emit('sns.filtered-out', m.topicArn, facts);
       return;
     }
     if (isHttpProtocol(subscription.protocol)) {
       // HTTP/S deliveries follow their own delivery policy, for up to an hour: they run on their own.
-      void this.http.deliver(subscription, m, facts).catch((error: Error) => this.activity.emit('sns.delivery-failed', m.topicArn, { ...facts, reason: error.message }));
+      void this.http
+        .deliver(subscription, m, facts)
+        .catch((error: Error) => this.activity.emit('sns.delivery-failed', m.topicArn, { ...facts, reason: error.message }));
       return;
     }
     entry.attempts += 1;
@@ -154,9 +169,22 @@ export class SnsDispatcher {
     if (subscription.protocol === 'sqs') {
       const raw = subscription.attributes.RawMessageDelivery === 'true';
       const body = raw ? m.message : JSON.stringify(notificationEnvelope(m, subscription.arn, this.options.endpoint()));
-      await this.delivery.sendToQueue(subscription.endpoint, { body, attributes: raw ? m.attributes : undefined, fifo: m.fifoIds }, principal);
+      await this.delivery.sendToQueue(
+        subscription.endpoint,
+        { body, attributes: raw ? m.attributes : undefined, fifo: m.fifoIds },
+        principal,
+      );
     } else if (subscription.protocol === 'lambda') {
-      const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscription.arn, Sns: notificationEnvelope(m, subscription.arn, this.options.endpoint()) }] };
+      const event = {
+        Records: [
+          {
+            EventSource: 'aws:sns',
+            EventVersion: '1.0',
+            EventSubscriptionArn: subscription.arn,
+            Sns: notificationEnvelope(m, subscription.arn, this.options.endpoint()),
+          },
+        ],
+      };
       await this.delivery.invokeFunction(subscription.endpoint, event, principal);
     } else {
       throw new DeliveryRefused(`delivery over ${subscription.protocol} is not available in the local cloud`);
@@ -169,7 +197,9 @@ export class SnsDispatcher {
    * lost; it never fails the Publish call. The activity stream says why.
    */
   async failed(subscription: Subscription, m: Message, reason: string, facts: DeliveryFacts & { attempts?: number }): Promise<void> {
-    const dlq = subscription.attributes.RedrivePolicy ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string) : undefined;
+    const dlq = subscription.attributes.RedrivePolicy
+      ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string)
+      : undefined;
     if (!dlq) {
       this.activity.emit('sns.delivery-failed', m.topicArn, { ...facts, reason });
       return;
@@ -179,7 +209,11 @@ export class SnsDispatcher {
       await this.delivery.sendToQueue(dlq, { body, attributes: m.attributes, fifo: m.fifoIds }, { ...SNS, sourceArn: m.topicArn });
       this.activity.emit('sns.dead-lettered', m.topicArn, { ...facts, reason, deadLetterQueue: dlq });
     } catch (dlqError) {
-      this.activity.emit('sns.delivery-failed', m.topicArn, { ...facts, reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}`, deadLetterQueue: dlq });
+      this.activity.emit('sns.delivery-failed', m.topicArn, {
+        ...facts,
+        reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}`,
+        deadLetterQueue: dlq,
+      });
     }
   }
 }

@@ -27,8 +27,13 @@ export type SignatureVersion = '1' | '2';
 
 /** Signs the canonical string AWS documents: each present field as `Name\nvalue\n`, in the given order. */
 function sign(fields: [string, string | undefined][], version: SignatureVersion): string {
-  const canonical = fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}\n${v}\n`).join('');
-  return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(canonical).sign(privateKey, 'base64');
+  const canonical = fields
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}\n${v}\n`)
+    .join('');
+  return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1')
+    .update(canonical)
+    .sign(privateKey, 'base64');
 }
 
 const signingCertUrl = (endpoint: string) => `${endpoint}/_workshop/sns/signing-key.pem`;
@@ -85,7 +90,10 @@ export function notificationEnvelope(input: OutgoingMessage, subscriptionArn: st
     ...(attributes.length > 0
       ? {
           MessageAttributes: Object.fromEntries(
-            attributes.map(([name, a]) => [name, { Type: a.DataType, Value: a.DataType.startsWith('Binary') ? a.BinaryValue! : a.StringValue! }]),
+            attributes.map(([name, a]) => [
+              name,
+              { Type: a.DataType, Value: a.DataType.startsWith('Binary') ? a.BinaryValue! : a.StringValue! },
+            ]),
           ),
         }
       : {}),
@@ -109,21 +117,31 @@ export interface SubscriptionConfirmation {
  * What SNS POSTs to a new HTTP/S subscriber. Visiting SubscribeURL (an unsigned GET, as on AWS)
  * confirms the subscription.
  */
-export function confirmationMessage(input: { messageId: string; topicArn: string; token: string; endpoint: string; timestamp: Date; signatureVersion?: SignatureVersion }): SubscriptionConfirmation {
+export function confirmationMessage(input: {
+  messageId: string;
+  topicArn: string;
+  token: string;
+  endpoint: string;
+  timestamp: Date;
+  signatureVersion?: SignatureVersion;
+}): SubscriptionConfirmation {
   const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
   const message = `You have chosen to subscribe to the topic ${input.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
   const subscribeUrl = `${input.endpoint}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(input.topicArn)}&Token=${input.token}`;
   // The canonical string AWS documents for SubscriptionConfirmation messages.
-  const signature = sign([
-    ['Message', message],
-    ['MessageId', input.messageId],
-    ['SubscribeURL', subscribeUrl],
-    ['Timestamp', timestamp],
-    ['Token', input.token],
-    ['TopicArn', input.topicArn],
-    ['Type', 'SubscriptionConfirmation'],
-  ], version);
+  const signature = sign(
+    [
+      ['Message', message],
+      ['MessageId', input.messageId],
+      ['SubscribeURL', subscribeUrl],
+      ['Timestamp', timestamp],
+      ['Token', input.token],
+      ['TopicArn', input.topicArn],
+      ['Type', 'SubscriptionConfirmation'],
+    ],
+    version,
+  );
   return {
     Type: 'SubscriptionConfirmation',
     MessageId: input.messageId,

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ActivityStream } from '../../activity/stream.ts';
 import { effectiveHttpPolicy, type HttpDeliveryPolicy } from './delivery-policy.ts';
-import { confirmationMessage, notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
-import { HttpDeliveries, snsHeaders, type EndpointRequest, type HttpDeliveryOptions } from './http-endpoint.ts';
 import type { DeliveryFacts } from './dispatcher.ts';
+import { confirmationMessage, notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
+import { type EndpointRequest, HttpDeliveries, type HttpDeliveryOptions, snsHeaders } from './http-endpoint.ts';
 import type { SnsStore, Subscription } from './store.ts';
 import { invalid } from './validate.ts';
 
@@ -11,7 +11,6 @@ import { invalid } from './validate.ts';
 const TOKEN_LIFETIME_MS = 3 * 24 * 60 * 60 * 1_000;
 
 export const isHttpProtocol = (protocol: string) => protocol === 'http' || protocol === 'https';
-
 
 type Detail = DeliveryFacts;
 
@@ -28,14 +27,22 @@ export class HttpSubscriptions {
     private readonly endpoint: () => string,
     options: HttpDeliveryOptions,
     /** What happens when a notification could not be delivered: the subscription's DLQ, or the event stream. */
-    private readonly failed: (subscription: Subscription, m: OutgoingMessage, reason: string, detail: Detail & { attempts?: number }) => Promise<void>,
+    private readonly failed: (
+      subscription: Subscription,
+      m: OutgoingMessage,
+      reason: string,
+      detail: Detail & { attempts?: number },
+    ) => Promise<void>,
   ) {
     this.deliveries = new HttpDeliveries(options);
   }
 
   /** The policy a subscription's deliveries follow: its own, else its topic's, else AWS's defaults. */
   policy(subscription: Subscription): HttpDeliveryPolicy {
-    return effectiveHttpPolicy(this.store.topics.get(subscription.topicArn)?.attributes.DeliveryPolicy, subscription.attributes.DeliveryPolicy);
+    return effectiveHttpPolicy(
+      this.store.topics.get(subscription.topicArn)?.attributes.DeliveryPolicy,
+      subscription.attributes.DeliveryPolicy,
+    );
   }
 
   /** POSTs a SubscriptionConfirmation; AWS sends one on every Subscribe while the subscription is pending. */
@@ -47,14 +54,42 @@ export class HttpSubscriptions {
     }
     const messageId = randomUUID();
     const signatureVersion = this.store.topics.get(subscription.topicArn)?.attributes.SignatureVersion as SignatureVersion | undefined;
-    const body = confirmationMessage({ messageId, topicArn: subscription.topicArn, token: subscription.token, endpoint: this.endpoint(), timestamp: new Date(), signatureVersion });
-    const request: EndpointRequest = { url: subscription.endpoint, headers: snsHeaders('SubscriptionConfirmation', messageId, subscription.topicArn, 'text/plain; charset=UTF-8'), body: JSON.stringify(body) };
+    const body = confirmationMessage({
+      messageId,
+      topicArn: subscription.topicArn,
+      token: subscription.token,
+      endpoint: this.endpoint(),
+      timestamp: new Date(),
+      signatureVersion,
+    });
+    const request: EndpointRequest = {
+      url: subscription.endpoint,
+      headers: snsHeaders('SubscriptionConfirmation', messageId, subscription.topicArn, 'text/plain; charset=UTF-8'),
+      body: JSON.stringify(body),
+    };
     const detail = { messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
     const stillWanted = () => this.store.subscriptions.has(subscription.arn) && subscription.pendingConfirmation;
-    void this.deliveries.deliver(subscription.arn, request, this.policy(subscription), this.hooks(subscription.topicArn, { ...detail, messageType: 'SubscriptionConfirmation' }, stillWanted)).then((outcome) => {
-      if (outcome.ok) this.activity.emit('sns.confirmation-sent', subscription.topicArn, { ...detail, status: outcome.status, attempts: outcome.attempts });
-      else if (!outcome.cancelled) this.activity.emit('sns.confirmation-failed', subscription.topicArn, { ...detail, reason: outcome.reason, attempts: outcome.attempts });
-    });
+    void this.deliveries
+      .deliver(
+        subscription.arn,
+        request,
+        this.policy(subscription),
+        this.hooks(subscription.topicArn, { ...detail, messageType: 'SubscriptionConfirmation' }, stillWanted),
+      )
+      .then((outcome) => {
+        if (outcome.ok)
+          this.activity.emit('sns.confirmation-sent', subscription.topicArn, {
+            ...detail,
+            status: outcome.status,
+            attempts: outcome.attempts,
+          });
+        else if (!outcome.cancelled)
+          this.activity.emit('sns.confirmation-failed', subscription.topicArn, {
+            ...detail,
+            reason: outcome.reason,
+            attempts: outcome.attempts,
+          });
+      });
   }
 
   /** ConfirmSubscription, signed (an SDK call) or not (a visit of SubscribeURL). */
@@ -63,13 +98,21 @@ export class HttpSubscriptions {
     if (typeof token !== 'string' || token === '') throw invalid('Invalid parameter: Token');
     const subscription = this.store.subscriptionsOf(String(input.TopicArn)).find((s) => s.token === token);
     if (!subscription) throw invalid('Invalid token');
-    if ((subscription.tokenExpiresAt ?? 0) < Date.now()) throw invalid('Invalid parameter: Token: the confirmation token has expired (AWS accepts tokens for three days); subscribe again to get a new one.');
+    if ((subscription.tokenExpiresAt ?? 0) < Date.now())
+      throw invalid(
+        'Invalid parameter: Token: the confirmation token has expired (AWS accepts tokens for three days); subscribe again to get a new one.',
+      );
     if (subscription.pendingConfirmation) {
       subscription.pendingConfirmation = false;
       subscription.confirmationWasAuthenticated = authenticated;
       // AWS: AuthenticateOnUnsubscribe counts only on a signed request.
       subscription.authenticateOnUnsubscribe = authenticated && String(input.AuthenticateOnUnsubscribe).toLowerCase() === 'true';
-      this.activity.emit('sns.subscription-confirmed', subscription.topicArn, { subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint, authenticated });
+      this.activity.emit('sns.subscription-confirmed', subscription.topicArn, {
+        subscriptionArn: subscription.arn,
+        protocol: subscription.protocol,
+        endpoint: subscription.endpoint,
+        authenticated,
+      });
     }
     return { SubscriptionArn: subscription.arn };
   }
@@ -85,7 +128,12 @@ export class HttpSubscriptions {
     };
     const body = raw ? m.message : JSON.stringify(notificationEnvelope(m, subscription.arn, this.endpoint()));
     const stillWanted = () => this.store.subscriptions.has(subscription.arn) && !subscription.pendingConfirmation;
-    const outcome = await this.deliveries.deliver(subscription.arn, { url: subscription.endpoint, headers, body }, policy, this.hooks(m.topicArn, detail, stillWanted));
+    const outcome = await this.deliveries.deliver(
+      subscription.arn,
+      { url: subscription.endpoint, headers, body },
+      policy,
+      this.hooks(m.topicArn, detail, stillWanted),
+    );
     if (outcome.ok) this.activity.emit('sns.delivered', m.topicArn, { ...detail, status: outcome.status, attempts: outcome.attempts });
     else if (!outcome.cancelled) await this.failed(subscription, m, outcome.reason, { ...detail, attempts: outcome.attempts });
   }
@@ -98,7 +146,8 @@ export class HttpSubscriptions {
   private hooks(topicArn: string, detail: Detail & { messageType?: string }, stillWanted: () => boolean) {
     return {
       stillWanted,
-      onRetry: (attempt: number, reason: string, delayMs: number) => this.activity.emit('sns.delivery-retry', topicArn, { ...detail, attempt, reason, retryInMs: delayMs }),
+      onRetry: (attempt: number, reason: string, delayMs: number) =>
+        this.activity.emit('sns.delivery-retry', topicArn, { ...detail, attempt, reason, retryInMs: delayMs }),
     };
   }
 }

@@ -31,7 +31,11 @@ export const sqs: ServiceDefinition = {
     const { fauxqs, fauxqsHandle, fauxqsUrl } = emulators;
     // Every SQS call the cloud itself makes (pollers, redrives, CloudFormation) is seen as the gateway sees a client's.
     const observed = (action: string, input: unknown, output: unknown) => {
-      if (action === 'ReceiveMessage') services.cloudWatch.sqs.received((input as ReceiveMessageCommandInput).QueueUrl ?? '', (output as ReceiveMessageCommandOutput).Messages?.length ?? 0);
+      if (action === 'ReceiveMessage')
+        services.cloudWatch.sqs.received(
+          (input as ReceiveMessageCommandInput).QueueUrl ?? '',
+          (output as ReceiveMessageCommandOutput).Messages?.length ?? 0,
+        );
       if (QUEUE_CHANGES.has(action)) delivery.queues.changed();
     };
     const clients = new Map<string, SQSClient>();
@@ -58,7 +62,8 @@ export const sqs: ServiceDefinition = {
       const action = String(request.headers['x-amz-target']).slice('AmazonSQS.'.length);
       if (action in moveTasks.actions) return extras(request);
       const answer = await forward(fauxqsUrl, request);
-      if (action === 'ReceiveMessage') services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
+      if (action === 'ReceiveMessage')
+        services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
       if (QUEUE_CHANGES.has(action)) delivery.queues.changed();
       return answer;
     });
@@ -73,14 +78,21 @@ export const sqs: ServiceDefinition = {
             const method = req.method ?? 'POST';
             const url = req.url ?? '/';
             const action = String(req.headers['x-amz-target'] ?? '').slice('AmazonSQS.'.length);
-            if (isSqsQueryRequest(method, req.headers, url)) return send(res, await query({ method, url, headers: req.headers, body: await body(), region }));
-            if (action in moveTasks.actions) return send(res, await extras({ method, url, headers: req.headers, body: await body(), region }));
+            if (isSqsQueryRequest(method, req.headers, url))
+              return send(res, await query({ method, url, headers: req.headers, body: await body(), region }));
+            if (action in moveTasks.actions)
+              return send(res, await extras({ method, url, headers: req.headers, body: await body(), region }));
             if (action === 'ReceiveMessage') {
-              return proxyObserved(fauxqsUrl, req, res, { captureRequest: true, captureResponse: true, done: (x) => services.cloudWatch.sqs.receivedThroughGateway(x.status, x.requestBody, x.responseBody) });
+              return proxyObserved(fauxqsUrl, req, res, {
+                captureRequest: true,
+                captureResponse: true,
+                done: (x) => services.cloudWatch.sqs.receivedThroughGateway(x.status, x.requestBody, x.responseBody),
+              });
             }
             if (QUEUE_CHANGES.has(action)) afterAnswer(res, () => delivery.queues.changed());
             // JSON requests go straight to fauxqs's handler: no second trip over a socket.
-            if (req.httpVersionMajor === 1) return fauxqsHandle(req as http.IncomingMessage, withAwsQueryErrors(res as http.ServerResponse));
+            if (req.httpVersionMajor === 1)
+              return fauxqsHandle(req as http.IncomingMessage, withAwsQueryErrors(res as http.ServerResponse));
             return proxy(fauxqsUrl, req, res);
           },
         },

@@ -14,7 +14,13 @@ export const states: ServiceDefinition = {
     return {
       service: {
         name: 'states',
-        protocol: { kind: 'json', title: 'Step Functions', targetPrefix: 'AWSStepFunctions', version: '1.0', actions: stepFunctions.actions },
+        protocol: {
+          kind: 'json',
+          title: 'Step Functions',
+          targetPrefix: 'AWSStepFunctions',
+          version: '1.0',
+          actions: stepFunctions.actions,
+        },
         snapshot: () => ({ machines: stepFunctions.machines, executions: stepFunctions.savedExecutions() }),
         restore: (saved) => {
           refill(stepFunctions.machines, saved.machines);

@@ -1,8 +1,8 @@
-import type { RequestContext } from '../../aws/context.ts';
 import type { ActivityStream } from '../../activity/stream.ts';
-import { STATE_CONTEXT, type ParsedDefinition, type TaskSpec } from './definition.ts';
+import type { RequestContext } from '../../aws/context.ts';
+import { type ParsedDefinition, STATE_CONTEXT, type TaskSpec } from './definition.ts';
 import { TaskError } from './errors.ts';
-import { History, payload, type HistoryEvent } from './history.ts';
+import { History, type HistoryEvent, payload } from './history.ts';
 import { callIntegration, type IntegrationServices } from './integrations.ts';
 import type { TaskTokens } from './task-tokens.ts';
 
@@ -60,7 +60,12 @@ export interface RunningExecution {
  * dispatched on its Resource to the local cloud's services. The history is built from the
  * interpreter's state events plus the task events recorded here, with AWS's event types.
  */
-export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, deps: ExecutionDeps, context: RequestContext): RunningExecution {
+export function runExecution(
+  record: ExecutionRecord,
+  parsed: ParsedDefinition,
+  deps: ExecutionDeps,
+  context: RequestContext,
+): RunningExecution {
   const history = new History(record.history);
   const stateMachineArn = record.stateMachineArn;
   const { activity } = deps;
@@ -85,8 +90,15 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     const resourceName = direct ? resource.functionArn : `${resource.api}${callback ? '.waitForTaskToken' : ''}`;
     const prefix = direct ? 'LambdaFunction' : 'Task';
     const about = direct ? {} : { resourceType, resource: resourceName };
-    if (direct) history.add('LambdaFunctionScheduled', { resource: resourceName, input: payload(input), inputDetails: { truncated: false } });
-    else history.add('TaskScheduled', { ...about, region: context.region, parameters: payload(input), ...(spec.heartbeatSeconds ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}) });
+    if (direct)
+      history.add('LambdaFunctionScheduled', { resource: resourceName, input: payload(input), inputDetails: { truncated: false } });
+    else
+      history.add('TaskScheduled', {
+        ...about,
+        region: context.region,
+        parameters: payload(input),
+        ...(spec.heartbeatSeconds ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}),
+      });
     history.add(`${prefix}Started`, direct ? undefined : about);
     const call: TaskCall = {
       state,
@@ -97,14 +109,23 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
         this.closed = true;
         calls.splice(calls.indexOf(this), 1);
         // A worker answering a token of a task that failed or timed out hears TaskTimedOut.
-        if (type !== 'Succeeded') for (const token of this.tokens) deps.tokens.expire(token, new TaskError(String(details.error ?? 'States.Timeout'), String(details.cause ?? '')));
+        if (type !== 'Succeeded')
+          for (const token of this.tokens)
+            deps.tokens.expire(token, new TaskError(String(details.error ?? 'States.Timeout'), String(details.cause ?? '')));
         if (!ended) history.add(`${prefix}${type}`, { ...about, ...details });
       },
     };
     calls.push(call);
     try {
       let output: unknown;
-      if (callback) output = await waitForToken(call, spec, input, () => callIntegration(deps.services, resource, input, record.roleArn, context), (submitted) => history.add('TaskSubmitted', { ...about, output: payload(submitted), outputDetails: { truncated: false } }));
+      if (callback)
+        output = await waitForToken(
+          call,
+          spec,
+          input,
+          () => callIntegration(deps.services, resource, input, record.roleArn, context),
+          (submitted) => history.add('TaskSubmitted', { ...about, output: payload(submitted), outputDetails: { truncated: false } }),
+        );
       else output = await callIntegration(deps.services, resource, input, record.roleArn, context);
       call.close('Succeeded', { output: payload(output), outputDetails: { truncated: false } });
       return output;
@@ -118,10 +139,19 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     }
   };
 
-  const waitForToken = async (call: TaskCall, spec: TaskSpec, input: unknown, send: () => Promise<unknown>, submitted: (output: unknown) => void): Promise<unknown> => {
+  const waitForToken = async (
+    call: TaskCall,
+    spec: TaskSpec,
+    input: unknown,
+    send: () => Promise<unknown>,
+    submitted: (output: unknown) => void,
+  ): Promise<unknown> => {
     const found = deps.tokens.find(record.executionArn, input);
     if (found.length === 0) {
-      throw new TaskError('States.Runtime', `Task state '${call.state}' waits for a task token, but its parameters do not pass one on: add "TaskToken.$": "$$.Task.Token" (or put $$.Task.Token in the message) so the worker can call SendTaskSuccess.`);
+      throw new TaskError(
+        'States.Runtime',
+        `Task state '${call.state}' waits for a task token, but its parameters do not pass one on: add "TaskToken.$": "$$.Task.Token" (or put $$.Task.Token in the message) so the worker can call SendTaskSuccess.`,
+      );
     }
     call.tokens = found;
     let heartbeat: NodeJS.Timeout | undefined;
@@ -146,7 +176,9 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     }
   };
 
-  const handlers = Object.fromEntries([...parsed.tasks].map(([state, spec]) => [state, (input: unknown) => runTask(state, spec, input) as Promise<any>]));
+  const handlers = Object.fromEntries(
+    [...parsed.tasks].map(([state, spec]) => [state, (input: unknown) => runTask(state, spec, input) as Promise<any>]),
+  );
   const contextObject = {
     Execution: { Id: record.executionArn, Name: record.name, RoleArn: record.roleArn },
     StateMachine: { Id: record.stateMachineArn, Name: record.stateMachineArn.split(':').pop() },
@@ -197,28 +229,47 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
           failures.delete(event.state.name);
           history.entered(event.state.type, event.state.name, event.state.input);
           if (event.state.type === 'Parallel') history.add('ParallelStateStarted');
-          if (event.state.type === 'Map') history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
-          activity.emit('states.state-entered', record.executionArn, { stateMachineArn, state: event.state.name, stateType: event.state.type });
+          if (event.state.type === 'Map')
+            history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
+          activity.emit('states.state-entered', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            stateType: event.state.type,
+          });
           break;
         case 'StateExited':
           enteredAt.delete(event.state.name);
           if (event.state.type === 'Parallel') history.add('ParallelStateSucceeded');
           if (event.state.type === 'Map') history.add('MapStateSucceeded');
           history.exited(event.state.type, event.state.name, event.state.output);
-          activity.emit('states.state-exited', record.executionArn, { stateMachineArn, state: event.state.name, stateType: event.state.type });
+          activity.emit('states.state-exited', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            stateType: event.state.type,
+          });
           break;
         case 'StateFailed':
           // The interpreter timed the task out while its call was still in flight.
           if (event.state.type === 'Task' && event.Error === 'States.Timeout') {
-            calls.find((c) => c.state === event.state.name)?.close('TimedOut', { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds.' });
+            calls
+              .find((c) => c.state === event.state.name)
+              ?.close('TimedOut', { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds.' });
           }
           if (event.state.type === 'Map' || event.state.type === 'Parallel') history.add(`${event.state.type}StateFailed`);
           break;
         case 'StateRetried':
-          activity.emit('states.state-retried', record.executionArn, { stateMachineArn, state: event.state.name, attempt: event.retry.attempt });
+          activity.emit('states.state-retried', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            attempt: event.retry.attempt,
+          });
           break;
         case 'StateCaught':
-          activity.emit('states.state-caught', record.executionArn, { stateMachineArn, state: event.state.name, next: event.catch.catcher.Next });
+          activity.emit('states.state-caught', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            next: event.catch.catcher.Next,
+          });
           break;
         case 'MapIterationStarted':
         case 'MapIterationSucceeded':
@@ -243,7 +294,10 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
           break;
         case 'ExecutionTimeout':
           record.error = 'States.Timeout';
-          finish('TIMED_OUT', 'ExecutionTimedOut', { error: 'States.Timeout', cause: 'The execution ran longer than the definition\'s TimeoutSeconds.' });
+          finish('TIMED_OUT', 'ExecutionTimedOut', {
+            error: 'States.Timeout',
+            cause: "The execution ran longer than the definition's TimeoutSeconds.",
+          });
           break;
       }
     }
@@ -263,7 +317,11 @@ function mapLength(parsed: ParsedDefinition, stateName: string, input: unknown):
   const state = findState(parsed.definition, stateName);
   const path = String(state?.ItemsPath ?? '$');
   let items: any = input;
-  for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) items = items?.[key];
+  for (const key of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean))
+    items = items?.[key];
   return Array.isArray(items) ? items.length : 0;
 }
 
