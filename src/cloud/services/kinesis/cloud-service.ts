@@ -1,7 +1,8 @@
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { proxy } from '../../gateway/proxy.ts';
-import type { ServiceDefinition } from '../../service.ts';
+import { forwardToEmulator } from '../../gateway/forward.ts';
+import { send } from '../../gateway/respond.ts';
+import { MiB, type ServiceDefinition } from '../../service.ts';
 
 declare module '../../services.ts' {
   interface CloudServices {
@@ -31,11 +32,25 @@ export const kinesis: ServiceDefinition = {
     return {
       service: {
         name: 'kinesis',
+        // PutRecords takes at most 5 MiB (500 records), base64 in JSON (4/3 of it).
+        // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
+        maxBodyBytes: 8 * MiB,
         protocol: {
           kind: 'emulated',
           title: 'Kinesis',
           targetPrefix: 'Kinesis_20131202',
-          handle: ({ req, res }) => proxy(emulators.kinesisUrl, req, res),
+          // Read whole (within the limit) and passed on over HTTP/1.1, which kinesalite speaks.
+          handle: async ({ req, res, region, body }) =>
+            send(
+              res,
+              await forwardToEmulator(emulators.kinesisUrl, 'Kinesis', {
+                method: req.method ?? 'POST',
+                url: req.url ?? '/',
+                headers: req.headers,
+                body: await body(),
+                region,
+              }),
+            ),
         },
         reset: async () => {
           const client = kinesisIn(settings.region);

@@ -26,11 +26,26 @@ export function s3TargetOf(url: string, host: string | undefined): S3Target {
   // As fauxqs reads it: a dotted host name that is not an IP address names the bucket.
   const virtual = hostname.includes('.') && !/^\d+\.\d+\.\d+\.\d+$/.test(hostname) ? hostname.slice(0, hostname.indexOf('.')) : undefined;
   const segments = (virtual ? `/${virtual}${path}` : path).split('/');
-  return {
-    bucket: decodeURIComponent(segments[1] ?? ''),
-    key: decodeURIComponent(segments.slice(2).join('/')),
-    query: new URLSearchParams(search),
-  };
+  return { bucket: decode(segments[1] ?? ''), key: decode(segments.slice(2).join('/')), query: new URLSearchParams(search) };
+}
+
+/** A path segment with its %-escapes decoded; a malformed one is S3's InvalidURI. */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AwsError('InvalidURI', "Couldn't parse the specified URI.");
+  }
+}
+
+/** What the gateway gives S3's front besides the request itself. */
+export interface S3Request {
+  /** Reads the whole body (once), within the limit. */
+  body(): Promise<Buffer>;
+  /** Makes what the request changed durable (before the answer). */
+  durable(): Promise<void>;
+  /** The largest body passed on to fauxqs. */
+  maxBytes: number;
 }
 
 // Bucket and object subresources fauxqs does not implement: it would treat them as other actions
@@ -70,13 +85,17 @@ export class S3Gateway {
     private readonly buckets: BucketSubresources,
   ) {}
 
-  async handle(req: Req, res: Res, readBody: () => Promise<Buffer>): Promise<void> {
+  async handle(req: Req, res: Res, { body: readBody, durable, maxBytes }: S3Request): Promise<void> {
     const method = req.method ?? 'GET';
-    const target = s3TargetOf(req.url ?? '/', req.headers.host ?? (req.headers as Record<string, string>)[':authority']);
+    let target: S3Target = { bucket: '', key: '', query: new URLSearchParams() };
     try {
+      target = s3TargetOf(req.url ?? '/', req.headers.host ?? (req.headers as Record<string, string>)[':authority']);
       if (target.bucket && !target.key) {
         const answered = await this.bucketSubresource(method, target, req, readBody);
-        if (answered) return reply(res, answered);
+        if (answered) {
+          if (method !== 'GET') await durable();
+          return reply(res, answered);
+        }
       }
       if (target.key) {
         const refused = UNSUPPORTED_OBJECT.find((name) => target.query.has(name));
@@ -86,8 +105,19 @@ export class S3Gateway {
       return reply(res, errorAnswer(error, target));
     }
     const change = this.changeKind(method, target, req);
-    if (!change) return proxyObserved(this.upstream, req, res, undefined);
+    const limit = {
+      maxBytes,
+      tooLarge: () => {
+        const refused = errorAnswer(
+          new AwsError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed object size (${maxBytes} bytes locally).`),
+          target,
+        );
+        return { status: refused.status, headers: { 'content-type': 'application/xml' }, body: refused.xml ?? '' };
+      },
+    };
+    if (!change) return proxyObserved(this.upstream, req, res, limit);
     proxyObserved(this.upstream, req, res, {
+      ...limit,
       captureRequest: change === 'post' || change === 'delete-many',
       captureResponse: change === 'delete-many',
       done: (exchange) =>
