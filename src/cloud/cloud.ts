@@ -7,6 +7,7 @@ import { createDualProtocolServer, listen } from './gateway/listener.ts';
 import { serveReserved } from './gateway/reserved.ts';
 import { routeRequests } from './gateway/router.ts';
 import { SavedServices } from './persistence/saved-state.ts';
+import { type CloudMemory, measureMemory } from './memory.ts';
 import { SERVICES } from './registry.ts';
 import type { CloudService, CloudSettings } from './service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
@@ -68,6 +69,8 @@ export interface RunningCloud {
   services: CloudServices;
   /** Empties every service: no stacks, functions, topics, queues, tables or logs are left. */
   reset(): Promise<void>;
+  /** The cloud's memory: its process (emulator threads included) and every Lambda environment's process. */
+  memory(): Promise<CloudMemory>;
   stop(): Promise<void>;
 }
 
@@ -149,10 +152,15 @@ async function assembleCloud(
     activity.emit('workshop.reset', endpoint);
     await saved.flush();
   };
+  const memory = () =>
+    measureMemory([
+      ...[emulators.dynalite, emulators.kinesalite].flatMap((e, i) => (e.pid ? [{ pid: e.pid, what: i === 0 ? 'dynalite' : 'kinesalite' }] : [])),
+      ...services.lambda.environments.environments().flatMap((e) => (e.pid ? [{ pid: e.pid, what: `lambda ${e.functionName}` }] : [])),
+    ]);
   const server = createDualProtocolServer(
     routeRequests(built, {
       region: settings.region,
-      reserved: (url, req, res) => serveReserved(url, req, res, { services: built.map((s) => s.name), activity, reset }),
+      reserved: (url, req, res) => serveReserved(url, req, res, { services: built.map((s) => s.name), activity, reset, memory }),
       commit: (service) => saved.commit(service),
     }),
   );
@@ -170,6 +178,7 @@ async function assembleCloud(
     port,
     services,
     reset,
+    memory,
     async stop() {
       for (const service of [...built].reverse()) await service.shutdown?.();
       await server.closeAll();

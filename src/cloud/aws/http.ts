@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type ActionTable, LOCAL_ACCOUNT_ID, type RequestContext } from './context.ts';
 import { AwsError, toAwsError, unsupportedAction } from './errors.ts';
-import { checkInput, expectsJsonBody, InputShapeError } from './input-shapes.ts';
+import { checkInput, expectsJsonBody, InputShapeError, isOperation } from './input-shapes.ts';
 import { parseQuery, queryError, queryResponse } from './query.ts';
 import { escapeXml } from './xml.ts';
 
@@ -37,9 +37,24 @@ export function actionOf(actions: ActionTable, name: string): ActionTable[string
   return Object.hasOwn(actions, name) ? actions[name] : undefined;
 }
 
-/** The error for an input that does not have its operation's shape. */
-function invalidInput(error: unknown, code: string): unknown {
-  return error instanceof InputShapeError ? new AwsError(code, `1 validation error detected: ${error.message}`) : error;
+/**
+ * The error for an action with no handler: one AWS has is named as unsupported here (loud, so a
+ * learner knows to use AWS for it); a name AWS does not have is AWS's own error for it.
+ */
+function missingAction(service: string, action: string, checks: InputChecks, wire: 'query' | 'json'): AwsError {
+  if (checks.shapes && isOperation(checks.shapes, action) === false) {
+    const name = action.slice(0, 100);
+    return wire === 'query'
+      ? new AwsError('InvalidAction', `The action ${name} is not valid for this web service.`)
+      : new AwsError('UnknownOperationException', `Unknown operation ${JSON.stringify(name)}.`);
+  }
+  return unsupportedAction(service, action.slice(0, 200));
+}
+
+/** The error for an input that does not have its operation's shape: `typeCode` for a member of the wrong type, `missingCode` for a required one missing. */
+export function invalidInput(error: unknown, typeCode: string, missingCode: string): unknown {
+  if (!(error instanceof InputShapeError)) return error;
+  return new AwsError(error.kind === 'missing' ? missingCode : typeCode, `1 validation error detected: ${error.message}`);
 }
 
 /** The error of a query-protocol service, as XML. */
@@ -133,12 +148,12 @@ export function queryEndpoint(service: string, xmlns: string, actions: ActionTab
       const parsed = parseQuery(bodyText);
       action = parsed.action;
       const handler = actionOf(actions, parsed.action);
-      if (!handler) throw unsupportedAction(service, parsed.action);
+      if (!handler) throw missingAction(service, parsed.action, checks, 'query');
       if (checks.shapes) {
         try {
           checkInput(checks.shapes, parsed.action, parsed.input, 'query');
         } catch (error) {
-          throw invalidInput(error, checks.invalidInputCode ?? 'InvalidParameterValue');
+          throw invalidInput(error, checks.invalidInputCode ?? 'InvalidParameterValue', checks.invalidInputCode ?? 'ValidationError');
         }
       }
       const result = await handler(parsed.input, context);
@@ -173,13 +188,13 @@ export function jsonEndpoint(
       if (dot < 0 || target.slice(0, dot) !== targetPrefix || !action)
         throw new AwsError('UnknownOperationException', `Unknown operation ${target.slice(0, 200) || '(no X-Amz-Target)'}`);
       const handler = actionOf(actions, action);
-      if (!handler) throw unsupportedAction(service, action.slice(0, 200));
+      if (!handler) throw missingAction(service, action, checks, 'json');
       const input = request.body.length > 0 ? parseJsonObject(request.body) : {};
       if (checks.shapes) {
         try {
           checkInput(checks.shapes, action, input, 'json');
         } catch (error) {
-          throw invalidInput(error, checks.invalidInputCode ?? 'SerializationException');
+          throw invalidInput(error, checks.invalidInputCode ?? 'SerializationException', 'ValidationException');
         }
       }
       const result = (await handler(input, context)) ?? {};
@@ -259,7 +274,7 @@ export function restJsonEndpoint(service: string, routes: RestRoute[], checks: I
             try {
               checkInput(checks.shapes, route.action, json, 'json');
             } catch (error) {
-              throw invalidInput(error, checks.invalidInputCode ?? 'SerializationException');
+              throw invalidInput(error, checks.invalidInputCode ?? 'SerializationException', checks.invalidInputCode ?? 'ValidationException');
             }
           }
         }

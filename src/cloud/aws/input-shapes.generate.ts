@@ -34,13 +34,21 @@ export async function shapesOf(service: string): Promise<ShapeTable> {
       const name = schema.getName()!;
       if (!(name in shapes)) {
         const members: Record<string, ShapeRef> = {};
+        const required: string[] = [];
         shapes[name] = { struct: members };
+        // A structure schema: [3, namespace, name, traits, member names, member schemas, how many of the first members are required].
+        const raw = schema.getSchema() as unknown as unknown[];
+        const requiredCount = typeof raw[6] === 'number' ? raw[6] : 0;
+        let index = 0;
         for (const [memberName, member] of schema.structIterator()) {
+          const isRequired = index++ < requiredCount;
           const traits = member.getMergedTraits() as Record<string, unknown>;
           if (protocol === 'rest-json' && HTTP_BOUND.some((trait) => traits[trait] !== undefined)) continue;
           const wire = protocol === 'query' ? (traits.xmlName as string | undefined) : (traits.jsonName as string | undefined);
           members[wire ?? memberName] = refOf(member);
+          if (isRequired && !traits.httpPayload) required.push(wire ?? memberName);
         }
+        if (required.length > 0) shapes[name].required = required;
       }
       return name;
     }

@@ -6,21 +6,27 @@ export type ShapeRef = 'string' | 'number' | 'boolean' | 'blob' | 'timestamp' | 
 /** One service's operations (name → input shape) and the structures they are made of. */
 export interface ShapeTable {
   operations: Record<string, ShapeRef>;
-  shapes: Record<string, { struct: Record<string, ShapeRef> }>;
+  /** Each structure's members, and those it requires (AWS answers a request without one "Member must not be null"). */
+  shapes: Record<string, { struct: Record<string, ShapeRef>; required?: string[] }>;
 }
 
 /** Every service's table, by the name it signs for (`input-shapes.json`, from the AWS SDK's schemas). */
 export type ShapeFile = Record<string, ShapeTable>;
 
-/** A request whose input does not have its operation's shape: a member of the wrong type. */
+/** A request whose input does not have its operation's shape: a member of the wrong type, or a required one missing. */
 export class InputShapeError extends Error {
   constructor(
     /** Where, e.g. `Entries[0].Detail`. */
     readonly member: string,
     readonly expected: string,
     readonly got: string,
+    readonly kind: 'type' | 'missing' = 'type',
   ) {
-    super(`${member} must be ${expected}, not ${got}.`);
+    super(
+      kind === 'missing'
+        ? `Value null at '${member}' failed to satisfy constraint: Member must not be null`
+        : `${member} must be ${expected}, not ${got}.`,
+    );
   }
 }
 
@@ -45,6 +51,12 @@ export function checkInput(service: string, action: string, input: unknown, wire
   const shapes = table(service);
   if (!shapes || !Object.hasOwn(shapes.operations, action)) return;
   check(shapes, shapes.operations[action], input, 'the request', wire, 0);
+}
+
+/** Whether AWS has this operation at all (false: a name no AWS SDK sends, such as `toString`); undefined when the service has no table. */
+export function isOperation(service: string, action: string): boolean | undefined {
+  const shapes = table(service);
+  return shapes ? Object.hasOwn(shapes.operations, action) : undefined;
 }
 
 /** Whether the operation's request carries a JSON document (not a raw payload, as an invocation does). */
@@ -85,9 +97,15 @@ function check(shapes: ShapeTable, ref: ShapeRef, value: unknown, at: string, wi
     checkScalar(ref, value, at, wire);
     return;
   }
-  const struct = Object.hasOwn(shapes.shapes, ref) ? shapes.shapes[ref].struct : undefined;
+  const shape = Object.hasOwn(shapes.shapes, ref) ? shapes.shapes[ref] : undefined;
+  const struct = shape?.struct;
   if (!struct) return;
   if (typeof value !== 'object' || Array.isArray(value)) throw new InputShapeError(at, 'a structure', describe(value));
+  for (const name of shape.required ?? []) {
+    const member = (value as Record<string, unknown>)[name];
+    if (member === undefined || member === null || (wire === 'query' && member === ''))
+      throw new InputShapeError(at === 'the request' ? name : `${at}.${name}`, 'present', 'absent', 'missing');
+  }
   for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
     if (Object.hasOwn(struct, name)) check(shapes, struct[name], member, at === 'the request' ? name : `${at}.${name}`, wire, depth + 1);
   }

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { join } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
 import { createFauxqs } from './fauxqs.ts';
-import { EmulatorWorker } from './worker-host.ts';
+import { EmulatorProcess } from './emulator-process.ts';
 
 /** The reused emulators, each on an internal loopback port behind the gateway. */
 export interface Emulators {
@@ -11,18 +11,19 @@ export interface Emulators {
   /** fauxqs's request handler, for requests the gateway hands over directly. */
   fauxqsHandle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   fauxqsUrl: URL;
+  /** DynamoDB (dynalite) and Kinesis (kinesalite), each in a process of its own. */
+  dynalite: EmulatorProcess;
+  kinesalite: EmulatorProcess;
   dynaliteUrl: URL;
   kinesisUrl: URL;
-  /** The worker threads of dynalite and kinesalite (their ids), for measuring memory. */
-  workers: EmulatorWorker[];
   stop(): Promise<void>;
 }
 
 /**
- * Heap of each emulator's worker: DynamoDB's largest request (16 MiB, BatchWriteItem) and
- * Kinesis's (5 MiB) leave plenty of room; a request that needs more ends the worker, not the cloud.
+ * Heap of each emulator's process: DynamoDB's largest request (16 MiB, BatchWriteItem) and
+ * Kinesis's (5 MiB) leave plenty of room; a request that needs more ends that process, not the cloud.
  */
-const WORKER_HEAP_MB = 512;
+const EMULATOR_HEAP_MB = 512;
 
 export interface EmulatorOptions {
   region: string;
@@ -34,8 +35,8 @@ export interface EmulatorOptions {
 }
 
 /**
- * Starts fauxqs (in this thread: the SQS send path is benchmarked), and dynalite and kinesalite
- * each in a worker thread that is started again should it fail (see EmulatorWorker). If one
+ * Starts fauxqs (in this process: the SQS send path is benchmarked), and dynalite and kinesalite
+ * each in a process of its own that is started again should it fail (see EmulatorProcess). If one
  * fails to start (a damaged data file, say), the ones already running are stopped before the
  * error goes on: a failed start leaves nothing behind.
  */
@@ -55,16 +56,16 @@ export async function startEmulators({ region, dataDir, persist, restarted }: Em
       messageSpies: { bufferSize: 0 },
     });
     started.push(() => fauxqs.stop());
-    // Both start at once: each is a thread of its own.
-    const workers = await Promise.allSettled([
-      EmulatorWorker.start(
+    // Both start at once: each is a process of its own.
+    const children = await Promise.allSettled([
+      EmulatorProcess.start(
         {
           kind: 'dynalite',
           options: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(dataDir, 'dynamodb') : undefined },
         },
-        { service: 'DynamoDB', restarted: (reason) => restarted('DynamoDB', reason), maxHeapMb: WORKER_HEAP_MB },
+        { service: 'DynamoDB', restarted: (reason) => restarted('DynamoDB', reason), maxHeapMb: EMULATOR_HEAP_MB },
       ),
-      EmulatorWorker.start(
+      EmulatorProcess.start(
         {
           kind: 'kinesalite',
           options: {
@@ -76,19 +77,20 @@ export async function startEmulators({ region, dataDir, persist, restarted }: Em
             legacySnapshotPath: persist ? join(dataDir, 'kinesis.json') : undefined,
           },
         },
-        { service: 'Kinesis', restarted: (reason) => restarted('Kinesis', reason), maxHeapMb: WORKER_HEAP_MB },
+        { service: 'Kinesis', restarted: (reason) => restarted('Kinesis', reason), maxHeapMb: EMULATOR_HEAP_MB },
       ),
     ]);
-    for (const worker of workers) if (worker.status === 'fulfilled') started.push(() => worker.value.stop());
-    for (const worker of workers) if (worker.status === 'rejected') throw worker.reason;
-    const [dynalite, kinesis] = workers.map((worker) => (worker as PromiseFulfilledResult<EmulatorWorker>).value);
+    for (const child of children) if (child.status === 'fulfilled') started.push(() => child.value.stop());
+    for (const child of children) if (child.status === 'rejected') throw child.reason;
+    const [dynalite, kinesis] = children.map((child) => (child as PromiseFulfilledResult<EmulatorProcess>).value);
     return {
       fauxqs,
       fauxqsHandle,
       fauxqsUrl: new URL(`http://127.0.0.1:${fauxqs.port}`),
+      dynalite,
+      kinesalite: kinesis,
       dynaliteUrl: dynalite.url,
       kinesisUrl: kinesis.url,
-      workers: [dynalite, kinesis],
       stop,
     };
   } catch (error) {

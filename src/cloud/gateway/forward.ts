@@ -15,13 +15,24 @@ const HOP_BY_HOP = new Set([
   'trailer',
 ]);
 
+/** An emulator the gateway forwards to, and what to do when it does not answer in time. */
+export interface EmulatorTarget {
+  url: URL;
+  /** It took longer than any request can: it is ended and started again. */
+  stall(reason: string): void;
+}
+
+/** Longer than any request to DynamoDB or Kinesis takes (ReceiveMessage-like long polls are SQS's, not theirs). */
+const ANSWER_TIMEOUT_MS = 30_000;
+
 /**
  * Sends a request whose body was read (and checked) to an emulator on an internal address, and
  * reads its whole answer. The Host the client used is kept (emulators build URLs from it). When
- * the emulator does not answer (it failed and is being started again) the answer is AWS's
- * ServiceUnavailable, which SDKs retry.
+ * the emulator does not answer (it failed and is being started again, or took longer than
+ * ANSWER_TIMEOUT_MS and is ended for it) the answer is AWS's ServiceUnavailable, which SDKs retry.
  */
-export async function forwardToEmulator(target: URL, service: string, request: HttpRequest): Promise<HttpResponse> {
+export async function forwardToEmulator(emulator: EmulatorTarget, service: string, request: HttpRequest): Promise<HttpResponse> {
+  const target = emulator.url;
   const headers: http.OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined || name.startsWith(':') || HOP_BY_HOP.has(name)) continue;
@@ -45,6 +56,10 @@ export async function forwardToEmulator(target: URL, service: string, request: H
           });
         },
       );
+      upstream.setTimeout(ANSWER_TIMEOUT_MS, () => {
+        emulator.stall(`a request took longer than ${ANSWER_TIMEOUT_MS / 1000} s`);
+        upstream.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`));
+      });
       upstream.on('error', reject);
       upstream.end(request.body);
     });

@@ -28,6 +28,11 @@ export interface ProxyObserver {
   maxBytes?: number;
   /** The answer to a body past `maxBytes`. */
   tooLarge?: () => { status: number; headers: Record<string, string>; body: string };
+  /**
+   * Rewrites an error the emulator answered in a format of its own (fauxqs's web framework
+   * answers its failures in JSON): given the status and body, the answer to send instead.
+   */
+  foreignError?: (status: number, body: Buffer) => { status: number; headers: Record<string, string>; body: string };
   captureRequest?: boolean;
   captureResponse?: boolean;
   /** Called after the whole answer went back to the client; not called when the emulator did not answer. */
@@ -76,9 +81,21 @@ export function proxyObserved(
   const upstream = http.request(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
     (answer) => {
+      const status = answer.statusCode ?? 502;
+      if (observer?.foreignError && status >= 400 && String(answer.headers['content-type'] ?? '').startsWith('application/json')) {
+        const rewrite = observer.foreignError;
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const replaced = rewrite(status, Buffer.concat(chunks));
+          (res as http.ServerResponse).writeHead(replaced.status, replaced.headers);
+          res.end(replaced.body);
+        });
+        return;
+      }
       const out: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name)) out[name] = value;
-      (res as http.ServerResponse).writeHead(answer.statusCode ?? 502, out);
+      (res as http.ServerResponse).writeHead(status, out);
       if (observer?.done) {
         const done = observer.done;
         const responseChunks: Buffer[] | undefined = observer.captureResponse ? [] : undefined;

@@ -38,6 +38,7 @@ export function readBody(req: Req, limit = Number.POSITIVE_INFINITY): Promise<Bu
       }
       chunks = [];
       req.off('data', onData);
+      req.resume();
       reject(new BodyTooLarge(limit));
     };
     req.on('data', onData);

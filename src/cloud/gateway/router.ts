@@ -126,9 +126,11 @@ function failed(res: Res, service: CloudService | undefined, error: unknown): vo
   if (error instanceof BodyTooLarge) {
     const { code, status } = service?.tooLargeCode ?? { code: 'RequestEntityTooLarge', status: 413 };
     cause = new AwsError(code, error.message, status);
-    // The rest of the body is not read: this connection cannot carry another request.
-    if ((res as http.ServerResponse).req?.httpVersionMajor === 1) res.setHeader('connection', 'close');
-    res.once('finish', () => (res as http.ServerResponse).req?.destroy());
+    // The rest of the body is not kept: what the client still sends is let go (so it reads this
+    // answer rather than a reset); a body still coming a second after the answer ends the connection.
+    const req = (res as http.ServerResponse).req;
+    req?.resume();
+    res.once('finish', () => setTimeout(() => req && !req.complete && req.destroy(), 1_000).unref());
   }
   send(res, errorAnswer(service ? errorFormatOf(service) : 'json', cause));
 }

@@ -1,4 +1,5 @@
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { AwsError } from '../../aws/errors.ts';
 import { contextOf, jsonErrorAnswer, parseJsonObject } from '../../aws/http.ts';
 import { forwardToEmulator } from '../../gateway/forward.ts';
 import { send } from '../../gateway/respond.ts';
@@ -12,7 +13,7 @@ declare module '../../services.ts' {
   }
 }
 
-/** Amazon DynamoDB, served by dynalite (in a worker thread, see EmulatorWorker) behind the gateway. */
+/** Amazon DynamoDB, served by dynalite (in a process of its own, see EmulatorProcess) behind the gateway. */
 export const dynamodb: ServiceDefinition = {
   build: ({ emulators, settings }) => {
     const dynamodb = new DynamoDBClient({
@@ -34,11 +35,14 @@ export const dynamodb: ServiceDefinition = {
           handle: async ({ req, res, region, body }) => {
             const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: await body(), region };
             try {
+              // DynamoDB reads AWS JSON 1.0; dynalite would answer anything else with XML of its own.
+              if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.0'))
+                throw new AwsError('UnknownOperationException', 'DynamoDB reads requests in AWS JSON 1.0 (Content-Type: application/x-amz-json-1.0).');
               if (request.body.length > 0) checkDynamoDbRequest(parseJsonObject(request.body));
             } catch (error) {
               return send(res, jsonErrorAnswer(error, contextOf(request).requestId, '1.0'));
             }
-            send(res, await forwardToEmulator(emulators.dynaliteUrl, 'DynamoDB', request));
+            send(res, await forwardToEmulator(emulators.dynalite, 'DynamoDB', request));
           },
         },
         reset: async () => {

@@ -10,6 +10,35 @@ const MAX_CONTAINERS = 31;
 const MAX_JSON_DEPTH = 2 * (MAX_CONTAINERS + 1) + 12;
 const AV_TYPES = new Set(['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL']);
 
+// "The maximum length of any expression string is 4 KB." (the Constraints page above)
+const MAX_EXPRESSION_BYTES = 4_096;
+/**
+ * dynalite's expression parser takes time and memory exponential in the nesting of parentheses
+ * (a wrong expression eight levels deep: 14 s; ten: gigabytes), where DynamoDB answers at once.
+ * Deeper expressions are refused here, naming the local limit.
+ */
+const MAX_EXPRESSION_NESTING = 5;
+const EXPRESSIONS = new Set(['ConditionExpression', 'KeyConditionExpression', 'FilterExpression', 'UpdateExpression', 'ProjectionExpression']);
+
+/** Refuses an expression DynamoDB would refuse for its size, or the local emulator could not parse in reasonable time. */
+function checkExpression(name: string, expression: string): void {
+  if (Buffer.byteLength(expression) > MAX_EXPRESSION_BYTES)
+    throw new AwsError('ValidationException', `Invalid ${name}: Expression size has exceeded the maximum allowed size (4 KB).`);
+  let depth = 0;
+  let deepest = 0;
+  for (const char of expression) {
+    if (char === '(') deepest = Math.max(deepest, ++depth);
+    else if (char === ')') depth--;
+    if (depth < 0) break;
+  }
+  if (depth !== 0) throw new AwsError('ValidationException', `Invalid ${name}: Syntax error; the parentheses do not balance.`);
+  if (deepest > MAX_EXPRESSION_NESTING)
+    throw new AwsError(
+      'ValidationException',
+      `Invalid ${name}: the local cloud reads expressions nested at most ${MAX_EXPRESSION_NESTING} parentheses deep (this one: ${deepest}); use the AWS target for deeper ones.`,
+    );
+}
+
 const tooDeep = () =>
   new AwsError(
     'ValidationException',
@@ -24,8 +53,8 @@ function isAttributeValue(value: Record<string, unknown>): boolean {
 
 /**
  * Walks a DynamoDB request and refuses an attribute value with more than 31 maps or lists inside
- * its top level (wherever it appears: an item, a key, an expression's values), or a request
- * nested deeper than any DynamoDB request can be.
+ * its top level (wherever it appears: an item, a key, an expression's values), a request nested
+ * deeper than any DynamoDB request can be, and expressions too long or too deeply nested.
  */
 export function checkDynamoDbRequest(request: unknown): void {
   walk(request, 0, -1);
@@ -51,5 +80,8 @@ function walk(value: unknown, depth: number, containers: number): void {
     }
     return;
   }
-  for (const item of Object.values(record)) walk(item, depth + 1, containers);
+  for (const [key, item] of Object.entries(record)) {
+    if (EXPRESSIONS.has(key) && typeof item === 'string') checkExpression(key, item);
+    walk(item, depth + 1, containers);
+  }
 }

@@ -1,5 +1,7 @@
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { AwsError } from '../../aws/errors.ts';
+import { contextOf, jsonErrorAnswer } from '../../aws/http.ts';
 import { forwardToEmulator } from '../../gateway/forward.ts';
 import { send } from '../../gateway/respond.ts';
 import { MiB, type ServiceDefinition } from '../../service.ts';
@@ -39,18 +41,20 @@ export const kinesis: ServiceDefinition = {
           kind: 'emulated',
           title: 'Kinesis',
           targetPrefix: 'Kinesis_20131202',
-          // Read whole (within the limit) and passed on over HTTP/1.1, which kinesalite speaks.
-          handle: async ({ req, res, region, body }) =>
-            send(
-              res,
-              await forwardToEmulator(emulators.kinesisUrl, 'Kinesis', {
-                method: req.method ?? 'POST',
-                url: req.url ?? '/',
-                headers: req.headers,
-                body: await body(),
-                region,
-              }),
-            ),
+          // Read whole (within the limit) and passed on over HTTP/1.1, which kinesalite speaks. Kinesis
+          // reads JSON 1.1 (or CBOR); kinesalite would answer anything else in XML of its own.
+          handle: async ({ req, res, region, body }) => {
+            const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: await body(), region };
+            if (!/^application\/x-amz-(json|cbor)-1\.1/.test(String(req.headers['content-type'] ?? '')))
+              return send(
+                res,
+                jsonErrorAnswer(
+                  new AwsError('SerializationException', 'Kinesis reads requests in AWS JSON 1.1 (Content-Type: application/x-amz-json-1.1).'),
+                  contextOf(request).requestId,
+                ),
+              );
+            send(res, await forwardToEmulator(emulators.kinesalite, 'Kinesis', request));
+          },
         },
         reset: async () => {
           const client = kinesisIn(settings.region);

@@ -189,7 +189,8 @@ export class LogsService {
   ensureGroup(name: string, context: Pick<RequestContext, 'region' | 'accountId'>, tags: Record<string, string> = {}): LogGroup {
     let group = this.groups.get(name);
     if (!group) {
-      if (!/^[\w\-/.#]{1,512}$/.test(name)) throw new AwsError('InvalidParameterException', `Invalid log group name ${name}`);
+      if (typeof name !== 'string' || !/^[\w\-/.#]{1,512}$/.test(name))
+        throw new AwsError('InvalidParameterException', `Invalid log group name ${String(name).slice(0, 600)}`);
       group = { name, arn: arn('logs', context, `log-group:${name}`), creationTime: Date.now(), tags: { ...tags }, streams: new Map() };
       this.groups.set(name, group);
     }

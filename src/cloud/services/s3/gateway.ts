@@ -90,6 +90,9 @@ export class S3Gateway {
     let target: S3Target = { bucket: '', key: '', query: new URLSearchParams() };
     try {
       target = s3TargetOf(req.url ?? '/', req.headers.host ?? (req.headers as Record<string, string>)[':authority']);
+      // Without a bucket only ListBuckets (GET /) means anything; fauxqs would read other requests there as SQS or SNS.
+      if (!target.bucket && method !== 'GET' && method !== 'HEAD')
+        throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
       if (target.bucket && !target.key) {
         const answered = await this.bucketSubresource(method, target, req, readBody);
         if (answered) {
@@ -101,12 +104,32 @@ export class S3Gateway {
         const refused = UNSUPPORTED_OBJECT.find((name) => target.query.has(name));
         if (refused) throw notImplemented(`the object subresource ?${refused}`);
       }
+      const copySource = req.headers['x-amz-copy-source'];
+      if (typeof copySource === 'string') {
+        const source = decode(copySource).replace(/^\//, '');
+        if (!source.includes('/') || source.startsWith('/'))
+          throw new AwsError('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+      }
     } catch (error) {
       return reply(res, errorAnswer(error, target));
     }
     const change = this.changeKind(method, target, req);
     const limit = {
       maxBytes,
+      foreignError: (status: number, body: Buffer) => {
+        let message = body.toString('utf8').slice(0, 300);
+        try {
+          message = String(JSON.parse(message).message ?? message);
+        } catch {
+          // not JSON after all: the text itself
+        }
+        const error =
+          status >= 500
+            ? new AwsError('InternalError', `The local cloud's S3 failed on this request: ${message}`, 500, false)
+            : new AwsError('InvalidRequest', message, status);
+        const refused = errorAnswer(error, target);
+        return { status: refused.status, headers: { 'content-type': 'application/xml' }, body: refused.xml ?? '' };
+      },
       tooLarge: () => {
         const refused = errorAnswer(
           new AwsError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed object size (${maxBytes} bytes locally).`),

@@ -1,7 +1,7 @@
 import { type ReceiveMessageCommandInput, type ReceiveMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
 import { AwsError } from '../../aws/errors.ts';
-import { contextOf, jsonEndpoint, jsonErrorAnswer, parseJsonObject, type ServiceEndpoint } from '../../aws/http.ts';
-import { checkInput, InputShapeError } from '../../aws/input-shapes.ts';
+import { contextOf, invalidInput, jsonEndpoint, jsonErrorAnswer, parseJsonObject, type ServiceEndpoint } from '../../aws/http.ts';
+import { checkInput, isOperation } from '../../aws/input-shapes.ts';
 import { QUEUE_CHANGES } from '../../delivery/queues.ts';
 import { send } from '../../gateway/respond.ts';
 import { MiB, type ServiceDefinition } from '../../service.ts';
@@ -63,18 +63,19 @@ export const sqs: ServiceDefinition = {
       if (Object.hasOwn(moveTasks.actions, action)) return extras(request);
       try {
         const input = request.body.length > 0 ? parseJsonObject(request.body) : {};
+        if (isOperation('sqs', action) === false)
+          throw new AwsError('UnknownOperationException', `Unknown operation ${JSON.stringify(action.slice(0, 100))}.`);
         try {
           checkInput('sqs', action, input, 'json');
         } catch (error) {
-          throw error instanceof InputShapeError
-            ? new AwsError('SerializationException', `1 validation error detected: ${error.message}`)
-            : error;
+          throw invalidInput(error, 'SerializationException', 'MissingParameter');
         }
         checkSqsRequest(action, input);
       } catch (error) {
         return { ...jsonErrorAnswer(error, contextOf(request).requestId, '1.0'), action };
       }
-      const answer = await callFauxqs(fauxqsHandle, request);
+      // AWS reads an empty body as an empty input; fauxqs would fail on it.
+      const answer = await callFauxqs(fauxqsHandle, request.body.length > 0 ? request : { ...request, body: Buffer.from('{}') });
       if (action === 'ReceiveMessage')
         services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
       if (QUEUE_CHANGES.has(action)) delivery.queues.changed();

@@ -73,11 +73,24 @@ function checkAttributes(attributes: unknown, creating: boolean): void {
   }
 }
 
+/** Numbers each action takes, and their ranges. https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html */
+const RANGES: Record<string, Record<string, [number, number]>> = {
+  ListQueues: { MaxResults: [1, 1_000] },
+  ReceiveMessage: { MaxNumberOfMessages: [1, 10], WaitTimeSeconds: [0, 20], VisibilityTimeout: [0, 43_200] },
+  SendMessage: { DelaySeconds: [0, 900] },
+  ChangeMessageVisibility: { VisibilityTimeout: [0, 43_200] },
+};
+
 /**
  * Checks a JSON-protocol SQS request (its input already has its operation's shape) for what
  * fauxqs would accept although AWS refuses it.
  */
 export function checkSqsRequest(action: string, input: Record<string, unknown>): void {
+  for (const [name, [min, max]] of Object.entries(Object.hasOwn(RANGES, action) ? RANGES[action] : {})) {
+    const value = input[name];
+    if (value !== undefined && value !== null && (!Number.isInteger(value) || (value as number) < min || (value as number) > max))
+      throw new AwsError('InvalidParameterValue', `Value ${String(value).slice(0, 40)} for parameter ${name} is invalid. Reason: must be between ${min} and ${max}.`);
+  }
   if (action === 'CreateQueue') {
     const name = input.QueueName;
     if (typeof name !== 'string') throw new AwsError('MissingParameter', 'The request must contain the parameter QueueName.');

@@ -50,6 +50,11 @@ export class ExecutionEnvironment {
     this.logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
   }
 
+  /** The function it runs. */
+  get functionName(): string {
+    return this.spec.functionName;
+  }
+
   /** The process id, while it runs. */
   get pid(): number | undefined {
     return this.dead ? undefined : this.child?.pid;
