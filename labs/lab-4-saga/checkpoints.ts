@@ -452,6 +452,11 @@ export const checkpoints: Checkpoint[] = [
           if (caughtBy !== next) problems.push(`${name} sends ${error} to ${caughtBy ?? 'nobody'}, not ${next}`);
         }
       }
+      // A timed-out charge may have charged: only the errors that say "nothing happened" lead to "nothing to undo".
+      for (const name of ['ChargeFare', 'CreditCustomerAccount']) {
+        const catchAll = (machine.states[name]?.Catch ?? []).flatMap((c) => c.ErrorEquals).filter((e) => e === 'States.ALL' || e === 'States.TaskFailed');
+        if (catchAll.length) problems.push(`${name} catches ${catchAll.join(', ')}: a timeout or a Lambda error does not mean the payment did not happen; catch the payment errors by name`);
+      }
       const extra = Object.keys(machine.states).filter((name) => !(name in SAGA));
       if (extra.length) problems.push(`states the saga does not have: ${extra.join(', ')}`);
       if (problems.length) fail(problems.join('; '));

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteItemCommand, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, MessageNotInflight, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { dynamodb, fail, labContext, optionalOutput, output, probeDeadlineMs, sqs, stepfunctions } from '../kit/index.ts';
 
 /** The fare of the lab's examples. Card data goes in; the saga must never store or forward it. */
@@ -162,12 +162,21 @@ export async function takeFareMessages(queueUrl: string, fareIds: string[], opti
           continue;
         }
       }
-      await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+      await giveBack(queueUrl, message.ReceiptHandle!);
     }
     if (found.size === fareIds.length || Date.now() > deadline) break;
     if (Messages.length === 0) await new Promise((resolve) => setTimeout(resolve, aws ? 0 : 20));
   }
   return found;
+}
+
+/** Makes a received message visible again at once; one that is no longer in flight is already back (or gone). */
+async function giveBack(queueUrl: string, receiptHandle: string): Promise<void> {
+  try {
+    await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: 0 }));
+  } catch (error) {
+    if (!(error instanceof MessageNotInflight)) throw error;
+  }
 }
 
 /** Card data of a fare found anywhere in `value` (an item, a message): the names of what leaked. */
