@@ -58,7 +58,7 @@ class Probe {
       for (const { fare, outcome } of this.runs) if (outcome.path.includes(state)) owed.set(fare.fareId, (owed.get(fare.fareId) ?? 0) + 1);
       for (const [fareId, count] of owed) {
         for (let i = this.taken.get(`${outputName}|${fareId}`) ?? 0; i < count; i++) {
-          if ((await takeFareMessages(queueUrl, [fareId], { timeoutMs: quietPeriodMs() * 4 })).size === 0) break;
+          if ((await takeFareMessages(queueUrl, [fareId], { timeoutMs: quietPeriodMs() * 2 })).size === 0) break;
         }
       }
     }

@@ -60,6 +60,7 @@ export default function ExecutionView({ lab }: Props) {
     return () => clearTimeout(timer);
   }, [path, shown]);
 
+  if (mode === 'checking') return <LabPanel title="Execution" subtitle="connecting…" />;
   if (mode !== 'live') {
     return (
       <LabPanel title="Execution">
