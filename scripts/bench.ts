@@ -14,6 +14,7 @@ import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
+import { benchLab4 } from './bench-lab-4.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { snsFanOut } from './bench-fanout.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
@@ -99,6 +100,7 @@ async function main() {
   await snsFanOut(cloud, target, row);
   await snsSqsLambdaLatency(cloud, target, row);
   await stepFunctionsExecution(cloud, target, row);
+  await benchLab4(engine, cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
   await rm(dataDir, { recursive: true, force: true });

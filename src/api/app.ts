@@ -9,6 +9,16 @@ export interface LabApiOptions {
   access: AccessPolicy;
 }
 
+/** An engine error about something the lab does not have becomes a 404 with its message. */
+async function notFoundIfUnknown<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof EngineError && error.code.startsWith('Unknown')) throw new HttpError(404, error.code, error.message);
+    throw error;
+  }
+}
+
 type Route = { method: 'GET' | 'POST'; pattern: RegExp; handle: (match: string[], request: Request) => Promise<Response> };
 
 async function jsonBody(request: Request): Promise<Record<string, unknown>> {
@@ -79,6 +89,22 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         if (!definition.snippets.some((s) => s.name === name)) throw new HttpError(404, 'UnknownSnippet', `${definition.id} has no snippet "${name}".`);
         return ndjsonStream((report, signal) => engine.run(definition.id, name, report, signal), request.signal);
       },
+    },
+    // Read-only views of the lab's Step Functions state machines, for the page's execution view.
+    { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/state-machines$/, handle: async ([id]) => jsonResponse(200, { stateMachines: await notFoundIfUnknown(() => engine.stateMachines(decodeURIComponent(id))) }) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/executions$/,
+      handle: async ([id], request) => {
+        const query = new URL(request.url).searchParams;
+        const max = query.has('max') ? Number(query.get('max')) : undefined;
+        return jsonResponse(200, { executions: await notFoundIfUnknown(() => engine.executions(decodeURIComponent(id), { stateMachineArn: query.get('stateMachineArn') ?? undefined, max })) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/executions\/([^/]+)\/history$/,
+      handle: async ([id, executionArn]) => jsonResponse(200, await notFoundIfUnknown(() => engine.executionHistory(decodeURIComponent(id), decodeURIComponent(executionArn)))),
     },
     {
       method: 'POST',

@@ -18,6 +18,7 @@ import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoic
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
 import { loadStack } from './stack-source.ts';
+import { executionHistoryOf, executionsOf, stateMachinesOf } from './state-machines.ts';
 
 /** What the page and the CLI learn about a lab. */
 export interface LabSummary {
@@ -241,6 +242,37 @@ export class LabEngine {
     const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
     const deployed = Boolean(stack && ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!));
     return { stackName, deployed, status: stack?.StackStatus ?? null, outputs, localUrls: this.localUrls(outputs) };
+  }
+
+  /**
+   * The stack name of a lab, from what a user typed (`lab-4`, `4`). A lab's id never changes while
+   * the engine runs, so it is resolved once: the page's execution view asks on every event, and
+   * loading the lab's files each time would cost a compile.
+   */
+  private async stackNameOf(labId: string): Promise<string> {
+    let id = this.labIds.get(labId);
+    if (!id) {
+      id = (await this.source.load(labId)).id;
+      this.labIds.set(labId, id);
+    }
+    return stackNameFor(this.target, id);
+  }
+
+  private readonly labIds = new Map<string, string>();
+
+  /** The Step Functions state machines of the lab's stack, with their definitions (the page's execution view). */
+  async stateMachines(labId: string) {
+    return stateMachinesOf(this.target, await this.stackNameOf(labId));
+  }
+
+  /** The newest executions of the lab's state machines, newest first. */
+  async executions(labId: string, options: { stateMachineArn?: string; max?: number } = {}) {
+    return executionsOf(this.target, await this.stackNameOf(labId), options);
+  }
+
+  /** One execution of the lab's state machines, with its whole history. */
+  async executionHistory(labId: string, executionArn: string) {
+    return executionHistoryOf(this.target, await this.stackNameOf(labId), executionArn);
   }
 
   /** Invoke URLs of API Gateway outputs as this target serves them. */

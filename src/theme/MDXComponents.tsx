@@ -3,6 +3,7 @@ import MDXComponents from '@theme-original/MDXComponents';
 import Checkpoints from '@site/src/components/Checkpoints';
 import CliCommand from '@site/src/components/CliCommand';
 import Deploy from '@site/src/components/Deploy';
+import ExecutionView from '@site/src/components/ExecutionView';
 import MessageFlow from '@site/src/components/MessageFlow';
 import Run from '@site/src/components/Run';
 import StepCode from '@site/src/components/StepCode';
@@ -12,6 +13,7 @@ export default {
   Checkpoints,
   CliCommand,
   Deploy,
+  ExecutionView,
   MessageFlow,
   Run,
   StepCode,
