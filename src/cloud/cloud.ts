@@ -23,6 +23,7 @@ import { ApiGatewayModel } from './services/apigateway/model.ts';
 import { apiGatewayRoutes } from './services/apigateway/routes.ts';
 import { CloudFormationService } from './services/cloudformation/service.ts';
 import { CloudWatchService } from './services/cloudwatch/service.ts';
+import { EcrService } from './services/ecr/service.ts';
 import { countReceives, inspectedQueue } from './services/cloudwatch/sqs-metrics.ts';
 import { EventBridgeService } from './services/events/service.ts';
 import { IamService } from './services/iam/service.ts';
@@ -57,7 +58,8 @@ interface SavedState {
   eventBridge?: { buses: EventBridgeService['buses']; rules: EventBridgeService['rules'] };
   alarms?: CloudWatchService['alarms'];
   stepFunctions?: { machines: StepFunctionsService['machines']; executions: StepFunctionsService['executions'] };
-  s3?: { notifications: S3Notifications['configurations']; policies: BucketSubresources['policies']; tags: BucketSubresources['tags'] };
+  s3?: { notifications: S3Notifications['configurations']; policies: BucketSubresources['policies']; tags: BucketSubresources['tags']; settings?: BucketSubresources['settings'] };
+  ecr?: EcrService['repositories'];
   cloudformation: ReturnType<CloudFormationService['saved']>;
 }
 
@@ -219,7 +221,8 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
   const s3Notifications = new S3Notifications({ events, s3, sqsIn: sqsFor, sns, lambda, region });
   const s3Buckets = new BucketSubresources();
   const stepFunctions = new StepFunctionsService({ events, timeScale: options.stepFunctionsTimeScale, services: { lambda, sns, eventBridge, iam, dynamodb, sqsIn: sqsFor } });
-  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, cloudWatch, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, s3Notifications, s3Buckets, dynamodb, stepFunctions };
+  const ecr = new EcrService();
+  const base: CloudServices = { events, sns, lambda, eventSourceMappings, eventBridge, cloudWatch, logs, iam, ssm, apigateway, sqs: sqsFor(region), sqsIn: sqsFor, kinesisIn: kinesisFor, s3, s3Notifications, s3Buckets, dynamodb, stepFunctions, ecr };
   const cloudformation = new CloudFormationService(base);
   const services = { ...base, cloudformation };
 
@@ -239,7 +242,8 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     eventBridge: { buses: eventBridge.buses, rules: eventBridge.rules },
     alarms: cloudWatch.alarms,
     stepFunctions: { machines: stepFunctions.machines, executions: stepFunctions.savedExecutions() },
-    s3: { notifications: s3Notifications.configurations, policies: s3Buckets.policies, tags: s3Buckets.tags },
+    s3: { notifications: s3Notifications.configurations, policies: s3Buckets.policies, tags: s3Buckets.tags, settings: s3Buckets.settings },
+    ecr: ecr.repositories,
     cloudformation: cloudformation.saved(),
   }));
   if (persist) {
@@ -263,6 +267,8 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
       refill(s3Notifications.configurations, saved.s3?.notifications);
       refill(s3Buckets.policies, saved.s3?.policies);
       refill(s3Buckets.tags, saved.s3?.tags);
+      refill(s3Buckets.settings, saved.s3?.settings);
+      refill(ecr.repositories, saved.ecr);
       cloudformation.restore(saved.cloudformation);
       refill(eventSourceMappings.mappings, saved.eventSourceMappings);
       eventSourceMappings.resume();
@@ -282,6 +288,7 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     monitoring: jsonEndpoint('CloudWatch', 'GraniteServiceVersion20100801', cloudWatch.actions, '1.0'),
     lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
+    ecr: jsonEndpoint('ECR', 'AmazonEC2ContainerRegistry_V20150921', ecr.actions),
   };
   const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl, kinesis: kinesisUrl };
   const snsLinks = queryEndpoint('SNS', 'http://sns.amazonaws.com/doc/2010-03-31/', sns.linkActions);
@@ -334,6 +341,8 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     s3Notifications.configurations.clear();
     s3Buckets.policies.clear();
     s3Buckets.tags.clear();
+    s3Buckets.settings.clear();
+    ecr.repositories.clear();
     fauxqs.purgeAll();
     for (const TableName of (await dynamodb.send(new ListTablesCommand({}))).TableNames ?? []) await dynamodb.send(new DeleteTableCommand({ TableName }));
     const kinesisClient = kinesisFor(region);

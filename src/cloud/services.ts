@@ -5,6 +5,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBus } from './events/bus.ts';
 import type { ApiGatewayModel } from './services/apigateway/model.ts';
 import type { CloudWatchService } from './services/cloudwatch/service.ts';
+import type { EcrService } from './services/ecr/service.ts';
 import type { EventBridgeService } from './services/events/service.ts';
 import type { IamService } from './services/iam/service.ts';
 import type { EventSourceMappings } from './services/lambda/event-source-mappings.ts';
@@ -45,4 +46,6 @@ export interface CloudServices {
   s3Buckets: BucketSubresources;
   dynamodb: DynamoDBClient;
   stepFunctions: StepFunctionsService;
+  /** ECR repositories (no images): the CDK's bootstrap stack makes one. */
+  ecr: EcrService;
 }

@@ -1,5 +1,6 @@
 import type { IIoHost, IoMessage, IoRequest, Toolkit } from '@aws-cdk/toolkit-lib';
 import type { App } from 'aws-cdk-lib';
+import { LAB_STACK_ID } from '../deploy/synth.ts';
 import type { Report } from '../events.ts';
 
 /** Deploys to AWS; the CDK toolkit library in the product, a fake in tests of the logic around it. */
@@ -38,13 +39,14 @@ export function toolkitDeployer(): AwsDeployer {
     async deploy(build, stackName, report) {
       const cdk = await toolkit(report);
       const { StackSelectionStrategy } = await library();
-      const result = await cdk.deploy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [stackName] } });
+      // The toolkit selects stacks by their path in the app, not by their CloudFormation name.
+      const result = await cdk.deploy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] } });
       return result.stacks.find((s) => s.stackName === stackName)?.outputs ?? {};
     },
     async destroy(build, stackName, report) {
       const cdk = await toolkit(report);
       const { StackSelectionStrategy } = await library();
-      await cdk.destroy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [stackName] } });
+      await cdk.destroy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] } });
     },
     async bootstrap(account, region, report) {
       const { BootstrapEnvironments } = await library();

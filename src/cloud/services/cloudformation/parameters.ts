@@ -35,6 +35,7 @@ export function resolveParameters(
       throw validationError(`Parameter '${name}' must be one of AllowedValues`);
     }
     if (definition.Type === 'Number' && Number.isNaN(Number(value))) throw validationError(`Parameter '${name}' must be a number.`);
+    checkConstraints(name, definition, value);
     if (definition.Type.startsWith('AWS::SSM::Parameter::Value<')) {
       try {
         value = ssm.get(value).value;
@@ -46,6 +47,14 @@ export function resolveParameters(
   }
   if (missing.length > 0) throw validationError(`Parameters: [${missing.join(', ')}] must have values`);
   return values;
+}
+
+/** A String parameter's AllowedPattern and length limits; a ConstraintDescription replaces the default message. */
+function checkConstraints(name: string, definition: NonNullable<Template['Parameters']>[string], value: string): void {
+  const failed = (what: string) => validationError(definition.ConstraintDescription ? `Parameter ${name} failed to satisfy constraint: ${definition.ConstraintDescription}` : `Parameter '${name}' ${what}`);
+  if (definition.AllowedPattern !== undefined && !new RegExp(`^(?:${definition.AllowedPattern})$`).test(value)) throw failed(`must match pattern ${definition.AllowedPattern}`);
+  if (definition.MinLength !== undefined && value.length < Number(definition.MinLength)) throw failed(`must contain at least ${definition.MinLength} characters`);
+  if (definition.MaxLength !== undefined && value.length > Number(definition.MaxLength)) throw failed(`must contain at most ${definition.MaxLength} characters`);
 }
 
 /** Checks the template's Rules (the CDK's bootstrap version check is one) before anything is created. */
@@ -61,13 +70,21 @@ export function checkRules(template: Template, evaluation: Evaluation): void {
 }
 
 const IAM_TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::InstanceProfile'];
+const NAMES = ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName'];
+
+/** The capability a template needs (its IAM resources, named or not), and the resources that need it. */
+export function requiredCapability(template: Template): { capability: 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM'; types: string[] } | undefined {
+  const iam = Object.values(template.Resources).filter((r) => IAM_TYPES.includes(r.Type));
+  if (iam.length === 0) return undefined;
+  const named = iam.some((r) => r.Properties && NAMES.some((name) => name in r.Properties!));
+  return { capability: named ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM', types: [...new Set(iam.map((r) => r.Type))] };
+}
 
 /** CloudFormation refuses templates with IAM resources unless the caller acknowledges them. */
 export function checkCapabilities(template: Template, capabilities: string[]): void {
-  const iam = Object.values(template.Resources).filter((r) => IAM_TYPES.includes(r.Type));
-  if (iam.length === 0) return;
-  const named = iam.some((r) => r.Properties && ('RoleName' in r.Properties || 'UserName' in r.Properties || 'GroupName' in r.Properties || 'ManagedPolicyName' in r.Properties));
-  if (named && !capabilities.includes('CAPABILITY_NAMED_IAM')) {
+  const required = requiredCapability(template);
+  if (!required) return;
+  if (required.capability === 'CAPABILITY_NAMED_IAM' && !capabilities.includes('CAPABILITY_NAMED_IAM')) {
     throw new AwsError('InsufficientCapabilitiesException', 'Requires capabilities : [CAPABILITY_NAMED_IAM]');
   }
   if (!capabilities.includes('CAPABILITY_IAM') && !capabilities.includes('CAPABILITY_NAMED_IAM')) {
