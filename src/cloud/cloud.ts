@@ -42,6 +42,8 @@ import { isSqsQueryRequest, sqsQueryEndpoint } from './services/sqs/query-protoc
 import { SsmService } from './services/ssm/service.ts';
 import { StepFunctionsService } from './services/stepfunctions/service.ts';
 import { stsActions } from './services/sts/service.ts';
+import { tagSources } from './services/tagging/sources.ts';
+import { TaggingService } from './services/tagging/service.ts';
 import { sendToQueueAsService } from './sqs-delivery.ts';
 import { StateFile } from './persistence/state-file.ts';
 
@@ -289,6 +291,7 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     lambda: restJsonEndpoint('Lambda', [...lambda.routes, ...eventSourceMappings.routes]),
     apigateway: restJsonEndpoint('API Gateway', apiGatewayRoutes(apigateway)),
     ecr: jsonEndpoint('ECR', 'AmazonEC2ContainerRegistry_V20150921', ecr.actions),
+    tagging: jsonEndpoint('Resource Groups Tagging API', 'ResourceGroupsTaggingAPI_20170126', new TaggingService(tagSources(base)).actions),
   };
   const proxied: Record<string, URL> = { sqs: fauxqsUrl, s3: fauxqsUrl, dynamodb: dynaliteUrl, kinesis: kinesisUrl };
   const snsLinks = queryEndpoint('SNS', 'http://sns.amazonaws.com/doc/2010-03-31/', sns.linkActions);

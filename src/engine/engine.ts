@@ -7,7 +7,7 @@ import { withLabContext } from '../../labs/kit/context.ts';
 import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { invokeUrlOn } from '../../labs/kit/http.ts';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
-import { stackNameFor, type Target } from '../../labs/kit/target.ts';
+import { awsEndpointOverride, isLoopback, stackNameFor, type Target } from '../../labs/kit/target.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
@@ -158,7 +158,10 @@ export class LabEngine {
   }
 
   private get awsDeployer(): AwsDeployer {
-    return this.options.awsDeployer ?? toolkitDeployer();
+    // CloudFormation on this machine (AWS_ENDPOINT_URL sends the aws target to a local cloud)
+    // finishes in milliseconds: no need to poll it at the pace AWS needs.
+    const local = isLoopback(awsEndpointOverride('CLOUDFORMATION') ?? '');
+    return this.options.awsDeployer ?? toolkitDeployer(local ? { pollingIntervalMs: 250 } : {});
   }
 
   /**

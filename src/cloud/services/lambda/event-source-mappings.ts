@@ -27,6 +27,8 @@ export interface EventSourceMapping {
   stream?: StreamSettings;
   state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
   lastModified: Date;
+  /** Tags (set through CloudFormation), which the Resource Groups Tagging API lists. */
+  tags?: Record<string, string>;
   /** Stops the pollers; set while enabled. */
   stop?: () => void;
 }
