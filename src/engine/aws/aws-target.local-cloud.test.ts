@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateTopicCommand, DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
 import { WORKSHOP_TAG, WORKSHOP_TAG_VALUE } from '../deploy/synth.ts';
 import { LabEngine } from '../engine.ts';
@@ -57,6 +57,15 @@ test('an account without the CDK bootstrap is told how to bootstrap it, and noth
   assert.match(result.done.error!.message, /npx workshop bootstrap --target aws --region us-east-1/);
   const { StackSummaries = [] } = await clients().cfn.send(new ListStacksCommand({}));
   assert.deepEqual(StackSummaries, []);
+});
+
+test("a bootstrap version parameter without its stack (the local target's) is reported with what to do", async () => {
+  const { ssm } = clients();
+  await ssm.send(new PutParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version', Value: '30', Type: 'String' }));
+  const result = await run((report) => engine.bootstrap(report));
+  assert.equal(result.done.error?.code, 'BootstrapParameterExists', result.why);
+  assert.match(result.done.error!.message, /npx workshop reset/);
+  await ssm.send(new DeleteParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version' }));
 });
 
 test('npx workshop bootstrap --target aws creates the CDK bootstrap stack through a change set', async () => {

@@ -10,6 +10,7 @@ import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import { planChanges, withoutValues } from './change-plan.ts';
 import { validationError } from './errors.ts';
+import { describeParameters, givenParameters } from './parameters.ts';
 import type { CloudFormationService } from './service.ts';
 import { inProgress, type ChangeSetRecord, type StackRecord } from './stack.ts';
 import { parseTemplate } from './template.ts';
@@ -96,7 +97,7 @@ export class ChangeSets {
     }
     if (stack.changeSets.some((c) => c.name === name)) throw new AwsError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
     const body = await templateOf(input, this.service.services.s3, () => stack.templateBody);
-    const prepared = this.service.prepare(stack, input, body, type === 'UPDATE' ? stack.parameters : {});
+    const prepared = this.service.prepare(stack, input, body, type === 'UPDATE' ? givenParameters(stack) : {});
     const onStackFailure = input.OnStackFailure as ChangeSetRecord['onStackFailure'];
     if (given(onStackFailure) && type !== 'CREATE') throw validationError('OnStackFailure applies to CREATE change sets only.');
     const record: ChangeSetRecord = {
@@ -109,6 +110,7 @@ export class ChangeSets {
       description: input.Description,
       templateBody: body,
       parameters: prepared.parameters,
+      ssmParameterNames: prepared.ssmParameterNames,
       capabilities: prepared.capabilities,
       tags: given(input.Tags) ? entriesToMap(input.Tags, 'Key', 'Value') : type === 'UPDATE' ? stack.tags : {},
       onStackFailure,
@@ -169,7 +171,7 @@ export class ChangeSets {
       StackId: stack.stackId,
       StackName: stack.name,
       Description: changeSet.description,
-      Parameters: Object.entries(changeSet.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Parameters: describeParameters(changeSet.parameters, changeSet.ssmParameterNames),
       CreationTime: changeSet.created,
       ExecutionStatus: changeSet.executionStatus,
       Status: changeSet.status,
@@ -200,11 +202,11 @@ export class ChangeSets {
     stack.capabilities = changeSet.capabilities;
     let operation: Promise<void>;
     if (changeSet.type === 'CREATE') {
-      Object.assign(stack, { template, templateBody: changeSet.templateBody, parameters: changeSet.parameters, tags: changeSet.tags, description: template.Description, created: new Date() });
+      Object.assign(stack, { template, templateBody: changeSet.templateBody, parameters: changeSet.parameters, ssmParameterNames: changeSet.ssmParameterNames, tags: changeSet.tags, description: template.Description, created: new Date() });
       stack.onFailure = disableRollback ? 'DO_NOTHING' : (changeSet.onStackFailure ?? 'ROLLBACK');
       operation = this.service.engine.create(stack, new Set(changeSet.imports));
     } else {
-      operation = this.service.engine.update(stack, { template, templateBody: changeSet.templateBody, parameters: changeSet.parameters, tags: changeSet.tags }, new Set(changeSet.imports));
+      operation = this.service.engine.update(stack, { template, templateBody: changeSet.templateBody, parameters: changeSet.parameters, ssmParameterNames: changeSet.ssmParameterNames, tags: changeSet.tags }, new Set(changeSet.imports));
     }
     this.service.launch(
       stack,

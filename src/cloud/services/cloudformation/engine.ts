@@ -268,7 +268,11 @@ export class StackEngine {
    * replaces them (as each property's update behaviour says), then deletes what is gone.
    * A failure rolls back to the previous template's state.
    */
-  async update(stack: StackRecord, next: { template: Template; templateBody: string; parameters: Record<string, string>; tags: Record<string, string> }, imports: ReadonlySet<string> = new Set()): Promise<void> {
+  async update(
+    stack: StackRecord,
+    next: { template: Template; templateBody: string; parameters: Record<string, string>; ssmParameterNames?: Record<string, string>; tags: Record<string, string> },
+    imports: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     this.setStackStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
     const previous = { template: stack.template, templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, outputs: stack.outputs };
     const before = new Map([...stack.resources].map(([id, state]) => [id, { ...state }]));
@@ -340,6 +344,7 @@ export class StackEngine {
       stack.template = next.template;
       stack.templateBody = next.templateBody;
       stack.parameters = next.parameters;
+      stack.ssmParameterNames = next.ssmParameterNames;
       stack.outputs = outputs;
       stack.updated = new Date();
       this.setStackStatus(stack, 'UPDATE_COMPLETE', cleanupFailures.length > 0 ? `Cleanup failed: ${cleanupFailures.join('; ')}` : undefined);

@@ -7,16 +7,19 @@ import type { Template } from './template.ts';
 
 /**
  * Resolves parameter values: given values, else previous values (UsePreviousValue), else
- * defaults; SSM parameter types are read from Parameter Store, as CloudFormation does.
+ * defaults; SSM parameter types are read from Parameter Store, as CloudFormation does. `previous`
+ * holds what was given before (for SSM types, the Parameter Store name); `ssmNames` what was
+ * given now for SSM types, which a stack keeps beside the resolved values.
  */
 export function resolveParameters(
   template: Template,
   given: { ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean | string }[],
   previous: Record<string, string>,
   ssm: SsmService,
-): Record<string, string> {
+): { values: Record<string, string>; ssmNames: Record<string, string> } {
   const declared = template.Parameters ?? {};
   const values: Record<string, string> = {};
+  const ssmNames: Record<string, string> = {};
   for (const p of given) {
     if (!declared[p.ParameterKey]) throw validationError(`Parameters: [${p.ParameterKey}] do not exist in the template`);
   }
@@ -37,6 +40,7 @@ export function resolveParameters(
     if (definition.Type === 'Number' && Number.isNaN(Number(value))) throw validationError(`Parameter '${name}' must be a number.`);
     checkConstraints(name, definition, value);
     if (definition.Type.startsWith('AWS::SSM::Parameter::Value<')) {
+      ssmNames[name] = value;
       try {
         value = ssm.get(value).value;
       } catch {
@@ -46,7 +50,17 @@ export function resolveParameters(
     values[name] = value;
   }
   if (missing.length > 0) throw validationError(`Parameters: [${missing.join(', ')}] must have values`);
-  return values;
+  return { values, ssmNames };
+}
+
+/** What a stack's parameters were given: for SSM types the Parameter Store name, else the value (what UsePreviousValue reuses). */
+export function givenParameters(stack: { parameters: Record<string, string>; ssmParameterNames?: Record<string, string> }): Record<string, string> {
+  return { ...stack.parameters, ...stack.ssmParameterNames };
+}
+
+/** Parameters as DescribeStacks and DescribeChangeSet show them: an SSM type's name, with the value it resolved to. */
+export function describeParameters(values: Record<string, string>, ssmNames: Record<string, string> = {}) {
+  return Object.entries(values).map(([ParameterKey, value]) => (ParameterKey in ssmNames ? { ParameterKey, ParameterValue: ssmNames[ParameterKey], ResolvedValue: value } : { ParameterKey, ParameterValue: value }));
 }
 
 /** A String parameter's AllowedPattern and length limits; a ConstraintDescription replaces the default message. */

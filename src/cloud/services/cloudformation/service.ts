@@ -6,7 +6,7 @@ import type { CloudServices } from '../../services.ts';
 import { ChangeSets } from './change-sets.ts';
 import { Evaluation, StackEngine } from './engine.ts';
 import { validationError } from './errors.ts';
-import { checkCapabilities, checkRules, resolveParameters } from './parameters.ts';
+import { checkCapabilities, checkRules, describeParameters, givenParameters, resolveParameters } from './parameters.ts';
 import { inProgress, type StackRecord } from './stack.ts';
 import { parseTemplate, unsupportedTypes, unsupportedTypesError } from './template.ts';
 import { templateSummary } from './template-summary.ts';
@@ -142,12 +142,12 @@ export class CloudFormationService {
     const list = (value: unknown) => (Array.isArray(value) ? value : []);
     const capabilities: string[] = list(input.Capabilities);
     checkCapabilities(template, capabilities);
-    const parameters = resolveParameters(template, list(input.Parameters), previousParameters, this.services.ssm);
+    const { values: parameters, ssmNames: ssmParameterNames } = resolveParameters(template, list(input.Parameters), previousParameters, this.services.ssm);
     const evaluation = new Evaluation(stack, template, parameters, new Map(), () => undefined);
     const unsupported = unsupportedTypes(template, (condition) => evaluation.included(condition));
     if (unsupported.length > 0) throw unsupportedTypesError(unsupported);
     checkRules(template, evaluation);
-    return { template, parameters, capabilities };
+    return { template, parameters, ssmParameterNames, capabilities };
   }
 
   private async createStack(input: any, context: RequestContext) {
@@ -176,7 +176,7 @@ export class CloudFormationService {
     if (['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED', 'REVIEW_IN_PROGRESS'].includes(stack.status)) {
       throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     }
-    const prepared = this.prepare(stack, input, body, stack.parameters);
+    const prepared = this.prepare(stack, input, body, givenParameters(stack));
     const tags = input.Tags ? entriesToMap(input.Tags, 'Key', 'Value') : stack.tags;
     if (body === stack.templateBody && JSON.stringify(prepared.parameters) === JSON.stringify(stack.parameters) && JSON.stringify(tags) === JSON.stringify(stack.tags)) {
       throw validationError('No updates are to be performed.');
@@ -184,7 +184,7 @@ export class CloudFormationService {
     stack.capabilities = prepared.capabilities;
     // Change sets made before this update no longer describe what they would change.
     for (const changeSet of stack.changeSets) if (changeSet.executionStatus === 'AVAILABLE') changeSet.executionStatus = 'OBSOLETE';
-    this.launch(stack, this.engine.update(stack, { template: prepared.template, templateBody: body, parameters: prepared.parameters, tags }));
+    this.launch(stack, this.engine.update(stack, { template: prepared.template, templateBody: body, parameters: prepared.parameters, ssmParameterNames: prepared.ssmParameterNames, tags }));
     return { StackId: stack.stackId };
   }
 
@@ -215,7 +215,7 @@ export class CloudFormationService {
       StackId: stack.stackId,
       StackName: stack.name,
       Description: stack.description,
-      Parameters: Object.entries(stack.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Parameters: describeParameters(stack.parameters, stack.ssmParameterNames),
       CreationTime: stack.created,
       LastUpdatedTime: stack.updated,
       StackStatus: stack.status,

@@ -36,7 +36,10 @@ export interface StackRecord {
   description?: string;
   templateBody: string;
   template: Template;
+  /** Parameter values as resolved (what Ref gives). */
   parameters: Record<string, string>;
+  /** For parameters of SSM types: the Parameter Store names they were given. */
+  ssmParameterNames?: Record<string, string>;
   tags: Record<string, string>;
   capabilities: string[];
   resources: Map<string, ResourceState>;
@@ -63,6 +66,7 @@ export interface ChangeSetRecord {
   description?: string;
   templateBody: string;
   parameters: Record<string, string>;
+  ssmParameterNames: Record<string, string>;
   capabilities: string[];
   tags: Record<string, string>;
   /** For CREATE change sets: what a failed creation does (OnStackFailure). */
