@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
+  CreateStackCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
   DescribeChangeSetCommand,
@@ -13,6 +14,7 @@ import {
   GetTemplateSummaryCommand,
   ListChangeSetsCommand,
   UpdateStackCommand,
+  UpdateTerminationProtectionCommand,
   type DescribeChangeSetCommandOutput,
 } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -253,6 +255,17 @@ describe('CloudFormation templates in YAML, conditions and summaries', () => {
     assert.equal(stack.Outputs![0].OutputValue, `rides-${StackName}`);
     await assert.rejects(cfn.send(new GetTemplateSummaryCommand({ TemplateBody: 'Resources:\n  A: [unclosed' })), { message: /^Template format error: YAML not well-formed\. \(line \d+, column \d+\)$/ });
     await cfn.send(new DeleteStackCommand({ StackName }));
+  });
+
+  test('termination protection refuses DeleteStack until it is turned off', async () => {
+    const StackName = uniqueName('protected');
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template({ Topic: { Type: 'AWS::SNS::Topic' } }), EnableTerminationProtection: true }));
+    const stack = await waitForStack(cfn, StackName);
+    assert.equal(stack.EnableTerminationProtection, true);
+    await assert.rejects(cfn.send(new DeleteStackCommand({ StackName })), { message: `Stack [${StackName}] cannot be deleted while TerminationProtection is enabled` });
+    await cfn.send(new UpdateTerminationProtectionCommand({ StackName, EnableTerminationProtection: false }));
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    assert.equal((await waitForStack(cfn, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
   });
 
   test('DescribeStackEvents pages through a long history, newest first', async () => {

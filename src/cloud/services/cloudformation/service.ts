@@ -36,6 +36,11 @@ export class CloudFormationService {
     CreateStack: (input, context) => this.createStack(input, context),
     UpdateStack: (input) => this.updateStack(input),
     DeleteStack: (input) => this.deleteStack(input.StackName),
+    UpdateTerminationProtection: (input) => {
+      const stack = this.stack(input.StackName);
+      stack.terminationProtection = String(input.EnableTerminationProtection) === 'true';
+      return { StackId: stack.stackId };
+    },
     ...this.changeSets.actions,
     DescribeStacks: (input) => ({ Stacks: (input.StackName ? [this.stack(input.StackName, String(input.StackName).startsWith('arn:'))] : [...this.stacks.values()]).map((s) => this.describe(s)) }),
     DescribeStackEvents: (input) => {
@@ -161,6 +166,7 @@ export class CloudFormationService {
     stack.templateBody = body;
     stack.tags = entriesToMap(input.Tags, 'Key', 'Value');
     stack.onFailure = String(input.DisableRollback) === 'true' ? 'DO_NOTHING' : (input.OnFailure ?? 'ROLLBACK');
+    stack.terminationProtection = String(input.EnableTerminationProtection) === 'true';
     const prepared = this.prepare(stack, input, body, {});
     Object.assign(stack, prepared);
     stack.description = prepared.template.Description;
@@ -196,6 +202,7 @@ export class CloudFormationService {
       return {}; // AWS: deleting a stack that does not exist succeeds.
     }
     if (stack.status === 'DELETE_IN_PROGRESS') return {};
+    if (stack.terminationProtection) throw validationError(`Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
     if (inProgress(stack.status)) throw validationError(`Stack ${stack.name} is in ${stack.status} state and can not be deleted now.`);
     this.launch(stack, this.engine.delete(stack));
     return {};
@@ -225,7 +232,7 @@ export class CloudFormationService {
       Outputs: stack.outputs,
       Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
       ChangeSetId: stack.changeSetId,
-      EnableTerminationProtection: false,
+      EnableTerminationProtection: stack.terminationProtection ?? false,
     };
   }
 

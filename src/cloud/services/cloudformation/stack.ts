@@ -50,6 +50,8 @@ export interface StackRecord {
   changeSets: ChangeSetRecord[];
   /** The change set that last created or updated the stack. */
   changeSetId?: string;
+  /** DeleteStack is refused while this is on. */
+  terminationProtection?: boolean;
   /** Settles when the operation in progress ends. */
   operation?: Promise<void>;
 }
