@@ -83,6 +83,9 @@ export class ChangeSets {
     if (String(input.UsePreviousTemplate) === 'true' && type === 'CREATE') throw validationError('UsePreviousTemplate cannot be used with a CREATE change set: the stack has no template yet.');
 
     const stackName = String(input.StackName ?? '');
+    // Read first (a TemplateURL is read from S3): all that follows happens at once, so no other
+    // request can make the same stack or change set in between.
+    const body = await templateOf(input, this.service.services.s3, () => this.service.find(stackName)?.templateBody ?? '');
     const existing = this.service.find(stackName);
     let stack: StackRecord;
     if (type === 'CREATE') {
@@ -96,10 +99,10 @@ export class ChangeSets {
       stack = existing;
     }
     if (stack.changeSets.some((c) => c.name === name)) throw new AwsError('AlreadyExistsException', `ChangeSet [${name}] already exists`);
-    const body = await templateOf(input, this.service.services.s3, () => stack.templateBody);
     const prepared = this.service.prepare(stack, input, body, type === 'UPDATE' ? givenParameters(stack) : {});
-    const onStackFailure = input.OnStackFailure as ChangeSetRecord['onStackFailure'];
-    if (given(onStackFailure) && type !== 'CREATE') throw validationError('OnStackFailure applies to CREATE change sets only.');
+    const onStackFailure = given(input.OnStackFailure) ? (input.OnStackFailure as ChangeSetRecord['onStackFailure']) : undefined;
+    if (onStackFailure && type !== 'CREATE') throw validationError('OnStackFailure applies to CREATE change sets only.');
+    if (onStackFailure && !['ROLLBACK', 'DELETE', 'DO_NOTHING'].includes(onStackFailure)) throw validationError(`OnStackFailure ${onStackFailure} is not one of DO_NOTHING, ROLLBACK, DELETE.`);
     const record: ChangeSetRecord = {
       id: arn('cloudformation', context, `changeSet/${name}/${randomUUID()}`),
       name,

@@ -16,10 +16,12 @@ function longForm(name: string, value: unknown): Record<string, unknown> {
 
 function tagsFor(name: string): (ScalarTag | CollectionTag)[] {
   const tag = `!${name}`;
+  // A collection's resolve receives the parsed node: its plain value is its JSON.
+  const collection = (value: unknown) => longForm(name, (value as YAMLMap | YAMLSeq).toJSON());
   return [
     { tag, resolve: (value: string) => longForm(name, value) },
-    { tag, collection: 'seq', nodeClass: YAMLSeq, resolve: (seq: YAMLSeq) => longForm(name, seq.toJSON()) } as unknown as CollectionTag,
-    { tag, collection: 'map', nodeClass: YAMLMap, resolve: (map: YAMLMap) => longForm(name, map.toJSON()) } as unknown as CollectionTag,
+    { tag, collection: 'seq', nodeClass: YAMLSeq, resolve: collection },
+    { tag, collection: 'map', nodeClass: YAMLMap, resolve: collection },
   ];
 }
 
