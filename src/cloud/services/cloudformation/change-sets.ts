@@ -78,8 +78,6 @@ export class ChangeSets {
     }
     if (type !== 'CREATE' && type !== 'UPDATE') throw validationError(`ChangeSetType ${type} is not one of CREATE, UPDATE, IMPORT.`);
     if (given(input.DeploymentMode)) throw validationError(`The local cloud does not support DeploymentMode ${input.DeploymentMode} (it does not track drift).`);
-    const mode = input.DeploymentConfig?.Mode;
-    if (mode !== undefined && mode !== 'STANDARD') throw validationError(`The local cloud deploys in STANDARD mode only (DeploymentConfig.Mode ${mode}).`);
     if (String(input.UsePreviousTemplate) === 'true' && type === 'CREATE') throw validationError('UsePreviousTemplate cannot be used with a CREATE change set: the stack has no template yet.');
 
     const stackName = String(input.StackName ?? '');

@@ -5,7 +5,7 @@ import { entriesToMap } from '../../aws/query.ts';
 import type { CloudServices } from '../../services.ts';
 import { ChangeSets } from './change-sets.ts';
 import { Evaluation, StackEngine } from './engine.ts';
-import { validationError } from './errors.ts';
+import { requireStandardMode, validationError } from './errors.ts';
 import { checkCapabilities, checkRules, describeParameters, givenParameters, resolveParameters } from './parameters.ts';
 import { inProgress, type StackRecord } from './stack.ts';
 import { parseTemplate, unsupportedTypes, unsupportedTypesError } from './template.ts';
@@ -35,7 +35,10 @@ export class CloudFormationService {
   readonly actions: ActionTable = {
     CreateStack: (input, context) => this.createStack(input, context),
     UpdateStack: (input) => this.updateStack(input),
-    DeleteStack: (input) => this.deleteStack(input.StackName),
+    DeleteStack: (input) => {
+      requireStandardMode(input);
+      return this.deleteStack(input.StackName);
+    },
     UpdateTerminationProtection: (input) => {
       const stack = this.stack(input.StackName);
       stack.terminationProtection = String(input.EnableTerminationProtection) === 'true';
@@ -142,6 +145,7 @@ export class CloudFormationService {
 
   /** Checks a template with its parameters before anything is created, as CreateStack, UpdateStack and CreateChangeSet do. */
   prepare(stack: StackRecord, input: any, body: string, previousParameters: Record<string, string>) {
+    requireStandardMode(input);
     const template = parseTemplate(body);
     // The query protocol sends an empty list as `Name=`, an empty string.
     const list = (value: unknown) => (Array.isArray(value) ? value : []);
