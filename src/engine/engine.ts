@@ -7,11 +7,11 @@ import { withLabContext } from '../../labs/kit/context.ts';
 import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { invokeUrlOn } from '../../labs/kit/http.ts';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
-import { stackNameFor, type Target } from '../../labs/kit/target.ts';
+import { awsEndpointOverride, isLoopback, stackNameFor, type Target } from '../../labs/kit/target.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
-import { bootstrapStatus, requireBootstrap, whoAmI } from './aws/account.ts';
+import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
 import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
 import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
@@ -161,7 +161,10 @@ export class LabEngine {
   }
 
   private get awsDeployer(): AwsDeployer {
-    return this.options.awsDeployer ?? toolkitDeployer();
+    // CloudFormation on this machine (AWS_ENDPOINT_URL sends the aws target to a local cloud)
+    // finishes in milliseconds: no need to poll it at the pace AWS needs.
+    const local = isLoopback(awsEndpointOverride('CLOUDFORMATION') ?? '');
+    return this.options.awsDeployer ?? toolkitDeployer(local ? { pollingIntervalMs: 250 } : {});
   }
 
   /**
@@ -205,10 +208,11 @@ export class LabEngine {
       if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'Only AWS accounts need a CDK bootstrap; the deployer prepares local and endpoint targets itself.');
       const { account } = await whoAmI(this.target);
       const status = await bootstrapStatus(this.target);
-      if (status && !status.startsWith('DELETE') && !status.endsWith('FAILED')) {
+      if (usableBootstrap(status)) {
         report({ type: 'progress', message: `Account ${account} is already bootstrapped in ${this.target.region} (CDKToolkit is ${status}).` });
         return { ok: true };
       }
+      await requireNoStrayBootstrapParameter(this.target);
       if (!this.options.confirm || !(await this.options.confirm(`Bootstrap the CDK in AWS account ${account}, region ${this.target.region}? It creates an S3 bucket, an ECR repository and IAM roles.`))) {
         throw new EngineError('NotConfirmed', 'Nothing was created: bootstrapping needs your confirmation (pass --yes in a script).');
       }
