@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { summarize, type LabSummary } from '../engine/engine.ts';
+import { LABS_DIR, loadAllLabs } from '../engine/registry.ts';
+
+/** The labs a class follows: their steps and checkpoints (with hints), and the instructor's notes. */
+export interface LabCatalogue {
+  labs: LabSummary[];
+  /** The facilitator notes of a lab (Markdown), or undefined when its authors wrote none yet. */
+  notes(labId: string): Promise<string | undefined>;
+  hasNotes(labId: string): boolean;
+}
+
+/** The file holding a lab's facilitator notes: Timing, Usual mistakes, Questions for the room. */
+export const notesFile = (labsDir: string, slug: string) => join(labsDir, slug, 'instructor.md');
+
+/** A catalogue from lab summaries, with notes read from `labsDir/<slug>/instructor.md`. */
+export function catalogueOf(labs: LabSummary[], labsDir = LABS_DIR): LabCatalogue {
+  const slugOf = (labId: string) => labs.find((lab) => lab.id === labId)?.slug;
+  return {
+    labs,
+    hasNotes: (labId) => {
+      const slug = slugOf(labId);
+      return slug !== undefined && existsSync(notesFile(labsDir, slug));
+    },
+    async notes(labId) {
+      const slug = slugOf(labId);
+      if (!slug) return undefined;
+      try {
+        return await readFile(notesFile(labsDir, slug), 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** The workshop's own labs, from labs/. */
+export async function workshopCatalogue(): Promise<LabCatalogue> {
+  return catalogueOf((await loadAllLabs()).map(summarize));
+}
