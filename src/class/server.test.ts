@@ -42,7 +42,7 @@ async function join(name: string): Promise<{ token: string; learner: { id: strin
   return { ...body, headers: { 'x-class-code': store.info.code, authorization: `Bearer ${body.token}` } };
 }
 
-const verifyReport = (learner: string, checkpoints = [{ id: 'topic', step: 1, ok: true, durationMs: 12 }], extra: Record<string, unknown> = {}) => ({
+const verifyReport = (learner: string, checkpoints: { id: string; step: number; ok: unknown; durationMs: number }[] = [{ id: 'topic', step: 1, ok: true, durationMs: 12 }], extra: Record<string, unknown> = {}) => ({
   id: randomUUID(),
   learner,
   kind: 'verify',
