@@ -33,7 +33,9 @@ const tagOf = (tags: { Key?: string; Value?: string }[] | undefined, key: string
 
 /** The service and resource type of an ARN: `arn:aws:lambda:…:function:x` → `lambda:function`. */
 export function resourceType(arn: string): string {
-  const [, , service = '?', , , rest = ''] = arn.split(':');
+  const parts = arn.split(':');
+  const service = parts[2] || '?';
+  const rest = parts.slice(5).join(':');
   const kind = /^([a-z-]+)[:/]/.exec(rest)?.[1];
   return kind ? `${service}:${kind}` : service;
 }
