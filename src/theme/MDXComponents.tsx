@@ -1,6 +1,7 @@
 // The lab widgets every lab page uses, available in MDX without imports.
 import MDXComponents from '@theme-original/MDXComponents';
 import Checkpoints from '@site/src/components/Checkpoints';
+import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
 import Deploy from '@site/src/components/Deploy';
 import MessageFlow from '@site/src/components/MessageFlow';
@@ -10,6 +11,7 @@ import SolutionStep from '@site/src/components/SolutionStep';
 export default {
   ...MDXComponents,
   Checkpoints,
+  ClassJoin,
   CliCommand,
   Deploy,
   MessageFlow,

@@ -2,25 +2,15 @@
 // its lab API and a local cloud, driven through Debian's Chromium.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createLabApi } from '../../src/api/app.ts';
 import { serveOnLoopback } from '../../src/api/node-server.ts';
 import { accessPolicy } from '../../src/api/security.ts';
 import { startSite, waitForSite } from '../../src/cli/serve.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
-
-const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, launchChromium } from './browser.ts';
 
 let cloud: TestCloud;
 let api: { port: number; close: () => Promise<void> };
@@ -36,7 +26,7 @@ before(async () => {
   site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
   siteUrl = `http://localhost:${sitePort}`;
   await waitForSite(`${siteUrl}/`, site, 240_000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  browser = await launchChromium();
 });
 
 after(async () => {
