@@ -2,7 +2,6 @@
 // follows a real class server live while learners join — one through the Join box on the site,
 // one through their own lab API — and run their checkpoints against a local cloud.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,15 +12,14 @@ import { serveOnLoopback } from '../../src/api/node-server.ts';
 import { accessPolicy } from '../../src/api/security.ts';
 import { LearnerClassroom } from '../../src/class/learner/classroom.ts';
 import { startClassServer, type RunningClass } from '../../src/class/run.ts';
-import { startSite, waitForSite } from '../../src/cli/serve.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
-import { freePort, launchChromium } from './browser.ts';
+import { freePort, siteInBrowser } from './browser.ts';
 
 let cloud: TestCloud;
 let running: RunningClass;
 let api: { port: number; close: () => Promise<void> };
-let site: ChildProcess;
+let stopSite: () => Promise<void>;
 let browser: Browser;
 let siteUrl: string;
 // Bob is another learner's machine: his own lab API, in this process.
@@ -39,15 +37,11 @@ before(async () => {
   const bobClassroom = new LearnerClassroom(mkdtempSync(join(tmpdir(), 'learner-bob-')));
   const bobEngine = new LabEngine({ ...cloud.target, prefix: 'bob' }, undefined, { classroom: bobClassroom });
   bob = { classroom: bobClassroom, engine: bobEngine, api: createLabApi({ engine: bobEngine, access: accessPolicy(3000, 3001), classroom: bobClassroom }) };
-  site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
-  siteUrl = `http://localhost:${sitePort}`;
-  await waitForSite(`${siteUrl}/`, site, 240_000);
-  browser = await launchChromium();
+  ({ siteUrl, browser, stop: stopSite } = await siteInBrowser(sitePort, apiPort));
 });
 
 after(async () => {
-  await browser?.close();
-  site?.kill('SIGTERM');
+  await stopSite?.();
   await api?.close();
   await running?.close();
   await cloud?.stop();
