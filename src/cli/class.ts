@@ -90,6 +90,7 @@ export async function classCommand(args: string[], flags: ClassFlags, target: ()
     case 'cleanup':
       return cleanup(target(), confirm);
     default:
+      if (sub !== undefined && sub !== 'help') console.error(`Unknown class command "${sub}".\n`);
       console.log(CLASS_USAGE);
       return sub === undefined || sub === 'help';
   }
