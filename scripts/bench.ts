@@ -15,6 +15,7 @@ import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchLabDeploys } from './bench-labs.ts';
+import { benchClass } from './bench-class.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
 const run = promisify(execFile);
@@ -99,6 +100,7 @@ async function main() {
   await stepFunctionsExecution(cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
+  await benchClass(row);
   await rm(dataDir, { recursive: true, force: true });
 }
 

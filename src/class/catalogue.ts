@@ -1,8 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { summarize, type LabSummary } from '../engine/engine.ts';
-import { LABS_DIR, loadAllLabs } from '../engine/registry.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { LabSummary } from '../engine/engine.ts';
+import { PROJECT_ROOT } from '../engine/paths.ts';
+import { LABS_DIR } from '../engine/registry.ts';
+
+const run = promisify(execFile);
 
 /** The labs a class follows: their steps and checkpoints (with hints), and the instructor's notes. */
 export interface LabCatalogue {
@@ -37,7 +42,12 @@ export function catalogueOf(labs: LabSummary[], labsDir = LABS_DIR): LabCatalogu
   };
 }
 
-/** The workshop's own labs, from labs/. */
+/**
+ * The workshop's own labs, from labs/. Loading a lab loads the CDK (about 150 MiB that stay in
+ * the process), which a class server that runs all day never needs: a short-lived
+ * `workshop labs --json` reads them instead.
+ */
 export async function workshopCatalogue(): Promise<LabCatalogue> {
-  return catalogueOf((await loadAllLabs()).map(summarize));
+  const { stdout } = await run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'labs', '--json'], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
+  return catalogueOf(JSON.parse(stdout) as LabSummary[]);
 }

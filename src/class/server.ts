@@ -66,7 +66,7 @@ export function createClassServer(options: ClassServerOptions) {
 
   const snapshot = () => classSnapshot(store, catalogue, now());
 
-  const membership = (learner: LearnerState): MembershipInfo => ({ class: { id: store.info.id, name: store.info.name }, learner: { id: learner.id, name: learner.name }, released: store.releases() });
+  const membership = (learner: { id: string; name: string }): MembershipInfo => ({ class: { id: store.info.id, name: store.info.name }, learner: { id: learner.id, name: learner.name }, released: store.releases() });
 
   const lab = (id: string) => {
     const found = catalogue.labs.find((l) => l.id === decodeURIComponent(id));
@@ -88,7 +88,7 @@ export function createClassServer(options: ClassServerOptions) {
 
   const bearer = (request: Request) => /^Bearer (\S+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
 
-  const learnerOf = (request: Request, info: RequestInfo): LearnerState => {
+  const learnerOf = (request: Request, info: RequestInfo): { id: string; name: string } => {
     checkCode(request.headers.get('x-class-code'), info);
     const token = bearer(request);
     if (!token) throw new ClassError(401, 'LearnerTokenRequired', 'Reports need the token you received when you joined (Authorization: Bearer …). Join the class first.');

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ClassError } from './errors.ts';
 import { cleanName, nameKey } from './names.ts';
 import { foldResult } from './progress.ts';
@@ -70,10 +70,22 @@ type Row = Record<string, string | number | null>;
  * Everything survives a restart of the class server; learners' tokens are kept hashed.
  */
 export class ClassStore {
+  private readonly statements = new Map<string, StatementSync>();
+
   private constructor(
     private readonly db: DatabaseSync,
     readonly info: ClassInfo,
   ) {}
+
+  /** A prepared statement, prepared once: a room's reports arrive by the hundred. */
+  private sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   /** Opens the class in `file` (created with a new join code and token when it does not exist). */
   static open(file: string, options: { name?: string; now?: number } = {}): ClassStore {
@@ -121,15 +133,15 @@ export class ClassStore {
     const now = input.now ?? Date.now();
     const token = newToken();
     return this.transaction(() => {
-      const existing = this.db.prepare('SELECT id, left_at FROM learners WHERE name_key = ?').get(key) as Row | undefined;
+      const existing = this.sql('SELECT id, left_at FROM learners WHERE name_key = ?').get(key) as Row | undefined;
       if (existing && existing.left_at === null) {
         throw new ClassError(409, 'NameTaken', `Someone in this class already uses the name "${name}". Join with another name (for example with your surname's initial).`);
       }
       if (existing) {
-        this.db.prepare('UPDATE learners SET name = ?, token_hash = ?, prefix = ?, target = ?, left_at = NULL, last_seen_at = ? WHERE id = ?').run(name, hashToken(token), input.prefix ?? null, input.target ?? null, now, existing.id);
+        this.sql('UPDATE learners SET name = ?, token_hash = ?, prefix = ?, target = ?, left_at = NULL, last_seen_at = ? WHERE id = ?').run(name, hashToken(token), input.prefix ?? null, input.target ?? null, now, existing.id);
         return { learner: this.learner(String(existing.id))!, token };
       }
-      const count = Number((this.db.prepare('SELECT COUNT(*) AS n FROM learners').get() as Row).n);
+      const count = Number((this.sql('SELECT COUNT(*) AS n FROM learners').get() as Row).n);
       if (input.maxLearners !== undefined && count >= input.maxLearners) throw new ClassError(403, 'ClassFull', `This class is full (${input.maxLearners} learners). Ask your instructor.`);
       const id = randomUUID();
       this.db
@@ -139,21 +151,21 @@ export class ClassStore {
     });
   }
 
-  /** The learner a token belongs to (whether or not they left), or undefined. */
-  learnerByToken(token: string): LearnerState | undefined {
-    const row = this.db.prepare('SELECT id FROM learners WHERE token_hash = ?').get(hashToken(token)) as Row | undefined;
-    return row ? this.learner(String(row.id)) : undefined;
+  /** Who a token belongs to (whether or not they left), or undefined. */
+  learnerByToken(token: string): { id: string; name: string; leftAt: number | null } | undefined {
+    const row = this.sql('SELECT id, name, left_at FROM learners WHERE token_hash = ?').get(hashToken(token)) as Row | undefined;
+    return row ? { id: String(row.id), name: String(row.name), leftAt: numberOrNull(row.left_at) } : undefined;
   }
 
   /** Marks a learner as gone; their results stay on the dashboard, greyed. */
   leave(learnerId: string, now = Date.now()): LearnerState | undefined {
-    this.db.prepare('UPDATE learners SET left_at = ? WHERE id = ? AND left_at IS NULL').run(now, learnerId);
+    this.sql('UPDATE learners SET left_at = ? WHERE id = ? AND left_at IS NULL').run(now, learnerId);
     return this.learner(learnerId);
   }
 
   /** Removes a learner and everything they reported (the instructor frees a name). */
   remove(learnerId: string): boolean {
-    return Number(this.db.prepare('DELETE FROM learners WHERE id = ?').run(learnerId).changes) > 0;
+    return Number(this.sql('DELETE FROM learners WHERE id = ?').run(learnerId).changes) > 0;
   }
 
   /**
@@ -171,11 +183,11 @@ export class ClassStore {
         .prepare("INSERT OR IGNORE INTO runs (learner_id, id, kind, lab, at, received_at, duration_ms, passed, total) VALUES (?, ?, 'verify', ?, ?, ?, ?, ?, ?)")
         .run(learnerId, run.id, run.lab, run.at, now, Math.round(run.durationMs), passed, run.checkpoints.length);
       const duplicate = Number(inserted.changes) === 0;
-      const learner = this.db.prepare('SELECT last_progress_at FROM learners WHERE id = ?').get(learnerId) as Row;
+      const learner = this.sql('SELECT last_progress_at FROM learners WHERE id = ?').get(learnerId) as Row;
       let lastProgressAt = learner.last_progress_at === null ? null : Number(learner.last_progress_at);
       if (!duplicate) {
-        const select = this.db.prepare('SELECT ok, at, duration_ms, attempts, failing_since, first_passed_at FROM results WHERE learner_id = ? AND lab = ? AND checkpoint = ?');
-        const upsert = this.db.prepare(
+        const select = this.sql('SELECT ok, at, duration_ms, attempts, failing_since, first_passed_at FROM results WHERE learner_id = ? AND lab = ? AND checkpoint = ?');
+        const upsert = this.sql(
           `INSERT INTO results (learner_id, lab, checkpoint, step, ok, at, duration_ms, attempts, failing_since, first_passed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (learner_id, lab, checkpoint) DO UPDATE SET step = excluded.step, ok = excluded.ok, at = excluded.at, duration_ms = excluded.duration_ms,
              attempts = excluded.attempts, failing_since = excluded.failing_since, first_passed_at = excluded.first_passed_at`,
@@ -188,55 +200,57 @@ export class ClassStore {
           upsert.run(learnerId, run.lab, checkpoint.id, checkpoint.step, next.ok ? 1 : 0, next.at, next.durationMs, next.attempts, next.failingSince, next.firstPassedAt);
         }
       }
-      this.db.prepare('UPDATE learners SET last_seen_at = ?, last_progress_at = ? WHERE id = ?').run(now, lastProgressAt, learnerId);
-      return { duplicate, results: this.results(learnerId)[run.lab] ?? {}, lastProgressAt, lastSeenAt: now };
+      this.sql('UPDATE learners SET last_seen_at = ?, last_progress_at = ? WHERE id = ?').run(now, lastProgressAt, learnerId);
+      const results: Record<string, CheckpointState> = {};
+      for (const row of this.sql('SELECT * FROM results WHERE learner_id = ? AND lab = ?').all(learnerId, run.lab) as Row[]) results[String(row.checkpoint)] = toState(row);
+      return { duplicate, results, lastProgressAt, lastSeenAt: now };
     });
   }
 
   /** Keeps a learner's latest preflight (a report sent twice is applied once). */
   recordPreflight(learnerId: string, run: { id: string; at: number; preflight: Preflight }, now = Date.now()): { duplicate: boolean } {
     return this.transaction(() => {
-      const inserted = this.db.prepare("INSERT OR IGNORE INTO runs (learner_id, id, kind, at, received_at) VALUES (?, ?, 'preflight', ?, ?)").run(learnerId, run.id, run.at, now);
+      const inserted = this.sql("INSERT OR IGNORE INTO runs (learner_id, id, kind, at, received_at) VALUES (?, ?, 'preflight', ?, ?)").run(learnerId, run.id, run.at, now);
       const duplicate = Number(inserted.changes) === 0;
       if (!duplicate) {
-        this.db.prepare('UPDATE learners SET preflight = ?, preflight_at = ? WHERE id = ? AND (preflight_at IS NULL OR preflight_at <= ?)').run(JSON.stringify(run.preflight), run.at, learnerId, run.at);
+        this.sql('UPDATE learners SET preflight = ?, preflight_at = ? WHERE id = ? AND (preflight_at IS NULL OR preflight_at <= ?)').run(JSON.stringify(run.preflight), run.at, learnerId, run.at);
       }
-      this.db.prepare('UPDATE learners SET last_seen_at = ? WHERE id = ?').run(now, learnerId);
+      this.sql('UPDATE learners SET last_seen_at = ? WHERE id = ?').run(now, learnerId);
       return { duplicate };
     });
   }
 
   /** Releases (or holds back again, with null) the solution of a lab. */
   release(lab: string, at: number | null): void {
-    if (at === null) this.db.prepare('DELETE FROM releases WHERE lab = ?').run(lab);
-    else this.db.prepare('INSERT INTO releases (lab, released_at) VALUES (?, ?) ON CONFLICT (lab) DO UPDATE SET released_at = excluded.released_at').run(lab, at);
+    if (at === null) this.sql('DELETE FROM releases WHERE lab = ?').run(lab);
+    else this.sql('INSERT INTO releases (lab, released_at) VALUES (?, ?) ON CONFLICT (lab) DO UPDATE SET released_at = excluded.released_at').run(lab, at);
   }
 
   /** lab id → when its solution was released. */
   releases(): Record<string, number> {
-    const rows = this.db.prepare('SELECT lab, released_at FROM releases').all() as Row[];
+    const rows = this.sql('SELECT lab, released_at FROM releases').all() as Row[];
     return Object.fromEntries(rows.map((r) => [String(r.lab), Number(r.released_at)]));
   }
 
   learner(id: string): LearnerState | undefined {
-    const row = this.db.prepare('SELECT * FROM learners WHERE id = ?').get(id) as Row | undefined;
+    const row = this.sql('SELECT * FROM learners WHERE id = ?').get(id) as Row | undefined;
     return row ? toLearner(row, this.results(id)) : undefined;
   }
 
   /** Every learner, in the order they joined. */
   learners(): LearnerState[] {
     const results = new Map<string, LearnerState['results']>();
-    for (const row of this.db.prepare('SELECT * FROM results').all() as Row[]) {
+    for (const row of this.sql('SELECT * FROM results').all() as Row[]) {
       const byLab = results.get(String(row.learner_id)) ?? {};
       (byLab[String(row.lab)] ??= {})[String(row.checkpoint)] = toState(row);
       results.set(String(row.learner_id), byLab);
     }
-    return (this.db.prepare('SELECT * FROM learners ORDER BY joined_at, name').all() as Row[]).map((row) => toLearner(row, results.get(String(row.id)) ?? {}));
+    return (this.sql('SELECT * FROM learners ORDER BY joined_at, name').all() as Row[]).map((row) => toLearner(row, results.get(String(row.id)) ?? {}));
   }
 
   /** Every run received, oldest first (the export's history). */
   runs(): RunRecord[] {
-    return (this.db.prepare('SELECT * FROM runs ORDER BY at, received_at').all() as Row[]).map((r) => ({
+    return (this.sql('SELECT * FROM runs ORDER BY at, received_at').all() as Row[]).map((r) => ({
       id: String(r.id),
       learnerId: String(r.learner_id),
       kind: r.kind as RunRecord['kind'],
@@ -251,7 +265,7 @@ export class ClassStore {
 
   private results(learnerId: string): LearnerState['results'] {
     const byLab: LearnerState['results'] = {};
-    for (const row of this.db.prepare('SELECT * FROM results WHERE learner_id = ?').all(learnerId) as Row[]) (byLab[String(row.lab)] ??= {})[String(row.checkpoint)] = toState(row);
+    for (const row of this.sql('SELECT * FROM results WHERE learner_id = ?').all(learnerId) as Row[]) (byLab[String(row.lab)] ??= {})[String(row.checkpoint)] = toState(row);
     return byLab;
   }
 }

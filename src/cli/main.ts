@@ -13,7 +13,7 @@ Usage: npx workshop <command> [options]
 
   start                         the site, its lab API and the local cloud (what npm start runs)
   up                            the local cloud alone, in the foreground
-  labs                          list the labs
+  labs [--json]                 list the labs
   deploy <lab> [--solution [--step N]]   deploy your labs/<lab>/stack.ts (or the solution)
   run <lab> <snippet>           run one of the lab's SDK snippets
   verify <lab> [--step N] [--json]       run the lab's checkpoints (exit 0 only if all pass)
@@ -119,6 +119,7 @@ async function command(argv: string[]): Promise<void> {
     case 'leave':
       return finish(await leaveCommand());
     case 'labs': {
+      if (values.json) return console.log(JSON.stringify(await engine().labs()));
       for (const lab of await engine().labs()) console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
       return;
     }
