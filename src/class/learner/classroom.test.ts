@@ -38,7 +38,8 @@ function fakeClassServer() {
     const json = (status: number, value: unknown) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
     if (answer === 'error') return json(503, { error: { code: 'Busy', message: 'busy' } });
     if (answer === 'refuse') return json(400, { error: { code: 'UnknownCheckpoint', message: 'lab-7 has no checkpoint "fails".' } });
-    const membership = { class: { id: 'c1', name: 'Fake class' }, learner: { id: 'l1', name: 'Ana' }, released };
+    // The server at host "other" runs another class.
+    const membership = { class: url.hostname === 'other' ? { id: 'c2', name: 'Other class' } : { id: 'c1', name: 'Fake class' }, learner: { id: 'l1', name: 'Ana' }, released };
     if (url.pathname === '/class/join') return json(201, { ...membership, token: 'secret-token' });
     return json(200, { ...membership, accepted: true, duplicate: false });
   }) as typeof fetch;
@@ -125,6 +126,18 @@ describe("the learner's classroom", () => {
     await classroom.checkSolution('lab-7');
     server.release({});
     await assert.rejects(classroom.checkSolution('lab-8'), /lab-8/);
+  });
+
+  test('joining the same class at a new address moves there (the instructor changed network)', async () => {
+    const { server, classroom } = await joined();
+    server.set('down');
+    await classroom.preflight({ ok: true, node: '24.0.0', target: { kind: 'local', region: 'us-east-1', prefix: 'ana' }, checks: [] });
+    assert.equal(classroom.status().pending, 1);
+    server.set('ok');
+    const moved = await classroom.join('10.0.0.7:3030', 'K7PQ-2MXA', 'Ana');
+    assert.equal(moved.url, 'http://10.0.0.7:3030');
+    assert.equal(classroom.membership()!.token, 'secret-token', 'still the same learner');
+    assert.equal(classroom.status().pending, 0, 'what waited was sent to the new address');
   });
 
   test('joining twice is refused until the learner leaves', async () => {

@@ -82,11 +82,22 @@ export class LearnerClassroom implements Classroom {
     return readJsonFile<Membership>(this.membershipFile);
   }
 
-  /** Joins a class; refuses while already in one (leave it first). */
+  /**
+   * Joins a class; refuses while already in another one (leave it first). Joining the same class
+   * at a new address (the instructor's computer changed network) moves there and sends what waited.
+   */
   async join(url: string, code: string, name: string, target?: Pick<Target, 'kind' | 'prefix'>): Promise<Membership> {
     const current = this.membership();
-    if (current) throw new EngineError('AlreadyInClass', `You are already in the class "${current.className}" as ${current.name} (${current.url}). Leave it first: npx workshop leave.`);
     const base = normalizeUrl(url);
+    if (current) {
+      if (base !== current.url && (await this.sameClassAt(base, current))) {
+        const moved = { ...current, url: base };
+        writeAtomically(this.membershipFile, JSON.stringify(moved, null, 2));
+        await this.flush();
+        return moved;
+      }
+      throw new EngineError('AlreadyInClass', `You are already in the class "${current.className}" as ${current.name} (${current.url}). Leave it first: npx workshop leave.`);
+    }
     const joined = await this.client.join(base, { code, name, prefix: target?.prefix, target: target?.kind });
     const membership: Membership = {
       url: base,
@@ -101,6 +112,15 @@ export class LearnerClassroom implements Classroom {
     };
     writeAtomically(this.membershipFile, JSON.stringify(membership, null, 2));
     return membership;
+  }
+
+  /** Whether the class server at `url` is the class of `membership` and still knows this learner. */
+  private async sameClassAt(url: string, membership: Membership): Promise<boolean> {
+    try {
+      return (await this.client.me({ ...membership, url })).class.id === membership.classId;
+    } catch {
+      return false;
+    }
   }
 
   /**
