@@ -18,7 +18,13 @@ export function learnerClassroom(): LearnerClassroom {
 export async function joinCommand(url: string | undefined, flags: { code?: string; name?: string }, target: Target): Promise<boolean> {
   if (!url || !flags.code || !flags.name) throw new EngineError('Usage', 'Usage: npx workshop join <url> --code <code> --name "<your name>" (your instructor shows all three).');
   const classroom = learnerClassroom();
+  const before = classroom.membership();
   const membership = await classroom.join(url, flags.code, flags.name, target);
+  if (before) {
+    console.log(`${green('✓')} "${membership.className}" is now at ${membership.url}: your results go there.`);
+    printDelivery(classroom.lastDelivery);
+    return true;
+  }
   console.log(`${green('✓')} You joined ${bold(`"${membership.className}"`)} as ${bold(membership.name)}.`);
   console.log(dim('  Your checkpoint results (lab, checkpoint, pass or fail, timings) and your preflight now go to your instructor; never your code, credentials or resources.'));
   console.log(dim('  Checking your machine for the instructor (npx workshop doctor)…'));
