@@ -26,7 +26,7 @@ export interface RequestInfo {
   remoteAddress?: string;
 }
 
-type Handler = (match: string[], request: Request) => Promise<Response> | Response;
+type Handler = (match: string[], request: Request, info: RequestInfo) => Promise<Response> | Response;
 type Route = { method: 'GET' | 'POST'; pattern: RegExp; who: 'anyone' | 'learner' | 'instructor'; handle: Handler };
 
 // The dashboard is a page of the site, on another origin than the class server; it sends the
@@ -78,6 +78,7 @@ export function createClassServer(options: ClassServerOptions) {
   const checkCode = (code: string | undefined | null, info: RequestInfo) => {
     const address = info.remoteAddress ?? 'unknown';
     const recent = (badCodes.get(address) ?? []).filter((t) => t > now() - 60_000);
+    if (recent.length === 0) badCodes.delete(address);
     if (recent.length >= (options.maxBadCodesPerMinute ?? 20)) throw new ClassError(429, 'TooManyAttempts', 'Too many wrong join codes from your address: wait a minute, then check the code your instructor gave you.');
     if (!code) throw new ClassError(401, 'JoinCodeRequired', "This needs the class's join code (the x-class-code header); join the class first: npx workshop join <url> --code <code> --name <name>.");
     if (normalizeCode(code) !== normalizeCode(store.info.code)) {
@@ -110,9 +111,9 @@ export function createClassServer(options: ClassServerOptions) {
       method: 'POST',
       pattern: /^\/class\/join$/,
       who: 'anyone',
-      handle: async (_m, request) => {
+      handle: async (_m, request, info) => {
         const body = await readJsonObject(request, 2048);
-        checkCode(field.string(body, 'code', { max: 40 }), infoOf(request));
+        checkCode(field.string(body, 'code', { max: 40 }), info);
         const name = field.string(body, 'name', { max: 200 })!;
         const prefix = field.string(body, 'prefix', { max: 20, optional: true, pattern: /^[a-z0-9]+$/ });
         const target = field.string(body, 'target', { max: 10, optional: true, pattern: /^(local|aws|endpoint)$/ });
@@ -121,13 +122,13 @@ export function createClassServer(options: ClassServerOptions) {
         return jsonResponse(201, { ...membership(learner), token });
       },
     },
-    { method: 'GET', pattern: /^\/class\/me$/, who: 'learner', handle: (_m, request) => jsonResponse(200, membership(learnerOf(request, infoOf(request)))) },
+    { method: 'GET', pattern: /^\/class\/me$/, who: 'learner', handle: (_m, request, info) => jsonResponse(200, membership(learnerOf(request, info))) },
     {
       method: 'POST',
       pattern: /^\/class\/leave$/,
       who: 'learner',
-      handle: (_m, request) => {
-        const learner = store.leave(learnerOf(request, infoOf(request)).id, now())!;
+      handle: (_m, request, info) => {
+        const learner = store.leave(learnerOf(request, info).id, now())!;
         broadcast.send({ type: 'learner', learner });
         return jsonResponse(200, { left: true });
       },
@@ -136,8 +137,8 @@ export function createClassServer(options: ClassServerOptions) {
       method: 'POST',
       pattern: /^\/class\/reports$/,
       who: 'learner',
-      handle: async (_m, request) => {
-        const learner = learnerOf(request, infoOf(request));
+      handle: async (_m, request, info) => {
+        const learner = learnerOf(request, info);
         const report = parseReport(await readJsonObject(request), catalogue.labs);
         if (nameKey(report.learner) !== nameKey(learner.name)) {
           throw new ClassError(403, 'NotYourResults', `A learner reports only their own results: this token is ${learner.name}'s, and the report is for "${report.learner}".`);
@@ -204,9 +205,6 @@ export function createClassServer(options: ClassServerOptions) {
     },
   ];
 
-  const infos = new WeakMap<Request, RequestInfo>();
-  const infoOf = (request: Request) => infos.get(request) ?? {};
-
   return {
     store,
     /** How many dashboards follow the class live. */
@@ -214,7 +212,6 @@ export function createClassServer(options: ClassServerOptions) {
       return broadcast.size;
     },
     async fetch(request: Request, info: RequestInfo = {}): Promise<Response> {
-      infos.set(request, info);
       const path = new URL(request.url).pathname.replace(/\/$/, '') || '/';
       const matches = routes.map((route) => ({ route, match: route.pattern.exec(path) })).filter((m) => m.match);
       const instructorPath = matches.some((m) => m.route.who === 'instructor');
@@ -233,7 +230,7 @@ export function createClassServer(options: ClassServerOptions) {
           throw new ClassError(404, 'NotFound', `No class server operation at ${path}.`);
         }
         if (found.route.who === 'instructor') requireInstructor(request);
-        return withCors(await found.route.handle(found.match!.slice(1), request));
+        return withCors(await found.route.handle(found.match!.slice(1), request, info));
       } catch (error) {
         return withCors(errorResponse(error));
       }
