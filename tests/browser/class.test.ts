@@ -138,8 +138,10 @@ describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
   test("releasing a lab's solution from the dashboard lets the class deploy it", async () => {
     await dashboard.getByRole('button', { name: 'Lab 1' }).click();
     await assert.rejects(bob.classroom.checkSolution('lab-1'), /has not released the solution of lab-1/);
-    await dashboard.getByTestId('class-release-lab-1').check();
-    await dashboard.waitForFunction(() => (document.querySelector('[data-testid="class-release-lab-1"]') as HTMLInputElement)?.checked && !(document.querySelector('[data-testid="class-release-lab-1"]') as HTMLInputElement).disabled);
+    const release = dashboard.getByTestId('class-release-lab-1');
+    await release.getByRole('button', { name: 'Release the solution' }).click();
+    await dashboard.waitForFunction(() => document.querySelector('[data-testid="class-release-lab-1"]')?.getAttribute('data-released') === 'true', undefined, { timeout: 10_000 });
+    assert.match(await release.innerText(), /Solution released at/);
     assert.ok(running.store.releases()['lab-1']);
     await bob.classroom.checkSolution('lab-1');
   });

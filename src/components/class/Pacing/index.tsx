@@ -18,10 +18,14 @@ export default function Pacing({ snapshot, lab, onRelease, busy }: Props) {
         <h2>
           {lab.id.replace('lab-', 'Lab ')}: {lab.title}
         </h2>
-        <label className={styles.release}>
-          <input type="checkbox" checked={lab.releasedAt !== null} disabled={busy} onChange={(e) => onRelease(e.target.checked)} data-testid={`class-release-${lab.id}`} />
-          Solution released{lab.releasedAt !== null ? ` at ${new Date(lab.releasedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : ''}
-        </label>
+        <div className={styles.release} data-testid={`class-release-${lab.id}`} data-released={String(lab.releasedAt !== null)}>
+          <span>
+            {lab.releasedAt === null ? 'Solution held back' : `Solution released at ${new Date(lab.releasedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
+          </span>
+          <button type="button" className={`button button--sm ${lab.releasedAt === null ? 'button--primary' : 'button--secondary'}`} disabled={busy} onClick={() => onRelease(lab.releasedAt === null)}>
+            {lab.releasedAt === null ? 'Release the solution' : 'Hold it back'}
+          </button>
+        </div>
       </header>
       <p className={styles.explain}>
         {lab.releasedAt === null
