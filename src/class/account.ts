@@ -105,7 +105,7 @@ export async function cleanupClass(target: Target, options: CleanupOptions): Pro
   if (stacks.length > 0) {
     const learners = new Set(stacks.map((s) => s.learner));
     for (const stack of stacks) report({ type: 'output', line: `  ${stack.name.padEnd(32)} learner ${stack.learner.padEnd(12)} ${stack.lab.padEnd(7)} ${stack.status}` });
-    const question = `Delete these ${stacks.length} stacks of ${learners.size} learner${learners.size === 1 ? '' : 's'} and every resource in them, in ${where}?`;
+    const question = `Delete ${stacks.length === 1 ? 'this stack' : `these ${stacks.length} stacks`} of ${learners.size} learner${learners.size === 1 ? '' : 's'} and every resource in ${stacks.length === 1 ? 'it' : 'them'}, in ${where}?`;
     if (!options.confirm || !(await options.confirm(question))) {
       throw new EngineError('NotConfirmed', `Nothing was deleted: cleaning up needs your confirmation${options.confirm ? '' : ' (pass --yes in a script)'}.`);
     }
