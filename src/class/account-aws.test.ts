@@ -3,7 +3,7 @@
 // is proven against a real local cloud in account.test.ts.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DeleteStackCommand, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Target } from '../../labs/kit/target.ts';
@@ -17,7 +17,7 @@ const tags = (learner: string, lab: string) => [
   { Key: 'workshop:learner', Value: learner },
   { Key: 'workshop:lab', Value: lab },
 ];
-const stack = (name: string, extra: object) => ({ StackName: name, StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/1`, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), ...extra });
+const stack = (name: string, extra: Partial<Stack>): Stack => ({ StackName: name, StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/1`, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), ...extra });
 
 afterEach(() => {
   sts.reset();
