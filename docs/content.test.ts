@@ -20,7 +20,7 @@ test("the widgets on each page name the page's lab and snippets that exist", asy
   for (const folder of labFolders()) {
     const lab = await loadLab(folder);
     const text = readFileSync(page(folder), 'utf8');
-    for (const match of text.matchAll(/<(Deploy|Run|Checkpoints)\s+lab="([^"]+)"(?:\s+snippet="([^"]+)")?/g)) {
+    for (const match of text.matchAll(/<(Deploy|Run|Checkpoints|StepCode)\s+lab="([^"]+)"(?:\s+snippet="([^"]+)")?/g)) {
       const [, widget, labId, snippet] = match;
       assert.equal(labId, lab.id, `docs/${folder}: <${widget} lab="${labId}"> should name ${lab.id}`);
       if (snippet) assert.ok(lab.snippets.some((s) => s.name === snippet), `docs/${folder}: <Run snippet="${snippet}"> names no snippet of ${lab.id} (it has ${lab.snippets.map((s) => s.name).join(', ')})`);
@@ -35,5 +35,39 @@ test('every snippet a lab declares exists as the file the page shows', async () 
   for (const folder of labFolders()) {
     const lab = await loadLab(folder);
     for (const snippet of lab.snippets) assert.ok(existsSync(join(PROJECT_ROOT, 'labs', folder, snippet.source)), `${lab.id}: snippet ${snippet.name} points at a missing file ${snippet.source}`);
+  }
+});
+
+test("each lab page has one heading per step of its lab.ts, with the step's title", async () => {
+  for (const folder of labFolders()) {
+    const lab = await loadLab(folder);
+    const headings = [...readFileSync(page(folder), 'utf8').matchAll(/^## Step (\d+): (.+)$/gm)].map(([, n, title]) => `${n}: ${title}`);
+    const expected = lab.steps.map((step) => `${step.n}: ${step.title}`);
+    assert.deepEqual(headings, expected, `docs/${folder}: the "## Step N: <title>" headings must be the steps of labs/${folder}/lab.ts, in order`);
+  }
+});
+
+test('each step of a lab with a stack shows the code the learner types, and the page has the parts every lab has', async () => {
+  for (const folder of labFolders()) {
+    const lab = await loadLab(folder);
+    if (!lab.stack) continue;
+    const text = readFileSync(page(folder), 'utf8');
+    for (const { n } of lab.steps) {
+      assert.match(text, new RegExp(`<StepCode lab="${lab.id}" step=\\{${n}\\}`), `docs/${folder}: step ${n} has no <StepCode lab="${lab.id}" step={${n}} source={solution} />`);
+    }
+    assert.doesNotMatch(text, /props\.step/, `docs/${folder}: a learner never reads props.step`);
+    assert.match(text, /```mermaid/, `docs/${folder}: the architecture diagram (a mermaid flowchart) is missing`);
+    for (const section of ['What to observe', 'Clean up', 'On AWS', 'Going further']) {
+      assert.match(text, new RegExp(`^## ${section}$`, 'm'), `docs/${folder}: the "## ${section}" section is missing`);
+    }
+  }
+});
+
+test('every lab with a stack runs the step-by-step test against the local cloud', async () => {
+  for (const folder of labFolders()) {
+    const lab = await loadLab(folder);
+    if (!lab.stack) continue;
+    const file = join(PROJECT_ROOT, 'labs', folder, 'steps.test.ts');
+    assert.ok(existsSync(file) && readFileSync(file, 'utf8').includes(`testLabSteps('${lab.id}')`), `labs/${folder}/steps.test.ts must call testLabSteps('${lab.id}')`);
   }
 });

@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { benchClass } from './bench-class.ts';
+import { snsFanOut } from './bench-fanout.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
 const run = promisify(execFile);
@@ -96,6 +97,7 @@ async function main() {
   row(`SNS publish → Lambda handler running, p50 (n=${latencies.length})`, ms(percentile(latencies, 50)), '≤ 10 ms');
   row('SNS publish → Lambda handler running, p99', ms(percentile(latencies, 99)), '(AWS: 225 ms)');
   await sqsThroughput(target, row, join(dataDir, 'fauxqs-alone'));
+  await snsFanOut(cloud, target, row);
   await snsSqsLambdaLatency(cloud, target, row);
   await stepFunctionsExecution(cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');

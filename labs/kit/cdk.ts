@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 
@@ -40,7 +41,19 @@ export function sourceHash(entry: string): string {
   return hash.update(entry).digest('hex');
 }
 
-/** A lab function: its handler file (TypeScript), bundled with the shared settings. */
-export function labFunction(scope: Construct, id: string, props: Omit<NodejsFunctionProps, 'bundling' | 'runtime'> & { entry: string }): NodejsFunction {
-  return new NodejsFunction(scope, id, { ...FUNCTION_DEFAULTS, ...props, bundling: { ...BUNDLING, assetHash: sourceHash(props.entry) } });
+/** How long lab functions' logs are kept: long enough for a session, short enough to cost nothing. */
+export const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
+
+/**
+ * A lab function: its handler file (TypeScript), bundled with the shared settings, and its own
+ * log group in the stack. Without one, Lambda creates `/aws/lambda/<name>` on the first
+ * invocation, outside the stack, and it outlives `destroy` on AWS.
+ */
+export function labFunction(scope: Construct, id: string, props: Omit<NodejsFunctionProps, 'bundling' | 'runtime' | 'logGroup'> & { entry: string; functionName: string }): NodejsFunction {
+  const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    logGroupName: `/aws/lambda/${props.functionName}`,
+    retention: LOG_RETENTION,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  return new NodejsFunction(scope, id, { ...FUNCTION_DEFAULTS, ...props, logGroup, bundling: { ...BUNDLING, assetHash: sourceHash(props.entry) } });
 }

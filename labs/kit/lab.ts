@@ -47,10 +47,12 @@ export interface LabDefinition {
   slug: string;
   title: string;
   steps: LabStep[];
-  /** The stack the learner edits (labs/<slug>/stack.ts); absent for labs without a stack. */
-  starter?: StackFactory;
-  /** The solution with steps 1..step applied. */
-  solution?: (step: number) => StackFactory;
+  /**
+   * The lab's CDK stack, absent for labs without one: the class that both the learner's
+   * `labs/<slug>/stack.ts` (the starter) and the annotated `labs/<slug>/solution/stack.ts` export.
+   * The solution after step N is cut from the annotated file (see labs/kit/steps).
+   */
+  stack?: { className: string };
   snippets: Snippet[];
   checkpoints: Checkpoint[];
 }
@@ -70,8 +72,8 @@ export function defineLab(lab: LabDefinition): LabDefinition {
     if (names.has(snippet.name)) throw new Error(`${lab.id}: snippet "${snippet.name}" is defined twice`);
     names.add(snippet.name);
   }
-  if (Boolean(lab.starter) !== Boolean(lab.solution)) {
-    throw new Error(`${lab.id}: a lab with a stack needs both a starter and a solution`);
+  if (lab.stack && !/^[A-Z]\w*$/.test(lab.stack.className)) {
+    throw new Error(`${lab.id}: stack.className "${lab.stack.className}" is not the name of a class`);
   }
   return lab;
 }

@@ -31,7 +31,7 @@ export const checkpoints: Checkpoint[] = [
     id: 'cdk-bootstrapped',
     step: 1,
     title: 'On AWS: the account is bootstrapped for the CDK (CDKToolkit stack)',
-    hint: 'Bootstrap the account and region once with the CDK: npx cdk bootstrap aws://<account>/<region>.',
+    hint: 'Bootstrap the account and region once: npx workshop bootstrap --target aws (it shows the account and region and asks first).',
     async run() {
       if (labContext().target.kind !== 'aws') return 'not needed locally: the deployer prepares the local cloud itself';
       try {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
 import type { EngineEvent } from '../../src/engine/events.ts';
@@ -16,7 +17,10 @@ test('lab 0: every checkpoint passes against a running local cloud, and the snip
   assert.ok(await engine.verify('lab-0', (e) => events.push(e)), JSON.stringify(events.filter((e) => e.type === 'checkpoint' && !e.ok)));
   const output: string[] = [];
   assert.ok(await engine.run('lab-0', 'hello-queue', (e) => e.type === 'output' && output.push(e.line)));
-  assert.ok(output.includes('Received: "Hello from Wild Rydes!"'), output.join('\n'));
+  assert.ok(output.includes('Received "Hello from Wild Rydes!" (receive count 1).'), output.join('\n'));
+  assert.ok(output.includes('Received it again after the visibility timeout (receive count 2).'), output.join('\n'));
+  const { QueueUrls = [] } = await cloud.services.sqs.send(new ListQueuesCommand({}));
+  assert.deepEqual(QueueUrls, [], 'the snippet removes its queue');
 });
 
 test('lab 0: without a cloud, the target checkpoint fails with its hint', async () => {

@@ -2,8 +2,9 @@ import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { callApi, check, cloudformation, eventually, fail, functionLogLines, iam, labContext, lambda, output, probeId, quietPeriodMs, sleep, sns, sqs as sqsClient, type Checkpoint } from '../kit/index.ts';
+import { callApi, check, cloudformation, eventbridge, eventually, fail, functionLogLines, iam, labContext, lambda, output, probeId, quietPeriodMs, sleep, sns, sqs as sqsClient, type Checkpoint } from '../kit/index.ts';
 import { SAMPLE_RIDE } from './sample-ride.ts';
 
 const EXPECTED_FILTER = { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] };
@@ -162,28 +163,40 @@ export const checkpoints: Checkpoint[] = [
   {
     id: 'eventbridge-routes-extraordinary',
     step: 5,
-    title: 'Bonus: an EventBridge rule routes extraordinary rides (and only those) to a queue',
-    hint: "Put each ride on the default bus (EVENT_BUS_NAME and bus.grantPutEventsTo), and add an events.Rule with the pattern source 'wildrydes.unicorn-management', detail fare >= 50 and distance >= 20, targeting the ExtraordinaryRideEvents queue (output ExtraordinaryRideEventsQueueUrl).",
+    title: "Bonus: an EventBridge rule routes your extraordinary rides (and only those) to a queue",
+    hint: "Put each ride on the default bus (EVENT_BUS_NAME and bus.grantPutEventsTo), and add an events.Rule matching source 'wildrydes.unicorn-management', detail fare >= 50 and distance >= 20, and resources [services.unicornManagement.functionArn] (the default bus is shared), targeting the ExtraordinaryRideEvents queue (output ExtraordinaryRideEventsQueueUrl).",
     async run() {
       const queueUrl = await output('ExtraordinaryRideEventsQueueUrl');
       const long = await submitProbeRide({ fare: 256.5, distance: 600 });
       const short = await submitProbeRide({ fare: 12, distance: 3 });
+      // Another learner's extraordinary ride on the same default bus: it must not reach this queue.
+      const { FunctionArn } = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: await output('UnicornManagementFunctionName') }));
+      const foreign = probeId('someone-else');
+      const foreignPublisher = FunctionArn!.replace(/function:.*$/, 'function:someone-else-UnicornManagementService');
+      await eventbridge().send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: 'default', Source: 'wildrydes.unicorn-management', DetailType: 'RideCompleted', Resources: [foreignPublisher], Detail: JSON.stringify({ ...SAMPLE_RIDE, id: foreign }) }],
+        }),
+      );
       const seen = new Set<string>();
-      await eventually(`Ride ${long} did not arrive in the queue through the rule`, async () => {
+      const drain = async () => {
         const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
         for (const message of Messages) {
           const id = (JSON.parse(message.Body ?? '{}') as { detail?: { id?: string } }).detail?.id;
-          if (id === long || id === short) {
+          if (id === long || id === short || id === foreign) {
             seen.add(id);
             await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
           }
         }
+      };
+      await eventually(`Ride ${long} did not arrive in the queue through the rule`, async () => {
+        await drain();
         return seen.has(long) ? true : undefined;
       });
       await sleep(quietPeriodMs());
-      const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
-      for (const message of Messages) if (message.Body?.includes(short)) seen.add(short);
+      await drain();
       check(!seen.has(short), `Ride ${short} (fare 12, distance 3) was routed to the queue too: the rule's pattern does not filter.`);
+      check(!seen.has(foreign), "Another publisher's extraordinary ride reached your queue: on the shared default bus, the rule must also match resources: [services.unicornManagement.functionArn].");
     },
   },
 ];

@@ -39,19 +39,20 @@ export class RideServices extends Construct {
     });
     this.ridesTable.grantWriteData(this.unicornManagement);
 
-    // The three services that should hear about every completed ride.
-    this.customerNotification = labFunction(this, 'CustomerNotificationService', {
-      functionName: `${prefix}-CustomerNotificationService`,
-      entry: handler('customer-notification.ts'),
-    });
-    this.customerAccounting = labFunction(this, 'CustomerAccountingService', {
-      functionName: `${prefix}-CustomerAccountingService`,
-      entry: handler('customer-accounting.ts'),
-    });
-    this.extraordinaryRides = labFunction(this, 'ExtraordinaryRidesService', {
-      functionName: `${prefix}-ExtraordinaryRidesService`,
-      entry: handler('extraordinary-rides.ts'),
-    });
+    // The three services that should hear about every completed ride. Each records on the ride
+    // what it did, so that a ride delivered twice is handled once.
+    const subscriber = (id: string, file: string) => {
+      const fn = labFunction(this, id, {
+        functionName: `${prefix}-${id}`,
+        entry: handler(file),
+        environment: { TABLE_NAME: this.ridesTable.tableName },
+      });
+      this.ridesTable.grantWriteData(fn);
+      return fn;
+    };
+    this.customerNotification = subscriber('CustomerNotificationService', 'customer-notification.ts');
+    this.customerAccounting = subscriber('CustomerAccountingService', 'customer-accounting.ts');
+    this.extraordinaryRides = subscriber('ExtraordinaryRidesService', 'extraordinary-rides.ts');
 
     // POST /submit-ride-completion → Unicorn Management Service (Lambda proxy integration).
     this.api = new apigateway.RestApi(this, 'WildRydesApi', {

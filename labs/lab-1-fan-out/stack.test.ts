@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FanOutSolutionStack } from './solution/stack.ts';
-import { FanOutStack } from './stack.ts';
+import { labTemplates } from '../../src/engine/testing/lab-templates.ts';
 
-const props = { prefix: 'alice', stackName: 'alice-lab-1', env: { region: 'us-east-1' } };
-// One app per stack (an app cannot grow after it has synthesized), sharing one output folder so
-// each function is bundled once.
-const outdir = mkdtempSync(join(tmpdir(), 'lab-1-synth-'));
-const starter = Template.fromStack(new FanOutStack(new App({ outdir }), 'Starter', props));
-const step = (n: number) => Template.fromStack(new FanOutSolutionStack(new App({ outdir }), `Step${n}`, { ...props, step: n }));
-const steps = [0, 1, 2, 3, 4, 5].map(step);
+const { starter, steps } = await labTemplates('lab-1');
 
 /** Resource types and how many of each a template has. */
 const inventory = (template: Template) => {

@@ -12,13 +12,11 @@ export class FanOutStack extends Stack {
     super(scope, id, props);
     const services = new RideServices(this, 'RideServices', { prefix: props.prefix });
 
-    // Step 1: a standard SNS topic named `${props.prefix}-RideCompletionTopic` (and a TopicArn output).
+    // Step 1: a standard SNS topic for completed rides.
 
-    // Step 2: give the Unicorn Management Service the topic's ARN (TOPIC_ARN) and permission to publish.
+    // Step 2: the Unicorn Management Service publishes to it.
 
-    // Step 3: subscribe the three services to the topic.
-
-    // Step 4: a filter policy on the Extraordinary Rides subscription only.
+    // Step 3: the three services subscribe to it.
 
     // Step 5 (bonus): the same routing with an EventBridge rule.
   }

@@ -21,7 +21,7 @@ Usage: npx workshop <command> [options]
   destroy <lab>                 remove everything the lab deployed
   reset                         empty the local cloud (every lab's resources and logs)
   bootstrap --target aws        bootstrap your AWS account and region for the CDK (once)
-  leftovers --target aws [lab]  list what the workshop tagged for you and still exists
+  leftovers --target aws [lab]  list what the workshop created for you and still exists
   doctor                        check Node.js, ports and the target
   join <url> --code C --name N  join an instructor's class (your results appear on their dashboard)
   leave                         leave the class
@@ -156,7 +156,7 @@ async function command(argv: string[]): Promise<void> {
       return finish(await engine().bootstrap(terminalReporter()));
     case 'leftovers': {
       const left = await engine().leftovers(args[0]);
-      console.log(left.length === 0 ? 'Nothing the workshop tagged for you is left.' : `Still tagged by the workshop for you:\n${left.map((arn) => `  ${arn}`).join('\n')}`);
+      console.log(left.length === 0 ? 'Nothing the workshop created for you is left (tagged resources, function log groups).' : `Still there from the workshop for you:\n${left.map((arn) => `  ${arn}`).join('\n')}`);
       return finish(left.length === 0);
     }
     case 'status': {

@@ -18,6 +18,7 @@ import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoic
 import type { Classroom, VerifyRun } from './classroom.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
+import { loadStack } from './stack-source.ts';
 
 /** What the page and the CLI learn about a lab. */
 export interface LabSummary {
@@ -43,7 +44,7 @@ export function summarize(lab: LabDefinition): LabSummary {
     id: lab.id,
     slug: lab.slug,
     title: lab.title,
-    hasStack: Boolean(lab.starter),
+    hasStack: Boolean(lab.stack),
     steps: lab.steps,
     snippets: lab.snippets.map(({ name, title, description, source }) => ({ name, title, description, source })),
     checkpoints: lab.checkpoints.map(({ id, step, title, hint }) => ({ id, step, title, hint })),
@@ -125,8 +126,9 @@ export class LabEngine {
       const lab = await this.source.load(labId);
       if (choice.solution) await this.options.classroom?.checkSolution(lab.id);
       if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report) };
-      report({ type: 'progress', message: `Synthesizing ${choice.solution ? `the solution of ${lab.id} up to step ${choice.step}` : `labs/${lab.slug}/stack.ts`}…` });
-      const synthesized = synthesize(lab, this.target, choice);
+      const source = await loadStack(lab, choice);
+      report({ type: 'progress', message: `Synthesizing ${source.description}…` });
+      const synthesized = synthesize(lab, this.target, source);
       const accountId = await this.accountId();
       // Checked on every deploy (two quick calls): the cloud may have been reset since the last one.
       if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
@@ -178,8 +180,9 @@ export class LabEngine {
     if (!this.options.confirm || !(await this.options.confirm(question))) {
       throw new EngineError('NotConfirmed', `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`);
     }
-    report({ type: 'progress', message: `Deploying ${stackName} with the CDK toolkit…` });
-    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, choice, { outdir, context, account: acct ?? account }), stackName, report);
+    const stack = await loadStack(lab, choice);
+    report({ type: 'progress', message: `Deploying ${stack.description} as ${stackName} with the CDK toolkit…` });
+    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report);
   }
 
   /** Destroys on AWS, then lists anything the workshop tagged for this learner that still exists. */
@@ -187,11 +190,14 @@ export class LabEngine {
     const stackName = stackNameFor(this.target, lab.id);
     const { account } = await whoAmI(this.target);
     report({ type: 'progress', message: `AWS account ${account}, region ${this.target.region}` });
-    await this.awsDeployer.destroy((outdir, context, acct) => buildApp(lab, this.target, { solution: false }, { outdir, context, account: acct ?? account }), stackName, report);
-    const left = await findLeftovers(this.target, lab.id);
-    if (left.length === 0) report({ type: 'progress', message: `Nothing tagged for ${lab.id} and learner ${this.target.prefix} is left in ${this.target.region}.` });
+    // Any stack of the lab names the stack to destroy; the starter as shipped always builds,
+    // whatever state the learner's stack.ts is in.
+    const stack = await loadStack(lab, { solution: true, step: 0 });
+    await this.awsDeployer.destroy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report);
+    const left = await findLeftovers(this.target, lab.id, await this.functionNames(lab));
+    if (left.length === 0) report({ type: 'progress', message: `Nothing of ${lab.id} for learner ${this.target.prefix} is left in ${this.target.region}: no tagged resource, no function log group.` });
     else {
-      report({ type: 'progress', message: `Still tagged for ${lab.id} (AWS can take a few minutes to forget deleted resources; check again with npx workshop leftovers --target aws):` });
+      report({ type: 'progress', message: `Still there for ${lab.id} (AWS can take a few minutes to forget deleted resources; check again with npx workshop leftovers --target aws):` });
       for (const resource of left) report({ type: 'output', line: `  ${resource}` });
     }
   }
@@ -217,7 +223,18 @@ export class LabEngine {
   /** Lists what the workshop tagged for this learner and still exists (AWS target). */
   async leftovers(labId?: string): Promise<string[]> {
     if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'The leftovers check looks in an AWS account; locally, npx workshop reset empties everything.');
-    return findLeftovers(this.target, labId && (await this.source.load(labId)).id);
+    if (!labId) return findLeftovers(this.target);
+    const lab = await this.source.load(labId);
+    return findLeftovers(this.target, lab.id, await this.functionNames(lab));
+  }
+
+  /** The names of every function the lab's full solution creates (they carry the learner's prefix). */
+  private async functionNames(lab: LabDefinition): Promise<string[]> {
+    if (!lab.stack) return [];
+    const { template } = synthesize(lab, this.target, await loadStack(lab, { solution: true, step: Number.POSITIVE_INFINITY }));
+    return Object.values<{ Type: string; Properties?: { FunctionName?: unknown } }>(template.Resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.FunctionName === 'string')
+      .map((r) => r.Properties!.FunctionName as string);
   }
 
   /** Where the lab's stack stands, with its outputs. */

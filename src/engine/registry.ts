@@ -1,8 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
+import { lastStep, SOLUTION_DIR } from '../../labs/kit/steps/index.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { EngineError } from './events.ts';
 
@@ -38,7 +39,27 @@ export async function loadLab(id: string): Promise<LabDefinition> {
     throw new EngineError('LabLoadFailed', `Could not load labs/${folder}: ${(error as Error).message}`);
   }
   if (!module.default) throw new EngineError('LabLoadFailed', `labs/${folder}/lab.ts must export its lab as default (export default defineLab({...})).`);
+  checkStackFiles(folder, module.default);
   return module.default;
+}
+
+/** A lab with a stack has the learner's file and an annotated solution with one step per page step. */
+function checkStackFiles(folder: string, lab: LabDefinition): void {
+  if (!lab.stack) return;
+  const starter = join(LABS_DIR, folder, 'stack.ts');
+  const solution = join(LABS_DIR, folder, SOLUTION_DIR, 'stack.ts');
+  for (const file of [starter, solution]) {
+    if (!existsSync(file)) throw new EngineError('LabLoadFailed', `labs/${folder} declares a stack but has no ${file.slice(LABS_DIR.length + 1)}.`);
+  }
+  let last: number;
+  try {
+    last = lastStep(readFileSync(solution, 'utf8'));
+  } catch (error) {
+    throw new EngineError('LabLoadFailed', `labs/${folder}/${SOLUTION_DIR}/stack.ts: ${(error as Error).message}`);
+  }
+  if (last !== lab.steps.length) {
+    throw new EngineError('LabLoadFailed', `labs/${folder}/${SOLUTION_DIR}/stack.ts annotates steps up to ${last}, but lab.ts lists ${lab.steps.length} steps.`);
+  }
 }
 
 /** Every lab, in order. */

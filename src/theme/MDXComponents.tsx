@@ -6,7 +6,7 @@ import CliCommand from '@site/src/components/CliCommand';
 import Deploy from '@site/src/components/Deploy';
 import MessageFlow from '@site/src/components/MessageFlow';
 import Run from '@site/src/components/Run';
-import SolutionStep from '@site/src/components/SolutionStep';
+import StepCode from '@site/src/components/StepCode';
 
 export default {
   ...MDXComponents,
@@ -16,5 +16,5 @@ export default {
   Deploy,
   MessageFlow,
   Run,
-  SolutionStep,
+  StepCode,
 };

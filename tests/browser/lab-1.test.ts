@@ -42,6 +42,11 @@ describe('Lab 1 in the browser', { timeout: 300_000 }, () => {
   test('Deploy, Run and Check: every checkpoint passes', async () => {
     const page = await browser.newPage();
     const errors = await openLab1(page);
+    // Step 4 shows what to type: its subscription replaced by one with the filter policy.
+    const step4 = page.getByTestId('step-code-lab-1-4');
+    assert.match(await step4.innerText(), /−\s*topic\.addSubscription\(new subscriptions\.LambdaSubscription\(services\.extraordinaryRides\)\);/);
+    assert.match(await step4.innerText(), /\+\s*filterPolicy: \{/);
+    assert.doesNotMatch(await page.locator('article').innerText(), /props\.step/);
     await page.getByTestId('deploy-solution-lab-1').first().click();
     const status = page.getByTestId('deploy-status-lab-1').first();
     await page.waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 120_000 });

@@ -15,6 +15,12 @@ export interface ApiGatewayProxyResult {
   body: string;
 }
 
+/** The part of a Lambda invocation's context these handlers read. */
+export interface LambdaContext {
+  /** The ARN the function was invoked with (unqualified here: no alias or version). */
+  invokedFunctionArn: string;
+}
+
 /** The event SNS sends a subscribed function: one record per delivery. */
 export interface SnsEvent {
   Records: {

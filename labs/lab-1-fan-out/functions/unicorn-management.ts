@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { ApiGatewayProxyEvent, ApiGatewayProxyResult, Ride } from './events.ts';
+import type { ApiGatewayProxyEvent, ApiGatewayProxyResult, LambdaContext, Ride } from './events.ts';
 
 // Clients are created once per execution environment and reused by every invocation. No
 // endpoint here: the environment decides (AWS, or the local cloud through AWS_ENDPOINT_URL).
@@ -34,7 +34,7 @@ function parseRide(body: string | null): Omit<Ride, 'id'> | string {
 }
 
 /** POST /submit-ride-completion: stores the ride, then publishes it to the topic (once there is one). */
-export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayProxyResult> => {
+export const handler = async (event: ApiGatewayProxyEvent, context: LambdaContext): Promise<ApiGatewayProxyResult> => {
   const parsed = parseRide(event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
   if (typeof parsed === 'string') return answer(400, { message: parsed });
   const ride: Ride = { id: randomUUID(), ...parsed };
@@ -71,11 +71,15 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
   } else {
     console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'stored-ride', rideId: ride.id, note: 'TOPIC_ARN is not set: not publishing yet' }));
   }
-  // The bonus step: the same ride as an event on an EventBridge bus, for rules to route.
+  // The bonus step: the same ride as an event on an EventBridge bus, for rules to route. The
+  // event names this function as its resource, so that a rule on a bus shared by several
+  // learners can match this publisher's rides and nobody else's.
   const busName = process.env.EVENT_BUS_NAME;
   if (busName) {
     const { FailedEntryCount } = await eventBridge.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'wildrydes.unicorn-management', DetailType: 'RideCompleted', Detail: JSON.stringify(ride) }] }),
+      new PutEventsCommand({
+        Entries: [{ EventBusName: busName, Source: 'wildrydes.unicorn-management', DetailType: 'RideCompleted', Resources: [context.invokedFunctionArn], Detail: JSON.stringify(ride) }],
+      }),
     );
     if (FailedEntryCount) console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'put-event-failed', rideId: ride.id }));
   }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -18,11 +19,13 @@ const target: Target = { kind: 'aws', region: 'eu-west-1', prefix: 'alice' };
 const sts = mockClient(STSClient);
 const cfn = mockClient(CloudFormationClient);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+const logs = mockClient(CloudWatchLogsClient);
 
 afterEach(() => {
   sts.reset();
   cfn.reset();
   tagging.reset();
+  logs.reset();
 });
 
 /** A deployer that records what it was asked instead of calling AWS. */
@@ -105,15 +108,20 @@ describe('the AWS target', () => {
     }
   });
 
-  test('destroy lists what is still tagged for the learner afterwards', async () => {
+  test("destroy lists what is still tagged for the learner afterwards, and the lab's functions' log groups Lambda recreated", async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn' });
     tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [{ ResourceARN: 'arn:aws:sns:eu-west-1:123456789012:alice-RideCompletionTopic' }] });
+    const group = (name: string) => ({ logGroupName: name, arn: `arn:aws:logs:eu-west-1:123456789012:log-group:${name}:*` });
+    logs.on(DescribeLogGroupsCommand).resolves({ logGroups: [group('/aws/lambda/alice-CustomerAccountingService'), group('/aws/lambda/alice-SomethingElse')] });
     const { deployer, calls } = recordingDeployer();
     const engine = new LabEngine(target, undefined, { awsDeployer: deployer });
     const { ok, events } = await run(engine, (r) => engine.destroy('lab-1', r));
     assert.ok(ok);
     assert.deepEqual(calls.map((c) => c.action), ['destroy']);
     assert.ok(events.some((e) => e.type === 'output' && e.line.includes('alice-RideCompletionTopic')));
+    assert.ok(events.some((e) => e.type === 'output' && e.line.endsWith('log-group:/aws/lambda/alice-CustomerAccountingService')), 'a log group of the lab\'s function is a leftover');
+    assert.ok(!events.some((e) => e.type === 'output' && e.line.includes('alice-SomethingElse')), 'a group of another lab is not');
+    assert.equal(logs.commandCalls(DescribeLogGroupsCommand)[0].args[0].input.logGroupNamePrefix, '/aws/lambda/alice-');
     const filters = tagging.commandCalls(GetResourcesCommand)[0].args[0].input.TagFilters;
     assert.deepEqual(filters, [{ Key: 'workshop', Values: ['wild-rydes-async-messaging'] }, { Key: 'workshop:learner', Values: ['alice'] }, { Key: 'workshop:lab', Values: ['lab-1'] }]);
   });
@@ -132,9 +140,11 @@ describe('the AWS target', () => {
     const { Toolkit } = await import('@aws-cdk/toolkit-lib');
     const { buildApp } = await import('../deploy/synth.ts');
     const { loadLab } = await import('../registry.ts');
+    const { loadStack } = await import('../stack-source.ts');
     const lab = await loadLab('lab-1');
+    const stack = await loadStack(lab, { solution: true, step: 4 });
     const cdk = new Toolkit({ ioHost: { notify: async () => undefined, requestResponse: async (request) => request.defaultResponse } });
-    const source = await cdk.fromAssemblyBuilder(async (props) => buildApp(lab, target, { solution: true, step: 4 }, { outdir: props.outdir!, context: props.context }).synth());
+    const source = await cdk.fromAssemblyBuilder(async (props) => buildApp(lab, target, stack, { outdir: props.outdir!, context: props.context }).synth());
     const assembly = await cdk.synth(source);
     try {
       assert.deepEqual(assembly.cloudAssembly.stacks.map((s) => s.stackName), ['alice-lab-1']);

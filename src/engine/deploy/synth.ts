@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Tags } from 'aws-cdk-lib';
 import type { LabDefinition } from '../../../labs/kit/lab.ts';
+import type { LoadedStack } from '../stack-source.ts';
 import { stackNameFor, type Target } from '../../../labs/kit/target.ts';
 import { EngineError } from '../events.ts';
 import { STATE_DIR } from '../paths.ts';
@@ -39,10 +40,10 @@ export type StackChoice = { solution: false } | { solution: true; step: number }
  * Synthesizes a lab's CDK app in this process (aws-cdk-lib is loaded once and stays warm) into
  * `.workshop/cdk.out/<lab>`, and reads back the template and its asset manifest.
  */
-export function synthesize(lab: LabDefinition, target: Target, choice: StackChoice): SynthesizedStack {
+export function synthesize(lab: LabDefinition, target: Target, stack: LoadedStack): SynthesizedStack {
   const stackName = stackNameFor(target, lab.id);
   const outdir = join(STATE_DIR, 'cdk.out', `${lab.id}-${target.prefix}`);
-  const app = buildApp(lab, target, choice, { outdir });
+  const app = buildApp(lab, target, stack, { outdir });
   let assembly;
   try {
     assembly = app.synth();
@@ -59,15 +60,13 @@ export function synthesize(lab: LabDefinition, target: Target, choice: StackChoi
  * The CDK app of a lab for a learner: the chosen stack, named with the learner's prefix, and
  * every resource tagged with the workshop, the lab and the learner (for the leftovers check).
  */
-export function buildApp(lab: LabDefinition, target: Target, choice: StackChoice, options: { outdir: string; context?: Record<string, unknown>; account?: string }): App {
-  if (!lab.starter || !lab.solution) throw new EngineError('NoStack', `${lab.id} has no stack to deploy.`);
+export function buildApp(lab: LabDefinition, target: Target, stack: LoadedStack, options: { outdir: string; context?: Record<string, unknown>; account?: string }): App {
   const stackName = stackNameFor(target, lab.id);
   const app = new App({ outdir: options.outdir, context: options.context });
-  const factory = choice.solution ? lab.solution(Math.min(choice.step, lab.steps.length)) : lab.starter;
   try {
-    factory(app, 'Stack', { prefix: target.prefix, stackName, env: { account: options.account, region: target.region } });
+    stack.factory(app, 'Stack', { prefix: target.prefix, stackName, env: { account: options.account, region: target.region } });
   } catch (error) {
-    throw new EngineError('StackError', `Building the ${choice.solution ? 'solution' : 'stack.ts'} stack of ${lab.id} failed: ${(error as Error).message}`);
+    throw new EngineError('StackError', `Building ${stack.description} failed: ${(error as Error).message}`);
   }
   Tags.of(app).add(WORKSHOP_TAG, WORKSHOP_TAG_VALUE);
   Tags.of(app).add('workshop:lab', lab.id);

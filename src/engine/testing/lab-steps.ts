@@ -60,10 +60,16 @@ export function testLabSteps(labId: string): void {
       }
     });
 
-    test('the full solution passes every checkpoint; destroy removes everything', async () => {
+    test('the full solution passes every checkpoint and runs every snippet; destroy removes everything', async () => {
       await deploy({ solution: true, step: Number.POSITIVE_INFINITY });
       const verified = await collect((report) => engine.verify(labId, report));
       assert.ok(verified.ok, `failing: ${verified.checkpoints.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
+      // The code a page shows is the code that runs: every snippet works on the solution.
+      for (const snippet of (await engine.lab(labId)).snippets) {
+        const ran = await collect((report) => engine.run(labId, snippet.name, report));
+        const output = ran.events.flatMap((e) => (e.type === 'output' ? [e.line] : [])).join('\n');
+        assert.ok(ran.ok, `snippet ${snippet.name} failed: ${JSON.stringify(ran.done.error)}\n${output}`);
+      }
       const destroyed = await collect((report) => engine.destroy(labId, report));
       assert.ok(destroyed.ok, JSON.stringify(destroyed.done.error));
       const { services } = cloud;
@@ -76,6 +82,7 @@ export function testLabSteps(labId: string): void {
       assert.equal(services.eventSourceMappings.mappings.size, 0, 'event source mappings left behind');
       assert.equal(services.stepFunctions.machines.size, 0, 'state machines left behind');
       assert.equal(services.cloudWatch.alarms.size, 0, 'alarms left behind');
+      assert.deepEqual([...services.logs.groups.keys()], [], 'log groups left behind (give each function its log group in the stack: labFunction does)');
       const { StreamNames = [] } = await services.kinesisIn('us-east-1').send(new ListStreamsCommand({}));
       assert.deepEqual(StreamNames, [], 'streams left behind');
       const { QueueUrls = [] } = await services.sqs.send(new ListQueuesCommand({}));

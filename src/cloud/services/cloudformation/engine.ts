@@ -105,7 +105,7 @@ export class StackEngine {
       ResourceStatus: status,
       ResourceStatusReason: reason,
     });
-    this.services.events.emit('cloudformation', 'resource-status', stack.stackId, { stackName: stack.name, logicalId, resourceType: type, status, reason });
+    this.services.activity.emit('cloudformation.resource-status', stack.stackId, { stackName: stack.name, logicalId, resourceType: type, status, reason });
   }
 
   setStackStatus(stack: StackRecord, status: string, reason?: string): void {

@@ -19,19 +19,25 @@ export class BucketSubresources {
     } catch {
       throw new AwsError('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
     }
-    if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) throw new AwsError('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
+    if (typeof policy !== 'object' || policy === null || Array.isArray(policy))
+      throw new AwsError('MalformedPolicy', "Policies must be valid JSON and the first byte must be '{'");
     const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
     if (statements.length === 0) throw new AwsError('MalformedPolicy', 'Missing required field Statement');
     for (const s of statements) {
-      if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new AwsError('MalformedPolicy', 'Invalid effect: ' + String(s.Effect));
-      if (s.Principal === undefined && s.NotPrincipal === undefined) throw new AwsError('MalformedPolicy', 'Missing required field Principal');
+      if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new AwsError('MalformedPolicy', `Invalid effect: ${String(s.Effect)}`);
+      if (s.Principal === undefined && s.NotPrincipal === undefined)
+        throw new AwsError('MalformedPolicy', 'Missing required field Principal');
       // Allow statements change nothing a same-account caller can observe; a Deny would, and the
       // local S3 does not enforce it, so it is refused rather than kept without effect. The one
       // exception is the CDK's enforceSSL Deny: the local endpoint stands in for HTTPS.
       const conditions = Object.values<Record<string, unknown>>(s.Condition ?? {}).flatMap((c) => Object.keys(c));
       const secureTransportOnly = conditions.length > 0 && conditions.every((key) => key.toLowerCase() === 'aws:securetransport');
       if (s.Effect === 'Deny' && !secureTransportOnly) {
-        throw new AwsError('NotImplemented', `The local cloud does not enforce bucket policy Deny statements${s.Sid ? ` (statement ${s.Sid})` : ''}; only a Deny on aws:SecureTransport is accepted. Try this policy with the AWS target.`, 501);
+        throw new AwsError(
+          'NotImplemented',
+          `The local cloud does not enforce bucket policy Deny statements${s.Sid ? ` (statement ${s.Sid})` : ''}; only a Deny on aws:SecureTransport is accepted. Try this policy with the AWS target.`,
+          501,
+        );
       }
     }
     this.policies.set(bucket, text);

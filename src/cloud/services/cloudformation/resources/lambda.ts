@@ -51,7 +51,7 @@ export const lambdaFunction: ResourceProvider = {
       // The CDK's handler for a custom resource the local cloud applies itself (see s3.ts): it
       // is recorded in the stack, but no function runs (Lambda here runs Node.js only).
       const Arn = `arn:aws:lambda:${context.region}:${context.accountId}:function:${FunctionName}`;
-      context.services.events.emit('cloudformation', 'handler-modelled-natively', Arn, { stackName: context.stackName, logicalId: context.logicalId, resourceType: modelled });
+      context.services.activity.emit('cloudformation.handler-modelled-natively', Arn, { stackName: context.stackName, logicalId: context.logicalId, resourceType: modelled });
       return { physicalId: FunctionName, attributes: { Arn } };
     }
     const fn = await lambda.createFunction(
