@@ -13,7 +13,8 @@ type Row = (what: string, figure: string, budget: string) => void;
 
 const LEARNERS = 200;
 const ROUNDS = 5;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** Resident and peak memory of a process, from /proc (Linux). */
@@ -25,11 +26,15 @@ async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
 
 export async function benchClass(row: Row): Promise<void> {
   const state = await mkdtemp(join(tmpdir(), 'workshop-bench-class-'));
-  const server = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'class', 'start', '--port', '0', '--name', 'Bench class'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: state },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'class', 'start', '--port', '0', '--name', 'Bench class'],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: state },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     let output = '';
     server.stdout!.on('data', (chunk) => (output += chunk));
@@ -44,7 +49,11 @@ export async function benchClass(row: Row): Promise<void> {
     const lab = await loadLab('lab-1');
     const learners = await Promise.all(
       Array.from({ length: LEARNERS }, async (_, i) => {
-        const response = await fetch(`${url}/class/join`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, name: `Learner ${i}`, prefix: `l${i}` }) });
+        const response = await fetch(`${url}/class/join`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code, name: `Learner ${i}`, prefix: `l${i}` }),
+        });
         if (response.status !== 201) throw new Error(`join ${i}: ${response.status} ${await response.text()}`);
         const body = (await response.json()) as { token: string; learner: { id: string; name: string } };
         return { id: body.learner.id, name: body.learner.name, token: body.token };
@@ -53,7 +62,11 @@ export async function benchClass(row: Row): Promise<void> {
 
     // The dashboard: the live stream, noting when each learner's results arrive.
     const arrived = new Map<string, number>();
-    let wake = () => undefined as void;
+    const waiters = new Set<() => void>();
+    const wake = () => {
+      for (const waiter of waiters) waiter();
+      waiters.clear();
+    };
     const stream = await fetch(`${url}/class/stream`, { headers: { authorization: `Bearer ${token}` } });
     void (async () => {
       const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -83,18 +96,37 @@ export async function benchClass(row: Row): Promise<void> {
       await Promise.all(
         learners.map(async (learner, i) => {
           sent.set(learner.id, performance.now());
-          const checkpoints = lab.checkpoints.map((c, n) => ({ id: c.id, step: c.step, ok: n !== (i + round) % lab.checkpoints.length, durationMs: 20 + n }));
+          const checkpoints = lab.checkpoints.map((c, n) => ({
+            id: c.id,
+            step: c.step,
+            ok: n !== (i + round) % lab.checkpoints.length,
+            durationMs: 20 + n,
+          }));
           const response = await fetch(`${url}/class/reports`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-class-code': code, authorization: `Bearer ${learner.token}` },
-            body: JSON.stringify({ id: randomUUID(), learner: learner.name, kind: 'verify', at: Date.now(), sentAt: Date.now(), lab: lab.id, durationMs: 300, checkpoints }),
+            body: JSON.stringify({
+              id: randomUUID(),
+              learner: learner.name,
+              kind: 'verify',
+              at: Date.now(),
+              sentAt: Date.now(),
+              lab: lab.id,
+              durationMs: 300,
+              checkpoints,
+            }),
           });
           if (response.status !== 200) throw new Error(`report: ${response.status} ${await response.text()}`);
           await response.arrayBuffer();
         }),
       );
       const deadline = Date.now() + 30_000;
-      while (arrived.size < LEARNERS && Date.now() < deadline) await new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, 100)));
+      while (arrived.size < LEARNERS && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          waiters.add(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
       if (arrived.size < LEARNERS) throw new Error(`round ${round}: the stream showed ${arrived.size} of ${LEARNERS} learners`);
       for (const [id, at] of arrived) latencies.push(at - sent.get(id)!);
       wholeRoom.push(Math.max(...arrived.values()) - started);
@@ -106,7 +138,11 @@ export async function benchClass(row: Row): Promise<void> {
     row(`class: ${LEARNERS} learners report at once → on the dashboard, p99`, ms(percentile(latencies, 99)), '≤ 1000 ms');
     row(`class: until the dashboard shows all ${LEARNERS}, median of ${ROUNDS} rounds`, ms(percentile(wholeRoom, 50)), '');
     row('class server memory, idle (RSS)', `${Math.round(idle.rss)} MiB`, '');
-    row(`class server memory with ${LEARNERS} learners, after ${ROUNDS} rounds (RSS / peak)`, `${Math.round(loaded.rss)} / ${Math.round(loaded.peak)} MiB`, '');
+    row(
+      `class server memory with ${LEARNERS} learners, after ${ROUNDS} rounds (RSS / peak)`,
+      `${Math.round(loaded.rss)} / ${Math.round(loaded.peak)} MiB`,
+      '',
+    );
     await stream.body?.cancel().catch(() => undefined);
   } finally {
     server.kill('SIGINT');
@@ -117,7 +153,9 @@ export async function benchClass(row: Row): Promise<void> {
 
 // Run alone: node --import tsx scripts/bench-class.ts
 if (import.meta.url === `file://${process.argv[1]}`) {
-  benchClass((what, figure, budget) => console.log(`${what.padEnd(72)} ${figure.padStart(16)}   ${budget ? `budget ${budget}` : ''}`)).catch((error) => {
+  benchClass((what, figure, budget) =>
+    console.log(`${what.padEnd(72)} ${figure.padStart(16)}   ${budget ? `budget ${budget}` : ''}`),
+  ).catch((error) => {
     console.error(error);
     process.exit(1);
   });

@@ -1,10 +1,10 @@
-import { ClassRefused, ClassUnreachable } from '../class/learner/client.ts';
 import type { LearnerClassroom } from '../class/learner/classroom.ts';
+import { ClassRefused, ClassUnreachable } from '../class/learner/client.ts';
 import type { LabEngine } from '../engine/engine.ts';
 import { EngineError } from '../engine/events.ts';
 import { preflight } from '../engine/preflight.ts';
-import { jsonBody, type Route } from './route.ts';
 import { HttpError, jsonResponse } from './http-error.ts';
+import { jsonBody, type Route } from './route.ts';
 
 /** A class error as the lab API answers it: the class server's refusal keeps its status. */
 function asHttpError(error: unknown): unknown {

@@ -10,7 +10,10 @@ export type FetchHandler = (request: Request, info: { remoteAddress?: string }) 
  * Serves a fetch-style handler on a Node HTTP server at `host`. Closing it also ends open
  * connections (event streams would otherwise hold it open).
  */
-export async function serveFetch(handler: FetchHandler, options: { port: number; host: string; what: string; portHint: string }): Promise<{ port: number; close: () => Promise<void> }> {
+export async function serveFetch(
+  handler: FetchHandler,
+  options: { port: number; host: string; what: string; portHint: string },
+): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   const server = http.createServer(async (req, res) => {
     const controller = new AbortController();
@@ -18,7 +21,9 @@ export async function serveFetch(handler: FetchHandler, options: { port: number;
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url}`, {
       method: req.method,
-      headers: Object.entries(req.headers).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]])),
+      headers: Object.entries(req.headers).flatMap(([k, v]) =>
+        v === undefined ? [] : Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]],
+      ),
       body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
       duplex: hasBody ? 'half' : undefined,
       signal: controller.signal,
@@ -27,7 +32,10 @@ export async function serveFetch(handler: FetchHandler, options: { port: number;
     try {
       response = await handler(request, { remoteAddress: req.socket.remoteAddress });
     } catch (error) {
-      response = new Response(JSON.stringify({ error: { code: 'InternalError', message: (error as Error).message } }), { status: 500, headers: { 'content-type': 'application/json' } });
+      response = new Response(JSON.stringify({ error: { code: 'InternalError', message: (error as Error).message } }), {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (!response.body) return res.end();
@@ -59,6 +67,10 @@ export async function serveFetch(handler: FetchHandler, options: { port: number;
 }
 
 /** Serves a fetch-style handler on a Node HTTP server bound to loopback. */
-export function serveOnLoopback(handler: FetchHandler, port: number, portHint: string): Promise<{ port: number; close: () => Promise<void> }> {
+export function serveOnLoopback(
+  handler: FetchHandler,
+  port: number,
+  portHint: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
   return serveFetch(handler, { port, host: '127.0.0.1', what: 'lab API', portHint });
 }

@@ -17,18 +17,29 @@ const tags = (learner: string, lab: string) => [
   { Key: 'workshop:learner', Value: learner },
   { Key: 'workshop:lab', Value: lab },
 ];
-const stack = (name: string, extra: Partial<Stack>): Stack => ({ StackName: name, StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/1`, StackStatus: 'CREATE_COMPLETE', CreationTime: new Date(), ...extra });
+const stack = (name: string, extra: Partial<Stack>): Stack => ({
+  StackName: name,
+  StackId: `arn:aws:cloudformation:eu-west-1:123456789012:stack/${name}/1`,
+  StackStatus: 'CREATE_COMPLETE',
+  CreationTime: new Date(),
+  ...extra,
+});
 
 afterEach(() => {
   sts.reset();
   cfn.reset();
 });
 
-test('on AWS, every page of stacks is read and only the workshop\'s are taken (CDKToolkit and others stay)', async () => {
+test("on AWS, every page of stacks is read and only the workshop's are taken (CDKToolkit and others stay)", async () => {
   cfn
     .on(DescribeStacksCommand)
     .resolvesOnce({ Stacks: [stack('ana-lab-1', { Tags: tags('ana', 'lab-1') }), stack('CDKToolkit', {})], NextToken: 'page-2' })
-    .resolvesOnce({ Stacks: [stack('billing-prod', { Tags: [{ Key: 'team', Value: 'billing' }] }), stack('bob-lab-2', { Tags: tags('bob', 'lab-2'), StackStatus: 'DELETE_FAILED' })] });
+    .resolvesOnce({
+      Stacks: [
+        stack('billing-prod', { Tags: [{ Key: 'team', Value: 'billing' }] }),
+        stack('bob-lab-2', { Tags: tags('bob', 'lab-2'), StackStatus: 'DELETE_FAILED' }),
+      ],
+    });
   assert.deepEqual(
     (await workshopStacks(target)).map((s) => [s.name, s.learner, s.lab, s.status]),
     [
@@ -43,13 +54,25 @@ test('on AWS, the question names the account and region, and a no deletes nothin
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/instructor' });
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('ana-lab-1', { Tags: tags('ana', 'lab-1') })] });
   const questions: string[] = [];
-  await assert.rejects(cleanupClass(target, { report: () => undefined, confirm: async (q) => (questions.push(q), false) }), /Nothing was deleted/);
+  await assert.rejects(
+    cleanupClass(target, {
+      report: () => undefined,
+      confirm: async (q) => {
+        questions.push(q);
+        return false;
+      },
+    }),
+    /Nothing was deleted/,
+  );
   assert.deepEqual(questions, ['Delete this stack of 1 learner and every resource in it, in AWS account 123456789012, region eu-west-1?']);
   assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
 });
 
 test('without credentials, cleanup says how to get them before it looks at anything', async () => {
   sts.on(GetCallerIdentityCommand).rejects(new Error('Could not load credentials from any providers'));
-  await assert.rejects(cleanupClass(target, { report: () => undefined, confirm: async () => true }), /No AWS credentials work for eu-west-1.*aws configure/);
+  await assert.rejects(
+    cleanupClass(target, { report: () => undefined, confirm: async () => true }),
+    /No AWS credentials work for eu-west-1.*aws configure/,
+  );
   assert.equal(cfn.commandCalls(DescribeStacksCommand).length, 0);
 });

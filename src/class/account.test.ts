@@ -59,8 +59,14 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
   test("lists every learner's tagged resources, page after page, with their lab and type", async () => {
     tagging
       .on(GetResourcesCommand)
-      .resolvesOnce({ ResourceTagMappingList: [tagged('arn:aws:sns:us-east-1:000000000000:bob-RideCompletionTopic', 'bob')], PaginationToken: 'next' })
-      .resolvesOnce({ ResourceTagMappingList: [tagged('arn:aws:lambda:us-east-1:000000000000:function:ana-UnicornManagement', 'ana')], PaginationToken: '' });
+      .resolvesOnce({
+        ResourceTagMappingList: [tagged('arn:aws:sns:us-east-1:000000000000:bob-RideCompletionTopic', 'bob')],
+        PaginationToken: 'next',
+      })
+      .resolvesOnce({
+        ResourceTagMappingList: [tagged('arn:aws:lambda:us-east-1:000000000000:function:ana-UnicornManagement', 'ana')],
+        PaginationToken: '',
+      });
     const resources = await workshopResources(target);
     assert.deepEqual(
       resources.map((r) => [r.learner, r.lab, r.type]),
@@ -91,16 +97,32 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
   test('cleanup asks first: no, or no way to ask, deletes nothing', async () => {
     await assert.rejects(cleanupClass(target, { report: () => undefined }), /needs your confirmation \(pass --yes in a script\)/);
     const questions: string[] = [];
-    await assert.rejects(cleanupClass(target, { report: () => undefined, confirm: async (q) => (questions.push(q), false) }), /Nothing was deleted/);
-    assert.match(questions[0], /^Delete these 2 stacks of 2 learners and every resource in them, in http:\/\/localhost:\d+ \(account 000000000000, region us-east-1\)\?$/);
-    const cli = await exec(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'class', 'cleanup', '--endpoint', cloud.endpoint], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } }).catch((e) => e);
+    await assert.rejects(
+      cleanupClass(target, {
+        report: () => undefined,
+        confirm: async (q) => {
+          questions.push(q);
+          return false;
+        },
+      }),
+      /Nothing was deleted/,
+    );
+    assert.match(
+      questions[0],
+      /^Delete these 2 stacks of 2 learners and every resource in them, in http:\/\/localhost:\d+ \(account 000000000000, region us-east-1\)\?$/,
+    );
+    const cli = await exec(
+      process.execPath,
+      [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'class', 'cleanup', '--endpoint', cloud.endpoint],
+      { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } },
+    ).catch((e) => e);
     assert.equal(cli.code, 1);
     assert.match(cli.stdout, /ana-lab-1 +learner ana/);
     assert.match(cli.stderr, /Nothing was deleted: cleaning up needs your confirmation/);
     assert.equal((await workshopStacks(target)).length, 2);
   });
 
-  test('cleanup deletes every learner\'s stacks, then waits until nothing tagged is left', async () => {
+  test("cleanup deletes every learner's stacks, then waits until nothing tagged is left", async () => {
     // AWS keeps listing a deleted resource for a while: the first look still finds one.
     tagging
       .on(GetResourcesCommand)
@@ -119,7 +141,10 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
     assert.equal(result.ok, true);
     assert.deepEqual(await workshopStacks(target), []);
     assert.equal(cloud.services.cloudformation.stacks.size, 0);
-    assert.ok(lines.some((l) => /1 resource is still tagged by the workshop; AWS takes a few minutes/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /1 resource is still tagged by the workshop; AWS takes a few minutes/.test(l)),
+      lines.join('\n'),
+    );
     assert.equal(tagging.commandCalls(GetResourcesCommand).length, 2);
   });
 
@@ -135,6 +160,9 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
 
   test('a tagging API that cannot be asked is an error, never "nothing left"', async () => {
     tagging.on(GetResourcesCommand).rejects(new Error('AccessDeniedException: not authorized to perform tag:GetResources'));
-    await assert.rejects(cleanupClass(target, { confirm: async () => true, report: () => undefined }), /what is left could not be checked: AccessDenied/);
+    await assert.rejects(
+      cleanupClass(target, { confirm: async () => true, report: () => undefined }),
+      /what is left could not be checked: AccessDenied/,
+    );
   });
 });

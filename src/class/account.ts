@@ -46,9 +46,17 @@ export async function workshopResources(target: Target): Promise<TaggedResource[
   const found: TaggedResource[] = [];
   let PaginationToken: string | undefined;
   do {
-    const page = await client.send(new GetResourcesCommand({ TagFilters: [{ Key: WORKSHOP_TAG, Values: [WORKSHOP_TAG_VALUE] }], PaginationToken }));
+    const page = await client.send(
+      new GetResourcesCommand({ TagFilters: [{ Key: WORKSHOP_TAG, Values: [WORKSHOP_TAG_VALUE] }], PaginationToken }),
+    );
     for (const { ResourceARN, Tags } of page.ResourceTagMappingList ?? []) {
-      if (ResourceARN) found.push({ arn: ResourceARN, learner: tagOf(Tags, 'workshop:learner'), lab: tagOf(Tags, 'workshop:lab'), type: resourceType(ResourceARN) });
+      if (ResourceARN)
+        found.push({
+          arn: ResourceARN,
+          learner: tagOf(Tags, 'workshop:learner'),
+          lab: tagOf(Tags, 'workshop:lab'),
+          type: resourceType(ResourceARN),
+        });
     }
     PaginationToken = page.PaginationToken || undefined;
   } while (PaginationToken);
@@ -67,7 +75,12 @@ export async function workshopStacks(target: Target): Promise<WorkshopStack[]> {
   } while (NextToken);
   return stacks
     .filter((s) => tagOf(s.Tags, WORKSHOP_TAG) === WORKSHOP_TAG_VALUE && s.StackStatus !== 'DELETE_COMPLETE')
-    .map((s) => ({ name: s.StackName!, learner: tagOf(s.Tags, 'workshop:learner'), lab: tagOf(s.Tags, 'workshop:lab'), status: s.StackStatus! }))
+    .map((s) => ({
+      name: s.StackName!,
+      learner: tagOf(s.Tags, 'workshop:learner'),
+      lab: tagOf(s.Tags, 'workshop:lab'),
+      status: s.StackStatus!,
+    }))
     .sort((a, b) => a.learner.localeCompare(b.learner) || a.lab.localeCompare(b.lab));
 }
 
@@ -98,16 +111,26 @@ export interface CleanupResult {
 export async function cleanupClass(target: Target, options: CleanupOptions): Promise<CleanupResult> {
   const { report } = options;
   const { account } = await whoAmI(target);
-  const where = target.kind === 'aws' ? `AWS account ${account}, region ${target.region}` : `${target.endpoint} (account ${account}, region ${target.region})`;
+  const where =
+    target.kind === 'aws'
+      ? `AWS account ${account}, region ${target.region}`
+      : `${target.endpoint} (account ${account}, region ${target.region})`;
   report({ type: 'progress', message: `Looking for workshop stacks in ${where}…` });
   const stacks = await workshopStacks(target);
   const result: CleanupResult = { ok: false, destroyed: [], failed: [], leftovers: [] };
   if (stacks.length > 0) {
     const learners = new Set(stacks.map((s) => s.learner));
-    for (const stack of stacks) report({ type: 'output', line: `  ${stack.name.padEnd(32)} learner ${stack.learner.padEnd(12)} ${stack.lab.padEnd(7)} ${stack.status}` });
+    for (const stack of stacks)
+      report({
+        type: 'output',
+        line: `  ${stack.name.padEnd(32)} learner ${stack.learner.padEnd(12)} ${stack.lab.padEnd(7)} ${stack.status}`,
+      });
     const question = `Delete ${stacks.length === 1 ? 'this stack' : `these ${stacks.length} stacks`} of ${learners.size} learner${learners.size === 1 ? '' : 's'} and every resource in ${stacks.length === 1 ? 'it' : 'them'}, in ${where}?`;
     if (!options.confirm || !(await options.confirm(question))) {
-      throw new EngineError('NotConfirmed', `Nothing was deleted: cleaning up needs your confirmation${options.confirm ? '' : ' (pass --yes in a script)'}.`);
+      throw new EngineError(
+        'NotConfirmed',
+        `Nothing was deleted: cleaning up needs your confirmation${options.confirm ? '' : ' (pass --yes in a script)'}.`,
+      );
     }
     const cfn = clientFor(CloudFormationClient, target);
     const queue = [...stacks];
@@ -143,11 +166,17 @@ async function settledLeftovers(target: Target, options: CleanupOptions): Promis
     try {
       left = await workshopResources(target);
     } catch (error) {
-      throw new EngineError('LeftoversUnknown', `The stacks are handled, but what is left could not be checked: ${(error as Error).message}`);
+      throw new EngineError(
+        'LeftoversUnknown',
+        `The stacks are handled, but what is left could not be checked: ${(error as Error).message}`,
+      );
     }
     if (left.length === 0 || Date.now() >= deadline) return left;
     const pollMs = options.pollMs ?? 15_000;
-    options.report({ type: 'progress', message: `${left.length} resource${left.length === 1 ? ' is' : 's are'} still tagged by the workshop; AWS takes a few minutes to forget deleted resources. Looking again in ${Math.round(pollMs / 1000)} s…` });
+    options.report({
+      type: 'progress',
+      message: `${left.length} resource${left.length === 1 ? ' is' : 's are'} still tagged by the workshop; AWS takes a few minutes to forget deleted resources. Looking again in ${Math.round(pollMs / 1000)} s…`,
+    });
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
@@ -166,7 +195,12 @@ export interface LearnerVerification {
  * Runs a lab's checkpoints against each learner's resources (their prefix), as the learner's own
  * verify would: the instructor sees who has what working in a shared account.
  */
-export async function verifyLearners(target: Target, labId: string, prefixes: string[], source: LabSource = labsFolder): Promise<LearnerVerification[]> {
+export async function verifyLearners(
+  target: Target,
+  labId: string,
+  prefixes: string[],
+  source: LabSource = labsFolder,
+): Promise<LearnerVerification[]> {
   const results: LearnerVerification[] = [];
   for (const prefix of prefixes) {
     const events: EngineEvent[] = [];

@@ -8,7 +8,8 @@ export const MAX_BODY_BYTES = 32 * 1024;
  * without buffering them whole, and (400) anything that is not a JSON object.
  */
 export async function readJsonObject(request: Request, limit = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
-  if (!(request.headers.get('content-type') ?? '').startsWith('application/json')) throw new ClassError(415, 'JsonRequired', 'Send the body as JSON with Content-Type: application/json.');
+  if (!(request.headers.get('content-type') ?? '').startsWith('application/json'))
+    throw new ClassError(415, 'JsonRequired', 'Send the body as JSON with Content-Type: application/json.');
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Uint8Array[] = [];
@@ -36,21 +37,25 @@ export async function readJsonObject(request: Request, limit = MAX_BODY_BYTES): 
   return body as Record<string, unknown>;
 }
 
-const tooLarge = (limit: number) => new ClassError(413, 'BodyTooLarge', `The body is larger than the class server accepts (${limit} bytes).`);
+const tooLarge = (limit: number) =>
+  new ClassError(413, 'BodyTooLarge', `The body is larger than the class server accepts (${limit} bytes).`);
 
 /** Readers of one field each: they throw a 400 that names the field and what it must be. */
 export const field = {
   string(body: Record<string, unknown>, name: string, options: { max: number; optional?: boolean; pattern?: RegExp }): string | undefined {
     const value = body[name];
     if (value === undefined && options.optional) return undefined;
-    if (typeof value !== 'string' || value.length === 0 || value.length > options.max) throw badRequest('BadField', `"${name}" must be a string of 1 to ${options.max} characters.`);
-    if (options.pattern && !options.pattern.test(value)) throw badRequest('BadField', `"${name}" has characters it cannot have (${options.pattern.source}).`);
+    if (typeof value !== 'string' || value.length === 0 || value.length > options.max)
+      throw badRequest('BadField', `"${name}" must be a string of 1 to ${options.max} characters.`);
+    if (options.pattern && !options.pattern.test(value))
+      throw badRequest('BadField', `"${name}" has characters it cannot have (${options.pattern.source}).`);
     return value;
   },
   number(body: Record<string, unknown>, name: string, options: { min: number; max: number; optional?: boolean }): number | undefined {
     const value = body[name];
     if (value === undefined && options.optional) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < options.min || value > options.max) throw badRequest('BadField', `"${name}" must be a number from ${options.min} to ${options.max}.`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < options.min || value > options.max)
+      throw badRequest('BadField', `"${name}" must be a number from ${options.min} to ${options.max}.`);
     return value;
   },
   boolean(body: Record<string, unknown>, name: string): boolean {
@@ -61,7 +66,12 @@ export const field = {
   array(body: Record<string, unknown>, name: string, options: { min?: number; max: number }): Record<string, unknown>[] {
     const value = body[name];
     const min = options.min ?? 0;
-    if (!Array.isArray(value) || value.length < min || value.length > options.max || value.some((item) => !item || typeof item !== 'object' || Array.isArray(item))) {
+    if (
+      !Array.isArray(value) ||
+      value.length < min ||
+      value.length > options.max ||
+      value.some((item) => !item || typeof item !== 'object' || Array.isArray(item))
+    ) {
       throw badRequest('BadField', `"${name}" must be a list of ${min} to ${options.max} objects.`);
     }
     return value as Record<string, unknown>[];

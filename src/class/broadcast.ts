@@ -35,7 +35,10 @@ export class Broadcast {
       },
     });
     signal.addEventListener('abort', () => this.drop(self), { once: true });
-    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' } });
+    return new Response(body, {
+      status: 200,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' },
+    });
   }
 
   send(event: ClassEvent): void {

@@ -1,7 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { LabSummary } from '../engine/engine.ts';
 import { PROJECT_ROOT } from '../engine/paths.ts';
@@ -48,6 +48,9 @@ export function catalogueOf(labs: LabSummary[], labsDir = LABS_DIR): LabCatalogu
  * `workshop labs --json` reads them instead.
  */
 export async function workshopCatalogue(): Promise<LabCatalogue> {
-  const { stdout } = await run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'labs', '--json'], { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'labs', '--json'], {
+    cwd: PROJECT_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return catalogueOf(JSON.parse(stdout) as LabSummary[]);
 }

@@ -11,7 +11,7 @@ import { startTestCloud, type TestCloud } from '../cloud/testing/test-cloud.ts';
 import { LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { LearnerClassroom } from './learner/classroom.ts';
-import { startClassServer, type RunningClass } from './run.ts';
+import { type RunningClass, startClassServer } from './run.ts';
 import { eventReader } from './testing.ts';
 import type { ClassEvent, ClassSnapshot } from './types.ts';
 
@@ -28,8 +28,17 @@ function learnerMachine(prefix: string) {
   const engine = new LabEngine({ ...cloud.target, prefix }, undefined, { classroom });
   const api = createLabApi({ engine, access: accessPolicy(3000, 3001), classroom });
   const call = async (path: string, body?: unknown) => {
-    const headers: Record<string, string> = { host: site.host, ...(body !== undefined ? { 'content-type': 'application/json', origin: site.origin } : {}) };
-    return api.fetch(new Request(`http://${site.host}${path}`, { method: body === undefined ? 'GET' : 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+    const headers: Record<string, string> = {
+      host: site.host,
+      ...(body !== undefined ? { 'content-type': 'application/json', origin: site.origin } : {}),
+    };
+    return api.fetch(
+      new Request(`http://${site.host}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    );
   };
   /** Runs an operation that streams engine events and returns them. */
   const stream = async (path: string, body: unknown = {}) => {
@@ -75,8 +84,13 @@ describe('a class with three learners', { timeout: 240_000 }, () => {
     }
     for (const name of ['Ana', 'Bob', 'Chen']) {
       const joined = await dashboard.next((e) => e.type === 'learner' && e.learner.name === name);
-      const preflight = await dashboard.next((e) => e.type === 'preflight' && joined.type === 'learner' && e.learnerId === joined.learner.id);
-      assert.ok(preflight.type === 'preflight' && preflight.preflight.checks.some((c) => c.id === 'target' && c.ok && /account/.test(c.detail ?? '')));
+      const preflight = await dashboard.next(
+        (e) => e.type === 'preflight' && joined.type === 'learner' && e.learnerId === joined.learner.id,
+      );
+      assert.ok(
+        preflight.type === 'preflight' &&
+          preflight.preflight.checks.some((c) => c.id === 'target' && c.ok && /account/.test(c.detail ?? '')),
+      );
     }
     const state = await snapshot();
     assert.deepEqual(
@@ -119,10 +133,14 @@ describe('a class with three learners', { timeout: 240_000 }, () => {
     // What a learner's run tells the class: per checkpoint, pass or fail and timings; no detail,
     // which could quote their resources.
     for (const event of dashboard.events.filter((e): e is Results => e.type === 'results')) {
-      for (const result of Object.values(event.results)) assert.deepEqual(Object.keys(result).sort(), ['at', 'attempts', 'durationMs', 'failingSince', 'firstPassedAt', 'ok']);
+      for (const result of Object.values(event.results))
+        assert.deepEqual(Object.keys(result).sort(), ['at', 'attempts', 'durationMs', 'failingSince', 'firstPassedAt', 'ok']);
     }
     const stored = running.store.runs().map((run) => Object.keys(run).sort().join());
-    assert.ok(stored.every((keys) => keys === 'at,durationMs,id,kind,lab,learnerId,passed,receivedAt,total'), stored.join(' | '));
+    assert.ok(
+      stored.every((keys) => keys === 'at,durationMs,id,kind,lab,learnerId,passed,receivedAt,total'),
+      stored.join(' | '),
+    );
   });
 
   test("solutions wait for the instructor's release; the refusal says why", async () => {
@@ -133,7 +151,11 @@ describe('a class with three learners', { timeout: 240_000 }, () => {
     assert.match(done.error!.message, /Your instructor has not released the solution of lab-1 yet \(class "Integration class"\)/);
     assert.ok(!refused.some((e) => e.type === 'resource'), 'nothing was deployed');
 
-    const release = await fetch(`${running.localUrl}/class/labs/lab-1/release`, { method: 'POST', headers: { ...instructor(), 'content-type': 'application/json' }, body: JSON.stringify({ released: true }) });
+    const release = await fetch(`${running.localUrl}/class/labs/lab-1/release`, {
+      method: 'POST',
+      headers: { ...instructor(), 'content-type': 'application/json' },
+      body: JSON.stringify({ released: true }),
+    });
     assert.equal(release.status, 200);
     const deployed = await ana().stream('/api/labs/lab-1/deploy', { solution: true, step: 1 });
     assert.equal((deployed.at(-1) as { ok: boolean }).ok, true, JSON.stringify(deployed.at(-1)));
@@ -163,7 +185,10 @@ describe('a class with three learners', { timeout: 240_000 }, () => {
     assert.deepEqual(delivery, { sent: 2, pending: 0, rejected: [] });
     const event = await dashboard.next<Results>((e) => e.type === 'results' && Boolean(e.results['hello-round-trip']?.attempts === 2));
     assert.equal(event.results['node-version'].attempts, 2);
-    assert.ok(event.results['hello-round-trip'].at >= before && event.results['hello-round-trip'].at < Date.now(), 'the run keeps the time it happened');
+    assert.ok(
+      event.results['hello-round-trip'].at >= before && event.results['hello-round-trip'].at < Date.now(),
+      'the run keeps the time it happened',
+    );
   });
 
   test('leaving stops reporting at once; the dashboard shows who left', async () => {

@@ -15,7 +15,19 @@ function cell(value: string | number | boolean | null): string {
  * stand (pass, fail, or not run), how many attempts, when it first passed.
  */
 export function classCsv(snapshot: ClassSnapshot): string {
-  const header = ['learner', 'prefix', 'lab', 'step', 'checkpoint', 'status', 'attempts', 'first_passed_at', 'last_run_at', 'failing_since', 'duration_ms'];
+  const header = [
+    'learner',
+    'prefix',
+    'lab',
+    'step',
+    'checkpoint',
+    'status',
+    'attempts',
+    'first_passed_at',
+    'last_run_at',
+    'failing_since',
+    'duration_ms',
+  ];
   const rows = [header.join(',')];
   for (const learner of snapshot.learners) {
     for (const lab of snapshot.labs) {
@@ -47,5 +59,9 @@ export function classCsv(snapshot: ClassSnapshot): string {
 /** The class as JSON: the snapshot, and every run received (the history behind it). */
 export function classJson(snapshot: ClassSnapshot, runs: RunRecord[]): string {
   const names = new Map(snapshot.learners.map((l) => [l.id, l.name]));
-  return JSON.stringify({ exportedAt: iso(snapshot.now), ...snapshot, runs: runs.map((run) => ({ ...run, learner: names.get(run.learnerId) ?? null })) }, null, 2);
+  return JSON.stringify(
+    { exportedAt: iso(snapshot.now), ...snapshot, runs: runs.map((run) => ({ ...run, learner: names.get(run.learnerId) ?? null })) },
+    null,
+    2,
+  );
 }

@@ -17,22 +17,37 @@ export function parseReport(body: Record<string, unknown>, labs: LabSummary[]): 
   const learner = field.string(body, 'learner', { max: 200 })!;
   const at = field.number(body, 'at', { min: 0, max: Date.now() + YEAR })!;
   const sentAt = field.number(body, 'sentAt', { min: 0, max: Date.now() + YEAR })!;
-  if (body.kind === 'preflight') return { id, learner, kind: 'preflight', at, sentAt, preflight: parsePreflight(field.object(body, 'preflight')) };
+  if (body.kind === 'preflight')
+    return { id, learner, kind: 'preflight', at, sentAt, preflight: parsePreflight(field.object(body, 'preflight')) };
   if (body.kind !== 'verify') throw badRequest('BadField', '"kind" must be "verify" or "preflight".');
   const labId = field.string(body, 'lab', { max: 64 })!;
   const lab = labs.find((l) => l.id === labId);
-  if (!lab) throw badRequest('UnknownLab', `This class has no lab "${labId}" (it knows ${labs.map((l) => l.id).join(', ')}). Are you and your instructor on the same version of the workshop?`);
+  if (!lab)
+    throw badRequest(
+      'UnknownLab',
+      `This class has no lab "${labId}" (it knows ${labs.map((l) => l.id).join(', ')}). Are you and your instructor on the same version of the workshop?`,
+    );
   const step = field.number(body, 'step', { min: 0, max: 1000, optional: true });
   const durationMs = field.number(body, 'durationMs', { min: 0, max: 24 * HOUR })!;
   const checkpoints: ReportedCheckpoint[] = [];
   for (const item of field.array(body, 'checkpoints', { min: 1, max: lab.checkpoints.length })) {
     const checkpointId = field.string(item, 'id', { max: 100 })!;
     const known = lab.checkpoints.find((c) => c.id === checkpointId);
-    if (!known) throw badRequest('UnknownCheckpoint', `${lab.id} has no checkpoint "${checkpointId}". Are you and your instructor on the same version of the workshop?`);
+    if (!known)
+      throw badRequest(
+        'UnknownCheckpoint',
+        `${lab.id} has no checkpoint "${checkpointId}". Are you and your instructor on the same version of the workshop?`,
+      );
     const reportedStep = field.number(item, 'step', { min: 0, max: 1000 })!;
-    if (reportedStep !== known.step) throw badRequest('BadField', `Checkpoint "${checkpointId}" belongs to step ${known.step} of ${lab.id}, not ${reportedStep}.`);
+    if (reportedStep !== known.step)
+      throw badRequest('BadField', `Checkpoint "${checkpointId}" belongs to step ${known.step} of ${lab.id}, not ${reportedStep}.`);
     if (checkpoints.some((c) => c.id === checkpointId)) throw badRequest('BadField', `Checkpoint "${checkpointId}" is reported twice.`);
-    checkpoints.push({ id: checkpointId, step: known.step, ok: field.boolean(item, 'ok'), durationMs: field.number(item, 'durationMs', { min: 0, max: 24 * HOUR })! });
+    checkpoints.push({
+      id: checkpointId,
+      step: known.step,
+      ok: field.boolean(item, 'ok'),
+      durationMs: field.number(item, 'durationMs', { min: 0, max: 24 * HOUR })!,
+    });
   }
   return { id, learner, kind: 'verify', at, sentAt, lab: lab.id, step, durationMs, checkpoints };
 }
@@ -40,7 +55,8 @@ export function parseReport(body: Record<string, unknown>, labs: LabSummary[]): 
 function parsePreflight(body: Record<string, unknown>): Preflight {
   const target = field.object(body, 'target');
   const kind = field.string(target, 'kind', { max: 10 });
-  if (kind !== 'local' && kind !== 'aws' && kind !== 'endpoint') throw badRequest('BadField', '"target.kind" must be local, aws or endpoint.');
+  if (kind !== 'local' && kind !== 'aws' && kind !== 'endpoint')
+    throw badRequest('BadField', '"target.kind" must be local, aws or endpoint.');
   const checks: PreflightCheck[] = field.array(body, 'checks', { max: 20 }).map((check) => ({
     id: field.string(check, 'id', { max: 40, pattern: ID })!,
     title: printable(field.string(check, 'title', { max: 200 })!),
@@ -51,7 +67,11 @@ function parsePreflight(body: Record<string, unknown>): Preflight {
   return {
     ok: field.boolean(body, 'ok'),
     node: field.string(body, 'node', { max: 20, pattern: /^[0-9.]+$/ })!,
-    target: { kind, region: field.string(target, 'region', { max: 30, pattern: /^[a-z0-9-]+$/ })!, prefix: field.string(target, 'prefix', { max: 20, pattern: /^[a-z0-9]+$/ })! },
+    target: {
+      kind,
+      region: field.string(target, 'region', { max: 30, pattern: /^[a-z0-9-]+$/ })!,
+      prefix: field.string(target, 'prefix', { max: 20, pattern: /^[a-z0-9]+$/ })!,
+    },
     checks,
   };
 }

@@ -2,8 +2,8 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { serveFetch } from '../api/node-server.ts';
-import { workshopCatalogue, type LabCatalogue } from './catalogue.ts';
-import { createClassServer, type ClassServer } from './server.ts';
+import { type LabCatalogue, workshopCatalogue } from './catalogue.ts';
+import { type ClassServer, createClassServer } from './server.ts';
 import { ClassStore } from './store.ts';
 
 export interface StartClassOptions {
@@ -47,7 +47,12 @@ export async function startClassServer(options: StartClassOptions): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   let bound: Awaited<ReturnType<typeof serveFetch>>;
   try {
-    bound = await serveFetch(server.fetch, { port: options.port ?? 3030, host, what: 'class server', portHint: 'WORKSHOP_CLASS_PORT=<port> (or --port)' });
+    bound = await serveFetch(server.fetch, {
+      port: options.port ?? 3030,
+      host,
+      what: 'class server',
+      portHint: 'WORKSHOP_CLASS_PORT=<port> (or --port)',
+    });
   } catch (error) {
     store.close();
     throw error;

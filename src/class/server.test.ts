@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createClassServer, type ClassServer } from './server.ts';
+import { type ClassServer, createClassServer } from './server.ts';
 import { ClassStore } from './store.ts';
 import { eventReader, testCatalogue } from './testing.ts';
 import type { ClassSnapshot, LearnerState } from './types.ts';
@@ -21,7 +21,10 @@ afterEach(() => {
   store.close();
 });
 
-const call = (path: string, init: { method?: string; body?: unknown; raw?: string | ReadableStream; headers?: Record<string, string>; address?: string } = {}) =>
+const call = (
+  path: string,
+  init: { method?: string; body?: unknown; raw?: string | ReadableStream; headers?: Record<string, string>; address?: string } = {},
+) =>
   server.fetch(
     new Request(`http://class.test${path}`, {
       method: init.method ?? (init.body !== undefined || init.raw !== undefined ? 'POST' : 'GET'),
@@ -42,7 +45,11 @@ async function join(name: string): Promise<{ token: string; learner: { id: strin
   return { ...body, headers: { 'x-class-code': store.info.code, authorization: `Bearer ${body.token}` } };
 }
 
-const verifyReport = (learner: string, checkpoints: { id: string; step: number; ok: unknown; durationMs: number }[] = [{ id: 'topic', step: 1, ok: true, durationMs: 12 }], extra: Record<string, unknown> = {}) => ({
+const verifyReport = (
+  learner: string,
+  checkpoints: { id: string; step: number; ok: unknown; durationMs: number }[] = [{ id: 'topic', step: 1, ok: true, durationMs: 12 }],
+  extra: Record<string, unknown> = {},
+) => ({
   id: randomUUID(),
   learner,
   kind: 'verify',
@@ -78,9 +85,17 @@ describe('class server: joining', () => {
     const blocked = await call('/class/join', { body: { code: store.info.code, name: 'Guess right' }, address: '10.9.9.9' });
     assert.equal(blocked.status, 429);
     assert.equal((await errorOf(blocked)).code, 'TooManyAttempts');
-    assert.equal((await call('/class/join', { body: { code: store.info.code, name: 'Other address' }, address: '10.1.1.1' })).status, 201, 'another address is not blocked');
+    assert.equal(
+      (await call('/class/join', { body: { code: store.info.code, name: 'Other address' }, address: '10.1.1.1' })).status,
+      201,
+      'another address is not blocked',
+    );
     clock += 61_000;
-    assert.equal((await call('/class/join', { body: { code: store.info.code, name: 'Guess right' }, address: '10.9.9.9' })).status, 201, 'a minute later it may try again');
+    assert.equal(
+      (await call('/class/join', { body: { code: store.info.code, name: 'Guess right' }, address: '10.9.9.9' })).status,
+      201,
+      'a minute later it may try again',
+    );
   });
 
   test('names are unique in a class, whatever their case and spacing', async () => {
@@ -156,7 +171,10 @@ describe('class server: reports', () => {
     const noToken = await call('/class/reports', { body: verifyReport('Ana'), headers: { 'x-class-code': store.info.code } });
     assert.equal(noToken.status, 401);
     assert.equal((await errorOf(noToken)).code, 'LearnerTokenRequired');
-    const forged = await call('/class/reports', { body: verifyReport('Ana'), headers: { 'x-class-code': store.info.code, authorization: 'Bearer not-a-token' } });
+    const forged = await call('/class/reports', {
+      body: verifyReport('Ana'),
+      headers: { 'x-class-code': store.info.code, authorization: 'Bearer not-a-token' },
+    });
     assert.equal(forged.status, 403);
     assert.equal((await errorOf(forged)).code, 'UnknownLearner');
     assert.deepEqual((await learnerState(ana.learner.id)).results, {}, 'nothing was recorded');
@@ -184,9 +202,15 @@ describe('class server: reports', () => {
       assert.equal(learner.status, 403, path);
       assert.equal((await errorOf(learner)).code, 'NotInstructor');
     }
-    assert.equal((await call('/class/labs/lab-1/release', { body: { released: true }, headers: { authorization: ana.headers.authorization } })).status, 403);
+    assert.equal(
+      (await call('/class/labs/lab-1/release', { body: { released: true }, headers: { authorization: ana.headers.authorization } })).status,
+      403,
+    );
     assert.equal((await call('/class/learners/x/remove', { body: {}, headers: { authorization: ana.headers.authorization } })).status, 403);
-    const asLearner = await call('/class/reports', { body: verifyReport('Ana'), headers: { 'x-class-code': store.info.code, authorization: `Bearer ${store.info.instructorToken}` } });
+    const asLearner = await call('/class/reports', {
+      body: verifyReport('Ana'),
+      headers: { 'x-class-code': store.info.code, authorization: `Bearer ${store.info.instructorToken}` },
+    });
     assert.equal(asLearner.status, 403);
   });
 
@@ -231,7 +255,18 @@ describe('class server: reports', () => {
       ],
       [{ ...verifyReport('Ana'), id: '../../etc' }, 'BadField', /"id" has characters/],
       [{ ...verifyReport('Ana'), at: 'yesterday' }, 'BadField', /"at" must be a number/],
-      [{ id: randomUUID(), learner: 'Ana', kind: 'preflight', at: clock, sentAt: clock, preflight: { ok: true, node: '24.1.0', target: { kind: 'mainframe', region: 'x', prefix: 'a' }, checks: [] } }, 'BadField', /target.kind/],
+      [
+        {
+          id: randomUUID(),
+          learner: 'Ana',
+          kind: 'preflight',
+          at: clock,
+          sentAt: clock,
+          preflight: { ok: true, node: '24.1.0', target: { kind: 'mainframe', region: 'x', prefix: 'a' }, checks: [] },
+        },
+        'BadField',
+        /target.kind/,
+      ],
     ];
     for (const [body, code, message] of cases) {
       const response = await call('/class/reports', { raw: typeof body === 'string' ? body : JSON.stringify(body), headers: ana.headers });
@@ -240,18 +275,31 @@ describe('class server: reports', () => {
       assert.equal(error.code, code);
       assert.match(error.message, message);
     }
-    const form = await call('/class/reports', { raw: 'a=b', headers: { ...ana.headers, 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await call('/class/reports', {
+      raw: 'a=b',
+      headers: { ...ana.headers, 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(form.status, 415);
   });
 
   test('no input makes it answer 500 or fall over', async () => {
     const ana = await join('Ana');
     const values: unknown[] = [null, true, 0, '', [], {}, { kind: 'verify' }, { checkpoints: null }, { preflight: [] }, 'x'.repeat(100)];
-    const shapes = [(v: unknown) => v, (v: unknown) => ({ ...verifyReport('Ana'), lab: v }), (v: unknown) => ({ ...verifyReport('Ana'), checkpoints: v }), (v: unknown) => ({ ...verifyReport('Ana'), checkpoints: [v] }), (v: unknown) => ({ ...verifyReport('Ana'), learner: v }), (v: unknown) => ({ id: randomUUID(), learner: 'Ana', kind: 'preflight', at: clock, sentAt: clock, preflight: v })];
+    const shapes = [
+      (v: unknown) => v,
+      (v: unknown) => ({ ...verifyReport('Ana'), lab: v }),
+      (v: unknown) => ({ ...verifyReport('Ana'), checkpoints: v }),
+      (v: unknown) => ({ ...verifyReport('Ana'), checkpoints: [v] }),
+      (v: unknown) => ({ ...verifyReport('Ana'), learner: v }),
+      (v: unknown) => ({ id: randomUUID(), learner: 'Ana', kind: 'preflight', at: clock, sentAt: clock, preflight: v }),
+    ];
     for (const shape of shapes) {
       for (const value of values) {
         const response = await call('/class/reports', { raw: JSON.stringify(shape(value)), headers: ana.headers });
-        assert.ok(response.status >= 400 && response.status < 500, `${JSON.stringify(shape(value)).slice(0, 100)} answered ${response.status}`);
+        assert.ok(
+          response.status >= 400 && response.status < 500,
+          `${JSON.stringify(shape(value)).slice(0, 100)} answered ${response.status}`,
+        );
       }
     }
     assert.equal((await call('/class/reports', { body: verifyReport('Ana'), headers: ana.headers })).status, 200, 'still serving');
@@ -270,14 +318,33 @@ describe('class server: reports', () => {
     const ana = await join('Ana');
     // The learner's clock is an hour behind; the run happened 5 minutes before it was sent.
     const learnerNow = clock - 3_600_000;
-    await call('/class/reports', { body: verifyReport('Ana', undefined, { at: learnerNow - 300_000, sentAt: learnerNow }), headers: ana.headers });
+    await call('/class/reports', {
+      body: verifyReport('Ana', undefined, { at: learnerNow - 300_000, sentAt: learnerNow }),
+      headers: ana.headers,
+    });
     assert.equal((await learnerState(ana.learner.id)).results['lab-1'].topic.at, clock - 300_000);
   });
 
   test('a preflight is kept, with printable text only', async () => {
     const ana = await join('Ana');
-    const preflight = { ok: false, node: '24.21.0', target: { kind: 'aws', region: 'eu-west-1', prefix: 'ana' }, checks: [{ id: 'bootstrap', title: 'CDK\u0000 bootstrap', ok: false, detail: 'no CDKToolkit stack', fix: 'npx workshop bootstrap --target aws' }] };
-    const response = await call('/class/reports', { body: { id: randomUUID(), learner: 'Ana', kind: 'preflight', at: clock, sentAt: clock, preflight }, headers: ana.headers });
+    const preflight = {
+      ok: false,
+      node: '24.21.0',
+      target: { kind: 'aws', region: 'eu-west-1', prefix: 'ana' },
+      checks: [
+        {
+          id: 'bootstrap',
+          title: 'CDK\u0000 bootstrap',
+          ok: false,
+          detail: 'no CDKToolkit stack',
+          fix: 'npx workshop bootstrap --target aws',
+        },
+      ],
+    };
+    const response = await call('/class/reports', {
+      body: { id: randomUUID(), learner: 'Ana', kind: 'preflight', at: clock, sentAt: clock, preflight },
+      headers: ana.headers,
+    });
     assert.equal(response.status, 200);
     const state = await learnerState(ana.learner.id);
     assert.equal(state.preflight?.checks[0].title, 'CDK  bootstrap');
@@ -340,7 +407,10 @@ describe('class server: the instructor', () => {
   });
 
   test('answers the dashboard across origins (CORS), for instructor routes only', async () => {
-    const preflight = await call('/class/stream', { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-headers': 'authorization' } });
+    const preflight = await call('/class/stream', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-headers': 'authorization' },
+    });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
     assert.match(preflight.headers.get('access-control-allow-headers')!, /authorization/);
@@ -358,7 +428,13 @@ test('the class survives a restart of the server: code, token, learners and resu
   const file = joinPath(mkdtempSync(joinPath(tmpdir(), 'class-db-')), 'class.db');
   const first = ClassStore.open(file, { name: 'Durable' });
   const { learner, token } = first.join({ name: 'Ana', prefix: 'ana' });
-  first.recordVerify(learner.id, { id: 'r1', lab: 'lab-1', at: 5, durationMs: 1, checkpoints: [{ id: 'topic', step: 1, ok: true, durationMs: 1 }] });
+  first.recordVerify(learner.id, {
+    id: 'r1',
+    lab: 'lab-1',
+    at: 5,
+    durationMs: 1,
+    checkpoints: [{ id: 'topic', step: 1, ok: true, durationMs: 1 }],
+  });
   first.release('lab-1', 9);
   const info = first.info;
   first.close();

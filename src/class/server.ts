@@ -8,7 +8,7 @@ import { nameKey } from './names.ts';
 import { parseReport, serverTime } from './reports.ts';
 import { normalizeCode, sameSecret } from './secrets.ts';
 import type { ClassStore } from './store.ts';
-import type { ClassSnapshot, LearnerState, MembershipInfo } from './types.ts';
+import type { ClassSnapshot, MembershipInfo } from './types.ts';
 
 export interface ClassServerOptions {
   store: ClassStore;
@@ -66,7 +66,11 @@ export function createClassServer(options: ClassServerOptions) {
 
   const snapshot = () => classSnapshot(store, catalogue, now());
 
-  const membership = (learner: { id: string; name: string }): MembershipInfo => ({ class: { id: store.info.id, name: store.info.name }, learner: { id: learner.id, name: learner.name }, released: store.releases() });
+  const membership = (learner: { id: string; name: string }): MembershipInfo => ({
+    class: { id: store.info.id, name: store.info.name },
+    learner: { id: learner.id, name: learner.name },
+    released: store.releases(),
+  });
 
   const lab = (id: string) => {
     const found = catalogue.labs.find((l) => l.id === decodeURIComponent(id));
@@ -79,8 +83,18 @@ export function createClassServer(options: ClassServerOptions) {
     const address = info.remoteAddress ?? 'unknown';
     const recent = (badCodes.get(address) ?? []).filter((t) => t > now() - 60_000);
     if (recent.length === 0) badCodes.delete(address);
-    if (recent.length >= (options.maxBadCodesPerMinute ?? 20)) throw new ClassError(429, 'TooManyAttempts', 'Too many wrong join codes from your address: wait a minute, then check the code your instructor gave you.');
-    if (!code) throw new ClassError(401, 'JoinCodeRequired', "This needs the class's join code (the x-class-code header); join the class first: npx workshop join <url> --code <code> --name <name>.");
+    if (recent.length >= (options.maxBadCodesPerMinute ?? 20))
+      throw new ClassError(
+        429,
+        'TooManyAttempts',
+        'Too many wrong join codes from your address: wait a minute, then check the code your instructor gave you.',
+      );
+    if (!code)
+      throw new ClassError(
+        401,
+        'JoinCodeRequired',
+        "This needs the class's join code (the x-class-code header); join the class first: npx workshop join <url> --code <code> --name <name>.",
+      );
     if (normalizeCode(code) !== normalizeCode(store.info.code)) {
       badCodes.set(address, [...recent, now()]);
       throw new ClassError(403, 'BadJoinCode', 'That is not the join code of this class: check the code your instructor gave you.');
@@ -92,21 +106,42 @@ export function createClassServer(options: ClassServerOptions) {
   const learnerOf = (request: Request, info: RequestInfo): { id: string; name: string } => {
     checkCode(request.headers.get('x-class-code'), info);
     const token = bearer(request);
-    if (!token) throw new ClassError(401, 'LearnerTokenRequired', 'Reports need the token you received when you joined (Authorization: Bearer …). Join the class first.');
+    if (!token)
+      throw new ClassError(
+        401,
+        'LearnerTokenRequired',
+        'Reports need the token you received when you joined (Authorization: Bearer …). Join the class first.',
+      );
     const learner = store.learnerByToken(token);
-    if (!learner) throw new ClassError(403, 'UnknownLearner', 'This class does not know your token (the instructor may have removed you). Join again: npx workshop join <url> --code <code> --name <name>.');
+    if (!learner)
+      throw new ClassError(
+        403,
+        'UnknownLearner',
+        'This class does not know your token (the instructor may have removed you). Join again: npx workshop join <url> --code <code> --name <name>.',
+      );
     if (learner.leftAt !== null) throw new ClassError(403, 'LeftClass', 'You left this class: join it again to report.');
     return learner;
   };
 
   const requireInstructor = (request: Request) => {
     const token = bearer(request);
-    if (!token) throw new ClassError(401, 'InstructorTokenRequired', 'The dashboard needs the instructor token that npx workshop class start printed.');
-    if (!sameSecret(token, store.info.instructorToken)) throw new ClassError(403, 'NotInstructor', 'That is not the instructor token of this class.');
+    if (!token)
+      throw new ClassError(
+        401,
+        'InstructorTokenRequired',
+        'The dashboard needs the instructor token that npx workshop class start printed.',
+      );
+    if (!sameSecret(token, store.info.instructorToken))
+      throw new ClassError(403, 'NotInstructor', 'That is not the instructor token of this class.');
   };
 
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/class$/, who: 'anyone', handle: () => jsonResponse(200, { service: 'workshop-class', class: { name: store.info.name } }) },
+    {
+      method: 'GET',
+      pattern: /^\/class$/,
+      who: 'anyone',
+      handle: () => jsonResponse(200, { service: 'workshop-class', class: { name: store.info.name } }),
+    },
     {
       method: 'POST',
       pattern: /^\/class\/join$/,
@@ -122,7 +157,12 @@ export function createClassServer(options: ClassServerOptions) {
         return jsonResponse(201, { ...membership(learner), token });
       },
     },
-    { method: 'GET', pattern: /^\/class\/me$/, who: 'learner', handle: (_m, request, info) => jsonResponse(200, membership(learnerOf(request, info))) },
+    {
+      method: 'GET',
+      pattern: /^\/class\/me$/,
+      who: 'learner',
+      handle: (_m, request, info) => jsonResponse(200, membership(learnerOf(request, info))),
+    },
     {
       method: 'POST',
       pattern: /^\/class\/leave$/,
@@ -141,22 +181,44 @@ export function createClassServer(options: ClassServerOptions) {
         const learner = learnerOf(request, info);
         const report = parseReport(await readJsonObject(request), catalogue.labs);
         if (nameKey(report.learner) !== nameKey(learner.name)) {
-          throw new ClassError(403, 'NotYourResults', `A learner reports only their own results: this token is ${learner.name}'s, and the report is for "${report.learner}".`);
+          throw new ClassError(
+            403,
+            'NotYourResults',
+            `A learner reports only their own results: this token is ${learner.name}'s, and the report is for "${report.learner}".`,
+          );
         }
         const at = serverTime(report, now());
         if (report.kind === 'verify') {
-          const result = store.recordVerify(learner.id, { id: report.id, lab: report.lab, at, durationMs: report.durationMs, checkpoints: report.checkpoints }, now());
-          if (!result.duplicate) broadcast.send({ type: 'results', learnerId: learner.id, lab: report.lab, results: result.results, lastSeenAt: result.lastSeenAt, lastProgressAt: result.lastProgressAt });
+          const result = store.recordVerify(
+            learner.id,
+            { id: report.id, lab: report.lab, at, durationMs: report.durationMs, checkpoints: report.checkpoints },
+            now(),
+          );
+          if (!result.duplicate)
+            broadcast.send({
+              type: 'results',
+              learnerId: learner.id,
+              lab: report.lab,
+              results: result.results,
+              lastSeenAt: result.lastSeenAt,
+              lastProgressAt: result.lastProgressAt,
+            });
           return jsonResponse(200, { accepted: true, duplicate: result.duplicate, ...membership(learner) });
         }
         const { duplicate } = store.recordPreflight(learner.id, { id: report.id, at, preflight: report.preflight }, now());
         const updated = store.learner(learner.id)!;
-        if (!duplicate && updated.preflight) broadcast.send({ type: 'preflight', learnerId: learner.id, preflight: updated.preflight, lastSeenAt: updated.lastSeenAt });
+        if (!duplicate && updated.preflight)
+          broadcast.send({ type: 'preflight', learnerId: learner.id, preflight: updated.preflight, lastSeenAt: updated.lastSeenAt });
         return jsonResponse(200, { accepted: true, duplicate, ...membership(learner) });
       },
     },
     { method: 'GET', pattern: /^\/class\/state$/, who: 'instructor', handle: () => jsonResponse(200, snapshot()) },
-    { method: 'GET', pattern: /^\/class\/stream$/, who: 'instructor', handle: (_m, request) => broadcast.connect(() => ({ type: 'snapshot', snapshot: snapshot() }), request.signal) },
+    {
+      method: 'GET',
+      pattern: /^\/class\/stream$/,
+      who: 'instructor',
+      handle: (_m, request) => broadcast.connect(() => ({ type: 'snapshot', snapshot: snapshot() }), request.signal),
+    },
     {
       method: 'POST',
       pattern: /^\/class\/labs\/([^/]+)\/release$/,
@@ -198,9 +260,17 @@ export function createClassServer(options: ClassServerOptions) {
       handle: (_m, request) => {
         const format = new URL(request.url).searchParams.get('format') ?? 'json';
         const stamp = new Date(now()).toISOString().slice(0, 10);
-        if (format === 'csv') return new Response(classCsv(snapshot()), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="class-${stamp}.csv"` } });
+        if (format === 'csv')
+          return new Response(classCsv(snapshot()), {
+            headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="class-${stamp}.csv"` },
+          });
         if (format !== 'json') throw new ClassError(400, 'BadFormat', 'format must be csv or json.');
-        return new Response(classJson(snapshot(), store.runs()), { headers: { 'content-type': 'application/json; charset=utf-8', 'content-disposition': `attachment; filename="class-${stamp}.json"` } });
+        return new Response(classJson(snapshot(), store.runs()), {
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            'content-disposition': `attachment; filename="class-${stamp}.json"`,
+          },
+        });
       },
     },
   ];
@@ -221,12 +291,21 @@ export function createClassServer(options: ClassServerOptions) {
         return response;
       };
       if (request.method === 'OPTIONS' && instructorPath) {
-        return new Response(null, { status: 204, headers: { ...CORS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'authorization, content-type', 'access-control-max-age': '600' } });
+        return new Response(null, {
+          status: 204,
+          headers: {
+            ...CORS,
+            'access-control-allow-methods': 'GET, POST',
+            'access-control-allow-headers': 'authorization, content-type',
+            'access-control-max-age': '600',
+          },
+        });
       }
       try {
         const found = matches.find((m) => m.route.method === request.method);
         if (!found) {
-          if (matches.length > 0) throw new ClassError(405, 'MethodNotAllowed', `${request.method} ${path} is not allowed; use ${matches[0].route.method}.`);
+          if (matches.length > 0)
+            throw new ClassError(405, 'MethodNotAllowed', `${request.method} ${path} is not allowed; use ${matches[0].route.method}.`);
           throw new ClassError(404, 'NotFound', `No class server operation at ${path}.`);
         }
         if (found.route.who === 'instructor') requireInstructor(request);

@@ -99,10 +99,22 @@ export class ClassStore {
     if (!row) {
       const createdAt = options.now ?? Date.now();
       const name = options.name?.trim() || `Wild Rydes class, ${new Date(createdAt).toISOString().slice(0, 10)}`;
-      db.prepare('INSERT INTO class (singleton, id, name, code, instructor_token, created_at) VALUES (1, ?, ?, ?, ?, ?)').run(randomUUID(), name, newJoinCode(), newToken(), createdAt);
+      db.prepare('INSERT INTO class (singleton, id, name, code, instructor_token, created_at) VALUES (1, ?, ?, ?, ?, ?)').run(
+        randomUUID(),
+        name,
+        newJoinCode(),
+        newToken(),
+        createdAt,
+      );
       row = db.prepare('SELECT id, name, code, instructor_token, created_at FROM class').get() as Row;
     }
-    return new ClassStore(db, { id: String(row.id), name: String(row.name), code: String(row.code), instructorToken: String(row.instructor_token), createdAt: Number(row.created_at) });
+    return new ClassStore(db, {
+      id: String(row.id),
+      name: String(row.name),
+      code: String(row.code),
+      instructorToken: String(row.instructor_token),
+      createdAt: Number(row.created_at),
+    });
   }
 
   close(): void {
@@ -126,7 +138,10 @@ export class ClassStore {
    * Adds a learner under a unique name and returns their secret token. A name whose learner left
    * the class can be taken again: it is the same person coming back (their results stay).
    */
-  join(input: { name: string; prefix?: string; target?: string; now?: number; maxLearners?: number }): { learner: LearnerState; token: string } {
+  join(input: { name: string; prefix?: string; target?: string; now?: number; maxLearners?: number }): {
+    learner: LearnerState;
+    token: string;
+  } {
     const name = cleanName(input.name);
     if (!name) throw new ClassError(400, 'BadName', 'Choose a name with at least one letter or digit (--name "Ana Silva").');
     const key = nameKey(name);
@@ -135,17 +150,31 @@ export class ClassStore {
     return this.transaction(() => {
       const existing = this.sql('SELECT id, left_at FROM learners WHERE name_key = ?').get(key) as Row | undefined;
       if (existing && existing.left_at === null) {
-        throw new ClassError(409, 'NameTaken', `Someone in this class already uses the name "${name}". Join with another name (for example with your surname's initial).`);
+        throw new ClassError(
+          409,
+          'NameTaken',
+          `Someone in this class already uses the name "${name}". Join with another name (for example with your surname's initial).`,
+        );
       }
       if (existing) {
-        this.sql('UPDATE learners SET name = ?, token_hash = ?, prefix = ?, target = ?, left_at = NULL, last_seen_at = ? WHERE id = ?').run(name, hashToken(token), input.prefix ?? null, input.target ?? null, now, existing.id);
+        this.sql('UPDATE learners SET name = ?, token_hash = ?, prefix = ?, target = ?, left_at = NULL, last_seen_at = ? WHERE id = ?').run(
+          name,
+          hashToken(token),
+          input.prefix ?? null,
+          input.target ?? null,
+          now,
+          existing.id,
+        );
         return { learner: this.learner(String(existing.id))!, token };
       }
       const count = Number((this.sql('SELECT COUNT(*) AS n FROM learners').get() as Row).n);
-      if (input.maxLearners !== undefined && count >= input.maxLearners) throw new ClassError(403, 'ClassFull', `This class is full (${input.maxLearners} learners). Ask your instructor.`);
+      if (input.maxLearners !== undefined && count >= input.maxLearners)
+        throw new ClassError(403, 'ClassFull', `This class is full (${input.maxLearners} learners). Ask your instructor.`);
       const id = randomUUID();
       this.db
-        .prepare('INSERT INTO learners (id, name, name_key, token_hash, prefix, target, joined_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO learners (id, name, name_key, token_hash, prefix, target, joined_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(id, name, key, hashToken(token), input.prefix ?? null, input.target ?? null, now, now);
       return { learner: this.learner(id)!, token };
     });
@@ -180,13 +209,17 @@ export class ClassStore {
     return this.transaction(() => {
       const passed = run.checkpoints.filter((c) => c.ok).length;
       const inserted = this.db
-        .prepare("INSERT OR IGNORE INTO runs (learner_id, id, kind, lab, at, received_at, duration_ms, passed, total) VALUES (?, ?, 'verify', ?, ?, ?, ?, ?, ?)")
+        .prepare(
+          "INSERT OR IGNORE INTO runs (learner_id, id, kind, lab, at, received_at, duration_ms, passed, total) VALUES (?, ?, 'verify', ?, ?, ?, ?, ?, ?)",
+        )
         .run(learnerId, run.id, run.lab, run.at, now, Math.round(run.durationMs), passed, run.checkpoints.length);
       const duplicate = Number(inserted.changes) === 0;
       const learner = this.sql('SELECT last_progress_at FROM learners WHERE id = ?').get(learnerId) as Row;
       let lastProgressAt = learner.last_progress_at === null ? null : Number(learner.last_progress_at);
       if (!duplicate) {
-        const select = this.sql('SELECT ok, at, duration_ms, attempts, failing_since, first_passed_at FROM results WHERE learner_id = ? AND lab = ? AND checkpoint = ?');
+        const select = this.sql(
+          'SELECT ok, at, duration_ms, attempts, failing_since, first_passed_at FROM results WHERE learner_id = ? AND lab = ? AND checkpoint = ?',
+        );
         const upsert = this.sql(
           `INSERT INTO results (learner_id, lab, checkpoint, step, ok, at, duration_ms, attempts, failing_since, first_passed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (learner_id, lab, checkpoint) DO UPDATE SET step = excluded.step, ok = excluded.ok, at = excluded.at, duration_ms = excluded.duration_ms,
@@ -196,13 +229,26 @@ export class ClassStore {
           const row = select.get(learnerId, run.lab, checkpoint.id) as Row | undefined;
           const previous = row ? toState(row) : undefined;
           const next = foldResult(previous, { ok: checkpoint.ok, at: run.at, durationMs: Math.round(checkpoint.durationMs) });
-          if (next.firstPassedAt !== null && previous?.firstPassedAt == null) lastProgressAt = Math.max(lastProgressAt ?? 0, next.firstPassedAt);
-          upsert.run(learnerId, run.lab, checkpoint.id, checkpoint.step, next.ok ? 1 : 0, next.at, next.durationMs, next.attempts, next.failingSince, next.firstPassedAt);
+          if (next.firstPassedAt !== null && previous?.firstPassedAt == null)
+            lastProgressAt = Math.max(lastProgressAt ?? 0, next.firstPassedAt);
+          upsert.run(
+            learnerId,
+            run.lab,
+            checkpoint.id,
+            checkpoint.step,
+            next.ok ? 1 : 0,
+            next.at,
+            next.durationMs,
+            next.attempts,
+            next.failingSince,
+            next.firstPassedAt,
+          );
         }
       }
       this.sql('UPDATE learners SET last_seen_at = ?, last_progress_at = ? WHERE id = ?').run(now, lastProgressAt, learnerId);
       const results: Record<string, CheckpointState> = {};
-      for (const row of this.sql('SELECT * FROM results WHERE learner_id = ? AND lab = ?').all(learnerId, run.lab) as Row[]) results[String(row.checkpoint)] = toState(row);
+      for (const row of this.sql('SELECT * FROM results WHERE learner_id = ? AND lab = ?').all(learnerId, run.lab) as Row[])
+        results[String(row.checkpoint)] = toState(row);
       return { duplicate, results, lastProgressAt, lastSeenAt: now };
     });
   }
@@ -210,10 +256,20 @@ export class ClassStore {
   /** Keeps a learner's latest preflight (a report sent twice is applied once). */
   recordPreflight(learnerId: string, run: { id: string; at: number; preflight: Preflight }, now = Date.now()): { duplicate: boolean } {
     return this.transaction(() => {
-      const inserted = this.sql("INSERT OR IGNORE INTO runs (learner_id, id, kind, at, received_at) VALUES (?, ?, 'preflight', ?, ?)").run(learnerId, run.id, run.at, now);
+      const inserted = this.sql("INSERT OR IGNORE INTO runs (learner_id, id, kind, at, received_at) VALUES (?, ?, 'preflight', ?, ?)").run(
+        learnerId,
+        run.id,
+        run.at,
+        now,
+      );
       const duplicate = Number(inserted.changes) === 0;
       if (!duplicate) {
-        this.sql('UPDATE learners SET preflight = ?, preflight_at = ? WHERE id = ? AND (preflight_at IS NULL OR preflight_at <= ?)').run(JSON.stringify(run.preflight), run.at, learnerId, run.at);
+        this.sql('UPDATE learners SET preflight = ?, preflight_at = ? WHERE id = ? AND (preflight_at IS NULL OR preflight_at <= ?)').run(
+          JSON.stringify(run.preflight),
+          run.at,
+          learnerId,
+          run.at,
+        );
       }
       this.sql('UPDATE learners SET last_seen_at = ? WHERE id = ?').run(now, learnerId);
       return { duplicate };
@@ -223,7 +279,10 @@ export class ClassStore {
   /** Releases (or holds back again, with null) the solution of a lab. */
   release(lab: string, at: number | null): void {
     if (at === null) this.sql('DELETE FROM releases WHERE lab = ?').run(lab);
-    else this.sql('INSERT INTO releases (lab, released_at) VALUES (?, ?) ON CONFLICT (lab) DO UPDATE SET released_at = excluded.released_at').run(lab, at);
+    else
+      this.sql(
+        'INSERT INTO releases (lab, released_at) VALUES (?, ?) ON CONFLICT (lab) DO UPDATE SET released_at = excluded.released_at',
+      ).run(lab, at);
   }
 
   /** lab id → when its solution was released. */
@@ -242,10 +301,12 @@ export class ClassStore {
     const results = new Map<string, LearnerState['results']>();
     for (const row of this.sql('SELECT * FROM results').all() as Row[]) {
       const byLab = results.get(String(row.learner_id)) ?? {};
-      (byLab[String(row.lab)] ??= {})[String(row.checkpoint)] = toState(row);
+      addResult(byLab, row);
       results.set(String(row.learner_id), byLab);
     }
-    return (this.sql('SELECT * FROM learners ORDER BY joined_at, name').all() as Row[]).map((row) => toLearner(row, results.get(String(row.id)) ?? {}));
+    return (this.sql('SELECT * FROM learners ORDER BY joined_at, name').all() as Row[]).map((row) =>
+      toLearner(row, results.get(String(row.id)) ?? {}),
+    );
   }
 
   /** Every run received, oldest first (the export's history). */
@@ -265,7 +326,7 @@ export class ClassStore {
 
   private results(learnerId: string): LearnerState['results'] {
     const byLab: LearnerState['results'] = {};
-    for (const row of this.sql('SELECT * FROM results WHERE learner_id = ?').all(learnerId) as Row[]) (byLab[String(row.lab)] ??= {})[String(row.checkpoint)] = toState(row);
+    for (const row of this.sql('SELECT * FROM results WHERE learner_id = ?').all(learnerId) as Row[]) addResult(byLab, row);
     return byLab;
   }
 }
@@ -281,6 +342,12 @@ function toState(row: Row): CheckpointState {
     failingSince: numberOrNull(row.failing_since),
     firstPassedAt: numberOrNull(row.first_passed_at),
   };
+}
+
+/** Files a results row under its lab and checkpoint. */
+function addResult(byLab: LearnerState['results'], row: Row): void {
+  const lab = String(row.lab);
+  byLab[lab] = { ...byLab[lab], [String(row.checkpoint)]: toState(row) };
 }
 
 function toLearner(row: Row, results: LearnerState['results']): LearnerState {

@@ -18,7 +18,17 @@ export interface ReportedCheckpoint {
 
 /** What a learner's lab API sends to the class server (`POST /class/reports`). */
 export type LearnerReport =
-  | { id: string; learner: string; kind: 'verify'; at: number; sentAt: number; lab: string; step?: number; durationMs: number; checkpoints: ReportedCheckpoint[] }
+  | {
+      id: string;
+      learner: string;
+      kind: 'verify';
+      at: number;
+      sentAt: number;
+      lab: string;
+      step?: number;
+      durationMs: number;
+      checkpoints: ReportedCheckpoint[];
+    }
   | { id: string; learner: string; kind: 'preflight'; at: number; sentAt: number; preflight: Preflight };
 
 /** Where one learner stands on one checkpoint. */
@@ -77,7 +87,14 @@ export interface ClassSnapshot {
 export type ClassEvent =
   | { type: 'snapshot'; snapshot: ClassSnapshot }
   | { type: 'learner'; learner: LearnerState }
-  | { type: 'results'; learnerId: string; lab: string; results: Record<string, CheckpointState>; lastSeenAt: number; lastProgressAt: number | null }
+  | {
+      type: 'results';
+      learnerId: string;
+      lab: string;
+      results: Record<string, CheckpointState>;
+      lastSeenAt: number;
+      lastProgressAt: number | null;
+    }
   | { type: 'preflight'; learnerId: string; preflight: Preflight & { at: number }; lastSeenAt: number }
   | { type: 'release'; lab: string; releasedAt: number | null }
   | { type: 'removed'; learnerId: string };

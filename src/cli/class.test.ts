@@ -1,6 +1,6 @@
 // The README's commands for a session, run as the instructor and a learner would type them.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,10 @@ const learnerState = mkdtempSync(join(tmpdir(), 'cli-learner-'));
 
 async function workshop(state: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: state, WORKSHOP_PREFIX: 'ana' } });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: state, WORKSHOP_PREFIX: 'ana' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -25,7 +28,10 @@ async function workshop(state: string, ...args: string[]): Promise<{ code: numbe
 
 /** `workshop class start`, until it has printed its join command. */
 async function startClass(port = '0'): Promise<{ child: ChildProcess; output: () => string; url: string; code: string; token: string }> {
-  const child = spawn(process.execPath, [BIN, 'class', 'start', '--port', port, '--name', 'CLI class'], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: instructorState } });
+  const child = spawn(process.execPath, [BIN, 'class', 'start', '--port', port, '--name', 'CLI class'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: instructorState },
+  });
   let text = '';
   child.stdout!.on('data', (chunk) => (text += chunk));
   child.stderr!.on('data', (chunk) => (text += chunk));
@@ -84,7 +90,10 @@ describe('a session from the command line', { timeout: 180_000 }, () => {
 
     await stop(first.child);
     const offline = await workshop(learnerState, 'verify', 'lab-0', '--step', '1', '--port', '9');
-    assert.match(offline.stderr, /Class: The class server at http:\/\/127\.0\.0\.1:\d+ does not answer \(ECONNREFUSED\)\. 1 result will be sent when it is back/);
+    assert.match(
+      offline.stderr,
+      /Class: The class server at http:\/\/127\.0\.0\.1:\d+ does not answer \(ECONNREFUSED\)\. 1 result will be sent when it is back/,
+    );
 
     const second = await startClass(new URL(first.url).port);
     running.push(second.child);
@@ -106,7 +115,8 @@ describe('a session from the command line', { timeout: 180_000 }, () => {
   test('class help lists the instructor commands', async () => {
     const { code, stdout } = await workshop(instructorState, 'class', 'help');
     assert.equal(code, 0);
-    for (const command of ['start', 'info', 'export', 'resources', 'verify', 'cleanup']) assert.match(stdout, new RegExp(`^  class ${command}\\b`, 'm'));
+    for (const command of ['start', 'info', 'export', 'resources', 'verify', 'cleanup'])
+      assert.match(stdout, new RegExp(`^  class ${command}\\b`, 'm'));
     const unknown = await workshop(instructorState, 'class', 'frobnicate');
     assert.equal(unknown.code, 1);
   });

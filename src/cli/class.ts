@@ -53,17 +53,31 @@ export function dashboardUrl(serverUrl: string, token: string, port = sitePort()
   return `http://localhost:${port}/class#server=${encodeURIComponent(serverUrl)}&token=${token}`;
 }
 
-function printClass(info: { name: string; code: string; instructorToken: string }, joinUrls: string[], localUrl: string, loopback: boolean): void {
+function printClass(
+  info: { name: string; code: string; instructorToken: string },
+  joinUrls: string[],
+  localUrl: string,
+  loopback: boolean,
+): void {
   console.log(`  Learners join with:   ${bold(`npx workshop join ${joinUrls[0]} --code ${info.code} --name "<your name>"`)}`);
-  for (const url of joinUrls.slice(1)) console.log(`                   or:   npx workshop join ${url} --code ${info.code} --name "<your name>"`);
-  console.log(`                        ${dim('(or the Join box on the site\'s home page: address, code, name)')}`);
-  if (loopback) console.log(dim('  Only this computer can join: for a room, start with --host 0.0.0.0 (every interface) or --host <this computer\'s address>.'));
+  for (const url of joinUrls.slice(1))
+    console.log(`                   or:   npx workshop join ${url} --code ${info.code} --name "<your name>"`);
+  console.log(`                        ${dim("(or the Join box on the site's home page: address, code, name)")}`);
+  if (loopback)
+    console.log(
+      dim("  Only this computer can join: for a room, start with --host 0.0.0.0 (every interface) or --host <this computer's address>."),
+    );
   console.log(`  Dashboard:            ${bold(dashboardUrl(localUrl, info.instructorToken))}`);
   console.log(dim(`                        (needs the site: npm start; the instructor token is in the address — keep it to yourself)`));
 }
 
 /** `workshop class <subcommand>`. */
-export async function classCommand(args: string[], flags: ClassFlags, target: () => Target, confirm: (question: string) => Promise<boolean>): Promise<boolean> {
+export async function classCommand(
+  args: string[],
+  flags: ClassFlags,
+  target: () => Target,
+  confirm: (question: string) => Promise<boolean>,
+): Promise<boolean> {
   const [sub, ...rest] = args;
   switch (sub) {
     case 'start':
@@ -71,7 +85,9 @@ export async function classCommand(args: string[], flags: ClassFlags, target: ()
     case 'info': {
       const store = openExisting();
       try {
-        console.log(`${bold(store.info.name)} ${dim(`(created ${new Date(store.info.createdAt).toLocaleString()}, ${store.learners().length} learners)`)}`);
+        console.log(
+          `${bold(store.info.name)} ${dim(`(created ${new Date(store.info.createdAt).toLocaleString()}, ${store.learners().length} learners)`)}`,
+        );
         const port = Number(flags.port ?? process.env.WORKSHOP_CLASS_PORT ?? 3030);
         printClass(store.info, [`http://<this computer's address>:${port}`], `http://127.0.0.1:${port}`, false);
       } finally {
@@ -117,7 +133,12 @@ async function startClass(flags: ClassFlags): Promise<boolean> {
   console.log(
     `${green('●')} Class ${bold(`"${info.name}"`)} ${running.resumed ? `resumed (${learners} learner${learners === 1 ? '' : 's'}; --new starts another)` : 'created'}, listening on ${bold(`http://${running.host}:${running.port}`)}`,
   );
-  printClass(info, running.joinUrls, running.localUrl, running.host === '127.0.0.1' || running.host === 'localhost' || running.host === '::1');
+  printClass(
+    info,
+    running.joinUrls,
+    running.localUrl,
+    running.host === '127.0.0.1' || running.host === 'localhost' || running.host === '::1',
+  );
   console.log(dim(`  State: ${classDatabase(CLASS_SERVER_DIR)} (survives a restart). Ctrl-C stops the server.`));
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -150,19 +171,25 @@ async function exportClass(flags: ClassFlags): Promise<boolean> {
 async function listResources(target: Target): Promise<boolean> {
   const stacks = await workshopStacks(target);
   console.log(bold(`Workshop stacks (${stacks.length})`));
-  for (const stack of stacks) console.log(`  ${stack.learner.padEnd(14)} ${stack.lab.padEnd(7)} ${stack.name.padEnd(30)} ${dim(stack.status)}`);
+  for (const stack of stacks)
+    console.log(`  ${stack.learner.padEnd(14)} ${stack.lab.padEnd(7)} ${stack.name.padEnd(30)} ${dim(stack.status)}`);
   const resources = await workshopResources(target);
   const learners = [...new Set(resources.map((r) => r.learner))];
-  console.log(bold(`\nResources tagged by the workshop (${resources.length}, ${learners.length} learner${learners.length === 1 ? '' : 's'})`));
+  console.log(
+    bold(`\nResources tagged by the workshop (${resources.length}, ${learners.length} learner${learners.length === 1 ? '' : 's'})`),
+  );
   for (const learner of learners) {
     console.log(`  ${bold(learner)}`);
-    for (const resource of resources.filter((r) => r.learner === learner)) console.log(`    ${resource.lab.padEnd(7)} ${resource.type.padEnd(22)} ${dim(resource.arn)}`);
+    for (const resource of resources.filter((r) => r.learner === learner))
+      console.log(`    ${resource.lab.padEnd(7)} ${resource.type.padEnd(22)} ${dim(resource.arn)}`);
   }
   return true;
 }
 
 async function verifyAll(target: Target, lab: string, learners?: string[]): Promise<boolean> {
-  const prefixes = learners?.length ? learners : [...new Set((await workshopStacks(target)).filter((s) => s.lab === lab || `lab-${lab}` === s.lab).map((s) => s.learner))];
+  const prefixes = learners?.length
+    ? learners
+    : [...new Set((await workshopStacks(target)).filter((s) => s.lab === lab || `lab-${lab}` === s.lab).map((s) => s.learner))];
   if (prefixes.length === 0) {
     console.log(`No learner has a ${lab} stack here. Name learners with --learner <prefix>.`);
     return true;
@@ -172,20 +199,40 @@ async function verifyAll(target: Target, lab: string, learners?: string[]): Prom
   for (const result of await verifyLearners(target, lab, prefixes)) {
     all &&= result.ok;
     const first = result.failing[0];
-    const line = result.error ? red(result.error) : first ? `${red(`first failing: [step ${first.step}] ${first.id}`)} ${dim(`— ${first.hint}`)}` : green('all pass');
-    console.log(`${result.ok ? green('✓') : red('✗')} ${bold(result.prefix.padEnd(14))} ${String(result.passed).padStart(2)}/${result.total}  ${line}`);
+    const line = result.error
+      ? red(result.error)
+      : first
+        ? `${red(`first failing: [step ${first.step}] ${first.id}`)} ${dim(`— ${first.hint}`)}`
+        : green('all pass');
+    console.log(
+      `${result.ok ? green('✓') : red('✗')} ${bold(result.prefix.padEnd(14))} ${String(result.passed).padStart(2)}/${result.total}  ${line}`,
+    );
   }
   return all;
 }
 
 async function cleanup(target: Target, confirm: (question: string) => Promise<boolean>): Promise<boolean> {
-  if (target.kind === 'local') throw new EngineError('NotNeeded', 'class cleanup empties a shared account: use --target aws (or --endpoint). On this machine, npx workshop reset empties the local cloud.');
+  if (target.kind === 'local')
+    throw new EngineError(
+      'NotNeeded',
+      'class cleanup empties a shared account: use --target aws (or --endpoint). On this machine, npx workshop reset empties the local cloud.',
+    );
   const result = await cleanupClass(target, { confirm, report: terminalReporter() });
-  if (result.failed.length > 0) console.log(red(`\n${result.failed.length} stack${result.failed.length === 1 ? '' : 's'} could not be deleted (see above): fix the cause, then run class cleanup again.`));
+  if (result.failed.length > 0)
+    console.log(
+      red(
+        `\n${result.failed.length} stack${result.failed.length === 1 ? '' : 's'} could not be deleted (see above): fix the cause, then run class cleanup again.`,
+      ),
+    );
   if (result.leftovers.length > 0) {
     console.log(red(`\nStill tagged by the workshop (${result.leftovers.length}):`));
     for (const resource of result.leftovers) console.log(`  ${resource.learner.padEnd(14)} ${resource.lab.padEnd(7)} ${resource.arn}`);
     console.log('Delete them by hand (they are outside any stack now), or wait a few minutes and run class cleanup again.');
-  } else console.log(green(`\n✓ Nothing tagged by the workshop is left in ${target.kind === 'aws' ? `${target.region}` : target.endpoint}: ${result.destroyed.length} stack${result.destroyed.length === 1 ? '' : 's'} deleted.`));
+  } else
+    console.log(
+      green(
+        `\n✓ Nothing tagged by the workshop is left in ${target.kind === 'aws' ? `${target.region}` : target.endpoint}: ${result.destroyed.length} stack${result.destroyed.length === 1 ? '' : 's'} deleted.`,
+      ),
+    );
   return result.ok;
 }

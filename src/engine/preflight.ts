@@ -34,7 +34,10 @@ export const MIN_NODE_MAJOR = 22;
  * and what a class's dashboard shows): Node.js; for the local target, the ports (free, or already
  * the workshop's) and the local cloud answering; for AWS, credentials, region and CDK bootstrap.
  */
-export async function preflight(target: Target, options: { ports?: WorkshopPorts; /** Run by the workshop's own lab API: its ports are its own. */ insideWorkshop?: boolean } = {}): Promise<PreflightResult> {
+export async function preflight(
+  target: Target,
+  options: { ports?: WorkshopPorts /** Run by the workshop's own lab API: its ports are its own. */; insideWorkshop?: boolean } = {},
+): Promise<PreflightResult> {
   const ports = options.ports ?? defaultPorts();
   const checks: PreflightCheck[] = [];
   const major = Number(process.versions.node.split('.')[0]);
@@ -48,20 +51,49 @@ export async function preflight(target: Target, options: { ports?: WorkshopPorts
   if (target.kind === 'local') {
     const cloudPort = Number(new URL(target.endpoint!).port || 80);
     if (options.insideWorkshop) {
-      checks.push({ id: 'workshop', title: 'The workshop runs (site and lab API)', ok: true, detail: `lab API on ${ports.api}, site on ${ports.site}` });
+      checks.push({
+        id: 'workshop',
+        title: 'The workshop runs (site and lab API)',
+        ok: true,
+        detail: `lab API on ${ports.api}, site on ${ports.site}`,
+      });
     } else {
-      checks.push(await portCheck('site-port', 'the site', ports.site, `http://localhost:${ports.site}/api/health`, isLabApi, 'WORKSHOP_SITE_PORT'));
-      checks.push(await portCheck('api-port', 'the lab API', ports.api, `http://127.0.0.1:${ports.api}/api/health`, isLabApi, 'WORKSHOP_API_PORT'));
+      checks.push(
+        await portCheck('site-port', 'the site', ports.site, `http://localhost:${ports.site}/api/health`, isLabApi, 'WORKSHOP_SITE_PORT'),
+      );
+      checks.push(
+        await portCheck('api-port', 'the lab API', ports.api, `http://127.0.0.1:${ports.api}/api/health`, isLabApi, 'WORKSHOP_API_PORT'),
+      );
     }
-    checks.push(await portCheck('cloud-port', 'the local cloud', cloudPort, `${target.endpoint}/_workshop/health`, isLocalCloud, 'WORKSHOP_CLOUD_PORT'));
+    checks.push(
+      await portCheck(
+        'cloud-port',
+        'the local cloud',
+        cloudPort,
+        `${target.endpoint}/_workshop/health`,
+        isLocalCloud,
+        'WORKSHOP_CLOUD_PORT',
+      ),
+    );
   }
   checks.push(await targetCheck(target));
   if (target.kind === 'aws') {
     const regionOk = /^[a-z]{2}(-[a-z]+)+-\d+$/.test(target.region);
-    checks.push({ id: 'region', title: 'An AWS region is chosen', ok: regionOk, detail: target.region, fix: 'Choose one with --region, AWS_REGION or aws configure (for example eu-west-1).' });
+    checks.push({
+      id: 'region',
+      title: 'An AWS region is chosen',
+      ok: regionOk,
+      detail: target.region,
+      fix: 'Choose one with --region, AWS_REGION or aws configure (for example eu-west-1).',
+    });
     checks.push(await bootstrapCheck(target));
   }
-  return { ok: checks.every((c) => c.ok), node: process.versions.node, target: { kind: target.kind, region: target.region, prefix: target.prefix }, checks };
+  return {
+    ok: checks.every((c) => c.ok),
+    node: process.versions.node,
+    target: { kind: target.kind, region: target.region, prefix: target.prefix },
+    checks,
+  };
 }
 
 function defaultPorts(env = process.env): WorkshopPorts {
@@ -69,10 +101,18 @@ function defaultPorts(env = process.env): WorkshopPorts {
 }
 
 const isLabApi = (body: unknown) => (body as { ok?: unknown })?.ok === true && typeof (body as { target?: unknown }).target === 'object';
-const isLocalCloud = (body: unknown) => (body as { status?: unknown })?.status === 'ok' && Array.isArray((body as { services?: unknown }).services);
+const isLocalCloud = (body: unknown) =>
+  (body as { status?: unknown })?.status === 'ok' && Array.isArray((body as { services?: unknown }).services);
 
 /** A port is fine when it is free, or when the workshop already answers on it. */
-async function portCheck(id: string, what: string, port: number, url: string, isWorkshop: (body: unknown) => boolean, variable: string): Promise<PreflightCheck> {
+async function portCheck(
+  id: string,
+  what: string,
+  port: number,
+  url: string,
+  isWorkshop: (body: unknown) => boolean,
+  variable: string,
+): Promise<PreflightCheck> {
   const title = `Port ${port} is free for ${what}, or ${what} runs on it`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -81,7 +121,13 @@ async function portCheck(id: string, what: string, port: number, url: string, is
     // nothing answers as the workshop: is the port free?
   }
   if (await portFree(port)) return { id, title, ok: true, detail: `${port} is free` };
-  return { id, title, ok: false, detail: `another program uses port ${port}`, fix: `Stop the program on port ${port}, or give the workshop another port: ${variable}=<port> npm start.` };
+  return {
+    id,
+    title,
+    ok: false,
+    detail: `another program uses port ${port}`,
+    fix: `Stop the program on port ${port}, or give the workshop another port: ${variable}=<port> npm start.`,
+  };
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -94,12 +140,21 @@ function portFree(port: number): Promise<boolean> {
 
 async function targetCheck(target: Target): Promise<PreflightCheck> {
   const local = target.kind !== 'aws';
-  const title = local ? `The ${target.kind === 'local' ? 'local cloud' : 'endpoint'} answers` : 'AWS credentials work (STS GetCallerIdentity)';
+  const title = local
+    ? `The ${target.kind === 'local' ? 'local cloud' : 'endpoint'} answers`
+    : 'AWS credentials work (STS GetCallerIdentity)';
   try {
     const identity = await clientFor(STSClient, target).send(new GetCallerIdentityCommand({}));
-    return { id: 'target', title, ok: true, detail: local ? `${target.endpoint}, account ${identity.Account}` : `account ${identity.Account}` };
+    return {
+      id: 'target',
+      title,
+      ok: true,
+      detail: local ? `${target.endpoint}, account ${identity.Account}` : `account ${identity.Account}`,
+    };
   } catch (error) {
-    const refused = /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? (error as Error).message)) || (error as { code?: string }).code === 'ECONNREFUSED';
+    const refused =
+      /ECONNREFUSED/.test(String((error as { cause?: unknown }).cause ?? (error as Error).message)) ||
+      (error as { code?: string }).code === 'ECONNREFUSED';
     return {
       id: 'target',
       title,

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CheckpointState } from '../class/types.ts';
-import { applyEvent, formatDuration, mostCommonFailure, pacing, stuckLearners, type ClassSnapshot, type LearnerState } from './class-dashboard.ts';
+import {
+  applyEvent,
+  type ClassSnapshot,
+  formatDuration,
+  type LearnerState,
+  mostCommonFailure,
+  pacing,
+  stuckLearners,
+} from './class-dashboard.ts';
 import { sseSplitter } from './class-server.ts';
 
 const MIN = 60_000;
@@ -24,10 +32,29 @@ const lab = {
 };
 
 const pass = (at: number): CheckpointState => ({ ok: true, at, durationMs: 5, attempts: 1, failingSince: null, firstPassedAt: at });
-const fail = (since: number, attempts = 3): CheckpointState => ({ ok: false, at: NOW - MIN, durationMs: 5, attempts, failingSince: since, firstPassedAt: null });
+const fail = (since: number, attempts = 3): CheckpointState => ({
+  ok: false,
+  at: NOW - MIN,
+  durationMs: 5,
+  attempts,
+  failingSince: since,
+  firstPassedAt: null,
+});
 
 function learner(name: string, results: Record<string, CheckpointState>, extra: Partial<LearnerState> = {}): LearnerState {
-  return { id: name.toLowerCase(), name, prefix: name.toLowerCase(), target: 'local', joinedAt: NOW - 60 * MIN, leftAt: null, lastSeenAt: NOW, lastProgressAt: NOW - 2 * MIN, preflight: null, results: { 'lab-1': results }, ...extra };
+  return {
+    id: name.toLowerCase(),
+    name,
+    prefix: name.toLowerCase(),
+    target: 'local',
+    joinedAt: NOW - 60 * MIN,
+    leftAt: null,
+    lastSeenAt: NOW,
+    lastProgressAt: NOW - 2 * MIN,
+    preflight: null,
+    results: { 'lab-1': results },
+    ...extra,
+  };
 }
 
 function snapshot(learners: LearnerState[]): ClassSnapshot {
@@ -56,7 +83,11 @@ test('who is stuck: the same checkpoint failing too long, or no progress; the lo
 });
 
 test('the most common failing checkpoint of a lab, with who fails it', () => {
-  const state = snapshot([learner('Ana', { topic: pass(NOW), env: fail(NOW) }), learner('Bob', { env: fail(NOW), grant: fail(NOW) }), learner('Chen', { grant: pass(NOW) })]);
+  const state = snapshot([
+    learner('Ana', { topic: pass(NOW), env: fail(NOW) }),
+    learner('Bob', { env: fail(NOW), grant: fail(NOW) }),
+    learner('Chen', { grant: pass(NOW) }),
+  ]);
   const common = mostCommonFailure(state, lab);
   assert.equal(common?.checkpoint.id, 'env');
   assert.equal(common?.checkpoint.hint, 'Set TOPIC_ARN.');
@@ -80,7 +111,14 @@ test('pacing: how many are through each step, of those in the class', () => {
 test('the live stream folds into the snapshot', () => {
   let state = applyEvent(undefined, { type: 'snapshot', snapshot: snapshot([learner('Ana', {})]) });
   state = applyEvent(state, { type: 'learner', learner: learner('Bob', {}) });
-  state = applyEvent(state, { type: 'results', learnerId: 'bob', lab: 'lab-1', results: { topic: pass(NOW) }, lastSeenAt: NOW, lastProgressAt: NOW });
+  state = applyEvent(state, {
+    type: 'results',
+    learnerId: 'bob',
+    lab: 'lab-1',
+    results: { topic: pass(NOW) },
+    lastSeenAt: NOW,
+    lastProgressAt: NOW,
+  });
   state = applyEvent(state, { type: 'release', lab: 'lab-1', releasedAt: NOW });
   state = applyEvent(state, { type: 'removed', learnerId: 'ana' });
   assert.deepEqual(

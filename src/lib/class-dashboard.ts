@@ -8,14 +8,24 @@ export type { ClassEvent, ClassLab, ClassSnapshot, LearnerState };
 export function applyEvent(snapshot: ClassSnapshot | undefined, event: ClassEvent): ClassSnapshot | undefined {
   if (event.type === 'snapshot') return event.snapshot;
   if (!snapshot) return snapshot;
-  const updateLearner = (id: string, update: (learner: LearnerState) => LearnerState) => ({ ...snapshot, learners: snapshot.learners.map((l) => (l.id === id ? update(l) : l)) });
+  const updateLearner = (id: string, update: (learner: LearnerState) => LearnerState) => ({
+    ...snapshot,
+    learners: snapshot.learners.map((l) => (l.id === id ? update(l) : l)),
+  });
   switch (event.type) {
     case 'learner': {
       const exists = snapshot.learners.some((l) => l.id === event.learner.id);
-      return exists ? updateLearner(event.learner.id, () => event.learner) : { ...snapshot, learners: [...snapshot.learners, event.learner] };
+      return exists
+        ? updateLearner(event.learner.id, () => event.learner)
+        : { ...snapshot, learners: [...snapshot.learners, event.learner] };
     }
     case 'results':
-      return updateLearner(event.learnerId, (l) => ({ ...l, lastSeenAt: event.lastSeenAt, lastProgressAt: event.lastProgressAt, results: { ...l.results, [event.lab]: event.results } }));
+      return updateLearner(event.learnerId, (l) => ({
+        ...l,
+        lastSeenAt: event.lastSeenAt,
+        lastProgressAt: event.lastProgressAt,
+        results: { ...l.results, [event.lab]: event.results },
+      }));
     case 'preflight':
       return updateLearner(event.learnerId, (l) => ({ ...l, preflight: event.preflight, lastSeenAt: event.lastSeenAt }));
     case 'release':
@@ -30,7 +40,11 @@ const active = (snapshot: ClassSnapshot) => snapshot.learners.filter((l) => l.le
 /** Where a learner stands on a lab: checkpoints passed, and whether they started it. */
 export function labProgress(learner: LearnerState, lab: ClassLab): { passed: number; total: number; started: boolean } {
   const results = learner.results[lab.id] ?? {};
-  return { passed: lab.checkpoints.filter((c) => results[c.id]?.ok).length, total: lab.checkpoints.length, started: Object.keys(results).length > 0 };
+  return {
+    passed: lab.checkpoints.filter((c) => results[c.id]?.ok).length,
+    total: lab.checkpoints.length,
+    started: Object.keys(results).length > 0,
+  };
 }
 
 /** Why a learner looks stuck, and where. */
@@ -51,7 +65,8 @@ export function stuckLearners(snapshot: ClassSnapshot, now: number, thresholdMs:
       for (const checkpoint of lab.checkpoints) {
         const state = learner.results[lab.id]?.[checkpoint.id];
         if (!state || state.ok || state.failingSince === null || now - state.failingSince < thresholdMs) continue;
-        if (!worst || state.failingSince < worst.since) worst = { learner, kind: 'failing', since: state.failingSince, lab, checkpoint, attempts: state.attempts };
+        if (!worst || state.failingSince < worst.since)
+          worst = { learner, kind: 'failing', since: state.failingSince, lab, checkpoint, attempts: state.attempts };
       }
     }
     if (worst) {
@@ -66,7 +81,10 @@ export function stuckLearners(snapshot: ClassSnapshot, now: number, thresholdMs:
 }
 
 /** The checkpoint of a lab that fails for the most learners right now, with its hint. */
-export function mostCommonFailure(snapshot: ClassSnapshot, lab: ClassLab): { checkpoint: ClassLab['checkpoints'][number]; learners: string[] } | undefined {
+export function mostCommonFailure(
+  snapshot: ClassSnapshot,
+  lab: ClassLab,
+): { checkpoint: ClassLab['checkpoints'][number]; learners: string[] } | undefined {
   let best: { checkpoint: ClassLab['checkpoints'][number]; learners: string[] } | undefined;
   for (const checkpoint of lab.checkpoints) {
     const learners = active(snapshot)

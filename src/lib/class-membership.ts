@@ -18,7 +18,9 @@ export async function classStatus(): Promise<ClassStatus> {
 
 /** Joins a class; the answer carries this machine's preflight, which the instructor now sees. */
 export async function joinClass(input: { url: string; code: string; name: string }): Promise<ClassStatus & { preflight: PreflightResult }> {
-  return answer(await fetch('/api/class/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }));
+  return answer(
+    await fetch('/api/class/join', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) }),
+  );
 }
 
 export async function leaveClass(): Promise<ClassStatus> {

@@ -72,7 +72,10 @@ async function refusal(response: Response): Promise<string> {
   }
 }
 
-const authorized = (connection: ClassConnection, init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...init.headers, authorization: `Bearer ${connection.token}` } });
+const authorized = (connection: ClassConnection, init: RequestInit = {}): RequestInit => ({
+  ...init,
+  headers: { ...init.headers, authorization: `Bearer ${connection.token}` },
+});
 
 /**
  * Follows the class live: a snapshot, then every change. The instructor token goes in a header
@@ -81,7 +84,11 @@ const authorized = (connection: ClassConnection, init: RequestInit = {}): Reques
  */
 export function followClass(
   connection: ClassConnection,
-  handlers: { onEvent: (event: ClassEvent) => void; onStatus: (status: 'connecting' | 'live' | 'offline', detail?: string) => void; onRefused: (message: string) => void },
+  handlers: {
+    onEvent: (event: ClassEvent) => void;
+    onStatus: (status: 'connecting' | 'live' | 'offline', detail?: string) => void;
+    onRefused: (message: string) => void;
+  },
 ): () => void {
   const controller = new AbortController();
   void (async () => {
@@ -118,7 +125,10 @@ export function followClass(
 }
 
 async function post(connection: ClassConnection, path: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${connection.server}${path}`, authorized(connection, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  const response = await fetch(
+    `${connection.server}${path}`,
+    authorized(connection, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  );
   if (!response.ok) throw new Error(await refusal(response));
   return response.json();
 }

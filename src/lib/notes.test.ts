@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { parseInline, parseNotes } from './notes.ts';
 
 test('reads headings, paragraphs and lists, with continuation lines', () => {
-  const blocks = parseNotes('# Lab 1\n\n## Timing\n\nAbout 45 minutes,\nin two parts.\n\n- step 1: 5 min\n- step 3: 15 min,\n  the longest\n\n1. first\n2. second\n');
+  const blocks = parseNotes(
+    '# Lab 1\n\n## Timing\n\nAbout 45 minutes,\nin two parts.\n\n- step 1: 5 min\n- step 3: 15 min,\n  the longest\n\n1. first\n2. second\n',
+  );
   assert.deepEqual(
     blocks.map((b) => b.kind),
     ['heading', 'heading', 'paragraph', 'list', 'list'],

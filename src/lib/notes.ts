@@ -4,9 +4,16 @@
  * dashboard renders as React elements (no HTML from a file is ever injected); anything else stays
  * as the text it is.
  */
-export type Inline = { kind: 'text'; text: string } | { kind: 'code'; text: string } | { kind: 'strong'; children: Inline[] } | { kind: 'em'; children: Inline[] };
+export type Inline =
+  | { kind: 'text'; text: string }
+  | { kind: 'code'; text: string }
+  | { kind: 'strong'; children: Inline[] }
+  | { kind: 'em'; children: Inline[] };
 
-export type Block = { kind: 'heading'; level: number; text: Inline[] } | { kind: 'paragraph'; text: Inline[] } | { kind: 'list'; ordered: boolean; items: Inline[][] };
+export type Block =
+  | { kind: 'heading'; level: number; text: Inline[] }
+  | { kind: 'paragraph'; text: Inline[] }
+  | { kind: 'list'; ordered: boolean; items: Inline[][] };
 
 export function parseNotes(markdown: string): Block[] {
   const blocks: Block[] = [];

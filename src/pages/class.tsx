@@ -1,6 +1,6 @@
 import Head from '@docusaurus/Head';
-import Layout from '@theme/Layout';
 import Dashboard from '@site/src/components/class/Dashboard';
+import Layout from '@theme/Layout';
 
 /** The instructor's class dashboard: opened with the address `npx workshop class start` prints. */
 export default function ClassPage() {

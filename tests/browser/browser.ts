@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { startSite, waitForSite } from '../../src/cli/serve.ts';
 
 /** Debian's Chromium (test-tool browser downloads do not work here), or WORKSHOP_CHROMIUM. */
@@ -16,11 +16,17 @@ export async function freePort(): Promise<number> {
 
 /** Headless Chromium with the flags it needs in a container. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
 }
 
 /** The site's development server (as npm start runs it, proxying /api to `apiPort`) and a browser to open it in. */
-export async function siteInBrowser(sitePort: number, apiPort: number): Promise<{ siteUrl: string; browser: Browser; stop: () => Promise<void> }> {
+export async function siteInBrowser(
+  sitePort: number,
+  apiPort: number,
+): Promise<{ siteUrl: string; browser: Browser; stop: () => Promise<void> }> {
   const site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
   const siteUrl = `http://localhost:${sitePort}`;
   try {

@@ -11,7 +11,7 @@ import { createLabApi } from '../../src/api/app.ts';
 import { serveOnLoopback } from '../../src/api/node-server.ts';
 import { accessPolicy } from '../../src/api/security.ts';
 import { LearnerClassroom } from '../../src/class/learner/classroom.ts';
-import { startClassServer, type RunningClass } from '../../src/class/run.ts';
+import { type RunningClass, startClassServer } from '../../src/class/run.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
 import { freePort, siteInBrowser } from './browser.ts';
@@ -36,7 +36,11 @@ before(async () => {
   api = await serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort), classroom }).fetch, apiPort, '');
   const bobClassroom = new LearnerClassroom(mkdtempSync(join(tmpdir(), 'learner-bob-')));
   const bobEngine = new LabEngine({ ...cloud.target, prefix: 'bob' }, undefined, { classroom: bobClassroom });
-  bob = { classroom: bobClassroom, engine: bobEngine, api: createLabApi({ engine: bobEngine, access: accessPolicy(3000, 3001), classroom: bobClassroom }) };
+  bob = {
+    classroom: bobClassroom,
+    engine: bobEngine,
+    api: createLabApi({ engine: bobEngine, access: accessPolicy(3000, 3001), classroom: bobClassroom }),
+  };
   ({ siteUrl, browser, stop: stopSite } = await siteInBrowser(sitePort, apiPort));
 });
 
@@ -49,13 +53,23 @@ after(async () => {
 
 /** Bob's lab API, called as his site would. */
 function bobCalls(path: string, body: unknown) {
-  return bob.api.fetch(new Request(`http://localhost:3000${path}`, { method: 'POST', headers: { host: 'localhost:3000', origin: 'http://localhost:3000', 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return bob.api.fetch(
+    new Request(`http://localhost:3000${path}`, {
+      method: 'POST',
+      headers: { host: 'localhost:3000', origin: 'http://localhost:3000', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 const state = (page: Page, testId: string) => page.getByTestId(testId).getAttribute('data-state');
 
 async function waitForState(page: Page, testId: string, expected: string, timeout = 30_000) {
-  await page.waitForFunction(([id, value]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === value, [testId, expected] as const, { timeout });
+  await page.waitForFunction(
+    ([id, value]) => document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-state') === value,
+    [testId, expected] as const,
+    { timeout },
+  );
 }
 
 describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
@@ -90,10 +104,18 @@ describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
     await box.getByPlaceholder('K7PQ-2MXA').fill(running.store.info.code.toLowerCase());
     await box.getByPlaceholder('Ana Silva').fill('Ana');
     await box.getByRole('button', { name: 'Join' }).click();
-    await learner.waitForFunction(() => document.querySelector('[data-testid="class-join"]')?.getAttribute('data-joined') === 'true', undefined, { timeout: 30_000 });
-    assert.match(await box.innerText(), /You are Ana in this class/);
+    await learner.waitForFunction(
+      () => document.querySelector('[data-testid="class-join"]')?.getAttribute('data-joined') === 'true',
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.match((await box.textContent()) ?? '', /You are Ana in this class/);
     await dashboard.getByTestId('class-row-Ana').waitFor({ timeout: 10_000 });
-    await dashboard.waitForFunction(() => document.querySelector('[data-testid="class-preflight-Ana"]')?.getAttribute('data-ok') === 'true', undefined, { timeout: 10_000 });
+    await dashboard.waitForFunction(
+      () => document.querySelector('[data-testid="class-preflight-Ana"]')?.getAttribute('data-ok') === 'true',
+      undefined,
+      { timeout: 10_000 },
+    );
   });
 
   test("the dashboard updates live as learners verify: each checkpoint's cell, pacing, the most common failure", async () => {
@@ -104,24 +126,33 @@ describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
     // Ana presses Check on Lab 0's first step, in her browser.
     await learner.goto(`${siteUrl}/lab-0-setup`);
     await learner.getByTestId('check-lab-0-step-1').click();
-    for (const checkpoint of ['node-version', 'target-answers', 'cdk-bootstrapped']) await waitForState(dashboard, `class-cell-Ana-lab-0-${checkpoint}`, 'pass');
+    for (const checkpoint of ['node-version', 'target-answers', 'cdk-bootstrapped'])
+      await waitForState(dashboard, `class-cell-Ana-lab-0-${checkpoint}`, 'pass');
     assert.equal(await state(dashboard, 'class-cell-Ana-lab-0-hello-round-trip'), 'none', 'step 2 was not run');
 
     // Bob checks Lab 1 with nothing deployed: every checkpoint fails.
     await (await bobCalls('/api/labs/lab-1/verify', {})).text();
     await waitForState(dashboard, 'class-cell-Bob-lab-1-topic-exists', 'fail');
     await dashboard.getByTestId('class-common-lab-1').waitFor();
-    assert.match(await dashboard.getByTestId('class-common-lab-1').innerText(), /RideCompletionTopic exists.*for 1: Bob/s);
+    assert.match((await dashboard.getByTestId('class-common-lab-1').textContent()) ?? '', /RideCompletionTopic exists.*for 1: Bob/s);
     assert.equal(await dashboard.getByTestId('class-pacing-lab-1-step-1').getAttribute('data-through'), '0');
   });
 
   test('who is stuck: a checkpoint failing for longer than the threshold names the learner, the checkpoint and its hint', async () => {
     // A run Bob's machine queued a quarter of an hour ago (offline), sent now: Lab 0's round trip failed then.
-    await bob.classroom.verified({ lab: 'lab-0', at: Date.now() - 15 * 60_000, durationMs: 30, checkpoints: [{ id: 'hello-round-trip', step: 2, ok: false, durationMs: 12 }] });
+    await bob.classroom.verified({
+      lab: 'lab-0',
+      at: Date.now() - 15 * 60_000,
+      durationMs: 30,
+      checkpoints: [{ id: 'hello-round-trip', step: 2, ok: false, durationMs: 12 }],
+    });
     const entry = dashboard.getByTestId('class-stuck-Bob');
     await entry.waitFor({ timeout: 10_000 });
-    assert.match(await entry.innerText(), /Bob has been failing A message goes through a queue and back \(lab-0, step 2\) for 1[45] min/);
-    assert.match(await entry.innerText(), /Hint: Run the hello-queue snippet/);
+    assert.match(
+      (await entry.textContent()) ?? '',
+      /Bob has been failing A message goes through a queue and back \(lab-0, step 2\) for 1[45] min/,
+    );
+    assert.match((await entry.textContent()) ?? '', /Hint: Run the hello-queue snippet/);
     assert.equal(await state(dashboard, 'class-cell-Bob-lab-0-hello-round-trip'), 'stuck');
     assert.equal(await state(dashboard, 'class-cell-Bob-lab-1-topic-exists'), 'fail', 'failing for a few seconds only');
   });
@@ -129,7 +160,8 @@ describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
   test('facilitator notes for the focused lab; a lab without notes says so', async () => {
     await waitForState(dashboard, 'class-notes-lab-1', 'notes');
     const notes = dashboard.getByTestId('class-notes-lab-1');
-    for (const section of ['Timing', 'Usual mistakes', 'Questions for the room']) await notes.getByRole('heading', { name: section }).waitFor();
+    for (const section of ['Timing', 'Usual mistakes', 'Questions for the room'])
+      await notes.getByRole('heading', { name: section }).waitFor();
     await dashboard.getByRole('button', { name: 'Lab 0' }).click();
     await waitForState(dashboard, 'class-notes-lab-0', 'notes');
     assert.equal(await learner.getByText('Usual mistakes').count(), 0, 'learner pages never show the notes');
@@ -140,8 +172,12 @@ describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
     await assert.rejects(bob.classroom.checkSolution('lab-1'), /has not released the solution of lab-1/);
     const release = dashboard.getByTestId('class-release-lab-1');
     await release.getByRole('button', { name: 'Release the solution' }).click();
-    await dashboard.waitForFunction(() => document.querySelector('[data-testid="class-release-lab-1"]')?.getAttribute('data-released') === 'true', undefined, { timeout: 10_000 });
-    assert.match(await release.innerText(), /Solution released at/);
+    await dashboard.waitForFunction(
+      () => document.querySelector('[data-testid="class-release-lab-1"]')?.getAttribute('data-released') === 'true',
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.match((await release.textContent()) ?? '', /Solution released at/);
     assert.ok(running.store.releases()['lab-1']);
     await bob.classroom.checkSolution('lab-1');
   });
@@ -150,7 +186,11 @@ describe('the class dashboard in the browser', { timeout: 420_000 }, () => {
     await learner.goto(`${siteUrl}/`);
     await learner.getByRole('button', { name: 'Leave the class' }).click();
     await learner.waitForFunction(() => document.querySelector('[data-testid="class-join"]')?.getAttribute('data-joined') === 'false');
-    await dashboard.waitForFunction(() => /left/.test(document.querySelector('[data-testid="class-row-Ana"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await dashboard.waitForFunction(
+      () => /left/.test(document.querySelector('[data-testid="class-row-Ana"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 10_000 },
+    );
     assert.deepEqual(errors, []);
   });
 });

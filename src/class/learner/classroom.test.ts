@@ -18,8 +18,20 @@ const lab = defineLab({
   ],
   snippets: [],
   checkpoints: [
-    { id: 'passes', step: 1, title: 'passes', hint: 'nothing to do', run: async () => 'found arn:aws:sns:eu-west-1:123456789012:ana-SecretTopic' },
-    { id: 'fails', step: 2, title: 'fails', hint: 'add the thing', run: async () => check(false, 'AKIAIOSFODNN7EXAMPLE cannot read ana-Rides') },
+    {
+      id: 'passes',
+      step: 1,
+      title: 'passes',
+      hint: 'nothing to do',
+      run: async () => 'found arn:aws:sns:eu-west-1:123456789012:ana-SecretTopic',
+    },
+    {
+      id: 'fails',
+      step: 2,
+      title: 'fails',
+      hint: 'add the thing',
+      run: async () => check(false, 'AKIAIOSFODNN7EXAMPLE cannot read ana-Rides'),
+    },
   ],
 });
 const source = { load: async () => lab, all: async () => [lab] };
@@ -35,11 +47,16 @@ function fakeClassServer() {
     if (answer === 'down') throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
     const body = init?.body ? JSON.parse(String(init.body)) : undefined;
     received.push({ path: url.pathname, headers: Object.fromEntries(new Headers(init?.headers)), body });
-    const json = (status: number, value: unknown) => new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
+    const json = (status: number, value: unknown) =>
+      new Response(JSON.stringify(value), { status, headers: { 'content-type': 'application/json' } });
     if (answer === 'error') return json(503, { error: { code: 'Busy', message: 'busy' } });
     if (answer === 'refuse') return json(400, { error: { code: 'UnknownCheckpoint', message: 'lab-7 has no checkpoint "fails".' } });
     // The server at host "other" runs another class.
-    const membership = { class: url.hostname === 'other' ? { id: 'c2', name: 'Other class' } : { id: 'c1', name: 'Fake class' }, learner: { id: 'l1', name: 'Ana' }, released };
+    const membership = {
+      class: url.hostname === 'other' ? { id: 'c2', name: 'Other class' } : { id: 'c1', name: 'Fake class' },
+      learner: { id: 'l1', name: 'Ana' },
+      released,
+    };
     if (url.pathname === '/class/join') return json(201, { ...membership, token: 'secret-token' });
     return json(200, { ...membership, accepted: true, duplicate: false });
   }) as typeof fetch;

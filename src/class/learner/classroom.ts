@@ -96,7 +96,10 @@ export class LearnerClassroom implements Classroom {
         await this.flush();
         return moved;
       }
-      throw new EngineError('AlreadyInClass', `You are already in the class "${current.className}" as ${current.name} (${current.url}). Leave it first: npx workshop leave.`);
+      throw new EngineError(
+        'AlreadyInClass',
+        `You are already in the class "${current.className}" as ${current.name} (${current.url}). Leave it first: npx workshop leave.`,
+      );
     }
     const joined = await this.client.join(base, { code, name, prefix: target?.prefix, target: target?.kind });
     const membership: Membership = {
@@ -147,7 +150,15 @@ export class LearnerClassroom implements Classroom {
     const membership = this.membership();
     const pending = jsonFiles(this.outbox).length;
     if (!membership) return { joined: false, pending };
-    return { joined: true, url: membership.url, className: membership.className, name: membership.name, released: membership.released, pending, lastDelivery: this.lastDelivery };
+    return {
+      joined: true,
+      url: membership.url,
+      className: membership.className,
+      name: membership.name,
+      released: membership.released,
+      pending,
+      lastDelivery: this.lastDelivery,
+    };
   }
 
   async checkSolution(labId: string): Promise<void> {
@@ -222,7 +233,10 @@ export class LearnerClassroom implements Classroom {
         delivery.pending--;
       } catch (error) {
         if (error instanceof ClassRefused && error.final) {
-          writeAtomically(join(this.dir, 'rejected', file), JSON.stringify({ report, refusal: { status: error.status, code: error.code, message: error.message } }));
+          writeAtomically(
+            join(this.dir, 'rejected', file),
+            JSON.stringify({ report, refusal: { status: error.status, code: error.code, message: error.message } }),
+          );
           removeFile(path);
           delivery.rejected.push(error.message);
           delivery.pending--;
@@ -239,7 +253,8 @@ export class LearnerClassroom implements Classroom {
   /** Keeps the release list the class server sent, for when it cannot be reached. */
   private remember(released: MembershipInfo['released']): MembershipInfo['released'] {
     const membership = this.membership();
-    if (membership && JSON.stringify(membership.released) !== JSON.stringify(released)) writeAtomically(this.membershipFile, JSON.stringify({ ...membership, released }, null, 2));
+    if (membership && JSON.stringify(membership.released) !== JSON.stringify(released))
+      writeAtomically(this.membershipFile, JSON.stringify({ ...membership, released }, null, 2));
     return released;
   }
 
@@ -260,7 +275,10 @@ export function normalizeUrl(url: string): string {
   try {
     parsed = new URL(withScheme);
   } catch {
-    throw new EngineError('BadClassUrl', `"${url}" is not an address: use the one your instructor gave you, like http://192.168.1.20:3030.`);
+    throw new EngineError(
+      'BadClassUrl',
+      `"${url}" is not an address: use the one your instructor gave you, like http://192.168.1.20:3030.`,
+    );
   }
   return `${parsed.protocol}//${parsed.host}`;
 }

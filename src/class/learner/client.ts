@@ -44,7 +44,11 @@ export class ClassClient {
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
 
-  private async call<T>(url: string, path: string, init: { method: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> }): Promise<T> {
+  private async call<T>(
+    url: string,
+    path: string,
+    init: { method: 'GET' | 'POST'; body?: unknown; headers?: Record<string, string> },
+  ): Promise<T> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${url}${path}`, {
@@ -61,11 +65,20 @@ export class ClassClient {
     try {
       body = JSON.parse(text);
     } catch {
-      if (response.ok || response.status === 404) throw new ClassRefused(response.status, 'NotAClassServer', `${url} is not a workshop class server (it answered ${response.status} to ${path}). Check the address your instructor gave you.`);
+      if (response.ok || response.status === 404)
+        throw new ClassRefused(
+          response.status,
+          'NotAClassServer',
+          `${url} is not a workshop class server (it answered ${response.status} to ${path}). Check the address your instructor gave you.`,
+        );
     }
     if (!response.ok) {
       if (response.status >= 500) throw new ClassUnreachable(url, new Error(body.error?.message ?? `status ${response.status}`));
-      throw new ClassRefused(response.status, body.error?.code ?? String(response.status), body.error?.message ?? `The class server refused (${response.status}).`);
+      throw new ClassRefused(
+        response.status,
+        body.error?.code ?? String(response.status),
+        body.error?.message ?? `The class server refused (${response.status}).`,
+      );
     }
     return body as T;
   }

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
 import type { ClassConnection } from '@site/src/lib/class-server';
+import { type FormEvent, useState } from 'react';
 import styles from './styles.module.css';
 
 type Props = {
@@ -19,8 +19,8 @@ export default function Connect({ onConnect, error }: Props) {
   return (
     <form className={styles.form} onSubmit={submit} data-testid="class-connect">
       <p>
-        Open the dashboard with the address <code>npx workshop class start</code> printed (it carries the server and the token), or enter them here. Run{' '}
-        <code>npx workshop class info</code> to see them again.
+        Open the dashboard with the address <code>npx workshop class start</code> printed (it carries the server and the token), or enter
+        them here. Run <code>npx workshop class info</code> to see them again.
       </p>
       <label>
         Class server

@@ -1,6 +1,14 @@
+import { applyEvent, type ClassSnapshot, type LearnerState, stuckLearners } from '@site/src/lib/class-dashboard';
+import {
+  type ClassConnection,
+  downloadExport,
+  followClass,
+  readConnection,
+  releaseSolution,
+  removeLearner,
+  saveConnection,
+} from '@site/src/lib/class-server';
 import { useCallback, useEffect, useState } from 'react';
-import { applyEvent, stuckLearners, type ClassSnapshot, type LearnerState } from '@site/src/lib/class-dashboard';
-import { downloadExport, followClass, readConnection, releaseSolution, removeLearner, saveConnection, type ClassConnection } from '@site/src/lib/class-server';
 import Connect from '../Connect';
 import Grid from '../Grid';
 import Notes from '../Notes';
@@ -83,10 +91,12 @@ export default function Dashboard() {
   }
   const serverNow = now + offset;
   const stuckAfterMs = thresholdMinutes * 60_000;
-  const focusedLab = snapshot?.labs.find((lab) => lab.id === focus) ?? snapshot?.labs.find((lab) => lab.id !== 'lab-0') ?? snapshot?.labs[0];
+  const focusedLab =
+    snapshot?.labs.find((lab) => lab.id === focus) ?? snapshot?.labs.find((lab) => lab.id !== 'lab-0') ?? snapshot?.labs[0];
   const inClass = snapshot?.learners.filter((l) => l.leftAt === null).length ?? 0;
   const remove = (learner: LearnerState) => {
-    if (window.confirm(`Remove ${learner.name} from the class? Their results go, and their name is free again.`)) void act(() => removeLearner(connection, learner.id));
+    if (window.confirm(`Remove ${learner.name} from the class? Their results go, and their name is free again.`))
+      void act(() => removeLearner(connection, learner.id));
   };
   return (
     <div className={styles.dashboard}>
@@ -94,20 +104,35 @@ export default function Dashboard() {
         <div>
           <h1>{snapshot?.class.name ?? 'Class dashboard'}</h1>
           <span className={styles.live} data-testid="class-live" data-state={live.state} title={live.detail}>
-            {live.state === 'live' ? '● live' : live.state === 'connecting' ? '○ connecting…' : `○ reconnecting (${live.detail ?? 'the class server does not answer'})`}
+            {live.state === 'live'
+              ? '● live'
+              : live.state === 'connecting'
+                ? '○ connecting…'
+                : `○ reconnecting (${live.detail ?? 'the class server does not answer'})`}
           </span>{' '}
           <span className={styles.quiet}>
             {connection.server} · {inClass} learner{inClass === 1 ? '' : 's'} in the class
           </span>
         </div>
         <div className={styles.actions}>
-          <button className="button button--secondary button--sm" disabled={busy} onClick={() => act(() => downloadExport(connection, 'csv'))}>
+          <button
+            type="button"
+            className="button button--secondary button--sm"
+            disabled={busy}
+            onClick={() => act(() => downloadExport(connection, 'csv'))}
+          >
             Export CSV
           </button>
-          <button className="button button--secondary button--sm" disabled={busy} onClick={() => act(() => downloadExport(connection, 'json'))}>
+          <button
+            type="button"
+            className="button button--secondary button--sm"
+            disabled={busy}
+            onClick={() => act(() => downloadExport(connection, 'json'))}
+          >
             Export JSON
           </button>
           <button
+            type="button"
             className="button button--outline button--secondary button--sm"
             onClick={() => {
               saveConnection(window.sessionStorage, undefined);
@@ -136,10 +161,22 @@ export default function Dashboard() {
               setThresholdMinutes(minutes);
             }}
           />
-          <Grid snapshot={snapshot} now={serverNow} stuckAfterMs={stuckAfterMs} focus={focusedLab?.id} onFocus={setFocus} onRemove={remove} />
+          <Grid
+            snapshot={snapshot}
+            now={serverNow}
+            stuckAfterMs={stuckAfterMs}
+            focus={focusedLab?.id}
+            onFocus={setFocus}
+            onRemove={remove}
+          />
           {focusedLab && (
             <div className={styles.lab}>
-              <Pacing snapshot={snapshot} lab={focusedLab} busy={busy} onRelease={(released) => act(() => releaseSolution(connection, focusedLab.id, released))} />
+              <Pacing
+                snapshot={snapshot}
+                lab={focusedLab}
+                busy={busy}
+                onRelease={(released) => act(() => releaseSolution(connection, focusedLab.id, released))}
+              />
               <Notes connection={connection} lab={focusedLab} />
             </div>
           )}

@@ -1,5 +1,5 @@
+import { type ClassLab, type ClassSnapshot, formatDuration, type LearnerState, labProgress } from '@site/src/lib/class-dashboard';
 import clsx from 'clsx';
-import { formatDuration, labProgress, type ClassLab, type ClassSnapshot, type LearnerState } from '@site/src/lib/class-dashboard';
 import styles from './styles.module.css';
 
 type Props = {
@@ -14,14 +14,24 @@ type Props = {
 
 type Cell = { state: 'pass' | 'fail' | 'stuck' | 'none'; mark: string; title: string };
 
-function cellOf(learner: LearnerState, lab: ClassLab, checkpoint: ClassLab['checkpoints'][number], now: number, stuckAfterMs: number): Cell {
+function cellOf(
+  learner: LearnerState,
+  lab: ClassLab,
+  checkpoint: ClassLab['checkpoints'][number],
+  now: number,
+  stuckAfterMs: number,
+): Cell {
   const result = learner.results[lab.id]?.[checkpoint.id];
   const name = `${lab.id} step ${checkpoint.step}: ${checkpoint.title}`;
   if (!result) return { state: 'none', mark: '·', title: `${name} — not run yet` };
   const attempts = `${result.attempts} run${result.attempts === 1 ? '' : 's'}`;
   if (result.ok) return { state: 'pass', mark: '✓', title: `${name} — passes (${attempts}, last ${formatDuration(now - result.at)} ago)` };
   const failing = now - (result.failingSince ?? result.at);
-  return { state: failing >= stuckAfterMs ? 'stuck' : 'fail', mark: '✗', title: `${name} — failing for ${formatDuration(failing)} (${attempts}). Hint: ${checkpoint.hint}` };
+  return {
+    state: failing >= stuckAfterMs ? 'stuck' : 'fail',
+    mark: '✗',
+    title: `${name} — failing for ${formatDuration(failing)} (${attempts}). Hint: ${checkpoint.hint}`,
+  };
 }
 
 /** Learners × labs × checkpoints: ✓ passes, ✗ fails (amber when stuck), · not run; each learner's preflight. */
@@ -29,7 +39,8 @@ export default function Grid({ snapshot, now, stuckAfterMs, focus, onFocus, onRe
   if (snapshot.learners.length === 0) {
     return (
       <p className={styles.empty} data-testid="class-empty">
-        No learner has joined yet. They join with the command <code>npx workshop class start</code> printed, or the Join box on the site's home page.
+        No learner has joined yet. They join with the command <code>npx workshop class start</code> printed, or the Join box on the site's
+        home page.
       </p>
     );
   }
@@ -42,7 +53,12 @@ export default function Grid({ snapshot, now, stuckAfterMs, focus, onFocus, onRe
             <th rowSpan={2}>Preflight</th>
             {snapshot.labs.map((lab) => (
               <th key={lab.id} colSpan={lab.checkpoints.length + 1} className={clsx(styles.lab, lab.id === focus && styles.focused)}>
-                <button type="button" className={styles.labButton} onClick={() => onFocus(lab.id)} title={`${lab.title}: pacing, most common failure, notes`}>
+                <button
+                  type="button"
+                  className={styles.labButton}
+                  onClick={() => onFocus(lab.id)}
+                  title={`${lab.title}: pacing, most common failure, notes`}
+                >
                   {lab.id.replace('lab-', 'Lab ')}
                 </button>
               </th>
@@ -70,7 +86,13 @@ export default function Grid({ snapshot, now, stuckAfterMs, focus, onFocus, onRe
                   {learner.prefix ?? ''}
                   {learner.leftAt !== null ? ' · left' : ` · seen ${formatDuration(now - learner.lastSeenAt)} ago`}
                 </small>
-                <button type="button" className={styles.remove} onClick={() => onRemove(learner)} title={`Remove ${learner.name} from the class (frees the name)`} aria-label={`Remove ${learner.name}`}>
+                <button
+                  type="button"
+                  className={styles.remove}
+                  onClick={() => onRemove(learner)}
+                  title={`Remove ${learner.name} from the class (frees the name)`}
+                  aria-label={`Remove ${learner.name}`}
+                >
                   ×
                 </button>
               </th>
@@ -83,7 +105,13 @@ export default function Grid({ snapshot, now, stuckAfterMs, focus, onFocus, onRe
                   ...lab.checkpoints.map((checkpoint) => {
                     const cell = cellOf(learner, lab, checkpoint, now, stuckAfterMs);
                     return (
-                      <td key={`${lab.id}/${checkpoint.id}`} className={clsx(styles.cell, styles[cell.state])} title={cell.title} data-testid={`class-cell-${learner.name}-${lab.id}-${checkpoint.id}`} data-state={cell.state}>
+                      <td
+                        key={`${lab.id}/${checkpoint.id}`}
+                        className={clsx(styles.cell, styles[cell.state])}
+                        title={cell.title}
+                        data-testid={`class-cell-${learner.name}-${lab.id}-${checkpoint.id}`}
+                        data-state={cell.state}
+                      >
                         {cell.mark}
                       </td>
                     );
@@ -108,7 +136,9 @@ function Preflight({ learner }: { learner: LearnerState }) {
   const problems = preflight.checks.filter((c) => !c.ok);
   return (
     <details data-testid={`class-preflight-${learner.name}`} data-ok={String(preflight.ok)}>
-      <summary className={preflight.ok ? styles.pass : styles.fail}>{preflight.ok ? `✓ ${preflight.target.kind}` : `✗ ${problems.length} problem${problems.length === 1 ? '' : 's'}`}</summary>
+      <summary className={preflight.ok ? styles.pass : styles.fail}>
+        {preflight.ok ? `✓ ${preflight.target.kind}` : `✗ ${problems.length} problem${problems.length === 1 ? '' : 's'}`}
+      </summary>
       <ul className={styles.checks}>
         <li>
           Node.js {preflight.node}, target {preflight.target.kind} ({preflight.target.region})

@@ -1,4 +1,4 @@
-import { mostCommonFailure, pacing, type ClassLab, type ClassSnapshot } from '@site/src/lib/class-dashboard';
+import { type ClassLab, type ClassSnapshot, mostCommonFailure, pacing } from '@site/src/lib/class-dashboard';
 import styles from './styles.module.css';
 
 type Props = {
@@ -20,9 +20,16 @@ export default function Pacing({ snapshot, lab, onRelease, busy }: Props) {
         </h2>
         <div className={styles.release} data-testid={`class-release-${lab.id}`} data-released={String(lab.releasedAt !== null)}>
           <span>
-            {lab.releasedAt === null ? 'Solution held back' : `Solution released at ${new Date(lab.releasedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
+            {lab.releasedAt === null
+              ? 'Solution held back'
+              : `Solution released at ${new Date(lab.releasedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`}
           </span>
-          <button type="button" className={`button button--sm ${lab.releasedAt === null ? 'button--primary' : 'button--secondary'}`} disabled={busy} onClick={() => onRelease(lab.releasedAt === null)}>
+          <button
+            type="button"
+            className={`button button--sm ${lab.releasedAt === null ? 'button--primary' : 'button--secondary'}`}
+            disabled={busy}
+            onClick={() => onRelease(lab.releasedAt === null)}
+          >
             {lab.releasedAt === null ? 'Release the solution' : 'Hold it back'}
           </button>
         </div>
@@ -49,8 +56,8 @@ export default function Pacing({ snapshot, lab, onRelease, busy }: Props) {
       </ol>
       {common ? (
         <div className={styles.common} data-testid={`class-common-${lab.id}`}>
-          Most common failure: <strong>{common.checkpoint.title}</strong> (step {common.checkpoint.step}), for {common.learners.length}: {common.learners.join(', ')}.
-          <div className={styles.hint}>Hint: {common.checkpoint.hint}</div>
+          Most common failure: <strong>{common.checkpoint.title}</strong> (step {common.checkpoint.step}), for {common.learners.length}:{' '}
+          {common.learners.join(', ')}.<div className={styles.hint}>Hint: {common.checkpoint.hint}</div>
         </div>
       ) : (
         <p className={styles.explain}>No checkpoint of this lab is failing right now.</p>

@@ -35,9 +35,9 @@ export default function Stuck({ stuck, now, thresholdMinutes, onThreshold }: Pro
               <strong>{entry.learner.name}</strong>{' '}
               {entry.kind === 'failing' ? (
                 <>
-                  has been failing <em>{entry.checkpoint.title}</em> ({entry.lab.id}, step {entry.checkpoint.step}) for {formatDuration(now - entry.since)}, {entry.attempts} run
-                  {entry.attempts === 1 ? '' : 's'}.
-                  <div className={styles.hint}>Hint: {entry.checkpoint.hint}</div>
+                  has been failing <em>{entry.checkpoint.title}</em> ({entry.lab.id}, step {entry.checkpoint.step}) for{' '}
+                  {formatDuration(now - entry.since)}, {entry.attempts} run
+                  {entry.attempts === 1 ? '' : 's'}.<div className={styles.hint}>Hint: {entry.checkpoint.hint}</div>
                 </>
               ) : (
                 <>has made no progress for {formatDuration(now - entry.since)}.</>
