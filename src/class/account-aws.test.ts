@@ -8,6 +8,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Target } from '../../labs/kit/target.ts';
 import { cleanupClass, workshopStacks } from './account.ts';
+import { answering } from './testing.ts';
 
 const target: Target = { kind: 'aws', region: 'eu-west-1', prefix: 'instructor' };
 const sts = mockClient(STSClient);
@@ -53,17 +54,8 @@ test("on AWS, every page of stacks is read and only the workshop's are taken (CD
 test('on AWS, the question names the account and region, and a no deletes nothing', async () => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/instructor' });
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [stack('ana-lab-1', { Tags: tags('ana', 'lab-1') })] });
-  const questions: string[] = [];
-  await assert.rejects(
-    cleanupClass(target, {
-      report: () => undefined,
-      confirm: async (q) => {
-        questions.push(q);
-        return false;
-      },
-    }),
-    /Nothing was deleted/,
-  );
+  const { questions, confirm } = answering(false);
+  await assert.rejects(cleanupClass(target, { report: () => undefined, confirm }), /Nothing was deleted/);
   assert.deepEqual(questions, ['Delete this stack of 1 learner and every resource in it, in AWS account 123456789012, region eu-west-1?']);
   assert.equal(cfn.commandCalls(DeleteStackCommand).length, 0);
 });

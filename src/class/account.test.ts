@@ -15,6 +15,7 @@ import { LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { PROJECT_ROOT } from '../engine/paths.ts';
 import { cleanupClass, resourceType, verifyLearners, workshopResources, workshopStacks } from './account.ts';
+import { answering } from './testing.ts';
 
 const exec = promisify(execFile);
 const tagging = mockClient(ResourceGroupsTaggingAPIClient);
@@ -96,17 +97,8 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
 
   test('cleanup asks first: no, or no way to ask, deletes nothing', async () => {
     await assert.rejects(cleanupClass(target, { report: () => undefined }), /needs your confirmation \(pass --yes in a script\)/);
-    const questions: string[] = [];
-    await assert.rejects(
-      cleanupClass(target, {
-        report: () => undefined,
-        confirm: async (q) => {
-          questions.push(q);
-          return false;
-        },
-      }),
-      /Nothing was deleted/,
-    );
+    const { questions, confirm } = answering(false);
+    await assert.rejects(cleanupClass(target, { report: () => undefined, confirm }), /Nothing was deleted/);
     assert.match(
       questions[0],
       /^Delete these 2 stacks of 2 learners and every resource in them, in http:\/\/localhost:\d+ \(account 000000000000, region us-east-1\)\?$/,

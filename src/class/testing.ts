@@ -32,6 +32,18 @@ export function testCatalogue(): LabCatalogue {
   );
 }
 
+/** A confirmation that always answers `answer`, and keeps the questions it was asked. */
+export function answering(answer: boolean): { questions: string[]; confirm: (question: string) => Promise<boolean> } {
+  const questions: string[] = [];
+  return {
+    questions,
+    confirm: async (question) => {
+      questions.push(question);
+      return answer;
+    },
+  };
+}
+
 /** Reads a server-sent event stream into a list, and waits for events in it. */
 export function eventReader(response: Response) {
   const events: ClassEvent[] = [];
