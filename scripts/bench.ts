@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchLab4 } from './bench-lab-4.ts';
 import { benchLabDeploys } from './bench-labs.ts';
+import { benchClass } from './bench-class.ts';
 import { snsFanOut } from './bench-fanout.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
@@ -103,6 +104,7 @@ async function main() {
   await benchLab4(engine, cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
+  await benchClass(row);
   await rm(dataDir, { recursive: true, force: true });
 }
 

@@ -1,4 +1,7 @@
+import type { LearnerClassroom } from '../class/learner/classroom.ts';
 import type { LabEngine } from '../engine/engine.ts';
+import { classRoutes } from './class-routes.ts';
+import { jsonBody, type Route } from './route.ts';
 import { EngineError } from '../engine/events.ts';
 import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import { ndjsonStream } from './ndjson.ts';
@@ -7,6 +10,8 @@ import { checkAccess, type AccessPolicy } from './security.ts';
 export interface LabApiOptions {
   engine: LabEngine;
   access: AccessPolicy;
+  /** The learner's class membership: the Join box's routes (/api/class). */
+  classroom?: LearnerClassroom;
 }
 
 /** An engine error about something the lab does not have becomes a 404 with its message. */
@@ -19,25 +24,11 @@ async function notFoundIfUnknown<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-type Route = { method: 'GET' | 'POST'; pattern: RegExp; handle: (match: string[], request: Request) => Promise<Response> };
-
-async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (!text) return {};
-  try {
-    const body = JSON.parse(text);
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body;
-  } catch {
-    // fall through
-  }
-  throw new HttpError(400, 'BadJson', 'The request body must be a JSON object.');
-}
-
 /**
  * The lab API: the registered operations of the lab engine over HTTP, and nothing else (no
  * free-form code). `fetch` takes a web Request, so tests call it in-process without sockets.
  */
-export function createLabApi({ engine, access }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
+export function createLabApi({ engine, access, classroom }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
   const lab = async (id: string) => {
     try {
       return await engine.lab(decodeURIComponent(id));
@@ -116,6 +107,7 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         return ndjsonStream((report, signal) => engine.verify(labId, report, { step, signal }), request.signal);
       },
     },
+    ...(classroom ? classRoutes(classroom, engine) : []),
   ];
 
   return {

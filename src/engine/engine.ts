@@ -15,6 +15,7 @@ import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, us
 import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
 import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
+import type { Classroom, VerifyRun } from './classroom.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
 import { loadStack } from './stack-source.ts';
@@ -78,6 +79,8 @@ export interface EngineOptions {
   confirm?: (question: string) => Promise<boolean>;
   /** How stacks reach AWS: the CDK toolkit library unless a test gives another. */
   awsDeployer?: AwsDeployer;
+  /** The class the learner joined, if any: verify results are reported to it, solutions wait for its release. */
+  classroom?: Classroom;
 }
 
 export class LabEngine {
@@ -122,6 +125,7 @@ export class LabEngine {
   deploy(labId: string, choice: StackChoice, report: Report): Promise<boolean> {
     return this.operation(report, async () => {
       const lab = await this.source.load(labId);
+      if (choice.solution) await this.options.classroom?.checkSolution(lab.id);
       if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report) };
       const source = await loadStack(lab, choice);
       report({ type: 'progress', message: `Synthesizing ${source.description}…` });
@@ -305,24 +309,35 @@ export class LabEngine {
   }
 
   /** Runs the lab's checkpoints in order (optionally those of one step), reporting each. */
-  verify(labId: string, report: Report, options: { step?: number; signal?: AbortSignal } = {}): Promise<boolean> {
-    return this.operation(report, async () => {
+  async verify(labId: string, report: Report, options: { step?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+    let run: VerifyRun | undefined;
+    const ok = await this.operation(report, async (started) => {
       const lab = await this.source.load(labId);
       const checkpoints = lab.checkpoints.filter((c) => options.step === undefined || c.step === options.step);
       let passed = 0;
       const context = this.context(lab, () => undefined, options.signal ?? new AbortController().signal);
+      run = { lab: lab.id, step: options.step, at: Date.now(), durationMs: 0, checkpoints: [] };
       for (const checkpoint of checkpoints) {
         const base = { type: 'checkpoint' as const, id: checkpoint.id, step: checkpoint.step, title: checkpoint.title, hint: checkpoint.hint };
+        const checkpointStarted = performance.now();
+        const timed = (ok: boolean) => run!.checkpoints.push({ id: checkpoint.id, step: checkpoint.step, ok, durationMs: Math.round(performance.now() - checkpointStarted) });
         try {
           const detail = await withLabContext(context, () => checkpoint.run());
           passed++;
+          timed(true);
           report({ ...base, ok: true, detail: detail || undefined });
         } catch (error) {
           const detail = error instanceof CheckpointFailure || (error as Error).name === 'CheckpointFailure' ? (error as Error).message : errorOf(error).message;
+          timed(false);
           report({ ...base, ok: false, detail });
         }
       }
+      run.durationMs = Math.round(performance.now() - started);
       return { ok: passed === checkpoints.length, passed, total: checkpoints.length };
     });
+    // Results only (ids, pass or fail, timings): never a checkpoint's detail, which can quote
+    // resources. A run the learner cancelled proves nothing and is not reported.
+    if (run && run.checkpoints.length > 0 && !options.signal?.aborted) await this.options.classroom?.verified(run);
+    return ok;
   }
 }

@@ -1,6 +1,7 @@
 // The lab widgets every lab page uses, available in MDX without imports.
 import MDXComponents from '@theme-original/MDXComponents';
 import Checkpoints from '@site/src/components/Checkpoints';
+import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
 import Deploy from '@site/src/components/Deploy';
 import ExecutionView from '@site/src/components/ExecutionView';
@@ -11,6 +12,7 @@ import StepCode from '@site/src/components/StepCode';
 export default {
   ...MDXComponents,
   Checkpoints,
+  ClassJoin,
   CliCommand,
   Deploy,
   ExecutionView,
