@@ -277,6 +277,26 @@ describe('CloudFormation', () => {
     assert.equal(cloud.services.eventSourceMappings.mappings.size, 0);
   });
 
+  test("a FIFO queue's dead-letter queue must be a FIFO queue (and a standard queue's a standard one), as on AWS", async () => {
+    const queues = (fifoSource: boolean, fifoTarget: boolean) =>
+      JSON.stringify({
+        Resources: {
+          DeadLetters: { Type: 'AWS::SQS::Queue', Properties: fifoTarget ? { FifoQueue: true } : {} },
+          Rides: { Type: 'AWS::SQS::Queue', Properties: { ...(fifoSource ? { FifoQueue: true } : {}), RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetters', 'Arn'] }, maxReceiveCount: 3 } } },
+        },
+      });
+    for (const [source, target] of [[true, false], [false, true]]) {
+      const StackName = uniqueName('cfn');
+      await cfn.send(new CreateStackCommand({ StackName, TemplateBody: queues(source, target) }));
+      assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'ROLLBACK_COMPLETE');
+      const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
+      const failed = StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
+      assert.equal(failed?.LogicalResourceId, 'Rides');
+      assert.match(failed!.ResourceStatusReason!, source ? /dead-letter queue of a FIFO queue must be a FIFO queue/ : /dead-letter queue of a standard queue must be a standard queue/);
+    }
+    await cloudFormationRoundTrip(uniqueName('cfn'), queues(true, true), (stack) => assert.equal(stack.StackStatus, 'CREATE_COMPLETE'));
+  });
+
   test('a CloudWatch alarm on a queue, notifying a topic', async () => {
     const StackName = uniqueName('cfn');
     const templateBody = JSON.stringify({

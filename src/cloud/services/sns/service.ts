@@ -10,7 +10,7 @@ import { notificationEnvelope, type OutgoingMessage, type SignatureVersion } fro
 import type { HttpDeliveryOptions } from './http-endpoint.ts';
 import { HttpSubscriptions, isHttpProtocol } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
-import { invalid, notFound, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
+import { invalid, notFound, validateFifoProtocol, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
 
 /** What SNS needs from the rest of the cloud to deliver messages. */
 export interface SnsDeliveryTargets {
@@ -190,6 +190,7 @@ export class SnsService {
     if (!SUPPORTED_PROTOCOLS.includes(protocol)) {
       throw new AwsError('InvalidParameter', `Invalid parameter: the local cloud delivers to ${SUPPORTED_PROTOCOLS.join(', ')}; protocol ${protocol} is not supported (use the AWS target for it).`);
     }
+    validateFifoProtocol(protocol, topic.attributes.FifoTopic === 'true');
     const endpoint = String(input.Endpoint ?? '');
     if ((protocol === 'sqs' || protocol === 'lambda') && !parseArn(endpoint)) throw invalid(`Invalid parameter: ${protocol === 'sqs' ? 'SQS' : 'Lambda'} endpoint ARN`);
     if (isHttpProtocol(protocol)) validateHttpEndpoint(protocol, endpoint, topic);

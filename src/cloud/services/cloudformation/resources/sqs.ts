@@ -1,4 +1,5 @@
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, SetQueueAttributesCommand, TagQueueCommand } from '@aws-sdk/client-sqs';
+import { checkRedriveTarget } from '../../sqs/redrive-target.ts';
 import { asString, tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
 
 const ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout', 'RedrivePolicy', 'RedriveAllowPolicy', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit', 'KmsMasterKeyId', 'KmsDataKeyReusePeriodSeconds', 'SqsManagedSseEnabled'] as const;
@@ -21,6 +22,7 @@ export const sqsQueue: ResourceProvider = {
     const fifo = String(props.FifoQueue) === 'true';
     const QueueName = props.QueueName ?? context.generateName(fifo ? 75 : 80, { suffix: fifo ? '.fifo' : '' });
     const sqs = context.services.sqsIn(context.region);
+    await checkRedriveTarget(sqs, fifo, props.RedrivePolicy);
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName, Attributes: attributesOf(props) }));
     const tags = Object.fromEntries(Object.entries({ ...context.tags, ...tagList(props.Tags) }).filter(([k]) => !k.startsWith('aws:')));
     if (Object.keys(tags).length > 0) await sqs.send(new TagQueueCommand({ QueueUrl, Tags: tags }));
@@ -33,6 +35,7 @@ export const sqsQueue: ResourceProvider = {
     const defaults: Record<string, string> = { DelaySeconds: '0', MaximumMessageSize: '262144', MessageRetentionPeriod: '345600', ReceiveMessageWaitTimeSeconds: '0', VisibilityTimeout: '30', RedrivePolicy: '' };
     for (const name of Object.keys(attributesOf(previous))) if (!(name in changed) && name in defaults) changed[name] = defaults[name];
     delete changed.FifoQueue;
+    await checkRedriveTarget(context.services.sqsIn(context.region), String(props.FifoQueue) === 'true', props.RedrivePolicy);
     await context.services.sqsIn(context.region).send(new SetQueueAttributesCommand({ QueueUrl: current.physicalId, Attributes: changed }));
     return current;
   },
