@@ -15,6 +15,7 @@ import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchLabDeploys } from './bench-labs.ts';
+import { fifoThroughput, kinesisLatency, verifyLab5 } from './bench-streaming.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
 const run = promisify(execFile);
@@ -97,6 +98,9 @@ async function main() {
   await sqsThroughput(target, row, join(dataDir, 'fauxqs-alone'));
   await snsSqsLambdaLatency(cloud, target, row);
   await stepFunctionsExecution(cloud, target, row);
+  await verifyLab5(engine, row);
+  await fifoThroughput(target, row);
+  await kinesisLatency(cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
   await rm(dataDir, { recursive: true, force: true });
