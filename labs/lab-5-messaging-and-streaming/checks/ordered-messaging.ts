@@ -152,7 +152,8 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
           })(),
           publishInterleaved(healthy),
         ]);
-        const ledgers = await ledgersWhen(ids, (found) => ids.every((id) => found.get(id)?.lastSeq === 3), `Ride ${rideId} never got past its malformed message: is there a dead-letter queue?`);
+        // Event 1, three failed receives of the bad message, event 3: five deliveries in a row.
+        const ledgers = await ledgersWhen(ids, (found) => ids.every((id) => found.get(id)?.lastSeq === 3), `Ride ${rideId} never got past its malformed message: is there a dead-letter queue?`, 6);
         for (const events of healthy) {
           const ledger = ledgers.get(events[0].rideId);
           check(failedDeliveries(ledger).length === 0, `Ride ${events[0].rideId} had failed deliveries although its events are fine: a batch mixed it with the poisoned ride (batchSize must be 1).`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamodb, eventually, output, probeId, sns, sqs } from '../../kit/index.ts';
+import { dynamodb, eventually, output, probeDeadlineMs, probeId, sns, sqs } from '../../kit/index.ts';
 import { RIDE_STEPS, type RideEvent, type RideStep } from '../functions/ride-event.ts';
 import { readLedgers, type RideLedger } from '../ledger.ts';
 
@@ -27,12 +27,20 @@ export async function publishInterleaved(rides: RideEvent[][]): Promise<void> {
   }));
 }
 
-/** Waits until `done` holds for the ledgers of these rides, and returns them. */
-export async function ledgersWhen(rideIds: string[], done: (ledgers: Map<string, RideLedger>) => boolean, failure: string): Promise<Map<string, RideLedger>> {
-  return eventually(failure, async () => {
-    const ledgers = await readLedgers(rideIds);
-    return done(ledgers) ? ledgers : undefined;
-  });
+/**
+ * Waits until `done` holds for the ledgers of these rides, and returns them. `deliveries` is how
+ * many deliveries, one after the other, that takes at most (a retried message is several): the
+ * deadline grows with it.
+ */
+export async function ledgersWhen(rideIds: string[], done: (ledgers: Map<string, RideLedger>) => boolean, failure: string, deliveries = 3): Promise<Map<string, RideLedger>> {
+  return eventually(
+    failure,
+    async () => {
+      const ledgers = await readLedgers(rideIds);
+      return done(ledgers) ? ledgers : undefined;
+    },
+    { timeoutMs: probeDeadlineMs() * Math.max(1, Math.ceil(deliveries / 3)) },
+  );
 }
 
 /** Deletes the probe rides from the ledger table. */

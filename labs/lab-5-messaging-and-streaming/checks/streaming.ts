@@ -1,6 +1,6 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
-import { check, eventually, kinesis, output, type Checkpoint } from '../../kit/index.ts';
+import { check, eventually, kinesis, output, probeDeadlineMs, type Checkpoint } from '../../kit/index.ts';
 import { takeFailures } from '../failures.ts';
 import { encodePing } from '../sample-telemetry.ts';
 import { mappingsOf, named, findResource, queueAttributes } from './stack-resources.ts';
@@ -93,17 +93,27 @@ export const streamingCheckpoints: Checkpoint[] = [
       try {
         const records = await putRecords(walk.unicorn, [encodePing(a), encodePing(b), bad, encodePing(c), encodePing(d)]);
         const badSequence = records[2].SequenceNumber!;
-        const notes = await eventually('No note about the bad record reached TelemetryFailures', async () => {
-          const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === distanceArn);
-          return found.length > 0 ? found : undefined;
-        });
+        // Bisecting and retrying take several invocations in a row, with pauses between retries.
+        const chain = { timeoutMs: probeDeadlineMs() * 2 };
+        const notes = await eventually(
+          'No note about the bad record reached TelemetryFailures',
+          async () => {
+            const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === distanceArn);
+            return found.length > 0 ? found : undefined;
+          },
+          chain,
+        );
         // The replay (step 6) reads the same bad record and leaves its own note: take it too.
         const replayArn = (await mappingsOf(READERS.replay[0])).find((m) => m.EventSourceArn === notes[0].KinesisBatchInfo.streamArn)?.FunctionArn;
         if (replayArn) {
-          await eventually('The Unicorn Distance Replay left no note about the bad record', async () => {
-            const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === replayArn);
-            return found.length > 0 ? true : undefined;
-          });
+          await eventually(
+            'The Unicorn Distance Replay left no note about the bad record',
+            async () => {
+              const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === replayArn);
+              return found.length > 0 ? true : undefined;
+            },
+            chain,
+          );
         }
         check(notes[0].KinesisBatchInfo.batchSize === 1, `The note covers ${notes[0].KinesisBatchInfo.batchSize} records: the good records of the batch were set aside with the bad one (bisect is off?).`);
         const tally = await rowAt('UnicornDistanceTableName', walk.unicorn, records.at(-1)!.SequenceNumber!, `The Unicorn Distance Service did not get past the bad record of ${walk.unicorn}`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { eventually, output, print, sns, sqs } from '../../kit/index.ts';
+import { eventually, output, print, probeDeadlineMs, sns, sqs } from '../../kit/index.ts';
 import { RIDE_STEPS, type RideEvent } from '../functions/ride-event.ts';
 import { appliedSeqs, readLedgers } from '../ledger.ts';
 
@@ -27,10 +27,14 @@ export default async function poisonARide() {
   );
   print(`Published ${RIDE_STEPS.length} events for each of ${poisoned}, ${healthy.join(', ')}; event #2 of ${poisoned} is malformed.`);
 
-  const ledgers = await eventually(`${poisoned} did not get past its malformed event (is there a dead-letter queue with maxReceiveCount?)`, async () => {
-    const found = await readLedgers([poisoned, ...healthy]);
-    return [poisoned, ...healthy].every((rideId) => (found.get(rideId)?.lastSeq ?? 0) === RIDE_STEPS.length) ? found : undefined;
-  });
+  const ledgers = await eventually(
+    `${poisoned} did not get past its malformed event (is there a dead-letter queue with maxReceiveCount?)`,
+    async () => {
+      const found = await readLedgers([poisoned, ...healthy]);
+      return [poisoned, ...healthy].every((rideId) => (found.get(rideId)?.lastSeq ?? 0) === RIDE_STEPS.length) ? found : undefined;
+    },
+    { timeoutMs: probeDeadlineMs() * 3 }, // three failed receives in a row before the ride goes on
+  );
   print('');
   for (const rideId of [poisoned, ...healthy]) {
     print(`${rideId}, in the order the ledger received its messages:`);

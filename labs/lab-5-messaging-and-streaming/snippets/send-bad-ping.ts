@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import { eventually, kinesis, lambda, output, print } from '../../kit/index.ts';
+import { eventually, kinesis, lambda, output, print, probeDeadlineMs } from '../../kit/index.ts';
 import { takeFailures } from '../failures.ts';
 import { encodePing, route, UNICORNS } from '../sample-telemetry.ts';
 import { meters, readTally } from '../tallies.ts';
@@ -30,10 +30,14 @@ export default async function sendBadPing() {
     return;
   }
 
-  const failures = await eventually('No note about the bad record reached TelemetryFailures (does the mapping have an on-failure destination, and bisect?)', async () => {
-    const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badRecord.SequenceNumber);
-    return found.length > 0 ? found : undefined;
-  });
+  const failures = await eventually(
+    'No note about the bad record reached TelemetryFailures (does the mapping have an on-failure destination, and bisect?)',
+    async () => {
+      const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badRecord.SequenceNumber);
+      return found.length > 0 ? found : undefined;
+    },
+    { timeoutMs: probeDeadlineMs() * 2 }, // bisecting and retrying take several invocations in a row
+  );
   for (const failure of failures) {
     const { requestContext, KinesisBatchInfo } = failure;
     print('');
