@@ -4,7 +4,7 @@ import { check, lambda, output, quietPeriodMs, sleep, sns, type Checkpoint } fro
 import { RIDE_STEPS } from '../functions/ride-event.ts';
 import { appliedSeqs, inOrder, type RideLedger } from '../ledger.ts';
 import { forgetRides, ledgersWhen, probeRide, publish, publishInterleaved, takeGroup } from './ride-probes.ts';
-import { findResource, mappingsOf, named, queueAttributes } from './stack-resources.ts';
+import { enabledMapping, findResource, named, queueAttributes } from './stack-resources.ts';
 
 const topic = () => findResource('AWS::SNS::Topic', named('RideEvents.fifo'), 'SNS topic');
 const ledgerQueue = () => findResource('AWS::SQS::Queue', named('RideLedgerQueue.fifo'), 'queue');
@@ -20,10 +20,12 @@ async function subscriptionOf(topicArn: string, queueUrl: string) {
   return (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }))).Attributes ?? {};
 }
 
+/** The Ride Ledger Service's mapping on its queue, once enabled. */
+const ledgerMapping = () => enabledMapping('RideLedgerServiceFunctionName', `:${named('RideLedgerQueue.fifo')}`, 'The Ride Ledger Service');
+
 /** Fails at once, with the cause, when ride events cannot reach the ledger at all. */
 async function requireLedgerPath(): Promise<void> {
-  const mappings = (await mappingsOf('RideLedgerServiceFunctionName')).filter((m) => m.EventSourceArn?.endsWith(`:${named('RideLedgerQueue.fifo')}`));
-  check(mappings.some((m) => m.State === 'Enabled'), 'Ride events cannot reach the Ride Ledger Service: it has no enabled event source mapping on RideLedgerQueue.fifo.');
+  await ledgerMapping();
 }
 
 export const orderedMessagingCheckpoints: Checkpoint[] = [
@@ -76,9 +78,7 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
     hint: "In stack.ts, add `services.rideLedger.addEnvironment('QUEUE_URL', ledgerQueue.queueUrl)` and `services.rideLedger.addEventSource(new SqsEventSource(ledgerQueue, { batchSize: 1 }))`.",
     async run() {
       const queueUrl = await ledgerQueue();
-      const mapping = (await mappingsOf('RideLedgerServiceFunctionName')).find((m) => m.EventSourceArn?.endsWith(`:${named('RideLedgerQueue.fifo')}`));
-      check(mapping, 'The Ride Ledger Service has no event source mapping on RideLedgerQueue.fifo.');
-      check(mapping.State === 'Enabled', `The mapping is ${mapping.State}, not Enabled.`);
+      const mapping = await ledgerMapping();
       check(mapping.BatchSize === 1, `The batch size is ${mapping.BatchSize}: a failing message would fail the other rides' messages of its batch too, and send them back to the queue (and, after maxReceiveCount, to the dead-letter queue). Use batchSize: 1.`);
       const { Environment } = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: await output('RideLedgerServiceFunctionName') }));
       check(Environment?.Variables?.QUEUE_URL === queueUrl, `QUEUE_URL of the Ride Ledger Service is ${Environment?.Variables?.QUEUE_URL ?? 'not set'}, not the ledger queue's URL.`);
@@ -95,7 +95,8 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
       const ids = rides.map((events) => events[0].rideId);
       try {
         await publishInterleaved(rides);
-        const ledgers = await ledgersWhen(ids, (found) => ids.every((id) => appliedSeqs(found.get(id)).length >= 3), 'Not every event of the burst reached the Ride Ledger');
+        // Eight rides over a handful of pollers, three events each in a row: six rounds or so.
+        const ledgers = await ledgersWhen(ids, (found) => ids.every((id) => appliedSeqs(found.get(id)).length >= 3), 'Not every event of the burst reached the Ride Ledger', 6);
         const disordered = ids.filter((id) => !inOrder(appliedSeqs(ledgers.get(id))));
         check(disordered.length === 0, `Events arrived out of order for ${disordered.map((id) => `${id} (${appliedSeqs(ledgers.get(id)).join(', ')})`).join('; ')}.`);
         return `${ids.length} rides × 3 events, each ride in order`;

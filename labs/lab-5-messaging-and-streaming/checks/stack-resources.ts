@@ -1,7 +1,7 @@
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { cloudformation, fail, labContext, lambda, output, sqs } from '../../kit/index.ts';
+import { check, cloudformation, eventually, fail, labContext, lambda, output, sqs } from '../../kit/index.ts';
 
 /** Physical ids of the stack's resources of one type (ARNs for topics, URLs for queues, names for streams). */
 export async function physicalIds(type: string): Promise<string[]> {
@@ -37,4 +37,21 @@ export async function queueAttributes(queueUrl: string): Promise<Record<string, 
 export async function mappingsOf(functionOutput: string): Promise<EventSourceMappingConfiguration[]> {
   const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: await output(functionOutput) }));
   return EventSourceMappings;
+}
+
+const SETTLING = ['Creating', 'Enabling', 'Updating'];
+
+/**
+ * The mapping of the function named by `functionOutput` whose source ARN ends with `sourceSuffix`,
+ * once it is Enabled: a mapping AWS is still creating is waited for, a missing or disabled one
+ * fails at once.
+ */
+export async function enabledMapping(functionOutput: string, sourceSuffix: string, what: string): Promise<EventSourceMappingConfiguration> {
+  return eventually(`${what}'s event source mapping did not become Enabled`, async () => {
+    const mapping = (await mappingsOf(functionOutput)).find((m) => m.EventSourceArn?.endsWith(sourceSuffix));
+    check(mapping, `${what} has no event source mapping on ${sourceSuffix.replace(/^[:/]+/, '').replace(/^stream\//, '')}.`);
+    if (SETTLING.includes(mapping.State ?? '')) return undefined;
+    check(mapping.State === 'Enabled', `${what}'s event source mapping is ${mapping.State}, not Enabled.`);
+    return mapping;
+  });
 }

@@ -3,7 +3,7 @@ import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
 import { check, eventually, kinesis, output, probeDeadlineMs, type Checkpoint } from '../../kit/index.ts';
 import { takeFailures } from '../failures.ts';
 import { encodePing } from '../sample-telemetry.ts';
-import { mappingsOf, named, findResource, queueAttributes } from './stack-resources.ts';
+import { enabledMapping, findResource, mappingsOf, named, queueAttributes } from './stack-resources.ts';
 import type { Sighting } from '../tallies.ts';
 import { forgetUnicorn, probeWalk, putPings, putRecords, rowAt, sameMeters } from './telemetry-probes.ts';
 
@@ -19,11 +19,7 @@ const READERS = {
 /** The reader's event source mapping on the telemetry stream, or a failure. */
 async function streamMapping(which: keyof typeof READERS): Promise<EventSourceMappingConfiguration> {
   const [functionOutput, reader] = READERS[which];
-  const name = await stream();
-  const mapping = (await mappingsOf(functionOutput)).find((m) => m.EventSourceArn?.endsWith(`:stream/${name}`));
-  check(mapping, `${reader} has no event source mapping on ${name}.`);
-  check(mapping.State === 'Enabled', `${reader}'s mapping is ${mapping.State}, not Enabled.`);
-  return mapping;
+  return enabledMapping(functionOutput, `:stream/${await stream()}`, reader);
 }
 
 /** The settings the distance readers share: from the start, bisect, a bounded retry count, a destination. */

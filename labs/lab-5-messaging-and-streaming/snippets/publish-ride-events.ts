@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { eventually, output, print, sns } from '../../kit/index.ts';
+import { eventually, output, print, probeDeadlineMs, sns } from '../../kit/index.ts';
 import { RIDE_STEPS, type RideEvent } from '../functions/ride-event.ts';
 import { appliedSeqs, inOrder, readLedgers } from '../ledger.ts';
 import { UNICORNS } from '../sample-telemetry.ts';
@@ -36,10 +36,14 @@ export default async function publishRideEvents() {
   print(`Published ${published.length} events of ${RIDES} rides (ride#event), in this order:`);
   print(`  ${published.join(' ')}`);
 
-  const ledgers = await eventually('The Ride Ledger did not apply every event of the burst (is its event source mapping there?)', async () => {
-    const found = await readLedgers(rides);
-    return rides.every((rideId) => appliedSeqs(found.get(rideId)).length >= RIDE_STEPS.length) ? found : undefined;
-  });
+  const ledgers = await eventually(
+    'The Ride Ledger did not apply every event of the burst (is its event source mapping there?)',
+    async () => {
+      const found = await readLedgers(rides);
+      return rides.every((rideId) => appliedSeqs(found.get(rideId)).length >= RIDE_STEPS.length) ? found : undefined;
+    },
+    { timeoutMs: probeDeadlineMs() * 3 }, // each ride's five events go through the ledger one after the other
+  );
   const arrivals = rides
     .flatMap((rideId) => ledgers.get(rideId)!.deliveries.map((d) => ({ rideId, ...d })))
     .sort((a, b) => a.at.localeCompare(b.at));

@@ -1,7 +1,8 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { kinesis, lambda, optionalOutput, output, print, sqs } from '../../kit/index.ts';
+import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { kinesis, lambda, optionalOutput, output, print, sns, sqs } from '../../kit/index.ts';
 import type { RideLedger } from '../ledger.ts';
 import { scanTable, type Tally } from '../tallies.ts';
 
@@ -22,8 +23,8 @@ function table(rows: [string, string, string][]): void {
 
 /**
  * The comparison of the two halves of the lab, filled with what you measured in it: the ride
- * ledger (order, duplicates, the poisoned ride), the telemetry tables (replay, readers) and the
- * queues and stream as they are now. Probe data of the checkpoints is left out.
+ * ledger (order, duplicates, the poisoned ride), the telemetry tables (replay), and the topic,
+ * queues, stream and readers as they are now. Probe data of the checkpoints is left out.
  */
 export default async function sideBySide() {
   const rides = (await scanTable<RideLedger>('RideLedgerTableName')).filter((ride) => !ride.rideId.startsWith('probe-'));
@@ -34,9 +35,12 @@ export default async function sideBySide() {
   const duplicates = eventIds.length - new Set(eventIds).size;
   const blocked = rides.filter((ride) => (ride.deliveries ?? []).some((d) => d.outcome === 'failed')).length;
   const deadLetters = await depth(await output('RideLedgerDLQUrl'));
+  const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: await output('RideEventsTopicArn') }));
+  const { Attributes: ledgerQueue = {} } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: await output('RideLedgerQueueUrl'), AttributeNames: ['MessageRetentionPeriod'] }));
+  const keptDays = Number(ledgerQueue.MessageRetentionPeriod) / 86_400;
 
   const streamName = await optionalOutput('TelemetryStreamName');
-  let stream = { shards: 0, hours: 0, readers: 0, replayed: 'no replay yet (step 6)', unicorns: 0 };
+  let stream = { shards: 0, hours: 0, readers: 0, replayed: 'no replay yet (step 6)', notes: 0 };
   if (streamName) {
     const { StreamDescriptionSummary: summary } = await kinesis().send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
     const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ EventSourceArn: summary!.StreamARN }));
@@ -48,7 +52,7 @@ export default async function sideBySide() {
       hours: summary!.RetentionPeriodHours ?? 0,
       readers: EventSourceMappings.length,
       replayed: replay.length > 0 ? `replay = live for ${same}/${live.length} unicorns` : 'no replay yet (step 6)',
-      unicorns: live.length,
+      notes: (await optionalOutput('TelemetryFailuresQueueUrl')) ? await depth(await output('TelemetryFailuresQueueUrl')) : 0,
     };
   }
 
@@ -59,11 +63,11 @@ export default async function sideBySide() {
     ['Order', `per message group: ${inOrder}/${rides.length} rides in order`, 'per partition key, within its shard'],
     ['Duplicates', `${duplicates} delivered twice in ${deliveries} deliveries`, 'possible on retry: the table skips seen sequence numbers'],
     ['Acknowledged', 'per message: the consumer deletes it', 'per shard: a reader moves its position past a batch'],
-    ['Readers', '2 queues subscribed, each drained by its consumer', `${stream.readers} event source mapping(s), each its own position`],
+    ['Readers', `${Subscriptions.length} queues subscribed, each its own copy and consumer`, `${stream.readers} event source mapping(s), each its own position`],
     ['Filtering', 'per subscription: receipts get dropped-off only', 'none in the stream: every reader reads every record'],
-    ['Kept', 'until deleted, up to the retention period (4 days default, max 14)', streamName ? `${stream.hours} h whether read or not (up to 365 days)` : 'no stream yet (step 3)'],
+    ['Kept', `until deleted, at most ${keptDays} days (up to 14)`, streamName ? `${stream.hours} h whether read or not (up to 365 days)` : 'no stream yet (step 3)'],
     ['Replay', 'no: a deleted message is gone (a DLQ can be redriven)', stream.replayed],
-    ['A bad message', `blocks its own group until the DLQ: ${blocked} ride(s) waited, ${deadLetters} in the DLQ`, 'blocks its shard: bisect isolates it, the destination notes it'],
+    ['A bad message', `blocks its own group until the DLQ: ${blocked} ride(s) waited, ${deadLetters} in the DLQ`, `blocks its shard until set aside: ${stream.notes} note(s) in TelemetryFailures`],
     ['Billed', 'per request', streamName ? `per shard-hour even when idle (${stream.shards} shards) + per PUT payload unit` : 'per shard-hour, even idle'],
   ]);
 }

@@ -9,7 +9,7 @@ const LABS: Lab[] = [
   { number: 2, title: 'Topic-queue chaining', summary: 'A queue per subscriber: buffering, dead-letter queues, redrive and load balancing across consumers.' },
   { number: 3, title: 'Scatter-gather', summary: 'Ask ten unicorn providers for a quote at once and gather the answers before a deadline.' },
   { number: 4, title: 'Orchestration (saga)', summary: 'Fare collection as a Step Functions state machine, with compensation when a step fails.' },
-  { number: 5, title: 'Messaging and streaming', summary: 'FIFO ordering and deduplication beside a Kinesis stream with replay and many readers.' },
+  { to: '/lab-5-messaging-and-streaming', number: 5, title: 'Messaging and streaming', summary: 'FIFO ordering and deduplication beside a Kinesis stream with replay and many readers.' },
 ];
 
 /** The labs as cards; labs still being written are shown as coming. */
