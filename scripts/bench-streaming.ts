@@ -3,7 +3,14 @@
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { clientConfig } from '../labs/kit/clients.ts';
 import type { Target } from '../labs/kit/target.ts';
 import type { RunningCloud } from '../src/cloud/cloud.ts';
@@ -13,7 +20,8 @@ import type { EngineEvent } from '../src/engine/events.ts';
 
 type Row = (what: string, figure: string, budget: string) => void;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const quiet = (_: EngineEvent) => undefined;
 
 /** `verify lab-5` on the full solution: once right after the deploy (functions start cold), then warm. */
@@ -44,10 +52,22 @@ export async function fifoThroughput(target: Target, row: Row, groups = 50, perG
   const config = clientConfig(target);
   const [sns, sqs] = [new SNSClient(config), new SQSClient(config)];
   try {
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench-rides.fifo', Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' } }));
+    const { TopicArn } = await sns.send(
+      new CreateTopicCommand({ Name: 'bench-rides.fifo', Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' } }),
+    );
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-ledger.fifo', Attributes: { FifoQueue: 'true' } }));
     const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    const Policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } }] });
+    const Policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+        },
+      ],
+    });
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
     await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
 
@@ -57,27 +77,44 @@ export async function fifoThroughput(target: Target, row: Row, groups = 50, perG
     const started = performance.now();
     const publishing = Promise.all(
       Array.from({ length: groups }, async (_, g) => {
-        for (let n = 1; n <= perGroup; n++) await sns.send(new PublishCommand({ TopicArn, MessageGroupId: `ride-${g}`, Message: JSON.stringify({ ride: g, seq: n }) }));
+        for (let n = 1; n <= perGroup; n++)
+          await sns.send(new PublishCommand({ TopicArn, MessageGroupId: `ride-${g}`, Message: JSON.stringify({ ride: g, seq: n }) }));
       }),
     );
     const consuming = Promise.all(
       Array.from({ length: 8 }, async () => {
         while (count < total) {
-          const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId'] }));
+          const { Messages = [] } = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl,
+              MaxNumberOfMessages: 10,
+              WaitTimeSeconds: 1,
+              MessageSystemAttributeNames: ['MessageGroupId'],
+            }),
+          );
           if (Messages.length === 0) continue;
           for (const m of Messages) {
             const group = m.Attributes!.MessageGroupId!;
             received.set(group, [...(received.get(group) ?? []), JSON.parse(m.Body!).seq]);
           }
           count += Messages.length;
-          await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl,
+              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+            }),
+          );
         }
       }),
     );
     await Promise.all([publishing, consuming]);
     const elapsed = performance.now() - started;
     const inOrder = [...received.values()].filter((seqs) => seqs.length === perGroup && seqs.every((seq, i) => seq === i + 1)).length;
-    row(`SNS FIFO → SQS FIFO, ${total} messages in ${groups} groups, publish → deleted`, `${Math.round((count * 1000) / elapsed)} msgs/s`, '');
+    row(
+      `SNS FIFO → SQS FIFO, ${total} messages in ${groups} groups, publish → deleted`,
+      `${Math.round((count * 1000) / elapsed)} msgs/s`,
+      '',
+    );
     row('  groups in order, each message once', `${inOrder}/${groups}`, `${groups}/${groups}`);
   } finally {
     sns.destroy();
@@ -95,19 +132,43 @@ export async function kinesisLatency(cloud: RunningCloud, target: Target, row: R
   try {
     await kinesis.send(new CreateStreamCommand({ StreamName: 'bench-telemetry', ShardCount: 1 }));
     const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'bench-telemetry' }));
-    const { FunctionArn } = await lambda.send(new CreateFunctionCommand({ FunctionName: 'bench-telemetry', Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('exports.handler = async () => {};') } }));
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'bench-telemetry', EventSourceArn: StreamDescriptionSummary!.StreamARN, StartingPosition: 'LATEST', BatchSize: 100 }));
+    const { FunctionArn } = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'bench-telemetry',
+        Runtime: 'nodejs22.x',
+        Role: TEST_ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: handlerZip('exports.handler = async () => {};') },
+      }),
+    );
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'bench-telemetry',
+        EventSourceArn: StreamDescriptionSummary!.StreamARN,
+        StartingPosition: 'LATEST',
+        BatchSize: 100,
+      }),
+    );
     let arrived: (() => void) | undefined;
-    const stop = cloud.services.events.subscribe((event) => {
+    const stop = cloud.services.activity.subscribe((event) => {
       if (event.service === 'lambda' && event.type === 'invoked' && event.resource === FunctionArn) arrived?.();
     });
     const once = async () => {
       const done = new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no invocation within 10 s of a put')), 10_000);
-        arrived = () => resolve(performance.now() - (clearTimeout(timer), 0));
+        arrived = () => {
+          clearTimeout(timer);
+          resolve(performance.now());
+        };
       });
       const started = performance.now();
-      await kinesis.send(new PutRecordCommand({ StreamName: 'bench-telemetry', PartitionKey: 'Shadowfax', Data: new TextEncoder().encode('{"unicorn":"Shadowfax"}') }));
+      await kinesis.send(
+        new PutRecordCommand({
+          StreamName: 'bench-telemetry',
+          PartitionKey: 'Shadowfax',
+          Data: new TextEncoder().encode('{"unicorn":"Shadowfax"}'),
+        }),
+      );
       return (await done) - started;
     };
     const latencies: number[] = [];

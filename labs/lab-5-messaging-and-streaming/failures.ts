@@ -17,7 +17,9 @@ export interface FailureRecord {
 export async function takeFailures(wanted: (record: FailureRecord) => boolean): Promise<FailureRecord[]> {
   const queueUrl = await output('TelemetryFailuresQueueUrl');
   const taken: FailureRecord[] = [];
-  const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5 }));
+  const { Messages = [] } = await sqs().send(
+    new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5 }),
+  );
   const others = [];
   for (const message of Messages) {
     const record = JSON.parse(message.Body!) as FailureRecord;
@@ -27,7 +29,12 @@ export async function takeFailures(wanted: (record: FailureRecord) => boolean): 
     } else others.push(message);
   }
   if (others.length > 0) {
-    await sqs().send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: others.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) }));
+    await sqs().send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: others.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
   }
   return taken;
 }

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DynamoDBDocumentClient, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamodb, output } from '../kit/index.ts';
 
 /** One line of a ride's delivery log, as the Ride Ledger Service writes it. */
@@ -29,7 +29,9 @@ export async function readLedgers(rideIds: string[]): Promise<Map<string, RideLe
   for (let i = 0; i < rideIds.length; i += 100) {
     let keys: Record<string, unknown>[] | undefined = rideIds.slice(i, i + 100).map((rideId) => ({ rideId }));
     while (keys && keys.length > 0) {
-      const page: BatchGetCommandOutput = await documents.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }));
+      const page: BatchGetCommandOutput = await documents.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
       for (const item of page.Responses?.[tableName] ?? []) {
         const ledger = item as RideLedger;
         found.set(ledger.rideId, { ...ledger, deliveries: ledger.deliveries ?? [] });
@@ -41,7 +43,8 @@ export async function readLedgers(rideIds: string[]): Promise<Map<string, RideLe
 }
 
 /** The sequence numbers of the events applied to a ride, in the order the ledger received them. */
-export const appliedSeqs = (ledger: RideLedger | undefined) => (ledger?.deliveries ?? []).filter((d) => d.outcome === 'applied').map((d) => d.seq!);
+export const appliedSeqs = (ledger: RideLedger | undefined) =>
+  (ledger?.deliveries ?? []).filter((d) => d.outcome === 'applied').map((d) => d.seq!);
 
 /** True when the numbers run 1, 2, 3… with nothing missing, repeated or out of place. */
 export const inOrder = (seqs: number[]) => seqs.every((seq, i) => seq === i + 1);

@@ -34,7 +34,11 @@ export class WildRydesServices extends Construct {
         billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      const fn = labFunction(this, name, { functionName: `${prefix}-${name}`, entry: handler(file), environment: { TABLE_NAME: table.tableName } });
+      const fn = labFunction(this, name, {
+        functionName: `${prefix}-${name}`,
+        entry: handler(file),
+        environment: { TABLE_NAME: table.tableName },
+      });
       table.grantReadWriteData(fn);
       new CfnOutput(scope, `${tableName}TableName`, { value: table.tableName });
       new CfnOutput(scope, `${name}FunctionName`, { value: fn.functionName });

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { settled, startLabSite, type LabSite } from './lab-site.ts';
+import { startWorkshopSite, type WorkshopSite } from './site.ts';
 
-let lab: LabSite;
+let lab: WorkshopSite;
 
 before(async () => {
-  lab = await startLabSite();
+  lab = await startWorkshopSite();
 });
 
 after(() => lab?.stop());
@@ -16,9 +16,19 @@ after(() => lab?.stop());
 async function openLab5(page: Page) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${lab.siteUrl}/lab-5-messaging-and-streaming`);
+  await page.goto(`${lab.url}/lab-5-messaging-and-streaming`);
   await page.getByRole('heading', { name: 'Lab 5: Ordered messaging and streaming, side by side' }).waitFor();
   return errors;
+}
+
+/** Waits until the first (or last) element with this test id says it is done or failed, and returns its state. */
+async function settled(page: Page, testId: string, timeout: number, which: 'first' | 'last' = 'first'): Promise<string> {
+  const element = page.getByTestId(testId)[which]();
+  await element.waitFor({ timeout });
+  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await element.elementHandle(), {
+    timeout,
+  });
+  return (await element.getAttribute('data-state'))!;
 }
 
 /** Runs a snippet from its Run button and returns what it printed. */
@@ -35,20 +45,32 @@ describe('Lab 5 in the browser', { timeout: 420_000 }, () => {
     const page = await lab.browser.newPage();
     const errors = await openLab5(page);
     // Step 2 shows what to type: the mapping, one message at a time.
-    assert.match(await page.getByTestId('step-code-lab-5-2').innerText(), /\+\s*services\.rideLedger\.addEventSource\(new SqsEventSource\(ledgerQueue, \{ batchSize: 1 \}\)\);/);
+    assert.match(
+      await page.getByTestId('step-code-lab-5-2').innerText(),
+      /\+\s*services\.rideLedger\.addEventSource\(new SqsEventSource\(ledgerQueue, \{ batchSize: 1 \}\)\);/,
+    );
     // Step 4 replaces the import line of step 2 with a longer one.
-    assert.match(await page.getByTestId('step-code-lab-5-4').innerText(), /−\s*import \{ SqsEventSource \} from 'aws-cdk-lib\/aws-lambda-event-sources';/);
+    assert.match(
+      await page.getByTestId('step-code-lab-5-4').innerText(),
+      /−\s*import \{ SqsEventSource \} from 'aws-cdk-lib\/aws-lambda-event-sources';/,
+    );
     assert.match(await page.locator('article').innerText(), /FIFO topics deliver only to SQS queues/);
 
     await page.getByTestId('deploy-solution-lab-5').first().click();
-    assert.equal(await settled(page, 'deploy-status-lab-5', 180_000), 'done', await page.getByTestId('deploy-status-lab-5').first().innerText());
+    assert.equal(
+      await settled(page, 'deploy-status-lab-5', 180_000),
+      'done',
+      await page.getByTestId('deploy-status-lab-5').first().innerText(),
+    );
     assert.match(await page.getByTestId('deploy-status-lab-5').first().innerText(), /TelemetryStreamName/);
 
     const burst = await run(page, 'publish-ride-events');
     assert.equal(burst.match(/✓ in order/g)?.length, 12, burst);
     const flow = page.getByTestId('message-flow');
     // The flow keeps its last lines: after the burst, the ledger running on its queue's messages.
-    await page.waitForFunction((el) => /RideLedgerService ran \(sqs/.test(el?.textContent ?? ''), await flow.elementHandle(), { timeout: 30_000 });
+    await page.waitForFunction((el) => /RideLedgerService ran \(sqs/.test(el?.textContent ?? ''), await flow.elementHandle(), {
+      timeout: 30_000,
+    });
     assert.match(await run(page, 'publish-duplicates'), /Five publishes, all accepted; the ledger of ride-dup-\w+ received 3:/);
     assert.match(await run(page, 'poison-a-ride'), /waited behind its malformed event through 3 failed receives/);
     assert.match(await run(page, 'send-telemetry'), /Shadowfax\s+walked [\d,.]+ m in these 6 pings/);
@@ -62,15 +84,24 @@ describe('Lab 5 in the browser', { timeout: 420_000 }, () => {
 
     await page.getByTestId('check-lab-5').click();
     await page.getByTestId('check-summary-lab-5').waitFor({ timeout: 120_000 });
-    const results = await page.locator('[data-testid^="checkpoint-"]').evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
+    const results = await page
+      .locator('[data-testid^="checkpoint-"]')
+      .evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
     assert.equal(results.length, 16);
-    assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-5').innerText());
+    assert.deepEqual(
+      results.filter(([, ok]) => ok !== 'true'),
+      [],
+      await page.getByTestId('check-summary-lab-5').innerText(),
+    );
     assert.match(await page.getByTestId('check-summary-lab-5').innerText(), /16\/16 checkpoints pass/);
 
     // Clean up from the page, then the check that nothing bills by the hour.
     await page.getByTestId('destroy-lab-5').last().click();
     assert.equal(await settled(page, 'deploy-status-lab-5', 120_000, 'last'), 'done');
-    assert.match(await run(page, 'cleanup-check'), /No Kinesis stream of \w+ in us-east-1: nothing bills by the shard-hour\. \w+-lab-5 is gone too\./);
+    assert.match(
+      await run(page, 'cleanup-check'),
+      /No Kinesis stream of \w+ in us-east-1: nothing bills by the shard-hour\. \w+-lab-5 is gone too\./,
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });

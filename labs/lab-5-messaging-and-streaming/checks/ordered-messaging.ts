@@ -1,6 +1,6 @@
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetSubscriptionAttributesCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
-import { check, lambda, output, quietPeriodMs, sleep, sns, type Checkpoint } from '../../kit/index.ts';
+import { type Checkpoint, check, lambda, output, quietPeriodMs, sleep, sns } from '../../kit/index.ts';
 import { appliedSeqs, inOrder, type RideLedger } from '../ledger.ts';
 import { forgetRides, ledgersWhen, probeRide, publish, publishInterleaved, takeGroup } from './ride-probes.ts';
 import { enabledMapping, findResource, named, queueAttributes } from './stack-resources.ts';
@@ -15,7 +15,10 @@ async function subscriptionOf(topicArn: string, queueUrl: string) {
   const queueArn = (await queueAttributes(queueUrl)).QueueArn;
   const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
   const subscription = Subscriptions.find((s) => s.Protocol === 'sqs' && s.Endpoint === queueArn);
-  check(subscription, `${queueUrl.split('/').pop()} is not subscribed to the topic (the topic has ${Subscriptions.length} subscription(s)).`);
+  check(
+    subscription,
+    `${queueUrl.split('/').pop()} is not subscribed to the topic (the topic has ${Subscriptions.length} subscription(s)).`,
+  );
   return (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }))).Attributes ?? {};
 }
 
@@ -36,7 +39,10 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
     async run() {
       const { Attributes = {} } = await sns().send(new GetTopicAttributesCommand({ TopicArn: await topic() }));
       check(Attributes.FifoTopic === 'true', 'The topic is a standard topic: set fifo: true (FIFO topics keep order per message group).');
-      check(Attributes.ContentBasedDeduplication === 'true', 'The topic has no content-based deduplication: set contentBasedDeduplication: true, so that a publish without MessageDeduplicationId is deduplicated by its body.');
+      check(
+        Attributes.ContentBasedDeduplication === 'true',
+        'The topic has no content-based deduplication: set contentBasedDeduplication: true, so that a publish without MessageDeduplicationId is deduplicated by its body.',
+      );
     },
   },
   {
@@ -47,10 +53,22 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
     async run() {
       const ledger = await queueAttributes(await ledgerQueue());
       check(ledger.FifoQueue === 'true', 'RideLedgerQueue is not a FIFO queue.');
-      check(ledger.RedrivePolicy, 'RideLedgerQueue.fifo has no dead-letter queue: a message that keeps failing would block its ride for as long as the queue keeps it.');
-      const { deadLetterTargetArn, maxReceiveCount } = JSON.parse(ledger.RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number };
-      check(deadLetterTargetArn.endsWith(`:${named('RideLedgerDLQ.fifo')}`), `The dead-letter queue is ${deadLetterTargetArn.split(':').pop()}, not ${named('RideLedgerDLQ.fifo')}.`);
-      check(Number(maxReceiveCount) >= 2 && Number(maxReceiveCount) <= 5, `maxReceiveCount is ${maxReceiveCount}: a ride waits behind a failing message for that many receives. Keep it between 2 (one retry) and 5.`);
+      check(
+        ledger.RedrivePolicy,
+        'RideLedgerQueue.fifo has no dead-letter queue: a message that keeps failing would block its ride for as long as the queue keeps it.',
+      );
+      const { deadLetterTargetArn, maxReceiveCount } = JSON.parse(ledger.RedrivePolicy) as {
+        deadLetterTargetArn: string;
+        maxReceiveCount: number;
+      };
+      check(
+        deadLetterTargetArn.endsWith(`:${named('RideLedgerDLQ.fifo')}`),
+        `The dead-letter queue is ${deadLetterTargetArn.split(':').pop()}, not ${named('RideLedgerDLQ.fifo')}.`,
+      );
+      check(
+        Number(maxReceiveCount) >= 2 && Number(maxReceiveCount) <= 5,
+        `maxReceiveCount is ${maxReceiveCount}: a ride waits behind a failing message for that many receives. Keep it between 2 (one retry) and 5.`,
+      );
       check((await queueAttributes(await receiptsQueue())).FifoQueue === 'true', 'RideReceiptsQueue is not a FIFO queue.');
       return `dead-letter queue after ${maxReceiveCount} receives`;
     },
@@ -64,10 +82,19 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
       const topicArn = await topic();
       const ledger = await subscriptionOf(topicArn, await ledgerQueue());
       const receipts = await subscriptionOf(topicArn, await receiptsQueue());
-      check(ledger.RawMessageDelivery === 'true' && receipts.RawMessageDelivery === 'true', 'Raw message delivery is off on a subscription: the consumers read the ride event itself, not an SNS envelope around it.');
+      check(
+        ledger.RawMessageDelivery === 'true' && receipts.RawMessageDelivery === 'true',
+        'Raw message delivery is off on a subscription: the consumers read the ride event itself, not an SNS envelope around it.',
+      );
       check(!ledger.FilterPolicy, 'The ledger subscription has a filter policy: the ledger must get every ride event.');
-      check(receipts.FilterPolicy && receipts.FilterPolicyScope === 'MessageBody', 'The receipts subscription has no filter on the message body (filterPolicyWithMessageBody).');
-      check(JSON.stringify(JSON.parse(receipts.FilterPolicy)) === JSON.stringify({ type: ['dropped-off'] }), `The receipts filter is ${receipts.FilterPolicy}; expected {"type":["dropped-off"]}.`);
+      check(
+        receipts.FilterPolicy && receipts.FilterPolicyScope === 'MessageBody',
+        'The receipts subscription has no filter on the message body (filterPolicyWithMessageBody).',
+      );
+      check(
+        JSON.stringify(JSON.parse(receipts.FilterPolicy)) === JSON.stringify({ type: ['dropped-off'] }),
+        `The receipts filter is ${receipts.FilterPolicy}; expected {"type":["dropped-off"]}.`,
+      );
     },
   },
   {
@@ -78,9 +105,17 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
     async run() {
       const queueUrl = await ledgerQueue();
       const mapping = await ledgerMapping();
-      check(mapping.BatchSize === 1, `The batch size is ${mapping.BatchSize}: a failing message would fail the other rides' messages of its batch too, and send them back to the queue (and, after maxReceiveCount, to the dead-letter queue). Use batchSize: 1.`);
-      const { Environment } = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: await output('RideLedgerServiceFunctionName') }));
-      check(Environment?.Variables?.QUEUE_URL === queueUrl, `QUEUE_URL of the Ride Ledger Service is ${Environment?.Variables?.QUEUE_URL ?? 'not set'}, not the ledger queue's URL.`);
+      check(
+        mapping.BatchSize === 1,
+        `The batch size is ${mapping.BatchSize}: a failing message would fail the other rides' messages of its batch too, and send them back to the queue (and, after maxReceiveCount, to the dead-letter queue). Use batchSize: 1.`,
+      );
+      const { Environment } = await lambda().send(
+        new GetFunctionConfigurationCommand({ FunctionName: await output('RideLedgerServiceFunctionName') }),
+      );
+      check(
+        Environment?.Variables?.QUEUE_URL === queueUrl,
+        `QUEUE_URL of the Ride Ledger Service is ${Environment?.Variables?.QUEUE_URL ?? 'not set'}, not the ledger queue's URL.`,
+      );
     },
   },
   {
@@ -95,9 +130,17 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
       try {
         await publishInterleaved(rides);
         // Six rides over a handful of pollers, three events each in a row: six rounds at most.
-        const ledgers = await ledgersWhen(ids, (found) => ids.every((id) => appliedSeqs(found.get(id)).length >= 3), 'Not every event of the burst reached the Ride Ledger', 6);
+        const ledgers = await ledgersWhen(
+          ids,
+          (found) => ids.every((id) => appliedSeqs(found.get(id)).length >= 3),
+          'Not every event of the burst reached the Ride Ledger',
+          6,
+        );
         const disordered = ids.filter((id) => !inOrder(appliedSeqs(ledgers.get(id))));
-        check(disordered.length === 0, `Events arrived out of order for ${disordered.map((id) => `${id} (${appliedSeqs(ledgers.get(id)).join(', ')})`).join('; ')}.`);
+        check(
+          disordered.length === 0,
+          `Events arrived out of order for ${disordered.map((id) => `${id} (${appliedSeqs(ledgers.get(id)).join(', ')})`).join('; ')}.`,
+        );
         return `${ids.length} rides × 3 events, each ride in order`;
       } finally {
         await forgetRides(ids);
@@ -120,10 +163,15 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
         await publish(rideId, JSON.stringify(accepted), undefined);
         await publish(rideId, JSON.stringify(pickedUp), undefined);
         // A ride's messages arrive in order: a duplicate that got through would come before #3.
-        const ledger = (await ledgersWhen([rideId], (found) => found.get(rideId)?.lastSeq === 3, `Ride ${rideId} did not reach the Ride Ledger`)).get(rideId)!;
+        const ledger = (
+          await ledgersWhen([rideId], (found) => found.get(rideId)?.lastSeq === 3, `Ride ${rideId} did not reach the Ride Ledger`)
+        ).get(rideId)!;
         const { deliveries } = ledger;
         const seqs = deliveries.map((d) => d.seq);
-        check(deliveries.length === 3, `The ledger received ${deliveries.length} deliveries (events ${seqs.join(', ')}) for 3 distinct events published 5 times.`);
+        check(
+          deliveries.length === 3,
+          `The ledger received ${deliveries.length} deliveries (events ${seqs.join(', ')}) for 3 distinct events published 5 times.`,
+        );
         check(inOrder(appliedSeqs(ledger)), `The events arrived as ${seqs.join(', ')}.`);
         return '5 publishes, 3 deliveries';
       } finally {
@@ -153,15 +201,26 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
           publishInterleaved(healthy),
         ]);
         // Event 1, three failed receives of the bad message, event 3: five deliveries in a row.
-        const ledgers = await ledgersWhen(ids, (found) => ids.every((id) => found.get(id)?.lastSeq === 3), `Ride ${rideId} never got past its malformed message: is there a dead-letter queue?`, 6);
+        const ledgers = await ledgersWhen(
+          ids,
+          (found) => ids.every((id) => found.get(id)?.lastSeq === 3),
+          `Ride ${rideId} never got past its malformed message: is there a dead-letter queue?`,
+          6,
+        );
         for (const events of healthy) {
           const ledger = ledgers.get(events[0].rideId);
-          check(failedDeliveries(ledger).length === 0, `Ride ${events[0].rideId} had failed deliveries although its events are fine: a batch mixed it with the poisoned ride (batchSize must be 1).`);
+          check(
+            failedDeliveries(ledger).length === 0,
+            `Ride ${events[0].rideId} had failed deliveries although its events are fine: a batch mixed it with the poisoned ride (batchSize must be 1).`,
+          );
           check(inOrder(appliedSeqs(ledger)), `Ride ${events[0].rideId} arrived as ${appliedSeqs(ledger).join(', ')}.`);
         }
         const deliveries = ledgers.get(rideId)!.deliveries;
         const outcomes = deliveries.map((d) => (d.outcome === 'failed' ? '✗' : String(d.seq)));
-        check(/^1(✗)+3$/.test(outcomes.join('')), `The poisoned ride received ${outcomes.join(' ')}; expected event 1, then failed receives of the malformed message, then event 3 once the message had left.`);
+        check(
+          /^1(✗)+3$/.test(outcomes.join('')),
+          `The poisoned ride received ${outcomes.join(' ')}; expected event 1, then failed receives of the malformed message, then event 3 once the message had left.`,
+        );
         const dead = await takeGroup(await output('RideLedgerDLQUrl'), rideId, (taken) => taken.length > 0);
         check(dead[0]?.Body === malformed, 'The malformed message is not the one in the dead-letter queue.');
         return `${rideId}: ${outcomes.join(' ')}; the others never waited`;
@@ -174,7 +233,7 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
     id: 'receipts-filtered',
     step: 2,
     title: 'The receipts queue gets a ride’s dropped-off event, in its message group, and nothing else of it',
-    hint: "Subscribe RideReceiptsQueue.fifo with raw delivery and filterPolicyWithMessageBody { type: ['dropped-off'] }. Run \"read-receipts\" to see what it holds.",
+    hint: 'Subscribe RideReceiptsQueue.fifo with raw delivery and filterPolicyWithMessageBody { type: [\'dropped-off\'] }. Run "read-receipts" to see what it holds.',
     async run() {
       // Its events reach the ledger too: without a reader there, they would wait in its queue.
       await requireLedgerPath();
@@ -184,10 +243,16 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
       try {
         await publishInterleaved([events]);
         const [receipt] = await takeGroup(queueUrl, rideId, (taken) => taken.length > 0);
-        check(JSON.parse(receipt.Body!).type === 'dropped-off', `The first message of ${rideId} in the receipts queue is ${receipt.Body}, not its dropped-off event (is raw delivery on, and the filter on the body?).`);
+        check(
+          JSON.parse(receipt.Body!).type === 'dropped-off',
+          `The first message of ${rideId} in the receipts queue is ${receipt.Body}, not its dropped-off event (is raw delivery on, and the filter on the body?).`,
+        );
         await sleep(quietPeriodMs());
         const more = await takeGroup(queueUrl, rideId, () => true);
-        check(more.length === 0, `The receipts queue got other events of ${rideId} too: ${more.map((m) => JSON.parse(m.Body!).type).join(', ')}.`);
+        check(
+          more.length === 0,
+          `The receipts queue got other events of ${rideId} too: ${more.map((m) => JSON.parse(m.Body!).type).join(', ')}.`,
+        );
       } finally {
         await forgetRides([rideId]);
       }

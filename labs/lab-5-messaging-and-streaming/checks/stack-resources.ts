@@ -1,5 +1,5 @@
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
-import { ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { type EventSourceMappingConfiguration, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { check, cloudformation, eventually, fail, labContext, lambda, output, sqs } from '../../kit/index.ts';
 
@@ -20,7 +20,12 @@ export async function physicalIds(type: string): Promise<string[]> {
 export async function findResource(type: string, name: string, what: string): Promise<string> {
   const ids = await physicalIds(type);
   const found = ids.find((id) => id.endsWith(`:${name}`) || id.endsWith(`/${name}`) || id === name);
-  if (!found) fail(ids.length === 0 ? `The stack has no ${what}.` : `The stack has no ${what} named ${name} (it has ${ids.map((id) => id.split(/[:/]/).pop()).join(', ')}).`);
+  if (!found)
+    fail(
+      ids.length === 0
+        ? `The stack has no ${what}.`
+        : `The stack has no ${what} named ${name} (it has ${ids.map((id) => id.split(/[:/]/).pop()).join(', ')}).`,
+    );
   return found;
 }
 
@@ -35,7 +40,9 @@ export async function queueAttributes(queueUrl: string): Promise<Record<string, 
 
 /** The event source mappings of the function named by the stack output `functionOutput`. */
 export async function mappingsOf(functionOutput: string): Promise<EventSourceMappingConfiguration[]> {
-  const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: await output(functionOutput) }));
+  const { EventSourceMappings = [] } = await lambda().send(
+    new ListEventSourceMappingsCommand({ FunctionName: await output(functionOutput) }),
+  );
   return EventSourceMappings;
 }
 

@@ -1,10 +1,10 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import type { EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
-import { check, eventually, kinesis, output, probeDeadlineMs, type Checkpoint } from '../../kit/index.ts';
+import { type Checkpoint, check, eventually, kinesis, output, probeDeadlineMs } from '../../kit/index.ts';
 import { takeFailures } from '../failures.ts';
 import { encodePing } from '../sample-telemetry.ts';
-import { enabledMapping, findResource, mappingsOf, named, queueAttributes } from './stack-resources.ts';
 import type { Sighting } from '../tallies.ts';
+import { enabledMapping, findResource, mappingsOf, named, queueAttributes } from './stack-resources.ts';
 import { forgetUnicorn, probeWalk, putPings, putRecords, rowAt, sameMeters } from './telemetry-probes.ts';
 
 const stream = () => findResource('AWS::Kinesis::Stream', named('UnicornTelemetry'), 'Kinesis stream');
@@ -26,12 +26,24 @@ async function streamMapping(which: keyof typeof READERS): Promise<EventSourceMa
 async function checkDistanceReading(which: 'distance' | 'replay'): Promise<string> {
   const mapping = await streamMapping(which);
   const reader = READERS[which][1];
-  check(mapping.StartingPosition === 'TRIM_HORIZON', `${reader} starts at ${mapping.StartingPosition}: it must read every record the stream still holds (TRIM_HORIZON).`);
-  check(mapping.BisectBatchOnFunctionError === true, `${reader} does not bisect failing batches: one bad record would take the good records of its batch down with it.`);
+  check(
+    mapping.StartingPosition === 'TRIM_HORIZON',
+    `${reader} starts at ${mapping.StartingPosition}: it must read every record the stream still holds (TRIM_HORIZON).`,
+  );
+  check(
+    mapping.BisectBatchOnFunctionError === true,
+    `${reader} does not bisect failing batches: one bad record would take the good records of its batch down with it.`,
+  );
   const retries = mapping.MaximumRetryAttempts ?? -1;
-  check(retries >= 0 && retries <= 5, `MaximumRetryAttempts is ${retries}${retries === -1 ? ' (retry until the record expires: a bad record would hold its shard up for 24 hours)' : ''}; use 0 to 5.`);
+  check(
+    retries >= 0 && retries <= 5,
+    `MaximumRetryAttempts is ${retries}${retries === -1 ? ' (retry until the record expires: a bad record would hold its shard up for 24 hours)' : ''}; use 0 to 5.`,
+  );
   const failuresArn = (await queueAttributes(await output('TelemetryFailuresQueueUrl'))).QueueArn;
-  check(mapping.DestinationConfig?.OnFailure?.Destination === failuresArn, `${reader}'s on-failure destination is ${mapping.DestinationConfig?.OnFailure?.Destination ?? 'not set'}, not the TelemetryFailures queue.`);
+  check(
+    mapping.DestinationConfig?.OnFailure?.Destination === failuresArn,
+    `${reader}'s on-failure destination is ${mapping.DestinationConfig?.OnFailure?.Destination ?? 'not set'}, not the TelemetryFailures queue.`,
+  );
   return `batches of ${mapping.BatchSize}, ${retries} retries, bisect, failures to TelemetryFailures`;
 }
 
@@ -44,14 +56,18 @@ export const streamingCheckpoints: Checkpoint[] = [
     async run() {
       const { StreamDescriptionSummary: summary } = await kinesis().send(new DescribeStreamSummaryCommand({ StreamName: await stream() }));
       check(summary?.StreamStatus === 'ACTIVE', `The stream is ${summary?.StreamStatus}.`);
-      check(summary.RetentionPeriodHours === 24, `The stream keeps records ${summary.RetentionPeriodHours} hours; this lab needs the default 24 (longer retention is billed extra).`);
+      check(
+        summary.RetentionPeriodHours === 24,
+        `The stream keeps records ${summary.RetentionPeriodHours} hours; this lab needs the default 24 (longer retention is billed extra).`,
+      );
       return `${summary.OpenShardCount} shard(s), ${summary.RetentionPeriodHours} h`;
     },
   },
   {
     id: 'distance-mapping',
     step: 4,
-    title: 'The Unicorn Distance Service reads the stream from TRIM_HORIZON, bisects, retries twice and notes failures in TelemetryFailures',
+    title:
+      'The Unicorn Distance Service reads the stream from TRIM_HORIZON, bisects, retries twice and notes failures in TelemetryFailures',
     hint: 'In stack.ts, add `services.unicornDistance.addEventSource(new KinesisEventSource(telemetry, { startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: 100, bisectBatchOnError: true, retryAttempts: 2, onFailure: new SqsDlq(telemetryFailures) }))`.',
     async run() {
       return checkDistanceReading('distance');
@@ -67,9 +83,17 @@ export const streamingCheckpoints: Checkpoint[] = [
       const walk = probeWalk(5);
       try {
         const records = await putPings(walk.unicorn, walk.pings);
-        const tally = await rowAt('UnicornDistanceTableName', walk.unicorn, records.at(-1)!.SequenceNumber!, `The Unicorn Distance Service did not apply ${walk.unicorn}'s pings`);
+        const tally = await rowAt(
+          'UnicornDistanceTableName',
+          walk.unicorn,
+          records.at(-1)!.SequenceNumber!,
+          `The Unicorn Distance Service did not apply ${walk.unicorn}'s pings`,
+        );
         check(tally.pings === 5, `UnicornDistance counts ${tally.pings} pings for ${walk.unicorn}; 5 were put.`);
-        check(sameMeters(tally.meters, walk.meters), `UnicornDistance says ${tally.meters.toFixed(3)} m for ${walk.unicorn}; its pings add up to ${walk.meters.toFixed(3)} m.`);
+        check(
+          sameMeters(tally.meters, walk.meters),
+          `UnicornDistance says ${tally.meters.toFixed(3)} m for ${walk.unicorn}; its pings add up to ${walk.meters.toFixed(3)} m.`,
+        );
         return `${walk.meters.toFixed(1)} m over 5 pings`;
       } finally {
         await forgetUnicorn(walk.unicorn);
@@ -94,26 +118,43 @@ export const streamingCheckpoints: Checkpoint[] = [
         const notes = await eventually(
           'No note about the bad record reached TelemetryFailures',
           async () => {
-            const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === distanceArn);
+            const found = await takeFailures(
+              (r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === distanceArn,
+            );
             return found.length > 0 ? found : undefined;
           },
           chain,
         );
         // The replay (step 6) reads the same bad record and leaves its own note: take it too.
-        const replayArn = (await mappingsOf(READERS.replay[0])).find((m) => m.EventSourceArn === notes[0].KinesisBatchInfo.streamArn)?.FunctionArn;
+        const replayArn = (await mappingsOf(READERS.replay[0])).find(
+          (m) => m.EventSourceArn === notes[0].KinesisBatchInfo.streamArn,
+        )?.FunctionArn;
         if (replayArn) {
           await eventually(
             'The Unicorn Distance Replay left no note about the bad record',
             async () => {
-              const found = await takeFailures((r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === replayArn);
+              const found = await takeFailures(
+                (r) => r.KinesisBatchInfo.startSequenceNumber === badSequence && r.requestContext.functionArn === replayArn,
+              );
               return found.length > 0 ? true : undefined;
             },
             chain,
           );
         }
-        check(notes[0].KinesisBatchInfo.batchSize === 1, `The note covers ${notes[0].KinesisBatchInfo.batchSize} records: the good records of the batch were set aside with the bad one (bisect is off?).`);
-        const tally = await rowAt('UnicornDistanceTableName', walk.unicorn, records.at(-1)!.SequenceNumber!, `The Unicorn Distance Service did not get past the bad record of ${walk.unicorn}`);
-        check(tally.pings === 4 && sameMeters(tally.meters, walk.meters), `UnicornDistance has ${tally.pings} pings and ${tally.meters.toFixed(3)} m for ${walk.unicorn}; the 4 good pings add up to ${walk.meters.toFixed(3)} m.`);
+        check(
+          notes[0].KinesisBatchInfo.batchSize === 1,
+          `The note covers ${notes[0].KinesisBatchInfo.batchSize} records: the good records of the batch were set aside with the bad one (bisect is off?).`,
+        );
+        const tally = await rowAt(
+          'UnicornDistanceTableName',
+          walk.unicorn,
+          records.at(-1)!.SequenceNumber!,
+          `The Unicorn Distance Service did not get past the bad record of ${walk.unicorn}`,
+        );
+        check(
+          tally.pings === 4 && sameMeters(tally.meters, walk.meters),
+          `UnicornDistance has ${tally.pings} pings and ${tally.meters.toFixed(3)} m for ${walk.unicorn}; the 4 good pings add up to ${walk.meters.toFixed(3)} m.`,
+        );
         return `1 record set aside after ${notes[0].requestContext.approximateInvokeCount} invocations; 4 counted`;
       } finally {
         await forgetUnicorn(walk.unicorn);
@@ -127,8 +168,14 @@ export const streamingCheckpoints: Checkpoint[] = [
     hint: 'In stack.ts, add `services.unicornLocator.addEventSource(new KinesisEventSource(telemetry, { startingPosition: lambda.StartingPosition.LATEST, batchSize: 10, retryAttempts: 2, onFailure: new SqsDlq(telemetryFailures) }))`.',
     async run() {
       const mapping = await streamMapping('locator');
-      check(mapping.StartingPosition === 'LATEST', `The Unicorn Locator starts at ${mapping.StartingPosition}: a map needs only what happens from now on (LATEST).`);
-      check(mapping.DestinationConfig?.OnFailure?.Destination, 'The Unicorn Locator has no on-failure destination: records it gives up on would vanish without a note.');
+      check(
+        mapping.StartingPosition === 'LATEST',
+        `The Unicorn Locator starts at ${mapping.StartingPosition}: a map needs only what happens from now on (LATEST).`,
+      );
+      check(
+        mapping.DestinationConfig?.OnFailure?.Destination,
+        'The Unicorn Locator has no on-failure destination: records it gives up on would vanish without a note.',
+      );
       return `batches of ${mapping.BatchSize}`;
     },
   },
@@ -144,10 +191,23 @@ export const streamingCheckpoints: Checkpoint[] = [
       try {
         const records = await putPings(walk.unicorn, walk.pings);
         const last = records.at(-1)!.SequenceNumber!;
-        const tally = await rowAt('UnicornDistanceTableName', walk.unicorn, last, `The Unicorn Distance Service did not apply ${walk.unicorn}'s pings`);
-        const seen = await rowAt<Sighting>('UnicornLocationsTableName', walk.unicorn, last, `The Unicorn Locator did not see ${walk.unicorn}'s last ping`);
+        const tally = await rowAt(
+          'UnicornDistanceTableName',
+          walk.unicorn,
+          last,
+          `The Unicorn Distance Service did not apply ${walk.unicorn}'s pings`,
+        );
+        const seen = await rowAt<Sighting>(
+          'UnicornLocationsTableName',
+          walk.unicorn,
+          last,
+          `The Unicorn Locator did not see ${walk.unicorn}'s last ping`,
+        );
         const end = walk.pings.at(-1)!;
-        check(seen.lat === end.lat && seen.lng === end.lng, `The locator has ${walk.unicorn} at ${seen.lat}, ${seen.lng}; its last ping was at ${end.lat}, ${end.lng}.`);
+        check(
+          seen.lat === end.lat && seen.lng === end.lng,
+          `The locator has ${walk.unicorn} at ${seen.lat}, ${seen.lng}; its last ping was at ${end.lat}, ${end.lng}.`,
+        );
         return `3 pings: ${tally.meters.toFixed(1)} m walked, last seen at ${end.lat}, ${end.lng}`;
       } finally {
         await forgetUnicorn(walk.unicorn);
@@ -174,9 +234,22 @@ export const streamingCheckpoints: Checkpoint[] = [
       try {
         const records = await putPings(walk.unicorn, walk.pings);
         const last = records.at(-1)!.SequenceNumber!;
-        const live = await rowAt('UnicornDistanceTableName', walk.unicorn, last, `The Unicorn Distance Service did not apply ${walk.unicorn}'s pings`);
-        const replay = await rowAt('UnicornDistanceReplayTableName', walk.unicorn, last, `The Unicorn Distance Replay did not reach ${walk.unicorn}'s pings`);
-        check(replay.pings === live.pings && sameMeters(replay.meters, live.meters), `The replay has ${replay.pings} pings and ${replay.meters.toFixed(3)} m for ${walk.unicorn}; the live table ${live.pings} and ${live.meters.toFixed(3)} m.`);
+        const live = await rowAt(
+          'UnicornDistanceTableName',
+          walk.unicorn,
+          last,
+          `The Unicorn Distance Service did not apply ${walk.unicorn}'s pings`,
+        );
+        const replay = await rowAt(
+          'UnicornDistanceReplayTableName',
+          walk.unicorn,
+          last,
+          `The Unicorn Distance Replay did not reach ${walk.unicorn}'s pings`,
+        );
+        check(
+          replay.pings === live.pings && sameMeters(replay.meters, live.meters),
+          `The replay has ${replay.pings} pings and ${replay.meters.toFixed(3)} m for ${walk.unicorn}; the live table ${live.pings} and ${live.meters.toFixed(3)} m.`,
+        );
         return `both ${live.meters.toFixed(1)} m`;
       } finally {
         await forgetUnicorn(walk.unicorn);

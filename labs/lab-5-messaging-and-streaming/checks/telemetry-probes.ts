@@ -15,7 +15,10 @@ export function probeWalk(count = 5): { unicorn: string; pings: Ping[]; meters: 
 /** Puts records for one unicorn in one PutRecords call, in order; returns where each landed. */
 export async function putRecords(unicorn: string, records: Uint8Array[]): Promise<PutRecordsResultEntry[]> {
   const { Records = [], FailedRecordCount } = await kinesis().send(
-    new PutRecordsCommand({ StreamName: await output('TelemetryStreamName'), Records: records.map((Data) => ({ PartitionKey: unicorn, Data })) }),
+    new PutRecordsCommand({
+      StreamName: await output('TelemetryStreamName'),
+      Records: records.map((Data) => ({ PartitionKey: unicorn, Data })),
+    }),
   );
   if (FailedRecordCount) throw new Error(`The stream refused ${FailedRecordCount} of ${records.length} records (throttled?).`);
   return Records;
@@ -24,7 +27,12 @@ export async function putRecords(unicorn: string, records: Uint8Array[]): Promis
 export const putPings = (unicorn: string, pings: Ping[]) => putRecords(unicorn, pings.map(encodePing));
 
 /** Waits until the table named by `tableOutput` has applied the record `sequenceNumber` for the unicorn. */
-export function rowAt<T extends { lastSequence: string } = Tally>(tableOutput: string, unicorn: string, sequenceNumber: string, failure: string): Promise<T> {
+export function rowAt<T extends { lastSequence: string } = Tally>(
+  tableOutput: string,
+  unicorn: string,
+  sequenceNumber: string,
+  failure: string,
+): Promise<T> {
   return eventually(failure, async () => {
     const row = await readRow<T>(tableOutput, unicorn);
     return row?.lastSequence === sequenceNumber ? row : undefined;
@@ -36,7 +44,8 @@ export async function forgetUnicorn(unicorn: string): Promise<void> {
   const documents = DynamoDBDocumentClient.from(dynamodb());
   for (const tableOutput of ['UnicornDistanceTableName', 'UnicornLocationsTableName', 'UnicornDistanceReplayTableName']) {
     const TableName = await optionalOutput(tableOutput);
-    if (TableName) await documents.send(new BatchWriteCommand({ RequestItems: { [TableName]: [{ DeleteRequest: { Key: { unicorn } } }] } }));
+    if (TableName)
+      await documents.send(new BatchWriteCommand({ RequestItems: { [TableName]: [{ DeleteRequest: { Key: { unicorn } } }] } }));
   }
 }
 

@@ -24,7 +24,8 @@ export function parseRideEvent(body: string): RideEvent | string {
     return 'the body is not JSON';
   }
   if (!value || typeof value !== 'object') return 'the body is not a JSON object';
-  if (typeof value.rideId !== 'string' || typeof value.eventId !== 'string' || typeof value.unicorn !== 'string') return 'rideId, eventId and unicorn must be strings';
+  if (typeof value.rideId !== 'string' || typeof value.eventId !== 'string' || typeof value.unicorn !== 'string')
+    return 'rideId, eventId and unicorn must be strings';
   if (!Number.isInteger(value.seq) || value.seq! < 1) return 'seq must be a positive integer';
   if (!RIDE_STEPS.includes(value.type as RideStep)) return `type must be one of ${RIDE_STEPS.join(', ')}`;
   return value as RideEvent;

@@ -16,7 +16,15 @@ export class InvalidRideEventError extends Error {
 type Outcome = 'applied' | 'already-applied' | 'failed';
 
 /** One line of a ride's delivery log, as a DynamoDB map. */
-function deliveryEntry(entry: { messageId: string; receiveCount: number; outcome: Outcome; seq?: number; type?: string; eventId?: string; reason?: string }) {
+function deliveryEntry(entry: {
+  messageId: string;
+  receiveCount: number;
+  outcome: Outcome;
+  seq?: number;
+  type?: string;
+  eventId?: string;
+  reason?: string;
+}) {
   const fields: Record<string, { S: string } | { N: string }> = {
     messageId: { S: entry.messageId },
     receiveCount: { N: String(entry.receiveCount) },
@@ -38,7 +46,12 @@ const APPEND_DELIVERY = 'deliveries = list_append(if_not_exists(deliveries, :non
  */
 async function logDelivery(rideId: string, entry: Parameters<typeof deliveryEntry>[0]): Promise<void> {
   await dynamodb.send(
-    new UpdateItemCommand({ TableName: process.env.TABLE_NAME, Key: { rideId: { S: rideId } }, UpdateExpression: `SET ${APPEND_DELIVERY}`, ExpressionAttributeValues: deliveryEntry(entry) }),
+    new UpdateItemCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { rideId: { S: rideId } },
+      UpdateExpression: `SET ${APPEND_DELIVERY}`,
+      ExpressionAttributeValues: deliveryEntry(entry),
+    }),
   );
 }
 
@@ -90,8 +103,19 @@ export const handler = async (event: SqsEvent): Promise<void> => {
     const parsed = parseRideEvent(record.body);
     if (typeof parsed === 'string') {
       await logDelivery(rideId, { messageId: record.messageId, receiveCount, outcome: 'failed', reason: parsed });
-      console.log(JSON.stringify({ service: 'RideLedgerService', action: 'failed', rideId, messageId: record.messageId, receiveCount, reason: parsed }));
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: process.env.QUEUE_URL, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 0 }));
+      console.log(
+        JSON.stringify({
+          service: 'RideLedgerService',
+          action: 'failed',
+          rideId,
+          messageId: record.messageId,
+          receiveCount,
+          reason: parsed,
+        }),
+      );
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: process.env.QUEUE_URL, ReceiptHandle: record.receiptHandle, VisibilityTimeout: 0 }),
+      );
       throw new InvalidRideEventError(`Message ${record.messageId} of ride ${rideId} is not a ride event: ${parsed}`);
     }
     const outcome = await apply(parsed, { messageId: record.messageId, receiveCount });

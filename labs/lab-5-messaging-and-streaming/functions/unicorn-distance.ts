@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisEvent } from './lambda-events.ts';
-import { isAfter, MalformedPingError, metersBetween, parsePing, type Ping } from './telemetry.ts';
+import { isAfter, MalformedPingError, metersBetween, type Ping, parsePing } from './telemetry.ts';
 
 const dynamodb = new DynamoDBClient({});
 
@@ -14,7 +14,9 @@ interface Tally {
 }
 
 async function readTally(unicorn: string): Promise<Tally> {
-  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { unicorn: { S: unicorn } }, ConsistentRead: true }));
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({ TableName: process.env.TABLE_NAME, Key: { unicorn: { S: unicorn } }, ConsistentRead: true }),
+  );
   if (!Item) return { unicorn, meters: 0, pings: 0 };
   return {
     unicorn,
@@ -97,14 +99,26 @@ export const handler = async (event: KinesisEvent): Promise<void> => {
       await writeTally(tally, readAt);
     } catch (error) {
       // Another reader of this table wrote in between: fail the batch, and its retry starts over.
-      if (error instanceof ConditionalCheckFailedException) throw new Error(`The tally of ${unicorn} changed while this batch was applied; retrying.`);
+      if (error instanceof ConditionalCheckFailedException)
+        throw new Error(`The tally of ${unicorn} changed while this batch was applied; retrying.`);
       throw error;
     }
-    console.log(JSON.stringify({ service: 'UnicornDistanceService', action: 'applied', unicorn, meters: Math.round(tally.meters), pings: tally.pings, skipped }));
+    console.log(
+      JSON.stringify({
+        service: 'UnicornDistanceService',
+        action: 'applied',
+        unicorn,
+        meters: Math.round(tally.meters),
+        pings: tally.pings,
+        skipped,
+      }),
+    );
   }
 
   if (malformed) {
-    console.log(JSON.stringify({ service: 'UnicornDistanceService', action: 'malformed-record', ...malformed, batchSize: event.Records.length }));
+    console.log(
+      JSON.stringify({ service: 'UnicornDistanceService', action: 'malformed-record', ...malformed, batchSize: event.Records.length }),
+    );
     throw new MalformedPingError(`Record ${malformed.sequenceNumber} is not a ping: ${malformed.reason}`);
   }
 };

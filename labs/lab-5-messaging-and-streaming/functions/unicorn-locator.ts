@@ -1,6 +1,6 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { KinesisEvent } from './lambda-events.ts';
-import { parsePing, type Ping } from './telemetry.ts';
+import { type Ping, parsePing } from './telemetry.ts';
 
 const dynamodb = new DynamoDBClient({});
 
@@ -18,7 +18,14 @@ export const handler = async (event: KinesisEvent): Promise<void> => {
   for (const record of event.Records) {
     const parsed = parsePing(Buffer.from(record.kinesis.data, 'base64').toString('utf8'));
     if (typeof parsed === 'string') {
-      console.log(JSON.stringify({ service: 'UnicornLocator', action: 'skipped-malformed', sequenceNumber: record.kinesis.sequenceNumber, reason: parsed }));
+      console.log(
+        JSON.stringify({
+          service: 'UnicornLocator',
+          action: 'skipped-malformed',
+          sequenceNumber: record.kinesis.sequenceNumber,
+          reason: parsed,
+        }),
+      );
       continue;
     }
     latest.set(parsed.unicorn, { ping: parsed, sequenceNumber: record.kinesis.sequenceNumber });
@@ -27,7 +34,13 @@ export const handler = async (event: KinesisEvent): Promise<void> => {
     await dynamodb.send(
       new PutItemCommand({
         TableName: process.env.TABLE_NAME,
-        Item: { unicorn: { S: unicorn }, lat: { N: String(ping.lat) }, lng: { N: String(ping.lng) }, seenAt: { S: ping.at }, lastSequence: { S: sequenceNumber } },
+        Item: {
+          unicorn: { S: unicorn },
+          lat: { N: String(ping.lat) },
+          lng: { N: String(ping.lng) },
+          seenAt: { S: ping.at },
+          lastSequence: { S: sequenceNumber },
+        },
       }),
     );
   }

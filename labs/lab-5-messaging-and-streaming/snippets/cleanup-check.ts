@@ -1,5 +1,5 @@
-import { DescribeStreamSummaryCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStreamSummaryCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { cloudformation, kinesis, labContext, print } from '../../kit/index.ts';
 
 /** Whether the lab's stack still exists (and is not deleted). */
@@ -37,17 +37,25 @@ export default async function cleanupCheck() {
       continue;
     }
     const hours = (Date.now() - s!.StreamCreationTimestamp!.getTime()) / 3_600_000;
-    print(`${name}: ${s!.StreamStatus}, ${s!.OpenShardCount} shard(s), up ${hours.toFixed(1)} h: about ${Math.ceil(hours * (s!.OpenShardCount ?? 0))} shard-hours so far`);
+    print(
+      `${name}: ${s!.StreamStatus}, ${s!.OpenShardCount} shard(s), up ${hours.toFixed(1)} h: about ${Math.ceil(hours * (s!.OpenShardCount ?? 0))} shard-hours so far`,
+    );
     left.push(name);
   }
   if (names.length === 0) {
-    print(`No Kinesis stream of ${target.prefix} in ${target.region}: nothing bills by the shard-hour.${deployed ? '' : ` ${stackName} is gone too.`}`);
+    print(
+      `No Kinesis stream of ${target.prefix} in ${target.region}: nothing bills by the shard-hour.${deployed ? '' : ` ${stackName} is gone too.`}`,
+    );
     return;
   }
   if (left.length === 0) return;
   if (deployed) {
-    print(`${stackName} is deployed: its stream bills by the shard-hour until you destroy it (npx workshop destroy ${labContext().labId}).`);
+    print(
+      `${stackName} is deployed: its stream bills by the shard-hour until you destroy it (npx workshop destroy ${labContext().labId}).`,
+    );
     return;
   }
-  throw new Error(`${stackName} is destroyed, but ${left.join(', ')} still exist${left.length === 1 ? 's' : ''} and bill by the shard-hour. Delete it: aws kinesis delete-stream --stream-name ${left[0]}${target.kind === 'aws' ? '' : ` --endpoint-url ${target.endpoint}`}`);
+  throw new Error(
+    `${stackName} is destroyed, but ${left.join(', ')} still exist${left.length === 1 ? 's' : ''} and bill by the shard-hour. Delete it: aws kinesis delete-stream --stream-name ${left[0]}${target.kind === 'aws' ? '' : ` --endpoint-url ${target.endpoint}`}`,
+  );
 }

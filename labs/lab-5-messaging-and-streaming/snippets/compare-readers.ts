@@ -10,7 +10,9 @@ import { meters, scanTable, type Tally } from '../tallies.ts';
 export default async function compareReaders() {
   const streamName = await output('TelemetryStreamName');
   const { StreamDescriptionSummary } = await kinesis().send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-  const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ EventSourceArn: StreamDescriptionSummary!.StreamARN }));
+  const { EventSourceMappings = [] } = await lambda().send(
+    new ListEventSourceMappingsCommand({ EventSourceArn: StreamDescriptionSummary!.StreamARN }),
+  );
   print(`${EventSourceMappings.length} reader(s) of ${streamName}:`);
   for (const m of EventSourceMappings) {
     const destination = m.DestinationConfig?.OnFailure?.Destination?.split(':').pop() ?? 'none';
@@ -19,8 +21,14 @@ export default async function compareReaders() {
     );
   }
   const outputs = { live: 'UnicornDistanceTableName', replay: 'UnicornDistanceReplayTableName', located: 'UnicornLocationsTableName' };
-  const [live, replay, located] = await Promise.all([scanTable<Tally>(outputs.live), scanTable<Tally>(outputs.replay), scanTable<{ unicorn: string; lat: number; lng: number; seenAt: string }>(outputs.located)]);
-  const unicorns = [...new Set([...live, ...replay, ...located].map((row) => row.unicorn))].filter((name) => !name.startsWith('probe-')).sort();
+  const [live, replay, located] = await Promise.all([
+    scanTable<Tally>(outputs.live),
+    scanTable<Tally>(outputs.replay),
+    scanTable<{ unicorn: string; lat: number; lng: number; seenAt: string }>(outputs.located),
+  ]);
+  const unicorns = [...new Set([...live, ...replay, ...located].map((row) => row.unicorn))]
+    .filter((name) => !name.startsWith('probe-'))
+    .sort();
   print('');
   print(`${'unicorn'.padEnd(12)}${'distance'.padStart(14)}${'replayed'.padStart(14)}  last seen (locator)`);
   for (const unicorn of unicorns) {

@@ -14,7 +14,8 @@ export default async function poisonARide() {
   const topicArn = await output('RideEventsTopicArn');
   const run = Date.now().toString(36);
   const [poisoned, ...healthy] = ['poisoned', 'healthy-a', 'healthy-b'].map((name) => `ride-${run}-${name}`);
-  const publish = (rideId: string, body: string) => sns().send(new PublishCommand({ TopicArn: topicArn, Message: body, MessageGroupId: rideId, MessageDeduplicationId: randomUUID() }));
+  const publish = (rideId: string, body: string) =>
+    sns().send(new PublishCommand({ TopicArn: topicArn, Message: body, MessageGroupId: rideId, MessageDeduplicationId: randomUUID() }));
   await Promise.all(
     [poisoned, ...healthy].map(async (rideId) => {
       for (const [i, type] of RIDE_STEPS.entries()) {
@@ -39,17 +40,30 @@ export default async function poisonARide() {
   for (const rideId of [poisoned, ...healthy]) {
     print(`${rideId}, in the order the ledger received its messages:`);
     for (const d of ledgers.get(rideId)!.deliveries) {
-      print(d.outcome === 'failed' ? `  ✗ receive ${d.receiveCount}: failed (${d.reason}) at ${d.at.slice(11, 23)}` : `  ✓ #${d.seq} ${d.type} at ${d.at.slice(11, 23)}`);
+      print(
+        d.outcome === 'failed'
+          ? `  ✗ receive ${d.receiveCount}: failed (${d.reason}) at ${d.at.slice(11, 23)}`
+          : `  ✓ #${d.seq} ${d.type} at ${d.at.slice(11, 23)}`,
+      );
     }
   }
   const failures = ledgers.get(poisoned)!.deliveries.filter((d) => d.outcome === 'failed').length;
   print('');
-  print(`${poisoned} waited behind its malformed event through ${failures} failed receives, then SQS moved it to the dead-letter queue and the ride went on with #3.`);
-  print(`The other rides never waited for it: ${healthy.map((rideId) => `${rideId} applied ${appliedSeqs(ledgers.get(rideId)).join(', ')}`).join('; ')}.`);
+  print(
+    `${poisoned} waited behind its malformed event through ${failures} failed receives, then SQS moved it to the dead-letter queue and the ride went on with #3.`,
+  );
+  print(
+    `The other rides never waited for it: ${healthy.map((rideId) => `${rideId} applied ${appliedSeqs(ledgers.get(rideId)).join(', ')}`).join('; ')}.`,
+  );
 
   const { Messages = [] } = await sqs().send(
     // A look without taking the messages: visible again at once.
-    new ReceiveMessageCommand({ QueueUrl: await output('RideLedgerDLQUrl'), MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageSystemAttributeNames: ['MessageGroupId'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: await output('RideLedgerDLQUrl'),
+      MaxNumberOfMessages: 10,
+      VisibilityTimeout: 0,
+      MessageSystemAttributeNames: ['MessageGroupId'],
+    }),
   );
   print('');
   print('In the FIFO dead-letter queue (RideLedgerDLQ.fifo):');

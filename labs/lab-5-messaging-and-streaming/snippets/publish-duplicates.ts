@@ -25,7 +25,12 @@ export default async function publishDuplicates() {
   ];
   for (const send of sends) {
     const { SequenceNumber } = await sns().send(
-      new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify(send.event), MessageGroupId: rideId, MessageDeduplicationId: send.dedupId }),
+      new PublishCommand({
+        TopicArn: topicArn,
+        Message: JSON.stringify(send.event),
+        MessageGroupId: rideId,
+        MessageDeduplicationId: send.dedupId,
+      }),
     );
     print(`Publish ${send.what}: accepted (sequence number ${SequenceNumber})`);
   }

@@ -11,15 +11,26 @@ export default async function readReceipts() {
   let count = 0;
   for (;;) {
     const { Messages = [] } = await sqs().send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId', 'SequenceNumber'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['MessageGroupId', 'SequenceNumber'],
+      }),
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {
       const event = JSON.parse(message.Body!) as { type: string; seq: number; unicorn: string };
-      print(`Receipt for ${message.Attributes?.MessageGroupId}: ${event.type} (#${event.seq}, unicorn ${event.unicorn}), sequence number ${message.Attributes?.SequenceNumber}`);
+      print(
+        `Receipt for ${message.Attributes?.MessageGroupId}: ${event.type} (#${event.seq}, unicorn ${event.unicorn}), sequence number ${message.Attributes?.SequenceNumber}`,
+      );
       await sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
       count++;
     }
   }
-  print(count === 0 ? 'No receipts waiting: publish some rides first (publish-ride-events).' : `${count} receipt(s) sent; every one a dropped-off event, none of the other ride events.`);
+  print(
+    count === 0
+      ? 'No receipts waiting: publish some rides first (publish-ride-events).'
+      : `${count} receipt(s) sent; every one a dropped-off event, none of the other ride events.`,
+  );
 }

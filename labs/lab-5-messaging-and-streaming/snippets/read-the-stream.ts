@@ -10,10 +10,14 @@ import { parsePing } from '../functions/telemetry.ts';
 export default async function readTheStream() {
   const streamName = await output('TelemetryStreamName');
   const { StreamDescriptionSummary: summary } = await kinesis().send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-  print(`${streamName}: ${summary?.OpenShardCount} shards, keeps records ${summary?.RetentionPeriodHours} hours, ${summary?.ConsumerCount ?? 0} registered enhanced fan-out consumers.`);
+  print(
+    `${streamName}: ${summary?.OpenShardCount} shards, keeps records ${summary?.RetentionPeriodHours} hours, ${summary?.ConsumerCount ?? 0} registered enhanced fan-out consumers.`,
+  );
   const { Shards = [] } = await kinesis().send(new ListShardsCommand({ StreamName: streamName }));
   for (const shard of Shards) {
-    let { ShardIterator } = await kinesis().send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    let { ShardIterator } = await kinesis().send(
+      new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const byUnicorn = new Map<string, { first: string; last: string; count: number }>();
     let total = 0;
     let malformed = 0;
@@ -28,13 +32,19 @@ export default async function readTheStream() {
         else if (ping.unicorn.startsWith('probe-')) probes++;
         else {
           const seen = byUnicorn.get(ping.unicorn);
-          byUnicorn.set(ping.unicorn, { first: seen?.first ?? record.SequenceNumber!, last: record.SequenceNumber!, count: (seen?.count ?? 0) + 1 });
+          byUnicorn.set(ping.unicorn, {
+            first: seen?.first ?? record.SequenceNumber!,
+            last: record.SequenceNumber!,
+            count: (seen?.count ?? 0) + 1,
+          });
         }
       }
       ShardIterator = page.MillisBehindLatest === 0 && (page.Records ?? []).length === 0 ? undefined : page.NextShardIterator;
     }
     print('');
-    print(`${shard.ShardId}: ${total} records${malformed ? `, ${malformed} not pings` : ''}${probes ? `, ${probes} from the checkpoints' probes` : ''}`);
+    print(
+      `${shard.ShardId}: ${total} records${malformed ? `, ${malformed} not pings` : ''}${probes ? `, ${probes} from the checkpoints' probes` : ''}`,
+    );
     for (const [unicorn, { first, last, count }] of byUnicorn) {
       print(`  ${unicorn.padEnd(11)} ${String(count).padStart(4)} pings, sequence numbers …${first.slice(-8)} to …${last.slice(-8)}`);
     }

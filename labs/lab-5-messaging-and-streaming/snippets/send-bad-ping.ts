@@ -23,8 +23,12 @@ export default async function sendBadPing() {
     }),
   );
   const badRecord = Records[2];
-  print(`Put 5 records for ${unicorn.name} on ${badRecord.ShardId}; the 3rd (sequence number …${badRecord.SequenceNumber!.slice(-8)}) is not a ping.`);
-  const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: await output('UnicornDistanceServiceFunctionName') }));
+  print(
+    `Put 5 records for ${unicorn.name} on ${badRecord.ShardId}; the 3rd (sequence number …${badRecord.SequenceNumber!.slice(-8)}) is not a ping.`,
+  );
+  const { EventSourceMappings = [] } = await lambda().send(
+    new ListEventSourceMappingsCommand({ FunctionName: await output('UnicornDistanceServiceFunctionName') }),
+  );
   if (EventSourceMappings.length === 0) {
     print('Nobody reads the stream yet (step 4): the bad record waits there with the good ones.');
     return;
@@ -43,13 +47,24 @@ export default async function sendBadPing() {
     print('');
     print(`A note in TelemetryFailures from ${requestContext.functionArn.split(':').pop()}:`);
     print(`  condition ${requestContext.condition} after ${requestContext.approximateInvokeCount} invocations`);
-    print(`  ${KinesisBatchInfo.batchSize} record(s), ${KinesisBatchInfo.shardId}, sequence numbers …${KinesisBatchInfo.startSequenceNumber.slice(-8)} to …${KinesisBatchInfo.endSequenceNumber.slice(-8)}`);
-    print(KinesisBatchInfo.batchSize === 1 ? '  One record: bisecting the batch isolated the bad record, and only it was set aside.' : '  More than one record: without bisect, good records shared the bad one\'s fate.');
+    print(
+      `  ${KinesisBatchInfo.batchSize} record(s), ${KinesisBatchInfo.shardId}, sequence numbers …${KinesisBatchInfo.startSequenceNumber.slice(-8)} to …${KinesisBatchInfo.endSequenceNumber.slice(-8)}`,
+    );
+    print(
+      KinesisBatchInfo.batchSize === 1
+        ? '  One record: bisecting the batch isolated the bad record, and only it was set aside.'
+        : "  More than one record: without bisect, good records shared the bad one's fate.",
+    );
   }
 
   // The note says where the record is; the stream still has it, for as long as it keeps records.
   const { ShardIterator } = await kinesis().send(
-    new GetShardIteratorCommand({ StreamName: streamName, ShardId: badRecord.ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', StartingSequenceNumber: badRecord.SequenceNumber }),
+    new GetShardIteratorCommand({
+      StreamName: streamName,
+      ShardId: badRecord.ShardId,
+      ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+      StartingSequenceNumber: badRecord.SequenceNumber,
+    }),
   );
   const { Records: [record] = [] } = await kinesis().send(new GetRecordsCommand({ ShardIterator, Limit: 1 }));
   print('');
@@ -59,5 +74,7 @@ export default async function sendBadPing() {
     const found = await readTally('UnicornDistanceTableName', unicorn.name);
     return found?.lastSequence === Records[4].SequenceNumber ? found : undefined;
   });
-  print(`${unicorn.name}: the shard moved on past the bad record, and the good pings around it count (${tally.pings} pings, ${meters(tally.meters)} in all).`);
+  print(
+    `${unicorn.name}: the shard moved on past the bad record, and the good pings around it count (${tally.pings} pings, ${meters(tally.meters)} in all).`,
+  );
 }

@@ -23,9 +23,13 @@ export default async function sendTelemetry() {
   );
   const pings = Array.from({ length: PINGS }, (_, i) => routes.map((r) => r[i])).flat();
   const { Records = [], FailedRecordCount } = await kinesis().send(
-    new PutRecordsCommand({ StreamName: streamName, Records: pings.map((ping) => ({ PartitionKey: ping.unicorn, Data: encodePing(ping) })) }),
+    new PutRecordsCommand({
+      StreamName: streamName,
+      Records: pings.map((ping) => ({ PartitionKey: ping.unicorn, Data: encodePing(ping) })),
+    }),
   );
-  if (FailedRecordCount) throw new Error(`${FailedRecordCount} of ${pings.length} records were not accepted (throttled?): run the snippet again.`);
+  if (FailedRecordCount)
+    throw new Error(`${FailedRecordCount} of ${pings.length} records were not accepted (throttled?): run the snippet again.`);
   print(`Put ${pings.length} pings on ${streamName}, interleaved. Where each unicorn's records went:`);
   for (const u of UNICORNS) {
     const mine = Records.filter((_, i) => pings[i].unicorn === u.name);
@@ -33,7 +37,9 @@ export default async function sendTelemetry() {
   }
 
   print('');
-  const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: await output('UnicornDistanceServiceFunctionName') }));
+  const { EventSourceMappings = [] } = await lambda().send(
+    new ListEventSourceMappingsCommand({ FunctionName: await output('UnicornDistanceServiceFunctionName') }),
+  );
   if (EventSourceMappings.length === 0) {
     print('Nobody reads the stream yet: the pings wait there for 24 hours. A reader that starts at TRIM_HORIZON (step 4) will read them.');
     return;
@@ -41,11 +47,16 @@ export default async function sendTelemetry() {
   print('What the Unicorn Distance Service made of them:');
   for (const [index, u] of UNICORNS.entries()) {
     const lastSequence = Records.filter((_, i) => pings[i].unicorn === u.name).at(-1)!.SequenceNumber!;
-    const tally = await eventually(`The Unicorn Distance Service did not apply ${u.name}'s pings (is its event source mapping there?)`, async () => {
-      const found = await readTally('UnicornDistanceTableName', u.name);
-      return found?.lastSequence === lastSequence ? found : undefined;
-    });
+    const tally = await eventually(
+      `The Unicorn Distance Service did not apply ${u.name}'s pings (is its event source mapping there?)`,
+      async () => {
+        const found = await readTally('UnicornDistanceTableName', u.name);
+        return found?.lastSequence === lastSequence ? found : undefined;
+      },
+    );
     const walked = routes[index].slice(1).reduce((sum, ping, i) => sum + metersBetween(routes[index][i], ping), 0);
-    print(`  ${u.name.padEnd(11)} walked ${meters(walked)} in these ${PINGS} pings; ${meters(tally.meters)} over ${tally.pings} pings in all`);
+    print(
+      `  ${u.name.padEnd(11)} walked ${meters(walked)} in these ${PINGS} pings; ${meters(tally.meters)} over ${tally.pings} pings in all`,
+    );
   }
 }

@@ -1,14 +1,19 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { kinesis, lambda, optionalOutput, output, print, sns, sqs } from '../../kit/index.ts';
 import type { RideLedger } from '../ledger.ts';
 import { scanTable, type Tally } from '../tallies.ts';
 
 /** Messages waiting in a queue (visible and in flight). */
 async function depth(queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes = {} } = await sqs().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
   return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
 }
 
@@ -36,7 +41,9 @@ export default async function sideBySide() {
   const blocked = rides.filter((ride) => (ride.deliveries ?? []).some((d) => d.outcome === 'failed')).length;
   const deadLetters = await depth(await output('RideLedgerDLQUrl'));
   const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: await output('RideEventsTopicArn') }));
-  const { Attributes: ledgerQueue = {} } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: await output('RideLedgerQueueUrl'), AttributeNames: ['MessageRetentionPeriod'] }));
+  const { Attributes: ledgerQueue = {} } = await sqs().send(
+    new GetQueueAttributesCommand({ QueueUrl: await output('RideLedgerQueueUrl'), AttributeNames: ['MessageRetentionPeriod'] }),
+  );
   const keptDays = Number(ledgerQueue.MessageRetentionPeriod) / 86_400;
 
   const streamName = await optionalOutput('TelemetryStreamName');
@@ -46,7 +53,9 @@ export default async function sideBySide() {
     const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ EventSourceArn: summary!.StreamARN }));
     const live = (await scanTable<Tally>('UnicornDistanceTableName')).filter((t) => !t.unicorn.startsWith('probe-'));
     const replay = (await scanTable<Tally>('UnicornDistanceReplayTableName')).filter((t) => !t.unicorn.startsWith('probe-'));
-    const same = live.filter((l) => replay.some((r) => r.unicorn === l.unicorn && r.lastSequence === l.lastSequence && Math.abs(r.meters - l.meters) < 0.01)).length;
+    const same = live.filter((l) =>
+      replay.some((r) => r.unicorn === l.unicorn && r.lastSequence === l.lastSequence && Math.abs(r.meters - l.meters) < 0.01),
+    ).length;
     stream = {
       shards: summary!.OpenShardCount ?? 0,
       hours: summary!.RetentionPeriodHours ?? 0,
@@ -56,18 +65,34 @@ export default async function sideBySide() {
     };
   }
 
-  print('Measured in this lab (your runs; the checkpoints\' probes left out):');
+  print("Measured in this lab (your runs; the checkpoints' probes left out):");
   print('');
   table([
     ['', 'SNS FIFO → SQS FIFO (ride events)', 'Kinesis Data Streams (telemetry)'],
     ['Order', `per message group: ${inOrder}/${rides.length} rides in order`, 'per partition key, within its shard'],
     ['Duplicates', `${duplicates} delivered twice in ${deliveries} deliveries`, 'possible on retry: the table skips seen sequence numbers'],
     ['Acknowledged', 'per message: the consumer deletes it', 'per shard: a reader moves its position past a batch'],
-    ['Readers', `${Subscriptions.length} queues subscribed, each its own copy and consumer`, `${stream.readers} event source mapping(s), each its own position`],
+    [
+      'Readers',
+      `${Subscriptions.length} queues subscribed, each its own copy and consumer`,
+      `${stream.readers} event source mapping(s), each its own position`,
+    ],
     ['Filtering', 'per subscription: receipts get dropped-off only', 'none in the stream: every reader reads every record'],
-    ['Kept', `until deleted, at most ${keptDays} days (up to 14)`, streamName ? `${stream.hours} h whether read or not (up to 365 days)` : 'no stream yet (step 3)'],
+    [
+      'Kept',
+      `until deleted, at most ${keptDays} days (up to 14)`,
+      streamName ? `${stream.hours} h whether read or not (up to 365 days)` : 'no stream yet (step 3)',
+    ],
     ['Replay', 'no: a deleted message is gone (a DLQ can be redriven)', stream.replayed],
-    ['A bad message', `blocks its own group until the DLQ: ${blocked} ride(s) waited, ${deadLetters} in the DLQ`, `blocks its shard until set aside: ${stream.notes} note(s) in TelemetryFailures`],
-    ['Billed', 'per request', streamName ? `per shard-hour even when idle (${stream.shards} shards) + per PUT payload unit` : 'per shard-hour, even idle'],
+    [
+      'A bad message',
+      `blocks its own group until the DLQ: ${blocked} ride(s) waited, ${deadLetters} in the DLQ`,
+      `blocks its shard until set aside: ${stream.notes} note(s) in TelemetryFailures`,
+    ],
+    [
+      'Billed',
+      'per request',
+      streamName ? `per shard-hour even when idle (${stream.shards} shards) + per PUT payload unit` : 'per shard-hour, even idle',
+    ],
   ]);
 }

@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda'; // #step 4
 // #region step 2, replaced in step 4
 // import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 // #endregion
-import { KinesisEventSource, SqsDlq, SqsEventSource, type KinesisEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources'; // #step 4
+import { KinesisEventSource, type KinesisEventSourceProps, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources'; // #step 4
 import * as sns from 'aws-cdk-lib/aws-sns'; // #step 1
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions'; // #step 1
 import * as sqs from 'aws-cdk-lib/aws-sqs'; // #step 1
@@ -57,7 +57,9 @@ export class MessagingAndStreamingStack extends Stack {
     rideEvents.addSubscription(
       new subscriptions.SqsSubscription(receiptsQueue, {
         rawMessageDelivery: true,
-        filterPolicyWithMessageBody: { type: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: ['dropped-off'] })) },
+        filterPolicyWithMessageBody: {
+          type: sns.FilterOrPolicy.filter(sns.SubscriptionFilter.stringFilter({ allowlist: ['dropped-off'] })),
+        },
       }),
     );
     new CfnOutput(this, 'RideEventsTopicArn', { value: rideEvents.topicArn });

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { fixFauxqsPersistence } from '../services/sqs/fauxqs-persistence.ts';
 
 type FauxqsOptions = NonNullable<Parameters<typeof startFauxqs>[0]>;

@@ -35,9 +35,21 @@ export function addTagsToStream(store: KinesaliteStore, data: { StreamName: stri
     store.getStream(data.StreamName, (error, stream) => {
       if (error || !stream) return callback(error);
       const invalid = Object.entries(data.Tags).find(([key, value]) => !VALID_TAG.test(key) || !VALID_TAG.test(value));
-      if (invalid) return callback(clientError('InvalidArgumentException', `Tag ${invalid[0]}=${invalid[1]} contains invalid characters. Valid characters: Unicode letters, digits, white space, _ . : / = + - @.`));
+      if (invalid)
+        return callback(
+          clientError(
+            'InvalidArgumentException',
+            `Tag ${invalid[0]}=${invalid[1]} contains invalid characters. Valid characters: Unicode letters, digits, white space, _ . : / = + - @.`,
+          ),
+        );
       const keys = new Set([...Object.keys(stream._tags), ...Object.keys(data.Tags)]);
-      if (keys.size > MAX_TAGS) return callback(clientError('InvalidArgumentException', `Failed to add tags to stream ${data.StreamName}: a stream can have at most ${MAX_TAGS} tags.`));
+      if (keys.size > MAX_TAGS)
+        return callback(
+          clientError(
+            'InvalidArgumentException',
+            `Failed to add tags to stream ${data.StreamName}: a stream can have at most ${MAX_TAGS} tags.`,
+          ),
+        );
       Object.assign(stream._tags, data.Tags);
       store.metaDb.put(data.StreamName, stream, (putError) => callback(putError));
     });

@@ -19,13 +19,18 @@ const FIXED = Symbol.for('workshop.fauxqs.updateMessageReady');
 export async function fixFauxqsPersistence(): Promise<void> {
   const app = fileURLToPath(import.meta.resolve('fauxqs'));
   // The same module fauxqs's app.js imports, by its file (the package exports only its entry).
-  const { PersistenceManager } = (await import(pathToFileURL(join(dirname(app), 'persistence.js')).href)) as { PersistenceManager: { prototype: FauxqsPersistence & { [FIXED]?: true } } };
+  const { PersistenceManager } = (await import(pathToFileURL(join(dirname(app), 'persistence.js')).href)) as {
+    PersistenceManager: { prototype: FauxqsPersistence & { [FIXED]?: true } };
+  };
   const prototype = PersistenceManager.prototype;
   if (prototype[FIXED]) return;
   const statements = new WeakMap<object, { run(...values: unknown[]): unknown }>();
   prototype.updateMessageReady = function (this: FauxqsPersistence, messageId: string) {
     let statement = statements.get(this);
-    if (!statement) statements.set(this, (statement = this.db.prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?')));
+    if (!statement) {
+      statement = this.db.prepare('UPDATE sqs_messages SET receipt_handle = NULL, visibility_deadline = NULL WHERE message_id = ?');
+      statements.set(this, statement);
+    }
     statement.run(messageId);
   };
   prototype[FIXED] = true;

@@ -11,9 +11,10 @@ import { AwsError } from '../../aws/errors.ts';
 export async function checkRedriveTarget(sqs: SQSClient, sourceIsFifo: boolean, redrivePolicy: unknown): Promise<void> {
   if (redrivePolicy === undefined || redrivePolicy === '') return;
   const policy = typeof redrivePolicy === 'string' ? JSON.parse(redrivePolicy) : redrivePolicy;
-  const invalid = (reason: string) => new AwsError('InvalidParameterValue', `Value ${JSON.stringify(policy)} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
+  const invalid = (reason: string) =>
+    new AwsError('InvalidParameterValue', `Value ${JSON.stringify(policy)} for parameter RedrivePolicy is invalid. Reason: ${reason}`);
   const target = parseArn(String(policy?.deadLetterTargetArn ?? ''));
-  if (!target || target.service !== 'sqs') throw invalid('deadLetterTargetArn must be the ARN of an SQS queue.');
+  if (target?.service !== 'sqs') throw invalid('deadLetterTargetArn must be the ARN of an SQS queue.');
   let attributes: Record<string, string>;
   try {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: target.resource, QueueOwnerAWSAccountId: target.accountId }));
@@ -23,6 +24,8 @@ export async function checkRedriveTarget(sqs: SQSClient, sourceIsFifo: boolean, 
     throw error;
   }
   const targetIsFifo = attributes.FifoQueue === 'true';
-  if (sourceIsFifo && !targetIsFifo) throw invalid(`the dead-letter queue of a FIFO queue must be a FIFO queue; ${target.resource} is a standard queue.`);
-  if (!sourceIsFifo && targetIsFifo) throw invalid(`the dead-letter queue of a standard queue must be a standard queue; ${target.resource} is a FIFO queue.`);
+  if (sourceIsFifo && !targetIsFifo)
+    throw invalid(`the dead-letter queue of a FIFO queue must be a FIFO queue; ${target.resource} is a standard queue.`);
+  if (!sourceIsFifo && targetIsFifo)
+    throw invalid(`the dead-letter queue of a standard queue must be a standard queue; ${target.resource} is a FIFO queue.`);
 }

@@ -1,8 +1,8 @@
-// What a browser test of a lab page needs: the site (dev server, as npm start runs it), its lab
-// API and a local cloud, and Debian's Chromium driven through playwright-core.
+// What every browser test of a lab page needs: a local cloud, the lab API in front of it, the
+// site's dev server (as npm start runs it) and Debian's Chromium.
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
 import { createLabApi } from '../../src/api/app.ts';
 import { serveOnLoopback } from '../../src/api/node-server.ts';
 import { accessPolicy } from '../../src/api/security.ts';
@@ -20,16 +20,19 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export interface LabSite {
-  siteUrl: string;
-  browser: Browser;
+export interface WorkshopSite {
   cloud: TestCloud;
+  browser: Browser;
+  /** Where the site answers: `http://localhost:<port>`. */
+  url: string;
   stop(): Promise<void>;
 }
 
-/** Starts a local cloud, the lab API in front of it, the site and a headless Chromium. */
-export async function startLabSite(): Promise<LabSite> {
+/** Starts the cloud, the lab API, the site and a browser; `stop` ends them all. */
+export async function startWorkshopSite(): Promise<WorkshopSite> {
   const cloud = await startTestCloud();
+  const sitePort = await freePort();
+  const apiPort = await freePort();
   let api: { close: () => Promise<void> } | undefined;
   let site: ChildProcess | undefined;
   let browser: Browser | undefined;
@@ -40,24 +43,14 @@ export async function startLabSite(): Promise<LabSite> {
     await cloud.stop();
   };
   try {
-    const sitePort = await freePort();
-    const apiPort = await freePort();
     api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
     site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
-    const siteUrl = `http://localhost:${sitePort}`;
-    await waitForSite(`${siteUrl}/`, site, 240_000);
+    const url = `http://localhost:${sitePort}`;
+    await waitForSite(`${url}/`, site, 240_000);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
-    return { siteUrl, browser, cloud, stop };
+    return { cloud, browser, url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/** Waits until the (first, or given) element with this test id says it is done or failed, and returns its state. */
-export async function settled(page: Page, testId: string, timeout: number, which: 'first' | 'last' = 'first'): Promise<string> {
-  const element = page.getByTestId(testId)[which]();
-  await element.waitFor({ timeout });
-  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await element.elementHandle(), { timeout });
-  return (await element.getAttribute('data-state'))!;
 }
