@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { ActivityCounter } from '../api/activity.ts';
 import { createLabApi } from '../api/app.ts';
 import { serveOnLoopback } from '../api/node-server.ts';
+import { ProgressStore } from '../api/progress-store.ts';
 import { accessPolicy } from '../api/security.ts';
 import { startCloud, type RunningCloud } from '../cloud/cloud.ts';
 import { listen } from '../cloud/gateway/listener.ts';
@@ -81,7 +83,11 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const apiPort = options.apiPort ?? Number(process.env.WORKSHOP_API_PORT ?? 3001);
   const cloud = await failWith(startLocalCloud(options.cloudPort));
   const engine = new LabEngine(resolveTarget({ cloudPort: cloud.port }));
-  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
+  // The learner's checkpoint results and the counts behind the cost panel survive a restart.
+  const progress = new ProgressStore(join(STATE_DIR, 'progress.json'));
+  const activity = new ActivityCounter(join(STATE_DIR, 'activity.json'));
+  activity.start(cloud.endpoint);
+  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort), progress, activity }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
   console.log(`${green('●')} Lab API on ${bold(`http://127.0.0.1:${api.port}`)} ${dim(`(target: local, prefix ${engine.target.prefix})`)}`);
   await failWith(ensurePortFree(sitePort, 'the site', 'WORKSHOP_SITE_PORT=<port> (or --site-port)'), async () => {
     await api.close();
@@ -92,6 +98,7 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   console.log(`${green('●')} Site starting at ${bold(`http://localhost:${sitePort}`)} ${dim('(Ctrl-C stops everything)')}`);
   const stop = async () => {
     site.kill('SIGTERM');
+    activity.stop();
     await api.close();
     await cloud.stop();
   };

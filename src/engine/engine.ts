@@ -11,6 +11,7 @@ import { stackNameFor, type Target } from '../../labs/kit/target.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
+import { describeArchitecture, type Architecture } from './architecture/index.ts';
 import { bootstrapStatus, requireBootstrap, whoAmI } from './aws/account.ts';
 import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
@@ -241,6 +242,12 @@ export class LabEngine {
     const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
     const deployed = Boolean(stack && ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!));
     return { stackName, deployed, status: stack?.StackStatus ?? null, outputs, localUrls: this.localUrls(outputs) };
+  }
+
+  /** The lab's deployed resources and the links between them, for the live diagram. */
+  async architecture(labId: string): Promise<Architecture> {
+    const lab = await this.source.load(labId);
+    return describeArchitecture(this.target, lab.id, stackNameFor(this.target, lab.id));
   }
 
   /** Invoke URLs of API Gateway outputs as this target serves them. */

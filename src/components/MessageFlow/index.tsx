@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import clsx from 'clsx';
 import LabPanel from '@site/src/components/LabPanel';
-import { describeEvent, type FlowEvent } from '@site/src/lib/flow';
+import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
+import { describeEvent } from '@site/src/lib/flow';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import styles from './styles.module.css';
 
@@ -19,18 +20,10 @@ export default function MessageFlow({ limit = 14 }: Props) {
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     if (mode !== 'live') return;
-    const source = new EventSource('/api/events');
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
-    const onEvent = (message: MessageEvent<string>) => {
-      const event = JSON.parse(message.data) as FlowEvent;
+    return subscribeCloudEvents((event) => {
       const described = describeEvent(event);
       if (described) setLines((all) => [...all, { seq: event.seq, time: event.time, ...described }].slice(-limit));
-    };
-    // Every event arrives under its own name (sns.published, lambda.invoked…).
-    const names = ['apigateway.request', 'sns.published', 'sns.delivered', 'sns.filtered-out', 'sns.delivery-failed', 'sns.dead-lettered', 'sns.delivery-retry', 'sns.confirmation-sent', 'sns.confirmation-failed', 'sns.subscription-confirmed', 'events.put-event', 'events.delivered', 'events.delivery-failed', 'lambda.invoked', 'lambda.failed', 'lambda.timed-out', 'lambda.throttled', 'lambda.async-retry', 'lambda.async-dropped', 'lambda.batch-failed', 'lambda.batch-partially-failed', 'sqs.redrive-started'];
-    for (const name of names) source.addEventListener(name, onEvent as EventListener);
-    return () => source.close();
+    }, setConnected);
   }, [mode, limit]);
   if (mode !== 'live') {
     return (
