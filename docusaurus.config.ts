@@ -24,7 +24,7 @@ const config: Config = {
       } satisfies Preset.Options,
     ],
   ],
-  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }]],
+  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }], './src/plugins/local-search.ts'],
   themeConfig: {
     navbar: {
       title: 'Wild Rydes',

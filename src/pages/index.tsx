@@ -1,6 +1,7 @@
 import Link from '@docusaurus/Link';
 import Layout from '@theme/Layout';
 import CliCommand from '@site/src/components/CliCommand';
+import ContinueReading from '@site/src/components/ContinueReading';
 import LabCards from '@site/src/components/LabCards';
 import styles from './index.module.css';
 
@@ -26,6 +27,7 @@ export default function Home() {
         </div>
       </header>
       <main className="container">
+        <ContinueReading />
         <LabCards />
         <h2>No AWS account needed</h2>
         <p>

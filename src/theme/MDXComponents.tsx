@@ -1,7 +1,9 @@
 // The lab widgets every lab page uses, available in MDX without imports.
 import MDXComponents from '@theme-original/MDXComponents';
+import Architecture from '@site/src/components/Architecture';
 import Checkpoints from '@site/src/components/Checkpoints';
 import CliCommand from '@site/src/components/CliCommand';
+import Cost from '@site/src/components/Cost';
 import Deploy from '@site/src/components/Deploy';
 import MessageFlow from '@site/src/components/MessageFlow';
 import Run from '@site/src/components/Run';
@@ -9,8 +11,10 @@ import StepCode from '@site/src/components/StepCode';
 
 export default {
   ...MDXComponents,
+  Architecture,
   Checkpoints,
   CliCommand,
+  Cost,
   Deploy,
   MessageFlow,
   Run,
