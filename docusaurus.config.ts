@@ -9,6 +9,11 @@ const config: Config = {
   title: 'Wild Rydes: Asynchronous Messaging',
   tagline: 'SNS, SQS, Lambda, Step Functions, EventBridge and Kinesis, hands-on, with or without an AWS account',
   url: 'http://localhost',
+  favicon: 'img/favicon.svg',
+  headTags: [
+    { tagName: 'link', attributes: { rel: 'icon', type: 'image/png', sizes: '32x32', href: '/img/favicon-32.png' } },
+    { tagName: 'link', attributes: { rel: 'apple-touch-icon', href: '/img/apple-touch-icon.png' } },
+  ],
   baseUrl: '/',
   onBrokenLinks: 'throw',
   markdown: { mermaid: true, hooks: { onBrokenMarkdownLinks: 'throw' } },
@@ -26,8 +31,10 @@ const config: Config = {
   ],
   plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }], './src/plugins/local-search.ts'],
   themeConfig: {
+    image: 'img/social-card.png',
     navbar: {
       title: 'Wild Rydes',
+      logo: { alt: 'Wild Rydes logo: a unicorn horn and a message fanned out to three subscribers', src: 'img/logo.svg', width: 32, height: 32 },
       items: [
         { type: 'docSidebar', sidebarId: 'labs', position: 'left', label: 'Labs' },
         { to: '/lab-1-fan-out', label: 'Lab 1', position: 'left' },

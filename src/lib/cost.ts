@@ -70,7 +70,7 @@ export function estimateCost(activity: Pick<Activity, 'architecture' | 'counts'>
   const invocations = ['lambda.invoked', 'lambda.failed', 'lambda.timed-out'].reduce((total, key) => total + sum(functions, counts, key), 0);
   line('Lambda invocations', invocations, 'lambdaRequest');
   const gbSeconds = functions.reduce((total, fn) => total + ((counts[fn.id]?.['lambda.billedMs'] ?? 0) / 1000) * ((fn.facts.memoryMb ?? 128) / 1024), 0);
-  line('Lambda compute (billed ms × memory)', round(gbSeconds, 6), 'lambdaGbSecond');
+  line('Lambda compute, GB-seconds (billed ms × memory)', round(gbSeconds, 6), 'lambdaGbSecond');
   const standardTopics = of('topic').filter((t) => !t.facts.fifo);
   const publishes = sum(standardTopics, counts, 'sns.published');
   line('SNS publishes', publishes, 'snsPublish');
@@ -81,7 +81,7 @@ export function estimateCost(activity: Pick<Activity, 'architecture' | 'counts'>
   const standardMachines = of('state-machine').filter((m) => m.facts.workflowType !== 'EXPRESS');
   line('Step Functions state transitions', sum(standardMachines, counts, 'states.state-entered'), 'stepFunctionsTransition');
   const shardHours = of('stream')
-    .filter((s) => s.facts.streamMode !== 'ON_DEMAND' && s.facts.createdAt)
+    .filter((s) => s.facts.streamMode !== 'ON_DEMAND' && s.facts.createdAt !== undefined)
     .reduce((total, s) => total + (s.facts.shards ?? 1) * Math.max(0, (now - s.facts.createdAt!) / 3_600_000), 0);
   line('Kinesis shard-hours since the stream was created', round(shardHours, 3), 'kinesisShardHour');
 
@@ -137,6 +137,7 @@ function round(value: number, digits: number): number {
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0';
   if (usd >= 1) return `$${usd.toFixed(2)}`;
-  const digits = Math.max(2, Math.min(8, 1 - Math.floor(Math.log10(usd)) + 1));
-  return `$${usd.toFixed(digits)}`;
+  // Three significant digits below a dollar, never fewer than two decimals.
+  const digits = Math.max(2, Math.min(10, Math.ceil(-Math.log10(usd)) + 2));
+  return `$${usd.toFixed(digits).replace(/(\.\d{2,}?)0+$/, '$1')}`;
 }

@@ -17,7 +17,8 @@ type Props = {
 const Lights = createContext<DiagramLights | undefined>(undefined);
 
 
-const ICON: Record<ArchNode['kind'], string> = { api: '⇄', function: 'λ', topic: '📣', queue: '☰', table: '▦', 'state-machine': '⛭', stream: '≋', bucket: '🪣', rule: '⑂', 'event-bus': '⇶', endpoint: '⇢' };
+/** The service's short name in a badge: readable in any font, unlike emoji. */
+const BADGE: Record<ArchNode['kind'], string> = { api: 'API', function: 'λ', topic: 'SNS', queue: 'SQS', table: 'DDB', 'state-machine': 'SFN', stream: 'KDS', bucket: 'S3', rule: 'EB', 'event-bus': 'EB', endpoint: 'URL' };
 
 function ResourceNode({ data }: NodeProps<Node<{ node: ArchNode }>>) {
   const lights = useContext(Lights);
@@ -34,7 +35,7 @@ function ResourceNode({ data }: NodeProps<Node<{ node: ArchNode }>>) {
     >
       <Handle type="target" position={Position.Left} className={styles.handle} isConnectable={false} />
       <span className={styles.icon} aria-hidden="true">
-        {ICON[node.kind]}
+        {BADGE[node.kind]}
       </span>
       <span className={styles.names}>
         <span className={styles.label}>{node.label}</span>

@@ -1,8 +1,8 @@
 import dagre from '@dagrejs/dagre';
 import type { Architecture } from '@site/src/lib/architecture-activity';
 
-export const NODE_WIDTH = 188;
-export const NODE_HEIGHT = 58;
+export const NODE_WIDTH = 172;
+export const NODE_HEIGHT = 54;
 
 export interface Placed {
   id: string;
@@ -17,7 +17,7 @@ export interface Placed {
  */
 export function layoutArchitecture(architecture: Architecture): Placed[] {
   const graph = new dagre.graphlib.Graph({ multigraph: true });
-  graph.setGraph({ rankdir: 'LR', nodesep: 26, ranksep: 86, marginx: 8, marginy: 8 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 64, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of architecture.nodes) graph.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
   for (const edge of architecture.edges) graph.setEdge(edge.source, edge.target, { weight: edge.kind === 'dead-letter' ? 1 : 2, minlen: 1 }, edge.id);

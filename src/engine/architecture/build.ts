@@ -241,6 +241,9 @@ export function buildArchitecture(lab: string, stackName: string, status: string
     if (edge.kind === 'dead-letter' && target) target.facts.deadLetter = true;
     if (edge.kind === 'destination' && edge.facts.condition === 'on-failure' && target?.kind === 'queue') target.facts.deadLetter = true;
   }
+  // The learner's prefix is on every name; the diagram shows the rest (the full name is the node's id).
+  const prefix = stackName.endsWith(`-${lab}`) ? `${stackName.slice(0, -lab.length - 1)}-` : undefined;
+  if (prefix) for (const node of nodes.values()) if (node.label.startsWith(prefix)) node.label = node.label.slice(prefix.length);
   for (const r of snapshot.resources) {
     if (!KNOWN_TYPES.has(r.type) && !IGNORED_TYPES.test(r.type)) notes.push(`${r.logicalId} (${r.type}) is not drawn.`);
   }
