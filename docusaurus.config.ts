@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { themes as prismThemes } from 'prism-react-renderer';
+import { readableTheme } from './src/plugins/prism-contrast.ts';
 
 // Environment read once: where the lab API listens (npm start passes it to the dev server).
 const API_PORT = Number(process.env.WORKSHOP_API_PORT ?? 3001);
@@ -44,7 +45,7 @@ const config: Config = {
       style: 'dark',
       copyright: 'A hands-on workshop on asynchronous messaging. Runs against the embedded local cloud or your AWS account.',
     },
-    prism: { theme: prismThemes.github, darkTheme: prismThemes.dracula, additionalLanguages: ['bash', 'json'] },
+    prism: { theme: readableTheme(prismThemes.github), darkTheme: readableTheme(prismThemes.dracula), additionalLanguages: ['bash', 'json'] },
     colorMode: { respectPrefersColorScheme: true },
   } satisfies Preset.ThemeConfig,
 };

@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
 import { BaseEdge, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow, getBezierPath, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/base.css';
+import { useColorMode } from '@docusaurus/theme-common';
 import { indexArchitecture, type ArchEdge, type ArchNode, type Architecture } from '@site/src/lib/architecture-activity';
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
 import { KIND_LABEL, shortCaption } from './labels';
@@ -95,6 +96,7 @@ const edgeTypes = { flow: FlowEdge };
 
 /** The lab's resources drawn as a graph, lit by the cloud's events as they arrive. */
 export default function Diagram({ architecture, onPainted }: Props) {
+  const { colorMode } = useColorMode();
   const index = useMemo(() => indexArchitecture(architecture), [architecture]);
   const [lights] = useState(() => new DiagramLights(index, (painted) => onPainted?.(painted)));
   useEffect(() => lights.setIndex(index), [lights, index]);
@@ -128,6 +130,7 @@ export default function Diagram({ architecture, onPainted }: Props) {
         <ReactFlow
           nodes={nodes}
           edges={edges}
+          colorMode={colorMode}
           nodeTypes={nodeTypes}
           edgeTypes={edgeTypes}
           fitView
