@@ -15,6 +15,7 @@ import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchLabDeploys } from './bench-labs.ts';
+import { benchSite } from './bench-site.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
 const run = promisify(execFile);
@@ -97,6 +98,8 @@ async function main() {
   await sqsThroughput(target, row, join(dataDir, 'fauxqs-alone'));
   await snsSqsLambdaLatency(cloud, target, row);
   await stepFunctionsExecution(cloud, target, row);
+  // The site: JS weight per page against the Docusaurus template, the live diagram's latency and frame rate.
+  if (process.env.WORKSHOP_BENCH_SITE !== '0') await benchSite(cloud, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
   await rm(dataDir, { recursive: true, force: true });
