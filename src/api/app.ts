@@ -43,6 +43,8 @@ export function createLabApi({ engine, access, progress, activity }: LabApiOptio
     }
   };
   const learner = `${engine.target.kind}/${engine.target.prefix}`;
+  // The cost panel asks often while messages move; its graph may be a second old.
+  const recentArchitecture = recently((labId: string) => engine.architecture(labId), 1_500);
   const routes: Route[] = [
     ...progressRoutes(progress, learner),
     {
@@ -55,7 +57,7 @@ export function createLabApi({ engine, access, progress, activity }: LabApiOptio
       pattern: /^\/api\/labs\/([^/]+)\/activity$/,
       // What the learner's resources in this lab did, counted from the cloud's event stream.
       handle: async ([id]) => {
-        const architecture = await engine.architecture((await lab(id)).id);
+        const architecture = await recentArchitecture((await lab(id)).id);
         const ids = architecture.nodes.map((n) => n.id);
         return jsonResponse(200, { target: engine.target.kind, counting: Boolean(activity), live: activity?.live ?? false, architecture, ...(activity?.of(ids) ?? { since: null, counts: {} }) });
       },
@@ -174,4 +176,17 @@ function progressRoutes(store: ProgressStore | undefined, learner: string): Rout
       },
     },
   ];
+}
+
+/** `read`, answered from its last result for `ms` per key. */
+function recently<T>(read: (key: string) => Promise<T>, ms: number): (key: string) => Promise<T> {
+  const kept = new Map<string, { at: number; value: Promise<T> }>();
+  return (key) => {
+    const hit = kept.get(key);
+    if (hit && Date.now() - hit.at < ms) return hit.value;
+    const value = read(key);
+    kept.set(key, { at: Date.now(), value });
+    value.catch(() => kept.delete(key));
+    return value;
+  };
 }

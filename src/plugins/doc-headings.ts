@@ -25,7 +25,10 @@ function plain(markdown: string): string {
   return markdown
     .replace(/`([^`]*)`/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\*\*|__|\*|_(?=\w)|(?<=\w)_/g, '')
+    .replace(/\*\*|__/g, '')
+    // *emphasis* and _emphasis_ lose their marks; identifiers such as TOPIC_ARN keep theirs.
+    .replace(/(^|[\s(])\*([^*\s][^*]*?)\*(?=$|[\s.,;:!?)])/g, '$1$2')
+    .replace(/(^|[\s(])_([^_\s][^_]*?)_(?=$|[\s.,;:!?)])/g, '$1$2')
     .replace(/<[^>]+>/g, '')
     .trim();
 }

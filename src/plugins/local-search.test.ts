@@ -31,3 +31,20 @@ test('the sidebar lists each lab with its steps, linked to their headings', () =
   assert.equal(category.customProps.lab, 'lab-1');
   assert.deepEqual(category.items[3], { type: 'link', label: 'Step 4: Filter extraordinary rides', href: '/lab-1-fan-out#step-4-filter-extraordinary-rides', customProps: { lab: 'lab-1', step: 4 } });
 });
+
+test('identifiers keep their underscores; emphasis loses its marks', async () => {
+  const { readDocPage } = await import('./doc-headings.ts');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'docs-'));
+  try {
+    writeFileSync(join(dir, 'page.md'), '---\ntitle: A page\nslug: /a-page\n---\n\n## Set *TOPIC_ARN* on **the** function\n\nIt reads _process.env.TOPIC_ARN_.\n');
+    const page = readDocPage(dir, 'page.md');
+    assert.equal(page.path, '/a-page');
+    assert.equal(page.sections[0].heading, 'Set TOPIC_ARN on the function');
+    assert.equal(page.sections[0].anchor, 'set-topic_arn-on-the-function');
+    assert.match(page.sections[0].text, /process\.env\.TOPIC_ARN/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

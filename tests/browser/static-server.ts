@@ -33,5 +33,13 @@ export async function serveStatic(root: string, proxy?: { prefix: string; port: 
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const bound = (server.address() as { port: number }).port;
-  return { url: `http://localhost:${bound}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://localhost:${bound}`,
+    // Event streams relayed to the lab API stay open: end them, or close would wait for ever.
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
