@@ -216,8 +216,14 @@ async function benchDiagram(browser: Browser, cloud: RunningCloud, engine: LabEn
   });
   expected.clear();
   const started = performance.now();
-  for (let i = 0; i < 1_000; i += 50) await Promise.all(Array.from({ length: 50 }, (_, j) => publish(1_000 + i + j)));
-  const burst = await settle(180_000);
+  // Publish answers once SNS has handed the message to its subscribers, so a busy machine slows the
+  // burst itself: it stops after two minutes, and says how many went out.
+  let sent = 0;
+  while (sent < 1_000 && performance.now() - started < 120_000) {
+    await Promise.all(Array.from({ length: 50 }, (_, j) => publish(1_000 + sent + j)));
+    sent += 50;
+  }
+  const burst = await settle(60_000);
   const seconds = (performance.now() - started) / 1000;
   const frames = await page.evaluate(() => {
     const w = window as unknown as { frames: number[]; recording: boolean };
@@ -225,7 +231,7 @@ async function benchDiagram(browser: Browser, cloud: RunningCloud, engine: LabEn
     return w.frames;
   });
   const lost = [...expected].filter((seq) => !burst.some(([s]) => s === seq)).length;
-  row(`diagram under a burst of 1,000 publishes (${expected.size} events, ${seconds.toFixed(1)} s): frame rate`, `${(frames.length / seconds).toFixed(0)} fps`, '');
+  row(`diagram under a burst of ${sent} publishes (${expected.size} events, ${seconds.toFixed(1)} s): frame rate`, `${(frames.length / seconds).toFixed(0)} fps`, '');
   row('diagram under the burst: p99 / longest frame', `${percentile(frames, 99).toFixed(0)} / ${Math.max(...frames).toFixed(0)} ms`, '');
   row('diagram under the burst: event → screen p99, events lost', `${percentile(burst.map(([, ms]) => ms), 99).toFixed(0)} ms, ${lost}`, '0 lost');
   stop();
