@@ -20,7 +20,7 @@ test("the widgets on each page name the page's lab and snippets that exist", asy
   for (const folder of labFolders()) {
     const lab = await loadLab(folder);
     const text = readFileSync(page(folder), 'utf8');
-    for (const match of text.matchAll(/<(Deploy|Run|Checkpoints|StepCode)\s+lab="([^"]+)"(?:\s+snippet="([^"]+)")?/g)) {
+    for (const match of text.matchAll(/<(Deploy|Run|Checkpoints|StepCode|Architecture|Cost)\s+lab="([^"]+)"(?:\s+snippet="([^"]+)")?/g)) {
       const [, widget, labId, snippet] = match;
       assert.equal(labId, lab.id, `docs/${folder}: <${widget} lab="${labId}"> should name ${lab.id}`);
       if (snippet) assert.ok(lab.snippets.some((s) => s.name === snippet), `docs/${folder}: <Run snippet="${snippet}"> names no snippet of ${lab.id} (it has ${lab.snippets.map((s) => s.name).join(', ')})`);

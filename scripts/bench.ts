@@ -18,6 +18,7 @@ import { snsFanOut } from './bench-fanout.ts';
 import { benchLab4 } from './bench-lab-4.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
+import { benchSite } from './bench-site.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 import { fifoThroughput, kinesisLatency, verifyLab5 } from './bench-streaming.ts';
 
@@ -129,6 +130,8 @@ async function main() {
   await verifyLab5(engine, row);
   await fifoThroughput(target, row);
   await kinesisLatency(cloud, target, row);
+  // The site: JS weight per page against the Docusaurus template, the live diagram's latency and frame rate.
+  if (process.env.WORKSHOP_BENCH_SITE !== '0') await benchSite(cloud, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
   await benchClass(row);

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { ActivityCounter } from '../api/activity.ts';
 import { createLabApi } from '../api/app.ts';
 import { serveOnLoopback } from '../api/node-server.ts';
+import { ProgressStore } from '../api/progress-store.ts';
 import { accessPolicy } from '../api/security.ts';
 import { startCloud, type RunningCloud } from '../cloud/cloud.ts';
 import { listen } from '../cloud/gateway/listener.ts';
@@ -84,7 +86,11 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const cloud = await failWith(startLocalCloud(options.cloudPort));
   const classroom = learnerClassroom();
   const engine = new LabEngine(resolveTarget({ cloudPort: cloud.port }), undefined, { classroom });
-  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort), classroom }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
+  // The learner's checkpoint results and the counts behind the cost panel survive a restart.
+  const progress = new ProgressStore(join(STATE_DIR, 'progress.json'));
+  const activity = new ActivityCounter(join(STATE_DIR, 'activity.json'));
+  activity.start(cloud.endpoint);
+  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort), classroom, progress, activity }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
   console.log(`${green('●')} Lab API on ${bold(`http://127.0.0.1:${api.port}`)} ${dim(`(target: local, prefix ${engine.target.prefix})`)}`);
   const stopSending = classroom.keepSending();
   const membership = classroom.membership();
@@ -103,6 +109,7 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const stop = async () => {
     stopSending();
     site.kill('SIGTERM');
+    activity.stop();
     await api.close();
     await cloud.stop();
   };

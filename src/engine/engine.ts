@@ -12,6 +12,7 @@ import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
 import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
+import { describeArchitecture, type Architecture } from './architecture/index.ts';
 import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
 import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
@@ -281,6 +282,12 @@ export class LabEngine {
   /** One execution of the lab's state machines, with its whole history. */
   async executionHistory(labId: string, executionArn: string) {
     return executionHistoryOf(this.target, await this.stackNameOf(labId), executionArn);
+  }
+
+  /** The lab's deployed resources and the links between them, for the live diagram. */
+  async architecture(labId: string): Promise<Architecture> {
+    const lab = await this.source.load(labId);
+    return describeArchitecture(this.target, lab.id, stackNameFor(this.target, lab.id));
   }
 
   /** Invoke URLs of API Gateway outputs as this target serves them. */

@@ -2,6 +2,7 @@ import Link from '@docusaurus/Link';
 import Layout from '@theme/Layout';
 import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
+import ContinueReading from '@site/src/components/ContinueReading';
 import LabCards from '@site/src/components/LabCards';
 import styles from './index.module.css';
 
@@ -27,6 +28,7 @@ export default function Home() {
         </div>
       </header>
       <main className="container">
+        <ContinueReading />
         <LabCards />
         <h2>No AWS account needed</h2>
         <p>

@@ -1,4 +1,5 @@
 import Link from '@docusaurus/Link';
+import LabProgress from '@site/src/components/LabProgress';
 import styles from './styles.module.css';
 
 type Lab = { to?: string; number: number; title: string; summary: string };
@@ -50,6 +51,7 @@ export default function LabCards() {
             <h3>{lab.title}</h3>
             <p>{lab.summary}</p>
             {!lab.to && <span className={styles.soon}>coming next</span>}
+            {lab.to && <LabProgress lab={`lab-${lab.number}`} />}
           </>
         );
         return lab.to ? (
