@@ -130,6 +130,15 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     if (!client) {
       sqsClients.set(r, (client = new SQSClient({ region: r, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS })));
       countReceives(client, () => cloudWatch.sqs);
+      // fauxqs builds queue URLs from the request's Host: a queue the cloud creates itself
+      // (CloudFormation) gets the gateway's URL, like one a client creates, not fauxqs's own port.
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          if (endpoint) (args.request as { headers: Record<string, string> }).headers.host = new URL(endpoint).host;
+          return next(args);
+        },
+        { step: 'build', name: 'gatewayHostForQueueUrls' },
+      );
     }
     return client;
   };
@@ -398,7 +407,7 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
       clearInterval(metricsTimer);
       stepFunctions.shutdown();
       eventSourceMappings.shutdown();
-      lambda.shutdown();
+      lambda.stop();
       sns.shutdown();
       await server.closeAll();
       await cloudformation.settled();

@@ -3,7 +3,7 @@ import type { SsmService } from '../ssm/service.ts';
 import { validationError } from './errors.ts';
 import { resolve } from './intrinsics.ts';
 import type { Evaluation } from './engine.ts';
-import type { Template } from './template.ts';
+import type { Template, TemplateParameter } from './template.ts';
 
 /**
  * Resolves parameter values: given values, else previous values (UsePreviousValue), else
@@ -34,7 +34,7 @@ export function resolveParameters(
     if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
       throw validationError(`Parameter '${name}' must be one of AllowedValues`);
     }
-    if (definition.Type === 'Number' && Number.isNaN(Number(value))) throw validationError(`Parameter '${name}' must be a number.`);
+    checkConstraints(name, definition, value);
     if (definition.Type.startsWith('AWS::SSM::Parameter::Value<')) {
       try {
         value = ssm.get(value).value;
@@ -46,6 +46,29 @@ export function resolveParameters(
   }
   if (missing.length > 0) throw validationError(`Parameters: [${missing.join(', ')}] must have values`);
   return values;
+}
+
+/**
+ * The constraints CloudFormation checks on a parameter's value before it deploys anything: a
+ * Number is a number within MinValue..MaxValue, a String matches AllowedPattern and has
+ * MinLength..MaxLength characters. A ConstraintDescription, when given, is the message.
+ */
+function checkConstraints(name: string, definition: TemplateParameter, value: string): void {
+  const fail = (message: string): never => {
+    throw validationError(definition.ConstraintDescription ? `Parameter '${name}' failed to satisfy constraint: ${definition.ConstraintDescription}` : message);
+  };
+  if (definition.Type === 'Number') {
+    const number = Number(value);
+    if (value.trim() === '' || Number.isNaN(number)) fail(`Parameter '${name}' must be a number.`);
+    if (definition.MinValue !== undefined && number < Number(definition.MinValue)) fail(`Parameter '${name}' must be a number not less than ${definition.MinValue}`);
+    if (definition.MaxValue !== undefined && number > Number(definition.MaxValue)) fail(`Parameter '${name}' must be a number not greater than ${definition.MaxValue}`);
+  }
+  if (definition.Type === 'String') {
+    if (definition.MinLength !== undefined && value.length < Number(definition.MinLength)) fail(`Parameter '${name}' must contain at least ${definition.MinLength} characters`);
+    if (definition.MaxLength !== undefined && value.length > Number(definition.MaxLength)) fail(`Parameter '${name}' must contain at most ${definition.MaxLength} characters`);
+    // CloudFormation matches the whole value against the pattern.
+    if (definition.AllowedPattern !== undefined && !new RegExp(`^(?:${definition.AllowedPattern})$`).test(value)) fail(`Parameter '${name}' must match pattern ${definition.AllowedPattern}`);
+  }
 }
 
 /** Checks the template's Rules (the CDK's bootstrap version check is one) before anything is created. */

@@ -19,6 +19,12 @@ const RESERVED_ENV = ['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS
 /** Concurrency of a function without reserved concurrency: AWS's account pool is 1,000; a laptop's is smaller. */
 const LOCAL_UNRESERVED_CONCURRENCY = 10;
 
+/** The origin of the local cloud's queue URLs in a region (fauxqs's form, on the gateway's port). */
+function sqsEndpoint(endpoint: string, region: string): string {
+  const url = new URL(endpoint);
+  return `${url.protocol}//sqs.${region}.${url.hostname}${url.port ? `:${url.port}` : ''}`;
+}
+
 export interface FunctionRecord {
   name: string;
   arn: string;
@@ -62,6 +68,8 @@ export interface LambdaOptions {
 /** AWS Lambda: functions from zip code, synchronous and asynchronous invokes, resource policies, logs. */
 export class LambdaService {
   readonly functions = new Map<string, FunctionRecord>();
+  /** Set by shutdown: an invocation still arriving (a poller's last batch, a retry) starts no process. */
+  private stopped = false;
 
   constructor(private readonly options: LambdaOptions) {}
 
@@ -278,6 +286,10 @@ export class LambdaService {
         TZ: ':UTC',
         NODE_PATH: PROJECT_NODE_MODULES,
         AWS_ENDPOINT_URL: this.options.endpoint(),
+        // The local cloud's queue URLs are http://sqs.<region>.localhost:<port>/<account>/<name>, and
+        // the SDK sends to a queue URL's own origin unless it is the endpoint it resolved: giving SQS
+        // that origin as its endpoint keeps the SDK quiet, and the runtime resolves *.localhost.
+        AWS_ENDPOINT_URL_SQS: sqsEndpoint(this.options.endpoint(), region),
         AWS_REGION: region,
         AWS_DEFAULT_REGION: region,
         AWS_ACCESS_KEY_ID: 'test',
@@ -304,6 +316,7 @@ export class LambdaService {
 
   /** Runs one invocation and reports it on the event stream. */
   async run(fn: FunctionRecord, event: unknown, trigger: string): Promise<InvocationReport> {
+    if (this.stopped) return { requestId: randomUUID(), durationMs: 0, coldStart: false, error: { errorType: 'ServiceException', errorMessage: 'The local cloud is stopping.' } };
     const report = await this.poolOf(fn).invoke(event, fn.timeout * 1000);
     const detail = { requestId: report.requestId, trigger, durationMs: Math.round(report.durationMs * 100) / 100, coldStart: report.coldStart };
     if (report.throttled) this.options.events.emit('lambda', 'throttled', fn.arn, detail);
@@ -417,9 +430,15 @@ export class LambdaService {
     return this.run(fn, event, service);
   }
 
-  /** Stops every execution environment (the cloud is shutting down). */
+  /** Stops every execution environment (a reset; the cloud stopping). */
   shutdown(): void {
     for (const fn of this.functions.values()) fn.pool?.shutdown();
+  }
+
+  /** Stops for good (the cloud is stopping): every environment ends, and no invocation starts another. */
+  stop(): void {
+    this.stopped = true;
+    this.shutdown();
   }
 }
 

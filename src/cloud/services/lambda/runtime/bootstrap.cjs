@@ -7,6 +7,23 @@ const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 
+// Names under .localhost are loopback names (RFC 6761); macOS and systemd-resolved answer them so,
+// glibc's resolver does not. The local cloud's queue URLs are http://sqs.<region>.localhost:<port>/…,
+// and the SDK sends a queue's requests to its URL: resolve such names to the loopback address.
+const dns = require('node:dns');
+const systemLookup = dns.lookup;
+dns.lookup = function lookup(hostname, options, callback) {
+  const done = typeof options === 'function' ? options : callback;
+  const settings = typeof options === 'object' && options !== null ? options : { family: typeof options === 'number' ? options : 0 };
+  if (typeof hostname === 'string' && hostname.endsWith('.localhost')) {
+    const family = settings.family === 6 ? 6 : 4;
+    const address = family === 6 ? '::1' : '127.0.0.1';
+    process.nextTick(() => (settings.all ? done(null, [{ address, family }]) : done(null, address, family)));
+    return {};
+  }
+  return systemLookup.apply(dns, arguments);
+};
+
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const handlerSpec = process.env._HANDLER || '';
 let currentRequestId = undefined;
