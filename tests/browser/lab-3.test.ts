@@ -1,0 +1,72 @@
+// Lab 3 in a real browser, as a learner uses it: the site (dev server, as npm start runs it),
+// its lab API and a local cloud, driven through Debian's Chromium.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openLabPage, settled, useSiteSession } from './site-harness.ts';
+
+const session = useSiteSession();
+const openLab3 = (page: Page) => openLabPage(page, `${session.siteUrl}/lab-3-scatter-gather`, 'Lab 3: Scatter-gather');
+
+describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
+  test('Deploy the solution, watch quotes arrive one by one until the request closes, and pass every checkpoint', async () => {
+    const page = await session.browser.newPage();
+    const errors = await openLab3(page);
+    // What step 5 asks the learner to type: the deadline parameter and its wiring.
+    const step5 = await page.getByTestId('step-code-lab-3-5').innerText();
+    assert.match(step5, /\+\s*const deadline = new CfnParameter\(this, 'DeadlineSeconds', \{/);
+    assert.match(step5, /\+\s*services\.requestService\.addEnvironment\('DEADLINE_SECONDS', deadline\.valueAsString\);/);
+    // The page names the deadline mechanism and its alternatives.
+    const article = await page.locator('article').innerText();
+    for (const words of [/SQS message timer/, /at most 15 minutes/, /Step Functions Wait state/, /EventBridge Scheduler/]) assert.match(article, words);
+
+    await page.getByTestId('deploy-solution-lab-3').first().click();
+    await settled(page, 'deploy-status-lab-3', 180_000);
+    const status = page.getByTestId('deploy-status-lab-3').first();
+    assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
+    assert.match(await status.innerText(), /QueryRfqUrl/);
+
+    // The snippet polls the query endpoint; the page shows each answer as it is printed, while
+    // the snippet is still running, then the close and what the customer was told.
+    await page.getByTestId('run-lab-3-watch-quotes').first().click();
+    await page.waitForFunction(() => {
+      const output = document.querySelector('[data-testid="run-output-lab-3-watch-quotes"]');
+      return output?.getAttribute('data-state') === 'running' && /UnicornManagementResource\d+\s+(quotes|declines)/.test(output.textContent ?? '');
+    }, undefined, { timeout: 60_000 });
+    await settled(page, 'run-output-lab-3-watch-quotes', 60_000);
+    const watched = await page.getByTestId('run-output-lab-3-watch-quotes').first().innerText();
+    // Usually every provider has answered well before the deadline; on a busy machine, ten
+    // providers starting at once can take longer, and then the deadline closes the request.
+    const closed = /closed \((all-answered|deadline)\): best quote (UnicornManagementResource\d+ at \d+\.\d\d|none)/.exec(watched);
+    assert.ok(closed, watched);
+    const answers = (watched.match(/UnicornManagementResource\d+\s+(quotes|declines)/g) ?? []).length;
+    if (closed[1] === 'all-answered') assert.equal(answers, 10, watched);
+    else assert.match(watched, /no answer from UnicornManagementResource\d+/);
+    assert.match(watched, /The customer was told: (Your unicorn|Sorry, no unicorn can take you) from Berlin to Potsdam/);
+
+    await page.getByTestId('check-lab-3').click();
+    await page.getByTestId('check-summary-lab-3').waitFor({ timeout: 120_000 });
+    const rows = page.locator('[data-testid^="checkpoint-"]');
+    const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
+    assert.equal(results.length, 9);
+    assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-3').innerText());
+    assert.match(await page.getByTestId('check-summary-lab-3').innerText(), /9\/9 checkpoints pass/);
+
+    await page.getByTestId('destroy-lab-3').first().click();
+    await settled(page, 'deploy-status-lab-3', 120_000);
+    assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
+    assert.equal(session.cloud.services.lambda.functions.size, 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('without a lab API (a static build), the widgets show the CLI commands', async () => {
+    const page = await session.browser.newPage();
+    await page.route('**/api/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await openLab3(page);
+    await page.getByText('npx workshop verify lab-3', { exact: true }).first().waitFor();
+    assert.equal(await page.getByTestId('deploy-lab-3').count(), 0, 'no Deploy button that cannot work');
+    assert.ok((await page.getByText('npx workshop run lab-3 slow-and-silent').count()) > 0);
+    await page.close();
+  });
+});
