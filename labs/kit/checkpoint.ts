@@ -41,11 +41,12 @@ export function quietPeriodMs(): number {
 export async function eventually<T>(
   description: string,
   probe: () => Promise<T | undefined>,
-  options: { timeoutMs?: number; intervalMs?: number } = {},
+  options: { timeoutMs?: number; intervalMs?: number; /** The longest pause between polls (default 1 s). */ maxIntervalMs?: number } = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? probeDeadlineMs();
   const deadline = Date.now() + timeoutMs;
-  let interval = options.intervalMs ?? 25;
+  const maxIntervalMs = options.maxIntervalMs ?? 1_000;
+  let interval = Math.min(options.intervalMs ?? 25, maxIntervalMs);
   const { signal } = labContext();
   for (;;) {
     const value = await probe();
@@ -53,7 +54,7 @@ export async function eventually<T>(
     if (Date.now() >= deadline) fail(`${description} (waited ${(timeoutMs / 1000).toFixed(1)} s)`);
     if (signal.aborted) fail('cancelled');
     await new Promise((resolve) => setTimeout(resolve, interval));
-    interval = Math.min(interval * 2, 1_000);
+    interval = Math.min(interval * 2, maxIntervalMs);
   }
 }
 

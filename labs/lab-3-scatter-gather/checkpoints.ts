@@ -25,7 +25,7 @@ import {
   type LabContext,
 } from '../kit/index.ts';
 import type { CloseRequest, QuoteNotification } from './functions/events.ts';
-import { queryRfq, SAMPLE_REQUEST, submitRfq, timing, type RfqView } from './rfq-client.ts';
+import { pollIntervalMs, queryRfq, SAMPLE_REQUEST, submitRfq, timing, type RfqView } from './rfq-client.ts';
 
 // ---- Finding what the learner deployed -------------------------------------------------------
 
@@ -135,6 +135,11 @@ async function removeProbe(rfqId: string): Promise<void> {
   }
 }
 
+/** Waits for `probe` to find what it looks for, polling as often as the target answers. */
+function soon<T>(description: string, probe: () => Promise<T | undefined>, timeoutMs = probeDeadlineMs()): Promise<T> {
+  return eventually(description, probe, { timeoutMs, maxIntervalMs: pollIntervalMs() });
+}
+
 /**
  * How long to wait for every normal provider to answer: their longest delay, plus delivery, twice
  * over: the first request after a deploy starts ten providers' execution environments at once.
@@ -145,10 +150,10 @@ async function answersDeadlineMs(): Promise<number> {
 
 /** Waits until the request is closed, and returns it. */
 async function closed(rfqId: string, timeoutMs: number): Promise<RfqView> {
-  return eventually(`Request ${rfqId} was not closed`, async () => {
+  return soon(`Request ${rfqId} was not closed`, async () => {
     const view = await queryRfq(rfqId);
     return view.status === 'closed' ? view : undefined;
-  }, { timeoutMs });
+  }, timeoutMs);
 }
 
 /** Lines a function logged for a request, with the given action. */
@@ -256,10 +261,10 @@ export const checkpoints: Checkpoint[] = [
       const rfqId = await submitProbe('probe');
       try {
         const expected = (await providerNames()).length;
-        const rows = await eventually(`Request ${rfqId} did not get ${expected} answers in RidesBooking`, async () => {
+        const rows = await soon(`Request ${rfqId} did not get ${expected} answers in RidesBooking`, async () => {
           const answers = (await bookingRows(rfqId)).filter((row) => row.responder?.S !== '-');
           return answers.length >= expected ? answers : undefined;
-        }, { timeoutMs: await answersDeadlineMs() });
+        }, await answersDeadlineMs());
         const declines = rows.filter((row) => row.declined).length;
         return `${rows.length - declines} quotes, ${declines} declines`;
       } finally {
@@ -277,10 +282,10 @@ export const checkpoints: Checkpoint[] = [
       const customer = probeId('probe');
       const rfqId = await submitRfq({ ...SAMPLE_REQUEST, customer });
       try {
-        const view = await eventually(`GET /query-instant-ride-rfq/${rfqId} showed no quote`, async () => {
+        const view = await soon(`GET /query-instant-ride-rfq/${rfqId} showed no quote`, async () => {
           const current = await queryRfq(rfqId);
           return current.quotes.length > 0 ? current : undefined;
-        }, { timeoutMs: await answersDeadlineMs() });
+        }, await answersDeadlineMs());
         check(view['rfq-id'] === rfqId && view.customer === customer && view.from === SAMPLE_REQUEST.from && view.to === SAMPLE_REQUEST.to, `The query returned ${JSON.stringify(view).slice(0, 200)}, not request ${rfqId} of ${customer}.`);
         check(view.quotes.every((q) => typeof q.responder === 'string' && typeof q.quote === 'number'), `Quotes must be {"responder", "quote"}: ${JSON.stringify(view.quotes[0])}.`);
         return `${view.quotes.length} quote(s) so far`;
@@ -306,7 +311,7 @@ export const checkpoints: Checkpoint[] = [
         const ask: CloseRequest = { 'rfq-id': rfqId, reason };
         await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(ask) }));
       }
-      await eventually(`The aggregator did not handle the repeated asks to close ${rfqId}`, async () => ((await logged('QuotesAggregatorFunctionName', rfqId, 'already-closed')) >= 2 ? true : undefined));
+      await soon(`The aggregator did not handle the repeated asks to close ${rfqId}`, async () => ((await logged('QuotesAggregatorFunctionName', rfqId, 'already-closed')) >= 2 ? true : undefined));
       const closes = await logged('QuotesAggregatorFunctionName', rfqId, 'closed-request');
       check(closes === 1, `The aggregator closed request ${rfqId} ${closes} times: the close must be one conditional write (ConditionExpression '#status = :open').`);
       const after = await queryRfq(rfqId);
@@ -323,11 +328,11 @@ export const checkpoints: Checkpoint[] = [
       const view = await closedProbe();
       const rfqId = view['rfq-id'];
       try {
-        await eventually(`The customer of ${rfqId} was not notified`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined));
+        await soon(`The customer of ${rfqId} was not notified`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined));
         // SNS delivers at least once: deliver the same notification again, as it may.
         const notification: QuoteNotification = { 'rfq-id': rfqId, customer: view.customer, from: view.from, to: view.to, best: view.best ?? null, closedBy: view.closedBy!, answered: view.quotes.length + view.declined.length, asked: view.quotes.length + view.declined.length + view.waitingFor.length };
         await sns().send(new PublishCommand({ TopicArn: await notificationTopic(), Message: JSON.stringify(notification) }));
-        await eventually(`The repeated notification of ${rfqId} did not arrive`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'skipped-duplicate')) >= 1 ? true : undefined));
+        await soon(`The repeated notification of ${rfqId} did not arrive`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'skipped-duplicate')) >= 1 ? true : undefined));
         const notified = await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer');
         check(notified === 1, `The customer of ${rfqId} was notified ${notified} times.`);
       } finally {
@@ -368,7 +373,7 @@ export const checkpoints: Checkpoint[] = [
         check(closedAfter >= deadlineSeconds - 0.5, `Request ${rfqId} closed after ${closedAfter.toFixed(1)} s, before its deadline of ${deadlineSeconds} s.`);
         check(view.quotes.length + view.declined.length === 10 - silent.length, `Request ${rfqId} closed with ${view.quotes.length + view.declined.length} answers; ${10 - silent.length} providers answer.`);
         check(sameBest(view.best, expectedBest(view)), `The best quote is ${describeBest(view.best)}; the lowest quote that arrived is ${describeBest(expectedBest(view))}.`);
-        await eventually(`The customer of ${rfqId} was not notified`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined));
+        await soon(`The customer of ${rfqId} was not notified`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined));
         return `closed after ${closedAfter.toFixed(1)} s with ${view.quotes.length} quotes; best ${describeBest(view.best)}`;
       } finally {
         await removeProbe(rfqId);
