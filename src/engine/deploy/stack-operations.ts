@@ -74,7 +74,7 @@ export async function applyStack(
   const Tags = Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value }));
   const template = input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody };
   const Parameters = Object.entries(input.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
-  const common = { StackName: input.stackName, ...template, Parameters, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const, Tags };
+  const common = { StackName: input.stackName, ...template, ...(Parameters.length > 0 ? { Parameters } : {}), Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const, Tags };
   const since = new Date(Date.now() - 1);
   let stackId: string;
   if (existing && existing.StackStatus === 'ROLLBACK_COMPLETE') {

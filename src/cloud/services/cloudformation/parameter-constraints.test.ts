@@ -36,6 +36,14 @@ describe('CloudFormation parameter constraints', () => {
     await assert.rejects(create({ Size: '11' }), /Parameter 'Size' failed to satisfy constraint: a size of at most 10/);
   });
 
+  test('an empty list of parameters is no parameter at all (the query protocol sends Parameters=)', async () => {
+    const { StackId } = await create({});
+    const stack = await waitForStack(cfn, StackId!);
+    assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
+    await cfn.send(new DeleteStackCommand({ StackName: StackId }));
+    await waitForStack(cfn, StackId!);
+  });
+
   test('values within the constraints deploy, and DescribeStacks shows them', async () => {
     const { StackId } = await create({ DeadlineSeconds: '900', Colour: 'blue' });
     const stack = await waitForStack(cfn, StackId!);

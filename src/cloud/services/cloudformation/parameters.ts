@@ -16,6 +16,8 @@ export function resolveParameters(
   ssm: SsmService,
 ): Record<string, string> {
   const declared = template.Parameters ?? {};
+  // The query protocol sends an empty list as an empty string (Parameters=).
+  given = Array.isArray(given) ? given : [];
   const values: Record<string, string> = {};
   for (const p of given) {
     if (!declared[p.ParameterKey]) throw validationError(`Parameters: [${p.ParameterKey}] do not exist in the template`);
