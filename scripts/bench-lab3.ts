@@ -35,7 +35,12 @@ async function verifyWithShortDeadline(engine: LabEngine, row: Row): Promise<voi
 /** Sends one request for quotes, retrying a throttled one (429) as a client would: its id (none if refused) and its retries. */
 async function submit(url: string, customer: string): Promise<{ rfqId?: string; retries: number; refused?: string }> {
   for (let attempt = 1; ; attempt++) {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'Berlin', to: 'Potsdam', customer }) });
+    let response: Response;
+    try {
+      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'Berlin', to: 'Potsdam', customer }) });
+    } catch (error) {
+      return { retries: attempt - 1, refused: `no answer (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message})` };
+    }
     if (response.status === 201) return { rfqId: ((await response.json()) as { 'rfq-id': string })['rfq-id'], retries: attempt - 1 };
     if (response.status !== 429 || attempt === 20) return { retries: attempt - 1, refused: `${response.status} ${await response.text()}` };
     await sleep(Math.random() * Math.min(2_000, 50 * 2 ** attempt));
