@@ -71,3 +71,9 @@ test('every lab with a stack runs the step-by-step test against the local cloud'
     assert.ok(existsSync(file) && readFileSync(file, 'utf8').includes(`testLabSteps('${lab.id}')`), `labs/${folder}/steps.test.ts must call testLabSteps('${lab.id}')`);
   }
 });
+
+test('every lab has facilitator notes for instructors', () => {
+  for (const folder of labFolders()) {
+    assert.ok(existsSync(join(PROJECT_ROOT, 'labs', folder, 'instructor.md')), `labs/${folder}/instructor.md is missing: timing, usual mistakes and questions for the room (the class dashboard shows them to instructors)`);
+  }
+});

@@ -97,7 +97,7 @@ export async function snsSqsLambdaLatency(cloud: RunningCloud, target: Target, r
 
   // Each invocation event of the function resolves the one message in flight.
   let arrived: (() => void) | undefined;
-  const stop = cloud.services.events.subscribe((event) => {
+  const stop = cloud.services.activity.subscribe((event) => {
     if (event.service === 'lambda' && event.type === 'invoked' && event.resource === FunctionArn) arrived?.();
   });
   const once = async () => {

@@ -28,7 +28,7 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   const started = new Map<string, number>();
   const durations: number[] = [];
   let finished: () => void = () => undefined;
-  const stop = cloud.services.events.subscribe((event) => {
+  const stop = cloud.services.activity.subscribe((event) => {
     if (event.service !== 'states' || event.type !== 'execution-succeeded' || !started.has(event.resource)) return;
     durations.push(performance.now() - started.get(event.resource)!);
     finished();

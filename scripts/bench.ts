@@ -14,8 +14,11 @@ import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
-import { benchLab3 } from './bench-lab3.ts';
+import { benchLab3 } from './bench-lab-3.ts';
+import { benchLab4 } from './bench-lab-4.ts';
 import { benchLabDeploys } from './bench-labs.ts';
+import { benchClass } from './bench-class.ts';
+import { snsFanOut } from './bench-fanout.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
 const run = promisify(execFile);
@@ -98,10 +101,13 @@ async function main() {
   row(`SNS publish → Lambda handler running, p50 (n=${latencies.length})`, ms(percentile(latencies, 50)), '≤ 10 ms');
   row('SNS publish → Lambda handler running, p99', ms(percentile(latencies, 99)), '(AWS: 225 ms)');
   await sqsThroughput(target, row, join(dataDir, 'fauxqs-alone'));
+  await snsFanOut(cloud, target, row);
   await snsSqsLambdaLatency(cloud, target, row);
   await stepFunctionsExecution(cloud, target, row);
+  await benchLab4(engine, cloud, target, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
+  await benchClass(row);
   await rm(dataDir, { recursive: true, force: true });
 }
 

@@ -1,4 +1,7 @@
+import type { LearnerClassroom } from '../class/learner/classroom.ts';
 import type { LabEngine } from '../engine/engine.ts';
+import { classRoutes } from './class-routes.ts';
+import { jsonBody, type Route } from './route.ts';
 import { EngineError } from '../engine/events.ts';
 import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import { ndjsonStream } from './ndjson.ts';
@@ -7,27 +10,25 @@ import { checkAccess, type AccessPolicy } from './security.ts';
 export interface LabApiOptions {
   engine: LabEngine;
   access: AccessPolicy;
+  /** The learner's class membership: the Join box's routes (/api/class). */
+  classroom?: LearnerClassroom;
 }
 
-type Route = { method: 'GET' | 'POST'; pattern: RegExp; handle: (match: string[], request: Request) => Promise<Response> };
-
-async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (!text) return {};
+/** An engine error about something the lab does not have becomes a 404 with its message. */
+async function notFoundIfUnknown<T>(work: () => Promise<T>): Promise<T> {
   try {
-    const body = JSON.parse(text);
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body;
-  } catch {
-    // fall through
+    return await work();
+  } catch (error) {
+    if (error instanceof EngineError && error.code.startsWith('Unknown')) throw new HttpError(404, error.code, error.message);
+    throw error;
   }
-  throw new HttpError(400, 'BadJson', 'The request body must be a JSON object.');
 }
 
 /**
  * The lab API: the registered operations of the lab engine over HTTP, and nothing else (no
  * free-form code). `fetch` takes a web Request, so tests call it in-process without sockets.
  */
-export function createLabApi({ engine, access }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
+export function createLabApi({ engine, access, classroom }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
   const lab = async (id: string) => {
     try {
       return await engine.lab(decodeURIComponent(id));
@@ -80,6 +81,22 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         return ndjsonStream((report, signal) => engine.run(definition.id, name, report, signal), request.signal);
       },
     },
+    // Read-only views of the lab's Step Functions state machines, for the page's execution view.
+    { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/state-machines$/, handle: async ([id]) => jsonResponse(200, { stateMachines: await notFoundIfUnknown(() => engine.stateMachines(decodeURIComponent(id))) }) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/executions$/,
+      handle: async ([id], request) => {
+        const query = new URL(request.url).searchParams;
+        const max = query.has('max') ? Number(query.get('max')) : undefined;
+        return jsonResponse(200, { executions: await notFoundIfUnknown(() => engine.executions(decodeURIComponent(id), { stateMachineArn: query.get('stateMachineArn') ?? undefined, max })) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/executions\/([^/]+)\/history$/,
+      handle: async ([id, executionArn]) => jsonResponse(200, await notFoundIfUnknown(() => engine.executionHistory(decodeURIComponent(id), decodeURIComponent(executionArn)))),
+    },
     {
       method: 'POST',
       pattern: /^\/api\/labs\/([^/]+)\/verify$/,
@@ -90,6 +107,7 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         return ndjsonStream((report, signal) => engine.verify(labId, report, { step, signal }), request.signal);
       },
     },
+    ...(classroom ? classRoutes(classroom, engine) : []),
   ];
 
   return {

@@ -1,5 +1,6 @@
 import Link from '@docusaurus/Link';
 import Layout from '@theme/Layout';
+import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
 import LabCards from '@site/src/components/LabCards';
 import styles from './index.module.css';
@@ -32,6 +33,12 @@ export default function Home() {
           The labs run against an embedded local cloud that speaks the AWS APIs they use. The same stacks deploy unchanged to your AWS account with <code>--target aws</code>.
         </p>
         <CliCommand command={'npm install\nnpm start'} />
+        <h2>In a class?</h2>
+        <p>
+          Join your instructor's class with the address and code they give you: your checkpoint results appear on their dashboard, and nothing else changes for you. Instructors
+          start a class with <code>npx workshop class start</code>, which prints the address of the <Link to="/class">class dashboard</Link>.
+        </p>
+        <ClassJoin />
       </main>
     </Layout>
   );

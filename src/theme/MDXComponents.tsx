@@ -1,8 +1,10 @@
 // The lab widgets every lab page uses, available in MDX without imports.
 import MDXComponents from '@theme-original/MDXComponents';
 import Checkpoints from '@site/src/components/Checkpoints';
+import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
 import Deploy from '@site/src/components/Deploy';
+import ExecutionView from '@site/src/components/ExecutionView';
 import MessageFlow from '@site/src/components/MessageFlow';
 import Run from '@site/src/components/Run';
 import StepCode from '@site/src/components/StepCode';
@@ -10,8 +12,10 @@ import StepCode from '@site/src/components/StepCode';
 export default {
   ...MDXComponents,
   Checkpoints,
+  ClassJoin,
   CliCommand,
   Deploy,
+  ExecutionView,
   MessageFlow,
   Run,
   StepCode,

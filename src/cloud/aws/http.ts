@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type ActionTable, LOCAL_ACCOUNT_ID, type RequestContext } from './context.ts';
 import { AwsError, toAwsError, unsupportedAction } from './errors.ts';
-import { LOCAL_ACCOUNT_ID, type ActionTable, type RequestContext } from './context.ts';
 import { parseQuery, queryError, queryResponse } from './query.ts';
 
 /** A request as a service sees it: the wire is already read, the protocol not yet parsed. */
@@ -36,7 +36,11 @@ export function header(request: HttpRequest, name: string): string | undefined {
 export function queryEndpoint(service: string, xmlns: string, actions: ActionTable): ServiceEndpoint {
   return async (request) => {
     const context = contextOf(request);
-    const xml = (status: number, body: string): HttpResponse => ({ status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': context.requestId }, body });
+    const xml = (status: number, body: string): HttpResponse => ({
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': context.requestId },
+      body,
+    });
     try {
       const bodyText = request.body.length > 0 ? request.body.toString('utf8') : (request.url.split('?')[1] ?? '');
       const { action, input } = parseQuery(bodyText);
@@ -59,7 +63,8 @@ export function jsonEndpoint(service: string, targetPrefix: string, actions: Act
     try {
       const target = header(request, 'x-amz-target') ?? '';
       const [prefix, action] = target.split('.');
-      if (prefix !== targetPrefix || !action) throw new AwsError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
+      if (prefix !== targetPrefix || !action)
+        throw new AwsError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
       const handler = actions[action];
       if (!handler) throw unsupportedAction(service, action);
       let input: unknown = {};
@@ -71,7 +76,11 @@ export function jsonEndpoint(service: string, targetPrefix: string, actions: Act
         }
       }
       const result = (await handler(input, context)) ?? {};
-      return { status: 200, headers: { 'content-type': contentType, 'x-amzn-requestid': context.requestId }, body: JSON.stringify(result, jsonDates) };
+      return {
+        status: 200,
+        headers: { 'content-type': contentType, 'x-amzn-requestid': context.requestId },
+        body: JSON.stringify(result, jsonDates),
+      };
     } catch (error) {
       const awsError = toAwsError(error);
       return {
@@ -141,9 +150,21 @@ export function restJsonEndpoint(service: string, routes: RestRoute[]): ServiceE
             json = {};
           }
         }
-        const result = await route.handler({ params, query: new URLSearchParams(queryString), headers: request.headers, body: request.body, json }, context);
-        const body = result.body === undefined ? '' : Buffer.isBuffer(result.body) || typeof result.body === 'string' ? result.body : JSON.stringify(result.body, jsonDates);
-        return { status: result.status ?? 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': context.requestId, ...result.headers }, body };
+        const result = await route.handler(
+          { params, query: new URLSearchParams(queryString), headers: request.headers, body: request.body, json },
+          context,
+        );
+        const body =
+          result.body === undefined
+            ? ''
+            : Buffer.isBuffer(result.body) || typeof result.body === 'string'
+              ? result.body
+              : JSON.stringify(result.body, jsonDates);
+        return {
+          status: result.status ?? 200,
+          headers: { 'content-type': 'application/json', 'x-amzn-requestid': context.requestId, ...result.headers },
+          body,
+        };
       }
       throw unsupportedAction(service, `${request.method} ${path}`);
     } catch (error) {

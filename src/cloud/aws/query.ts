@@ -33,7 +33,8 @@ function assignPath(target: Record<string, unknown> | unknown[], path: string[],
       node[key] = value;
       return;
     }
-    const nextIsIndex = /^\d+$/.test(path[i + 1]) || ((path[i + 1] === 'member' || path[i + 1] === 'entry') && /^\d+$/.test(path[i + 2] ?? ''));
+    const nextIsIndex =
+      /^\d+$/.test(path[i + 1]) || ((path[i + 1] === 'member' || path[i + 1] === 'entry') && /^\d+$/.test(path[i + 2] ?? ''));
     if (node[key] === undefined || typeof node[key] !== 'object') node[key] = nextIsIndex ? [] : {};
     node = node[key];
   }

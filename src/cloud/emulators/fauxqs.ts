@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
 
 type FauxqsOptions = NonNullable<Parameters<typeof startFauxqs>[0]>;
 type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;

@@ -26,7 +26,8 @@ export interface EmulatorOptions {
 }
 
 const urlOf = (server: http.Server) => new URL(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
-const listening = (server: http.Server) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
+const listening = (server: http.Server) =>
+  new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
 const closed = (server: http.Server) => new Promise((resolve) => server.close(resolve));
 
 /**
@@ -40,15 +41,40 @@ export async function startEmulators({ region, dataDir, persist }: EmulatorOptio
   };
   try {
     // The message spy feeds CloudWatch's SQS counters; it keeps no buffer, nothing reads it back.
-    const { server: fauxqs, handle: fauxqsHandle } = await createFauxqs({ port: 0, logger: false, host: 'localhost', defaultRegion: region, dataDir: persist ? join(dataDir, 'fauxqs') : undefined, messageSpies: { bufferSize: 0 } });
+    const { server: fauxqs, handle: fauxqsHandle } = await createFauxqs({
+      port: 0,
+      logger: false,
+      host: 'localhost',
+      defaultRegion: region,
+      dataDir: persist ? join(dataDir, 'fauxqs') : undefined,
+      messageSpies: { bufferSize: 0 },
+    });
     started.push(() => fauxqs.stop());
-    const dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(dataDir, 'dynamodb') : undefined });
+    const dynalite = createDynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      path: persist ? join(dataDir, 'dynamodb') : undefined,
+    });
     await listening(dynalite);
     started.push(() => closed(dynalite));
-    const kinesis = await createKinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100, snapshotPath: persist ? join(dataDir, 'kinesis.json') : undefined });
+    const kinesis = await createKinesalite({
+      createStreamMs: 0,
+      deleteStreamMs: 0,
+      updateStreamMs: 0,
+      shardLimit: 100,
+      snapshotPath: persist ? join(dataDir, 'kinesis.json') : undefined,
+    });
     await listening(kinesis);
     started.push(() => closed(kinesis));
-    return { fauxqs, fauxqsHandle, fauxqsUrl: new URL(`http://127.0.0.1:${fauxqs.port}`), dynaliteUrl: urlOf(dynalite), kinesisUrl: urlOf(kinesis), stop };
+    return {
+      fauxqs,
+      fauxqsHandle,
+      fauxqsUrl: new URL(`http://127.0.0.1:${fauxqs.port}`),
+      dynaliteUrl: urlOf(dynalite),
+      kinesisUrl: urlOf(kinesis),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { createRequire } from 'node:module';
-import { LevelSnapshot, type LevelDatabase, type LevelDown } from '../persistence/level-snapshot.ts';
+import { type LevelDatabase, type LevelDown, LevelSnapshot } from '../persistence/level-snapshot.ts';
 
 /** kinesalite's options (it ships no types): stream state changes take no time locally. */
 export interface KinesaliteOptions {

@@ -21,18 +21,32 @@ describe('the gateway', () => {
   test('names a service it does not emulate', async () => {
     const response = await fetch(`${cloud.endpoint}/`, {
       method: 'POST',
-      headers: { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/glacier/aws4_request, SignedHeaders=host, Signature=x' },
+      headers: {
+        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/glacier/aws4_request, SignedHeaders=host, Signature=x',
+      },
     });
     assert.equal(response.status, 400);
     assert.match((await response.json()).message, /does not emulate the AWS service "glacier"/);
   });
 
   test('an unknown action is an AWS-shaped error, and a malformed body does not take the cloud down', async () => {
-    const sign = { authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=x', 'content-type': 'application/x-www-form-urlencoded' };
+    const sign = {
+      authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=x',
+      'content-type': 'application/x-www-form-urlencoded',
+    };
     const unknown = await fetch(`${cloud.endpoint}/`, { method: 'POST', headers: sign, body: 'Action=LaunchRocket&Version=2010-03-31' });
     assert.equal(unknown.status, 501);
     assert.match(await unknown.text(), /<Code>UnsupportedOperation<\/Code>.*does not support SNS LaunchRocket/s);
-    const garbage = await fetch(`${cloud.endpoint}/`, { method: 'POST', headers: { ...sign, authorization: sign.authorization.replace('/sns/', '/logs/'), 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1' }, body: '{not json' });
+    const garbage = await fetch(`${cloud.endpoint}/`, {
+      method: 'POST',
+      headers: {
+        ...sign,
+        authorization: sign.authorization.replace('/sns/', '/logs/'),
+        'x-amz-target': 'Logs_20140328.DescribeLogGroups',
+        'content-type': 'application/x-amz-json-1.1',
+      },
+      body: '{not json',
+    });
     assert.equal(garbage.status, 400);
     assert.equal((await garbage.json()).__type, 'SerializationException');
     const identity = await new STSClient(clientConfig(cloud.target)).send(new GetCallerIdentityCommand({}));

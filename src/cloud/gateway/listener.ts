@@ -2,7 +2,10 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 
-export type RequestHandler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+export type RequestHandler = (
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0');
 
@@ -46,7 +49,11 @@ export function listen(server: net.Server, port: number, host: string, what: str
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (error.code === 'EADDRINUSE') {
-        reject(new Error(`Port ${port} is already in use, so the ${what} cannot listen on it. Stop whatever uses it, or choose another port with ${portHint}.`));
+        reject(
+          new Error(
+            `Port ${port} is already in use, so the ${what} cannot listen on it. Stop whatever uses it, or choose another port with ${portHint}.`,
+          ),
+        );
       } else reject(error);
     };
     const onListening = () => {

@@ -1,10 +1,9 @@
-// JSON that keeps what the services' state is made of: Maps, Sets, Dates and bigints. Live
-// things (execution environments, pollers, promises) are left out; they are rebuilt on start.
-const TRANSIENT = new Set(['pool', 'stop', 'operation']);
+// JSON that keeps what the services' state is made of: Maps, Sets, Dates and bigints. Services
+// snapshot plain data only: live things (execution environments, pollers, promises) are kept
+// beside their records, never in them, and rebuilt on start.
 
 export function encode(value: unknown): string {
   return JSON.stringify(value, function (this: any, key: string, v: unknown) {
-    if (TRANSIENT.has(key)) return undefined;
     const raw = this[key];
     if (raw instanceof Map) return { __map: [...raw.entries()] };
     if (raw instanceof Set) return { __set: [...raw.values()] };

@@ -32,11 +32,13 @@ export class DebouncedFile {
     if (!this.dirty) return this.writing;
     this.dirty = false;
     // The content is taken when its turn comes: changes made meanwhile mark it dirty again.
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      const partial = `${this.path}.partial`;
-      await writeFile(partial, await this.produce());
-      await rename(partial, this.path);
-    });
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const partial = `${this.path}.partial`;
+        await writeFile(partial, await this.produce());
+        await rename(partial, this.path);
+      });
     return this.writing;
   }
 }

@@ -44,9 +44,14 @@ export class LevelSnapshot {
       saved = JSON.parse(readFileSync(this.path, 'utf8')) as SnapshotFile;
       if (saved.version !== 1 || !Array.isArray(saved.entries)) throw new Error('unknown format');
     } catch (error) {
-      throw new Error(`The local cloud's saved Kinesis data at ${this.path} cannot be read (${(error as Error).message}). Move it away to start without it.`);
+      throw new Error(
+        `The local cloud's saved Kinesis data at ${this.path} cannot be read (${(error as Error).message}). Move it away to start without it.`,
+      );
     }
-    if (saved.entries.length > 0) await this.db.batch(saved.entries.map(([key, value]) => ({ type: 'put', key: Buffer.from(key, 'base64'), value: Buffer.from(value, 'base64') })));
+    if (saved.entries.length > 0)
+      await this.db.batch(
+        saved.entries.map(([key, value]) => ({ type: 'put', key: Buffer.from(key, 'base64'), value: Buffer.from(value, 'base64') })),
+      );
   }
 
   /** From now on, every write to `down` schedules a snapshot within `intervalMs`. */

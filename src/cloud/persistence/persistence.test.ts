@@ -20,17 +20,37 @@ test('state survives a restart of the local cloud', async () => {
     await new SNSClient(config).send(new CreateTopicCommand({ Name: 'kept-topic' }));
     const { QueueUrl } = await new SQSClient(config).send(new CreateQueueCommand({ QueueName: 'kept-queue' }));
     await new SQSClient(config).send(new SendMessageCommand({ QueueUrl, MessageBody: 'kept message' }));
-    await new DynamoDBClient(config).send(new CreateTableCommand({ TableName: 'Kept', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' }));
+    await new DynamoDBClient(config).send(
+      new CreateTableCommand({
+        TableName: 'Kept',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
     await new DynamoDBClient(config).send(new PutItemCommand({ TableName: 'Kept', Item: { id: { S: 'ride-1' } } }));
-    await new LambdaClient(config).send(new CreateFunctionCommand({ FunctionName: 'kept-fn', Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('exports.handler = async () => "still here";') } }));
+    await new LambdaClient(config).send(
+      new CreateFunctionCommand({
+        FunctionName: 'kept-fn',
+        Runtime: 'nodejs22.x',
+        Role: TEST_ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: handlerZip('exports.handler = async () => "still here";') },
+      }),
+    );
     await cloud.stop();
 
     cloud = await startCloud({ port: 0, dataDir });
     config = target(cloud.endpoint);
     try {
       const { Topics = [] } = await new SNSClient(config).send(new ListTopicsCommand({}));
-      assert.deepEqual(Topics.map((t) => t.TopicArn), ['arn:aws:sns:us-east-1:000000000000:kept-topic']);
-      const { Messages = [] } = await new SQSClient(config).send(new ReceiveMessageCommand({ QueueUrl: QueueUrl!.replace(/:\d+\//, `:${cloud.port}/`) }));
+      assert.deepEqual(
+        Topics.map((t) => t.TopicArn),
+        ['arn:aws:sns:us-east-1:000000000000:kept-topic'],
+      );
+      const { Messages = [] } = await new SQSClient(config).send(
+        new ReceiveMessageCommand({ QueueUrl: QueueUrl!.replace(/:\d+\//, `:${cloud.port}/`) }),
+      );
       assert.equal(Messages[0]?.Body, 'kept message');
       const { Item } = await new DynamoDBClient(config).send(new GetItemCommand({ TableName: 'Kept', Key: { id: { S: 'ride-1' } } }));
       assert.equal(Item?.id.S, 'ride-1');

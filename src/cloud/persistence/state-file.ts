@@ -7,11 +7,7 @@ import { DebouncedFile } from './debounced-file.ts';
 export class StateFile<T> {
   private readonly file: DebouncedFile;
 
-  constructor(
-    dir: string,
-    capture: () => T,
-    intervalMs = 500,
-  ) {
+  constructor(dir: string, capture: () => T, intervalMs = 500) {
     this.file = new DebouncedFile(join(dir, 'state.json'), () => encode(capture()), intervalMs);
   }
 
@@ -25,7 +21,9 @@ export class StateFile<T> {
     try {
       return decode<T>(readFileSync(this.path, 'utf8'));
     } catch (error) {
-      throw new Error(`The local cloud's saved state at ${this.path} cannot be read (${(error as Error).message}). Move it away or run "npx workshop reset" after starting.`);
+      throw new Error(
+        `The local cloud's saved state at ${this.path} cannot be read (${(error as Error).message}). Move it away or run "npx workshop reset" after starting.`,
+      );
     }
   }
 

@@ -8,7 +8,13 @@ const bucket = 'arn:aws:s3:::uploads';
 const fromTopic: ServiceRequest = { service: 'sns.amazonaws.com', action: 'sqs:SendMessage', resourceArn: queue, sourceArn: topic };
 const fromBucket: ServiceRequest = { service: 's3.amazonaws.com', action: 'sqs:SendMessage', resourceArn: queue, sourceArn: bucket };
 const policy = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
-const allow = (extra: object = {}) => ({ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue, ...extra });
+const allow = (extra: object = {}) => ({
+  Effect: 'Allow',
+  Principal: { Service: 'sns.amazonaws.com' },
+  Action: 'sqs:SendMessage',
+  Resource: queue,
+  ...extra,
+});
 
 describe('resource policies for service deliveries', () => {
   test('no policy, or one that does not parse, allows nothing', () => {
@@ -26,7 +32,10 @@ describe('resource policies for service deliveries', () => {
   test('principals: "*", {AWS: "*"} and the matching Service admit the service; another service does not', () => {
     assert.equal(resourcePolicyAllows(policy(allow({ Principal: '*' })), fromTopic), true);
     assert.equal(resourcePolicyAllows(policy(allow({ Principal: { AWS: '*' } })), fromTopic), true);
-    assert.equal(resourcePolicyAllows(policy(allow({ Principal: { Service: ['events.amazonaws.com', 'sns.amazonaws.com'] } })), fromTopic), true);
+    assert.equal(
+      resourcePolicyAllows(policy(allow({ Principal: { Service: ['events.amazonaws.com', 'sns.amazonaws.com'] } })), fromTopic),
+      true,
+    );
     assert.equal(resourcePolicyAllows(policy(allow({ Principal: { Service: 'events.amazonaws.com' } })), fromTopic), false);
   });
 
@@ -39,10 +48,22 @@ describe('resource policies for service deliveries', () => {
   });
 
   test('ArnLike / StringLike compare with wildcards, StringEquals exactly', () => {
-    assert.equal(resourcePolicyAllows(policy(allow({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:000000000000:ri*' } } })), fromTopic), true);
-    assert.equal(resourcePolicyAllows(policy(allow({ Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:sns:*:111111111111:*' } } })), fromTopic), false);
-    assert.equal(resourcePolicyAllows(policy(allow({ Condition: { StringEquals: { 'aws:SourceAccount': '000000000000' } } })), fromTopic), true);
-    assert.equal(resourcePolicyAllows(policy(allow({ Condition: { StringEquals: { 'aws:SourceAccount': '00000000000*' } } })), fromTopic), false);
+    assert.equal(
+      resourcePolicyAllows(policy(allow({ Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:sns:*:000000000000:ri*' } } })), fromTopic),
+      true,
+    );
+    assert.equal(
+      resourcePolicyAllows(policy(allow({ Condition: { StringLike: { 'aws:SourceArn': 'arn:aws:sns:*:111111111111:*' } } })), fromTopic),
+      false,
+    );
+    assert.equal(
+      resourcePolicyAllows(policy(allow({ Condition: { StringEquals: { 'aws:SourceAccount': '000000000000' } } })), fromTopic),
+      true,
+    );
+    assert.equal(
+      resourcePolicyAllows(policy(allow({ Condition: { StringEquals: { 'aws:SourceAccount': '00000000000*' } } })), fromTopic),
+      false,
+    );
     assert.equal(resourcePolicyAllows(policy(allow({ Condition: { ArnEqualsIfExists: { 'aws:SourceArn': topic } } })), fromTopic), true);
   });
 
@@ -59,15 +80,33 @@ describe('resource policies for service deliveries', () => {
   });
 
   test('a condition on a key or with an operator it does not model makes the statement not apply', () => {
-    assert.equal(resourcePolicyAllows(policy(allow({ Condition: { StringEquals: { 'AWS:SourceOwner': '000000000000' } } })), fromTopic), false);
+    assert.equal(
+      resourcePolicyAllows(policy(allow({ Condition: { StringEquals: { 'AWS:SourceOwner': '000000000000' } } })), fromTopic),
+      false,
+    );
     assert.equal(resourcePolicyAllows(policy(allow({ Condition: { NumericLessThan: { 'aws:SourceAccount': '1' } } })), fromTopic), false);
     // Not applying cuts both ways: such a Deny does not take an Allow away.
-    const guarded = policy(allow(), { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    const guarded = policy(allow(), {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'sqs:*',
+      Resource: '*',
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
     assert.equal(resourcePolicyAllows(guarded, fromTopic), true);
   });
 
   test('an explicit Deny that applies wins over any Allow', () => {
-    const denied = policy({ Effect: 'Allow', Principal: '*', Action: 'sqs:*', Resource: '*' }, { Effect: 'Deny', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue, Condition: { ArnEquals: { 'aws:SourceArn': topic } } });
+    const denied = policy(
+      { Effect: 'Allow', Principal: '*', Action: 'sqs:*', Resource: '*' },
+      {
+        Effect: 'Deny',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queue,
+        Condition: { ArnEquals: { 'aws:SourceArn': topic } },
+      },
+    );
     assert.equal(resourcePolicyAllows(denied, fromTopic), false);
     assert.equal(resourcePolicyAllows(denied, { ...fromTopic, sourceArn: `${topic}-other` }), true, 'the Deny is scoped to one topic');
   });

@@ -20,7 +20,12 @@ export interface ServiceRequest {
 const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
 /** The condition operators understood, and whether each compares exactly or with IAM wildcards. */
-const OPERATORS: Record<string, 'exact' | 'wildcard'> = { ArnEquals: 'exact', StringEquals: 'exact', ArnLike: 'wildcard', StringLike: 'wildcard' };
+const OPERATORS: Record<string, 'exact' | 'wildcard'> = {
+  ArnEquals: 'exact',
+  StringEquals: 'exact',
+  ArnLike: 'wildcard',
+  StringLike: 'wildcard',
+};
 
 /** The value of a condition key for a service request, or undefined for a key we do not model. */
 function conditionValue(key: string, request: ServiceRequest): string | undefined {
@@ -54,28 +59,46 @@ function conditionsHold(condition: Record<string, Record<string, unknown>> | und
 
 /** Whether a statement's principal, action, resource and conditions all cover the request. */
 function applies(statement: any, request: ServiceRequest): boolean {
-  const principals = statement.Principal === '*' ? ['*'] : [...list<string>(statement.Principal?.Service), ...list<string>(statement.Principal?.AWS)];
+  const principals =
+    statement.Principal === '*' ? ['*'] : [...list<string>(statement.Principal?.Service), ...list<string>(statement.Principal?.AWS)];
   if (!principals.some((p) => p === '*' || p === request.service)) return false;
   if (!list<string>(statement.Action).some((a) => wildcardMatch(a, request.action, true))) return false;
   if (!list<string>(statement.Resource ?? '*').some((r) => wildcardMatch(r, request.resourceArn))) return false;
   return conditionsHold(statement.Condition, request);
 }
 
+/** A resource policy: its JSON text (a queue's or topic's `Policy` attribute) or its statements (a function's). */
+export type ResourcePolicy = string | readonly unknown[] | undefined;
+
+// Policies are read far more often than they change (every delivery checks one): each text is
+// parsed once. A changed policy is a new text, so nothing needs forgetting but old texts.
+const parsed = new Map<string, unknown[] | null>();
+const MAX_PARSED = 512;
+
+function statementsOf(policy: ResourcePolicy): readonly unknown[] | null {
+  if (policy === undefined || policy === '') return null;
+  if (typeof policy !== 'string') return policy;
+  let statements = parsed.get(policy);
+  if (statements === undefined) {
+    try {
+      statements = list<unknown>(JSON.parse(policy).Statement);
+    } catch {
+      statements = null;
+    }
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(policy, statements);
+  }
+  return statements;
+}
+
 /**
- * Whether a resource policy (JSON text, as stored in a queue's or topic's `Policy` attribute)
- * allows a service request: an explicit Deny that applies wins, else an Allow that applies
- * allows, else it is denied. No policy, or one that does not parse, allows nothing.
+ * Whether a resource policy allows a service request: an explicit Deny that applies wins, else
+ * an Allow that applies allows, else it is denied. No policy, or one that does not parse, allows
+ * nothing.
  *
  * @example resourcePolicyAllows(queue.Policy, { service: 'sns.amazonaws.com', action: 'sqs:SendMessage', resourceArn: queueArn, sourceArn: topicArn })
  */
-export function resourcePolicyAllows(policyText: string | undefined, request: ServiceRequest): boolean {
-  if (!policyText) return false;
-  let policy: any;
-  try {
-    policy = JSON.parse(policyText);
-  } catch {
-    return false;
-  }
-  const statements = list<any>(policy.Statement).filter((s) => applies(s, request));
-  return !statements.some((s) => s.Effect === 'Deny') && statements.some((s) => s.Effect === 'Allow');
+export function resourcePolicyAllows(policy: ResourcePolicy, request: ServiceRequest): boolean {
+  const statements = (statementsOf(policy) ?? []).filter((s) => applies(s, request));
+  return !statements.some((s: any) => s.Effect === 'Deny') && statements.some((s: any) => s.Effect === 'Allow');
 }

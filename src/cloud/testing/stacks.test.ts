@@ -11,12 +11,23 @@ function describing(...statuses: Partial<Stack>[]): CloudFormationClient {
 
 describe('waitForStack', () => {
   test('resolves with the stack once its status is no longer in progress', async () => {
-    const stack = await waitForStack(describing({ StackStatus: 'CREATE_IN_PROGRESS' }, { StackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' }, { StackStatus: 'UPDATE_COMPLETE' }), 'rides', { intervalMs: 1 });
+    const stack = await waitForStack(
+      describing(
+        { StackStatus: 'CREATE_IN_PROGRESS' },
+        { StackStatus: 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS' },
+        { StackStatus: 'UPDATE_COMPLETE' },
+      ),
+      'rides',
+      { intervalMs: 1 },
+    );
     assert.equal(stack.StackStatus, 'UPDATE_COMPLETE');
   });
 
   test('past its deadline, fails with the status and reason the stack is stuck on', async () => {
     const stuck = describing({ StackStatus: 'CREATE_IN_PROGRESS', StackStatusReason: 'User Initiated' });
-    await assert.rejects(waitForStack(stuck, 'rides', { timeoutMs: 20, intervalMs: 5 }), /stack rides is still CREATE_IN_PROGRESS after 20 ms: User Initiated/);
+    await assert.rejects(
+      waitForStack(stuck, 'rides', { timeoutMs: 20, intervalMs: 5 }),
+      /stack rides is still CREATE_IN_PROGRESS after 20 ms: User Initiated/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { DescribeStacksCommand, type CloudFormationClient, type Stack } from '@aws-sdk/client-cloudformation';
+import { type CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig } from '../../../labs/kit/clients.ts';
@@ -13,14 +13,21 @@ import { LOCAL_ACCOUNT_ID } from '../aws/context.ts';
  * (not the name) to follow a stack through its deletion: AWS stops describing deleted stacks by
  * name.
  */
-export async function waitForStack(cfn: CloudFormationClient, nameOrId: string, { timeoutMs = 30_000, intervalMs = 10 } = {}): Promise<Stack> {
+export async function waitForStack(
+  cfn: CloudFormationClient,
+  nameOrId: string,
+  { timeoutMs = 30_000, intervalMs = 10 } = {},
+): Promise<Stack> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { Stacks = [] } = await cfn.send(new DescribeStacksCommand({ StackName: nameOrId }));
     const stack = Stacks[0];
     if (!stack) throw new Error(`DescribeStacks returned no stack for ${nameOrId}`);
     if (!stack.StackStatus!.endsWith('_IN_PROGRESS')) return stack;
-    if (Date.now() >= deadline) throw new Error(`stack ${nameOrId} is still ${stack.StackStatus} after ${timeoutMs} ms: ${stack.StackStatusReason ?? 'no reason given'}`);
+    if (Date.now() >= deadline)
+      throw new Error(
+        `stack ${nameOrId} is still ${stack.StackStatus} after ${timeoutMs} ms: ${stack.StackStatusReason ?? 'no reason given'}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Target } from '../../../labs/kit/target.ts';
-import { startCloud, type CloudOptions, type RunningCloud } from '../cloud.ts';
+import { type CloudOptions, type RunningCloud, startCloud } from '../cloud.ts';
 
 export interface TestCloud extends RunningCloud {
   /** A local target pointing at this cloud, with a unique learner prefix. */

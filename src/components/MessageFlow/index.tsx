@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
-import clsx from 'clsx';
 import LabPanel from '@site/src/components/LabPanel';
-import { describeEvent, type FlowEvent } from '@site/src/lib/flow';
+import { describeEvent, type FlowEvent, SHOWN_EVENTS } from '@site/src/lib/flow';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import clsx from 'clsx';
+import { useEffect, useState } from 'react';
 import styles from './styles.module.css';
 
 type Props = {
@@ -27,9 +27,9 @@ export default function MessageFlow({ limit = 14 }: Props) {
       const described = describeEvent(event);
       if (described) setLines((all) => [...all, { seq: event.seq, time: event.time, ...described }].slice(-limit));
     };
-    // Every event arrives under its own name (sns.published, lambda.invoked…).
-    const names = ['apigateway.request', 'sns.published', 'sns.delivered', 'sns.filtered-out', 'sns.delivery-failed', 'sns.dead-lettered', 'sns.delivery-retry', 'sns.confirmation-sent', 'sns.confirmation-failed', 'sns.subscription-confirmed', 'events.put-event', 'events.delivered', 'events.delivery-failed', 'lambda.invoked', 'lambda.failed', 'lambda.timed-out', 'lambda.throttled', 'lambda.async-retry', 'lambda.async-dropped', 'lambda.batch-failed', 'lambda.batch-partially-failed', 'sqs.redrive-started'];
-    for (const name of names) source.addEventListener(name, onEvent as EventListener);
+    // Every activity arrives under its own name (sns.published, states.state-entered…): the view
+    // listens for each kind the shared vocabulary has words for.
+    for (const name of SHOWN_EVENTS) source.addEventListener(name, onEvent as EventListener);
     return () => source.close();
   }, [mode, limit]);
   if (mode !== 'live') {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { LOCAL_ACCOUNT_ID } from '../../aws/context.ts';
 import type { HttpResponse } from '../../aws/http.ts';
-import type { EventBus } from '../../events/bus.ts';
-import type { LambdaService } from '../lambda/service.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
+import type { InvocationReport } from '../lambda/pool.ts';
 import type { ApiGatewayModel, Method, Resource } from './model.ts';
 
 const json = (status: number, body: unknown, extra: Record<string, string> = {}): HttpResponse => ({
@@ -12,7 +13,11 @@ const json = (status: number, body: unknown, extra: Record<string, string> = {})
 });
 
 /** Finds the resource and method serving `path`, as API Gateway matches: literal parts beat `{param}`, `{proxy+}` is greedy. */
-function route(resources: Resource[], path: string, httpMethod: string): { resource: Resource; method: Method; pathParameters: Record<string, string> } | undefined {
+function route(
+  resources: Resource[],
+  path: string,
+  httpMethod: string,
+): { resource: Resource; method: Method; pathParameters: Record<string, string> } | undefined {
   const parts = path.split('/').filter(Boolean);
   const candidates: { resource: Resource; params: Record<string, string>; score: number }[] = [];
   for (const resource of resources) {
@@ -58,8 +63,8 @@ function route(resources: Resource[], path: string, httpMethod: string): { resou
  */
 export async function invokeRestApi(
   model: ApiGatewayModel,
-  lambda: LambdaService,
-  events: EventBus,
+  delivery: Delivery,
+  activity: ActivityStream,
   request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer; region: string },
 ): Promise<HttpResponse> {
   const match = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/[^?]*)?(?:\?(.*))?$/.exec(request.url);
@@ -88,7 +93,7 @@ export async function invokeRestApi(
     multiValueHeaders[name] = values;
   }
   const multiQuery: Record<string, string[]> = {};
-  for (const [key, value] of query) (multiQuery[key] ??= []).push(value);
+  for (const [key, value] of query) multiQuery[key] = [...(multiQuery[key] ?? []), value];
   const requestId = randomUUID();
   const sourceArn = `arn:aws:execute-api:${request.region}:${LOCAL_ACCOUNT_ID}:${apiId}/${stageName}/${request.method}${resource.path === '/' ? '/' : resource.path}`;
   const isText = request.body.length === 0 || /json|text|xml|form/.test(headers['content-type'] ?? 'text/plain');
@@ -120,26 +125,31 @@ export async function invokeRestApi(
     body: request.body.length === 0 ? null : isText ? request.body.toString('utf8') : request.body.toString('base64'),
     isBase64Encoded: !isText,
   };
-  events.emit('apigateway', 'request', `${apiId}/${stageName}`, { requestId, method: request.method, path: rawPath });
-  let report;
+  activity.emit('apigateway.request', `${apiId}/${stageName}`, { requestId, method: request.method, path: rawPath });
+  let report: InvocationReport;
   try {
-    report = await lambda.invokeSyncAsService(functionArn, 'apigateway.amazonaws.com', sourceArn, event);
+    report = await delivery.invokeFunctionNow(functionArn, event, { service: 'apigateway.amazonaws.com', sourceArn });
   } catch (error) {
     // AWS logs "Invalid permissions on Lambda function" and answers the caller 500.
-    events.emit('apigateway', 'integration-failed', `${apiId}/${stageName}`, { requestId, reason: (error as Error).message });
+    activity.emit('apigateway.integration-failed', `${apiId}/${stageName}`, { requestId, reason: (error as Error).message });
     return json(500, { message: 'Internal server error' }, { 'x-amzn-errortype': 'InternalServerErrorException' });
   }
   if (report.throttled) return json(429, { message: 'Too Many Requests' });
   if (report.error) return json(502, { message: 'Internal server error' });
   const result = report.result as any;
   if (!result || typeof result !== 'object' || (result.statusCode !== undefined && !Number.isInteger(Number(result.statusCode)))) {
-    events.emit('apigateway', 'integration-failed', `${apiId}/${stageName}`, { requestId, reason: 'Malformed Lambda proxy response' });
+    activity.emit('apigateway.integration-failed', `${apiId}/${stageName}`, { requestId, reason: 'Malformed Lambda proxy response' });
     return json(502, { message: 'Internal server error' });
   }
   const responseHeaders: Record<string, string> = { 'x-amzn-requestid': requestId };
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[k.toLowerCase()] = (v as string[]).join(', ');
   for (const [k, v] of Object.entries(result.headers ?? {})) responseHeaders[k.toLowerCase()] = String(v);
   responseHeaders['content-type'] ??= 'application/json';
-  const body = result.body === undefined || result.body === null ? '' : result.isBase64Encoded ? Buffer.from(String(result.body), 'base64') : String(result.body);
+  const body =
+    result.body === undefined || result.body === null
+      ? ''
+      : result.isBase64Encoded
+        ? Buffer.from(String(result.body), 'base64')
+        : String(result.body);
   return { status: Number(result.statusCode ?? 200), headers: responseHeaders, body };
 }

@@ -34,6 +34,8 @@ export interface Stage {
   deploymentId: string;
   variables: Record<string, string>;
   createdDate: Date;
+  /** Tags (set through CloudFormation), which the Resource Groups Tagging API lists. */
+  tags?: Record<string, string>;
 }
 
 export interface RestApi {
@@ -90,9 +92,14 @@ export class ApiGatewayModel {
     const api = this.api(apiId);
     const parent = api.resources.get(parentId);
     if (!parent) throw notFound('Invalid Resource identifier specified');
-    if (!/^(\{[\w-]+\+?\}|[\w.:-]+)$/.test(pathPart)) throw new AwsError('BadRequestException', `Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace (got ${pathPart}).`);
+    if (!/^(\{[\w-]+\+?\}|[\w.:-]+)$/.test(pathPart))
+      throw new AwsError(
+        'BadRequestException',
+        `Resource's path part only allow a-zA-Z0-9._- and curly braces at the beginning and the end and an optional plus sign before the closing brace (got ${pathPart}).`,
+      );
     const path = `${parent.path === '/' ? '' : parent.path}/${pathPart}`;
-    if ([...api.resources.values()].some((r) => r.path === path)) throw new AwsError('ConflictException', `Another resource with the same parent already has this name: ${pathPart}`, 409);
+    if ([...api.resources.values()].some((r) => r.path === path))
+      throw new AwsError('ConflictException', `Another resource with the same parent already has this name: ${pathPart}`, 409);
     const resource: Resource = { id: id(), parentId, pathPart, path, methods: new Map() };
     api.resources.set(resource.id, resource);
     return resource;
@@ -113,9 +120,13 @@ export class ApiGatewayModel {
 
   putMethod(apiId: string, resourceId: string, method: Method): Method {
     const httpMethod = method.httpMethod.toUpperCase();
-    if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'].includes(httpMethod)) throw new AwsError('BadRequestException', `Invalid HttpMethod specified: ${method.httpMethod}`);
+    if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'ANY'].includes(httpMethod))
+      throw new AwsError('BadRequestException', `Invalid HttpMethod specified: ${method.httpMethod}`);
     if (method.integration && !['AWS_PROXY', 'MOCK'].includes(method.integration.type)) {
-      throw new AwsError('BadRequestException', `The local cloud supports AWS_PROXY (Lambda proxy) and MOCK integrations; ${method.integration.type} is not supported.`);
+      throw new AwsError(
+        'BadRequestException',
+        `The local cloud supports AWS_PROXY (Lambda proxy) and MOCK integrations; ${method.integration.type} is not supported.`,
+      );
     }
     const stored = { ...method, httpMethod };
     this.resource(apiId, resourceId).methods.set(httpMethod, stored);
@@ -128,12 +139,16 @@ export class ApiGatewayModel {
 
   createDeployment(apiId: string, description?: string): Deployment {
     const api = this.api(apiId);
-    if (![...api.resources.values()].some((r) => r.methods.size > 0)) throw new AwsError('BadRequestException', 'The REST API doesn\'t contain any methods');
+    if (![...api.resources.values()].some((r) => r.methods.size > 0))
+      throw new AwsError('BadRequestException', "The REST API doesn't contain any methods");
     const deployment: Deployment = {
       id: id(),
       description,
       createdDate: new Date(),
-      resources: [...api.resources.values()].map((r) => ({ ...r, methods: new Map([...r.methods].map(([k, m]) => [k, structuredClone(m)])) })),
+      resources: [...api.resources.values()].map((r) => ({
+        ...r,
+        methods: new Map([...r.methods].map(([k, m]) => [k, structuredClone(m)])),
+      })),
     };
     api.deployments.set(deployment.id, deployment);
     return deployment;

@@ -298,6 +298,30 @@ describe('CloudFormation', () => {
     assert.equal(cloud.services.cloudWatch.alarms.size, 0);
   });
 
+  test('a CloudWatch alarm keeps its description and tags; an update changes its tags', async () => {
+    const StackName = uniqueName('cfn');
+    const alarm = (tags: { Key: string; Value: string }[]) =>
+      JSON.stringify({
+        Resources: {
+          Queue: { Type: 'AWS::SQS::Queue' },
+          Parked: {
+            Type: 'AWS::CloudWatch::Alarm',
+            Properties: { AlarmDescription: 'A refund waits for a human.', Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Tags: tags },
+          },
+        },
+      });
+    const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: alarm([{ Key: 'team', Value: 'payments' }, { Key: 'lab', Value: '4' }]), Tags: [{ Key: 'workshop:learner', Value: 'alice' }] }));
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'CREATE_COMPLETE');
+    const created = [...cloud.services.cloudWatch.alarms.values()].find((a) => a.name.startsWith(StackName))!;
+    assert.equal(created.description, 'A refund waits for a human.');
+    assert.deepEqual(created.tags, { 'workshop:learner': 'alice', team: 'payments', lab: '4' });
+    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: alarm([{ Key: 'team', Value: 'refunds' }]), Tags: [{ Key: 'workshop:learner', Value: 'alice' }] }));
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
+    assert.deepEqual(cloud.services.cloudWatch.alarms.get(created.name)!.tags, { 'workshop:learner': 'alice', team: 'refunds' });
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    assert.equal((await waitForStack(cfn, StackId!)).StackStatus, 'DELETE_COMPLETE');
+  });
+
   test('delete removes every resource', async () => {
     const StackName = uniqueName('cfn');
     const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));

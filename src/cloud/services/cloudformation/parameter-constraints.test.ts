@@ -33,7 +33,7 @@ describe('CloudFormation parameter constraints', () => {
     await assert.rejects(create({ DeadlineSeconds: 'soon' }), /Parameter 'DeadlineSeconds' must be a number/);
     await assert.rejects(create({ Colour: 'Red' }), /Parameter 'Colour' must match pattern \[a-z\]\+/);
     await assert.rejects(create({ Colour: 'turquoise' }), /Parameter 'Colour' must contain at most 8 characters/);
-    await assert.rejects(create({ Size: '11' }), /Parameter 'Size' failed to satisfy constraint: a size of at most 10/);
+    await assert.rejects(create({ Size: '11' }), /Parameter Size failed to satisfy constraint: a size of at most 10/);
   });
 
   test('an empty list of parameters is no parameter at all (the query protocol sends Parameters=)', async () => {

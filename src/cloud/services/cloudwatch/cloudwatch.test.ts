@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, ListTagsForResourceCommand, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFoundException, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let cloudwatch: CloudWatchClient;
@@ -22,7 +30,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** One statistic of an AWS/SQS metric of a queue over the last minutes, all periods together. */
 async function sqsMetric(QueueName: string, MetricName: string, Stat: 'Sum' | 'Maximum'): Promise<number | undefined> {
   const { MetricDataResults = [] } = await cloudwatch.send(
-    new GetMetricDataCommand({ ...recent(), MetricDataQueries: [{ Id: 'q', MetricStat: { Metric: { Namespace: 'AWS/SQS', MetricName, Dimensions: [{ Name: 'QueueName', Value: QueueName }] }, Period: 3600, Stat } }] }),
+    new GetMetricDataCommand({
+      ...recent(),
+      MetricDataQueries: [
+        {
+          Id: 'q',
+          MetricStat: {
+            Metric: { Namespace: 'AWS/SQS', MetricName, Dimensions: [{ Name: 'QueueName', Value: QueueName }] },
+            Period: 3600,
+            Stat,
+          },
+        },
+      ],
+    }),
   );
   return MetricDataResults[0]?.Values?.[0];
 }
@@ -39,15 +59,36 @@ async function waitForAlarmState(AlarmName: string, expected: string): Promise<s
 test('Lambda invocations and errors appear as AWS/Lambda metrics', async () => {
   const lambda = new LambdaClient(clientConfig(cloud.target));
   const FunctionName = uniqueName('metered');
-  await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('exports.handler = async (e) => { if (e.fail) throw new Error("no"); };') } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName,
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: handlerZip('exports.handler = async (e) => { if (e.fail) throw new Error("no"); };') },
+    }),
+  );
   for (const fail of [false, false, true]) await lambda.send(new InvokeCommand({ FunctionName, Payload: JSON.stringify({ fail }) }));
   const { MetricDataResults = [] } = await cloudwatch.send(
     new GetMetricDataCommand({
       ...recent(),
-      MetricDataQueries: ['Invocations', 'Errors'].map((MetricName) => ({ Id: MetricName.toLowerCase(), MetricStat: { Metric: { Namespace: 'AWS/Lambda', MetricName, Dimensions: [{ Name: 'FunctionName', Value: FunctionName }] }, Period: 3600, Stat: 'Sum' } })),
+      MetricDataQueries: ['Invocations', 'Errors'].map((MetricName) => ({
+        Id: MetricName.toLowerCase(),
+        MetricStat: {
+          Metric: { Namespace: 'AWS/Lambda', MetricName, Dimensions: [{ Name: 'FunctionName', Value: FunctionName }] },
+          Period: 3600,
+          Stat: 'Sum',
+        },
+      })),
     }),
   );
-  assert.deepEqual(MetricDataResults.map((r) => [r.Id, r.Values?.reduce((a, b) => a + b, 0)]), [['invocations', 3], ['errors', 1]]);
+  assert.deepEqual(
+    MetricDataResults.map((r) => [r.Id, r.Values?.reduce((a, b) => a + b, 0)]),
+    [
+      ['invocations', 3],
+      ['errors', 1],
+    ],
+  );
 });
 
 test('an alarm on queue depth goes to ALARM and notifies its SNS topic', async () => {
@@ -58,10 +99,32 @@ test('an alarm on queue depth goes to ALARM and notifies its SNS topic', async (
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('alarms') }));
   const { QueueUrl: inbox } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('inbox') }));
   const inboxArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: inbox, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  await sqs.send(new SetQueueAttributesCommand({ QueueUrl: inbox, Attributes: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn }] }) } }));
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: inbox,
+      Attributes: {
+        Policy: JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: inboxArn }],
+        }),
+      },
+    }),
+  );
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: inboxArn, Attributes: { RawMessageDelivery: 'true' } }));
   const AlarmName = uniqueName('backlog-alarm');
-  await cloudwatch.send(new PutMetricAlarmCommand({ AlarmName, Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: QueueName }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold', AlarmActions: [TopicArn!] }));
+  await cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: QueueName }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      AlarmActions: [TopicArn!],
+    }),
+  );
   for (let i = 0; i < 3; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `m${i}` }));
   let state: string | undefined;
   for (let i = 0; i < 100 && state !== 'ALARM'; i++) {
@@ -78,11 +141,18 @@ test('SQS sends, receives, deletes and empty receives are counted as AWS/SQS met
   const QueueName = uniqueName('counted');
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName }));
   await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'ride-1' }));
-  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'ride-22', MessageAttributes: { kind: { DataType: 'String', StringValue: 'fare' } } }));
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl, MessageBody: 'ride-22', MessageAttributes: { kind: { DataType: 'String', StringValue: 'fare' } } }),
+  );
   const received = [];
-  while (received.length < 2) received.push(...((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? []));
+  while (received.length < 2)
+    received.push(...((await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages ?? []));
   await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: received[0].ReceiptHandle }));
-  assert.equal((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages, undefined, 'the second message is in flight: an empty receive');
+  assert.equal(
+    (await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages,
+    undefined,
+    'the second message is in flight: an empty receive',
+  );
 
   assert.equal(await sqsMetric(QueueName, 'NumberOfMessagesSent', 'Sum'), 2);
   assert.equal(await sqsMetric(QueueName, 'NumberOfMessagesReceived', 'Sum'), 2);
@@ -114,22 +184,71 @@ test('an alarm on the visible messages of a dead-letter queue goes to ALARM once
   const dlqName = uniqueName('rides-dlq');
   const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: dlqName }));
   const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('rides'), Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }));
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: uniqueName('rides'),
+      Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) },
+    }),
+  );
   const AlarmName = uniqueName('dead-letters');
-  await cloudwatch.send(new PutMetricAlarmCommand({ AlarmName, Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: dlqName }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' }));
+  await cloudwatch.send(
+    new PutMetricAlarmCommand({
+      AlarmName,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: dlqName }],
+      Statistic: 'Maximum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      Threshold: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    }),
+  );
   for (const body of ['bad-1', 'bad-2']) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
   assert.equal(await waitForAlarmState(AlarmName, 'OK'), 'OK', 'an empty DLQ is OK');
   // A consumer that never deletes: each message is received once, then the next receive dead-letters it.
   for (let i = 0; i < 4; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
   assert.equal(await waitForAlarmState(AlarmName, 'ALARM'), 'ALARM');
   assert.equal(await sqsMetric(dlqName, 'ApproximateNumberOfMessagesVisible', 'Maximum'), 2);
-  assert.equal(await sqsMetric(dlqName, 'NumberOfMessagesSent', 'Sum'), 0, 'messages dead-lettered by receives are not counted as sent to the DLQ');
+  assert.equal(
+    await sqsMetric(dlqName, 'NumberOfMessagesSent', 'Sum'),
+    0,
+    'messages dead-lettered by receives are not counted as sent to the DLQ',
+  );
+});
+
+test('alarms carry a description and tags: set on creation, kept by an update, changed by TagResource and UntagResource', async () => {
+  const AlarmName = uniqueName('parked-refunds');
+  const alarm = { AlarmName, AlarmDescription: 'A refund waits for a human.', Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'refunds' }], Statistic: 'Maximum' as const, Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const };
+  await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'payments' }] }));
+  const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [AlarmName] }));
+  assert.equal(MetricAlarms[0].AlarmDescription, 'A refund waits for a human.');
+  const ResourceARN = MetricAlarms[0].AlarmArn!;
+  const tags = async () => (await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN }))).Tags;
+  assert.deepEqual(await tags(), [{ Key: 'team', Value: 'payments' }]);
+  // As on AWS, PutMetricAlarm on an existing alarm ignores Tags.
+  await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'ignored' }] }));
+  assert.deepEqual(await tags(), [{ Key: 'team', Value: 'payments' }]);
+  await cloudwatch.send(new TagResourceCommand({ ResourceARN, Tags: [{ Key: 'team', Value: 'refunds' }, { Key: 'lab', Value: '4' }] }));
+  await cloudwatch.send(new UntagResourceCommand({ ResourceARN, TagKeys: ['lab'] }));
+  assert.deepEqual(await tags(), [{ Key: 'team', Value: 'refunds' }]);
+  await assert.rejects(cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: `${ResourceARN}-gone` })), ResourceNotFoundException);
 });
 
 test('GetMetricData evaluates SUM(METRICS()), m1+m2 and m1/m2*100, and refuses other expressions by name', async () => {
   const Namespace = uniqueName('Workshop/Rides');
   const Timestamp = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000);
-  await cloudwatch.send(new PutMetricDataCommand({ Namespace, MetricData: [{ MetricName: 'Errors', Value: 1, Timestamp }, { MetricName: 'Requests', Value: 3, Timestamp }, { MetricName: 'Requests', Value: 1, Timestamp }] }));
+  await cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace,
+      MetricData: [
+        { MetricName: 'Errors', Value: 1, Timestamp },
+        { MetricName: 'Requests', Value: 3, Timestamp },
+        { MetricName: 'Requests', Value: 1, Timestamp },
+      ],
+    }),
+  );
   const stat = (MetricName: string) => ({ Metric: { Namespace, MetricName }, Period: 60, Stat: 'Sum' });
   const range = { StartTime: new Date(Timestamp.getTime() - 5 * 60_000), EndTime: new Date(Timestamp.getTime() + 60_000) };
   const { MetricDataResults = [] } = await cloudwatch.send(
@@ -146,11 +265,23 @@ test('GetMetricData evaluates SUM(METRICS()), m1+m2 and m1/m2*100, and refuses o
   );
   assert.deepEqual(
     MetricDataResults.map((r) => [r.Id, r.Label, r.Values]),
-    [['total', 'All', [5]], ['plus', 'plus', [5]], ['rate', 'Error rate (%)', [25]]],
+    [
+      ['total', 'All', [5]],
+      ['plus', 'plus', [5]],
+      ['rate', 'Error rate (%)', [25]],
+    ],
   );
   assert.equal(MetricDataResults[0].Timestamps?.[0]?.getTime(), Timestamp.getTime(), 'datapoints keep their periods');
   await assert.rejects(
-    cloudwatch.send(new GetMetricDataCommand({ ...range, MetricDataQueries: [{ Id: 'm1', MetricStat: stat('Errors'), ReturnData: false }, { Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m1)' }] })),
+    cloudwatch.send(
+      new GetMetricDataCommand({
+        ...range,
+        MetricDataQueries: [
+          { Id: 'm1', MetricStat: stat('Errors'), ReturnData: false },
+          { Id: 'band', Expression: 'ANOMALY_DETECTION_BAND(m1)' },
+        ],
+      }),
+    ),
     (error: Error) => error.name === 'ValidationException' && /band/.test(error.message) && /ANOMALY_DETECTION_BAND/.test(error.message),
   );
 });

@@ -25,17 +25,27 @@ const REDUCERS: Record<string, (values: number[]) => number> = {
   MIN: (v) => Math.min(...v),
   MAX: (v) => Math.max(...v),
 };
-const OPERATORS: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b };
+const OPERATORS: Record<string, (a: number, b: number) => number> = {
+  '+': (a, b) => a + b,
+  '-': (a, b) => a - b,
+  '*': (a, b) => a * b,
+  '/': (a, b) => a / b,
+};
 
 /** Evaluates the expression of query `id` to one time series; anything else is an AWS-shaped error. */
 export function evaluateExpression(id: string, expression: string, scope: MathScope): TimeSeries {
-  const fail = (reason: string) => new AwsError('ValidationError', `Error in expression ${id}: ${reason}. The local cloud evaluates numbers, query ids, + - * / and parentheses, METRICS(), SUM, AVG, MIN and MAX.`);
+  const fail = (reason: string) =>
+    new AwsError(
+      'ValidationError',
+      `Error in expression ${id}: ${reason}. The local cloud evaluates numbers, query ids, + - * / and parentheses, METRICS(), SUM, AVG, MIN and MAX.`,
+    );
   const tokens = expression.match(/\s*(\d+(?:\.\d+)?|[A-Za-z_][A-Za-z0-9_]*|"[^"]*"|'[^']*'|[-+*/(),]|\S)/g)?.map((t) => t.trim()) ?? [];
   let at = 0;
   const peek = () => tokens[at];
   const take = (expected?: string) => {
     const token = tokens[at++];
-    if (expected !== undefined && token !== expected) throw fail(token === undefined ? `expected "${expected}" at the end` : `expected "${expected}" but found "${token}"`);
+    if (expected !== undefined && token !== expected)
+      throw fail(token === undefined ? `expected "${expected}" at the end` : `expected "${expected}" but found "${token}"`);
     return token;
   };
 
@@ -49,7 +59,11 @@ export function evaluateExpression(id: string, expression: string, scope: MathSc
     while (peek() === '*' || peek() === '/') left = combine(take(), left, unary());
     return left;
   };
-  const unary = (): Value => (peek() === '-' ? (take(), combine('*', -1, unary())) : primary());
+  const unary = (): Value => {
+    if (peek() !== '-') return primary();
+    take();
+    return combine('*', -1, unary());
+  };
   const primary = (): Value => {
     const token = take();
     if (token === undefined) throw fail('the expression ends too early');

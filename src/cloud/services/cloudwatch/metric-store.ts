@@ -14,7 +14,10 @@ export const STATISTICS: Statistic[] = ['Sum', 'Average', 'Minimum', 'Maximum', 
 const RETENTION_MS = 3 * 60 * 60_000;
 
 function key(namespace: string, name: string, dimensions: Record<string, string>): string {
-  return `${namespace}|${name}|${Object.entries(dimensions).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',')}`;
+  return `${namespace}|${name}|${Object.entries(dimensions)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')}`;
 }
 
 /** The datapoints of every metric the local cloud records or is given. */
@@ -24,7 +27,10 @@ export class MetricStore {
   add(namespace: string, name: string, dimensions: Record<string, string>, value: number, time = Date.now(), unit?: string): void {
     const k = key(namespace, name, dimensions);
     let series = this.series.get(k);
-    if (!series) this.series.set(k, (series = { namespace, name, dimensions, unit, points: [] }));
+    if (!series) {
+      series = { namespace, name, dimensions, unit, points: [] };
+      this.series.set(k, series);
+    }
     series.points.push({ time, value });
     const cutoff = Date.now() - RETENTION_MS;
     while (series.points.length > 0 && series.points[0].time < cutoff) series.points.shift();
@@ -35,12 +41,22 @@ export class MetricStore {
       (s) =>
         (!filter.namespace || s.namespace === filter.namespace) &&
         (!filter.name || s.name === filter.name) &&
-        (filter.dimensions ?? []).every((d) => s.dimensions[d.Name] !== undefined && (d.Value === undefined || s.dimensions[d.Name] === d.Value)),
+        (filter.dimensions ?? []).every(
+          (d) => s.dimensions[d.Name] !== undefined && (d.Value === undefined || s.dimensions[d.Name] === d.Value),
+        ),
     );
   }
 
   /** One value per period between start and end (periods without data are left out), newest first. */
-  statistics(namespace: string, name: string, dimensions: Record<string, string>, start: number, end: number, periodSeconds: number, stat: Statistic) {
+  statistics(
+    namespace: string,
+    name: string,
+    dimensions: Record<string, string>,
+    start: number,
+    end: number,
+    periodSeconds: number,
+    stat: Statistic,
+  ) {
     const points = this.series.get(key(namespace, name, dimensions))?.points ?? [];
     const period = periodSeconds * 1000;
     const buckets = new Map<number, number[]>();

@@ -1,6 +1,8 @@
-import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { CloudEvent, EventBus } from '../../events/bus.ts';
+import type { Delivery, Principal } from '../../delivery/delivery.ts';
+import { metricsOf } from './activity-metrics.ts';
 import { evaluateExpression, type TimeSeries } from './metric-math.ts';
 import { MetricStore, STATISTICS, type Statistic } from './metric-store.ts';
 import { SqsMetrics } from './sqs-metrics.ts';
@@ -8,11 +10,12 @@ import { SqsMetrics } from './sqs-metrics.ts';
 // LIMITATIONS: metrics the labs chart (Lambda, SNS, EventBridge counters from the cloud's event
 // stream; SQS counters and gauges, see sqs-metrics.ts) plus PutMetricData; MetricStat queries and
 // the metric math of metric-math.ts (arithmetic, METRICS(), SUM/AVG/MIN/MAX); threshold alarms on
-// one metric with SNS actions.
+// one metric with SNS actions; tags on alarms (the only CloudWatch resource AWS tags).
 
 interface Alarm {
   name: string;
   arn: string;
+  description?: string;
   namespace: string;
   metricName: string;
   dimensions: Record<string, string>;
@@ -28,11 +31,25 @@ interface Alarm {
   state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   stateReason: string;
   stateUpdated: Date;
+  tags: Record<string, string>;
 }
 
+const tagRecord = (list: { Key: string; Value: string }[] | undefined) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
 const dims = (list: { Name: string; Value: string }[] | undefined) => Object.fromEntries((list ?? []).map((d) => [d.Name, d.Value]));
 const dimList = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
-const seconds = (value: unknown) => (value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
+const seconds = (value: unknown) =>
+  value instanceof Date ? value.getTime() : typeof value === 'number' ? value * 1000 : Date.parse(String(value));
+
+/**
+ * Alarms publish their actions for the account that owns the alarm and the topic, which the
+ * default topic policy allows (its AWS:SourceOwner condition); the local cloud does not model
+ * that condition, so it does not check the topic policy for alarm actions.
+ */
+const alarmPrincipal = (alarmArn: string): Principal => ({
+  service: 'cloudwatch.amazonaws.com',
+  sourceArn: alarmArn,
+  authority: { unchecked: 'alarm actions publish as the owning account' },
+});
 
 const COMPARE: Record<string, (v: number, t: number) => boolean> = {
   GreaterThanOrEqualToThreshold: (v, t) => v >= t,
@@ -49,81 +66,83 @@ export class CloudWatchService {
   readonly sqs = new SqsMetrics(this.metrics);
 
   constructor(
-    private readonly events: EventBus,
-    private readonly notify: (topicArn: string, message: string) => Promise<void>,
+    private readonly activity: ActivityStream,
+    private readonly delivery: Delivery,
   ) {
-    events.subscribe((event) => this.record(event));
-  }
-
-  /** Turns message movements into the metrics AWS publishes for them. */
-  private record(event: CloudEvent): void {
-    const name = event.resource.split(':').pop() ?? event.resource;
-    const add = (namespace: string, metric: string, dimensions: Record<string, string>, value = 1, unit = 'Count') => this.metrics.add(namespace, metric, dimensions, value, event.time, unit);
-    switch (`${event.service}.${event.type}`) {
-      case 'lambda.invoked':
-        add('AWS/Lambda', 'Invocations', { FunctionName: name });
-        add('AWS/Lambda', 'Duration', { FunctionName: name }, Number(event.detail.durationMs ?? 0), 'Milliseconds');
-        break;
-      case 'lambda.failed':
-      case 'lambda.timed-out':
-        add('AWS/Lambda', 'Invocations', { FunctionName: name });
-        add('AWS/Lambda', 'Errors', { FunctionName: name });
-        add('AWS/Lambda', 'Duration', { FunctionName: name }, Number(event.detail.durationMs ?? 0), 'Milliseconds');
-        break;
-      case 'lambda.throttled':
-        add('AWS/Lambda', 'Throttles', { FunctionName: name });
-        break;
-      case 'sns.published':
-        add('AWS/SNS', 'NumberOfMessagesPublished', { TopicName: name });
-        break;
-      case 'sns.delivered':
-        add('AWS/SNS', 'NumberOfNotificationsDelivered', { TopicName: name });
-        break;
-      case 'sns.delivery-failed':
-        add('AWS/SNS', 'NumberOfNotificationsFailed', { TopicName: name });
-        break;
-      case 'sns.filtered-out':
-        add('AWS/SNS', 'NumberOfNotificationsFilteredOut', { TopicName: name });
-        break;
-      case 'events.rule-matched':
-        add('AWS/Events', 'MatchedEvents', { RuleName: event.resource.split('/').pop()! });
-        break;
-    }
+    activity.subscribe((a) => {
+      for (const d of metricsOf(a)) this.metrics.add(d.namespace, d.metric, d.dimensions, d.value, a.time, d.unit);
+    });
   }
 
   readonly actions: ActionTable = {
     PutMetricData: (input) => {
       const namespace = String(input.Namespace ?? '');
-      if (!namespace || namespace.startsWith('AWS/')) throw new AwsError('InvalidParameterValue', 'The value AWS/ for parameter Namespace is invalid: it is reserved for AWS services.');
+      if (!namespace || namespace.startsWith('AWS/'))
+        throw new AwsError('InvalidParameterValue', 'The value AWS/ for parameter Namespace is invalid: it is reserved for AWS services.');
       for (const datum of input.MetricData ?? []) {
         const values: number[] = datum.Values ?? (datum.Value !== undefined ? [datum.Value] : []);
-        for (const value of values) this.metrics.add(namespace, datum.MetricName, dims(datum.Dimensions), value, datum.Timestamp ? seconds(datum.Timestamp) : Date.now(), datum.Unit);
+        for (const value of values)
+          this.metrics.add(
+            namespace,
+            datum.MetricName,
+            dims(datum.Dimensions),
+            value,
+            datum.Timestamp ? seconds(datum.Timestamp) : Date.now(),
+            datum.Unit,
+          );
       }
       return {};
     },
     ListMetrics: (input) => ({
-      Metrics: this.metrics.list({ namespace: input.Namespace, name: input.MetricName, dimensions: input.Dimensions }).map((s) => ({ Namespace: s.namespace, MetricName: s.name, Dimensions: dimList(s.dimensions) })),
+      Metrics: this.metrics
+        .list({ namespace: input.Namespace, name: input.MetricName, dimensions: input.Dimensions })
+        .map((s) => ({ Namespace: s.namespace, MetricName: s.name, Dimensions: dimList(s.dimensions) })),
     }),
     GetMetricData: (input) => this.metricData(input),
     GetMetricStatistics: (input) => ({
       Label: input.MetricName,
-      Datapoints: (input.Statistics ?? []).length === 0
-        ? []
-        : this.metrics.statistics(input.Namespace, input.MetricName, dims(input.Dimensions), seconds(input.StartTime), seconds(input.EndTime), input.Period, 'SampleCount').map((p) => {
-            const datapoint: Record<string, unknown> = { Timestamp: new Date(p.time) };
-            for (const stat of input.Statistics as Statistic[]) {
-              datapoint[stat] = this.metrics.statistics(input.Namespace, input.MetricName, dims(input.Dimensions), p.time, p.time + input.Period * 1000, input.Period, this.statistic(stat))[0]?.value;
-            }
-            return datapoint;
-          }),
+      Datapoints:
+        (input.Statistics ?? []).length === 0
+          ? []
+          : this.metrics
+              .statistics(
+                input.Namespace,
+                input.MetricName,
+                dims(input.Dimensions),
+                seconds(input.StartTime),
+                seconds(input.EndTime),
+                input.Period,
+                'SampleCount',
+              )
+              .map((p) => {
+                const datapoint: Record<string, unknown> = { Timestamp: new Date(p.time) };
+                for (const stat of input.Statistics as Statistic[]) {
+                  datapoint[stat] = this.metrics.statistics(
+                    input.Namespace,
+                    input.MetricName,
+                    dims(input.Dimensions),
+                    p.time,
+                    p.time + input.Period * 1000,
+                    input.Period,
+                    this.statistic(stat),
+                  )[0]?.value;
+                }
+                return datapoint;
+              }),
     }),
     PutMetricAlarm: (input, context) => this.putAlarm(input, context),
     DescribeAlarms: (input) => ({
       MetricAlarms: [...this.alarms.values()]
-        .filter((a) => (!input.AlarmNames?.length || input.AlarmNames.includes(a.name)) && (!input.AlarmNamePrefix || a.name.startsWith(input.AlarmNamePrefix)) && (!input.StateValue || a.state === input.StateValue))
+        .filter(
+          (a) =>
+            (!input.AlarmNames?.length || input.AlarmNames.includes(a.name)) &&
+            (!input.AlarmNamePrefix || a.name.startsWith(input.AlarmNamePrefix)) &&
+            (!input.StateValue || a.state === input.StateValue),
+        )
         .map((a) => ({
           AlarmName: a.name,
           AlarmArn: a.arn,
+          AlarmDescription: a.description,
           Namespace: a.namespace,
           MetricName: a.metricName,
           Dimensions: dimList(a.dimensions),
@@ -147,6 +166,16 @@ export class CloudWatchService {
       for (const name of input.AlarmNames ?? []) this.alarms.delete(name);
       return {};
     },
+    TagResource: (input) => {
+      Object.assign(this.alarmByArn(input.ResourceARN).tags, tagRecord(input.Tags));
+      return {};
+    },
+    UntagResource: (input) => {
+      const alarm = this.alarmByArn(input.ResourceARN);
+      for (const key of input.TagKeys ?? []) delete alarm.tags[key];
+      return {};
+    },
+    ListTagsForResource: (input) => ({ Tags: Object.entries(this.alarmByArn(input.ResourceARN).tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
 
   /** GetMetricData: MetricStat queries, and math expressions over them (see metric-math.ts). */
@@ -164,10 +193,19 @@ export class CloudWatchService {
       if (series) return series;
       if (q.MetricStat) {
         const { Namespace, MetricName, Dimensions } = q.MetricStat.Metric;
-        const points = this.metrics.statistics(Namespace, MetricName, dims(Dimensions), start, end, q.MetricStat.Period, this.statistic(q.MetricStat.Stat));
+        const points = this.metrics.statistics(
+          Namespace,
+          MetricName,
+          dims(Dimensions),
+          start,
+          end,
+          q.MetricStat.Period,
+          this.statistic(q.MetricStat.Stat),
+        );
         series = new Map(points.map((p) => [p.time, p.value]));
       } else if (q.Expression) {
-        if (evaluating.has(id)) throw new AwsError('ValidationError', `Error in expression ${id}: it refers to itself through other expressions.`);
+        if (evaluating.has(id))
+          throw new AwsError('ValidationError', `Error in expression ${id}: it refers to itself through other expressions.`);
         evaluating.add(id);
         series = evaluateExpression(id, String(q.Expression), {
           series: resolve,
@@ -184,27 +222,50 @@ export class CloudWatchService {
         .map((q) => {
           // A division by zero gives no datapoint (JSON could not carry NaN or Infinity anyway).
           const points = [...resolve(q.Id)!].filter(([, value]) => Number.isFinite(value)).sort(([a], [b]) => b - a);
-          return { Id: q.Id, Label: q.Label ?? q.MetricStat?.Metric.MetricName ?? q.Id, Timestamps: points.map(([time]) => new Date(time)), Values: points.map(([, value]) => value), StatusCode: 'Complete' };
+          return {
+            Id: q.Id,
+            Label: q.Label ?? q.MetricStat?.Metric.MetricName ?? q.Id,
+            Timestamps: points.map(([time]) => new Date(time)),
+            Values: points.map(([, value]) => value),
+            StatusCode: 'Complete',
+          };
         }),
       Messages: [],
     };
   }
 
+  private alarmByArn(resourceArn: unknown): Alarm {
+    const alarm = [...this.alarms.values()].find((a) => a.arn === resourceArn);
+    if (!alarm) throw new AwsError('ResourceNotFoundException', `The alarm ${String(resourceArn)} does not exist (the local cloud tags alarms only).`);
+    return alarm;
+  }
+
   private statistic(value: unknown): Statistic {
-    if (!STATISTICS.includes(value as Statistic)) throw new AwsError('InvalidParameterValue', `The local cloud computes ${STATISTICS.join(', ')}; statistic ${String(value)} is not supported.`);
+    if (!STATISTICS.includes(value as Statistic))
+      throw new AwsError(
+        'InvalidParameterValue',
+        `The local cloud computes ${STATISTICS.join(', ')}; statistic ${String(value)} is not supported.`,
+      );
     return value as Statistic;
   }
 
   private putAlarm(input: any, context: RequestContext) {
-    if (input.Metrics) throw new AwsError('InvalidParameterValue', 'The local cloud alarms on one metric; metric math alarms (Metrics) are not supported.');
-    if (!COMPARE[input.ComparisonOperator]) throw new AwsError('InvalidParameterValue', `ComparisonOperator ${input.ComparisonOperator} is not supported locally (anomaly detection bands are not).`);
+    if (input.Metrics)
+      throw new AwsError('InvalidParameterValue', 'The local cloud alarms on one metric; metric math alarms (Metrics) are not supported.');
+    if (!COMPARE[input.ComparisonOperator])
+      throw new AwsError(
+        'InvalidParameterValue',
+        `ComparisonOperator ${input.ComparisonOperator} is not supported locally (anomaly detection bands are not).`,
+      );
     for (const action of [...(input.AlarmActions ?? []), ...(input.OKActions ?? []), ...(input.InsufficientDataActions ?? [])]) {
-      if (!String(action).startsWith('arn:aws:sns:')) throw new AwsError('InvalidParameterValue', `The local cloud sends alarm actions to SNS topics only; ${action} is not supported.`);
+      if (!String(action).startsWith('arn:aws:sns:'))
+        throw new AwsError('InvalidParameterValue', `The local cloud sends alarm actions to SNS topics only; ${action} is not supported.`);
     }
     const existing = this.alarms.get(input.AlarmName);
     const alarm: Alarm = {
       name: input.AlarmName,
       arn: arn('cloudwatch', context, `alarm:${input.AlarmName}`),
+      description: input.AlarmDescription,
       namespace: input.Namespace,
       metricName: input.MetricName,
       dimensions: dims(input.Dimensions),
@@ -220,6 +281,8 @@ export class CloudWatchService {
       state: existing?.state ?? 'INSUFFICIENT_DATA',
       stateReason: existing?.stateReason ?? 'Unchecked: Initial alarm creation',
       stateUpdated: existing?.stateUpdated ?? new Date(),
+      // As on AWS, Tags apply when the alarm is created; an update keeps the alarm's tags.
+      tags: existing?.tags ?? tagRecord(input.Tags),
     };
     this.alarms.set(alarm.name, alarm);
     void this.evaluate(alarm);
@@ -234,20 +297,52 @@ export class CloudWatchService {
   private async evaluate(alarm: Alarm): Promise<void> {
     const now = Date.now();
     const span = alarm.period * alarm.evaluationPeriods * 1000;
-    const points = this.metrics.statistics(alarm.namespace, alarm.metricName, alarm.dimensions, now - span, now + 1, alarm.period, alarm.statistic);
+    const points = this.metrics.statistics(
+      alarm.namespace,
+      alarm.metricName,
+      alarm.dimensions,
+      now - span,
+      now + 1,
+      alarm.period,
+      alarm.statistic,
+    );
     const breaching = points.filter((p) => COMPARE[alarm.comparison](p.value, alarm.threshold)).length;
     const missing = alarm.evaluationPeriods - points.length;
     let next: Alarm['state'];
-    if (points.length === 0) next = alarm.treatMissingData === 'breaching' ? 'ALARM' : alarm.treatMissingData === 'notBreaching' ? 'OK' : alarm.treatMissingData === 'ignore' ? alarm.state : 'INSUFFICIENT_DATA';
+    if (points.length === 0)
+      next =
+        alarm.treatMissingData === 'breaching'
+          ? 'ALARM'
+          : alarm.treatMissingData === 'notBreaching'
+            ? 'OK'
+            : alarm.treatMissingData === 'ignore'
+              ? alarm.state
+              : 'INSUFFICIENT_DATA';
     else next = breaching + (alarm.treatMissingData === 'breaching' ? missing : 0) >= alarm.datapointsToAlarm ? 'ALARM' : 'OK';
     if (next === alarm.state) return;
     const previous = alarm.state;
     alarm.state = next;
     alarm.stateUpdated = new Date();
-    alarm.stateReason = `Threshold Crossed: ${breaching} out of the last ${alarm.evaluationPeriods} datapoints ${next === 'ALARM' ? 'were' : 'were not'} ${alarm.comparison.replace(/Threshold$/, '').replace(/([A-Z])/g, ' $1').trim().toLowerCase()} the threshold (${alarm.threshold}).`;
-    this.events.emit('cloudwatch', 'alarm-state-changed', alarm.arn, { from: previous, to: next, reason: alarm.stateReason });
+    alarm.stateReason = `Threshold Crossed: ${breaching} out of the last ${alarm.evaluationPeriods} datapoints ${next === 'ALARM' ? 'were' : 'were not'} ${alarm.comparison
+      .replace(/Threshold$/, '')
+      .replace(/([A-Z])/g, ' $1')
+      .trim()
+      .toLowerCase()} the threshold (${alarm.threshold}).`;
+    this.activity.emit('cloudwatch.alarm-state-changed', alarm.arn, { from: previous, to: next, reason: alarm.stateReason });
     const actions = next === 'ALARM' ? alarm.alarmActions : next === 'OK' ? alarm.okActions : [];
-    const message = JSON.stringify({ AlarmName: alarm.name, AlarmArn: alarm.arn, NewStateValue: next, OldStateValue: previous, NewStateReason: alarm.stateReason, StateChangeTime: alarm.stateUpdated.toISOString(), Trigger: { MetricName: alarm.metricName, Namespace: alarm.namespace, Statistic: alarm.statistic, Threshold: alarm.threshold } });
-    for (const topic of actions) await this.notify(topic, message).catch(() => undefined);
+    const message = JSON.stringify({
+      AlarmName: alarm.name,
+      AlarmArn: alarm.arn,
+      NewStateValue: next,
+      OldStateValue: previous,
+      NewStateReason: alarm.stateReason,
+      StateChangeTime: alarm.stateUpdated.toISOString(),
+      Trigger: { MetricName: alarm.metricName, Namespace: alarm.namespace, Statistic: alarm.statistic, Threshold: alarm.threshold },
+    });
+    for (const topic of actions) {
+      await this.delivery.publishToTopic(topic, { message }, alarmPrincipal(alarm.arn)).catch((error: Error) => {
+        this.activity.emit('cloudwatch.alarm-action-failed', alarm.arn, { topicArn: topic, reason: error.message });
+      });
+    }
   }
 }

@@ -66,7 +66,14 @@ export class SqsMetrics {
     else if (this.deadLettered === message.messageId) this.deadLettered = undefined;
     else {
       this.count(QueueName, 'NumberOfMessagesSent', 1, message.timestamp);
-      this.store.add('AWS/SQS', 'SentMessageSize', { QueueName }, messageSize(message.body, message.messageAttributes), message.timestamp, 'Bytes');
+      this.store.add(
+        'AWS/SQS',
+        'SentMessageSize',
+        { QueueName },
+        messageSize(message.body, message.messageAttributes),
+        message.timestamp,
+        'Bytes',
+      );
     }
     return false;
   };
@@ -118,7 +125,10 @@ export class SqsMetrics {
 }
 
 /** A message's size as SQS counts it against its limit: body plus attribute names, types and values. */
-function messageSize(body: string, attributes: Record<string, { DataType?: string; StringValue?: string; BinaryValue?: unknown }> = {}): number {
+function messageSize(
+  body: string,
+  attributes: Record<string, { DataType?: string; StringValue?: string; BinaryValue?: unknown }> = {},
+): number {
   let size = Buffer.byteLength(body);
   for (const [name, value] of Object.entries(attributes)) {
     size += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '');

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import { type ActionTable, arn, parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus as CloudEvents } from '../../events/bus.ts';
-import { FilterPatternError, matchPattern, parseEventPattern, type PatternNode } from '../../shared/filter/index.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
+import { FilterPatternError, matchPattern, type PatternNode, parseEventPattern } from '../../shared/filter/index.ts';
 import { readPath, renderTemplate } from './input-transformer.ts';
 
 // LIMITATIONS: event-pattern rules only (no schedules, archives, replays, API destinations);
@@ -30,32 +31,27 @@ export interface Rule {
   tags?: Record<string, string>;
 }
 
-/** Where EventBridge sends matched events; each throws when the target refuses. */
-export interface EventTargets {
-  invokeFunction(functionArn: string, ruleArn: string, event: unknown): Promise<void>;
-  sendToQueue(queueArn: string, ruleArn: string, body: string, groupId?: string): Promise<void>;
-  publishToTopic(topicArn: string, ruleArn: string, body: string): Promise<void>;
-  startExecution(stateMachineArn: string, ruleArn: string, roleArn: string, input: string): Promise<void>;
-}
-
 const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
-const invalidPattern = (error: unknown) => new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${(error as Error).message}`);
+const invalidPattern = (error: unknown) =>
+  new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${(error as Error).message}`);
 
 /** Amazon EventBridge: buses, rules with event patterns, targets, PutEvents. */
 export class EventBridgeService {
-  readonly buses = new Map<string, { name: string; arn: string }>();
+  readonly buses = new Map<string, { name: string; arn: string; tags?: Record<string, string> }>();
   readonly rules = new Map<string, Rule>();
   private readonly compiled = new Map<string, PatternNode>();
 
   constructor(
-    private readonly events: CloudEvents,
-    private readonly targets: EventTargets,
+    private readonly activity: ActivityStream,
+    private readonly delivery: Delivery,
   ) {}
 
   readonly actions: ActionTable = {
     CreateEventBus: (input, context) => {
-      if (input.Name === 'default' || this.buses.has(this.busKey(input.Name, context))) throw new AwsError('ResourceAlreadyExistsException', `Event bus ${input.Name} already exists.`);
-      if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(String(input.Name ?? ''))) throw new AwsError('ValidationException', `Invalid event bus name ${input.Name}`);
+      if (input.Name === 'default' || this.buses.has(this.busKey(input.Name, context)))
+        throw new AwsError('ResourceAlreadyExistsException', `Event bus ${input.Name} already exists.`);
+      if (!/^[/.\-_A-Za-z0-9]{1,256}$/.test(String(input.Name ?? '')))
+        throw new AwsError('ValidationException', `Invalid event bus name ${input.Name}`);
       const bus = { name: input.Name, arn: arn('events', context, `event-bus/${input.Name}`) };
       this.buses.set(this.busKey(input.Name, context), bus);
       return { EventBusArn: bus.arn };
@@ -69,21 +65,42 @@ export class EventBridgeService {
       const bus = this.bus(input.Name, context);
       return { Name: bus.name, Arn: bus.arn };
     },
-    ListEventBuses: (_input, context) => ({ EventBuses: [this.bus('default', context), ...this.buses.values()].map((b) => ({ Name: b.name, Arn: b.arn })) }),
+    ListEventBuses: (_input, context) => ({
+      EventBuses: [this.bus('default', context), ...this.buses.values()].map((b) => ({ Name: b.name, Arn: b.arn })),
+    }),
     PutRule: (input, context) => ({ RuleArn: this.putRule(input, context).arn }),
     DescribeRule: (input, context) => {
       const rule = this.rule(input.Name, input.EventBusName, context);
-      return { Name: rule.name, Arn: rule.arn, EventPattern: rule.pattern, State: rule.state, Description: rule.description, EventBusName: rule.busName };
+      return {
+        Name: rule.name,
+        Arn: rule.arn,
+        EventPattern: rule.pattern,
+        State: rule.state,
+        Description: rule.description,
+        EventBusName: rule.busName,
+      };
     },
     ListRules: (input, context) => ({
       Rules: [...this.rules.values()]
-        .filter((r) => r.busName === (this.busName(input.EventBusName) ?? 'default') && r.arn.includes(`:${context.region}:`) && (!input.NamePrefix || r.name.startsWith(input.NamePrefix)))
-        .map((r) => ({ Name: r.name, Arn: r.arn, EventPattern: r.pattern, State: r.state, Description: r.description, EventBusName: r.busName })),
+        .filter(
+          (r) =>
+            r.busName === (this.busName(input.EventBusName) ?? 'default') &&
+            r.arn.includes(`:${context.region}:`) &&
+            (!input.NamePrefix || r.name.startsWith(input.NamePrefix)),
+        )
+        .map((r) => ({
+          Name: r.name,
+          Arn: r.arn,
+          EventPattern: r.pattern,
+          State: r.state,
+          Description: r.description,
+          EventBusName: r.busName,
+        })),
     }),
     DeleteRule: (input, context) => {
       const rule = this.rules.get(this.ruleKey(input.Name, input.EventBusName, context));
       if (!rule) return {};
-      if (rule.targets.length > 0) throw new AwsError('ValidationException', 'Rule can\'t be deleted since it has targets.');
+      if (rule.targets.length > 0) throw new AwsError('ValidationException', "Rule can't be deleted since it has targets.");
       this.rules.delete(this.ruleKey(input.Name, input.EventBusName, context));
       this.compiled.delete(rule.arn);
       return {};
@@ -105,7 +122,7 @@ export class EventBridgeService {
     },
     PutEvents: (input, context) => this.putEvents(input.Entries ?? [], context),
     TestEventPattern: (input) => {
-      let pattern;
+      let pattern: PatternNode;
       try {
         pattern = parseEventPattern(input.EventPattern);
       } catch (error) {
@@ -144,8 +161,10 @@ export class EventBridgeService {
   putRule(input: any, context: RequestContext): Rule {
     const name = String(input.Name ?? '');
     if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) throw new AwsError('ValidationException', `Invalid rule name ${name}`);
-    if (input.ScheduleExpression) throw new AwsError('ValidationException', 'The local cloud runs event-pattern rules only; ScheduleExpression is not supported.');
-    if (!input.EventPattern) throw new AwsError('ValidationException', 'Parameter EventPattern is not valid: a rule needs an event pattern.');
+    if (input.ScheduleExpression)
+      throw new AwsError('ValidationException', 'The local cloud runs event-pattern rules only; ScheduleExpression is not supported.');
+    if (!input.EventPattern)
+      throw new AwsError('ValidationException', 'Parameter EventPattern is not valid: a rule needs an event pattern.');
     const bus = this.bus(input.EventBusName, context);
     let compiled: PatternNode;
     try {
@@ -175,10 +194,14 @@ export class EventBridgeService {
     for (const target of targets) {
       const service = parseArn(target.Arn)?.service;
       if (!['lambda', 'sqs', 'sns', 'states'].includes(service ?? '') || (service === 'states' && !target.Arn.includes(':stateMachine:'))) {
-        throw new AwsError('ValidationException', `The local cloud sends events to Lambda functions, SQS queues, SNS topics and Step Functions state machines; target ${target.Arn} is not supported.`);
+        throw new AwsError(
+          'ValidationException',
+          `The local cloud sends events to Lambda functions, SQS queues, SNS topics and Step Functions state machines; target ${target.Arn} is not supported.`,
+        );
       }
       // AWS calls Step Functions with a role the rule's target names; without one PutTargets fails.
-      if (service === 'states' && !target.RoleArn) throw new AwsError('ValidationException', `RoleArn is required for target arn: ${target.Arn}.`);
+      if (service === 'states' && !target.RoleArn)
+        throw new AwsError('ValidationException', `RoleArn is required for target arn: ${target.Arn}.`);
       if ([target.Input, target.InputPath, target.InputTransformer].filter((x) => x !== undefined).length > 1) {
         throw new AwsError('ValidationException', `Target ${target.Id}: only one of Input, InputPath and InputTransformer may be set.`);
       }
@@ -217,7 +240,7 @@ export class EventBridgeService {
         results.push({ ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: `Not authorized for the source ${entry.Source}.` });
         continue;
       }
-      let bus;
+      let bus: { name: string; arn: string };
       try {
         bus = this.bus(entry.EventBusName, context);
       } catch (error) {
@@ -230,43 +253,64 @@ export class EventBridgeService {
         'detail-type': entry.DetailType,
         source: entry.Source,
         account: context.accountId,
-        time: (entry.Time ? new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time) : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        time: (entry.Time ? new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time) : new Date())
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
         region: context.region,
         resources: entry.Resources ?? [],
         detail,
       };
       results.push({ EventId: event.id });
-      this.events.emit('events', 'put-event', bus.arn, { eventId: event.id, source: event.source, detailType: event['detail-type'] });
+      this.activity.emit('events.put-event', bus.arn, { eventId: event.id, source: event.source, detailType: event['detail-type'] });
       await this.route(bus.name, event, context);
     }
     return { FailedEntryCount: results.filter((r) => r.ErrorCode).length, Entries: results };
   }
 
-  private async route(busName: string, event: Record<string, unknown>, context: RequestContext): Promise<void> {
+  private async route(busName: string, event: Record<string, unknown> & { id: string }, context: RequestContext): Promise<void> {
     for (const rule of this.rules.values()) {
       if (rule.busName !== busName || rule.state !== 'ENABLED' || !rule.arn.includes(`:${context.region}:`)) continue;
       const pattern = this.compiled.get(rule.arn) ?? parseEventPattern(rule.pattern);
       if (!matchPattern(pattern, event)) continue;
-      this.events.emit('events', 'rule-matched', rule.arn, { eventId: event.id });
+      this.activity.emit('events.rule-matched', rule.arn, { eventId: event.id });
       await Promise.all(rule.targets.map((target) => this.deliver(rule, target, event)));
     }
   }
 
-  private async deliver(rule: Rule, target: Target, event: Record<string, unknown>): Promise<void> {
+  private async deliver(rule: Rule, target: Target, event: Record<string, unknown> & { id: string }): Promise<void> {
     const detail = { eventId: event.id, targetId: target.Id, target: target.Arn };
     try {
-      const payload = target.Input !== undefined ? JSON.parse(target.Input) : target.InputPath ? readPath(event, target.InputPath) : target.InputTransformer ? undefined : event;
-      const text = target.InputTransformer ? renderTemplate(target.InputTransformer.InputTemplate, target.InputTransformer.InputPathsMap ?? {}, event, rule.arn) : JSON.stringify(payload);
+      const payload =
+        target.Input !== undefined
+          ? JSON.parse(target.Input)
+          : target.InputPath
+            ? readPath(event, target.InputPath)
+            : target.InputTransformer
+              ? undefined
+              : event;
+      const text = target.InputTransformer
+        ? renderTemplate(target.InputTransformer.InputTemplate, target.InputTransformer.InputPathsMap ?? {}, event, rule.arn)
+        : JSON.stringify(payload);
       const service = parseArn(target.Arn)!.service;
-      if (service === 'lambda') await this.targets.invokeFunction(target.Arn, rule.arn, target.InputTransformer ? parseOrText(text) : payload);
-      else if (service === 'sqs') await this.targets.sendToQueue(target.Arn, rule.arn, text, target.SqsParameters?.MessageGroupId);
-      else if (service === 'states') await this.targets.startExecution(target.Arn, rule.arn, target.RoleArn!, text);
-      else await this.targets.publishToTopic(target.Arn, rule.arn, text);
-      this.events.emit('events', 'delivered', rule.arn, detail);
+      const principal = { service: 'events.amazonaws.com', sourceArn: rule.arn };
+      const groupId = target.SqsParameters?.MessageGroupId;
+      if (service === 'lambda')
+        await this.delivery.invokeFunction(target.Arn, target.InputTransformer ? parseOrText(text) : payload, principal);
+      else if (service === 'sqs')
+        await this.delivery.sendToQueue(
+          target.Arn,
+          { body: text, fifo: groupId ? { groupId, dedupId: randomUUID() } : undefined },
+          principal,
+        );
+      // EventBridge starts executions with the role the target names, which must allow it.
+      else if (service === 'states')
+        await this.delivery.startExecution(target.Arn, text, { ...principal, authority: { role: target.RoleArn! } });
+      else await this.delivery.publishToTopic(target.Arn, { message: text }, principal);
+      this.activity.emit('events.delivered', rule.arn, detail);
     } catch (error) {
       // AWS retries a failed target for up to 24 hours, then drops the event (or sends it to the
       // target's DLQ); the event stream says why it failed.
-      this.events.emit('events', 'delivery-failed', rule.arn, { ...detail, reason: (error as Error).message });
+      this.activity.emit('events.delivery-failed', rule.arn, { ...detail, reason: (error as Error).message });
     }
   }
 

@@ -8,7 +8,18 @@ export const MANAGED_POLICIES: Record<string, { Version: string; Statement: obje
   'arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole': {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+        ],
+        Resource: '*',
+      },
     ],
   },
   'arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole': {
@@ -16,7 +27,18 @@ export const MANAGED_POLICIES: Record<string, { Version: string; Statement: obje
     Statement: [
       {
         Effect: 'Allow',
-        Action: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator', 'kinesis:ListShards', 'kinesis:ListStreams', 'kinesis:SubscribeToShard', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        Action: [
+          'kinesis:DescribeStream',
+          'kinesis:DescribeStreamSummary',
+          'kinesis:GetRecords',
+          'kinesis:GetShardIterator',
+          'kinesis:ListShards',
+          'kinesis:ListStreams',
+          'kinesis:SubscribeToShard',
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+        ],
         Resource: '*',
       },
     ],
@@ -25,8 +47,30 @@ export const MANAGED_POLICIES: Record<string, { Version: string; Statement: obje
   'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs': {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams', 'logs:PutLogEvents', 'logs:GetLogEvents', 'logs:FilterLogEvents'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:DescribeLogGroups',
+          'logs:DescribeLogStreams',
+          'logs:PutLogEvents',
+          'logs:GetLogEvents',
+          'logs:FilterLogEvents',
+        ],
+        Resource: '*',
+      },
     ],
   },
   'arn:aws:iam::aws:policy/AdministratorAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  // The CDK's bootstrap stack (CDKToolkit) gives its deploy role this policy (version 4).
+  'arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess': {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['cloudformation:Describe*', 'cloudformation:EstimateTemplateCost', 'cloudformation:Get*', 'cloudformation:List*', 'cloudformation:ValidateTemplate', 'cloudformation:Detect*'], Resource: '*' },
+    ],
+  },
+  // ...and its lookup role this one. AWS's document lists the read actions of every service one
+  // by one (thousands of lines); the read verbs of every service stand for them here.
+  'arn:aws:iam::aws:policy/ReadOnlyAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['*:Describe*', '*:Get*', '*:List*', '*:BatchGet*'], Resource: '*' }] },
 };

@@ -21,13 +21,22 @@ const list = (value: string | string[] | undefined) => (value === undefined ? []
 
 /** IAM wildcards: `*` any run of characters, `?` one character; actions compare case-insensitively. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
 function statementApplies(statement: PolicyStatement, action: string, resource: string): boolean {
-  const actionOk = statement.Action !== undefined ? list(statement.Action).some((a) => wildcardMatch(a, action, true)) : !list(statement.NotAction).some((a) => wildcardMatch(a, action, true));
-  const resourceOk = statement.Resource !== undefined ? list(statement.Resource).some((r) => wildcardMatch(r, resource)) : statement.NotResource !== undefined && !list(statement.NotResource).some((r) => wildcardMatch(r, resource));
+  const actionOk =
+    statement.Action !== undefined
+      ? list(statement.Action).some((a) => wildcardMatch(a, action, true))
+      : !list(statement.NotAction).some((a) => wildcardMatch(a, action, true));
+  const resourceOk =
+    statement.Resource !== undefined
+      ? list(statement.Resource).some((r) => wildcardMatch(r, resource))
+      : statement.NotResource !== undefined && !list(statement.NotResource).some((r) => wildcardMatch(r, resource));
   return actionOk && resourceOk;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type ActionTable, type RequestContext } from '../../aws/context.ts';
+import type { ActionTable, RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import { MANAGED_POLICIES } from './managed-policies.ts';
 import { evaluate, type NamedPolicy } from './policy-evaluation.ts';
@@ -67,13 +67,16 @@ export class IamService {
       return { RoleName: input.RoleName, PolicyName: input.PolicyName, PolicyDocument: encodeURIComponent(document) };
     },
     DeleteRolePolicy: (input) => {
-      if (!this.role(input.RoleName).inlinePolicies.delete(input.PolicyName)) throw noSuchEntity(`The role policy with name ${input.PolicyName} cannot be found.`);
+      if (!this.role(input.RoleName).inlinePolicies.delete(input.PolicyName))
+        throw noSuchEntity(`The role policy with name ${input.PolicyName} cannot be found.`);
       return {};
     },
     ListRolePolicies: (input) => ({ PolicyNames: [...this.role(input.RoleName).inlinePolicies.keys()], IsTruncated: false }),
     AttachRolePolicy: (input) => {
       if (!MANAGED_POLICIES[input.PolicyArn]) {
-        throw noSuchEntity(`Policy ${input.PolicyArn} does not exist or is not attachable (the local cloud knows the managed policies: ${Object.keys(MANAGED_POLICIES).join(', ')}).`);
+        throw noSuchEntity(
+          `Policy ${input.PolicyArn} does not exist or is not attachable (the local cloud knows the managed policies: ${Object.keys(MANAGED_POLICIES).join(', ')}).`,
+        );
       }
       this.role(input.RoleName).attached.add(input.PolicyArn);
       return {};
@@ -91,7 +94,10 @@ export class IamService {
       for (const tag of input.Tags ?? []) role.tags[tag.Key] = tag.Value;
       return {};
     },
-    ListRoleTags: (input) => ({ Tags: Object.entries(this.role(input.RoleName).tags).map(([Key, Value]) => ({ Key, Value })), IsTruncated: false }),
+    ListRoleTags: (input) => ({
+      Tags: Object.entries(this.role(input.RoleName).tags).map(([Key, Value]) => ({ Key, Value })),
+      IsTruncated: false,
+    }),
     SimulatePrincipalPolicy: (input) => this.simulate(input),
   };
 
@@ -153,7 +159,9 @@ export class IamService {
   /** Whether a role's trust policy lets an AWS service (e.g. states.amazonaws.com) assume it. */
   trusts(role: Role, servicePrincipal: string): boolean {
     const statements = [].concat((parseDocument(role.assumeRolePolicy) as any).Statement ?? []) as any[];
-    return statements.some((s) => s.Effect === 'Allow' && [].concat(s.Principal?.Service ?? []).some((p: string) => p === servicePrincipal));
+    return statements.some(
+      (s) => s.Effect === 'Allow' && [].concat(s.Principal?.Service ?? []).some((p: string) => p === servicePrincipal),
+    );
   }
 
   /** What a role's identity policies decide for one action on one resource, as a service acting for it sees it. */

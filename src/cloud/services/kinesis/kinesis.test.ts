@@ -1,12 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateStreamCommand, DescribeStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListStreamsCommand, PutRecordCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { after, before, test } from 'node:test';
+import {
+  CreateStreamCommand,
+  DescribeStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListStreamsCommand,
+  PutRecordCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { startCloud } from '../../cloud.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 before(async () => {
@@ -20,11 +30,22 @@ test('the Kinesis SDK client works through the endpoint unconfigured (it speaks 
   await kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
   assert.equal((await kinesis.send(new DescribeStreamSummaryCommand({ StreamName }))).StreamDescriptionSummary?.StreamStatus, 'ACTIVE');
   const pings = ['unicorn-1@52.52,13.40', 'unicorn-1@52.53,13.41', 'unicorn-2@50.11,8.68'];
-  const { Records: put = [], FailedRecordCount } = await kinesis.send(new PutRecordsCommand({ StreamName, Records: pings.map((p) => ({ PartitionKey: p.split('@')[0], Data: new TextEncoder().encode(p) })) }));
+  const { Records: put = [], FailedRecordCount } = await kinesis.send(
+    new PutRecordsCommand({
+      StreamName,
+      Records: pings.map((p) => ({ PartitionKey: p.split('@')[0], Data: new TextEncoder().encode(p) })),
+    }),
+  );
   assert.equal(FailedRecordCount, 0);
-  const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: put[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+  const { ShardIterator } = await kinesis.send(
+    new GetShardIteratorCommand({ StreamName, ShardId: put[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+  );
   const { Records = [] } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
-  assert.deepEqual(Records.map((r) => new TextDecoder().decode(r.Data)), pings, 'records come back in order');
+  assert.deepEqual(
+    Records.map((r) => new TextDecoder().decode(r.Data)),
+    pings,
+    'records come back in order',
+  );
 });
 
 test('streams, shards and records keep their sequence numbers across a restart; reset empties them', async () => {
@@ -35,7 +56,8 @@ test('streams, shards and records keep their sequence numbers across a restart; 
     const records: [string, string, string][] = [];
     for (const { ShardId } of StreamDescription?.Shards ?? []) {
       const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
-      for (const r of (await kinesis.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []) records.push([ShardId!, r.SequenceNumber!, new TextDecoder().decode(r.Data)]);
+      for (const r of (await kinesis.send(new GetRecordsCommand({ ShardIterator }))).Records ?? [])
+        records.push([ShardId!, r.SequenceNumber!, new TextDecoder().decode(r.Data)]);
     }
     return { status: StreamDescription?.StreamStatus, shards: StreamDescription?.Shards?.map((shard) => shard.ShardId), records };
   };
@@ -44,7 +66,15 @@ test('streams, shards and records keep their sequence numbers across a restart; 
   try {
     let kinesis = kinesisAt(cloud.endpoint);
     await kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 2 }));
-    await kinesis.send(new PutRecordsCommand({ StreamName, Records: ['unicorn-1', 'unicorn-2', 'unicorn-3', 'unicorn-4'].map((PartitionKey, i) => ({ PartitionKey, Data: new TextEncoder().encode(`ping-${i}`) })) }));
+    await kinesis.send(
+      new PutRecordsCommand({
+        StreamName,
+        Records: ['unicorn-1', 'unicorn-2', 'unicorn-3', 'unicorn-4'].map((PartitionKey, i) => ({
+          PartitionKey,
+          Data: new TextEncoder().encode(`ping-${i}`),
+        })),
+      }),
+    );
     const before = await readAll(kinesis, StreamName);
     assert.equal(before.records.length, 4);
     await cloud.stop();
@@ -52,15 +82,21 @@ test('streams, shards and records keep their sequence numbers across a restart; 
     cloud = await startCloud({ port: 0, dataDir });
     kinesis = kinesisAt(cloud.endpoint);
     assert.deepEqual(await readAll(kinesis, StreamName), before, 'the same stream, shards, records and sequence numbers');
-    const { ShardId, SequenceNumber } = await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'unicorn-1', Data: new TextEncoder().encode('after restart') }));
+    const { ShardId, SequenceNumber } = await kinesis.send(
+      new PutRecordCommand({ StreamName, PartitionKey: 'unicorn-1', Data: new TextEncoder().encode('after restart') }),
+    );
     const last = before.records.filter(([shard]) => shard === ShardId).at(-1)![1];
-    assert.ok(BigInt(SequenceNumber!) > BigInt(last), 'new records continue the shard\'s sequence');
+    assert.ok(BigInt(SequenceNumber!) > BigInt(last), "new records continue the shard's sequence");
 
     await cloud.reset();
     assert.deepEqual((await kinesis.send(new ListStreamsCommand({}))).StreamNames, []);
     await cloud.stop();
     cloud = await startCloud({ port: 0, dataDir });
-    assert.deepEqual((await kinesisAt(cloud.endpoint).send(new ListStreamsCommand({}))).StreamNames, [], 'a reset stays reset after a restart');
+    assert.deepEqual(
+      (await kinesisAt(cloud.endpoint).send(new ListStreamsCommand({}))).StreamNames,
+      [],
+      'a reset stays reset after a restart',
+    );
   } finally {
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { CreateFunctionCommand, InvokeCommand, LambdaClient, PutFunctionEventInv
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 before(async () => {
@@ -20,9 +20,27 @@ test('a failing asynchronous invocation is retried by Lambda, then sent to the o
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('failures') }));
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   const FunctionName = uniqueName('flaky');
-  await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(`exports.handler = async (e) => { console.log('attempt', e.ride); throw new Error('payment service down'); };`) } }));
-  await lambda.send(new PutFunctionEventInvokeConfigCommand({ FunctionName, MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Destination: queueArn } } }));
-  const { StatusCode } = await lambda.send(new InvokeCommand({ FunctionName, InvocationType: 'Event', Payload: JSON.stringify({ ride: 'r-1' }) }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName,
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Code: {
+        ZipFile: handlerZip(`exports.handler = async (e) => { console.log('attempt', e.ride); throw new Error('payment service down'); };`),
+      },
+    }),
+  );
+  await lambda.send(
+    new PutFunctionEventInvokeConfigCommand({
+      FunctionName,
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    }),
+  );
+  const { StatusCode } = await lambda.send(
+    new InvokeCommand({ FunctionName, InvocationType: 'Event', Payload: JSON.stringify({ ride: 'r-1' }) }),
+  );
   assert.equal(StatusCode, 202);
 
   let record: any;
@@ -36,6 +54,8 @@ test('a failing asynchronous invocation is retried by Lambda, then sent to the o
   assert.equal(record.requestContext.approximateInvokeCount, 2);
   assert.deepEqual(record.requestPayload, { ride: 'r-1' });
   assert.equal(record.responsePayload.errorMessage, 'payment service down');
-  const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: '"attempt r-1"' }));
+  const { events = [] } = await logs.send(
+    new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: '"attempt r-1"' }),
+  );
   assert.equal(events.length, 2, 'one invocation and one retry');
 });

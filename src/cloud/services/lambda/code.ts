@@ -40,14 +40,21 @@ export async function prepareCode(code: any, root: string, readObject: ObjectRea
     try {
       zip = await readObject(code.S3Bucket, code.S3Key);
     } catch (error) {
-      throw new AwsError('InvalidParameterValueException', `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: s3://${code.S3Bucket}/${code.S3Key} could not be read (${(error as Error).name}).`);
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: s3://${code.S3Bucket}/${code.S3Key} could not be read (${(error as Error).name}).`,
+      );
     }
   } else if (code?.ImageUri) {
-    throw new AwsError('InvalidParameterValueException', 'The local cloud runs zip-packaged Node.js functions only; container images (ImageUri) are not supported.');
+    throw new AwsError(
+      'InvalidParameterValueException',
+      'The local cloud runs zip-packaged Node.js functions only; container images (ImageUri) are not supported.',
+    );
   } else {
     throw new AwsError('InvalidParameterValueException', 'Code must contain ZipFile or S3Bucket and S3Key.');
   }
-  if (zip.length > 50 * 1024 * 1024) throw new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 52428800 bytes for the CreateFunction operation');
+  if (zip.length > 50 * 1024 * 1024)
+    throw new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 52428800 bytes for the CreateFunction operation');
   const sha256 = createHash('sha256').update(zip).digest('base64');
   const dir = join(root, createHash('sha256').update(zip).digest('hex').slice(0, 32));
   if (!existsSync(dir)) {
@@ -55,14 +62,18 @@ export async function prepareCode(code: any, root: string, readObject: ObjectRea
     try {
       files = unzipSync(new Uint8Array(zip));
     } catch {
-      throw new AwsError('InvalidParameterValueException', 'Could not unzip uploaded file. Please check your file, then try to upload again.');
+      throw new AwsError(
+        'InvalidParameterValueException',
+        'Could not unzip uploaded file. Please check your file, then try to upload again.',
+      );
     }
     const staging = `${dir}.partial-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     for (const [name, content] of Object.entries(files)) {
       if (name.endsWith('/')) continue;
       const target = normalize(join(staging, name));
-      if (!target.startsWith(staging)) throw new AwsError('InvalidParameterValueException', `The zip holds a path outside the package: ${name}`);
+      if (!target.startsWith(staging))
+        throw new AwsError('InvalidParameterValueException', `The zip holds a path outside the package: ${name}`);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, content);
     }

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let lambda: LambdaClient;
@@ -38,7 +43,16 @@ async function queue(attributes: Record<string, string> = {}) {
 
 async function consumer(source: string) {
   const FunctionName = uniqueName('consumer');
-  await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Timeout: 3, Code: { ZipFile: handlerZip(source) } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName,
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Timeout: 3,
+      Code: { ZipFile: handlerZip(source) },
+    }),
+  );
   return FunctionName;
 }
 
@@ -49,7 +63,9 @@ async function count(QueueUrl: string, attribute: 'ApproximateNumberOfMessages' 
 
 async function lines(FunctionName: string, text: string) {
   try {
-    const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: JSON.stringify(text) }));
+    const { events = [] } = await logs.send(
+      new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: JSON.stringify(text) }),
+    );
     return events.map((e) => e.message!);
   } catch {
     return [];
@@ -59,28 +75,54 @@ async function lines(FunctionName: string, text: string) {
 describe('SQS event source mappings', () => {
   test('delivers batches and deletes what succeeded', async () => {
     const q = await queue();
-    const fn = await consumer(`exports.handler = async (e) => { console.log('batch', e.Records.length, e.Records.map((r) => r.body).join(','), e.Records[0].eventSource); };`);
+    const fn = await consumer(
+      `exports.handler = async (e) => { console.log('batch', e.Records.length, e.Records.map((r) => r.body).join(','), e.Records[0].eventSource); };`,
+    );
     await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn, BatchSize: 5 }));
     for (let i = 0; i < 3; i++) await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: `ride-${i}` }));
-    await waitFor(async () => ((await lines(fn, 'aws:sqs')).join(' ').split('ride-').length - 1 >= 3 ? true : undefined), 'three messages processed');
-    await waitFor(async () => ((await count(q.QueueUrl, 'ApproximateNumberOfMessages')) + (await count(q.QueueUrl, 'ApproximateNumberOfMessagesNotVisible')) === 0 ? true : undefined), 'queue drained');
+    await waitFor(
+      async () => ((await lines(fn, 'aws:sqs')).join(' ').split('ride-').length - 1 >= 3 ? true : undefined),
+      'three messages processed',
+    );
+    await waitFor(
+      async () =>
+        (await count(q.QueueUrl, 'ApproximateNumberOfMessages')) + (await count(q.QueueUrl, 'ApproximateNumberOfMessagesNotVisible')) === 0
+          ? true
+          : undefined,
+      'queue drained',
+    );
   });
 
   test('a failing consumer sends messages to the DLQ after maxReceiveCount', async () => {
     const dlq = await queue();
     const q = await queue({ VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 2 }) });
-    const fn = await consumer(`exports.handler = async (e) => { console.log('failing', e.Records[0].attributes.ApproximateReceiveCount); throw new Error('boom'); };`);
+    const fn = await consumer(
+      `exports.handler = async (e) => { console.log('failing', e.Records[0].attributes.ApproximateReceiveCount); throw new Error('boom'); };`,
+    );
     await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn, BatchSize: 1 }));
     await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: 'poison' }));
-    await waitFor(async () => ((await count(dlq.QueueUrl, 'ApproximateNumberOfMessages')) === 1 ? true : undefined), 'the message in the DLQ', 10_000);
+    await waitFor(
+      async () => ((await count(dlq.QueueUrl, 'ApproximateNumberOfMessages')) === 1 ? true : undefined),
+      'the message in the DLQ',
+      10_000,
+    );
     assert.equal((await lines(fn, 'failing')).length, 2, 'tried exactly maxReceiveCount times');
   });
 
   test('ReportBatchItemFailures returns only the failed messages', async () => {
     const q = await queue({ VisibilityTimeout: '1' });
-    const fn = await consumer(`exports.handler = async (e) => { const failed = e.Records.filter((r) => r.body.startsWith('bad') && r.attributes.ApproximateReceiveCount === '1'); for (const r of e.Records) console.log('saw', r.body, r.attributes.ApproximateReceiveCount); return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) }; };`);
+    const fn = await consumer(
+      `exports.handler = async (e) => { const failed = e.Records.filter((r) => r.body.startsWith('bad') && r.attributes.ApproximateReceiveCount === '1'); for (const r of e.Records) console.log('saw', r.body, r.attributes.ApproximateReceiveCount); return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) }; };`,
+    );
     for (const body of ['good-1', 'bad-1', 'good-2']) await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: body }));
-    await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn, BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }));
+    await lambda.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: fn,
+        EventSourceArn: q.arn,
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    );
     await waitFor(async () => ((await lines(fn, 'saw bad-1 2')).length === 1 ? true : undefined), 'the failed message seen again', 10_000);
     assert.equal((await lines(fn, 'saw good-1')).length, 1, 'a succeeded message is not redelivered');
   });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, GetQueueUrlCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { DeleteMessageBatchCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { RestRoute } from '../../aws/http.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
 import { matchesAnyFilter } from '../../shared/filter/index.ts';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisPoller, type StreamSettings } from './kinesis-poller.ts';
 import type { LambdaService } from './service.ts';
 
@@ -27,12 +28,17 @@ export interface EventSourceMapping {
   stream?: StreamSettings;
   state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
   lastModified: Date;
-  /** Stops the pollers; set while enabled. */
-  stop?: () => void;
+  /** Tags (set through CloudFormation), which the Resource Groups Tagging API lists. */
+  tags?: Record<string, string>;
 }
 
 const invalid = (message: string) => new AwsError('InvalidParameterValueException', message);
-const notFound = (uuid: string) => new AwsError('ResourceNotFoundException', `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`, 404);
+const notFound = (uuid: string) =>
+  new AwsError(
+    'ResourceNotFoundException',
+    `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${uuid})`,
+    404,
+  );
 
 /**
  * Lambda's event source mappings for SQS: pollers that receive batches, invoke the function
@@ -41,20 +47,27 @@ const notFound = (uuid: string) => new AwsError('ResourceNotFoundException', `Th
  */
 export class EventSourceMappings {
   readonly mappings = new Map<string, EventSourceMapping>();
+  /** What stops each enabled mapping's pollers, by UUID: live, never saved. */
+  private readonly pollers = new Map<string, () => void>();
 
   private readonly kinesisPoller?: KinesisPoller;
 
   constructor(
     private readonly lambda: LambdaService,
     private readonly sqs: (region: string) => SQSClient,
-    private readonly events: EventBus,
-    streams?: { kinesis: (region: string) => KinesisClient; sendToDestination: (destinationArn: string, record: unknown) => Promise<void> },
+    private readonly activity: ActivityStream,
+    streams?: { kinesis: (region: string) => KinesisClient; delivery: Delivery },
   ) {
-    if (streams) this.kinesisPoller = new KinesisPoller(lambda, streams.kinesis, events, streams.sendToDestination);
+    if (streams) this.kinesisPoller = new KinesisPoller(lambda, streams.kinesis, activity, streams.delivery);
   }
 
   readonly routes: RestRoute[] = [
-    { method: 'POST', path: '/2015-03-31/event-source-mappings', action: 'CreateEventSourceMapping', handler: (r, c) => ({ status: 202, body: this.describe(this.create(r.json, c)) }) },
+    {
+      method: 'POST',
+      path: '/2015-03-31/event-source-mappings',
+      action: 'CreateEventSourceMapping',
+      handler: (r, c) => ({ status: 202, body: this.describe(this.create(r.json, c)) }),
+    },
     {
       method: 'GET',
       path: '/2015-03-31/event-source-mappings',
@@ -63,14 +76,34 @@ export class EventSourceMappings {
         body: {
           EventSourceMappings: [...this.mappings.values()]
             .filter((m) => !r.query.get('EventSourceArn') || m.eventSourceArn === r.query.get('EventSourceArn'))
-            .filter((m) => !r.query.get('FunctionName') || m.functionArn.endsWith(`:function:${r.query.get('FunctionName')}`) || m.functionArn === r.query.get('FunctionName'))
+            .filter(
+              (m) =>
+                !r.query.get('FunctionName') ||
+                m.functionArn.endsWith(`:function:${r.query.get('FunctionName')}`) ||
+                m.functionArn === r.query.get('FunctionName'),
+            )
             .map((m) => this.describe(m)),
         },
       }),
     },
-    { method: 'GET', path: '/2015-03-31/event-source-mappings/{UUID}', action: 'GetEventSourceMapping', handler: (r) => ({ body: this.describe(this.get(r.params.UUID)) }) },
-    { method: 'PUT', path: '/2015-03-31/event-source-mappings/{UUID}', action: 'UpdateEventSourceMapping', handler: (r, c) => ({ status: 202, body: this.describe(this.update(this.get(r.params.UUID), r.json, c)) }) },
-    { method: 'DELETE', path: '/2015-03-31/event-source-mappings/{UUID}', action: 'DeleteEventSourceMapping', handler: (r) => ({ status: 202, body: this.describe(this.delete(r.params.UUID)) }) },
+    {
+      method: 'GET',
+      path: '/2015-03-31/event-source-mappings/{UUID}',
+      action: 'GetEventSourceMapping',
+      handler: (r) => ({ body: this.describe(this.get(r.params.UUID)) }),
+    },
+    {
+      method: 'PUT',
+      path: '/2015-03-31/event-source-mappings/{UUID}',
+      action: 'UpdateEventSourceMapping',
+      handler: (r, c) => ({ status: 202, body: this.describe(this.update(this.get(r.params.UUID), r.json, c)) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/2015-03-31/event-source-mappings/{UUID}',
+      action: 'DeleteEventSourceMapping',
+      handler: (r) => ({ status: 202, body: this.describe(this.delete(r.params.UUID)) }),
+    },
   ];
 
   get(uuid: string): EventSourceMapping {
@@ -83,10 +116,14 @@ export class EventSourceMappings {
     const source = parseArn(String(input.EventSourceArn ?? ''));
     if (!source) throw invalid('EventSourceArn is required.');
     const kinesis = source.service === 'kinesis' && Boolean(this.kinesisPoller);
-    if (source.service !== 'sqs' && !kinesis) throw invalid(`The local cloud maps SQS queues and Kinesis streams to functions; event source ${input.EventSourceArn} (${source.service}) is not supported.`);
+    if (source.service !== 'sqs' && !kinesis)
+      throw invalid(
+        `The local cloud maps SQS queues and Kinesis streams to functions; event source ${input.EventSourceArn} (${source.service}) is not supported.`,
+      );
     const fn = this.lambda.fn(String(input.FunctionName ?? ''), context);
     const fifo = source.resource.endsWith('.fifo');
-    if (kinesis && !['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'].includes(input.StartingPosition)) throw invalid('StartingPosition must be TRIM_HORIZON, LATEST or AT_TIMESTAMP for a Kinesis stream.');
+    if (kinesis && !['TRIM_HORIZON', 'LATEST', 'AT_TIMESTAMP'].includes(input.StartingPosition))
+      throw invalid('StartingPosition must be TRIM_HORIZON, LATEST or AT_TIMESTAMP for a Kinesis stream.');
     const mapping: EventSourceMapping = {
       uuid: randomUUID(),
       eventSourceArn: input.EventSourceArn,
@@ -99,7 +136,14 @@ export class EventSourceMappings {
       stream: kinesis
         ? {
             startingPosition: input.StartingPosition,
-            startingPositionTimestamp: input.StartingPositionTimestamp === undefined ? undefined : Number(input.StartingPositionTimestamp instanceof Date ? input.StartingPositionTimestamp.getTime() / 1000 : input.StartingPositionTimestamp),
+            startingPositionTimestamp:
+              input.StartingPositionTimestamp === undefined
+                ? undefined
+                : Number(
+                    input.StartingPositionTimestamp instanceof Date
+                      ? input.StartingPositionTimestamp.getTime() / 1000
+                      : input.StartingPositionTimestamp,
+                  ),
             bisectBatchOnFunctionError: false,
             maximumRetryAttempts: -1,
             maximumRecordAgeInSeconds: -1,
@@ -111,7 +155,7 @@ export class EventSourceMappings {
     this.configure(mapping, input, fifo);
     this.mappings.set(mapping.uuid, mapping);
     this.apply(mapping);
-    this.events.emit('lambda', 'event-source-mapping-created', fn.arn, { uuid: mapping.uuid, eventSourceArn: mapping.eventSourceArn });
+    this.activity.emit('lambda.event-source-mapping-created', fn.arn, { uuid: mapping.uuid, eventSourceArn: mapping.eventSourceArn });
     return mapping;
   }
 
@@ -126,7 +170,7 @@ export class EventSourceMappings {
 
   delete(uuid: string): EventSourceMapping {
     const mapping = this.get(uuid);
-    mapping.stop?.();
+    this.stopPolling(mapping);
     mapping.state = 'Deleting';
     this.mappings.delete(uuid);
     return mapping;
@@ -139,16 +183,24 @@ export class EventSourceMappings {
 
   /** Stops every poller (the cloud is shutting down). */
   shutdown(): void {
-    for (const mapping of this.mappings.values()) mapping.stop?.();
+    for (const stop of this.pollers.values()) stop();
+    this.pollers.clear();
+  }
+
+  private stopPolling(mapping: EventSourceMapping): void {
+    this.pollers.get(mapping.uuid)?.();
+    this.pollers.delete(mapping.uuid);
   }
 
   private configure(mapping: EventSourceMapping, input: any, fifo: boolean): void {
     if (mapping.stream) {
       this.configureStream(mapping.stream, input);
-      if (input.BatchSize !== undefined && (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > 10_000)) throw invalid('BatchSize must be between 1 and 10000.');
+      if (input.BatchSize !== undefined && (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > 10_000))
+        throw invalid('BatchSize must be between 1 and 10000.');
       if (input.BatchSize !== undefined) mapping.batchSize = input.BatchSize;
       if (input.MaximumBatchingWindowInSeconds !== undefined) {
-        if (input.MaximumBatchingWindowInSeconds < 0 || input.MaximumBatchingWindowInSeconds > 300) throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300.');
+        if (input.MaximumBatchingWindowInSeconds < 0 || input.MaximumBatchingWindowInSeconds > 300)
+          throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300.');
         mapping.maximumBatchingWindowInSeconds = input.MaximumBatchingWindowInSeconds;
       }
       if (input.FunctionResponseTypes !== undefined) mapping.functionResponseTypes = input.FunctionResponseTypes;
@@ -156,18 +208,22 @@ export class EventSourceMappings {
     }
     if (input.BatchSize !== undefined) {
       const max = fifo ? 10 : 10_000;
-      if (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > max) throw invalid(`BatchSize must be between 1 and ${max} for this queue.`);
+      if (!Number.isInteger(input.BatchSize) || input.BatchSize < 1 || input.BatchSize > max)
+        throw invalid(`BatchSize must be between 1 and ${max} for this queue.`);
       mapping.batchSize = input.BatchSize;
     }
     if (input.MaximumBatchingWindowInSeconds !== undefined) {
       if (fifo && input.MaximumBatchingWindowInSeconds > 0) throw invalid('Batching window is not supported for FIFO queues.');
-      if (input.MaximumBatchingWindowInSeconds < 0 || input.MaximumBatchingWindowInSeconds > 300) throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300.');
+      if (input.MaximumBatchingWindowInSeconds < 0 || input.MaximumBatchingWindowInSeconds > 300)
+        throw invalid('MaximumBatchingWindowInSeconds must be between 0 and 300.');
       mapping.maximumBatchingWindowInSeconds = input.MaximumBatchingWindowInSeconds;
     }
     // AWS: a batch size above 10 needs a batching window of at least one second.
-    if (mapping.batchSize > 10 && mapping.maximumBatchingWindowInSeconds < 1) throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+    if (mapping.batchSize > 10 && mapping.maximumBatchingWindowInSeconds < 1)
+      throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
     if (input.FunctionResponseTypes !== undefined) {
-      for (const type of input.FunctionResponseTypes) if (type !== 'ReportBatchItemFailures') throw invalid(`Unknown FunctionResponseType ${type}`);
+      for (const type of input.FunctionResponseTypes)
+        if (type !== 'ReportBatchItemFailures') throw invalid(`Unknown FunctionResponseType ${type}`);
       mapping.functionResponseTypes = input.FunctionResponseTypes;
     }
     if (input.FilterCriteria !== undefined) {
@@ -180,40 +236,53 @@ export class EventSourceMappings {
     }
     if (input.ScalingConfig !== undefined) {
       const max = input.ScalingConfig?.MaximumConcurrency;
-      if (max !== undefined && (!Number.isInteger(max) || max < 2 || max > 1000)) throw invalid('MaximumConcurrency must be between 2 and 1000.');
+      if (max !== undefined && (!Number.isInteger(max) || max < 2 || max > 1000))
+        throw invalid('MaximumConcurrency must be between 2 and 1000.');
       mapping.maximumConcurrency = max;
     }
-    for (const unsupported of ['StartingPosition', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'DestinationConfig', 'TumblingWindowInSeconds']) {
-      if (input[unsupported] !== undefined) throw invalid(`${unsupported} applies to stream event sources, which the local cloud does not map yet.`);
+    for (const unsupported of [
+      'StartingPosition',
+      'ParallelizationFactor',
+      'BisectBatchOnFunctionError',
+      'DestinationConfig',
+      'TumblingWindowInSeconds',
+    ]) {
+      if (input[unsupported] !== undefined)
+        throw invalid(`${unsupported} applies to stream event sources, which the local cloud does not map yet.`);
     }
   }
 
   private configureStream(stream: StreamSettings, input: any): void {
-    if (input.ParallelizationFactor !== undefined && input.ParallelizationFactor !== 1) throw invalid('The local cloud reads each shard with one poller: ParallelizationFactor must be 1.');
-    if (input.TumblingWindowInSeconds !== undefined) throw invalid('The local cloud does not aggregate tumbling windows: TumblingWindowInSeconds is not supported.');
-    if (input.FilterCriteria?.Filters?.length) throw invalid('The local cloud filters SQS sources only; FilterCriteria on a Kinesis source is not supported.');
+    if (input.ParallelizationFactor !== undefined && input.ParallelizationFactor !== 1)
+      throw invalid('The local cloud reads each shard with one poller: ParallelizationFactor must be 1.');
+    if (input.TumblingWindowInSeconds !== undefined)
+      throw invalid('The local cloud does not aggregate tumbling windows: TumblingWindowInSeconds is not supported.');
+    if (input.FilterCriteria?.Filters?.length)
+      throw invalid('The local cloud filters SQS sources only; FilterCriteria on a Kinesis source is not supported.');
     if (input.BisectBatchOnFunctionError !== undefined) stream.bisectBatchOnFunctionError = Boolean(input.BisectBatchOnFunctionError);
     if (input.MaximumRetryAttempts !== undefined) {
-      if (!Number.isInteger(input.MaximumRetryAttempts) || input.MaximumRetryAttempts < -1 || input.MaximumRetryAttempts > 10_000) throw invalid('MaximumRetryAttempts must be between -1 and 10000.');
+      if (!Number.isInteger(input.MaximumRetryAttempts) || input.MaximumRetryAttempts < -1 || input.MaximumRetryAttempts > 10_000)
+        throw invalid('MaximumRetryAttempts must be between -1 and 10000.');
       stream.maximumRetryAttempts = input.MaximumRetryAttempts;
     }
     if (input.MaximumRecordAgeInSeconds !== undefined) {
       const age = input.MaximumRecordAgeInSeconds;
-      if (age !== -1 && (!Number.isInteger(age) || age < 60 || age > 604_800)) throw invalid('MaximumRecordAgeInSeconds must be -1 or between 60 and 604800.');
+      if (age !== -1 && (!Number.isInteger(age) || age < 60 || age > 604_800))
+        throw invalid('MaximumRecordAgeInSeconds must be -1 or between 60 and 604800.');
       stream.maximumRecordAgeInSeconds = age;
     }
     const onFailure: string | undefined = input.DestinationConfig?.OnFailure?.Destination;
     if (input.DestinationConfig !== undefined) {
-      if (onFailure && !['sqs', 'sns'].includes(parseArn(onFailure)?.service ?? '')) throw invalid('The on-failure destination of a stream must be an SQS queue or an SNS topic.');
+      if (onFailure && !['sqs', 'sns'].includes(parseArn(onFailure)?.service ?? ''))
+        throw invalid('The on-failure destination of a stream must be an SQS queue or an SNS topic.');
       stream.onFailure = onFailure;
     }
   }
 
   private apply(mapping: EventSourceMapping): void {
-    mapping.stop?.();
-    mapping.stop = undefined;
+    this.stopPolling(mapping);
     mapping.state = mapping.enabled ? 'Enabled' : 'Disabled';
-    if (mapping.enabled) mapping.stop = this.poll(mapping);
+    if (mapping.enabled) this.pollers.set(mapping.uuid, this.poll(mapping));
   }
 
   private describe(m: EventSourceMapping) {
@@ -256,13 +325,20 @@ export class EventSourceMappings {
       let queueUrl: string | undefined;
       while (!stopped) {
         try {
-          queueUrl ??= (await client.send(new GetQueueUrlCommand({ QueueName: source.resource, QueueOwnerAWSAccountId: source.accountId }), { abortSignal: controller.signal })).QueueUrl!;
+          queueUrl ??= (
+            await client.send(new GetQueueUrlCommand({ QueueName: source.resource, QueueOwnerAWSAccountId: source.accountId }), {
+              abortSignal: controller.signal,
+            })
+          ).QueueUrl!;
           const batch = await this.gather(client, queueUrl, mapping, controller.signal);
           if (batch.length > 0) await this.deliver(client, queueUrl, mapping, batch);
         } catch (error) {
           if (stopped) return;
           queueUrl = undefined;
-          this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
+          this.activity.emit('lambda.event-source-mapping-error', mapping.eventSourceArn, {
+            uuid: mapping.uuid,
+            reason: (error as Error).message,
+          });
           await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
         }
       }
@@ -282,7 +358,13 @@ export class EventSourceMappings {
       const remaining = mapping.batchSize - batch.length;
       const wait = batch.length === 0 ? 1 : Math.max(0, Math.min(1, Math.floor((deadline - Date.now()) / 1000)));
       const { Messages = [] } = await client.send(
-        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, remaining), WaitTimeSeconds: wait, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, remaining),
+          WaitTimeSeconds: wait,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
         { abortSignal: signal },
       );
       batch.push(...Messages);
@@ -299,7 +381,16 @@ export class EventSourceMappings {
       body: m.Body,
       attributes: m.Attributes ?? {},
       messageAttributes: Object.fromEntries(
-        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, { stringValue: v.StringValue, binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined, stringListValues: [], binaryListValues: [], dataType: v.DataType }]),
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [
+          k,
+          {
+            stringValue: v.StringValue,
+            binaryValue: v.BinaryValue ? Buffer.from(v.BinaryValue).toString('base64') : undefined,
+            stringListValues: [],
+            binaryListValues: [],
+            dataType: v.DataType,
+          },
+        ]),
       ),
       md5OfBody: m.MD5OfBody,
       eventSource: 'aws:sqs',
@@ -307,7 +398,9 @@ export class EventSourceMappings {
       awsRegion: source.region,
     }));
     // AWS: messages that match no filter are deleted without invoking the function.
-    const matching = records.filter((r) => mapping.filters.length === 0 || matchesAnyFilter(mapping.filters, { ...r, body: parseBody(r.body) }));
+    const matching = records.filter(
+      (r) => mapping.filters.length === 0 || matchesAnyFilter(mapping.filters, { ...r, body: parseBody(r.body) }),
+    );
     const filteredOut = records.filter((r) => !matching.includes(r));
     const toDelete = new Set(filteredOut.map((r) => r.receiptHandle!));
     if (matching.length > 0) {
@@ -315,20 +408,35 @@ export class EventSourceMappings {
       if (!fn) throw new Error(`function ${mapping.functionArn} no longer exists`);
       const report = await this.lambda.run(fn, { Records: matching }, 'sqs');
       if (!report.error) {
-        const failures = mapping.functionResponseTypes.includes('ReportBatchItemFailures') ? failedIds(report.result, matching) : { ids: new Set<string>() };
+        const failures = mapping.functionResponseTypes.includes('ReportBatchItemFailures')
+          ? failedIds(report.result, matching)
+          : { ids: new Set<string>() };
         if (failures.all) {
-          this.events.emit('lambda', 'batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, reason: 'invalid batchItemFailures response: the whole batch returns to the queue' });
+          this.activity.emit('lambda.batch-failed', mapping.eventSourceArn, {
+            uuid: mapping.uuid,
+            reason: 'invalid batchItemFailures response: the whole batch returns to the queue',
+          });
         } else {
           for (const r of matching) if (!failures.ids.has(r.messageId!)) toDelete.add(r.receiptHandle!);
-          if (failures.ids.size > 0) this.events.emit('lambda', 'batch-partially-failed', mapping.eventSourceArn, { uuid: mapping.uuid, failed: [...failures.ids] });
+          if (failures.ids.size > 0)
+            this.activity.emit('lambda.batch-partially-failed', mapping.eventSourceArn, { uuid: mapping.uuid, failed: [...failures.ids] });
         }
       } else {
-        this.events.emit('lambda', 'batch-failed', mapping.eventSourceArn, { uuid: mapping.uuid, error: report.error, messages: matching.length });
+        this.activity.emit('lambda.batch-failed', mapping.eventSourceArn, {
+          uuid: mapping.uuid,
+          error: report.error,
+          messages: matching.length,
+        });
       }
     }
     const handles = [...toDelete];
     for (let i = 0; i < handles.length; i += 10) {
-      await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: handles.slice(i, i + 10).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })) }));
+      await client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: handles.slice(i, i + 10).map((ReceiptHandle, j) => ({ Id: String(j), ReceiptHandle })),
+        }),
+      );
     }
   }
 }

@@ -6,7 +6,7 @@ import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } 
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let kinesis: KinesisClient;
@@ -27,17 +27,28 @@ async function stream() {
 
 async function consumer(source: string) {
   const FunctionName = uniqueName('reader');
-  await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(source) } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName,
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: handlerZip(source) },
+    }),
+  );
   return FunctionName;
 }
 
 const put = async (StreamName: string, values: string[]) => {
-  for (const value of values) await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'unicorn-1', Data: new TextEncoder().encode(value) }));
+  for (const value of values)
+    await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'unicorn-1', Data: new TextEncoder().encode(value) }));
 };
 
 async function logged(FunctionName: string, marker: string): Promise<string[]> {
   try {
-    const { events = [] } = await new CloudWatchLogsClient(clientConfig(cloud.target)).send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: JSON.stringify(marker) }));
+    const { events = [] } = await new CloudWatchLogsClient(clientConfig(cloud.target)).send(
+      new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${FunctionName}`, filterPattern: JSON.stringify(marker) }),
+    );
     return events.map((e) => e.message!.split('\t').pop()!);
   } catch {
     return [];
@@ -56,8 +67,12 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
 test('a Kinesis mapping delivers the records of a shard in order, from the trim horizon', async () => {
   const { StreamName, arn } = await stream();
   await put(StreamName, ['p1', 'p2', 'p3']);
-  const fn = await consumer(`exports.handler = async (e) => { console.log('seen', e.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()).join(','), e.Records[0].eventSource); };`);
-  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 10 }));
+  const fn = await consumer(
+    `exports.handler = async (e) => { console.log('seen', e.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()).join(','), e.Records[0].eventSource); };`,
+  );
+  await lambda.send(
+    new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 10 }),
+  );
   await put(StreamName, ['p4']);
   const lines = await until(async () => {
     const all = await logged(fn, 'seen');
@@ -72,8 +87,20 @@ test('a failing batch is bisected and retried, and what keeps failing goes to th
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('stream-failures') }));
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   await put(StreamName, ['ok-1', 'poison', 'ok-2', 'ok-3']);
-  const fn = await consumer(`exports.handler = async (e) => { const values = e.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()); console.log('batch', values.join(',')); if (values.includes('poison')) throw new Error('bad ping'); console.log('done', values.join(',')); };`);
-  await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BatchSize: 4, BisectBatchOnFunctionError: true, MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Destination: queueArn } } }));
+  const fn = await consumer(
+    `exports.handler = async (e) => { const values = e.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()); console.log('batch', values.join(',')); if (values.includes('poison')) throw new Error('bad ping'); console.log('done', values.join(',')); };`,
+  );
+  await lambda.send(
+    new CreateEventSourceMappingCommand({
+      FunctionName: fn,
+      EventSourceArn: arn,
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 4,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    }),
+  );
   const record = await until(async () => {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
     return Messages[0] ? JSON.parse(Messages[0].Body!) : undefined;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient, type _Record } from '@aws-sdk/client-kinesis';
+import { type _Record, GetRecordsCommand, GetShardIteratorCommand, type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { parseArn } from '../../aws/context.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
 import type { EventSourceMapping } from './event-source-mappings.ts';
-import type { LambdaService } from './service.ts';
+import { destinationPrincipal, type LambdaService } from './service.ts';
 
 /** What a Kinesis mapping adds to a mapping: where to start, and what to do with failing batches. */
 export interface StreamSettings {
@@ -30,8 +31,8 @@ export class KinesisPoller {
   constructor(
     private readonly lambda: LambdaService,
     private readonly kinesis: (region: string) => KinesisClient,
-    private readonly events: EventBus,
-    private readonly sendToDestination: (destinationArn: string, record: unknown) => Promise<void>,
+    private readonly activity: ActivityStream,
+    private readonly delivery: Delivery,
   ) {}
 
   start(mapping: EventSourceMapping): () => void {
@@ -44,7 +45,10 @@ export class KinesisPoller {
         const { Shards = [] } = await client.send(new ListShardsCommand({ StreamName: streamName }));
         for (const shard of Shards) void this.readShard(mapping, client, streamName, shard.ShardId!, () => stopped);
       } catch (error) {
-        this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, reason: (error as Error).message });
+        this.activity.emit('lambda.event-source-mapping-error', mapping.eventSourceArn, {
+          uuid: mapping.uuid,
+          reason: (error as Error).message,
+        });
       }
     })();
     return () => {
@@ -52,7 +56,13 @@ export class KinesisPoller {
     };
   }
 
-  private async iterator(client: KinesisClient, streamName: string, shardId: string, settings: StreamSettings, after?: string): Promise<string> {
+  private async iterator(
+    client: KinesisClient,
+    streamName: string,
+    shardId: string,
+    settings: StreamSettings,
+    after?: string,
+  ): Promise<string> {
     const input = after
       ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, StartingSequenceNumber: after }
       : settings.startingPosition === 'AT_TIMESTAMP'
@@ -61,7 +71,13 @@ export class KinesisPoller {
     return (await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ...input }))).ShardIterator!;
   }
 
-  private async readShard(mapping: EventSourceMapping, client: KinesisClient, streamName: string, shardId: string, stopped: () => boolean): Promise<void> {
+  private async readShard(
+    mapping: EventSourceMapping,
+    client: KinesisClient,
+    streamName: string,
+    shardId: string,
+    stopped: () => boolean,
+  ): Promise<void> {
     const settings = mapping.stream!;
     let checkpoint: string | undefined;
     let iterator: string | undefined;
@@ -70,7 +86,9 @@ export class KinesisPoller {
     while (!stopped()) {
       try {
         iterator ??= await this.iterator(client, streamName, shardId, settings, checkpoint);
-        const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.max(1, mapping.batchSize - pending.length) }));
+        const page = await client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.max(1, mapping.batchSize - pending.length) }),
+        );
         iterator = page.NextShardIterator;
         if ((page.Records ?? []).length > 0 && pending.length === 0) windowStart = Date.now();
         pending.push(...(page.Records ?? []));
@@ -87,7 +105,11 @@ export class KinesisPoller {
         if (stopped()) return;
         iterator = undefined;
         pending = [];
-        this.events.emit('lambda', 'event-source-mapping-error', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, reason: (error as Error).message });
+        this.activity.emit('lambda.event-source-mapping-error', mapping.eventSourceArn, {
+          uuid: mapping.uuid,
+          shardId,
+          reason: (error as Error).message,
+        });
         await sleep(1_000);
       }
     }
@@ -152,7 +174,11 @@ export class KinesisPoller {
         // Each half is a new batch with its own retries, so a poison record ends up alone.
         const half = Math.ceil(remaining.length / 2);
         queue.splice(0, 1, { records: remaining.slice(0, half), attempts: 0 }, { records: remaining.slice(half), attempts: 0 });
-        this.events.emit('lambda', 'batch-bisected', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, sizes: [half, remaining.length - half] });
+        this.activity.emit('lambda.batch-bisected', mapping.eventSourceArn, {
+          uuid: mapping.uuid,
+          shardId,
+          sizes: [half, remaining.length - half],
+        });
       } else {
         queue[0] = { records: remaining, attempts: work.attempts };
         await sleep(Math.min(1_000, 50 * 2 ** work.attempts));
@@ -162,22 +188,31 @@ export class KinesisPoller {
 
   private async fail(mapping: EventSourceMapping, shardId: string, records: _Record[], condition: string, attempts: number): Promise<void> {
     const destination = mapping.stream!.onFailure;
-    this.events.emit('lambda', destination ? 'batch-to-destination' : 'batch-discarded', mapping.eventSourceArn, { uuid: mapping.uuid, shardId, condition, records: records.length });
-    if (!destination) return;
-    await this.sendToDestination(destination, {
-      requestContext: { requestId: randomUUID(), functionArn: mapping.functionArn, condition, approximateInvokeCount: attempts },
-      responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-      version: '1.0',
-      timestamp: new Date().toISOString(),
-      KinesisBatchInfo: {
-        shardId,
-        startSequenceNumber: records[0].SequenceNumber,
-        endSequenceNumber: records.at(-1)!.SequenceNumber,
-        approximateArrivalOfFirstRecord: records[0].ApproximateArrivalTimestamp?.toISOString(),
-        approximateArrivalOfLastRecord: records.at(-1)!.ApproximateArrivalTimestamp?.toISOString(),
-        batchSize: records.length,
-        streamArn: mapping.eventSourceArn,
-      },
+    this.activity.emit(destination ? 'lambda.batch-to-destination' : 'lambda.batch-discarded', mapping.eventSourceArn, {
+      uuid: mapping.uuid,
+      shardId,
+      condition,
+      records: records.length,
     });
+    if (!destination) return;
+    await this.delivery.sendRecord(
+      destination,
+      {
+        requestContext: { requestId: randomUUID(), functionArn: mapping.functionArn, condition, approximateInvokeCount: attempts },
+        responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+        version: '1.0',
+        timestamp: new Date().toISOString(),
+        KinesisBatchInfo: {
+          shardId,
+          startSequenceNumber: records[0].SequenceNumber,
+          endSequenceNumber: records.at(-1)!.SequenceNumber,
+          approximateArrivalOfFirstRecord: records[0].ApproximateArrivalTimestamp?.toISOString(),
+          approximateArrivalOfLastRecord: records.at(-1)!.ApproximateArrivalTimestamp?.toISOString(),
+          batchSize: records.length,
+          streamArn: mapping.eventSourceArn,
+        },
+      },
+      destinationPrincipal({ arn: mapping.functionArn }),
+    );
   }
 }

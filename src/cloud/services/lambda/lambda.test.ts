@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { FilterLogEventsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand, TooManyRequestsException, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+  PutFunctionConcurrencyCommand,
+  TooManyRequestsException,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let lambda: LambdaClient;
@@ -13,7 +21,16 @@ const decode = (payload?: Uint8Array) => JSON.parse(new TextDecoder().decode(pay
 
 async function createFunction(source: string, extra: Record<string, unknown> = {}) {
   const FunctionName = uniqueName('fn');
-  await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(source) }, ...extra }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName,
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: handlerZip(source) },
+      ...extra,
+    }),
+  );
   return FunctionName;
 }
 
@@ -26,16 +43,21 @@ after(() => cloud.stop());
 
 describe('Lambda', () => {
   test('invokes a handler with its own environment and returns its result', async () => {
-    const name = await createFunction(`exports.handler = async (event) => ({ got: event.x, greeting: process.env.GREETING, region: process.env.AWS_REGION, fn: process.env.AWS_LAMBDA_FUNCTION_NAME, leaked: process.env.HOME });`, {
-      Environment: { Variables: { GREETING: 'hello' } },
-    });
+    const name = await createFunction(
+      `exports.handler = async (event) => ({ got: event.x, greeting: process.env.GREETING, region: process.env.AWS_REGION, fn: process.env.AWS_LAMBDA_FUNCTION_NAME, leaked: process.env.HOME });`,
+      {
+        Environment: { Variables: { GREETING: 'hello' } },
+      },
+    );
     const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify({ x: 42 }) }));
     assert.equal(result.FunctionError, undefined);
     assert.deepEqual(decode(result.Payload), { got: 42, greeting: 'hello', region: 'us-east-1', fn: name });
   });
 
   test('reports an unhandled error as AWS does', async () => {
-    const name = await createFunction(`exports.handler = async () => { const e = new Error('card declined'); e.name = 'PaymentChargeException'; throw e; };`);
+    const name = await createFunction(
+      `exports.handler = async () => { const e = new Error('card declined'); e.name = 'PaymentChargeException'; throw e; };`,
+    );
     const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: '{}' }));
     assert.equal(result.FunctionError, 'Unhandled');
     const payload = decode(result.Payload);
@@ -79,12 +101,23 @@ describe('Lambda', () => {
 
   test('refuses runtimes it cannot run, naming them', async () => {
     await assert.rejects(
-      lambda.send(new CreateFunctionCommand({ FunctionName: uniqueName('py'), Runtime: 'python3.12', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('') } })),
+      lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: uniqueName('py'),
+          Runtime: 'python3.12',
+          Role: TEST_ROLE,
+          Handler: 'index.handler',
+          Code: { ZipFile: handlerZip('') },
+        }),
+      ),
       /python3\.12 is not supported/,
     );
   });
 
   test('refuses reserved environment variables, as AWS does', async () => {
-    await assert.rejects(createFunction('exports.handler = async () => 1;', { Environment: { Variables: { AWS_REGION: 'eu-west-1' } } }), /Reserved keys used in this request: AWS_REGION/);
+    await assert.rejects(
+      createFunction('exports.handler = async () => 1;', { Environment: { Variables: { AWS_REGION: 'eu-west-1' } } }),
+      /Reserved keys used in this request: AWS_REGION/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ExecutionEnvironment, type EnvironmentSpec, type InvocationOutcome } from './runtime/environment.ts';
+import { type EnvironmentSpec, ExecutionEnvironment, type InvocationOutcome } from './runtime/environment.ts';
 
 /** Limits of a function's environments. */
 export interface PoolLimits {
@@ -50,7 +50,13 @@ export class EnvironmentPool {
     let initDurationMs: number | undefined;
     if (!environment) {
       if (this.environments.size >= this.limits.maxConcurrency) {
-        return { requestId, durationMs: 0, coldStart: false, throttled: true, error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' } };
+        return {
+          requestId,
+          durationMs: 0,
+          coldStart: false,
+          throttled: true,
+          error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
+        };
       }
       environment = new ExecutionEnvironment(this.spec, (gone) => this.environments.delete(gone));
       this.environments.add(environment);
@@ -63,7 +69,10 @@ export class EnvironmentPool {
       initDurationMs = performance.now() - started;
       if (initError) {
         this.writeLog(stream, `${new Date().toISOString()}\tundefined\tERROR\tUncaught Exception \t${JSON.stringify(initError)}`);
-        this.writeLog(stream, `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${initError.errorType}`);
+        this.writeLog(
+          stream,
+          `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${initError.errorType}`,
+        );
         environment.kill();
         this.environments.delete(environment);
         return { requestId, durationMs: 0, coldStart, initDurationMs, error: initError };
@@ -100,19 +109,22 @@ export class EnvironmentPool {
 
   private scheduleReaper(): void {
     if (this.reaper) return;
-    this.reaper = setInterval(() => {
-      const now = Date.now();
-      for (const environment of this.environments) {
-        if (!environment.busy && now - environment.lastUsed > this.limits.idleMs) {
-          environment.kill();
-          this.environments.delete(environment);
+    this.reaper = setInterval(
+      () => {
+        const now = Date.now();
+        for (const environment of this.environments) {
+          if (!environment.busy && now - environment.lastUsed > this.limits.idleMs) {
+            environment.kill();
+            this.environments.delete(environment);
+          }
         }
-      }
-      if (this.environments.size === 0 && this.reaper) {
-        clearInterval(this.reaper);
-        this.reaper = undefined;
-      }
-    }, Math.min(this.limits.idleMs, 30_000));
+        if (this.environments.size === 0 && this.reaper) {
+          clearInterval(this.reaper);
+          this.reaper = undefined;
+        }
+      },
+      Math.min(this.limits.idleMs, 30_000),
+    );
     this.reaper.unref();
   }
 }

@@ -1,21 +1,42 @@
 import { randomUUID } from 'node:crypto';
 
 import { fileURLToPath } from 'node:url';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { arn, LOCAL_ACCOUNT_ID, parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import type { RestRoute } from '../../aws/http.ts';
-import type { EventBus } from '../../events/bus.ts';
+import type { Delivery, Principal } from '../../delivery/delivery.ts';
 import type { LogsService } from '../logs/service.ts';
-import { prepareCode, type FunctionCode, type ObjectReader } from './code.ts';
-import { allowsServiceInvoke, statementFrom, type PermissionStatement } from './permissions.ts';
+import { type FunctionCode, type ObjectReader, prepareCode } from './code.ts';
+import { type PermissionStatement, statementFrom } from './permissions.ts';
 import { EnvironmentPool, type InvocationReport } from './pool.ts';
 
 // LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
 // Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
-// of about 1 and 2 minutes, so a lab observes them while it runs.
+// of about 1 and 2 minutes, so a lab observes them while it runs; destination records are sent
+// without checking the execution role's permissions for them.
 
 const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
-const RESERVED_ENV = ['_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR'];
+const RESERVED_ENV = [
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+];
 /** Concurrency of a function without reserved concurrency: AWS's account pool is 1,000; a laptop's is smaller. */
 const LOCAL_UNRESERVED_CONCURRENCY = 10;
 
@@ -44,15 +65,18 @@ export interface FunctionRecord {
   logGroup?: string;
   eventInvokeConfig: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number; DestinationConfig?: any };
   tags: Record<string, string>;
-  pool?: EnvironmentPool;
 }
 
 const notFound = (name: string, context: Pick<RequestContext, 'region'>) =>
-  new AwsError('ResourceNotFoundException', `Function not found: arn:aws:lambda:${context.region}:${LOCAL_ACCOUNT_ID}:function:${name}`, 404);
+  new AwsError(
+    'ResourceNotFoundException',
+    `Function not found: arn:aws:lambda:${context.region}:${LOCAL_ACCOUNT_ID}:function:${name}`,
+    404,
+  );
 const invalidValue = (message: string) => new AwsError('InvalidParameterValueException', message, 400);
 
 export interface LambdaOptions {
-  events: EventBus;
+  activity: ActivityStream;
   logs: LogsService;
   readObject: ObjectReader;
   /** Where extracted function code lives. */
@@ -61,43 +85,145 @@ export interface LambdaOptions {
   endpoint: () => string;
   /** Delays before asynchronous retries. */
   asyncRetryDelaysMs?: number[];
-  /** Delivers an asynchronous invocation record to an on-success or on-failure destination ARN. */
-  sendToDestination?: (destinationArn: string, record: unknown) => Promise<void>;
+  /** Sends invocation records to on-success and on-failure destinations. */
+  delivery?: Delivery;
 }
 
 /** AWS Lambda: functions from zip code, synchronous and asynchronous invokes, resource policies, logs. */
 export class LambdaService {
   readonly functions = new Map<string, FunctionRecord>();
-  /** Set by shutdown: an invocation still arriving (a poller's last batch, a retry) starts no process. */
+  /** The execution environments of each function, by name: live processes, never saved. */
+  private readonly pools = new Map<string, EnvironmentPool>();
+  /** Set by stop: an invocation still arriving (a poller's last batch, a retry) starts no process. */
   private stopped = false;
 
   constructor(private readonly options: LambdaOptions) {}
 
   readonly routes: RestRoute[] = [
-    { method: 'POST', path: '/2015-03-31/functions', action: 'CreateFunction', handler: async (r, c) => ({ status: 201, body: this.configuration(await this.createFunction(r.json, c)) }) },
-    { method: 'GET', path: '/2015-03-31/functions', action: 'ListFunctions', handler: () => ({ body: { Functions: [...this.functions.values()].map((f) => this.configuration(f)) } }) },
-    { method: 'GET', path: '/2015-03-31/functions/{FunctionName}', action: 'GetFunction', handler: (r, c) => ({ body: this.getFunction(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}', action: 'DeleteFunction', handler: (r, c) => ({ status: 204, body: this.deleteFunction(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/configuration', action: 'GetFunctionConfiguration', handler: (r, c) => ({ body: this.configuration(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/configuration', action: 'UpdateFunctionConfiguration', handler: (r, c) => ({ body: this.configuration(this.updateConfiguration(this.fn(r.params.FunctionName, c), r.json)) }) },
-    { method: 'PUT', path: '/2015-03-31/functions/{FunctionName}/code', action: 'UpdateFunctionCode', handler: async (r, c) => ({ body: this.configuration(await this.updateCode(this.fn(r.params.FunctionName, c), r.json)) }) },
-    { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/invocations', action: 'Invoke', handler: (r, c) => this.invokeRoute(this.fn(r.params.FunctionName, c), r.headers, r.body) },
-    { method: 'POST', path: '/2015-03-31/functions/{FunctionName}/policy', action: 'AddPermission', handler: (r, c) => ({ status: 201, body: this.addPermission(this.fn(r.params.FunctionName, c), r.json) }) },
-    { method: 'GET', path: '/2015-03-31/functions/{FunctionName}/policy', action: 'GetPolicy', handler: (r, c) => ({ body: this.getPolicy(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'DELETE', path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', action: 'RemovePermission', handler: (r, c) => ({ status: 204, body: this.removePermission(this.fn(r.params.FunctionName, c), r.params.StatementId) }) },
-    { method: 'PUT', path: '/2017-10-31/functions/{FunctionName}/concurrency', action: 'PutFunctionConcurrency', handler: (r, c) => ({ body: this.putConcurrency(this.fn(r.params.FunctionName, c), r.json) }) },
-    { method: 'DELETE', path: '/2017-10-31/functions/{FunctionName}/concurrency', action: 'DeleteFunctionConcurrency', handler: (r, c) => ({ status: 204, body: this.putConcurrency(this.fn(r.params.FunctionName, c), {}) }) },
-    { method: 'GET', path: '/2019-09-30/functions/{FunctionName}/concurrency', action: 'GetFunctionConcurrency', handler: (r, c) => ({ body: this.getConcurrency(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'PUT', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', action: 'PutFunctionEventInvokeConfig', handler: (r, c) => ({ body: this.putEventInvokeConfig(this.fn(r.params.FunctionName, c), r.json) }) },
-    { method: 'GET', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', action: 'GetFunctionEventInvokeConfig', handler: (r, c) => ({ body: this.getEventInvokeConfig(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'DELETE', path: '/2019-09-25/functions/{FunctionName}/event-invoke-config', action: 'DeleteFunctionEventInvokeConfig', handler: (r, c) => ({ status: 204, body: this.deleteEventInvokeConfig(this.fn(r.params.FunctionName, c)) }) },
-    { method: 'GET', path: '/2017-03-31/tags/{Resource+}', action: 'ListTags', handler: (r, c) => ({ body: { Tags: this.fn(r.params.Resource, c).tags } }) },
-    { method: 'POST', path: '/2017-03-31/tags/{Resource+}', action: 'TagResource', handler: (r, c) => ({ status: 204, body: void Object.assign(this.fn(r.params.Resource, c).tags, r.json.Tags) }) },
-    { method: 'DELETE', path: '/2017-03-31/tags/{Resource+}', action: 'UntagResource', handler: (r, c) => {
-      const fn = this.fn(r.params.Resource, c);
-      for (const key of r.query.getAll('tagKeys')) delete fn.tags[key];
-      return { status: 204 };
-    } },
+    {
+      method: 'POST',
+      path: '/2015-03-31/functions',
+      action: 'CreateFunction',
+      handler: async (r, c) => ({ status: 201, body: this.configuration(await this.createFunction(r.json, c)) }),
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions',
+      action: 'ListFunctions',
+      handler: () => ({ body: { Functions: [...this.functions.values()].map((f) => this.configuration(f)) } }),
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}',
+      action: 'GetFunction',
+      handler: (r, c) => ({ body: this.getFunction(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/2015-03-31/functions/{FunctionName}',
+      action: 'DeleteFunction',
+      handler: (r, c) => ({ status: 204, body: this.deleteFunction(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}/configuration',
+      action: 'GetFunctionConfiguration',
+      handler: (r, c) => ({ body: this.configuration(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'PUT',
+      path: '/2015-03-31/functions/{FunctionName}/configuration',
+      action: 'UpdateFunctionConfiguration',
+      handler: (r, c) => ({ body: this.configuration(this.updateConfiguration(this.fn(r.params.FunctionName, c), r.json)) }),
+    },
+    {
+      method: 'PUT',
+      path: '/2015-03-31/functions/{FunctionName}/code',
+      action: 'UpdateFunctionCode',
+      handler: async (r, c) => ({ body: this.configuration(await this.updateCode(this.fn(r.params.FunctionName, c), r.json)) }),
+    },
+    {
+      method: 'POST',
+      path: '/2015-03-31/functions/{FunctionName}/invocations',
+      action: 'Invoke',
+      handler: (r, c) => this.invokeRoute(this.fn(r.params.FunctionName, c), r.headers, r.body),
+    },
+    {
+      method: 'POST',
+      path: '/2015-03-31/functions/{FunctionName}/policy',
+      action: 'AddPermission',
+      handler: (r, c) => ({ status: 201, body: this.addPermission(this.fn(r.params.FunctionName, c), r.json) }),
+    },
+    {
+      method: 'GET',
+      path: '/2015-03-31/functions/{FunctionName}/policy',
+      action: 'GetPolicy',
+      handler: (r, c) => ({ body: this.getPolicy(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/2015-03-31/functions/{FunctionName}/policy/{StatementId}',
+      action: 'RemovePermission',
+      handler: (r, c) => ({ status: 204, body: this.removePermission(this.fn(r.params.FunctionName, c), r.params.StatementId) }),
+    },
+    {
+      method: 'PUT',
+      path: '/2017-10-31/functions/{FunctionName}/concurrency',
+      action: 'PutFunctionConcurrency',
+      handler: (r, c) => ({ body: this.putConcurrency(this.fn(r.params.FunctionName, c), r.json) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/2017-10-31/functions/{FunctionName}/concurrency',
+      action: 'DeleteFunctionConcurrency',
+      handler: (r, c) => ({ status: 204, body: this.putConcurrency(this.fn(r.params.FunctionName, c), {}) }),
+    },
+    {
+      method: 'GET',
+      path: '/2019-09-30/functions/{FunctionName}/concurrency',
+      action: 'GetFunctionConcurrency',
+      handler: (r, c) => ({ body: this.getConcurrency(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'PUT',
+      path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+      action: 'PutFunctionEventInvokeConfig',
+      handler: (r, c) => ({ body: this.putEventInvokeConfig(this.fn(r.params.FunctionName, c), r.json) }),
+    },
+    {
+      method: 'GET',
+      path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+      action: 'GetFunctionEventInvokeConfig',
+      handler: (r, c) => ({ body: this.getEventInvokeConfig(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/2019-09-25/functions/{FunctionName}/event-invoke-config',
+      action: 'DeleteFunctionEventInvokeConfig',
+      handler: (r, c) => ({ status: 204, body: this.deleteEventInvokeConfig(this.fn(r.params.FunctionName, c)) }),
+    },
+    {
+      method: 'GET',
+      path: '/2017-03-31/tags/{Resource+}',
+      action: 'ListTags',
+      handler: (r, c) => ({ body: { Tags: this.fn(r.params.Resource, c).tags } }),
+    },
+    {
+      method: 'POST',
+      path: '/2017-03-31/tags/{Resource+}',
+      action: 'TagResource',
+      handler: (r, c) => ({ status: 204, body: void Object.assign(this.fn(r.params.Resource, c).tags, r.json.Tags) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/2017-03-31/tags/{Resource+}',
+      action: 'UntagResource',
+      handler: (r, c) => {
+        const fn = this.fn(r.params.Resource, c);
+        for (const key of r.query.getAll('tagKeys')) delete fn.tags[key];
+        return { status: 204 };
+      },
+    },
   ];
 
   /** Finds a function by name, ARN or partial ARN (qualifiers other than $LATEST are refused). */
@@ -105,7 +231,8 @@ export class LambdaService {
     let name = nameOrArn;
     const parsed = parseArn(nameOrArn);
     if (parsed) name = parsed.resource.split(':')[1] ?? '';
-    else if (nameOrArn.includes(':')) name = nameOrArn.split(':').find((part, i, all) => all[i - 1] === 'function') ?? nameOrArn.split(':')[0];
+    else if (nameOrArn.includes(':'))
+      name = nameOrArn.split(':').find((_part, i, all) => all[i - 1] === 'function') ?? nameOrArn.split(':')[0];
     const fn = this.functions.get(name);
     if (!fn) throw notFound(name, context);
     return fn;
@@ -113,9 +240,13 @@ export class LambdaService {
 
   async createFunction(input: any, context: RequestContext): Promise<FunctionRecord> {
     const name = String(input.FunctionName ?? '');
-    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name)) throw invalidValue(`1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    if (!/^[a-zA-Z0-9-_]{1,64}$/.test(name))
+      throw invalidValue(
+        `1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+      );
     if (this.functions.has(name)) throw new AwsError('ResourceConflictException', `Function already exist: ${name}`, 409);
-    if (input.PackageType === 'Image') throw invalidValue('The local cloud runs zip-packaged functions only; PackageType Image is not supported.');
+    if (input.PackageType === 'Image')
+      throw invalidValue('The local cloud runs zip-packaged functions only; PackageType Image is not supported.');
     validateRuntime(input.Runtime);
     if (!input.Role || !parseArn(input.Role)) throw invalidValue('The role defined for the function cannot be assumed by Lambda.');
     if (!input.Handler) throw invalidValue('Handler is required for zip-packaged functions.');
@@ -140,14 +271,14 @@ export class LambdaService {
       logGroup: validateLoggingConfig(input.LoggingConfig),
     };
     this.functions.set(name, fn);
-    this.options.events.emit('lambda', 'function-created', fn.arn);
+    this.options.activity.emit('lambda.function-created', fn.arn);
     return fn;
   }
 
   private deleteFunction(fn: FunctionRecord) {
-    fn.pool?.shutdown();
+    this.stopEnvironments(fn);
     this.functions.delete(fn.name);
-    this.options.events.emit('lambda', 'function-deleted', fn.arn);
+    this.options.activity.emit('lambda.function-deleted', fn.arn);
     return undefined;
   }
 
@@ -172,11 +303,10 @@ export class LambdaService {
 
   /** A changed function starts new environments: the next invocation is a cold start, as on AWS. */
   private changed(fn: FunctionRecord): void {
-    fn.pool?.shutdown();
-    fn.pool = undefined;
+    this.stopEnvironments(fn);
     fn.lastModified = lambdaTimestamp();
     fn.revisionId = randomUUID();
-    this.options.events.emit('lambda', 'function-updated', fn.arn);
+    this.options.activity.emit('lambda.function-updated', fn.arn);
   }
 
   configuration(fn: FunctionRecord) {
@@ -208,7 +338,10 @@ export class LambdaService {
   private getFunction(fn: FunctionRecord) {
     return {
       Configuration: this.configuration(fn),
-      Code: { RepositoryType: 'S3', Location: fn.code.location.bucket ? `${this.options.endpoint()}/${fn.code.location.bucket}/${fn.code.location.key}` : undefined },
+      Code: {
+        RepositoryType: 'S3',
+        Location: fn.code.location.bucket ? `${this.options.endpoint()}/${fn.code.location.bucket}/${fn.code.location.key}` : undefined,
+      },
       Tags: fn.tags,
       ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
     };
@@ -216,7 +349,11 @@ export class LambdaService {
 
   private addPermission(fn: FunctionRecord, input: any) {
     if (fn.policy.some((s) => s.Sid === input.StatementId)) {
-      throw new AwsError('ResourceConflictException', `The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`, 409);
+      throw new AwsError(
+        'ResourceConflictException',
+        `The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+        409,
+      );
     }
     const statement = statementFrom(input, fn.arn);
     fn.policy.push(statement);
@@ -237,9 +374,10 @@ export class LambdaService {
 
   private putConcurrency(fn: FunctionRecord, input: any) {
     const value = input.ReservedConcurrentExecutions;
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw invalidValue('ReservedConcurrentExecutions must be a non-negative integer.');
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      throw invalidValue('ReservedConcurrentExecutions must be a non-negative integer.');
     fn.reservedConcurrency = value;
-    fn.pool?.setLimits(this.limitsOf(fn));
+    this.pools.get(fn.name)?.setLimits(this.limitsOf(fn));
     return value === undefined ? undefined : { ReservedConcurrentExecutions: value };
   }
 
@@ -249,14 +387,19 @@ export class LambdaService {
 
   private putEventInvokeConfig(fn: FunctionRecord, input: any) {
     const retries = input.MaximumRetryAttempts;
-    if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2)) throw invalidValue('MaximumRetryAttempts must be between 0 and 2.');
+    if (retries !== undefined && (!Number.isInteger(retries) || retries < 0 || retries > 2))
+      throw invalidValue('MaximumRetryAttempts must be between 0 and 2.');
     const age = input.MaximumEventAgeInSeconds;
-    if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21_600)) throw invalidValue('MaximumEventAgeInSeconds must be between 60 and 21600.');
+    if (age !== undefined && (!Number.isInteger(age) || age < 60 || age > 21_600))
+      throw invalidValue('MaximumEventAgeInSeconds must be between 60 and 21600.');
     for (const side of ['OnSuccess', 'OnFailure'] as const) {
       const destination: string | undefined = input.DestinationConfig?.[side]?.Destination;
       const service = destination ? parseArn(destination)?.service : undefined;
-      if (destination && !['sqs', 'sns', 'lambda'].includes(service ?? '')) {
-        throw invalidValue(`The local cloud delivers ${side} destinations to SQS queues, SNS topics and Lambda functions; ${destination} is not one.`);
+      const bus = service === 'events' && destination?.includes(':event-bus/');
+      if (destination && !bus && !['sqs', 'sns', 'lambda'].includes(service ?? '')) {
+        throw invalidValue(
+          `The local cloud delivers ${side} destinations to SQS queues, SNS topics, Lambda functions and EventBridge event buses; ${destination} is not one.`,
+        );
       }
     }
     fn.eventInvokeConfig = { MaximumRetryAttempts: retries, MaximumEventAgeInSeconds: age, DestinationConfig: input.DestinationConfig };
@@ -276,8 +419,19 @@ export class LambdaService {
     return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY, idleMs: 10 * 60_000 };
   }
 
+  private stopEnvironments(fn: FunctionRecord): void {
+    this.pools.get(fn.name)?.shutdown();
+    this.pools.delete(fn.name);
+  }
+
+  /** How many execution environments (processes) a function has now. */
+  environmentCount(functionName: string): number {
+    return this.pools.get(functionName)?.size ?? 0;
+  }
+
   private poolOf(fn: FunctionRecord): EnvironmentPool {
-    if (!fn.pool) {
+    let pool = this.pools.get(fn.name);
+    if (!pool) {
       const logGroup = logGroupOf(fn);
       const region = parseArn(fn.arn)!.region;
       const env: Record<string, string> = {
@@ -305,24 +459,31 @@ export class LambdaService {
         _HANDLER: fn.handler,
         ...fn.environment,
       };
-      fn.pool = new EnvironmentPool(
+      pool = new EnvironmentPool(
         { functionName: fn.name, functionArn: fn.arn, codeDir: fn.code.dir, handler: fn.handler, memoryMb: fn.memorySize, env },
         this.limitsOf(fn),
-        (stream, line) => this.options.logs.append(logGroup, stream, { region, accountId: LOCAL_ACCOUNT_ID }, [{ timestamp: Date.now(), message: line }]),
+        (stream, line) =>
+          this.options.logs.append(logGroup, stream, { region, accountId: LOCAL_ACCOUNT_ID }, [{ timestamp: Date.now(), message: line }]),
       );
+      this.pools.set(fn.name, pool);
     }
-    return fn.pool;
+    return pool;
   }
 
   /** Runs one invocation and reports it on the event stream. */
   async run(fn: FunctionRecord, event: unknown, trigger: string): Promise<InvocationReport> {
     if (this.stopped) return { requestId: randomUUID(), durationMs: 0, coldStart: false, error: { errorType: 'ServiceException', errorMessage: 'The local cloud is stopping.' } };
     const report = await this.poolOf(fn).invoke(event, fn.timeout * 1000);
-    const detail = { requestId: report.requestId, trigger, durationMs: Math.round(report.durationMs * 100) / 100, coldStart: report.coldStart };
-    if (report.throttled) this.options.events.emit('lambda', 'throttled', fn.arn, detail);
-    else if (report.timedOut) this.options.events.emit('lambda', 'timed-out', fn.arn, { ...detail, error: report.error });
-    else if (report.error) this.options.events.emit('lambda', 'failed', fn.arn, { ...detail, error: report.error });
-    else this.options.events.emit('lambda', 'invoked', fn.arn, detail);
+    const detail = {
+      requestId: report.requestId,
+      trigger,
+      durationMs: Math.round(report.durationMs * 100) / 100,
+      coldStart: report.coldStart,
+    };
+    if (report.throttled) this.options.activity.emit('lambda.throttled', fn.arn, detail);
+    else if (report.timedOut) this.options.activity.emit('lambda.timed-out', fn.arn, { ...detail, error: report.error });
+    else if (report.error) this.options.activity.emit('lambda.failed', fn.arn, { ...detail, error: report.error });
+    else this.options.activity.emit('lambda.invoked', fn.arn, detail);
     return report;
   }
 
@@ -336,10 +497,12 @@ export class LambdaService {
         throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: Unexpected character', 400);
       }
     }
-    if (body.length > 6 * 1024 * 1024) throw new AwsError('RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation', 413);
+    if (body.length > 6 * 1024 * 1024)
+      throw new AwsError('RequestTooLargeException', 'Request must be smaller than 6291456 bytes for the InvokeFunction operation', 413);
     if (type === 'DryRun') return { status: 204 };
     if (type === 'Event') {
-      if (body.length > 1024 * 1024) throw new AwsError('RequestTooLargeException', 'Request must be smaller than 1048576 bytes for the asynchronous invocation', 413);
+      if (body.length > 1024 * 1024)
+        throw new AwsError('RequestTooLargeException', 'Request must be smaller than 1048576 bytes for the asynchronous invocation', 413);
       this.enqueueAsync(fn, event, 'api');
       return { status: 202, headers: { 'x-amz-executed-version': '$LATEST' } };
     }
@@ -380,7 +543,7 @@ export class LambdaService {
         await this.finishAsync(current, event, trigger, 'RetriesExhausted', n + 1, report);
         return;
       }
-      this.options.events.emit('lambda', 'async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
+      this.options.activity.emit('lambda.async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
       setTimeout(() => void attempt(next), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
     };
     setImmediate(() => void attempt(0));
@@ -390,49 +553,55 @@ export class LambdaService {
    * The end of an asynchronous invocation: the on-success or on-failure destination receives an
    * invocation record, as AWS sends it; without a failure destination a failed event is dropped.
    */
-  private async finishAsync(fn: FunctionRecord, event: unknown, trigger: string, condition: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded', attempts: number, report: InvocationReport | undefined) {
+  private async finishAsync(
+    fn: FunctionRecord,
+    event: unknown,
+    trigger: string,
+    condition: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded',
+    attempts: number,
+    report: InvocationReport | undefined,
+  ) {
     const failed = condition !== 'Success';
     const destination = fn.eventInvokeConfig.DestinationConfig?.[failed ? 'OnFailure' : 'OnSuccess']?.Destination as string | undefined;
-    if (failed) this.options.events.emit('lambda', destination ? 'async-failed-to-destination' : 'async-dropped', fn.arn, { trigger, condition, attempts, destination, error: report?.error });
-    if (!destination || !this.options.sendToDestination) return;
+    if (failed && destination)
+      this.options.activity.emit('lambda.async-failed-to-destination', fn.arn, {
+        trigger,
+        condition,
+        attempts,
+        destination,
+        error: report?.error,
+      });
+    else if (failed) this.options.activity.emit('lambda.async-dropped', fn.arn, { trigger, condition, attempts, error: report?.error });
+    if (!destination || !this.options.delivery) return;
     const record = {
       version: '1.0',
       timestamp: new Date().toISOString(),
-      requestContext: { requestId: report?.requestId ?? randomUUID(), functionArn: `${fn.arn}:$LATEST`, condition, approximateInvokeCount: attempts },
+      requestContext: {
+        requestId: report?.requestId ?? randomUUID(),
+        functionArn: `${fn.arn}:$LATEST`,
+        condition,
+        approximateInvokeCount: attempts,
+      },
       requestPayload: event,
       responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(report?.error ? { functionError: 'Unhandled' } : {}) },
       responsePayload: report ? (report.error ?? report.result ?? null) : null,
     };
     try {
-      await this.options.sendToDestination(destination, record);
+      await this.options.delivery.sendRecord(
+        destination,
+        record,
+        destinationPrincipal(fn),
+        `Lambda Function Invocation Result - ${failed ? 'Failure' : 'Success'}`,
+      );
     } catch (error) {
-      this.options.events.emit('lambda', 'destination-failed', fn.arn, { destination, reason: (error as Error).message });
+      this.options.activity.emit('lambda.destination-failed', fn.arn, { destination, reason: (error as Error).message });
     }
-  }
-
-  /** Invokes asynchronously on behalf of an AWS service, checking the function's resource policy first. */
-  invokeAsService(functionArn: string, service: string, sourceArn: string, event: unknown): void {
-    const parsed = parseArn(functionArn);
-    const fn = this.fn(functionArn, { region: parsed?.region ?? 'us-east-1' });
-    if (!allowsServiceInvoke(fn.policy, service, sourceArn)) {
-      throw new AwsError('AccessDeniedException', `${service} is not allowed to invoke ${fn.arn} on behalf of ${sourceArn}: the function's resource-based policy has no matching lambda:InvokeFunction permission (add one, e.g. with AddPermission or the CDK's grantInvoke).`, 403);
-    }
-    this.enqueueAsync(fn, event, service);
-  }
-
-  /** Invokes synchronously on behalf of an AWS service (API Gateway), checking the resource policy. */
-  async invokeSyncAsService(functionArn: string, service: string, sourceArn: string, event: unknown): Promise<InvocationReport> {
-    const parsed = parseArn(functionArn);
-    const fn = this.fn(functionArn, { region: parsed?.region ?? 'us-east-1' });
-    if (!allowsServiceInvoke(fn.policy, service, sourceArn)) {
-      throw new AwsError('AccessDeniedException', `${service} is not allowed to invoke ${fn.arn} on behalf of ${sourceArn}.`, 403);
-    }
-    return this.run(fn, event, service);
   }
 
   /** Stops every execution environment (a reset; the cloud stopping). */
   shutdown(): void {
-    for (const fn of this.functions.values()) fn.pool?.shutdown();
+    for (const pool of this.pools.values()) pool.shutdown();
+    this.pools.clear();
   }
 
   /** Stops for good (the cloud is stopping): every environment ends, and no invocation starts another. */
@@ -442,6 +611,18 @@ export class LambdaService {
   }
 }
 
+/**
+ * Lambda sends destination records with the function's execution role. The local cloud does not
+ * check that role's permissions for it (LIMITATION): a missing grant shows on AWS only.
+ */
+export function destinationPrincipal(fn: Pick<FunctionRecord, 'arn'>): Principal {
+  return {
+    service: 'lambda.amazonaws.com',
+    sourceArn: fn.arn,
+    authority: { unchecked: "destinations are sent with the function's execution role, which the local cloud does not check" },
+  };
+}
+
 function lambdaTimestamp(): string {
   return new Date().toISOString().replace('Z', '+0000');
 }
@@ -449,32 +630,43 @@ function lambdaTimestamp(): string {
 function validateRuntime(runtime: unknown): string {
   const match = /^nodejs(\d+)\.x$/.exec(String(runtime ?? ''));
   if (!match) {
-    throw invalidValue(`The local cloud runs Node.js functions only; runtime ${String(runtime)} is not supported (use nodejs20.x or newer, or the AWS target).`);
+    throw invalidValue(
+      `The local cloud runs Node.js functions only; runtime ${String(runtime)} is not supported (use nodejs20.x or newer, or the AWS target).`,
+    );
   }
-  if (Number(match[1]) < 20) throw invalidValue(`The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime.`);
+  if (Number(match[1]) < 20)
+    throw invalidValue(
+      `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime.`,
+    );
   return String(runtime);
 }
 
 function validateTimeout(timeout: number): number {
-  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900) throw invalidValue(`Timeout must be between 1 and 900 seconds (got ${timeout}).`);
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 900)
+    throw invalidValue(`Timeout must be between 1 and 900 seconds (got ${timeout}).`);
   return timeout;
 }
 
 function validateMemory(memory: number): number {
-  if (!Number.isInteger(memory) || memory < 128 || memory > 10_240) throw invalidValue(`MemorySize must be between 128 and 10240 MB (got ${memory}).`);
+  if (!Number.isInteger(memory) || memory < 128 || memory > 10_240)
+    throw invalidValue(`MemorySize must be between 128 and 10240 MB (got ${memory}).`);
   return memory;
 }
 
 function validateEnvironment(variables: Record<string, string>): Record<string, string> {
   const reserved = Object.keys(variables).filter((key) => RESERVED_ENV.includes(key));
   if (reserved.length > 0) {
-    throw invalidValue(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`);
+    throw invalidValue(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
+    );
   }
   const size = Object.entries(variables).reduce((n, [k, v]) => n + k.length + String(v).length, 0);
-  if (size > 4096) throw invalidValue('Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.');
+  if (size > 4096)
+    throw invalidValue(
+      'Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit.',
+    );
   return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)]));
 }
-
 
 /** Where a function's output goes: its LoggingConfig.LogGroup, else /aws/lambda/<name>. */
 function logGroupOf(fn: FunctionRecord): string {
@@ -487,12 +679,17 @@ function logGroupOf(fn: FunctionRecord): string {
  */
 function validateLoggingConfig(config: any): string | undefined {
   if (!config) return undefined;
-  if ((config.LogFormat ?? 'Text') !== 'Text') throw invalidValue(`The local cloud writes function logs as Text; LoggingConfig LogFormat ${config.LogFormat} is not supported.`);
+  if ((config.LogFormat ?? 'Text') !== 'Text')
+    throw invalidValue(`The local cloud writes function logs as Text; LoggingConfig LogFormat ${config.LogFormat} is not supported.`);
   for (const level of ['ApplicationLogLevel', 'SystemLogLevel']) {
-    if (config[level] !== undefined) throw invalidValue(`LoggingConfig ${level} requires LogFormat JSON, which the local cloud does not support.`);
+    if (config[level] !== undefined)
+      throw invalidValue(`LoggingConfig ${level} requires LogFormat JSON, which the local cloud does not support.`);
   }
   if (config.LogGroup === undefined) return undefined;
   const name = String(config.LogGroup);
-  if (!/^[\w\-./#]{1,512}$/.test(name)) throw invalidValue(`1 validation error detected: Value '${name}' at 'loggingConfig.logGroup' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+  if (!/^[\w\-./#]{1,512}$/.test(name))
+    throw invalidValue(
+      `1 validation error detected: Value '${name}' at 'loggingConfig.logGroup' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+    );
   return name;
 }

@@ -11,9 +11,9 @@ test('a stopped cloud starts no execution environment for an invocation that arr
   await lambda.send(new CreateFunctionCommand({ FunctionName: 'late', Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('exports.handler = async () => "ran";') } }));
   await lambda.send(new InvokeCommand({ FunctionName: 'late', Payload: '{}' }));
   const fn = cloud.services.lambda.functions.get('late')!;
-  assert.equal(fn.pool?.size, 1);
+  assert.equal(cloud.services.lambda.environmentCount('late'), 1);
   await cloud.stop();
   const report = await cloud.services.lambda.run(fn, {}, 'sqs');
   assert.equal(report.error?.errorType, 'ServiceException');
-  assert.equal(fn.pool?.size, 0, 'no process was started: nothing keeps the stopped cloud alive');
+  assert.equal(cloud.services.lambda.environmentCount('late'), 0, 'no process was started: nothing keeps the stopped cloud alive');
 });

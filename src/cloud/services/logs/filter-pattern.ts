@@ -10,7 +10,10 @@ export function compileFilterPattern(pattern: string | undefined): (message: str
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{') || text.startsWith('[') || text.startsWith('%')) {
-    throw new AwsError('InvalidParameterException', `The local cloud supports text filter patterns only; JSON, space-delimited and regex patterns such as ${text} are not supported.`);
+    throw new AwsError(
+      'InvalidParameterException',
+      `The local cloud supports text filter patterns only; JSON, space-delimited and regex patterns such as ${text} are not supported.`,
+    );
   }
   const all: string[] = [];
   const any: string[] = [];
@@ -20,5 +23,7 @@ export function compileFilterPattern(pattern: string | undefined): (message: str
     (match[1] === '?' ? any : match[1] === '-' ? none : all).push(term);
   }
   return (message) =>
-    all.every((t) => message.includes(t)) && (any.length === 0 || any.some((t) => message.includes(t))) && !none.some((t) => message.includes(t));
+    all.every((t) => message.includes(t)) &&
+    (any.length === 0 || any.some((t) => message.includes(t))) &&
+    !none.some((t) => message.includes(t));
 }

@@ -1,4 +1,4 @@
-import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import { compileFilterPattern } from './filter-pattern.ts';
 
@@ -32,7 +32,8 @@ export class LogsService {
 
   readonly actions: ActionTable = {
     CreateLogGroup: (input, context) => {
-      if (this.groups.has(input.logGroupName)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+      if (this.groups.has(input.logGroupName))
+        throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
       this.ensureGroup(input.logGroupName, context, input.tags);
       return {};
     },
@@ -43,7 +44,14 @@ export class LogsService {
     DescribeLogGroups: (input) => ({
       logGroups: [...this.groups.values()]
         .filter((g) => !input.logGroupNamePrefix || g.name.startsWith(input.logGroupNamePrefix))
-        .map((g) => ({ logGroupName: g.name, arn: `${g.arn}:*`, logGroupArn: g.arn, creationTime: g.creationTime, retentionInDays: g.retentionInDays, storedBytes: 0 })),
+        .map((g) => ({
+          logGroupName: g.name,
+          arn: `${g.arn}:*`,
+          logGroupArn: g.arn,
+          creationTime: g.creationTime,
+          retentionInDays: g.retentionInDays,
+          storedBytes: 0,
+        })),
     }),
     PutRetentionPolicy: (input) => {
       this.group(input.logGroupName).retentionInDays = input.retentionInDays;
@@ -55,12 +63,15 @@ export class LogsService {
     },
     CreateLogStream: (input) => {
       const group = this.group(input.logGroupName);
-      if (group.streams.has(input.logStreamName)) throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+      if (group.streams.has(input.logStreamName))
+        throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
       group.streams.set(input.logStreamName, { name: input.logStreamName, creationTime: Date.now(), events: [] });
       return {};
     },
     DescribeLogStreams: (input) => {
-      const streams = [...this.group(input.logGroupName).streams.values()].filter((s) => !input.logStreamNamePrefix || s.name.startsWith(input.logStreamNamePrefix));
+      const streams = [...this.group(input.logGroupName).streams.values()].filter(
+        (s) => !input.logStreamNamePrefix || s.name.startsWith(input.logStreamNamePrefix),
+      );
       if (input.orderBy === 'LastEventTime') streams.sort((a, b) => (a.events.at(-1)?.timestamp ?? 0) - (b.events.at(-1)?.timestamp ?? 0));
       if (input.descending) streams.reverse();
       return {
@@ -79,13 +90,17 @@ export class LogsService {
       const stream = group.streams.get(input.logStreamName);
       if (!stream) throw notFound('The specified log stream does not exist.');
       const now = Date.now();
-      for (const event of input.logEvents ?? []) stream.events.push({ timestamp: event.timestamp, message: event.message, ingestionTime: now });
+      for (const event of input.logEvents ?? [])
+        stream.events.push({ timestamp: event.timestamp, message: event.message, ingestionTime: now });
       return { nextSequenceToken: String(stream.events.length) };
     },
     GetLogEvents: (input) => {
       const stream = this.group(input.logGroupName).streams.get(input.logStreamName);
       if (!stream) throw notFound('The specified log stream does not exist.');
-      const events = stream.events.filter((e) => (input.startTime === undefined || e.timestamp >= input.startTime) && (input.endTime === undefined || e.timestamp < input.endTime));
+      const events = stream.events.filter(
+        (e) =>
+          (input.startTime === undefined || e.timestamp >= input.startTime) && (input.endTime === undefined || e.timestamp < input.endTime),
+      );
       const limit = Math.min(input.limit ?? 10_000, 10_000);
       const page = input.startFromHead ? events.slice(0, limit) : events.slice(-limit);
       return { events: page, nextForwardToken: `f/${events.length}`, nextBackwardToken: 'b/0' };
@@ -111,7 +126,12 @@ export class LogsService {
   }
 
   /** Appends lines to a stream, creating group and stream as needed. */
-  append(groupName: string, streamName: string, context: Pick<RequestContext, 'region' | 'accountId'>, lines: { timestamp: number; message: string }[]): void {
+  append(
+    groupName: string,
+    streamName: string,
+    context: Pick<RequestContext, 'region' | 'accountId'>,
+    lines: { timestamp: number; message: string }[],
+  ): void {
     const group = this.ensureGroup(groupName, context);
     let stream = group.streams.get(streamName);
     if (!stream) {

@@ -3,11 +3,12 @@ import type http2 from 'node:http2';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AwsError, toAwsError } from '../../aws/errors.ts';
 import { escapeXml } from '../../aws/xml.ts';
-import { proxyObserved, type ProxiedExchange } from '../../gateway/proxy.ts';
+import { type ProxiedExchange, proxyObserved } from '../../gateway/proxy.ts';
+import { encryptionXml, lifecycleXml, publicAccessBlockXml, versioningXml } from './bucket-settings.ts';
 import type { BucketSubresources } from './bucket-subresources.ts';
 import { configurationFromXml, configurationToXml } from './notification-config.ts';
 import { DestinationValidationError, type S3Notifications } from './notifications.ts';
-import { s3RequestId, type ObjectChange } from './records.ts';
+import { type ObjectChange, s3RequestId } from './records.ts';
 import { childrenNamed, childText, parseXml } from './xml.ts';
 
 type Req = http.IncomingMessage | http2.Http2ServerRequest;
@@ -26,12 +27,23 @@ export function s3TargetOf(url: string, host: string | undefined): S3Target {
   // As fauxqs reads it: a dotted host name that is not an IP address names the bucket.
   const virtual = hostname.includes('.') && !/^\d+\.\d+\.\d+\.\d+$/.test(hostname) ? hostname.slice(0, hostname.indexOf('.')) : undefined;
   const segments = (virtual ? `/${virtual}${path}` : path).split('/');
-  return { bucket: decodeURIComponent(segments[1] ?? ''), key: decodeURIComponent(segments.slice(2).join('/')), query: new URLSearchParams(search) };
+  return {
+    bucket: decodeURIComponent(segments[1] ?? ''),
+    key: decodeURIComponent(segments.slice(2).join('/')),
+    query: new URLSearchParams(search),
+  };
 }
 
 // Bucket and object subresources fauxqs does not implement: it would treat them as other actions
 // (a PUT ?versioning would create the bucket again), so they are refused by name instead.
-const UNSUPPORTED_BUCKET = ['accelerate', 'acl', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'versioning', 'versions', 'website'];
+const UNSUPPORTED_BUCKET = ['accelerate', 'acl', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'versioning', 'versions', 'website'];
+// Bucket settings CloudFormation sets, which S3's Get calls return (bucket-settings.ts).
+const SETTINGS: Record<string, (settings: ReturnType<BucketSubresources['settings']['get']>) => string> = {
+  encryption: encryptionXml,
+  versioning: versioningXml,
+  publicAccessBlock: publicAccessBlockXml,
+  lifecycle: lifecycleXml,
+};
 const UNSUPPORTED_OBJECT = ['acl', 'legal-hold', 'restore', 'retention', 'select', 'tagging', 'torrent'];
 
 /**
@@ -68,12 +80,19 @@ export class S3Gateway {
       captureRequest: change === 'post' || change === 'delete-many',
       captureResponse: change === 'delete-many',
       done: (exchange) =>
-        void this.afterChange(change, target, req, exchange).catch((error: Error) => this.notifications.failed(target.bucket, target.key ?? '', error)),
+        void this.afterChange(change, target, req, exchange).catch((error: Error) =>
+          this.notifications.failed(target.bucket, target.key ?? '', error),
+        ),
     });
   }
 
   /** Answers notification, policy and tagging requests; refuses subresources fauxqs would misread. */
-  private async bucketSubresource(method: string, target: S3Target, req: Req, readBody: () => Promise<Buffer>): Promise<Answer | undefined> {
+  private async bucketSubresource(
+    method: string,
+    target: S3Target,
+    req: Req,
+    readBody: () => Promise<Buffer>,
+  ): Promise<Answer | undefined> {
     const { bucket, query } = target;
     if (query.has('notification')) {
       if (method === 'PUT') {
@@ -88,13 +107,13 @@ export class S3Gateway {
       await this.notifications.requireBucket(bucket);
       if (method === 'PUT') {
         this.buckets.putPolicy(bucket, (await readBody()).toString('utf8'));
-        this.notifications.changed(bucket, 'bucket-policy-set');
+        this.notifications.changed(bucket, 's3.bucket-policy-set');
         return { status: 204 };
       }
       if (method === 'GET') return { status: 200, body: this.buckets.getPolicy(bucket), contentType: 'application/json' };
       if (method === 'DELETE') {
         this.buckets.policies.delete(bucket);
-        this.notifications.changed(bucket, 'bucket-policy-deleted');
+        this.notifications.changed(bucket, 's3.bucket-policy-deleted');
         return { status: 204 };
       }
     }
@@ -102,15 +121,20 @@ export class S3Gateway {
       await this.notifications.requireBucket(bucket);
       if (method === 'PUT') {
         this.buckets.putTaggingXml(bucket, (await readBody()).toString('utf8'));
-        this.notifications.changed(bucket, 'bucket-tags-set');
+        this.notifications.changed(bucket, 's3.bucket-tags-set');
         return { status: 204 };
       }
       if (method === 'GET') return { status: 200, xml: this.buckets.getTaggingXml(bucket) };
       if (method === 'DELETE') {
         this.buckets.tags.delete(bucket);
-        this.notifications.changed(bucket, 'bucket-tags-deleted');
+        this.notifications.changed(bucket, 's3.bucket-tags-deleted');
         return { status: 204 };
       }
+    }
+    const setting = Object.keys(SETTINGS).find((name) => query.has(name));
+    if (setting && method === 'GET') {
+      await this.notifications.requireBucket(bucket);
+      return { status: 200, xml: SETTINGS[setting](this.buckets.settings.get(bucket)) };
     }
     const refused = UNSUPPORTED_BUCKET.find((name) => query.has(name)) ?? (method === 'GET' && query.has('uploads') ? 'uploads' : undefined);
     if (refused) throw notImplemented(`the bucket subresource ?${refused}`);
@@ -118,22 +142,36 @@ export class S3Gateway {
   }
 
   /** Which object-changing request this is, if any; bucket deletions are watched too. */
-  private changeKind(method: string, target: S3Target, req: Req): 'put' | 'copy' | 'post' | 'complete' | 'delete' | 'delete-many' | 'delete-bucket' | undefined {
+  private changeKind(
+    method: string,
+    target: S3Target,
+    req: Req,
+  ): 'put' | 'copy' | 'post' | 'complete' | 'delete' | 'delete-many' | 'delete-bucket' | undefined {
     const { bucket, key, query } = target;
     if (!bucket) return undefined;
     if (!key && method === 'DELETE') return 'delete-bucket';
     if (!this.notifications.has(bucket)) return undefined;
     if (!key) {
       if (method !== 'POST') return undefined;
-      return String(req.headers['content-type'] ?? '').toLowerCase().includes('multipart/form-data') ? 'post' : 'delete-many';
+      return String(req.headers['content-type'] ?? '')
+        .toLowerCase()
+        .includes('multipart/form-data')
+        ? 'post'
+        : 'delete-many';
     }
-    if (method === 'PUT' && !query.has('uploadId') && !query.has('partNumber') && !query.has('renameObject')) return req.headers['x-amz-copy-source'] ? 'copy' : 'put';
+    if (method === 'PUT' && !query.has('uploadId') && !query.has('partNumber') && !query.has('renameObject'))
+      return req.headers['x-amz-copy-source'] ? 'copy' : 'put';
     if (method === 'POST' && query.has('uploadId')) return 'complete';
     if (method === 'DELETE' && !query.has('uploadId')) return 'delete';
     return undefined;
   }
 
-  private async afterChange(kind: NonNullable<ReturnType<S3Gateway['changeKind']>>, target: S3Target, req: Req, exchange: ProxiedExchange): Promise<void> {
+  private async afterChange(
+    kind: NonNullable<ReturnType<S3Gateway['changeKind']>>,
+    target: S3Target,
+    req: Req,
+    exchange: ProxiedExchange,
+  ): Promise<void> {
     if (exchange.status < 200 || exchange.status >= 300) return;
     const { bucket } = target;
     if (kind === 'delete-bucket') {
@@ -143,7 +181,11 @@ export class S3Gateway {
     }
     // Nothing to notify: no event record to work out (and no object to look up) for this bucket.
     if (!this.notifications.configurations.has(bucket)) return;
-    const base = { bucket, sourceIp: (req.socket?.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''), requestId: String(exchange.headers['x-amz-request-id'] ?? s3RequestId()) };
+    const base = {
+      bucket,
+      sourceIp: (req.socket?.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      requestId: String(exchange.headers['x-amz-request-id'] ?? s3RequestId()),
+    };
     if (kind === 'delete' || kind === 'delete-many') {
       const keys = kind === 'delete' ? [target.key] : deletedKeys(exchange.requestBody!, exchange.responseBody!);
       for (const key of keys) await this.notifications.notify({ ...base, key, eventName: 'ObjectRemoved:Delete' });
@@ -151,12 +193,19 @@ export class S3Gateway {
     }
     const key = kind === 'post' ? postedKey(exchange.requestBody!, String(req.headers['content-type'])) : target.key;
     if (key === undefined) return;
-    const eventName = { put: 'ObjectCreated:Put', copy: 'ObjectCreated:Copy', post: 'ObjectCreated:Post', complete: 'ObjectCreated:CompleteMultipartUpload' }[kind];
+    const eventName = {
+      put: 'ObjectCreated:Put',
+      copy: 'ObjectCreated:Copy',
+      post: 'ObjectCreated:Post',
+      complete: 'ObjectCreated:CompleteMultipartUpload',
+    }[kind];
     // A PutObject answer carries the ETag and its request the size; other writes are looked up.
     // (Streaming-signed uploads send the object's size as x-amz-decoded-content-length.)
     const size = req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'];
     const put = kind === 'put' && exchange.headers.etag !== undefined && size !== undefined;
-    const head = put ? { ContentLength: Number(size), ETag: String(exchange.headers.etag) } : await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const head = put
+      ? { ContentLength: Number(size), ETag: String(exchange.headers.etag) }
+      : await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const change: ObjectChange = { ...base, key, eventName, size: head.ContentLength ?? 0, eTag: (head.ETag ?? '').replace(/"/g, '') };
     await this.notifications.notify(change);
   }
@@ -189,6 +238,7 @@ function postedKey(body: Buffer, contentType: string): string | undefined {
     }
     if (name?.toLowerCase() === 'key') key = Buffer.from(rest.join('\r\n\r\n').replace(/\r\n$/, ''), 'latin1').toString('utf8');
   }
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's POST form substitutes the literal ${filename} in the key.
   return key?.replaceAll('${filename}', filename);
 }
 
@@ -211,13 +261,22 @@ function reply(res: Res, answer: Answer): void {
   res.end(body);
 }
 
-const notImplemented = (what: string) => new AwsError('NotImplemented', `The local cloud's S3 does not implement ${what}; use the AWS target for it.`, 501);
+const notImplemented = (what: string) =>
+  new AwsError('NotImplemented', `The local cloud's S3 does not implement ${what}; use the AWS target for it.`, 501);
 
 /** An S3 error document, with the ArgumentName/ArgumentValue pairs S3 adds for invalid destinations. */
 function errorAnswer(error: unknown, target: S3Target): Answer {
   const awsError = toAwsError(error);
   const requestId = s3RequestId();
-  const extra = error instanceof DestinationValidationError ? error.failures.map((f, i) => `<ArgumentName${i + 1}>${escapeXml(f.arn)}</ArgumentName${i + 1}><ArgumentValue${i + 1}>${escapeXml(f.reason)}</ArgumentValue${i + 1}>`).join('') : '';
+  const extra =
+    error instanceof DestinationValidationError
+      ? error.failures
+          .map(
+            (f, i) =>
+              `<ArgumentName${i + 1}>${escapeXml(f.arn)}</ArgumentName${i + 1}><ArgumentValue${i + 1}>${escapeXml(f.reason)}</ArgumentValue${i + 1}>`,
+          )
+          .join('')
+      : '';
   const bucket = awsError.code === 'NoSuchBucket' ? `<BucketName>${escapeXml(target.bucket)}</BucketName>` : '';
   return {
     status: awsError.status,

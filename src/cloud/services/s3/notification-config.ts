@@ -25,10 +25,19 @@ export interface NotificationConfiguration {
 }
 
 /** The events the local cloud emits (it has no versioning, replication, restores, lifecycle or tagging events). */
-export const SUPPORTED_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectCreated:Put', 's3:ObjectCreated:Post', 's3:ObjectCreated:Copy', 's3:ObjectCreated:CompleteMultipartUpload', 's3:ObjectRemoved:*', 's3:ObjectRemoved:Delete'];
+export const SUPPORTED_EVENTS = [
+  's3:ObjectCreated:*',
+  's3:ObjectCreated:Put',
+  's3:ObjectCreated:Post',
+  's3:ObjectCreated:Copy',
+  's3:ObjectCreated:CompleteMultipartUpload',
+  's3:ObjectRemoved:*',
+  's3:ObjectRemoved:Delete',
+];
 
 // Valid on AWS but never produced here: refused by name rather than accepted and never sent.
-const AWS_ONLY_EVENT = /^s3:(ObjectRemoved:DeleteMarkerCreated|ObjectRestore:(\*|Post|Completed|Delete)|ReducedRedundancyLostObject|Replication:.+|LifecycleExpiration:.+|LifecycleTransition|IntelligentTiering|ObjectTagging:.+|ObjectAcl:Put)$/;
+const AWS_ONLY_EVENT =
+  /^s3:(ObjectRemoved:DeleteMarkerCreated|ObjectRestore:(\*|Post|Completed|Delete)|ReducedRedundancyLostObject|Replication:.+|LifecycleExpiration:.+|LifecycleTransition|IntelligentTiering|ObjectTagging:.+|ObjectAcl:Put)$/;
 
 const invalidArgument = (message: string) => new AwsError('InvalidArgument', message);
 
@@ -43,19 +52,26 @@ const SERVICE_OF: Record<DestinationKind, string> = { queue: 'sqs', topic: 'sns'
 
 /** S3 can send every event to EventBridge; the local cloud does not, and says so wherever it is asked. */
 export const eventBridgeNotSupported = () =>
-  new AwsError('NotImplemented', 'The local cloud does not send S3 events to EventBridge: EventBridgeConfiguration is not supported. Use queue, topic or Lambda function configurations, or the AWS target.', 501);
+  new AwsError(
+    'NotImplemented',
+    'The local cloud does not send S3 events to EventBridge: EventBridgeConfiguration is not supported. Use queue, topic or Lambda function configurations, or the AWS target.',
+    501,
+  );
 
 /** An Id as S3 generates one when the request has none (a base64 string). */
 const generatedId = () => Buffer.from(randomUUID()).toString('base64').replace(/=+$/, '');
 
 /** Reads `<NotificationConfiguration>` as the PutBucketNotificationConfiguration request body carries it. */
 export function configurationFromXml(root: XmlElement): NotificationConfiguration {
-  if (root.name !== 'NotificationConfiguration') throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  if (root.name !== 'NotificationConfiguration')
+    throw new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   if (childrenNamed(root, 'EventBridgeConfiguration').length > 0) throw eventBridgeNotSupported();
   const rules: NotificationRule[] = [];
   for (const kind of ['queue', 'topic', 'lambda'] as const) {
     for (const element of childrenNamed(root, ELEMENTS[kind].element)) {
-      const filterRules = childrenNamed(element, 'Filter').flatMap((filter) => childrenNamed(filter, 'S3Key')).flatMap((key) => childrenNamed(key, 'FilterRule'));
+      const filterRules = childrenNamed(element, 'Filter')
+        .flatMap((filter) => childrenNamed(filter, 'S3Key'))
+        .flatMap((key) => childrenNamed(key, 'FilterRule'));
       rules.push(
         rule(
           kind,
@@ -80,7 +96,9 @@ export function configurationFromJson(input: any): NotificationConfiguration {
   const rules = [
     ...list(input?.QueueConfigurations).map((c) => rule('queue', c.QueueArn, c.Id, c.Events, c.Filter?.Key?.FilterRules)),
     ...list(input?.TopicConfigurations).map((c) => rule('topic', c.TopicArn, c.Id, c.Events, c.Filter?.Key?.FilterRules)),
-    ...list(input?.LambdaFunctionConfigurations).map((c) => rule('lambda', c.LambdaFunctionArn, c.Id, c.Events, c.Filter?.Key?.FilterRules)),
+    ...list(input?.LambdaFunctionConfigurations).map((c) =>
+      rule('lambda', c.LambdaFunctionArn, c.Id, c.Events, c.Filter?.Key?.FilterRules),
+    ),
   ];
   return validated({ rules });
 }
@@ -88,11 +106,21 @@ export function configurationFromJson(input: any): NotificationConfiguration {
 /** The same configuration in the SDK's JSON shape (what GetBucketNotificationConfiguration returns). */
 export function configurationToJson(configuration: NotificationConfiguration): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
-  const keys = { queue: ['QueueConfigurations', 'QueueArn'], topic: ['TopicConfigurations', 'TopicArn'], lambda: ['LambdaFunctionConfigurations', 'LambdaFunctionArn'] } as const;
+  const keys = {
+    queue: ['QueueConfigurations', 'QueueArn'],
+    topic: ['TopicConfigurations', 'TopicArn'],
+    lambda: ['LambdaFunctionConfigurations', 'LambdaFunctionArn'],
+  } as const;
   for (const r of configuration.rules) {
     const [list, arnKey] = keys[r.kind];
     const FilterRules = filterRulesOf(r);
-    (out[list] ??= []).push({ Id: r.id, [arnKey]: r.arn, Events: r.events, ...(FilterRules.length > 0 ? { Filter: { Key: { FilterRules } } } : {}) });
+    out[list] ??= [];
+    out[list].push({
+      Id: r.id,
+      [arnKey]: r.arn,
+      Events: r.events,
+      ...(FilterRules.length > 0 ? { Filter: { Key: { FilterRules } } } : {}),
+    });
   }
   return out;
 }
@@ -101,7 +129,9 @@ export function configurationToJson(configuration: NotificationConfiguration): R
 export function configurationToXml(configuration: NotificationConfiguration): string {
   const parts = configuration.rules.map((r) => {
     const { element, arn } = ELEMENTS[r.kind];
-    const rules = filterRulesOf(r).map((f) => `<FilterRule><Name>${f.Name}</Name><Value>${escapeXml(f.Value)}</Value></FilterRule>`).join('');
+    const rules = filterRulesOf(r)
+      .map((f) => `<FilterRule><Name>${f.Name}</Name><Value>${escapeXml(f.Value)}</Value></FilterRule>`)
+      .join('');
     const filter = rules ? `<Filter><S3Key>${rules}</S3Key></Filter>` : '';
     return `<${element}><Id>${escapeXml(r.id)}</Id><${arn}>${escapeXml(r.arn)}</${arn}>${r.events.map((e) => `<Event>${escapeXml(e)}</Event>`).join('')}${filter}</${element}>`;
   });
@@ -110,21 +140,34 @@ export function configurationToXml(configuration: NotificationConfiguration): st
 
 // AWS answers filter rule names capitalised, whatever case they were sent in.
 function filterRulesOf(r: NotificationRule): { Name: 'Prefix' | 'Suffix'; Value: string }[] {
-  return [...(r.prefix !== undefined ? [{ Name: 'Prefix' as const, Value: r.prefix }] : []), ...(r.suffix !== undefined ? [{ Name: 'Suffix' as const, Value: r.suffix }] : [])];
+  return [
+    ...(r.prefix !== undefined ? [{ Name: 'Prefix' as const, Value: r.prefix }] : []),
+    ...(r.suffix !== undefined ? [{ Name: 'Suffix' as const, Value: r.suffix }] : []),
+  ];
 }
 
 function rule(kind: DestinationKind, arn: unknown, id: unknown, events: unknown, filterRules: unknown): NotificationRule {
-  if (typeof arn !== 'string' || arn === '') throw invalidArgument(`A ${ELEMENTS[kind].element} needs the ARN of its destination (${ELEMENTS[kind].arn}).`);
+  if (typeof arn !== 'string' || arn === '')
+    throw invalidArgument(`A ${ELEMENTS[kind].element} needs the ARN of its destination (${ELEMENTS[kind].arn}).`);
   if (parseArn(arn)?.service !== SERVICE_OF[kind]) throw invalidArgument(`The ARN is not well formed: ${arn}`);
   const eventList = Array.isArray(events) ? events.map(String) : [];
   if (eventList.length === 0) throw invalidArgument(`A ${ELEMENTS[kind].element} needs at least one Event.`);
   for (const event of eventList) {
     if (AWS_ONLY_EVENT.test(event)) {
-      throw new AwsError('NotImplemented', `The local cloud does not produce ${event} events (it has no versioning, restores, replication, lifecycle, tagging or ACL events); it supports: ${SUPPORTED_EVENTS.join(', ')}.`, 501);
+      throw new AwsError(
+        'NotImplemented',
+        `The local cloud does not produce ${event} events (it has no versioning, restores, replication, lifecycle, tagging or ACL events); it supports: ${SUPPORTED_EVENTS.join(', ')}.`,
+        501,
+      );
     }
     if (!SUPPORTED_EVENTS.includes(event)) throw invalidArgument('The event is not supported for notifications');
   }
-  const result: NotificationRule = { id: typeof id === 'string' && id !== '' ? id : generatedId(), kind, arn, events: [...new Set(eventList)] };
+  const result: NotificationRule = {
+    id: typeof id === 'string' && id !== '' ? id : generatedId(),
+    kind,
+    arn,
+    events: [...new Set(eventList)],
+  };
   for (const f of Array.isArray(filterRules) ? filterRules : []) {
     const name = String(f?.Name ?? '').toLowerCase();
     if (name !== 'prefix' && name !== 'suffix') throw invalidArgument('filter rule name must be either prefix or suffix');
@@ -162,8 +205,11 @@ function validated(configuration: NotificationConfiguration): NotificationConfig
       const prefixes = pa.startsWith(pb) || pb.startsWith(pa);
       const suffixes = sa.endsWith(sb) || sb.endsWith(sa);
       if (!prefixes || !suffixes) continue;
-      if (!pa && !pb && !sa && !sb) throw invalidArgument('Configurations overlap. Configurations on the same bucket cannot share a common event type.');
-      throw invalidArgument('Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are overlapping for the same event type.');
+      if (!pa && !pb && !sa && !sb)
+        throw invalidArgument('Configurations overlap. Configurations on the same bucket cannot share a common event type.');
+      throw invalidArgument(
+        'Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are overlapping for the same event type.',
+      );
     }
   }
   return configuration;
@@ -172,6 +218,7 @@ function validated(configuration: NotificationConfiguration): NotificationConfig
 /** Whether a rule wants an event (`ObjectCreated:Put`) on `key` (the key itself, not URL-encoded). */
 export function ruleMatches(r: NotificationRule, eventName: string, key: string): boolean {
   const event = `s3:${eventName}`;
-  if (!r.events.some((configured) => configured === event || (configured.endsWith(':*') && event.startsWith(configured.slice(0, -1))))) return false;
+  if (!r.events.some((configured) => configured === event || (configured.endsWith(':*') && event.startsWith(configured.slice(0, -1)))))
+    return false;
   return key.startsWith(r.prefix ?? '') && key.endsWith(r.suffix ?? '');
 }

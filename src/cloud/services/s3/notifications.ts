@@ -1,32 +1,22 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { parseArn } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus } from '../../events/bus.ts';
-import { resourcePolicyAllows } from '../../shared/resource-policy.ts';
-import { sendToQueueAsService } from '../../sqs-delivery.ts';
-import type { LambdaService } from '../lambda/service.ts';
-import { allowsServiceInvoke } from '../lambda/permissions.ts';
-import type { SnsService } from '../sns/service.ts';
-import { ruleMatches, type NotificationConfiguration, type NotificationRule } from './notification-config.ts';
-import { eventMessage, s3RequestId, testEventMessage, type ObjectChange } from './records.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
+import { type NotificationConfiguration, type NotificationRule, ruleMatches } from './notification-config.ts';
+import { eventMessage, type ObjectChange, s3RequestId, testEventMessage } from './records.ts';
 
 // LIMITATIONS: no EventBridge destination (refused by name); events are those of objects
 // created and removed (no versioning, restore, replication, lifecycle, tagging or ACL events);
 // one region per cloud for destinations, as S3 requires destinations in the bucket's region.
 
-const S3_PRINCIPAL = 's3.amazonaws.com';
-
-/** Whether a destination's policy lets S3 perform `action` on it for the events of the bucket `sourceArn`. */
-const allowsS3 = (policy: string | undefined, action: string, destinationArn: string, sourceArn: string) =>
-  resourcePolicyAllows(policy, { service: S3_PRINCIPAL, action, resourceArn: destinationArn, sourceArn });
+/** S3 delivers as its service principal, on behalf of the bucket. */
+const asS3 = (bucket: string) => ({ service: 's3.amazonaws.com', sourceArn: bucketArn(bucket) });
 
 export interface S3NotificationsOptions {
-  events: EventBus;
+  activity: ActivityStream;
   s3: S3Client;
-  sqsIn: (region: string) => SQSClient;
-  sns: SnsService;
-  lambda: LambdaService;
+  delivery: Delivery;
   region: string;
 }
 
@@ -79,7 +69,9 @@ export class S3Notifications {
     }
     if (configuration.rules.length === 0) this.configurations.delete(bucket);
     else this.configurations.set(bucket, configuration);
-    this.options.events.emit('s3', 'notification-configuration-set', bucketArn(bucket), { destinations: configuration.rules.map((r) => r.arn) });
+    this.options.activity.emit('s3.notification-configuration-set', bucketArn(bucket), {
+      destinations: configuration.rules.map((r) => r.arn),
+    });
     if (skipDestinationValidation) return;
     const body = JSON.stringify(testEventMessage(bucket, requestId));
     for (const arn of new Set(configuration.rules.filter((r) => r.kind !== 'lambda').map((r) => r.arn))) {
@@ -97,29 +89,20 @@ export class S3Notifications {
   /** Why S3 could not validate a destination, or undefined when it can deliver there. */
   private async destinationProblem(rule: NotificationRule, bucket: string): Promise<string | undefined> {
     const parsed = parseArn(rule.arn)!;
-    const source = bucketArn(bucket);
     if (parsed.region !== this.options.region) return `The destination must be in the bucket's region (${this.options.region})`;
-    if (rule.kind === 'queue') {
-      if (parsed.resource.endsWith('.fifo')) return 'FIFO queues are not supported as S3 event notification destinations';
-      const sqs = this.options.sqsIn(parsed.region);
-      let policy: string | undefined;
-      try {
-        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: parsed.resource }));
-        policy = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['Policy'] }))).Attributes?.Policy;
-      } catch {
-        return 'The destination queue does not exist';
-      }
-      return allowsS3(policy, 'sqs:SendMessage', rule.arn, source) ? undefined : 'Permissions on the destination queue do not allow S3 to publish notifications from this bucket';
+    const kind = { queue: 'queue', topic: 'topic', lambda: 'Lambda function' }[rule.kind];
+    if (rule.kind === 'queue' && parsed.resource.endsWith('.fifo'))
+      return 'FIFO queues are not supported as S3 event notification destinations';
+    const { delivery } = this.options;
+    const { exists, policy } = await delivery.policyOf(rule.arn);
+    if (!exists) return `The destination ${kind} does not exist`;
+    if (rule.kind === 'topic' && rule.arn.endsWith('.fifo')) return 'FIFO topics are not supported as S3 event notification destinations';
+    if (await delivery.refusal(asS3(bucket), rule.arn, policy)) {
+      return rule.kind === 'lambda'
+        ? 'Permissions on the destination Lambda function do not allow S3 to invoke it from this bucket'
+        : `Permissions on the destination ${kind} do not allow S3 to publish notifications from this bucket`;
     }
-    if (rule.kind === 'topic') {
-      const topic = this.options.sns.store.topics.get(rule.arn);
-      if (!topic) return 'The destination topic does not exist';
-      if (topic.attributes.FifoTopic === 'true') return 'FIFO topics are not supported as S3 event notification destinations';
-      return allowsS3(topic.attributes.Policy, 'sns:Publish', rule.arn, source) ? undefined : 'Permissions on the destination topic do not allow S3 to publish notifications from this bucket';
-    }
-    const fn = this.options.lambda.functions.get(parsed.resource.split(':')[1] ?? '');
-    if (!fn) return 'The destination Lambda function does not exist';
-    return allowsServiceInvoke(fn.policy, S3_PRINCIPAL, source) ? undefined : 'Permissions on the destination Lambda function do not allow S3 to invoke it from this bucket';
+    return undefined;
   }
 
   /** Sends the event record of a change to every destination whose configuration matches it. */
@@ -139,37 +122,38 @@ export class S3Notifications {
   }
 
   private async send(rule: NotificationRule, bucket: string, body: string, eventName: string, key: string): Promise<void> {
-    const source = bucketArn(bucket);
+    const principal = asS3(bucket);
     const detail = { eventName, key, destination: rule.arn, configurationId: rule.id };
+    const { delivery } = this.options;
     try {
-      if (rule.kind === 'queue') await sendToQueueAsService(this.options.sqsIn, rule.arn, S3_PRINCIPAL, source, body, {});
-      else if (rule.kind === 'topic') {
-        const topic = this.options.sns.store.topics.get(rule.arn);
-        if (!topic) throw new Error(`topic ${rule.arn} does not exist`);
-        // The topic policy is checked on every delivery, as on AWS: a policy changed later stops events.
-        if (!allowsS3(topic.attributes.Policy, 'sns:Publish', rule.arn, source)) throw new Error(`the policy of topic ${rule.arn} does not allow s3.amazonaws.com to publish on behalf of ${source}`);
-        await this.options.sns.publish({ TopicArn: rule.arn, Subject: 'Amazon S3 Notification', Message: body });
-      } else this.options.lambda.invokeAsService(rule.arn, S3_PRINCIPAL, source, JSON.parse(body));
-      this.options.events.emit('s3', 'notified', source, detail);
+      // Each delivery is authorized again, as on AWS: a policy changed later stops events.
+      if (rule.kind === 'queue') await delivery.sendToQueue(rule.arn, { body }, principal);
+      else if (rule.kind === 'topic')
+        await delivery.publishToTopic(rule.arn, { message: body, subject: 'Amazon S3 Notification' }, principal);
+      else await delivery.invokeFunction(rule.arn, JSON.parse(body), principal);
+      this.options.activity.emit('s3.notified', principal.sourceArn, detail);
     } catch (error) {
-      // On AWS an event S3 cannot deliver is lost; the event stream says why.
-      this.options.events.emit('s3', 'notification-failed', source, { ...detail, reason: (error as Error).message });
+      // On AWS an event S3 cannot deliver is lost; the activity stream says why.
+      this.options.activity.emit('s3.notification-failed', principal.sourceArn, { ...detail, reason: (error as Error).message });
     }
   }
 
   /** Reports a change to a bucket's policy or tags on the event stream (which also saves the state). */
   /** A change whose notifications could not even be worked out (the object vanished, say): said, not dropped. */
   failed(bucket: string, key: string, error: Error): void {
-    this.options.events.emit('s3', 'notification-failed', bucketArn(bucket), { key, reason: error.message });
+    this.options.activity.emit('s3.notification-failed', bucketArn(bucket), { key, reason: error.message });
   }
 
-  changed(bucket: string, what: 'bucket-policy-set' | 'bucket-policy-deleted' | 'bucket-tags-set' | 'bucket-tags-deleted'): void {
-    this.options.events.emit('s3', what, bucketArn(bucket));
+  changed(
+    bucket: string,
+    what: 's3.bucket-policy-set' | 's3.bucket-policy-deleted' | 's3.bucket-tags-set' | 's3.bucket-tags-deleted',
+  ): void {
+    this.options.activity.emit(what, bucketArn(bucket));
   }
 
   /** A deleted bucket takes its configuration with it. */
   forget(bucket: string): void {
     this.configurations.delete(bucket);
-    this.options.events.emit('s3', 'bucket-deleted', bucketArn(bucket));
+    this.options.activity.emit('s3.bucket-deleted', bucketArn(bucket));
   }
 }

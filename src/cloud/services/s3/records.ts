@@ -74,5 +74,12 @@ export function eventMessage(change: ObjectChange, region: string, configuration
 
 /** The message S3 sends to each queue and topic when a notification configuration is saved. */
 export function testEventMessage(bucket: string, requestId: string) {
-  return { Service: 'Amazon S3', Event: 's3:TestEvent', Time: new Date().toISOString(), Bucket: bucket, RequestId: requestId, HostId: randomBytes(48).toString('base64') };
+  return {
+    Service: 'Amazon S3',
+    Event: 's3:TestEvent',
+    Time: new Date().toISOString(),
+    Bucket: bucket,
+    RequestId: requestId,
+    HostId: randomBytes(48).toString('base64'),
+  };
 }

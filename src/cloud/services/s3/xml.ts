@@ -9,14 +9,16 @@ export interface XmlElement {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-function unescape(text: string): string {
+function unescapeXml(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, entity: string) => {
-    if (entity[0] === '#') return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
+    if (entity[0] === '#')
+      return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
     return ENTITIES[entity.toLowerCase()];
   });
 }
 
-const malformed = () => new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+const malformed = () =>
+  new AwsError('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 
 /**
  * Reads the small XML documents S3's REST API receives (configurations, delete lists) into a
@@ -26,7 +28,8 @@ const malformed = () => new AwsError('MalformedXML', 'The XML you provided was n
 export function parseXml(source: string): XmlElement {
   const root: XmlElement = { name: '#document', children: [], text: '' };
   const stack: XmlElement[] = [root];
-  const token = /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\/\s*([^\s>]+)\s*>|<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
+  const token =
+    /<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\/\s*([^\s>]+)\s*>|<([^\s/>]+)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|([^<]+)/g;
   let consumed = 0;
   for (let match = token.exec(source); match; match = token.exec(source)) {
     if (match.index !== consumed) throw malformed();
@@ -34,7 +37,7 @@ export function parseXml(source: string): XmlElement {
     const [, cdata, closing, opening, , selfClosing, text] = match;
     const current = stack[stack.length - 1];
     if (cdata !== undefined) current.text += cdata;
-    else if (text !== undefined) current.text += unescape(text);
+    else if (text !== undefined) current.text += unescapeXml(text);
     else if (closing !== undefined) {
       if (stack.length < 2 || localName(closing) !== current.name) throw malformed();
       stack.pop();

@@ -27,11 +27,32 @@ export interface HttpDeliveryPolicy {
 }
 
 /** AWS: up to three retries, 20 seconds apart, when nothing else is set. */
-export const DEFAULT_HTTP_RETRY_POLICY: RetryPolicy = { minDelayTarget: 20, maxDelayTarget: 20, numRetries: 3, numMaxDelayRetries: 0, numNoDelayRetries: 0, numMinDelayRetries: 0, backoffFunction: 'linear' };
+export const DEFAULT_HTTP_RETRY_POLICY: RetryPolicy = {
+  minDelayTarget: 20,
+  maxDelayTarget: 20,
+  numRetries: 3,
+  numMaxDelayRetries: 0,
+  numNoDelayRetries: 0,
+  numMinDelayRetries: 0,
+  backoffFunction: 'linear',
+};
 
 const BACKOFF_FUNCTIONS: BackoffFunction[] = ['linear', 'arithmetic', 'geometric', 'exponential'];
 // The content types AWS accepts in requestPolicy.headerContentType.
-const CONTENT_TYPES = ['application/atom+xml', 'application/json', 'application/octet-stream', 'application/soap+xml', 'application/x-www-form-urlencoded', 'application/xhtml+xml', 'application/xml', 'text/css', 'text/csv', 'text/html', 'text/plain', 'text/xml'];
+const CONTENT_TYPES = [
+  'application/atom+xml',
+  'application/json',
+  'application/octet-stream',
+  'application/soap+xml',
+  'application/x-www-form-urlencoded',
+  'application/xhtml+xml',
+  'application/xml',
+  'text/css',
+  'text/csv',
+  'text/html',
+  'text/plain',
+  'text/xml',
+];
 // AWS: the whole retry schedule of an HTTP/S policy fits in an hour.
 const MAX_TOTAL_RETRY_SECONDS = 3_600;
 
@@ -44,12 +65,14 @@ function object(value: unknown, path: string): Record<string, unknown> {
 
 function onlyKeys(value: Record<string, unknown>, allowed: string[], path: string): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw bad(`${path ? `${path}.` : ''}${key} is not a delivery policy field the local cloud knows (it knows ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      throw bad(`${path ? `${path}.` : ''}${key} is not a delivery policy field the local cloud knows (it knows ${allowed.join(', ')})`);
   }
 }
 
 function whole(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw bad(`${path} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw bad(`${path} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}`);
   return value;
 }
 
@@ -58,19 +81,24 @@ function parseRetry(raw: unknown, path: string): RetryPolicy {
   onlyKeys(value, Object.keys(DEFAULT_HTTP_RETRY_POLICY), path);
   const policy = { ...DEFAULT_HTTP_RETRY_POLICY };
   if (value.numRetries !== undefined) policy.numRetries = whole(value.numRetries, `${path}.numRetries`, 0, 100);
-  for (const key of ['numNoDelayRetries', 'numMinDelayRetries', 'numMaxDelayRetries'] as const) if (value[key] !== undefined) policy[key] = whole(value[key], `${path}.${key}`, 0);
-  if (value.maxDelayTarget !== undefined) policy.maxDelayTarget = whole(value.maxDelayTarget, `${path}.maxDelayTarget`, 1, MAX_TOTAL_RETRY_SECONDS);
-  if (value.minDelayTarget !== undefined) policy.minDelayTarget = whole(value.minDelayTarget, `${path}.minDelayTarget`, 1, policy.maxDelayTarget);
+  for (const key of ['numNoDelayRetries', 'numMinDelayRetries', 'numMaxDelayRetries'] as const)
+    if (value[key] !== undefined) policy[key] = whole(value[key], `${path}.${key}`, 0);
+  if (value.maxDelayTarget !== undefined)
+    policy.maxDelayTarget = whole(value.maxDelayTarget, `${path}.maxDelayTarget`, 1, MAX_TOTAL_RETRY_SECONDS);
+  if (value.minDelayTarget !== undefined)
+    policy.minDelayTarget = whole(value.minDelayTarget, `${path}.minDelayTarget`, 1, policy.maxDelayTarget);
   if (policy.minDelayTarget > policy.maxDelayTarget) throw bad(`${path}.minDelayTarget must not exceed maxDelayTarget`);
   if (value.backoffFunction !== undefined) {
-    if (!BACKOFF_FUNCTIONS.includes(value.backoffFunction as BackoffFunction)) throw bad(`${path}.backoffFunction must be one of ${BACKOFF_FUNCTIONS.join(', ')}`);
+    if (!BACKOFF_FUNCTIONS.includes(value.backoffFunction as BackoffFunction))
+      throw bad(`${path}.backoffFunction must be one of ${BACKOFF_FUNCTIONS.join(', ')}`);
     policy.backoffFunction = value.backoffFunction as BackoffFunction;
   }
   if (policy.numNoDelayRetries + policy.numMinDelayRetries + policy.numMaxDelayRetries > policy.numRetries) {
     throw bad(`${path}: numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries must not exceed numRetries`);
   }
   const total = retryDelays(policy).reduce((sum, delay) => sum + delay, 0);
-  if (total > MAX_TOTAL_RETRY_SECONDS) throw bad(`${path}: the retries take ${Math.round(total)} seconds; AWS allows at most ${MAX_TOTAL_RETRY_SECONDS}`);
+  if (total > MAX_TOTAL_RETRY_SECONDS)
+    throw bad(`${path}: the retries take ${Math.round(total)} seconds; AWS allows at most ${MAX_TOTAL_RETRY_SECONDS}`);
   return policy;
 }
 
@@ -84,7 +112,8 @@ function parseContentType(raw: unknown, path: string): string {
   const value = object(raw, path);
   onlyKeys(value, ['headerContentType'], path);
   const type = value.headerContentType;
-  if (typeof type !== 'string' || !CONTENT_TYPES.includes(type.split(';')[0].trim().toLowerCase())) throw bad(`${path}.headerContentType must be one of ${CONTENT_TYPES.join(', ')}`);
+  if (typeof type !== 'string' || !CONTENT_TYPES.includes(type.split(';')[0].trim().toLowerCase()))
+    throw bad(`${path}.headerContentType must be one of ${CONTENT_TYPES.join(', ')}`);
   return type;
 }
 
@@ -122,12 +151,25 @@ export function parseTopicDeliveryPolicy(text: string): PolicyParts & { disableS
   const value = parseJson(text);
   onlyKeys(value, ['http'], '');
   const http = value.http === undefined ? {} : object(value.http, 'http');
-  onlyKeys(http, ['defaultHealthyRetryPolicy', 'defaultThrottlePolicy', 'defaultRequestPolicy', 'disableSubscriptionOverrides', 'defaultSicklyRetryPolicy'], 'http');
+  onlyKeys(
+    http,
+    [
+      'defaultHealthyRetryPolicy',
+      'defaultThrottlePolicy',
+      'defaultRequestPolicy',
+      'disableSubscriptionOverrides',
+      'defaultSicklyRetryPolicy',
+    ],
+    'http',
+  );
   if (http.defaultSicklyRetryPolicy != null) throw bad('http.defaultSicklyRetryPolicy is not supported by the local cloud');
-  if (http.disableSubscriptionOverrides !== undefined && typeof http.disableSubscriptionOverrides !== 'boolean') throw bad('http.disableSubscriptionOverrides must be true or false');
+  if (http.disableSubscriptionOverrides !== undefined && typeof http.disableSubscriptionOverrides !== 'boolean')
+    throw bad('http.disableSubscriptionOverrides must be true or false');
   return {
-    retry: http.defaultHealthyRetryPolicy != null ? parseRetry(http.defaultHealthyRetryPolicy, 'http.defaultHealthyRetryPolicy') : undefined,
-    maxReceivesPerSecond: http.defaultThrottlePolicy != null ? parseThrottle(http.defaultThrottlePolicy, 'http.defaultThrottlePolicy') : undefined,
+    retry:
+      http.defaultHealthyRetryPolicy != null ? parseRetry(http.defaultHealthyRetryPolicy, 'http.defaultHealthyRetryPolicy') : undefined,
+    maxReceivesPerSecond:
+      http.defaultThrottlePolicy != null ? parseThrottle(http.defaultThrottlePolicy, 'http.defaultThrottlePolicy') : undefined,
     contentType: http.defaultRequestPolicy != null ? parseContentType(http.defaultRequestPolicy, 'http.defaultRequestPolicy') : undefined,
     disableSubscriptionOverrides: http.disableSubscriptionOverrides === true,
   };

@@ -27,8 +27,13 @@ export type SignatureVersion = '1' | '2';
 
 /** Signs the canonical string AWS documents: each present field as `Name\nvalue\n`, in the given order. */
 function sign(fields: [string, string | undefined][], version: SignatureVersion): string {
-  const canonical = fields.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}\n${v}\n`).join('');
-  return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1').update(canonical).sign(privateKey, 'base64');
+  const canonical = fields
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}\n${v}\n`)
+    .join('');
+  return createSign(version === '2' ? 'RSA-SHA256' : 'RSA-SHA1')
+    .update(canonical)
+    .sign(privateKey, 'base64');
 }
 
 const signingCertUrl = (endpoint: string) => `${endpoint}/_workshop/sns/signing-key.pem`;
@@ -46,20 +51,29 @@ export interface OutgoingMessage {
   signatureVersion?: SignatureVersion;
 }
 
+// A message fanned out to many subscriptions is signed once: the signed fields are the same for each.
+const signatures = new WeakMap<OutgoingMessage, string>();
+
 /** The JSON document SNS delivers to non-raw SQS, HTTP and email-json subscribers. */
-export function notificationEnvelope(input: OutgoingMessage & { subscriptionArn: string; endpoint: string }): Notification {
+export function notificationEnvelope(input: OutgoingMessage, subscriptionArn: string, endpoint: string): Notification {
   const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
-  // The canonical string AWS documents for verifying a Notification's signature.
-  const fields: [string, string | undefined][] = [
-    ['Message', input.message],
-    ['MessageId', input.messageId],
-    ['Subject', input.subject],
-    ['Timestamp', timestamp],
-    ['TopicArn', input.topicArn],
-    ['Type', 'Notification'],
-  ];
-  const signature = sign(fields, version);
+  let signature = signatures.get(input);
+  if (signature === undefined) {
+    // The canonical string AWS documents for verifying a Notification's signature.
+    signature = sign(
+      [
+        ['Message', input.message],
+        ['MessageId', input.messageId],
+        ['Subject', input.subject],
+        ['Timestamp', timestamp],
+        ['TopicArn', input.topicArn],
+        ['Type', 'Notification'],
+      ],
+      version,
+    );
+    signatures.set(input, signature);
+  }
   const attributes = Object.entries(input.attributes);
   return {
     Type: 'Notification',
@@ -71,12 +85,15 @@ export function notificationEnvelope(input: OutgoingMessage & { subscriptionArn:
     Timestamp: timestamp,
     SignatureVersion: version,
     Signature: signature,
-    SigningCertURL: signingCertUrl(input.endpoint),
-    UnsubscribeURL: `${input.endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(input.subscriptionArn)}`,
+    SigningCertURL: signingCertUrl(endpoint),
+    UnsubscribeURL: `${endpoint}/?Action=Unsubscribe&SubscriptionArn=${encodeURIComponent(subscriptionArn)}`,
     ...(attributes.length > 0
       ? {
           MessageAttributes: Object.fromEntries(
-            attributes.map(([name, a]) => [name, { Type: a.DataType, Value: a.DataType.startsWith('Binary') ? a.BinaryValue! : a.StringValue! }]),
+            attributes.map(([name, a]) => [
+              name,
+              { Type: a.DataType, Value: a.DataType.startsWith('Binary') ? a.BinaryValue! : a.StringValue! },
+            ]),
           ),
         }
       : {}),
@@ -100,21 +117,31 @@ export interface SubscriptionConfirmation {
  * What SNS POSTs to a new HTTP/S subscriber. Visiting SubscribeURL (an unsigned GET, as on AWS)
  * confirms the subscription.
  */
-export function confirmationMessage(input: { messageId: string; topicArn: string; token: string; endpoint: string; timestamp: Date; signatureVersion?: SignatureVersion }): SubscriptionConfirmation {
+export function confirmationMessage(input: {
+  messageId: string;
+  topicArn: string;
+  token: string;
+  endpoint: string;
+  timestamp: Date;
+  signatureVersion?: SignatureVersion;
+}): SubscriptionConfirmation {
   const version = input.signatureVersion ?? '1';
   const timestamp = input.timestamp.toISOString();
   const message = `You have chosen to subscribe to the topic ${input.topicArn}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`;
   const subscribeUrl = `${input.endpoint}/?Action=ConfirmSubscription&TopicArn=${encodeURIComponent(input.topicArn)}&Token=${input.token}`;
   // The canonical string AWS documents for SubscriptionConfirmation messages.
-  const signature = sign([
-    ['Message', message],
-    ['MessageId', input.messageId],
-    ['SubscribeURL', subscribeUrl],
-    ['Timestamp', timestamp],
-    ['Token', input.token],
-    ['TopicArn', input.topicArn],
-    ['Type', 'SubscriptionConfirmation'],
-  ], version);
+  const signature = sign(
+    [
+      ['Message', message],
+      ['MessageId', input.messageId],
+      ['SubscribeURL', subscribeUrl],
+      ['Timestamp', timestamp],
+      ['Token', input.token],
+      ['TopicArn', input.topicArn],
+      ['Type', 'SubscriptionConfirmation'],
+    ],
+    version,
+  );
   return {
     Type: 'SubscriptionConfirmation',
     MessageId: input.messageId,

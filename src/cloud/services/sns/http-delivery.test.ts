@@ -23,11 +23,17 @@ import {
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
+import type { Activity } from '../../activity/stream.ts';
 import { startCloud } from '../../cloud.ts';
-import type { CloudEvent } from '../../events/bus.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -48,7 +54,10 @@ class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
-        this.requests.set(path, [...(this.requests.get(path) ?? []), { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() }]);
+        this.requests.set(path, [
+          ...(this.requests.get(path) ?? []),
+          { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() },
+        ]);
         if (this.silent.has(path)) return; // never answers: SNS times out
         res.writeHead(this.status.get(path) ?? 200).end();
       });
@@ -87,10 +96,19 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 /** Checks an SNS message's signature (SignatureVersion 1) with the key published at SigningCertURL. */
 async function verifySignature(message: Record<string, string>): Promise<void> {
   const key = await (await fetch(message.SigningCertURL)).text();
-  const fields = message.Type === 'Notification' ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'] : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
-  const canonical = fields.filter((f) => message[f] !== undefined).map((f) => `${f}\n${message[f]}\n`).join('');
+  const fields =
+    message.Type === 'Notification'
+      ? ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+      : ['Message', 'MessageId', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type'];
+  const canonical = fields
+    .filter((f) => message[f] !== undefined)
+    .map((f) => `${f}\n${message[f]}\n`)
+    .join('');
   assert.equal(message.SignatureVersion, '1');
-  assert.ok(createVerify('RSA-SHA1').update(canonical).verify(key, message.Signature, 'base64'), 'the signature verifies with the key at SigningCertURL');
+  assert.ok(
+    createVerify('RSA-SHA1').update(canonical).verify(key, message.Signature, 'base64'),
+    'the signature verifies with the key at SigningCertURL',
+  );
 }
 
 let cloud: TestCloud;
@@ -111,12 +129,17 @@ after(async () => {
 });
 
 const newTopic = async () => (await sns.send(new CreateTopicCommand({ Name: uniqueName('topic') }))).TopicArn!;
-const eventsOf = (type: string, subscriptionArn: string): CloudEvent[] => cloud.services.events.history().filter((e) => e.service === 'sns' && e.type === type && e.detail.subscriptionArn === subscriptionArn);
+const eventsOf = (type: string, subscriptionArn: string): Activity[] =>
+  cloud.services.activity
+    .history()
+    .filter((e) => e.service === 'sns' && e.type === type && 'subscriptionArn' in e.detail && e.detail.subscriptionArn === subscriptionArn);
 
 /** Subscribes a fresh URL and confirms it with the token from the confirmation message. */
 async function confirmedSubscription(TopicArn: string, Attributes: Record<string, string> = {}) {
   const { url, path } = receiver.url();
-  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, Attributes, ReturnSubscriptionArn: true }));
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, Attributes, ReturnSubscriptionArn: true }),
+  );
   const [confirmation] = await receiver.next(path);
   await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(confirmation.body).Token }));
   return { SubscriptionArn: SubscriptionArn!, url, path };
@@ -125,7 +148,9 @@ async function confirmedSubscription(TopicArn: string, Attributes: Record<string
 async function deadLetterQueue() {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('sns-dlq') }));
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  const Policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }] });
+  const Policy = JSON.stringify({
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn }],
+  });
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
   return { QueueUrl: QueueUrl!, queueArn };
 }
@@ -137,7 +162,10 @@ describe('SNS → HTTP/S: the confirmation handshake', () => {
     const subscribed = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url }));
     assert.equal(subscribed.SubscriptionArn, 'pending confirmation');
     const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
-    assert.deepEqual(Subscriptions.map((s) => [s.SubscriptionArn, s.Protocol, s.Endpoint]), [['PendingConfirmation', 'http', url]]);
+    assert.deepEqual(
+      Subscriptions.map((s) => [s.SubscriptionArn, s.Protocol, s.Endpoint]),
+      [['PendingConfirmation', 'http', url]],
+    );
 
     const [confirmation] = await receiver.next(path);
     assert.equal(confirmation.headers['x-amz-sns-message-type'], 'SubscriptionConfirmation');
@@ -146,7 +174,18 @@ describe('SNS → HTTP/S: the confirmation handshake', () => {
     assert.equal(confirmation.headers['user-agent'], 'Amazon Simple Notification Service Agent');
     const message = JSON.parse(confirmation.body);
     assert.equal(confirmation.headers['x-amz-sns-message-id'], message.MessageId);
-    assert.deepEqual(Object.keys(message).sort(), ['Message', 'MessageId', 'Signature', 'SignatureVersion', 'SigningCertURL', 'SubscribeURL', 'Timestamp', 'Token', 'TopicArn', 'Type']);
+    assert.deepEqual(Object.keys(message).sort(), [
+      'Message',
+      'MessageId',
+      'Signature',
+      'SignatureVersion',
+      'SigningCertURL',
+      'SubscribeURL',
+      'Timestamp',
+      'Token',
+      'TopicArn',
+      'Type',
+    ]);
     assert.equal(message.Type, 'SubscriptionConfirmation');
     assert.equal(message.TopicArn, TopicArn);
     assert.ok(message.SubscribeURL.startsWith(`${cloud.endpoint}/?Action=ConfirmSubscription&TopicArn=`));
@@ -165,26 +204,43 @@ describe('SNS → HTTP/S: the confirmation handshake', () => {
     await sns.send(new PublishCommand({ TopicArn, Message: 'after confirmation' }));
     const requests = await receiver.next(path, 2);
     await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(receiver.requests.get(path)!.slice(1).map((r) => JSON.parse(r.body).Message), ['after confirmation']);
+    assert.deepEqual(
+      receiver.requests
+        .get(path)!
+        .slice(1)
+        .map((r) => JSON.parse(r.body).Message),
+      ['after confirmation'],
+    );
     assert.equal(requests.length, 2);
   });
 
   test('ConfirmSubscription with the token confirms, authenticated; AuthenticateOnUnsubscribe refuses the unsigned UnsubscribeURL', async () => {
     const TopicArn = await newTopic();
     const { url, path } = receiver.url();
-    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, ReturnSubscriptionArn: true }));
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: url, ReturnSubscriptionArn: true }),
+    );
     assert.ok(SubscriptionArn!.startsWith(`${TopicArn}:`));
     assert.equal((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }))).Attributes?.PendingConfirmation, 'true');
     const [confirmation] = await receiver.next(path);
     await assert.rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: 'not-the-token' })), InvalidParameterException);
-    const confirmed = await sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(confirmation.body).Token, AuthenticateOnUnsubscribe: 'true' }));
+    const confirmed = await sns.send(
+      new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(confirmation.body).Token, AuthenticateOnUnsubscribe: 'true' }),
+    );
     assert.equal(confirmed.SubscriptionArn, SubscriptionArn);
     const { Attributes } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }));
     assert.equal(Attributes?.PendingConfirmation, 'false');
     assert.equal(Attributes?.ConfirmationWasAuthenticated, 'true');
     assert.equal(eventsOf('subscription-confirmed', SubscriptionArn!).length, 1);
 
-    await sns.send(new PublishCommand({ TopicArn, Message: 'ride', Subject: 'rides', MessageAttributes: { fare: { DataType: 'Number', StringValue: '12' } } }));
+    await sns.send(
+      new PublishCommand({
+        TopicArn,
+        Message: 'ride',
+        Subject: 'rides',
+        MessageAttributes: { fare: { DataType: 'Number', StringValue: '12' } },
+      }),
+    );
     const [, notification] = await receiver.next(path, 2);
     assert.equal(notification.headers['x-amz-sns-message-type'], 'Notification');
     assert.equal(notification.headers['x-amz-sns-subscription-arn'], SubscriptionArn);
@@ -210,10 +266,15 @@ describe('SNS → HTTP/S: the confirmation handshake', () => {
   test('Unsubscribe removes a pending subscription, and its token no longer confirms; an expired token is refused', async () => {
     const TopicArn = await newTopic();
     const first = receiver.url();
-    const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: first.url, ReturnSubscriptionArn: true }));
+    const { SubscriptionArn } = await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: first.url, ReturnSubscriptionArn: true }),
+    );
     const [confirmation] = await receiver.next(first.path);
     await sns.send(new UnsubscribeCommand({ SubscriptionArn }));
-    await assert.rejects(sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(confirmation.body).Token })), /Invalid token/);
+    await assert.rejects(
+      sns.send(new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(confirmation.body).Token })),
+      /Invalid token/,
+    );
 
     const second = receiver.url();
     const pending = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'http', Endpoint: second.url, ReturnSubscriptionArn: true }));
@@ -238,7 +299,10 @@ describe('SNS → HTTP/S: the confirmation handshake', () => {
 describe('SNS → HTTP/S: notifications and the delivery policy', () => {
   test('raw message delivery posts the message itself, marked with x-amz-sns-rawdelivery', async () => {
     const TopicArn = await newTopic();
-    const { path, SubscriptionArn } = await confirmedSubscription(TopicArn, { RawMessageDelivery: 'true', DeliveryPolicy: JSON.stringify({ requestPolicy: { headerContentType: 'application/json' } }) });
+    const { path, SubscriptionArn } = await confirmedSubscription(TopicArn, {
+      RawMessageDelivery: 'true',
+      DeliveryPolicy: JSON.stringify({ requestPolicy: { headerContentType: 'application/json' } }),
+    });
     await sns.send(new PublishCommand({ TopicArn, Message: '{"ride":7}' }));
     const [, raw] = await receiver.next(path, 2);
     assert.equal(raw.body, '{"ride":7}');
@@ -251,8 +315,13 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
   test('an endpoint answering 500 is retried as the delivery policy says, then dead-lettered to the subscription DLQ', async () => {
     const TopicArn = await newTopic();
     const dlq = await deadLetterQueue();
-    const DeliveryPolicy = JSON.stringify({ healthyRetryPolicy: { numRetries: 4, numNoDelayRetries: 1, minDelayTarget: 5, maxDelayTarget: 40, backoffFunction: 'exponential' } });
-    const { SubscriptionArn, path } = await confirmedSubscription(TopicArn, { DeliveryPolicy, RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn }) });
+    const DeliveryPolicy = JSON.stringify({
+      healthyRetryPolicy: { numRetries: 4, numNoDelayRetries: 1, minDelayTarget: 5, maxDelayTarget: 40, backoffFunction: 'exponential' },
+    });
+    const { SubscriptionArn, path } = await confirmedSubscription(TopicArn, {
+      DeliveryPolicy,
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn }),
+    });
     receiver.status.set(path, 500);
     await sns.send(new PublishCommand({ TopicArn, Message: 'doomed' }));
     await receiver.next(path, 6); // the confirmation, the first attempt and four retries
@@ -260,7 +329,10 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
     assert.equal(JSON.parse(Messages[0].Body!).Message, 'doomed');
     const retries = eventsOf('delivery-retry', SubscriptionArn);
     // No delay, then three backoff retries rising exponentially from 5 to 40 seconds (1 ms a second here).
-    assert.deepEqual(retries.map((e) => e.detail.retryInMs), [0, 5, 6, 40]);
+    assert.deepEqual(
+      retries.map((e) => e.detail.retryInMs),
+      [0, 5, 6, 40],
+    );
     assert.match(String(retries[0].detail.reason), /HTTP 500/);
     const [deadLettered] = eventsOf('dead-lettered', SubscriptionArn);
     assert.equal(deadLettered.detail.deadLetterQueue, dlq.queueArn);
@@ -270,16 +342,33 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
 
   test('the topic delivery policy applies when the subscription has none; a 404 is not retried', async () => {
     const TopicArn = await newTopic();
-    await sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 1, minDelayTarget: 2, maxDelayTarget: 2 } } }) }));
+    await sns.send(
+      new SetTopicAttributesCommand({
+        TopicArn,
+        AttributeName: 'DeliveryPolicy',
+        AttributeValue: JSON.stringify({ http: { defaultHealthyRetryPolicy: { numRetries: 1, minDelayTarget: 2, maxDelayTarget: 2 } } }),
+      }),
+    );
     const effective = JSON.parse((await sns.send(new GetTopicAttributesCommand({ TopicArn }))).Attributes!.EffectiveDeliveryPolicy!);
     assert.equal(effective.http.defaultHealthyRetryPolicy.numRetries, 1);
     const failing = await confirmedSubscription(TopicArn);
     const missing = await confirmedSubscription(TopicArn);
-    assert.equal(JSON.parse((await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: failing.SubscriptionArn }))).Attributes!.EffectiveDeliveryPolicy!).healthyRetryPolicy.numRetries, 1);
+    assert.equal(
+      JSON.parse(
+        (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: failing.SubscriptionArn }))).Attributes!
+          .EffectiveDeliveryPolicy!,
+      ).healthyRetryPolicy.numRetries,
+      1,
+    );
     receiver.status.set(failing.path, 503);
     receiver.status.set(missing.path, 404);
     await sns.send(new PublishCommand({ TopicArn, Message: 'x' }));
-    await until(() => eventsOf('delivery-failed', failing.SubscriptionArn).length === 1 && eventsOf('delivery-failed', missing.SubscriptionArn).length === 1, 'both failures');
+    await until(
+      () =>
+        eventsOf('delivery-failed', failing.SubscriptionArn).length === 1 &&
+        eventsOf('delivery-failed', missing.SubscriptionArn).length === 1,
+      'both failures',
+    );
     assert.equal(receiver.requests.get(failing.path)!.length, 3); // confirmation, attempt, one retry
     assert.equal(receiver.requests.get(missing.path)!.length, 2); // confirmation, one attempt
     assert.match(String(eventsOf('delivery-failed', missing.SubscriptionArn)[0].detail.reason), /HTTP 404 \(not retried/);
@@ -287,17 +376,27 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
 
   test('the throttle policy spaces deliveries to one subscription', async () => {
     const TopicArn = await newTopic();
-    const { path } = await confirmedSubscription(TopicArn, { DeliveryPolicy: JSON.stringify({ throttlePolicy: { maxReceivesPerSecond: 20 } }) });
+    const { path } = await confirmedSubscription(TopicArn, {
+      DeliveryPolicy: JSON.stringify({ throttlePolicy: { maxReceivesPerSecond: 20 } }),
+    });
     for (const Message of ['a', 'b', 'c']) await sns.send(new PublishCommand({ TopicArn, Message }));
     const requests = await receiver.next(path, 4);
     // 20 a second: at least 50 ms between POSTs, so the third comes 100 ms or more after the first.
     assert.ok(requests[3].at - requests[1].at >= 95, `${requests[3].at - requests[1].at} ms`);
-    assert.deepEqual(requests.slice(1).map((r) => JSON.parse(r.body).Message).sort(), ['a', 'b', 'c']);
+    assert.deepEqual(
+      requests
+        .slice(1)
+        .map((r) => JSON.parse(r.body).Message)
+        .sort(),
+      ['a', 'b', 'c'],
+    );
   });
 
   test('an endpoint that does not answer in time is a failed attempt', async () => {
     const TopicArn = await newTopic();
-    const { SubscriptionArn, path } = await confirmedSubscription(TopicArn, { DeliveryPolicy: JSON.stringify({ healthyRetryPolicy: { numRetries: 0 } }) });
+    const { SubscriptionArn, path } = await confirmedSubscription(TopicArn, {
+      DeliveryPolicy: JSON.stringify({ healthyRetryPolicy: { numRetries: 0 } }),
+    });
     receiver.silent.add(path);
     await sns.send(new PublishCommand({ TopicArn, Message: 'slow' }));
     await until(() => eventsOf('delivery-failed', SubscriptionArn).length === 1, 'the timeout');
@@ -307,18 +406,42 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
   test('invalid delivery policies are refused by name, and only HTTP/S subscriptions take one', async () => {
     const TopicArn = await newTopic();
     const { SubscriptionArn } = await confirmedSubscription(TopicArn);
-    const set = (AttributeValue: unknown) => sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'DeliveryPolicy', AttributeValue: JSON.stringify(AttributeValue) }));
+    const set = (AttributeValue: unknown) =>
+      sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn,
+          AttributeName: 'DeliveryPolicy',
+          AttributeValue: JSON.stringify(AttributeValue),
+        }),
+      );
     await assert.rejects(set({ healthyRetryPolicy: { numRetries: 101 } }), /numRetries must be a whole number from 0 to 100/);
     await assert.rejects(set({ healthyRetryPolicy: { minDelayTarget: 30, maxDelayTarget: 20 } }), /minDelayTarget/);
     await assert.rejects(set({ healthyRetryPolicy: { backoffFunction: 'random' } }), /backoffFunction/);
     await assert.rejects(set({ healthyRetryPolicy: { numRetries: 100, minDelayTarget: 60, maxDelayTarget: 60 } }), /at most 3600/);
     await assert.rejects(set({ healthyRetryPolicy: { numRetries: 1, numNoDelayRetries: 2 } }), /must not exceed numRetries/);
     await assert.rejects(set({ unknownPolicy: {} }), /unknownPolicy is not a delivery policy field/);
-    await assert.rejects(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'DeliveryPolicy', AttributeValue: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":-1}}}' })), InvalidParameterException);
-    const dlq = await deadLetterQueue();
-    const queueSubscription = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: dlq.queueArn, ReturnSubscriptionArn: true }));
     await assert.rejects(
-      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: queueSubscription.SubscriptionArn, AttributeName: 'DeliveryPolicy', AttributeValue: '{"healthyRetryPolicy":{"numRetries":5}}' })),
+      sns.send(
+        new SetTopicAttributesCommand({
+          TopicArn,
+          AttributeName: 'DeliveryPolicy',
+          AttributeValue: '{"http":{"defaultHealthyRetryPolicy":{"numRetries":-1}}}',
+        }),
+      ),
+      InvalidParameterException,
+    );
+    const dlq = await deadLetterQueue();
+    const queueSubscription = await sns.send(
+      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: dlq.queueArn, ReturnSubscriptionArn: true }),
+    );
+    await assert.rejects(
+      sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: queueSubscription.SubscriptionArn,
+          AttributeName: 'DeliveryPolicy',
+          AttributeValue: '{"healthyRetryPolicy":{"numRetries":5}}',
+        }),
+      ),
       /Delivery protocol \[sqs\] does not support delivery policies/,
     );
   });
@@ -328,11 +451,33 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
     const secure = new Receiver();
     try {
       const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       await secure.start({ key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') });
       const TopicArn = await newTopic();
       const { url, path } = secure.url();
-      const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: url, ReturnSubscriptionArn: true }));
+      const { SubscriptionArn } = await sns.send(
+        new SubscribeCommand({ TopicArn, Protocol: 'https', Endpoint: url, ReturnSubscriptionArn: true }),
+      );
       await until(() => eventsOf('confirmation-failed', SubscriptionArn!).length === 1, 'the failed confirmation');
       assert.match(String(eventsOf('confirmation-failed', SubscriptionArn!)[0].detail.reason), /not trusted: self-signed certificate/);
       assert.equal(eventsOf('delivery-retry', SubscriptionArn!).length, 3); // AWS's default policy: three retries
@@ -350,7 +495,15 @@ describe('SNS → HTTP/S: notifications and the delivery policy', () => {
     const TemplateBody = JSON.stringify({
       Resources: {
         Topic: { Type: 'AWS::SNS::Topic' },
-        Hook: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'http', Endpoint: url, DeliveryPolicy: { healthyRetryPolicy: { numRetries: 5 } } } },
+        Hook: {
+          Type: 'AWS::SNS::Subscription',
+          Properties: {
+            TopicArn: { Ref: 'Topic' },
+            Protocol: 'http',
+            Endpoint: url,
+            DeliveryPolicy: { healthyRetryPolicy: { numRetries: 5 } },
+          },
+        },
       },
       Outputs: { TopicArn: { Value: { Ref: 'Topic' } }, SubscriptionArn: { Value: { Ref: 'Hook' } } },
     });
@@ -391,10 +544,23 @@ test('pending and confirmed HTTP subscriptions survive a restart, and the token 
     local = await startCloud({ port: 0, dataDir, snsHttp: { delayMsPerSecond: 1 } });
     client = new SNSClient(config(local.endpoint));
     try {
-      const listed = async () => ((await client.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions ?? []).map((s) => [s.Endpoint, s.SubscriptionArn === 'PendingConfirmation']);
-      assert.deepEqual((await listed()).sort(), [[confirmed.url, false], [pending.url, true]].sort());
+      const listed = async () =>
+        ((await client.send(new ListSubscriptionsByTopicCommand({ TopicArn }))).Subscriptions ?? []).map((s) => [
+          s.Endpoint,
+          s.SubscriptionArn === 'PendingConfirmation',
+        ]);
+      assert.deepEqual(
+        (await listed()).sort(),
+        [
+          [confirmed.url, false],
+          [pending.url, true],
+        ].sort(),
+      );
       await client.send(new ConfirmSubscriptionCommand({ TopicArn, Token: JSON.parse(second.body).Token }));
-      assert.deepEqual((await listed()).map(([, isPending]) => isPending), [false, false]);
+      assert.deepEqual(
+        (await listed()).map(([, isPending]) => isPending),
+        [false, false],
+      );
       await client.send(new PublishCommand({ TopicArn, Message: 'after restart' }));
       const [, a] = await receiver.next(confirmed.path, 2);
       const [, b] = await receiver.next(pending.path, 2);

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { retryDelays, type HttpDeliveryPolicy } from './delivery-policy.ts';
+import { type HttpDeliveryPolicy, retryDelays } from './delivery-policy.ts';
 
 /** One POST SNS makes to a subscriber's URL. */
 export interface EndpointRequest {
@@ -23,7 +23,12 @@ export interface HttpDeliveryOptions {
 }
 
 /** What SNS sends with every POST, whatever the message type (AWS documents these headers). */
-export function snsHeaders(type: 'Notification' | 'SubscriptionConfirmation', messageId: string, topicArn: string, contentType: string): Record<string, string> {
+export function snsHeaders(
+  type: 'Notification' | 'SubscriptionConfirmation',
+  messageId: string,
+  topicArn: string,
+  contentType: string,
+): Record<string, string> {
   return {
     'content-type': contentType,
     'user-agent': 'Amazon Simple Notification Service Agent',
@@ -35,7 +40,15 @@ export function snsHeaders(type: 'Notification' | 'SubscriptionConfirmation', me
 
 // Node's HTTPS client verifies certificates against its trusted authorities, as SNS does; a local
 // CA can be added with NODE_EXTRA_CA_CERTS.
-const CERTIFICATE_ERRORS = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function describeError(error: NodeJS.ErrnoException, url: URL): string {
   const code = error.code ?? '';
@@ -53,14 +66,23 @@ export function postOnce(request: EndpointRequest, timeoutMs: number, signal: Ab
   return new Promise((resolve) => {
     const client = url.protocol === 'https:' ? https : http;
     // Redirects are not followed: SNS posts to the URL as subscribed.
-    const req = client.request(url, { method: 'POST', headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }, signal });
+    const req = client.request(url, {
+      method: 'POST',
+      headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
+      signal,
+    });
     const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'SNS_TIMEOUT' })), timeoutMs);
     req.on('response', (res) => {
       clearTimeout(timer);
       res.resume();
       const status = res.statusCode ?? 0;
       if (status >= 200 && status < 300) resolve({ ok: true, status });
-      else resolve({ ok: false, retryable: status >= 500 || status === 429, reason: `the endpoint answered HTTP ${status}${status >= 500 || status === 429 ? '' : ' (not retried: AWS retries only 5xx and 429 answers)'}` });
+      else
+        resolve({
+          ok: false,
+          retryable: status >= 500 || status === 429,
+          reason: `the endpoint answered HTTP ${status}${status >= 500 || status === 429 ? '' : ' (not retried: AWS retries only 5xx and 429 answers)'}`,
+        });
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -100,7 +122,12 @@ export class HttpDeliveries {
       if (this.aborts.signal.aborted) return { ok: false, reason: 'the local cloud stopped', attempts: attempt, cancelled: true };
       if (result.ok) return { ...result, attempts: attempt };
       const delay = delays[attempt - 1];
-      if (!result.retryable || delay === undefined) return { ok: false, reason: result.retryable ? `${result.reason}; gave up after ${attempt} attempts` : result.reason, attempts: attempt };
+      if (!result.retryable || delay === undefined)
+        return {
+          ok: false,
+          reason: result.retryable ? `${result.reason}; gave up after ${attempt} attempts` : result.reason,
+          attempts: attempt,
+        };
       const delayMs = Math.round(delay * this.options.delayMsPerSecond);
       hooks.onRetry(attempt, result.reason, delayMs);
       await this.sleep(delayMs);

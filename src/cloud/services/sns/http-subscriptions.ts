@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventBus } from '../../events/bus.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
 import { effectiveHttpPolicy, type HttpDeliveryPolicy } from './delivery-policy.ts';
+import type { DeliveryFacts } from './dispatcher.ts';
 import { confirmationMessage, notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
-import { HttpDeliveries, snsHeaders, type EndpointRequest, type HttpDeliveryOptions } from './http-endpoint.ts';
+import { type EndpointRequest, HttpDeliveries, type HttpDeliveryOptions, snsHeaders } from './http-endpoint.ts';
 import type { SnsStore, Subscription } from './store.ts';
 import { invalid } from './validate.ts';
 
@@ -11,8 +12,7 @@ const TOKEN_LIFETIME_MS = 3 * 24 * 60 * 60 * 1_000;
 
 export const isHttpProtocol = (protocol: string) => protocol === 'http' || protocol === 'https';
 
-
-type Detail = Record<string, unknown>;
+type Detail = DeliveryFacts;
 
 /**
  * HTTP/S subscriptions: the confirmation handshake (SubscriptionConfirmation, then a visit of
@@ -22,19 +22,27 @@ export class HttpSubscriptions {
   private readonly deliveries: HttpDeliveries;
 
   constructor(
-    private readonly events: EventBus,
+    private readonly activity: ActivityStream,
     private readonly store: SnsStore,
     private readonly endpoint: () => string,
     options: HttpDeliveryOptions,
     /** What happens when a notification could not be delivered: the subscription's DLQ, or the event stream. */
-    private readonly failed: (subscription: Subscription, m: OutgoingMessage, reason: string, detail: Detail) => Promise<void>,
+    private readonly failed: (
+      subscription: Subscription,
+      m: OutgoingMessage,
+      reason: string,
+      detail: Detail & { attempts?: number },
+    ) => Promise<void>,
   ) {
     this.deliveries = new HttpDeliveries(options);
   }
 
   /** The policy a subscription's deliveries follow: its own, else its topic's, else AWS's defaults. */
   policy(subscription: Subscription): HttpDeliveryPolicy {
-    return effectiveHttpPolicy(this.store.topics.get(subscription.topicArn)?.attributes.DeliveryPolicy, subscription.attributes.DeliveryPolicy);
+    return effectiveHttpPolicy(
+      this.store.topics.get(subscription.topicArn)?.attributes.DeliveryPolicy,
+      subscription.attributes.DeliveryPolicy,
+    );
   }
 
   /** POSTs a SubscriptionConfirmation; AWS sends one on every Subscribe while the subscription is pending. */
@@ -46,14 +54,42 @@ export class HttpSubscriptions {
     }
     const messageId = randomUUID();
     const signatureVersion = this.store.topics.get(subscription.topicArn)?.attributes.SignatureVersion as SignatureVersion | undefined;
-    const body = confirmationMessage({ messageId, topicArn: subscription.topicArn, token: subscription.token, endpoint: this.endpoint(), timestamp: new Date(), signatureVersion });
-    const request: EndpointRequest = { url: subscription.endpoint, headers: snsHeaders('SubscriptionConfirmation', messageId, subscription.topicArn, 'text/plain; charset=UTF-8'), body: JSON.stringify(body) };
-    const detail = { messageId, messageType: 'SubscriptionConfirmation', subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
-    const stillWanted = () => this.store.subscriptions.has(subscription.arn) && subscription.pendingConfirmation;
-    void this.deliveries.deliver(subscription.arn, request, this.policy(subscription), this.hooks(subscription.topicArn, detail, stillWanted)).then((outcome) => {
-      if (outcome.ok) this.events.emit('sns', 'confirmation-sent', subscription.topicArn, { ...detail, status: outcome.status, attempts: outcome.attempts });
-      else if (!outcome.cancelled) this.events.emit('sns', 'confirmation-failed', subscription.topicArn, { ...detail, reason: outcome.reason, attempts: outcome.attempts });
+    const body = confirmationMessage({
+      messageId,
+      topicArn: subscription.topicArn,
+      token: subscription.token,
+      endpoint: this.endpoint(),
+      timestamp: new Date(),
+      signatureVersion,
     });
+    const request: EndpointRequest = {
+      url: subscription.endpoint,
+      headers: snsHeaders('SubscriptionConfirmation', messageId, subscription.topicArn, 'text/plain; charset=UTF-8'),
+      body: JSON.stringify(body),
+    };
+    const detail = { messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
+    const stillWanted = () => this.store.subscriptions.has(subscription.arn) && subscription.pendingConfirmation;
+    void this.deliveries
+      .deliver(
+        subscription.arn,
+        request,
+        this.policy(subscription),
+        this.hooks(subscription.topicArn, { ...detail, messageType: 'SubscriptionConfirmation' }, stillWanted),
+      )
+      .then((outcome) => {
+        if (outcome.ok)
+          this.activity.emit('sns.confirmation-sent', subscription.topicArn, {
+            ...detail,
+            status: outcome.status,
+            attempts: outcome.attempts,
+          });
+        else if (!outcome.cancelled)
+          this.activity.emit('sns.confirmation-failed', subscription.topicArn, {
+            ...detail,
+            reason: outcome.reason,
+            attempts: outcome.attempts,
+          });
+      });
   }
 
   /** ConfirmSubscription, signed (an SDK call) or not (a visit of SubscribeURL). */
@@ -62,13 +98,21 @@ export class HttpSubscriptions {
     if (typeof token !== 'string' || token === '') throw invalid('Invalid parameter: Token');
     const subscription = this.store.subscriptionsOf(String(input.TopicArn)).find((s) => s.token === token);
     if (!subscription) throw invalid('Invalid token');
-    if ((subscription.tokenExpiresAt ?? 0) < Date.now()) throw invalid('Invalid parameter: Token: the confirmation token has expired (AWS accepts tokens for three days); subscribe again to get a new one.');
+    if ((subscription.tokenExpiresAt ?? 0) < Date.now())
+      throw invalid(
+        'Invalid parameter: Token: the confirmation token has expired (AWS accepts tokens for three days); subscribe again to get a new one.',
+      );
     if (subscription.pendingConfirmation) {
       subscription.pendingConfirmation = false;
       subscription.confirmationWasAuthenticated = authenticated;
       // AWS: AuthenticateOnUnsubscribe counts only on a signed request.
       subscription.authenticateOnUnsubscribe = authenticated && String(input.AuthenticateOnUnsubscribe).toLowerCase() === 'true';
-      this.events.emit('sns', 'subscription-confirmed', subscription.topicArn, { subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint, authenticated });
+      this.activity.emit('sns.subscription-confirmed', subscription.topicArn, {
+        subscriptionArn: subscription.arn,
+        protocol: subscription.protocol,
+        endpoint: subscription.endpoint,
+        authenticated,
+      });
     }
     return { SubscriptionArn: subscription.arn };
   }
@@ -82,10 +126,15 @@ export class HttpSubscriptions {
       'x-amz-sns-subscription-arn': subscription.arn,
       ...(raw ? { 'x-amz-sns-rawdelivery': 'true' } : {}),
     };
-    const body = raw ? m.message : JSON.stringify(notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() }));
+    const body = raw ? m.message : JSON.stringify(notificationEnvelope(m, subscription.arn, this.endpoint()));
     const stillWanted = () => this.store.subscriptions.has(subscription.arn) && !subscription.pendingConfirmation;
-    const outcome = await this.deliveries.deliver(subscription.arn, { url: subscription.endpoint, headers, body }, policy, this.hooks(m.topicArn, detail, stillWanted));
-    if (outcome.ok) this.events.emit('sns', 'delivered', m.topicArn, { ...detail, status: outcome.status, attempts: outcome.attempts });
+    const outcome = await this.deliveries.deliver(
+      subscription.arn,
+      { url: subscription.endpoint, headers, body },
+      policy,
+      this.hooks(m.topicArn, detail, stillWanted),
+    );
+    if (outcome.ok) this.activity.emit('sns.delivered', m.topicArn, { ...detail, status: outcome.status, attempts: outcome.attempts });
     else if (!outcome.cancelled) await this.failed(subscription, m, outcome.reason, { ...detail, attempts: outcome.attempts });
   }
 
@@ -94,10 +143,11 @@ export class HttpSubscriptions {
     this.deliveries.shutdown();
   }
 
-  private hooks(topicArn: string, detail: Detail, stillWanted: () => boolean) {
+  private hooks(topicArn: string, detail: Detail & { messageType?: string }, stillWanted: () => boolean) {
     return {
       stillWanted,
-      onRetry: (attempt: number, reason: string, delayMs: number) => this.events.emit('sns', 'delivery-retry', topicArn, { ...detail, attempt, reason, retryInMs: delayMs }),
+      onRetry: (attempt: number, reason: string, delayMs: number) =>
+        this.activity.emit('sns.delivery-retry', topicArn, { ...detail, attempt, reason, retryInMs: delayMs }),
     };
   }
 }

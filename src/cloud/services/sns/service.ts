@@ -1,31 +1,42 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import { type ActionTable, arn, parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import { XmlMap } from '../../aws/xml.ts';
-import type { EventBus } from '../../events/bus.ts';
-import { FilterPatternError, matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
-import { DEFAULT_HTTP_RETRY_POLICY, describeEffectivePolicy, parseSubscriptionDeliveryPolicy, parseTopicDeliveryPolicy } from './delivery-policy.ts';
-import { notificationEnvelope, type OutgoingMessage, type SignatureVersion } from './envelope.ts';
+import type { Delivery } from '../../delivery/delivery.ts';
+import { FilterPatternError, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
+import {
+  DEFAULT_HTTP_RETRY_POLICY,
+  describeEffectivePolicy,
+  parseSubscriptionDeliveryPolicy,
+  parseTopicDeliveryPolicy,
+} from './delivery-policy.ts';
+import { type Message, type OwedDelivery, SnsDispatcher } from './dispatcher.ts';
+import type { SignatureVersion } from './envelope.ts';
 import type { HttpDeliveryOptions } from './http-endpoint.ts';
 import { HttpSubscriptions, isHttpProtocol } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
-import { invalid, notFound, validateMessageAttributes, validateTopicName, type MessageAttribute } from './validate.ts';
-
-/** What SNS needs from the rest of the cloud to deliver messages. */
-export interface SnsDeliveryTargets {
-  /** Sends to an SQS queue; throws when the queue is missing or refuses SNS. */
-  sendToQueue(queueArn: string, topicArn: string, body: string, attributes: Record<string, MessageAttribute>, fifo?: { groupId: string; dedupId: string }): Promise<void>;
-  /** Invokes a function asynchronously on behalf of SNS; throws when the function is missing or refuses SNS. */
-  invokeFunction(functionArn: string, topicArn: string, event: unknown): Promise<void>;
-}
+import { invalid, type MessageAttribute, notFound, validateMessageAttributes, validateTopicName } from './validate.ts';
 
 // Email, SMS, mobile push and Firehose are refused by name rather than accepted and never delivered.
 const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
-/** A published message on its way to one subscription (FIFO topics carry the group and deduplication ids). */
-type Message = OutgoingMessage & { fifoIds?: { groupId: string; dedupId: string } };
 
-const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPolicyScope', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'];
+/** What SNS keeps across restarts. */
+export interface SnsSnapshot {
+  topics: Map<string, Topic>;
+  subscriptions: ReadonlyMap<string, Subscription>;
+  owed?: OwedDelivery[];
+}
+
+const SUBSCRIPTION_ATTRIBUTES = [
+  'RawMessageDelivery',
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'RedrivePolicy',
+  'DeliveryPolicy',
+  'SubscriptionRoleArn',
+];
 
 /**
  * Amazon SNS: topics, subscriptions, publish and fan-out. Delivers to SQS, Lambda and HTTP/S
@@ -35,14 +46,21 @@ const SUBSCRIPTION_ATTRIBUTES = ['RawMessageDelivery', 'FilterPolicy', 'FilterPo
 export class SnsService {
   readonly store = new SnsStore();
   private readonly http: HttpSubscriptions;
+  private readonly dispatcher: SnsDispatcher;
 
   constructor(
-    private readonly events: EventBus,
-    private readonly targets: SnsDeliveryTargets,
-    private readonly endpoint: () => string,
+    private readonly activity: ActivityStream,
+    delivery: Delivery,
+    endpoint: () => string,
     httpOptions: HttpDeliveryOptions = { delayMsPerSecond: 1_000, timeoutMs: 15_000 },
   ) {
-    this.http = new HttpSubscriptions(events, this.store, endpoint, httpOptions, (subscription, m, reason, detail) => this.deliveryFailed(subscription, m, reason, detail));
+    this.http = new HttpSubscriptions(activity, this.store, endpoint, httpOptions, (subscription, m, reason, facts) =>
+      this.dispatcher.failed(subscription, m, reason, facts),
+    );
+    this.dispatcher = new SnsDispatcher(this.store, delivery, this.http, activity, {
+      delayMsPerSecond: httpOptions.delayMsPerSecond,
+      endpoint,
+    });
   }
 
   /**
@@ -68,8 +86,11 @@ export class SnsService {
     Unsubscribe: (input) => this.unsubscribe(input.SubscriptionArn, true),
     ListSubscriptions: () => ({ Subscriptions: [...this.store.subscriptions.values()].map(summary) }),
     ListSubscriptionsByTopic: (input) => ({ Subscriptions: this.store.subscriptionsOf(this.topic(input.TopicArn).arn).map(summary) }),
-    GetSubscriptionAttributes: (input) => ({ Attributes: new XmlMap(this.subscriptionAttributes(this.subscription(input.SubscriptionArn))) }),
-    SetSubscriptionAttributes: (input) => this.setSubscriptionAttribute(this.subscription(input.SubscriptionArn), input.AttributeName, input.AttributeValue),
+    GetSubscriptionAttributes: (input) => ({
+      Attributes: new XmlMap(this.subscriptionAttributes(this.subscription(input.SubscriptionArn))),
+    }),
+    SetSubscriptionAttributes: (input) =>
+      this.setSubscriptionAttribute(this.subscription(input.SubscriptionArn), input.AttributeName, input.AttributeValue),
     Publish: (input) => this.publish(input),
     PublishBatch: (input) => this.publishBatch(input),
     TagResource: (input) => {
@@ -84,8 +105,34 @@ export class SnsService {
     ListTagsForResource: (input) => ({ Tags: Object.entries(this.topic(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
 
-  /** Stops HTTP/S retries and POSTs under way; the cloud is stopping. */
-  shutdown(): void {
+  /** What SNS keeps across restarts: topics, subscriptions, and the deliveries it still owes. */
+  snapshot(): SnsSnapshot {
+    return { topics: this.store.topics, subscriptions: this.store.subscriptions, owed: this.dispatcher.owed() };
+  }
+
+  restore(saved: SnsSnapshot): void {
+    this.store.restore(saved.topics, saved.subscriptions);
+    this.dispatcher.restore(saved.owed ?? []);
+  }
+
+  /** Settles once every message accepted so far has had its first delivery attempt. */
+  settled(): Promise<void> {
+    return this.dispatcher.settled();
+  }
+
+  /** Forgets every topic, subscription and owed delivery. */
+  reset(): void {
+    this.dispatcher.clear();
+    this.store.restore(new Map(), new Map());
+  }
+
+  /**
+   * The cloud is stopping: the deliveries accepted are made first (so a clean stop loses no
+   * message), then HTTP/S retries and POSTs under way stop; retries still waiting stay owed.
+   */
+  async shutdown(): Promise<void> {
+    await this.dispatcher.settled();
+    this.dispatcher.shutdown();
     this.http.shutdown();
   }
 
@@ -112,15 +159,24 @@ export class SnsService {
     if (existing) {
       // AWS: creating an existing topic is idempotent only with the same attributes.
       for (const [key, value] of Object.entries(attributes)) {
-        if ((existing.attributes[key] ?? '') !== value) throw invalid(`Invalid parameter: Attributes Reason: Topic already exists with different attributes`);
+        if ((existing.attributes[key] ?? '') !== value)
+          throw invalid(`Invalid parameter: Attributes Reason: Topic already exists with different attributes`);
       }
       return { TopicArn: topicArn };
     }
-    const topic: Topic = { arn: topicArn, name, region: context.region, attributes: {}, tags: entriesToMap(input.Tags, 'Key', 'Value'), dedup: new Map(), sequence: 0n };
+    const topic: Topic = {
+      arn: topicArn,
+      name,
+      region: context.region,
+      attributes: {},
+      tags: entriesToMap(input.Tags, 'Key', 'Value'),
+      dedup: new Map(),
+      sequence: 0n,
+    };
     for (const [key, value] of Object.entries(attributes)) this.applyTopicAttribute(topic, key, value);
     if (fifo) topic.attributes.FifoTopic = 'true';
     this.store.topics.set(topicArn, topic);
-    this.events.emit('sns', 'topic-created', topicArn);
+    this.activity.emit('sns.topic-created', topicArn);
     return { TopicArn: topicArn };
   }
 
@@ -128,9 +184,9 @@ export class SnsService {
     const topic = this.store.topics.get(String(topicArn));
     // AWS: deleting a topic that does not exist succeeds.
     if (!topic) return {};
-    for (const subscription of this.store.subscriptionsOf(topic.arn)) this.store.subscriptions.delete(subscription.arn);
+    for (const subscription of this.store.subscriptionsOf(topic.arn)) this.store.unsubscribe(subscription.arn);
     this.store.topics.delete(topic.arn);
-    this.events.emit('sns', 'topic-deleted', topic.arn);
+    this.activity.emit('sns.topic-deleted', topic.arn);
     return {};
   }
 
@@ -144,7 +200,17 @@ export class SnsService {
           Sid: '__default_statement_ID',
           Effect: 'Allow',
           Principal: { AWS: '*' },
-          Action: ['SNS:Publish', 'SNS:Subscribe', 'SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:DeleteTopic', 'SNS:ListSubscriptionsByTopic', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:Receive'],
+          Action: [
+            'SNS:Publish',
+            'SNS:Subscribe',
+            'SNS:GetTopicAttributes',
+            'SNS:SetTopicAttributes',
+            'SNS:DeleteTopic',
+            'SNS:ListSubscriptionsByTopic',
+            'SNS:AddPermission',
+            'SNS:RemovePermission',
+            'SNS:Receive',
+          ],
           Resource: topic.arn,
           Condition: { StringEquals: { 'AWS:SourceOwner': parseArn(topic.arn)!.accountId } },
         },
@@ -159,20 +225,42 @@ export class SnsService {
       SubscriptionsPending: String(subscriptions.filter((s) => s.pendingConfirmation).length),
       SubscriptionsDeleted: '0',
       EffectiveDeliveryPolicy: effectiveTopicPolicy(topic.attributes.DeliveryPolicy),
-      ...(topic.attributes.FifoTopic === 'true' ? { FifoTopic: 'true', ContentBasedDeduplication: topic.attributes.ContentBasedDeduplication ?? 'false' } : {}),
+      ...(topic.attributes.FifoTopic === 'true'
+        ? { FifoTopic: 'true', ContentBasedDeduplication: topic.attributes.ContentBasedDeduplication ?? 'false' }
+        : {}),
       ...topic.attributes,
     };
   }
 
   private applyTopicAttribute(topic: Topic, name: string, value: string): void {
-    const settable = ['DisplayName', 'Policy', 'DeliveryPolicy', 'KmsMasterKeyId', 'ContentBasedDeduplication', 'SignatureVersion', 'TracingConfig', 'FifoTopic'];
+    const settable = [
+      'DisplayName',
+      'Policy',
+      'DeliveryPolicy',
+      'KmsMasterKeyId',
+      'ContentBasedDeduplication',
+      'SignatureVersion',
+      'TracingConfig',
+      'FifoTopic',
+    ];
     // Attributes AWS knows whose effect a learner would see, but the local cloud does not emulate.
-    if (name === 'ArchivePolicy' || name === 'FifoThroughputScope') throw invalid(`Invalid parameter: the local cloud does not support the topic attribute ${name} (FIFO message archiving and throughput scope); use the AWS target for it`);
-    if (!settable.includes(name)) throw invalid(`Invalid parameter: AttributeName: the local cloud does not know the topic attribute ${name}`);
-    if (name === 'SignatureVersion' && value !== '1' && value !== '2') throw invalid('Invalid parameter: SignatureVersion: the supported versions are 1 (SHA1) and 2 (SHA256)');
-    if (name === 'FifoTopic' && value !== (topic.attributes.FifoTopic ?? 'false') && topic.sequence > 0n) throw invalid('Invalid parameter: FifoTopic cannot be changed');
+    if (name === 'ArchivePolicy' || name === 'FifoThroughputScope')
+      throw invalid(
+        `Invalid parameter: the local cloud does not support the topic attribute ${name} (FIFO message archiving and throughput scope); use the AWS target for it`,
+      );
+    if (!settable.includes(name))
+      throw invalid(`Invalid parameter: AttributeName: the local cloud does not know the topic attribute ${name}`);
+    if (name === 'SignatureVersion' && value !== '1' && value !== '2')
+      throw invalid('Invalid parameter: SignatureVersion: the supported versions are 1 (SHA1) and 2 (SHA256)');
+    if (name === 'FifoTopic' && value !== (topic.attributes.FifoTopic ?? 'false') && topic.sequence > 0n)
+      throw invalid('Invalid parameter: FifoTopic cannot be changed');
     if (name === 'DeliveryPolicy' && value !== '') parseTopicDeliveryPolicy(value);
-    if (name === 'ContentBasedDeduplication' && topic.attributes.FifoTopic !== 'true' && value === 'true' && !topic.name.endsWith('.fifo')) {
+    if (
+      name === 'ContentBasedDeduplication' &&
+      topic.attributes.FifoTopic !== 'true' &&
+      value === 'true' &&
+      !topic.name.endsWith('.fifo')
+    ) {
       throw invalid('Invalid parameter: Attributes Reason: ContentBasedDeduplication can only be set for FIFO topics');
     }
     topic.attributes[name] = value;
@@ -188,10 +276,14 @@ export class SnsService {
     const protocol = String(input.Protocol ?? '').toLowerCase();
     if (!protocol) throw invalid('Invalid parameter: Protocol');
     if (!SUPPORTED_PROTOCOLS.includes(protocol)) {
-      throw new AwsError('InvalidParameter', `Invalid parameter: the local cloud delivers to ${SUPPORTED_PROTOCOLS.join(', ')}; protocol ${protocol} is not supported (use the AWS target for it).`);
+      throw new AwsError(
+        'InvalidParameter',
+        `Invalid parameter: the local cloud delivers to ${SUPPORTED_PROTOCOLS.join(', ')}; protocol ${protocol} is not supported (use the AWS target for it).`,
+      );
     }
     const endpoint = String(input.Endpoint ?? '');
-    if ((protocol === 'sqs' || protocol === 'lambda') && !parseArn(endpoint)) throw invalid(`Invalid parameter: ${protocol === 'sqs' ? 'SQS' : 'Lambda'} endpoint ARN`);
+    if ((protocol === 'sqs' || protocol === 'lambda') && !parseArn(endpoint))
+      throw invalid(`Invalid parameter: ${protocol === 'sqs' ? 'SQS' : 'Lambda'} endpoint ARN`);
     if (isHttpProtocol(protocol)) validateHttpEndpoint(protocol, endpoint, topic);
     const attributes = entriesToMap(input.Attributes);
     // AWS: subscribing the same endpoint twice returns the existing subscription; a pending one
@@ -199,7 +291,9 @@ export class SnsService {
     const existing = this.store.subscriptionsOf(topic.arn).find((s) => s.protocol === protocol && s.endpoint === endpoint);
     if (existing) {
       if (existing.pendingConfirmation) this.http.requestConfirmation(existing);
-      return { SubscriptionArn: existing.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : existing.arn };
+      return {
+        SubscriptionArn: existing.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : existing.arn,
+      };
     }
     const subscription: Subscription = {
       arn: `${topic.arn}:${randomUUID()}`,
@@ -213,19 +307,26 @@ export class SnsService {
     // The scope decides how the policy is read, so it applies first, whatever the order given.
     const ordered = Object.entries(attributes).sort(([a], [b]) => Number(b === 'FilterPolicyScope') - Number(a === 'FilterPolicyScope'));
     for (const [name, value] of ordered) this.applySubscriptionAttribute(subscription, name, value);
-    this.store.subscriptions.set(subscription.arn, subscription);
-    this.events.emit('sns', 'subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
+    this.store.subscribe(subscription);
+    this.activity.emit('sns.subscribed', topic.arn, { subscriptionArn: subscription.arn, protocol, endpoint });
     if (subscription.pendingConfirmation) this.http.requestConfirmation(subscription);
-    return { SubscriptionArn: subscription.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : subscription.arn };
+    return {
+      SubscriptionArn:
+        subscription.pendingConfirmation && input.ReturnSubscriptionArn !== 'true' ? 'pending confirmation' : subscription.arn,
+    };
   }
 
   private unsubscribe(subscriptionArn: unknown, authenticated: boolean) {
     const subscription = this.subscription(subscriptionArn);
     if (!authenticated && subscription.authenticateOnUnsubscribe) {
-      throw new AwsError('AuthorizationError', 'Unsubscribe requires authentication: the subscription was confirmed with AuthenticateOnUnsubscribe, so only a signed Unsubscribe removes it.', 403);
+      throw new AwsError(
+        'AuthorizationError',
+        'Unsubscribe requires authentication: the subscription was confirmed with AuthenticateOnUnsubscribe, so only a signed Unsubscribe removes it.',
+        403,
+      );
     }
-    this.store.subscriptions.delete(subscription.arn);
-    this.events.emit('sns', 'unsubscribed', subscription.topicArn, { subscriptionArn: subscription.arn });
+    this.store.unsubscribe(subscription.arn);
+    this.activity.emit('sns.unsubscribed', subscription.topicArn, { subscriptionArn: subscription.arn });
     return {};
   }
 
@@ -240,7 +341,9 @@ export class SnsService {
       ConfirmationWasAuthenticated: String(subscription.confirmationWasAuthenticated ?? !subscription.pendingConfirmation),
       PendingConfirmation: String(subscription.pendingConfirmation),
       RawMessageDelivery: 'false',
-      ...(isHttpProtocol(subscription.protocol) ? { EffectiveDeliveryPolicy: describeEffectivePolicy(this.http.policy(subscription)) } : {}),
+      ...(isHttpProtocol(subscription.protocol)
+        ? { EffectiveDeliveryPolicy: describeEffectivePolicy(this.http.policy(subscription)) }
+        : {}),
       ...subscription.attributes,
     };
   }
@@ -248,8 +351,10 @@ export class SnsService {
   private applySubscriptionAttribute(subscription: Subscription, name: string, value: string): void {
     if (!SUBSCRIPTION_ATTRIBUTES.includes(name)) throw invalid(`Invalid parameter: AttributeName: ${name} is not a subscription attribute`);
     if (name === 'RawMessageDelivery') {
-      if (value !== 'true' && value !== 'false') throw invalid('Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [' + value + ']. Must be true or false.');
-      if (subscription.protocol === 'lambda') throw invalid('Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery.');
+      if (value !== 'true' && value !== 'false')
+        throw invalid(`Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [${value}]. Must be true or false.`);
+      if (subscription.protocol === 'lambda')
+        throw invalid('Invalid parameter: Attributes Reason: Delivery protocol [lambda] does not support raw message delivery.');
     }
     if (name === 'RedrivePolicy' && value !== '') {
       let target: unknown;
@@ -258,15 +363,23 @@ export class SnsService {
       } catch {
         throw invalid('Invalid parameter: RedrivePolicy: Invalid value. Value must be valid JSON');
       }
-      if (typeof target !== 'string' || parseArn(target)?.service !== 'sqs') throw invalid('Invalid parameter: RedrivePolicy: deadLetterTargetArn must be an SQS queue ARN');
+      if (typeof target !== 'string' || parseArn(target)?.service !== 'sqs')
+        throw invalid('Invalid parameter: RedrivePolicy: deadLetterTargetArn must be an SQS queue ARN');
     }
     if (name === 'DeliveryPolicy' && value !== '') {
       // AWS: only HTTP/S deliveries can be tuned; every other protocol has a fixed policy.
-      if (!isHttpProtocol(subscription.protocol)) throw invalid(`Invalid parameter: DeliveryPolicy: Delivery protocol [${subscription.protocol}] does not support delivery policies; only http and https do.`);
+      if (!isHttpProtocol(subscription.protocol))
+        throw invalid(
+          `Invalid parameter: DeliveryPolicy: Delivery protocol [${subscription.protocol}] does not support delivery policies; only http and https do.`,
+        );
       parseSubscriptionDeliveryPolicy(value);
     }
     if (name === 'FilterPolicyScope' && value !== 'MessageAttributes' && value !== 'MessageBody') {
-      throw invalid('Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' + value + ']. Please use either MessageBody or MessageAttributes');
+      throw invalid(
+        'Invalid parameter: Attributes Reason: FilterPolicyScope: Invalid value [' +
+          value +
+          ']. Please use either MessageBody or MessageAttributes',
+      );
     }
     const policy = name === 'FilterPolicy' ? value : name === 'FilterPolicyScope' ? (subscription.attributes.FilterPolicy ?? '') : '';
     if (policy !== '') {
@@ -274,11 +387,15 @@ export class SnsService {
       try {
         parseSnsFilterPolicy(policy, scope as 'MessageAttributes' | 'MessageBody');
       } catch (error) {
-        if (error instanceof FilterPatternError) throw invalid(error.message.startsWith('Invalid parameter') ? error.message : `Invalid parameter: FilterPolicy: ${error.message}`);
+        if (error instanceof FilterPatternError)
+          throw invalid(
+            error.message.startsWith('Invalid parameter') ? error.message : `Invalid parameter: FilterPolicy: ${error.message}`,
+          );
         throw error;
       }
     }
-    if (value === '' && (name === 'FilterPolicy' || name === 'RedrivePolicy' || name === 'DeliveryPolicy')) delete subscription.attributes[name];
+    if (value === '' && (name === 'FilterPolicy' || name === 'RedrivePolicy' || name === 'DeliveryPolicy'))
+      delete subscription.attributes[name];
     else subscription.attributes[name] = value;
   }
 
@@ -291,7 +408,8 @@ export class SnsService {
     const topic = this.topic(input.TopicArn);
     const entries: any[] = input.PublishBatchRequestEntries ?? [];
     if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'The batch request does not contain any entries.');
-    if (entries.length > 10) throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+    if (entries.length > 10)
+      throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
     const ids = new Set<string>();
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];
@@ -299,7 +417,7 @@ export class SnsService {
       if (ids.has(entry.Id)) throw new AwsError('BatchEntryIdsNotDistinct', 'Two or more batch entries in the request have the same Id.');
       ids.add(entry.Id);
       try {
-        const result = await this.publish({ ...entry, TopicArn: topic.arn });
+        const result = this.publish({ ...entry, TopicArn: topic.arn });
         Successful.push({ Id: entry.Id, MessageId: result.MessageId, SequenceNumber: result.SequenceNumber });
       } catch (error) {
         const e = error as AwsError;
@@ -309,28 +427,37 @@ export class SnsService {
     return { Successful, Failed };
   }
 
-  /** Publishes one message and delivers it to every subscription whose filter it passes. */
-  async publish(input: any): Promise<{ MessageId: string; SequenceNumber?: string }> {
+  /**
+   * Publishes one message: answers once it is accepted, as AWS does; the dispatcher then delivers
+   * it to every subscription whose filter policy it passes.
+   */
+  publish(input: any): { MessageId: string; SequenceNumber?: string } {
     const topic = this.topic(input.TopicArn ?? input.TargetArn);
-    const message = input.Message;
-    if (typeof message !== 'string' || message.length === 0) throw invalid('Invalid parameter: Empty message');
+    const text = input.Message;
+    if (typeof text !== 'string' || text.length === 0) throw invalid('Invalid parameter: Empty message');
     const attributes = entriesToMap<MessageAttribute>(input.MessageAttributes, 'Name', 'Value');
     validateMessageAttributes(attributes);
-    const size = Buffer.byteLength(message) + Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.DataType.length + (v.StringValue ?? v.BinaryValue ?? '').length, 0);
+    const size =
+      Buffer.byteLength(text) +
+      Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.DataType.length + (v.StringValue ?? v.BinaryValue ?? '').length, 0);
     if (size > 262_144) throw invalid('Invalid parameter: Message too long');
     const fifo = topic.attributes.FifoTopic === 'true';
     let sequenceNumber: string | undefined;
     let fifoIds: { groupId: string; dedupId: string } | undefined;
     if (fifo) {
       if (!input.MessageGroupId) throw invalid('Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
-      const dedupId = input.MessageDeduplicationId ?? (topic.attributes.ContentBasedDeduplication === 'true' ? contentHash(message) : undefined);
-      if (!dedupId) throw invalid('Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+      const dedupId =
+        input.MessageDeduplicationId ?? (topic.attributes.ContentBasedDeduplication === 'true' ? contentHash(text) : undefined);
+      if (!dedupId)
+        throw invalid(
+          'Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+        );
       fifoIds = { groupId: input.MessageGroupId, dedupId };
       const now = Date.now();
       for (const [id, at] of topic.dedup) if (now - at > 300_000) topic.dedup.delete(id);
       if (topic.dedup.has(dedupId)) {
         // AWS: a duplicate within the 5-minute window is accepted and not delivered again.
-        this.events.emit('sns', 'deduplicated', topic.arn, { dedupId });
+        this.activity.emit('sns.deduplicated', topic.arn, { dedupId });
         return { MessageId: randomUUID(), SequenceNumber: String(topic.sequence).padStart(20, '0') };
       }
       topic.dedup.set(dedupId, now);
@@ -341,71 +468,31 @@ export class SnsService {
     }
     const messageId = randomUUID();
     const timestamp = new Date();
-    this.events.emit('sns', 'published', topic.arn, { messageId, subject: input.Subject, attributes: Object.keys(attributes) });
-    const deliveries = this.store.subscriptionsOf(topic.arn).map((subscription) =>
-      this.deliver(subscription, { messageId, topicArn: topic.arn, subject: input.Subject, message, timestamp, attributes, sequenceNumber, fifoIds, signatureVersion: topic.attributes.SignatureVersion as SignatureVersion | undefined }),
-    );
-    await Promise.all(deliveries);
+    this.activity.emit('sns.published', topic.arn, { messageId, subject: input.Subject, attributes: Object.keys(attributes) });
+    const message: Message = {
+      messageId,
+      topicArn: topic.arn,
+      subject: input.Subject,
+      message: text,
+      timestamp,
+      attributes,
+      sequenceNumber,
+      fifoIds,
+      signatureVersion: topic.attributes.SignatureVersion as SignatureVersion | undefined,
+    };
+    this.dispatcher.accept(message, this.store.subscriptionsOf(topic.arn));
     return { MessageId: messageId, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) };
-  }
-
-  private async deliver(subscription: Subscription, m: Message): Promise<void> {
-    const detail = { messageId: m.messageId, subscriptionArn: subscription.arn, protocol: subscription.protocol, endpoint: subscription.endpoint };
-    if (subscription.pendingConfirmation) return;
-    const policy = subscription.attributes.FilterPolicy;
-    if (policy) {
-      const scope = (subscription.attributes.FilterPolicyScope ?? 'MessageAttributes') as 'MessageAttributes' | 'MessageBody';
-      if (!matchesSnsFilterPolicy(parseSnsFilterPolicy(policy, scope), { body: m.message, attributes: m.attributes })) {
-        this.events.emit('sns', 'filtered-out', m.topicArn, detail);
-        return;
-      }
-    }
-    if (isHttpProtocol(subscription.protocol)) {
-      // AWS: Publish does not wait for HTTP/S endpoints, which may be retried for up to an hour.
-      void this.http.deliver(subscription, m, detail).catch((error: Error) => this.events.emit('sns', 'delivery-failed', m.topicArn, { ...detail, reason: error.message }));
-      return;
-    }
-    const envelope = () => notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
-    try {
-      if (subscription.protocol === 'sqs') {
-        const raw = subscription.attributes.RawMessageDelivery === 'true';
-        await this.targets.sendToQueue(subscription.endpoint, m.topicArn, raw ? m.message : JSON.stringify(envelope()), raw ? m.attributes : {}, m.fifoIds);
-      } else if (subscription.protocol === 'lambda') {
-        const event = { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscription.arn, Sns: envelope() }] };
-        await this.targets.invokeFunction(subscription.endpoint, m.topicArn, event);
-      } else {
-        throw new Error(`delivery over ${subscription.protocol} is not available in this build of the local cloud`);
-      }
-      this.events.emit('sns', 'delivered', m.topicArn, detail);
-    } catch (error) {
-      await this.deliveryFailed(subscription, m, (error as Error).message, detail);
-    }
-  }
-
-  /**
-   * AWS: a delivery that fails for a client-side reason (endpoint gone, no permission) or that
-   * used up its retries goes to the subscription's dead-letter queue if it has one, else it is
-   * lost; it never fails the Publish call. The event stream says why.
-   */
-  private async deliveryFailed(subscription: Subscription, m: Message, reason: string, detail: Record<string, unknown>): Promise<void> {
-    const topicArn = subscription.topicArn;
-    const dlq = subscription.attributes.RedrivePolicy ? (JSON.parse(subscription.attributes.RedrivePolicy).deadLetterTargetArn as string) : undefined;
-    if (!dlq) {
-      this.events.emit('sns', 'delivery-failed', topicArn, { ...detail, reason });
-      return;
-    }
-    try {
-      const envelope = notificationEnvelope({ ...m, subscriptionArn: subscription.arn, endpoint: this.endpoint() });
-      await this.targets.sendToQueue(dlq, topicArn, JSON.stringify(envelope), m.attributes, m.fifoIds);
-      this.events.emit('sns', 'dead-lettered', topicArn, { ...detail, reason, deadLetterQueue: dlq });
-    } catch (dlqError) {
-      this.events.emit('sns', 'delivery-failed', topicArn, { ...detail, reason: `${reason}; the dead-letter queue refused it too: ${(dlqError as Error).message}` });
-    }
   }
 }
 
 function summary(s: Subscription) {
-  return { SubscriptionArn: s.pendingConfirmation ? 'PendingConfirmation' : s.arn, Owner: parseArn(s.arn)!.accountId, Protocol: s.protocol, Endpoint: s.endpoint, TopicArn: s.topicArn };
+  return {
+    SubscriptionArn: s.pendingConfirmation ? 'PendingConfirmation' : s.arn,
+    Owner: parseArn(s.arn)!.accountId,
+    Protocol: s.protocol,
+    Endpoint: s.endpoint,
+    TopicArn: s.topicArn,
+  };
 }
 
 function contentHash(message: string): string {
@@ -418,7 +505,9 @@ function effectiveTopicPolicy(policy: string | undefined): string {
   return JSON.stringify({
     http: {
       defaultHealthyRetryPolicy: parsed.retry ?? DEFAULT_HTTP_RETRY_POLICY,
-      ...(parsed.maxReceivesPerSecond !== undefined ? { defaultThrottlePolicy: { maxReceivesPerSecond: parsed.maxReceivesPerSecond } } : {}),
+      ...(parsed.maxReceivesPerSecond !== undefined
+        ? { defaultThrottlePolicy: { maxReceivesPerSecond: parsed.maxReceivesPerSecond } }
+        : {}),
       ...(parsed.contentType !== undefined ? { defaultRequestPolicy: { headerContentType: parsed.contentType } } : {}),
       disableSubscriptionOverrides: parsed.disableSubscriptionOverrides,
     },
@@ -434,5 +523,6 @@ function validateHttpEndpoint(protocol: string, endpoint: string, topic: Topic):
     url = undefined;
   }
   if (!url || url.protocol !== `${protocol}:`) throw invalid('Invalid parameter: Endpoint must match the specified protocol');
-  if (topic.attributes.FifoTopic === 'true') throw invalid(`Invalid parameter: Invalid protocol type: ${protocol}. FIFO topics deliver only to Amazon SQS queues.`);
+  if (topic.attributes.FifoTopic === 'true')
+    throw invalid(`Invalid parameter: Invalid protocol type: ${protocol}. FIFO topics deliver only to Amazon SQS queues.`);
 }

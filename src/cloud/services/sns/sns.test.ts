@@ -1,13 +1,29 @@
-import { createVerify } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { createVerify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, GetSubscriptionAttributesCommand, InvalidParameterException, ListSubscriptionsByTopicCommand, PublishCommand, SetSubscriptionAttributesCommand, SetTopicAttributesCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  InvalidParameterException,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let sns: SNSClient;
@@ -28,15 +44,27 @@ async function topicWithQueue(attributes: Record<string, string> = {}) {
   const queueArn = Attributes!.QueueArn!;
   const Policy = JSON.stringify({
     Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } }],
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+      },
+    ],
   });
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
-  const { SubscriptionArn } = await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes, ReturnSubscriptionArn: true }));
+  const { SubscriptionArn } = await sns.send(
+    new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: attributes, ReturnSubscriptionArn: true }),
+  );
   return { TopicArn: TopicArn!, QueueUrl: QueueUrl!, queueArn, SubscriptionArn: SubscriptionArn! };
 }
 
 async function receiveAll(QueueUrl: string) {
-  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }),
+  );
   return Messages;
 }
 
@@ -66,8 +94,16 @@ describe('SNS → SQS', () => {
     const canonical = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type'].map((k) => `${k}\n${envelope[k]}\n`).join('');
     const key = await (await fetch(envelope.SigningCertURL)).text();
     assert.ok(createVerify('RSA-SHA256').update(canonical).verify(key, envelope.Signature, 'base64'));
-    await assert.rejects(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: '3' })), /SignatureVersion/);
-    await assert.rejects(sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'ArchivePolicy', AttributeValue: '{"MessageRetentionPeriod":"30"}' })), /ArchivePolicy/);
+    await assert.rejects(
+      sns.send(new SetTopicAttributesCommand({ TopicArn, AttributeName: 'SignatureVersion', AttributeValue: '3' })),
+      /SignatureVersion/,
+    );
+    await assert.rejects(
+      sns.send(
+        new SetTopicAttributesCommand({ TopicArn, AttributeName: 'ArchivePolicy', AttributeValue: '{"MessageRetentionPeriod":"30"}' }),
+      ),
+      /ArchivePolicy/,
+    );
   });
 
   test('raw message delivery sends the body itself and the attributes as SQS attributes', async () => {
@@ -93,7 +129,10 @@ describe('SNS filter policies through the endpoint', () => {
     {
       name: 'numeric ranges (the Lab 1 policy: both conditions)',
       policy: { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] },
-      delivered: [{ fare: number(256.5), distance: number(600) }, { fare: number(50), distance: number(20) }],
+      delivered: [
+        { fare: number(256.5), distance: number(600) },
+        { fare: number(50), distance: number(20) },
+      ],
       filtered: [{ fare: number(12), distance: number(600) }, { fare: number(256.5), distance: number(5) }, { fare: number(256.5) }],
     },
     {
@@ -132,7 +171,11 @@ describe('SNS filter policies through the endpoint', () => {
   }
 
   test('filter policy on the message body', async () => {
-    const { TopicArn, QueueUrl } = await topicWithQueue({ FilterPolicy: JSON.stringify({ ride: { fare: [{ numeric: ['>', 100] }] } }), FilterPolicyScope: 'MessageBody', RawMessageDelivery: 'true' });
+    const { TopicArn, QueueUrl } = await topicWithQueue({
+      FilterPolicy: JSON.stringify({ ride: { fare: [{ numeric: ['>', 100] }] } }),
+      FilterPolicyScope: 'MessageBody',
+      RawMessageDelivery: 'true',
+    });
     await sns.send(new PublishCommand({ TopicArn, Message: JSON.stringify({ ride: { fare: 150 } }) }));
     await sns.send(new PublishCommand({ TopicArn, Message: JSON.stringify({ ride: { fare: 50 } }) }));
     await sns.send(new PublishCommand({ TopicArn, Message: 'not json' }));
@@ -143,7 +186,13 @@ describe('SNS filter policies through the endpoint', () => {
   test('an invalid filter policy is refused with InvalidParameter and not applied', async () => {
     const { SubscriptionArn } = await topicWithQueue();
     await assert.rejects(
-      sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn, AttributeName: 'FilterPolicy', AttributeValue: '{"fare":[{"numeric":[">=","fifty"]}]}' })),
+      sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn,
+          AttributeName: 'FilterPolicy',
+          AttributeValue: '{"fare":[{"numeric":[">=","fifty"]}]}',
+        }),
+      ),
       InvalidParameterException,
     );
     const attributes = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn }));
@@ -155,11 +204,21 @@ describe('SNS subscription dead-letter queues', () => {
   test('a message that cannot be delivered goes to the subscription DLQ', async () => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('topic') }));
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('sns-dlq') }));
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    const Policy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: dlqArn }] });
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+      .QueueArn!;
+    const Policy = JSON.stringify({
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: dlqArn }],
+    });
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, Attributes: { Policy } }));
     // A Lambda subscription whose function does not exist: every delivery fails.
-    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:gone', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn }) } }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'lambda',
+        Endpoint: 'arn:aws:lambda:us-east-1:000000000000:function:gone',
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn }) },
+      }),
+    );
     await sns.send(new PublishCommand({ TopicArn, Message: 'undeliverable' }));
     const [message] = await receiveAll(dlq.QueueUrl!);
     assert.equal(JSON.parse(message.Body!).Message, 'undeliverable');
@@ -174,16 +233,34 @@ describe('SNS → Lambda', () => {
     const source = `exports.handler = async (event) => { for (const r of event.Records) console.log('got', r.Sns.Message, r.EventSource, r.Sns.MessageAttributes.fare.Value); };`;
     const names = { allowed: uniqueName('allowed'), denied: uniqueName('denied') };
     for (const FunctionName of Object.values(names)) {
-      const { FunctionArn } = await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(source) } }));
+      const { FunctionArn } = await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName,
+          Runtime: 'nodejs22.x',
+          Role: TEST_ROLE,
+          Handler: 'index.handler',
+          Code: { ZipFile: handlerZip(source) },
+        }),
+      );
       await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: FunctionArn }));
     }
-    await lambda.send(new AddPermissionCommand({ FunctionName: names.allowed, StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com', SourceArn: TopicArn }));
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: names.allowed,
+        StatementId: 'sns',
+        Action: 'lambda:InvokeFunction',
+        Principal: 'sns.amazonaws.com',
+        SourceArn: TopicArn,
+      }),
+    );
     const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
     assert.equal(Subscriptions.length, 2);
     await sns.send(new PublishCommand({ TopicArn, Message: 'hello-lambda', MessageAttributes: { fare: number(9) } }));
     const linesOf = async (name: string) => {
       try {
-        const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: '"hello-lambda"' }));
+        const { events = [] } = await logs.send(
+          new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: '"hello-lambda"' }),
+        );
         return events.map((e) => e.message);
       } catch {
         return [];

@@ -28,11 +28,37 @@ export interface Subscription {
   authenticateOnUnsubscribe?: boolean;
 }
 
+/** Topics and subscriptions, with each topic's subscriptions at hand (every Publish asks for them). */
 export class SnsStore {
   readonly topics = new Map<string, Topic>();
-  readonly subscriptions = new Map<string, Subscription>();
+  /** Read it freely; change it with `subscribe` and `unsubscribe`, which keep the index. */
+  readonly subscriptions: ReadonlyMap<string, Subscription> = new Map<string, Subscription>();
+  private readonly byTopic = new Map<string, Subscription[]>();
 
   subscriptionsOf(topicArn: string): Subscription[] {
-    return [...this.subscriptions.values()].filter((s) => s.topicArn === topicArn);
+    return this.byTopic.get(topicArn) ?? [];
+  }
+
+  subscribe(subscription: Subscription): void {
+    (this.subscriptions as Map<string, Subscription>).set(subscription.arn, subscription);
+    this.byTopic.set(subscription.topicArn, [...this.subscriptionsOf(subscription.topicArn), subscription]);
+  }
+
+  unsubscribe(subscriptionArn: string): void {
+    const subscription = this.subscriptions.get(subscriptionArn);
+    if (!subscription) return;
+    (this.subscriptions as Map<string, Subscription>).delete(subscriptionArn);
+    const rest = this.subscriptionsOf(subscription.topicArn).filter((s) => s.arn !== subscriptionArn);
+    if (rest.length > 0) this.byTopic.set(subscription.topicArn, rest);
+    else this.byTopic.delete(subscription.topicArn);
+  }
+
+  /** Replaces everything (a restart's saved state, or nothing on reset). */
+  restore(topics: ReadonlyMap<string, Topic>, subscriptions: ReadonlyMap<string, Subscription>): void {
+    this.topics.clear();
+    for (const [arn, topic] of topics) this.topics.set(arn, topic);
+    (this.subscriptions as Map<string, Subscription>).clear();
+    this.byTopic.clear();
+    for (const subscription of subscriptions.values()) this.subscribe(subscription);
   }
 }

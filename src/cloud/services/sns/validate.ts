@@ -9,8 +9,14 @@ const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 export function validateTopicName(name: unknown, fifo: boolean): string {
   if (typeof name !== 'string' || name.length === 0) throw invalid('Invalid parameter: Topic Name');
   const base = fifo ? name.replace(/\.fifo$/, '') : name;
-  if (fifo && !name.endsWith('.fifo')) throw invalid('Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.');
-  if (!fifo && name.endsWith('.fifo')) throw invalid('Invalid parameter: Topic Name: a standard topic name cannot end with .fifo; set the FifoTopic attribute to create a FIFO topic.');
+  if (fifo && !name.endsWith('.fifo'))
+    throw invalid(
+      'Invalid parameter: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.',
+    );
+  if (!fifo && name.endsWith('.fifo'))
+    throw invalid(
+      'Invalid parameter: Topic Name: a standard topic name cannot end with .fifo; set the FifoTopic attribute to create a FIFO topic.',
+    );
   if (!TOPIC_NAME.test(base)) throw invalid('Invalid parameter: Topic Name');
   return name;
 }
@@ -30,10 +36,14 @@ export function validateMessageAttributes(attributes: Record<string, MessageAttr
     const type = value?.DataType ?? '';
     const base = type.split('.')[0];
     if (!['String', 'Number', 'Binary'].includes(base)) {
-      throw invalid(`Invalid parameter: MessageAttributes: The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+      throw invalid(
+        `Invalid parameter: MessageAttributes: The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      );
     }
     if (base === 'Binary' ? value.BinaryValue === undefined : value.StringValue === undefined) {
-      throw invalid(`Invalid parameter: MessageAttributes: The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`);
+      throw invalid(
+        `Invalid parameter: MessageAttributes: The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${type}'.`,
+      );
     }
     if (base === 'Number' && !/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(value.StringValue!.trim())) {
       throw invalid(`Invalid parameter: MessageAttributes: Could not cast message attribute '${name}' value to number.`);
@@ -42,7 +52,9 @@ export function validateMessageAttributes(attributes: Record<string, MessageAttr
       try {
         if (!Array.isArray(JSON.parse(value.StringValue!))) throw new Error();
       } catch {
-        throw invalid(`Invalid parameter: MessageAttributes: The message attribute '${name}' with type 'String.Array' must be a JSON array.`);
+        throw invalid(
+          `Invalid parameter: MessageAttributes: The message attribute '${name}' with type 'String.Array' must be a JSON array.`,
+        );
       }
     }
   }

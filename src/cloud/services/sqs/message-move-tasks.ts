@@ -1,8 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { parseArn, type ActionTable } from '../../aws/context.ts';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { ActivityStream } from '../../activity/stream.ts';
+import { type ActionTable, parseArn } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus } from '../../events/bus.ts';
 
 interface MoveTask {
   handle: string;
@@ -27,7 +35,7 @@ export class MessageMoveTasks {
 
   constructor(
     private readonly sqs: (region: string) => SQSClient,
-    private readonly events: EventBus,
+    private readonly activity: ActivityStream,
   ) {}
 
   readonly actions: ActionTable = {
@@ -51,7 +59,7 @@ export class MessageMoveTasks {
     }),
     CancelMessageMoveTask: (input) => {
       const task = this.tasks.get(input.TaskHandle);
-      if (!task || task.status !== 'RUNNING') throw new AwsError('ResourceNotFoundException', 'The task does not exist or is not running.');
+      if (task?.status !== 'RUNNING') throw new AwsError('ResourceNotFoundException', 'The task does not exist or is not running.');
       task.status = 'CANCELLING';
       return { ApproximateNumberOfMessagesMoved: task.moved };
     },
@@ -59,7 +67,7 @@ export class MessageMoveTasks {
 
   private async queueUrl(arn: string): Promise<string> {
     const parsed = parseArn(arn);
-    if (!parsed || parsed.service !== 'sqs') throw invalid(`${arn} is not an SQS queue ARN.`);
+    if (parsed?.service !== 'sqs') throw invalid(`${arn} is not an SQS queue ARN.`);
     try {
       return (await this.sqs(parsed.region).send(new GetQueueUrlCommand({ QueueName: parsed.resource }))).QueueUrl!;
     } catch {
@@ -74,8 +82,11 @@ export class MessageMoveTasks {
     const { QueueUrls = [] } = await client.send(new ListQueuesCommand({}));
     const sources: string[] = [];
     for (const QueueUrl of QueueUrls) {
-      const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy', 'QueueArn'] }));
-      if (Attributes.RedrivePolicy && JSON.parse(Attributes.RedrivePolicy).deadLetterTargetArn === dlqArn) sources.push(Attributes.QueueArn!);
+      const { Attributes = {} } = await client.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['RedrivePolicy', 'QueueArn'] }),
+      );
+      if (Attributes.RedrivePolicy && JSON.parse(Attributes.RedrivePolicy).deadLetterTargetArn === dlqArn)
+        sources.push(Attributes.QueueArn!);
     }
     return sources;
   }
@@ -89,7 +100,9 @@ export class MessageMoveTasks {
     let destinationArn: string | undefined = input.DestinationArn;
     if (!destinationArn) {
       if (sources.length > 1) {
-        throw invalid(`${sourceArn} is the dead-letter queue of ${sources.length} queues; the local cloud does not track each message's original queue, so give a DestinationArn.`);
+        throw invalid(
+          `${sourceArn} is the dead-letter queue of ${sources.length} queues; the local cloud does not track each message's original queue, so give a DestinationArn.`,
+        );
       }
       destinationArn = sources[0];
     }
@@ -98,12 +111,24 @@ export class MessageMoveTasks {
       throw invalid('There is already a running message move task for this source queue.');
     }
     const max = input.MaxNumberOfMessagesPerSecond;
-    if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 500)) throw invalid('MaxNumberOfMessagesPerSecond must be between 1 and 500.');
+    if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 500))
+      throw invalid('MaxNumberOfMessagesPerSecond must be between 1 and 500.');
     const client = this.sqs(parseArn(sourceArn)!.region);
-    const { Attributes = {} } = await client.send(new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-    const task: MoveTask = { handle: randomUUID(), sourceArn, destinationArn: input.DestinationArn, status: 'RUNNING', started: Date.now(), moved: 0, toMove: Number(Attributes.ApproximateNumberOfMessages ?? 0), maxPerSecond: max };
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({ QueueUrl: sourceUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    const task: MoveTask = {
+      handle: randomUUID(),
+      sourceArn,
+      destinationArn: input.DestinationArn,
+      status: 'RUNNING',
+      started: Date.now(),
+      moved: 0,
+      toMove: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+      maxPerSecond: max,
+    };
     this.tasks.set(task.handle, task);
-    this.events.emit('sqs', 'redrive-started', sourceArn, { taskHandle: task.handle, destinationArn, toMove: task.toMove });
+    this.activity.emit('sqs.redrive-started', sourceArn, { taskHandle: task.handle, destinationArn, toMove: task.toMove });
     void this.run(task, client, sourceUrl, destinationUrl);
     return { TaskHandle: task.handle };
   }
@@ -112,10 +137,27 @@ export class MessageMoveTasks {
     try {
       while (task.status === 'RUNNING' && task.moved < task.toMove) {
         const batch = Math.min(10, task.maxPerSecond ?? 10, task.toMove - task.moved);
-        const { Messages = [] } = await client.send(new ReceiveMessageCommand({ QueueUrl: sourceUrl, MaxNumberOfMessages: batch, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }));
+        const { Messages = [] } = await client.send(
+          new ReceiveMessageCommand({
+            QueueUrl: sourceUrl,
+            MaxNumberOfMessages: batch,
+            MessageAttributeNames: ['All'],
+            VisibilityTimeout: 30,
+          }),
+        );
         if (Messages.length === 0) break;
-        await client.send(new SendMessageBatchCommand({ QueueUrl: destinationUrl, Entries: Messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body!, MessageAttributes: m.MessageAttributes })) }));
-        await client.send(new DeleteMessageBatchCommand({ QueueUrl: sourceUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: destinationUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), MessageBody: m.Body!, MessageAttributes: m.MessageAttributes })),
+          }),
+        );
+        await client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: sourceUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
         task.moved += Messages.length;
         if (task.maxPerSecond) await new Promise((resolve) => setTimeout(resolve, (1000 * Messages.length) / task.maxPerSecond!));
       }
@@ -124,6 +166,8 @@ export class MessageMoveTasks {
       task.status = 'FAILED';
       task.failureReason = (error as Error).message;
     }
-    this.events.emit('sqs', `redrive-${task.status.toLowerCase()}`, task.sourceArn, { taskHandle: task.handle, moved: task.moved });
+    const ended =
+      task.status === 'COMPLETED' ? 'sqs.redrive-completed' : task.status === 'CANCELLED' ? 'sqs.redrive-cancelled' : 'sqs.redrive-failed';
+    this.activity.emit(ended, task.sourceArn, { taskHandle: task.handle, moved: task.moved });
   }
 }

@@ -6,6 +6,9 @@ test('x-amzn-query-error carries the codes AWS sends, prefixed only where AWS pr
   assert.equal(awsQueryErrorHeader('AWS.SimpleQueueService.NonExistentQueue;Sender'), 'AWS.SimpleQueueService.NonExistentQueue;Sender');
   assert.equal(awsQueryErrorHeader('AWS.SimpleQueueService.QueueNameExists;Sender'), 'QueueAlreadyExists;Sender');
   assert.equal(awsQueryErrorHeader('AWS.SimpleQueueService.InvalidParameterValue;Sender'), 'InvalidParameterValue;Sender');
-  assert.equal(awsQueryErrorHeader('AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender'), 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender');
+  assert.equal(
+    awsQueryErrorHeader('AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender'),
+    'AWS.SimpleQueueService.TooManyEntriesInBatchRequest;Sender',
+  );
   assert.equal(awsQueryErrorHeader('AWS.SimpleQueueService.InternalError;Receiver'), 'InternalError;Receiver');
 });

@@ -20,7 +20,8 @@ export function awsQueryErrorHeader(value: string): string {
 /** Makes `res` send AWS's x-amzn-query-error header, however the emulator sets it. */
 export function withAwsQueryErrors(res: http.ServerResponse): http.ServerResponse {
   const setHeader = res.setHeader.bind(res);
-  res.setHeader = (name, value) => setHeader(name, String(name).toLowerCase() === 'x-amzn-query-error' ? awsQueryErrorHeader(String(value)) : value);
+  res.setHeader = (name, value) =>
+    setHeader(name, String(name).toLowerCase() === 'x-amzn-query-error' ? awsQueryErrorHeader(String(value)) : value);
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => http.ServerResponse;
   res.writeHead = ((status: number, ...rest: unknown[]) => {
     const headers = rest.find((arg) => arg && typeof arg === 'object') as Record<string, unknown> | undefined;

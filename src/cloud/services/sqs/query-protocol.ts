@@ -1,8 +1,8 @@
-import { contextOf, header, type HttpRequest, type HttpResponse, type ServiceEndpoint } from '../../aws/http.ts';
 import { AwsError, toAwsError, unsupportedAction } from '../../aws/errors.ts';
+import { contextOf, type HttpRequest, type HttpResponse, header, type ServiceEndpoint } from '../../aws/http.ts';
 import { parseQuery, queryError } from '../../aws/query.ts';
 import { escapeXml } from '../../aws/xml.ts';
-import { QUERY_ERROR_CODES, SQS_QUERY_OPERATIONS, wireName, type Shape, type StructShape } from './query-shapes.ts';
+import { QUERY_ERROR_CODES, type Shape, SQS_QUERY_OPERATIONS, type StructShape, wireName } from './query-shapes.ts';
 
 /**
  * SQS's query protocol (form in, XML out), spoken by the AWS CLI v1, AWS CLI v2 before mid-2023,
@@ -13,12 +13,22 @@ import { QUERY_ERROR_CODES, SQS_QUERY_OPERATIONS, wireName, type Shape, type Str
 
 const XMLNS = 'http://queue.amazonaws.com/doc/2012-11-05/';
 // Parameters that authenticate or version a request rather than say anything to the action.
-const PROTOCOL_PARAMETERS = new Set(['Version', 'AWSAccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'Timestamp', 'Expires', 'SecurityToken']);
+const PROTOCOL_PARAMETERS = new Set([
+  'Version',
+  'AWSAccessKeyId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureVersion',
+  'Timestamp',
+  'Expires',
+  'SecurityToken',
+]);
 
 const invalid = (message: string) => new AwsError('InvalidParameterValue', message);
 
 /** The host the client addressed (HTTP/2 names it :authority): fauxqs builds queue URLs from it. */
-const hostOf = (request: Pick<HttpRequest, 'headers'>) => header(request as HttpRequest, 'host') ?? header(request as HttpRequest, ':authority') ?? 'localhost';
+const hostOf = (request: Pick<HttpRequest, 'headers'>) =>
+  header(request as HttpRequest, 'host') ?? header(request as HttpRequest, ':authority') ?? 'localhost';
 
 /** True for requests in SQS's query protocol: a form POST, or a GET that names an Action. */
 export function isSqsQueryRequest(method: string, headers: HttpRequest['headers'], url: string): boolean {
@@ -61,7 +71,9 @@ function fromQuery(shape: Shape, raw: unknown, path: string): unknown {
 }
 
 function structFromQuery(shape: StructShape, raw: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  const byWire = new Map(Object.entries(shape.members).map(([member, memberShape]) => [wireName(member, memberShape), [member, memberShape] as const]));
+  const byWire = new Map(
+    Object.entries(shape.members).map(([member, memberShape]) => [wireName(member, memberShape), [member, memberShape] as const]),
+  );
   const result: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const member = byWire.get(key);
@@ -97,7 +109,10 @@ function toQueryXml(name: string, shape: Shape, value: unknown): string {
   if (shape.kind === 'list') return (value as unknown[]).map((item) => toQueryXml(shape.element, shape.of, item)).join('');
   if (shape.kind === 'map') {
     return Object.entries(value as Record<string, unknown>)
-      .map(([key, item]) => `<${shape.entry}><${shape.key}>${escapeXml(key)}</${shape.key}>${toQueryXml(shape.value, shape.of, item)}</${shape.entry}>`)
+      .map(
+        ([key, item]) =>
+          `<${shape.entry}><${shape.key}>${escapeXml(key)}</${shape.key}>${toQueryXml(shape.value, shape.of, item)}</${shape.entry}>`,
+      )
       .join('');
   }
   return `<${name}>${structToQueryXml(shape, value as Record<string, unknown>)}</${name}>`;
@@ -135,7 +150,11 @@ export function jsonErrorToAwsError(status: number, body: string): AwsError {
 export function sqsQueryEndpoint(json: ServiceEndpoint): ServiceEndpoint {
   return async (request) => {
     const context = contextOf(request);
-    const xml = (status: number, body: string): HttpResponse => ({ status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': context.requestId }, body });
+    const xml = (status: number, body: string): HttpResponse => ({
+      status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': context.requestId },
+      body,
+    });
     try {
       const { action, input } = queryToJson(request);
       const headers: HttpRequest['headers'] = {
@@ -153,7 +172,10 @@ export function sqsQueryEndpoint(json: ServiceEndpoint): ServiceEndpoint {
     } catch (error) {
       const awsError = toAwsError(error);
       const code = QUERY_ERROR_CODES[awsError.code] ?? awsError.code;
-      return xml(awsError.status, queryError(new AwsError(code, awsError.message, awsError.status, awsError.senderFault), context.requestId));
+      return xml(
+        awsError.status,
+        queryError(new AwsError(code, awsError.message, awsError.status, awsError.senderFault), context.requestId),
+      );
     }
   };
 }

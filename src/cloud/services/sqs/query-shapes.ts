@@ -91,7 +91,10 @@ export const SQS_QUERY_OPERATIONS: Record<string, Operation> = {
     input: struct({ QueueNamePrefix: 'string', NextToken: 'string', MaxResults: 'integer' }),
     output: struct({ QueueUrls: list('QueueUrl'), NextToken: 'string' }),
   },
-  GetQueueAttributes: { input: struct({ QueueUrl: 'string', AttributeNames: list('AttributeName') }), output: struct({ Attributes: queueAttributes }) },
+  GetQueueAttributes: {
+    input: struct({ QueueUrl: 'string', AttributeNames: list('AttributeName') }),
+    output: struct({ Attributes: queueAttributes }),
+  },
   SetQueueAttributes: { input: struct({ QueueUrl: 'string', Attributes: queueAttributes }) },
   PurgeQueue: { input: struct({ QueueUrl: 'string' }) },
   SendMessage: { input: struct({ QueueUrl: 'string', ...sendFields }), output: struct(sendResultFields) },
@@ -127,18 +130,30 @@ export const SQS_QUERY_OPERATIONS: Record<string, Operation> = {
   },
   DeleteMessage: { input: struct({ QueueUrl: 'string', ReceiptHandle: 'string' }) },
   DeleteMessageBatch: {
-    input: struct({ QueueUrl: 'string', Entries: list('DeleteMessageBatchRequestEntry', struct({ Id: 'string', ReceiptHandle: 'string' })) }),
+    input: struct({
+      QueueUrl: 'string',
+      Entries: list('DeleteMessageBatchRequestEntry', struct({ Id: 'string', ReceiptHandle: 'string' })),
+    }),
     output: struct({ Successful: list('DeleteMessageBatchResultEntry', struct({ Id: 'string' })), Failed: batchError }),
   },
   ChangeMessageVisibility: { input: struct({ QueueUrl: 'string', ReceiptHandle: 'string', VisibilityTimeout: 'integer' }) },
   ChangeMessageVisibilityBatch: {
-    input: struct({ QueueUrl: 'string', Entries: list('ChangeMessageVisibilityBatchRequestEntry', struct({ Id: 'string', ReceiptHandle: 'string', VisibilityTimeout: 'integer' })) }),
+    input: struct({
+      QueueUrl: 'string',
+      Entries: list(
+        'ChangeMessageVisibilityBatchRequestEntry',
+        struct({ Id: 'string', ReceiptHandle: 'string', VisibilityTimeout: 'integer' }),
+      ),
+    }),
     output: struct({ Successful: list('ChangeMessageVisibilityBatchResultEntry', struct({ Id: 'string' })), Failed: batchError }),
   },
   TagQueue: { input: struct({ QueueUrl: 'string', Tags: tags }) },
   UntagQueue: { input: struct({ QueueUrl: 'string', TagKeys: list('TagKey') }) },
   ListQueueTags: { input: struct({ QueueUrl: 'string' }), output: struct({ Tags: tags }) },
-  StartMessageMoveTask: { input: struct({ SourceArn: 'string', DestinationArn: 'string', MaxNumberOfMessagesPerSecond: 'integer' }), output: struct({ TaskHandle: 'string' }) },
+  StartMessageMoveTask: {
+    input: struct({ SourceArn: 'string', DestinationArn: 'string', MaxNumberOfMessagesPerSecond: 'integer' }),
+    output: struct({ TaskHandle: 'string' }),
+  },
   CancelMessageMoveTask: { input: struct({ TaskHandle: 'string' }), output: struct({ ApproximateNumberOfMessagesMoved: 'long' }) },
   ListMessageMoveTasks: {
     input: struct({ SourceArn: 'string', MaxResults: 'integer' }),

@@ -1,4 +1,4 @@
-import { arn, type ActionTable } from '../../aws/context.ts';
+import { type ActionTable, arn } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 
 interface Parameter {
@@ -16,15 +16,28 @@ export class SsmService {
   readonly actions: ActionTable = {
     PutParameter: (input) => {
       const existing = this.parameters.get(input.Name);
-      if (existing && !input.Overwrite) throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
-      if (!['String', 'StringList', 'SecureString'].includes(input.Type ?? existing?.type ?? 'String')) throw new AwsError('ValidationException', `Invalid parameter type ${input.Type}`);
+      if (existing && !input.Overwrite)
+        throw new AwsError(
+          'ParameterAlreadyExists',
+          'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+        );
+      if (!['String', 'StringList', 'SecureString'].includes(input.Type ?? existing?.type ?? 'String'))
+        throw new AwsError('ValidationException', `Invalid parameter type ${input.Type}`);
       const version = (existing?.version ?? 0) + 1;
-      this.parameters.set(input.Name, { name: input.Name, type: input.Type ?? existing?.type ?? 'String', value: String(input.Value), version, lastModified: new Date() });
+      this.parameters.set(input.Name, {
+        name: input.Name,
+        type: input.Type ?? existing?.type ?? 'String',
+        value: String(input.Value),
+        version,
+        lastModified: new Date(),
+      });
       return { Version: version, Tier: 'Standard' };
     },
     GetParameter: (input, context) => ({ Parameter: this.describe(this.get(input.Name), context) }),
     GetParameters: (input, context) => ({
-      Parameters: (input.Names ?? []).filter((n: string) => this.parameters.has(n)).map((n: string) => this.describe(this.parameters.get(n)!, context)),
+      Parameters: (input.Names ?? [])
+        .filter((n: string) => this.parameters.has(n))
+        .map((n: string) => this.describe(this.parameters.get(n)!, context)),
       InvalidParameters: (input.Names ?? []).filter((n: string) => !this.parameters.has(n)),
     }),
     DeleteParameter: (input) => {
@@ -40,6 +53,14 @@ export class SsmService {
   }
 
   private describe(p: Parameter, context: { region: string; accountId: string }) {
-    return { Name: p.name, Type: p.type, Value: p.value, Version: p.version, LastModifiedDate: p.lastModified, ARN: arn('ssm', context, `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`), DataType: 'text' };
+    return {
+      Name: p.name,
+      Type: p.type,
+      Value: p.value,
+      Version: p.version,
+      LastModifiedDate: p.lastModified,
+      ARN: arn('ssm', context, `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`),
+      DataType: 'text',
+    };
   }
 }

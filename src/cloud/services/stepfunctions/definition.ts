@@ -40,8 +40,10 @@ export function parseDefinition(text: string): ParsedDefinition {
   } catch (error) {
     throw invalidDefinition(`The definition is not valid JSON: ${(error as Error).message}`);
   }
-  if (!definition || typeof definition !== 'object' || Array.isArray(definition)) throw invalidDefinition('The definition must be a JSON object.');
-  if (definition.QueryLanguage === 'JSONata') throw invalidDefinition('The local cloud runs JSONPath definitions only; QueryLanguage JSONata is not supported (use the AWS target).');
+  if (!definition || typeof definition !== 'object' || Array.isArray(definition))
+    throw invalidDefinition('The definition must be a JSON object.');
+  if (definition.QueryLanguage === 'JSONata')
+    throw invalidDefinition('The local cloud runs JSONPath definitions only; QueryLanguage JSONata is not supported (use the AWS target).');
   const tasks = new Map<string, TaskSpec>();
   const stateKeys = new Map<string, string>();
   const prepared = structuredClone(definition);
@@ -57,17 +59,24 @@ export function parseDefinition(text: string): ParsedDefinition {
 }
 
 function walk(machine: any, tasks: Map<string, TaskSpec>, stateKeys: Map<string, string>): void {
-  if (!machine?.States || typeof machine.States !== 'object') throw invalidDefinition("SCHEMA_VALIDATION_FAILED: The field 'States' is required.");
+  if (!machine?.States || typeof machine.States !== 'object')
+    throw invalidDefinition("SCHEMA_VALIDATION_FAILED: The field 'States' is required.");
   for (const [name, state] of Object.entries<any>(machine.States)) {
     const key = `s${stateKeys.size}`;
     if (rewriteStatePaths(state, `$$.${STATE_CONTEXT}.${key}.`)) stateKeys.set(key, name);
     if (state?.Type === 'Task') {
       if (tasks.has(name)) {
-        throw invalidDefinition(`The local cloud needs Task state names to be unique across branches and iterators; '${name}' appears twice.`);
+        throw invalidDefinition(
+          `The local cloud needs Task state names to be unique across branches and iterators; '${name}' appears twice.`,
+        );
       }
-      if (state.Credentials) throw invalidDefinition(`Task state '${name}': Credentials (cross-account tasks) are not supported by the local cloud.`);
+      if (state.Credentials)
+        throw invalidDefinition(`Task state '${name}': Credentials (cross-account tasks) are not supported by the local cloud.`);
       const resource = parseResource(String(state.Resource ?? ''), name);
-      if (resource.pattern !== 'callback' && state.HeartbeatSeconds !== undefined) throw invalidDefinition(`Task state '${name}': HeartbeatSeconds applies to callback tasks (.waitForTaskToken) only in the local cloud.`);
+      if (resource.pattern !== 'callback' && state.HeartbeatSeconds !== undefined)
+        throw invalidDefinition(
+          `Task state '${name}': HeartbeatSeconds applies to callback tasks (.waitForTaskToken) only in the local cloud.`,
+        );
       if (state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = NO_TIMEOUT_SECONDS;
       tasks.set(name, { resource, heartbeatSeconds: state.HeartbeatSeconds });
       // The interpreter does not know heartbeats; the engine enforces them itself.
@@ -77,8 +86,12 @@ function walk(machine: any, tasks: Map<string, TaskSpec>, stateKeys: Map<string,
     if (state?.Type === 'Parallel') for (const branch of state.Branches ?? []) walk(branch, tasks, stateKeys);
     if (state?.Type === 'Map') {
       const processor = state.ItemProcessor ?? state.Iterator;
-      if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED') throw invalidDefinition(`Map state '${name}': distributed mode is not supported by the local cloud (use INLINE or the AWS target).`);
-      if (state.ItemReader || state.ResultWriter) throw invalidDefinition(`Map state '${name}': ItemReader and ResultWriter (distributed Map) are not supported by the local cloud.`);
+      if (processor?.ProcessorConfig?.Mode === 'DISTRIBUTED')
+        throw invalidDefinition(
+          `Map state '${name}': distributed mode is not supported by the local cloud (use INLINE or the AWS target).`,
+        );
+      if (state.ItemReader || state.ResultWriter)
+        throw invalidDefinition(`Map state '${name}': ItemReader and ResultWriter (distributed Map) are not supported by the local cloud.`);
       if (processor) walk(processor, tasks, stateKeys);
     }
   }

@@ -1,12 +1,20 @@
+import type { ActivityStream } from '../../activity/stream.ts';
 import type { RequestContext } from '../../aws/context.ts';
-import type { EventBus } from '../../events/bus.ts';
-import { STATE_CONTEXT, type ParsedDefinition, type TaskSpec } from './definition.ts';
+import { type ParsedDefinition, STATE_CONTEXT, type TaskSpec } from './definition.ts';
 import { TaskError } from './errors.ts';
-import { History, payload, type HistoryEvent } from './history.ts';
+import { History, type HistoryEvent, payload } from './history.ts';
 import { callIntegration, type IntegrationServices } from './integrations.ts';
 import type { TaskTokens } from './task-tokens.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** The activity that tells how an execution ended. */
+const ENDED = {
+  SUCCEEDED: 'states.execution-succeeded',
+  FAILED: 'states.execution-failed',
+  TIMED_OUT: 'states.execution-timed-out',
+  ABORTED: 'states.execution-aborted',
+} as const;
 
 export interface ExecutionRecord {
   executionArn: string;
@@ -26,7 +34,7 @@ export interface ExecutionRecord {
 export interface ExecutionDeps {
   services: IntegrationServices;
   tokens: TaskTokens;
-  events: EventBus;
+  activity: ActivityStream;
   /** The ASL interpreter's Wait states and Retry intervals, scaled for tests (1 = as written). */
   timeScale?: number;
 }
@@ -52,9 +60,15 @@ export interface RunningExecution {
  * dispatched on its Resource to the local cloud's services. The history is built from the
  * interpreter's state events plus the task events recorded here, with AWS's event types.
  */
-export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, deps: ExecutionDeps, context: RequestContext): RunningExecution {
+export function runExecution(
+  record: ExecutionRecord,
+  parsed: ParsedDefinition,
+  deps: ExecutionDeps,
+  context: RequestContext,
+): RunningExecution {
   const history = new History(record.history);
-  const emit = (type: string, detail: Record<string, unknown> = {}) => deps.events.emit('states', type, record.executionArn, { stateMachineArn: record.stateMachineArn, ...detail });
+  const stateMachineArn = record.stateMachineArn;
+  const { activity } = deps;
   const calls: TaskCall[] = [];
   let stopRequest: { error?: string; cause?: string } | undefined;
   // Once the execution has ended nothing more is recorded: on AWS its terminal event is the last.
@@ -64,7 +78,7 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
   const failures = new Map<string, number>();
 
   history.add('ExecutionStarted', { input: record.input, inputDetails: { truncated: false }, roleArn: record.roleArn });
-  emit('execution-started', { name: record.name });
+  activity.emit('states.execution-started', record.executionArn, { stateMachineArn, name: record.name });
 
   const runTask = async (state: string, spec: TaskSpec, input: unknown): Promise<unknown> => {
     // The interpreter reports the state's entry on an asynchronous log: let it reach the history first.
@@ -76,8 +90,15 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     const resourceName = direct ? resource.functionArn : `${resource.api}${callback ? '.waitForTaskToken' : ''}`;
     const prefix = direct ? 'LambdaFunction' : 'Task';
     const about = direct ? {} : { resourceType, resource: resourceName };
-    if (direct) history.add('LambdaFunctionScheduled', { resource: resourceName, input: payload(input), inputDetails: { truncated: false } });
-    else history.add('TaskScheduled', { ...about, region: context.region, parameters: payload(input), ...(spec.heartbeatSeconds ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}) });
+    if (direct)
+      history.add('LambdaFunctionScheduled', { resource: resourceName, input: payload(input), inputDetails: { truncated: false } });
+    else
+      history.add('TaskScheduled', {
+        ...about,
+        region: context.region,
+        parameters: payload(input),
+        ...(spec.heartbeatSeconds ? { heartbeatInSeconds: spec.heartbeatSeconds } : {}),
+      });
     history.add(`${prefix}Started`, direct ? undefined : about);
     const call: TaskCall = {
       state,
@@ -88,14 +109,23 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
         this.closed = true;
         calls.splice(calls.indexOf(this), 1);
         // A worker answering a token of a task that failed or timed out hears TaskTimedOut.
-        if (type !== 'Succeeded') for (const token of this.tokens) deps.tokens.expire(token, new TaskError(String(details.error ?? 'States.Timeout'), String(details.cause ?? '')));
+        if (type !== 'Succeeded')
+          for (const token of this.tokens)
+            deps.tokens.expire(token, new TaskError(String(details.error ?? 'States.Timeout'), String(details.cause ?? '')));
         if (!ended) history.add(`${prefix}${type}`, { ...about, ...details });
       },
     };
     calls.push(call);
     try {
       let output: unknown;
-      if (callback) output = await waitForToken(call, spec, input, () => callIntegration(deps.services, resource, input, record.roleArn, context), (submitted) => history.add('TaskSubmitted', { ...about, output: payload(submitted), outputDetails: { truncated: false } }));
+      if (callback)
+        output = await waitForToken(
+          call,
+          spec,
+          input,
+          () => callIntegration(deps.services, resource, input, record.roleArn, context),
+          (submitted) => history.add('TaskSubmitted', { ...about, output: payload(submitted), outputDetails: { truncated: false } }),
+        );
       else output = await callIntegration(deps.services, resource, input, record.roleArn, context);
       call.close('Succeeded', { output: payload(output), outputDetails: { truncated: false } });
       return output;
@@ -104,15 +134,24 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
       const open = !call.closed;
       call.close(name === 'States.HeartbeatTimeout' ? 'TimedOut' : 'Failed', { error: name, cause: (error as Error).message });
       failures.set(state, (failures.get(state) ?? 0) + 1);
-      if (open && !ended) emit('task-failed', { state, error: name });
+      if (open && !ended) activity.emit('states.task-failed', record.executionArn, { stateMachineArn, state, error: name });
       throw error;
     }
   };
 
-  const waitForToken = async (call: TaskCall, spec: TaskSpec, input: unknown, send: () => Promise<unknown>, submitted: (output: unknown) => void): Promise<unknown> => {
+  const waitForToken = async (
+    call: TaskCall,
+    spec: TaskSpec,
+    input: unknown,
+    send: () => Promise<unknown>,
+    submitted: (output: unknown) => void,
+  ): Promise<unknown> => {
     const found = deps.tokens.find(record.executionArn, input);
     if (found.length === 0) {
-      throw new TaskError('States.Runtime', `Task state '${call.state}' waits for a task token, but its parameters do not pass one on: add "TaskToken.$": "$$.Task.Token" (or put $$.Task.Token in the message) so the worker can call SendTaskSuccess.`);
+      throw new TaskError(
+        'States.Runtime',
+        `Task state '${call.state}' waits for a task token, but its parameters do not pass one on: add "TaskToken.$": "$$.Task.Token" (or put $$.Task.Token in the message) so the worker can call SendTaskSuccess.`,
+      );
     }
     call.tokens = found;
     let heartbeat: NodeJS.Timeout | undefined;
@@ -137,7 +176,9 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
     }
   };
 
-  const handlers = Object.fromEntries([...parsed.tasks].map(([state, spec]) => [state, (input: unknown) => runTask(state, spec, input) as Promise<any>]));
+  const handlers = Object.fromEntries(
+    [...parsed.tasks].map(([state, spec]) => [state, (input: unknown) => runTask(state, spec, input) as Promise<any>]),
+  );
   const contextObject = {
     Execution: { Id: record.executionArn, Name: record.name, RoleArn: record.roleArn },
     StateMachine: { Id: record.stateMachineArn, Name: record.stateMachineArn.split(':').pop() },
@@ -171,13 +212,13 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
   });
   execution.result.catch(() => undefined);
 
-  const finish = (status: ExecutionStatus, type: string, details: Record<string, unknown>) => {
+  const finish = (status: Exclude<ExecutionStatus, 'RUNNING'>, type: string, details: Record<string, unknown>) => {
     record.status = status;
     record.stopDate = new Date();
     history.add(type, details);
     ended = true;
     deps.tokens.endExecution(record.executionArn, new TaskError('States.Runtime', 'The execution ended.'));
-    emit(`execution-${status.toLowerCase().replace('_', '-')}`, { error: record.error });
+    activity.emit(ENDED[status], record.executionArn, { stateMachineArn, error: record.error });
   };
 
   const done = (async () => {
@@ -188,28 +229,47 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
           failures.delete(event.state.name);
           history.entered(event.state.type, event.state.name, event.state.input);
           if (event.state.type === 'Parallel') history.add('ParallelStateStarted');
-          if (event.state.type === 'Map') history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
-          emit('state-entered', { state: event.state.name, stateType: event.state.type });
+          if (event.state.type === 'Map')
+            history.add('MapStateStarted', { length: mapLength(parsed, event.state.name, event.state.input) });
+          activity.emit('states.state-entered', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            stateType: event.state.type,
+          });
           break;
         case 'StateExited':
           enteredAt.delete(event.state.name);
           if (event.state.type === 'Parallel') history.add('ParallelStateSucceeded');
           if (event.state.type === 'Map') history.add('MapStateSucceeded');
           history.exited(event.state.type, event.state.name, event.state.output);
-          emit('state-exited', { state: event.state.name, stateType: event.state.type });
+          activity.emit('states.state-exited', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            stateType: event.state.type,
+          });
           break;
         case 'StateFailed':
           // The interpreter timed the task out while its call was still in flight.
           if (event.state.type === 'Task' && event.Error === 'States.Timeout') {
-            calls.find((c) => c.state === event.state.name)?.close('TimedOut', { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds.' });
+            calls
+              .find((c) => c.state === event.state.name)
+              ?.close('TimedOut', { error: 'States.Timeout', cause: 'The task did not finish within its TimeoutSeconds.' });
           }
           if (event.state.type === 'Map' || event.state.type === 'Parallel') history.add(`${event.state.type}StateFailed`);
           break;
         case 'StateRetried':
-          emit('state-retried', { state: event.state.name, attempt: event.retry.attempt });
+          activity.emit('states.state-retried', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            attempt: event.retry.attempt,
+          });
           break;
         case 'StateCaught':
-          emit('state-caught', { state: event.state.name, next: event.catch.catcher.Next });
+          activity.emit('states.state-caught', record.executionArn, {
+            stateMachineArn,
+            state: event.state.name,
+            next: event.catch.catcher.Next,
+          });
           break;
         case 'MapIterationStarted':
         case 'MapIterationSucceeded':
@@ -234,7 +294,10 @@ export function runExecution(record: ExecutionRecord, parsed: ParsedDefinition, 
           break;
         case 'ExecutionTimeout':
           record.error = 'States.Timeout';
-          finish('TIMED_OUT', 'ExecutionTimedOut', { error: 'States.Timeout', cause: 'The execution ran longer than the definition\'s TimeoutSeconds.' });
+          finish('TIMED_OUT', 'ExecutionTimedOut', {
+            error: 'States.Timeout',
+            cause: "The execution ran longer than the definition's TimeoutSeconds.",
+          });
           break;
       }
     }
@@ -254,7 +317,11 @@ function mapLength(parsed: ParsedDefinition, stateName: string, input: unknown):
   const state = findState(parsed.definition, stateName);
   const path = String(state?.ItemsPath ?? '$');
   let items: any = input;
-  for (const key of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) items = items?.[key];
+  for (const key of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean))
+    items = items?.[key];
   return Array.isArray(items) ? items.length : 0;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
@@ -28,7 +28,13 @@ interface Call {
 }
 
 // How Step Functions names a failed service call in Error: `<Service>.<exception>`.
-const ERROR_PREFIX: Record<IntegratedService, string> = { lambda: 'Lambda', dynamodb: 'DynamoDB', sns: 'SNS', sqs: 'SQS', events: 'EventBridge' };
+const ERROR_PREFIX: Record<IntegratedService, string> = {
+  lambda: 'Lambda',
+  dynamodb: 'DynamoDB',
+  sns: 'SNS',
+  sqs: 'SQS',
+  events: 'EventBridge',
+};
 // What AWS reports when the state machine's role may not make the call.
 const ACCESS_DENIED: Record<IntegratedService, string> = {
   lambda: 'Lambda.AWSLambdaException',
@@ -49,10 +55,19 @@ const sdkMetadata = () => ({
  * role without the permission fails the task, as on AWS), then the call goes to the local
  * cloud's service. Service errors become task errors Retry and Catch can match.
  */
-export async function callIntegration(services: IntegrationServices, resource: TaskResource, parameters: any, roleArn: string, context: RequestContext): Promise<unknown> {
+export async function callIntegration(
+  services: IntegrationServices,
+  resource: TaskResource,
+  parameters: any,
+  roleArn: string,
+  context: RequestContext,
+): Promise<unknown> {
   const service: IntegratedService = resource.kind === 'lambda-arn' ? 'lambda' : resource.service;
   try {
-    const call = resource.kind === 'lambda-arn' ? lambdaArnCall(services, resource.functionArn, parameters, context) : integrationCall(services, resource.service, resource.api, parameters ?? {}, context);
+    const call =
+      resource.kind === 'lambda-arn'
+        ? lambdaArnCall(services, resource.functionArn, parameters, context)
+        : integrationCall(services, resource.service, resource.api, parameters ?? {}, context);
     authorize(services.iam, service, roleArn, call);
     return await call.run();
   } catch (error) {
@@ -100,7 +115,9 @@ function integrationCall(services: IntegrationServices, service: IntegratedServi
   switch (`${service}:${api}`) {
     case 'lambda:invoke': {
       const functionName = String(required('FunctionName'));
-      const functionArn = functionName.startsWith('arn:') ? functionName : `arn:aws:lambda:${context.region}:${context.accountId}:function:${functionName}`;
+      const functionArn = functionName.startsWith('arn:')
+        ? functionName
+        : `arn:aws:lambda:${context.region}:${context.accountId}:function:${functionName}`;
       return {
         action: 'lambda:InvokeFunction',
         resource: functionArn,
@@ -110,7 +127,11 @@ function integrationCall(services: IntegrationServices, service: IntegratedServi
             services.lambda.enqueueAsync(fn, p.Payload ?? {}, 'states');
             return { ExecutedVersion: '$LATEST', Payload: '', StatusCode: 202, ...sdkMetadata() };
           }
-          if (p.InvocationType !== undefined && p.InvocationType !== 'RequestResponse') throw new TaskError('Lambda.InvalidParameterValueException', `InvocationType ${p.InvocationType} is not supported by the local cloud.`);
+          if (p.InvocationType !== undefined && p.InvocationType !== 'RequestResponse')
+            throw new TaskError(
+              'Lambda.InvalidParameterValueException',
+              `InvocationType ${p.InvocationType} is not supported by the local cloud.`,
+            );
           const payload = await invokeFunction(services.lambda, fn.arn, p.Payload, context);
           return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200, ...sdkMetadata() };
         },
@@ -121,7 +142,9 @@ function integrationCall(services: IntegrationServices, service: IntegratedServi
     case 'dynamodb:updateItem':
     case 'dynamodb:deleteItem': {
       const table = String(required('TableName'));
-      const Command = { putItem: PutItemCommand, getItem: GetItemCommand, updateItem: UpdateItemCommand, deleteItem: DeleteItemCommand }[api as 'putItem'];
+      const Command = { putItem: PutItemCommand, getItem: GetItemCommand, updateItem: UpdateItemCommand, deleteItem: DeleteItemCommand }[
+        api as 'putItem'
+      ];
       return {
         action: `dynamodb:${api[0].toUpperCase()}${api.slice(1)}`,
         resource: `arn:aws:dynamodb:${context.region}:${context.accountId}:table/${table}`,
@@ -140,7 +163,10 @@ function integrationCall(services: IntegrationServices, service: IntegratedServi
         run: async () => {
           // The SNS service takes the query protocol's attribute list; the task names them in a map.
           const MessageAttributes = Object.entries<any>(p.MessageAttributes ?? {}).map(([Name, Value]) => ({ Name, Value }));
-          return { ...(await services.sns.publish({ ...p, TopicArn: topicArn, Message: text(required('Message')), MessageAttributes })), ...sdkMetadata() };
+          return {
+            ...(await services.sns.publish({ ...p, TopicArn: topicArn, Message: text(required('Message')), MessageAttributes })),
+            ...sdkMetadata(),
+          };
         },
       };
     }
@@ -153,7 +179,9 @@ function integrationCall(services: IntegrationServices, service: IntegratedServi
         action: 'sqs:SendMessage',
         resource: `arn:aws:sqs:${region}:${accountId}:${queueName}`,
         run: async () => {
-          const { $metadata: _, ...output } = await services.sqsIn(region).send(new SendMessageCommand({ ...p, MessageBody: text(required('MessageBody')) }));
+          const { $metadata: _, ...output } = await services
+            .sqsIn(region)
+            .send(new SendMessageCommand({ ...p, MessageBody: text(required('MessageBody')) }));
           return { ...output, ...sdkMetadata() };
         },
       };

@@ -29,9 +29,12 @@ const supported = () =>
 export function parseResource(resource: string, stateName: string): TaskResource {
   const parsed = parseArn(resource);
   if (!parsed) throw invalidDefinition(`Task state '${stateName}': Resource '${resource}' is not an ARN.`);
-  if (parsed.service === 'lambda' && parsed.resource.startsWith('function:')) return { kind: 'lambda-arn', functionArn: resource, pattern: 'request-response' };
+  if (parsed.service === 'lambda' && parsed.resource.startsWith('function:'))
+    return { kind: 'lambda-arn', functionArn: resource, pattern: 'request-response' };
   if (parsed.service === 'states' && parsed.resource.startsWith('activity:')) {
-    throw invalidDefinition(`Task state '${stateName}': activities (${resource}) are not supported by the local cloud; use a service integration or the AWS target.`);
+    throw invalidDefinition(
+      `Task state '${stateName}': activities (${resource}) are not supported by the local cloud; use a service integration or the AWS target.`,
+    );
   }
   if (parsed.service !== 'states' || parsed.region !== '' || parsed.accountId !== '') {
     throw invalidDefinition(`Task state '${stateName}': Resource '${resource}' is not a Lambda function or a service integration.`);
@@ -39,11 +42,15 @@ export function parseResource(resource: string, stateName: string): TaskResource
   const [service, apiWithPattern = ''] = parsed.resource.split(':');
   const [api, suffix] = apiWithPattern.split('.');
   if (suffix !== undefined && suffix !== 'waitForTaskToken') {
-    throw invalidDefinition(`Task state '${stateName}': the .${suffix} integration pattern of ${resource} is not supported by the local cloud (it runs request-response and .waitForTaskToken).`);
+    throw invalidDefinition(
+      `Task state '${stateName}': the .${suffix} integration pattern of ${resource} is not supported by the local cloud (it runs request-response and .waitForTaskToken).`,
+    );
   }
   const apis = INTEGRATIONS[service as IntegratedService];
   if (!apis?.includes(api)) {
-    throw invalidDefinition(`Task state '${stateName}': the local cloud does not run the integration ${resource}. It runs: ${supported()} (each also as .waitForTaskToken), and Lambda function ARNs.`);
+    throw invalidDefinition(
+      `Task state '${stateName}': the local cloud does not run the integration ${resource}. It runs: ${supported()} (each also as .waitForTaskToken), and Lambda function ARNs.`,
+    );
   }
   return { kind: 'integration', service: service as IntegratedService, api, pattern: suffix ? 'callback' : 'request-response' };
 }

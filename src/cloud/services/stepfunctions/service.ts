@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { arn, parseArn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import type { ActivityStream } from '../../activity/stream.ts';
+import { type ActionTable, arn, parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
-import type { EventBus } from '../../events/bus.ts';
-import { parseDefinition, type ParsedDefinition } from './definition.ts';
+import { type ParsedDefinition, parseDefinition } from './definition.ts';
 import { executionDoesNotExist, invalidArn, invalidName, stateMachineDoesNotExist, validation } from './errors.ts';
-import { runExecution, type ExecutionRecord, type RunningExecution } from './execution.ts';
+import { type ExecutionRecord, type RunningExecution, runExecution } from './execution.ts';
 import type { IntegrationServices } from './integrations.ts';
 import { TaskTokens } from './task-tokens.ts';
 
@@ -32,12 +32,13 @@ export interface StateMachineRecord {
 
 export interface StepFunctionsOptions {
   services: IntegrationServices;
-  events: EventBus;
+  activity: ActivityStream;
   /** Scales Wait states and Retry intervals (tests); 1 runs them as written. */
   timeScale?: number;
 }
 
 // Names: 1-80 characters, none of whitespace, brackets, wildcards, punctuation AWS lists, or control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS's name rule excludes control characters, so the pattern names them.
 const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const KEPT_EXECUTIONS = 1_000;
 const SAVED_EXECUTIONS = 100;
@@ -62,24 +63,43 @@ export class StepFunctionsService {
     DescribeStateMachine: (input) => this.describe(this.machine(input.stateMachineArn)),
     DeleteStateMachine: (input) => this.delete(input.stateMachineArn),
     ListStateMachines: () => ({
-      stateMachines: [...this.machines.values()].map((m) => ({ stateMachineArn: m.arn, name: m.name, type: m.type, creationDate: m.creationDate })),
+      stateMachines: [...this.machines.values()].map((m) => ({
+        stateMachineArn: m.arn,
+        name: m.name,
+        type: m.type,
+        creationDate: m.creationDate,
+      })),
     }),
     ValidateStateMachineDefinition: (input) => this.validate(input),
     StartExecution: (input, context) => this.start(input, context),
     StartSyncExecution: () => {
-      throw new AwsError('StateMachineTypeNotSupported', 'StartSyncExecution is for EXPRESS state machines; the local cloud runs STANDARD state machines only.');
+      throw new AwsError(
+        'StateMachineTypeNotSupported',
+        'StartSyncExecution is for EXPRESS state machines; the local cloud runs STANDARD state machines only.',
+      );
     },
     DescribeExecution: (input) => this.describeExecution(this.execution(input.executionArn)),
     DescribeStateMachineForExecution: (input) => {
       const machine = this.machine(this.execution(input.executionArn).stateMachineArn);
-      return { stateMachineArn: machine.arn, name: machine.name, definition: machine.definition, roleArn: machine.roleArn, updateDate: machine.updateDate ?? machine.creationDate, revisionId: machine.revisionId };
+      return {
+        stateMachineArn: machine.arn,
+        name: machine.name,
+        definition: machine.definition,
+        roleArn: machine.roleArn,
+        updateDate: machine.updateDate ?? machine.creationDate,
+        revisionId: machine.revisionId,
+      };
     },
     ListExecutions: (input) => this.listExecutions(input),
     StopExecution: (input) => this.stop(input),
     GetExecutionHistory: (input) => this.historyOf(input),
     SendTaskSuccess: (input) => {
-      if (input.output === undefined) throw validation("1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
-      if (Buffer.byteLength(String(input.output ?? '')) > MAX_PAYLOAD) throw validation(`1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`);
+      if (input.output === undefined)
+        throw validation("1 validation error detected: Value null at 'output' failed to satisfy constraint: Member must not be null");
+      if (Buffer.byteLength(String(input.output ?? '')) > MAX_PAYLOAD)
+        throw validation(
+          `1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`,
+        );
       let output: unknown;
       try {
         output = JSON.parse(String(input.output));
@@ -106,7 +126,9 @@ export class StepFunctionsService {
       for (const key of input.tagKeys ?? []) delete machine.tags[key];
       return {};
     },
-    ListTagsForResource: (input) => ({ tags: Object.entries(this.machine(input.resourceArn).tags).map(([key, value]) => ({ key, value })) }),
+    ListTagsForResource: (input) => ({
+      tags: Object.entries(this.machine(input.resourceArn).tags).map(([key, value]) => ({ key, value })),
+    }),
   };
 
   machine(stateMachineArn: unknown): StateMachineRecord {
@@ -128,14 +150,16 @@ export class StepFunctionsService {
   create(input: any, context: RequestContext) {
     const name = String(input.name ?? '');
     if (!NAME.test(name)) throw invalidName(name);
-    if (input.type && input.type !== 'STANDARD') throw validation(`The local cloud runs STANDARD state machines only; type ${input.type} is not supported (use the AWS target).`);
+    if (input.type && input.type !== 'STANDARD')
+      throw validation(`The local cloud runs STANDARD state machines only; type ${input.type} is not supported (use the AWS target).`);
     const machineArn = arn('states', context, `stateMachine:${name}`);
     const parsed = parseDefinition(String(input.definition ?? ''));
     this.checkRole(String(input.roleArn ?? ''));
     const existing = this.machines.get(machineArn);
     if (existing) {
       // Same name and same configuration is idempotent on AWS; anything else is a conflict.
-      if (existing.definition === input.definition && existing.roleArn === input.roleArn) return { stateMachineArn: existing.arn, creationDate: existing.creationDate };
+      if (existing.definition === input.definition && existing.roleArn === input.roleArn)
+        return { stateMachineArn: existing.arn, creationDate: existing.creationDate };
       throw new AwsError('StateMachineAlreadyExists', `State Machine Already Exists: '${machineArn}'`);
     }
     const machine: StateMachineRecord = {
@@ -153,14 +177,22 @@ export class StepFunctionsService {
     };
     this.machines.set(machineArn, machine);
     this.parsed.set(machineArn, parsed);
-    this.options.events.emit('states', 'state-machine-created', machineArn);
+    this.options.activity.emit('states.state-machine-created', machineArn);
     return { stateMachineArn: machineArn, creationDate: machine.creationDate, stateMachineVersionArn: undefined };
   }
 
   private update(input: any) {
     const machine = this.machine(input.stateMachineArn);
-    if (input.definition === undefined && input.roleArn === undefined && input.loggingConfiguration === undefined && input.tracingConfiguration === undefined) {
-      throw new AwsError('MissingRequiredParameter', 'Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified.');
+    if (
+      input.definition === undefined &&
+      input.roleArn === undefined &&
+      input.loggingConfiguration === undefined &&
+      input.tracingConfiguration === undefined
+    ) {
+      throw new AwsError(
+        'MissingRequiredParameter',
+        'Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified.',
+      );
     }
     if (input.definition !== undefined) {
       this.parsed.set(machine.arn, parseDefinition(String(input.definition)));
@@ -181,7 +213,10 @@ export class StepFunctionsService {
   private checkRole(roleArn: string): void {
     const role = this.options.services.iam.roleByArn(roleArn);
     if (!role || !this.options.services.iam.trusts(role, 'states.amazonaws.com')) {
-      throw new AwsError('AccessDeniedException', `Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role: ${roleArn}`);
+      throw new AwsError(
+        'AccessDeniedException',
+        `Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume the provided role: ${roleArn}`,
+      );
     }
   }
 
@@ -205,9 +240,10 @@ export class StepFunctionsService {
     const value = String(stateMachineArn ?? '');
     if (!parseArn(value)) throw invalidArn(value);
     // Deleting is idempotent; executions in progress run to their end, as on AWS.
-    if (this.machines.delete(value)) this.options.events.emit('states', 'state-machine-deleted', value);
+    if (this.machines.delete(value)) this.options.activity.emit('states.state-machine-deleted', value);
     this.parsed.delete(value);
-    for (const [executionArn, execution] of this.executions) if (execution.stateMachineArn === value && execution.status !== 'RUNNING') this.executions.delete(executionArn);
+    for (const [executionArn, execution] of this.executions)
+      if (execution.stateMachineArn === value && execution.status !== 'RUNNING') this.executions.delete(executionArn);
     return {};
   }
 
@@ -225,7 +261,10 @@ export class StepFunctionsService {
     const name = input.name === undefined ? randomUUID() : String(input.name);
     if (!NAME.test(name)) throw invalidName(name);
     const text = input.input === undefined ? '{}' : String(input.input);
-    if (Buffer.byteLength(text) > MAX_PAYLOAD) throw validation(`1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`);
+    if (Buffer.byteLength(text) > MAX_PAYLOAD)
+      throw validation(
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD}`,
+      );
     try {
       JSON.parse(text);
     } catch {
@@ -238,12 +277,26 @@ export class StepFunctionsService {
       if (existing.status === 'RUNNING' && existing.input === text) return { executionArn, startDate: existing.startDate };
       throw new AwsError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const record: ExecutionRecord = { executionArn, name, stateMachineArn: machine.arn, roleArn: machine.roleArn, status: 'RUNNING', startDate: new Date(), input: text, history: [] };
+    const record: ExecutionRecord = {
+      executionArn,
+      name,
+      stateMachineArn: machine.arn,
+      roleArn: machine.roleArn,
+      status: 'RUNNING',
+      startDate: new Date(),
+      input: text,
+      history: [],
+    };
     this.executions.set(executionArn, record);
     this.forgetOldExecutions();
     const parsed = this.parsed.get(machine.arn) ?? parseDefinition(machine.definition);
     this.parsed.set(machine.arn, parsed);
-    const running = runExecution(record, parsed, { services: this.options.services, tokens: this.tokens, events: this.options.events, timeScale: this.options.timeScale }, context);
+    const running = runExecution(
+      record,
+      parsed,
+      { services: this.options.services, tokens: this.tokens, activity: this.options.activity, timeScale: this.options.timeScale },
+      context,
+    );
     this.running.set(executionArn, running);
     void running.done.finally(() => {
       this.running.delete(executionArn);
@@ -303,7 +356,14 @@ export class StepFunctionsService {
       .reverse();
     const { items, nextToken } = page(all, input.maxResults, input.nextToken);
     return {
-      executions: items.map((e) => ({ executionArn: e.executionArn, stateMachineArn: e.stateMachineArn, name: e.name, status: e.status, startDate: e.startDate, stopDate: e.stopDate })),
+      executions: items.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: e.startDate,
+        stopDate: e.stopDate,
+      })),
       nextToken,
     };
   }
@@ -342,20 +402,28 @@ export class StepFunctionsService {
       execution.stopDate = new Date();
       execution.error = 'Workshop.CloudRestarted';
       execution.cause = 'The local cloud restarted while this execution ran; executions cannot be resumed after a restart. Start it again.';
-      execution.history.push({ timestamp: execution.stopDate, type: 'ExecutionFailed', id: execution.history.length + 1, previousEventId: execution.history.length, executionFailedEventDetails: { error: execution.error, cause: execution.cause } });
+      execution.history.push({
+        timestamp: execution.stopDate,
+        type: 'ExecutionFailed',
+        id: execution.history.length + 1,
+        previousEventId: execution.history.length,
+        executionFailedEventDetails: { error: execution.error, cause: execution.cause },
+      });
     }
   }
 }
 
 function token(input: any): string {
   const value = input.taskToken;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) throw new AwsError('InvalidToken', 'Invalid Token: the task token is missing or malformed.');
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048)
+    throw new AwsError('InvalidToken', 'Invalid Token: the task token is missing or malformed.');
   return value;
 }
 
 function page<T>(items: T[], maxResults: unknown, nextToken: unknown): { items: T[]; nextToken?: string } {
   const start = nextToken ? Number(Buffer.from(String(nextToken), 'base64url').toString()) : 0;
-  if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidToken', 'Invalid Token: the nextToken is not one this API returned.');
+  if (!Number.isInteger(start) || start < 0)
+    throw new AwsError('InvalidToken', 'Invalid Token: the nextToken is not one this API returned.');
   const size = Number(maxResults) > 0 ? Math.min(Number(maxResults), 1000) : PAGE_SIZE;
   const end = start + size;
   return { items: items.slice(start, end), nextToken: end < items.length ? Buffer.from(String(end)).toString('base64url') : undefined };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { taskDoesNotExist, TaskError, taskTimedOut } from './errors.ts';
+import { TaskError, taskDoesNotExist, taskTimedOut } from './errors.ts';
 
 interface Waiter {
   executionArn: string;

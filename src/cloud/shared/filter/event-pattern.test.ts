@@ -7,7 +7,16 @@ import { FilterPatternError } from './pattern.ts';
 const event = {
   source: 'wildrydes.unicorn-management',
   'detail-type': 'RideCompleted',
-  detail: { fare: 256.5, distance: 600, from: 'Berlin', to: 'Frankfurt', customer: 'cmr', tags: ['night', 'airport'], ip: '10.0.0.7', coupon: null },
+  detail: {
+    fare: 256.5,
+    distance: 600,
+    from: 'Berlin',
+    to: 'Frankfurt',
+    customer: 'cmr',
+    tags: ['night', 'airport'],
+    ip: '10.0.0.7',
+    coupon: null,
+  },
 };
 const matches = (pattern: object) => matchesEventPattern(pattern, event);
 
@@ -72,7 +81,10 @@ describe('EventBridge event patterns', () => {
       [{ detail: { ip: [{ cidr: 'nonsense' }] } }, /CIDR/],
       [{ source: [{ prefix: 1 }] }, /prefix match pattern must be a string/],
     ] as const) {
-      assert.throws(() => parseEventPattern(pattern), (e: Error) => e instanceof FilterPatternError && reason.test(e.message));
+      assert.throws(
+        () => parseEventPattern(pattern),
+        (e: Error) => e instanceof FilterPatternError && reason.test(e.message),
+      );
     }
   });
 });
@@ -81,7 +93,13 @@ describe('event source mapping filter criteria', () => {
   test('no filters let everything through; any matching filter passes a record', () => {
     const record = { body: { type: 'ride', fare: 10 }, attributes: {} };
     assert.equal(matchesAnyFilter([], record), true);
-    assert.equal(matchesAnyFilter([JSON.stringify({ body: { type: ['payment'] } }), JSON.stringify({ body: { fare: [{ numeric: ['<', 20] }] } })], record), true);
+    assert.equal(
+      matchesAnyFilter(
+        [JSON.stringify({ body: { type: ['payment'] } }), JSON.stringify({ body: { fare: [{ numeric: ['<', 20] }] } })],
+        record,
+      ),
+      true,
+    );
     assert.equal(matchesAnyFilter([JSON.stringify({ body: { type: ['payment'] } })], record), false);
   });
 });

@@ -1,5 +1,5 @@
 import { matchPattern } from './match.ts';
-import { FilterPatternError, parseNode, patternInput, type PatternNode } from './pattern.ts';
+import { FilterPatternError, type PatternNode, parseNode, patternInput } from './pattern.ts';
 
 /** Parses an EventBridge event pattern (JSON text or object); throws FilterPatternError when AWS would refuse it. */
 export function parseEventPattern(pattern: string | object): PatternNode {

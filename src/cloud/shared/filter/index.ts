@@ -4,4 +4,10 @@ export { matchesAnyFilter } from './esm.ts';
 export { matchesEventPattern, parseEventPattern } from './event-pattern.ts';
 export { matchPattern } from './match.ts';
 export { FilterPatternError, type PatternNode } from './pattern.ts';
-export { matchesSnsFilterPolicy, parseSnsFilterPolicy, type FilterPolicyScope, type SnsFilterPolicy, type SnsMessageAttribute } from './sns.ts';
+export {
+  type FilterPolicyScope,
+  matchesSnsFilterPolicy,
+  parseSnsFilterPolicy,
+  type SnsFilterPolicy,
+  type SnsMessageAttribute,
+} from './sns.ts';

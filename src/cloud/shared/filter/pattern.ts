@@ -39,11 +39,13 @@ function numberOf(value: unknown, operator: string, dialect: Dialect): number {
 }
 
 function parseNumeric(spec: unknown, dialect: Dialect): Condition {
-  if (!Array.isArray(spec) || spec.length === 0 || spec.length % 2 !== 0 || spec.length > 4) fail('Value of numeric must be an array of 2 or 4 elements: an operator and a value, or a range');
+  if (!Array.isArray(spec) || spec.length === 0 || spec.length % 2 !== 0 || spec.length > 4)
+    fail('Value of numeric must be an array of 2 or 4 elements: an operator and a value, or a range');
   const checks: [string, number][] = [];
   for (let i = 0; i < (spec as unknown[]).length; i += 2) {
     const operator = (spec as unknown[])[i];
-    if (typeof operator !== 'string' || !NUMERIC_OPERATORS.includes(operator)) fail(`Unrecognized numeric range operator: ${JSON.stringify(operator)}`);
+    if (typeof operator !== 'string' || !NUMERIC_OPERATORS.includes(operator))
+      fail(`Unrecognized numeric range operator: ${JSON.stringify(operator)}`);
     checks.push([operator as string, numberOf((spec as unknown[])[i + 1], operator as string, dialect)]);
   }
   if (checks.length === 2) {
@@ -61,7 +63,7 @@ function stringOf(value: unknown, operator: string): string {
 }
 
 function wildcardRegex(pattern: string): RegExp {
-  if (pattern.includes('**')) fail('Consecutive wildcard characters at pos ' + pattern.indexOf('**'));
+  if (pattern.includes('**')) fail(`Consecutive wildcard characters at pos ${pattern.indexOf('**')}`);
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -79,7 +81,10 @@ function parseAnythingBut(spec: unknown, dialect: Dialect): Condition {
     if (operator === 'prefix' || operator === 'suffix') {
       const text = stringOf(value, `anything-but ${operator}`);
       if (text === '') fail(`Null ${operator} not allowed`);
-      return { kind: 'anything-but', test: (v) => typeof v === 'string' && !(operator === 'prefix' ? v.startsWith(text) : v.endsWith(text)) };
+      return {
+        kind: 'anything-but',
+        test: (v) => typeof v === 'string' && !(operator === 'prefix' ? v.startsWith(text) : v.endsWith(text)),
+      };
     }
     if (operator === 'equals-ignore-case') {
       const values = (Array.isArray(value) ? value : [value]).map((v) => stringOf(v, 'anything-but equals-ignore-case').toLowerCase());
@@ -93,9 +98,15 @@ function parseAnythingBut(spec: unknown, dialect: Dialect): Condition {
   }
   const values = Array.isArray(spec) ? spec : [spec];
   if (values.length === 0) fail('Empty arrays are not allowed');
-  for (const value of values) if (typeof value !== 'string' && typeof value !== 'number') fail('Inside anything but list, start|null|boolean is not supported.');
+  for (const value of values)
+    if (typeof value !== 'string' && typeof value !== 'number') fail('Inside anything but list, start|null|boolean is not supported.');
   // Values compare as the type they have: 5 and "5" are different values.
-  return { kind: 'anything-but', test: (v) => (typeof v === 'string' || typeof v === 'number') && !values.some((x) => (typeof x === 'number' && typeof v === 'number' ? x === v : x === v)) };
+  return {
+    kind: 'anything-but',
+    test: (v) =>
+      (typeof v === 'string' || typeof v === 'number') &&
+      !values.some((x) => (typeof x === 'number' && typeof v === 'number' ? x === v : x === v)),
+  };
 }
 
 function parseOperator(spec: Record<string, unknown>, dialect: Dialect): Condition {
@@ -106,7 +117,8 @@ function parseOperator(spec: Record<string, unknown>, dialect: Dialect): Conditi
   switch (operator) {
     case 'prefix':
     case 'suffix': {
-      if (isObject(value) && 'equals-ignore-case' in value) return { kind: operator, value: stringOf(value['equals-ignore-case'], operator), ignoreCase: true };
+      if (isObject(value) && 'equals-ignore-case' in value)
+        return { kind: operator, value: stringOf(value['equals-ignore-case'], operator), ignoreCase: true };
       const text = stringOf(value, operator);
       return { kind: operator, value: text, ignoreCase: false };
     }
@@ -132,7 +144,8 @@ function parseOperator(spec: Record<string, unknown>, dialect: Dialect): Conditi
 function parseConditions(values: unknown[], dialect: Dialect): Condition[] {
   if (values.length === 0) fail('Empty arrays are not allowed');
   return values.map((value) => {
-    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { kind: 'exact', value } as Condition;
+    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      return { kind: 'exact', value } as Condition;
     if (isObject(value)) return parseOperator(value, dialect);
     return fail(`Match value must be String, number, true, false, or null`);
   });

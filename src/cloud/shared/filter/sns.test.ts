@@ -6,8 +6,13 @@ import { matchesSnsFilterPolicy, parseSnsFilterPolicy, type SnsMessageAttribute 
 const n = (value: number | string): SnsMessageAttribute => ({ DataType: 'Number', StringValue: String(value) });
 const s = (value: string): SnsMessageAttribute => ({ DataType: 'String', StringValue: value });
 const arr = (values: unknown[]): SnsMessageAttribute => ({ DataType: 'String.Array', StringValue: JSON.stringify(values) });
-const attributes = (policy: object, attrs: Record<string, SnsMessageAttribute>) => matchesSnsFilterPolicy(parseSnsFilterPolicy(JSON.stringify(policy)), { body: '{}', attributes: attrs });
-const body = (policy: object, message: unknown) => matchesSnsFilterPolicy(parseSnsFilterPolicy(policy, 'MessageBody'), { body: typeof message === 'string' ? message : JSON.stringify(message), attributes: {} });
+const attributes = (policy: object, attrs: Record<string, SnsMessageAttribute>) =>
+  matchesSnsFilterPolicy(parseSnsFilterPolicy(JSON.stringify(policy)), { body: '{}', attributes: attrs });
+const body = (policy: object, message: unknown) =>
+  matchesSnsFilterPolicy(parseSnsFilterPolicy(policy, 'MessageBody'), {
+    body: typeof message === 'string' ? message : JSON.stringify(message),
+    attributes: {},
+  });
 
 describe('SNS filter policies on message attributes', () => {
   const lab1 = { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] };
@@ -110,7 +115,10 @@ describe('SNS filter policies on the message body', () => {
 
 describe('SNS filter policy validation', () => {
   const refuses = (policy: unknown, pattern: RegExp, scope: 'MessageAttributes' | 'MessageBody' = 'MessageAttributes') =>
-    assert.throws(() => parseSnsFilterPolicy(typeof policy === 'string' ? policy : JSON.stringify(policy), scope), (error: Error) => error instanceof FilterPatternError && pattern.test(error.message));
+    assert.throws(
+      () => parseSnsFilterPolicy(typeof policy === 'string' ? policy : JSON.stringify(policy), scope),
+      (error: Error) => error instanceof FilterPatternError && pattern.test(error.message),
+    );
 
   test('refuses malformed policies with the reason', () => {
     refuses('{not json', /not valid JSON/);

@@ -1,5 +1,5 @@
 import { matchPattern } from './match.ts';
-import { complexity, FilterPatternError, parseNode, patternInput, type PatternNode } from './pattern.ts';
+import { complexity, FilterPatternError, type PatternNode, parseNode, patternInput } from './pattern.ts';
 
 export type FilterPolicyScope = 'MessageAttributes' | 'MessageBody';
 
@@ -26,7 +26,9 @@ const BINARY = Symbol('binary');
 export function parseSnsFilterPolicy(policy: string | object, scope: FilterPolicyScope = 'MessageAttributes'): SnsFilterPolicy {
   const node = parseNode(patternInput(policy), 'sns');
   if (scope === 'MessageAttributes') {
-    for (const [key, child] of node.fields) if (!Array.isArray(child)) throw new FilterPatternError(`Filter policy scope MessageAttributes does not support nested filter policy (key ${key})`);
+    for (const [key, child] of node.fields)
+      if (!Array.isArray(child))
+        throw new FilterPatternError(`Filter policy scope MessageAttributes does not support nested filter policy (key ${key})`);
   }
   const { keys, combinations, depth } = complexity(node);
   if (keys === 0) throw new FilterPatternError('Filter policy must have at least one key');
@@ -56,7 +58,10 @@ function attributeDocument(attributes: Record<string, SnsMessageAttribute>): Rec
 }
 
 /** Whether SNS delivers a message to a subscription with this filter policy. */
-export function matchesSnsFilterPolicy(policy: SnsFilterPolicy, message: { body: string; attributes: Record<string, SnsMessageAttribute> }): boolean {
+export function matchesSnsFilterPolicy(
+  policy: SnsFilterPolicy,
+  message: { body: string; attributes: Record<string, SnsMessageAttribute> },
+): boolean {
   if (policy.scope === 'MessageAttributes') return matchPattern(policy.node, attributeDocument(message.attributes));
   // A body policy matches only a body that is a JSON object.
   let body: unknown;

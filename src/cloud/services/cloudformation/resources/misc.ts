@@ -1,5 +1,5 @@
 import { AwsError } from '../../../aws/errors.ts';
-import type { ResourceProvider } from './provider.ts';
+import { tagList, type ResourceProvider } from './provider.ts';
 
 /** AWS::Logs::LogGroup (a function's log group, when the stack manages it). */
 export const logGroup: ResourceProvider = {
@@ -9,10 +9,12 @@ export const logGroup: ResourceProvider = {
     const name = props.LogGroupName ?? context.generateName(512);
     const group = context.services.logs.ensureGroup(name, context);
     group.retentionInDays = props.RetentionInDays === undefined ? undefined : Number(props.RetentionInDays);
+    group.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: name, attributes: { Arn: `${group.arn}:*` } };
   },
   async update(current, props, _previous, context) {
     const group = context.services.logs.ensureGroup(current.physicalId, context);
+    group.tags = { ...context.tags, ...tagList(props.Tags) };
     group.retentionInDays = props.RetentionInDays === undefined ? undefined : Number(props.RetentionInDays);
     return current;
   },

@@ -1,6 +1,7 @@
 import { apiAccount, apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
 import { cloudWatchAlarm } from './cloudwatch.ts';
 import { dynamodbTable } from './dynamodb.ts';
+import { ecrRepository } from './ecr.ts';
 import { eventBus, eventsRule } from './events.ts';
 import { iamPolicy, iamRole } from './iam.ts';
 import { kinesisStream } from './kinesis.ts';
@@ -48,4 +49,6 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::CloudWatch::Alarm': cloudWatchAlarm,
   'AWS::SSM::Parameter': ssmParameter,
   'AWS::CDK::Metadata': cdkMetadata,
+  // What the CDK's bootstrap stack (CDKToolkit) adds to the types above.
+  'AWS::ECR::Repository': ecrRepository,
 };

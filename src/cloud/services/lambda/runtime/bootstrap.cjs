@@ -26,14 +26,21 @@ dns.lookup = function lookup(hostname, options, callback) {
 
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const handlerSpec = process.env._HANDLER || '';
-let currentRequestId = undefined;
+let currentRequestId;
 
 function send(message) {
   if (process.connected) process.send(message);
 }
 
 // AWS's runtime prefixes every console line with time, request id and level, and sends it to CloudWatch Logs.
-for (const [method, level] of [['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE']]) {
+for (const [method, level] of [
+  ['log', 'INFO'],
+  ['info', 'INFO'],
+  ['warn', 'WARN'],
+  ['error', 'ERROR'],
+  ['debug', 'DEBUG'],
+  ['trace', 'TRACE'],
+]) {
   console[method] = (...args) => {
     const text = util.format(...args);
     const line = `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${text}`;
@@ -45,7 +52,11 @@ function serializeError(error) {
   if (error instanceof Error) {
     return { errorType: error.name || 'Error', errorMessage: error.message, trace: String(error.stack || '').split('\n') };
   }
-  return { errorType: typeof error === 'object' && error ? 'object' : 'string', errorMessage: typeof error === 'string' ? error : JSON.stringify(error), trace: [] };
+  return {
+    errorType: typeof error === 'object' && error ? 'object' : 'string',
+    errorMessage: typeof error === 'string' ? error : JSON.stringify(error),
+    trace: [],
+  };
 }
 
 async function loadHandler() {
@@ -70,7 +81,9 @@ async function loadHandler() {
   }
   const handler = moduleExports?.[exportName] ?? moduleExports?.default?.[exportName];
   if (typeof handler !== 'function') {
-    throw Object.assign(new Error(`${handlerSpec.slice(0, dot)}.${exportName} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+    throw Object.assign(new Error(`${handlerSpec.slice(0, dot)}.${exportName} is undefined or not exported`), {
+      name: 'Runtime.HandlerNotFound',
+    });
   }
   return handler;
 }
@@ -104,7 +117,8 @@ async function main() {
       if (settled) return;
       settled = true;
       const memoryMb = Math.round(process.memoryUsage().rss / 1048576);
-      if (error !== undefined && error !== null) send({ type: 'result', requestId: message.requestId, memoryMb, error: serializeError(error) });
+      if (error !== undefined && error !== null)
+        send({ type: 'result', requestId: message.requestId, memoryMb, error: serializeError(error) });
       else send({ type: 'result', requestId: message.requestId, memoryMb, result: result === undefined ? null : result });
     };
     context.done = finish;

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
@@ -79,7 +79,9 @@ export class ExecutionEnvironment {
         } else if (message.type === 'result' && this.pending?.requestId === message.requestId) {
           const { resolve: done } = this.pending!;
           this.pending = undefined;
-          done(message.error ? { error: message.error, memoryMb: message.memoryMb } : { result: message.result, memoryMb: message.memoryMb });
+          done(
+            message.error ? { error: message.error, memoryMb: message.memoryMb } : { result: message.result, memoryMb: message.memoryMb },
+          );
         } else if (message.type === 'crash' && this.pending) {
           const { resolve: done } = this.pending;
           this.pending = undefined;
@@ -91,7 +93,9 @@ export class ExecutionEnvironment {
         if (this.pending) {
           const { resolve: done } = this.pending;
           this.pending = undefined;
-          done({ error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: exited before returning (status ${code ?? signal})` } });
+          done({
+            error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: exited before returning (status ${code ?? signal})` },
+          });
         }
         resolve({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited during init with ${code ?? signal}` });
         this.onExit(this);
@@ -101,7 +105,8 @@ export class ExecutionEnvironment {
 
   /** Runs one invocation; kills the environment when it exceeds `timeoutMs`, as AWS does. */
   invoke(requestId: string, event: unknown, timeoutMs: number, onLog: (line: string) => void): Promise<InvocationOutcome> {
-    if (!this.child || this.dead) return Promise.resolve({ error: { errorType: 'Runtime.ExitError', errorMessage: 'Execution environment is gone' } });
+    if (!this.child || this.dead)
+      return Promise.resolve({ error: { errorType: 'Runtime.ExitError', errorMessage: 'Execution environment is gone' } });
     this.busy = true;
     this.currentLog = onLog;
     return new Promise<InvocationOutcome>((resolve) => {
@@ -109,7 +114,13 @@ export class ExecutionEnvironment {
         if (this.pending?.requestId !== requestId) return;
         this.pending = undefined;
         this.kill();
-        resolve({ timedOut: true, error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
+        resolve({
+          timedOut: true,
+          error: {
+            errorType: 'Sandbox.Timedout',
+            errorMessage: `RequestId: ${requestId} Error: Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`,
+          },
+        });
       }, timeoutMs);
       this.pending = {
         requestId,

@@ -1,0 +1,26 @@
+import { refill, type ServiceDefinition } from '../../service.ts';
+import { EcrService } from './service.ts';
+
+declare module '../../services.ts' {
+  interface CloudServices {
+    /** ECR repositories (no images): the CDK's bootstrap stack makes one. */
+    ecr: EcrService;
+  }
+}
+
+/** Amazon ECR, as far as the CDK's bootstrap stack needs it: repositories, their policies and lifecycle. */
+export const ecr: ServiceDefinition = {
+  build: () => {
+    const ecr = new EcrService();
+    return {
+      service: {
+        name: 'ecr',
+        protocol: { kind: 'json', title: 'ECR', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921', actions: ecr.actions },
+        snapshot: () => ecr.repositories,
+        restore: (repositories) => refill(ecr.repositories, repositories),
+        reset: () => ecr.repositories.clear(),
+      },
+      provides: { ecr },
+    };
+  },
+};
