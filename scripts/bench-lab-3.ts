@@ -12,14 +12,17 @@ import type { EngineEvent } from '../src/engine/events.ts';
 type Row = (what: string, figure: string, budget: string) => void;
 const quiet = (_: EngineEvent) => undefined;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const full = { solution: true, step: Number.POSITIVE_INFINITY } as const;
 
 /** `verify lab-3` with the deadline at one second and providers answering at once. */
 async function verifyWithShortDeadline(engine: LabEngine, row: Row): Promise<void> {
-  const deployed = await engine.deploy('lab-3', full, quiet, { parameters: { DeadlineSeconds: '1', ProviderMaxDelaySeconds: '0', SlowProviderDelaySeconds: '2' } });
+  const deployed = await engine.deploy('lab-3', full, quiet, {
+    parameters: { DeadlineSeconds: '1', ProviderMaxDelaySeconds: '0', SlowProviderDelaySeconds: '2' },
+  });
   if (!deployed) throw new Error('deploying lab-3 with a short deadline failed');
   const times: number[] = [];
   for (let i = 0; i < 4; i++) {
@@ -37,9 +40,16 @@ async function submit(url: string, customer: string): Promise<{ rfqId?: string; 
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from: 'Berlin', to: 'Potsdam', customer }) });
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: 'Berlin', to: 'Potsdam', customer }),
+      });
     } catch (error) {
-      return { retries: attempt - 1, refused: `no answer (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message})` };
+      return {
+        retries: attempt - 1,
+        refused: `no answer (${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message})`,
+      };
     }
     if (response.status === 201) return { rfqId: ((await response.json()) as { 'rfq-id': string })['rfq-id'], retries: attempt - 1 };
     if (response.status !== 429 || attempt === 20) return { retries: attempt - 1, refused: `${response.status} ${await response.text()}` };
@@ -67,7 +77,10 @@ function actionsPerRequest(cloud: RunningCloud, functionName: string, action: st
  */
 async function concurrentRequests(engine: LabEngine, cloud: RunningCloud, target: Target, row: Row, requests: number): Promise<void> {
   const deadlineSeconds = 10;
-  if (!(await engine.deploy('lab-3', full, quiet, { parameters: { DeadlineSeconds: String(deadlineSeconds), ProviderMaxDelaySeconds: '0' } }))) throw new Error('deploying lab-3 failed');
+  if (
+    !(await engine.deploy('lab-3', full, quiet, { parameters: { DeadlineSeconds: String(deadlineSeconds), ProviderMaxDelaySeconds: '0' } }))
+  )
+    throw new Error('deploying lab-3 failed');
   const { outputs } = await engine.status('lab-3');
   const submitUrl = invokeUrlOn(target, outputs.SubmitRfqUrl);
   // A first burst starts the functions' execution environments (up to ten per function locally,
@@ -89,7 +102,11 @@ async function concurrentRequests(engine: LabEngine, cloud: RunningCloud, target
   while (rows.size < ids.length && Date.now() < giveUpAt) {
     const open = ids.filter((id) => !rows.has(id));
     const { Responses = {} } = await dynamodb.send(
-      new BatchGetItemCommand({ RequestItems: { [outputs.RidesBookingTableName]: { Keys: open.map((id) => ({ id: { S: id }, responder: { S: '-' } })), ConsistentRead: true } } }),
+      new BatchGetItemCommand({
+        RequestItems: {
+          [outputs.RidesBookingTableName]: { Keys: open.map((id) => ({ id: { S: id }, responder: { S: '-' } })), ConsistentRead: true },
+        },
+      }),
     );
     for (const item of Responses[outputs.RidesBookingTableName] ?? []) if (item.status?.S === 'closed') rows.set(item.id.S!, item);
     await sleep(100);
@@ -97,7 +114,11 @@ async function concurrentRequests(engine: LabEngine, cloud: RunningCloud, target
   // Every deadline ask has come by now: each must have found its request closed.
   await sleep(Math.max(0, lastSent + (deadlineSeconds + 2) * 1000 - Date.now()));
   const notifiedBy = Date.now() + 60_000;
-  while (Date.now() < notifiedBy && [...rows.keys()].some((id) => !actionsPerRequest(cloud, outputs.CustomerNotificationFunctionName, 'notified-customer').has(id))) await sleep(250);
+  while (
+    Date.now() < notifiedBy &&
+    [...rows.keys()].some((id) => !actionsPerRequest(cloud, outputs.CustomerNotificationFunctionName, 'notified-customer').has(id))
+  )
+    await sleep(250);
 
   const closeTimes = [...rows.values()].map((item) => Date.parse(item.closedAt.S!) - Date.parse(item.requestedAt.S!));
   const byDeadline = [...rows.values()].filter((item) => item.closedBy.S === 'deadline').length;
@@ -106,9 +127,22 @@ async function concurrentRequests(engine: LabEngine, cloud: RunningCloud, target
   const lost = ids.filter((id) => !rows.has(id)).length;
   const closedTwice = ids.filter((id) => (closes.get(id) ?? 0) > 1).length;
   const notNotifiedOnce = ids.filter((id) => notified.get(id) !== 1).length;
-  row(`Lab 3: ${requests} requests for quotes at once, all answered (429s retried: ${submitted.reduce((n, s) => n + s.retries, 0)})`, ms(sentMs), '');
-  if (refused.length > 0) row(`Lab 3: requests refused by the API (${[...new Set(refused.map((s) => s.refused!.slice(0, 40)))].join('; ')})`, String(refused.length), '0');
-  row(`Lab 3: request → closed, p50 (${rows.size - byDeadline} by all answers, ${byDeadline} by the deadline)`, ms(percentile(closeTimes, 50)), '');
+  row(
+    `Lab 3: ${requests} requests for quotes at once, all answered (429s retried: ${submitted.reduce((n, s) => n + s.retries, 0)})`,
+    ms(sentMs),
+    '',
+  );
+  if (refused.length > 0)
+    row(
+      `Lab 3: requests refused by the API (${[...new Set(refused.map((s) => s.refused!.slice(0, 40)))].join('; ')})`,
+      String(refused.length),
+      '0',
+    );
+  row(
+    `Lab 3: request → closed, p50 (${rows.size - byDeadline} by all answers, ${byDeadline} by the deadline)`,
+    ms(percentile(closeTimes, 50)),
+    '',
+  );
   row('Lab 3: request → closed, p99', ms(percentile(closeTimes, 99)), `(deadline ${deadlineSeconds} s)`);
   row('Lab 3: requests lost / closed twice / not notified exactly once', `${lost} / ${closedTwice} / ${notNotifiedOnce}`, '0 / 0 / 0');
 }

@@ -2,10 +2,11 @@ import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
-import { PublishCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import {
+  type Checkpoint,
   check,
   cloudformation,
   dynamodb,
@@ -13,6 +14,7 @@ import {
   fail,
   functionLogLines,
   iam,
+  type LabContext,
   labContext,
   lambda,
   output,
@@ -21,11 +23,9 @@ import {
   sns,
   sqs,
   ssm,
-  type Checkpoint,
-  type LabContext,
 } from '../kit/index.ts';
 import type { CloseRequest, QuoteNotification } from './functions/events.ts';
-import { pollIntervalMs, queryRfq, SAMPLE_REQUEST, submitRfq, timing, type RfqView } from './rfq-client.ts';
+import { pollIntervalMs, queryRfq, type RfqView, SAMPLE_REQUEST, submitRfq, timing } from './rfq-client.ts';
 
 // ---- Finding what the learner deployed -------------------------------------------------------
 
@@ -34,7 +34,9 @@ async function stackResource(type: string, name: string, what: string): Promise<
   const { stackName, target } = labContext();
   const { StackResourceSummaries = [] } = await cloudformation().send(new ListStackResourcesCommand({ StackName: stackName }));
   const full = `${target.prefix}-${name}`;
-  const found = StackResourceSummaries.find((r) => r.ResourceType === type && (r.PhysicalResourceId?.endsWith(`:${full}`) || r.PhysicalResourceId?.endsWith(`/${full}`)));
+  const found = StackResourceSummaries.find(
+    (r) => r.ResourceType === type && (r.PhysicalResourceId?.endsWith(`:${full}`) || r.PhysicalResourceId?.endsWith(`/${full}`)),
+  );
   if (!found) fail(`The stack has no ${what} named ${full}.`);
   return found.PhysicalResourceId!;
 }
@@ -53,12 +55,16 @@ const providerNames = async () => (await output('ProviderFunctionNames')).split(
 /** Whether IAM's policy simulator allows the function's role `action` on `resource`. */
 async function allowed(functionName: string, action: string, resource: string): Promise<boolean> {
   const { Role } = await configuration(functionName);
-  const { EvaluationResults = [] } = await iam().send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: Role, ActionNames: [action], ResourceArns: [resource] }));
+  const { EvaluationResults = [] } = await iam().send(
+    new SimulatePrincipalPolicyCommand({ PolicySourceArn: Role, ActionNames: [action], ResourceArns: [resource] }),
+  );
   return EvaluationResults[0]?.EvalDecision === 'allowed';
 }
 
 async function queueArn(queueUrl: string): Promise<string> {
-  const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }));
+  const { Attributes } = await sqs().send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn', 'RedrivePolicy'] }),
+  );
   return Attributes!.QueueArn!;
 }
 
@@ -69,13 +75,19 @@ async function requireMapping(queueUrl: string, functionName: string, code: stri
   const mapping = EventSourceMappings.find((m) => m.EventSourceArn === arn);
   check(mapping, `Nothing reads ${arn.split(':').pop()}: ${functionName} has no event source mapping on it (${code}).`);
   check(mapping.State === 'Enabled', `The mapping from ${arn.split(':').pop()} to ${functionName} is ${mapping.State}.`);
-  check(mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures'), `The mapping to ${functionName} does not report partial batch failures: one bad message would make SQS retry the whole batch (reportBatchItemFailures: true).`);
+  check(
+    mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures'),
+    `The mapping to ${functionName} does not report partial batch failures: one bad message would make SQS retry the whole batch (reportBatchItemFailures: true).`,
+  );
 }
 
 /** Fails unless the queue has a dead-letter queue: an answer that cannot be stored must wait somewhere. */
 async function requireDeadLetterQueue(queueUrl: string): Promise<void> {
   const { Attributes = {} } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['RedrivePolicy'] }));
-  check(Attributes.RedrivePolicy, `${queueUrl.split('/').pop()} has no dead-letter queue: give it deadLetterQueue: { queue, maxReceiveCount: 5 }.`);
+  check(
+    Attributes.RedrivePolicy,
+    `${queueUrl.split('/').pop()} has no dead-letter queue: give it deadLetterQueue: { queue, maxReceiveCount: 5 }.`,
+  );
 }
 
 // ---- The paths a probe needs, checked first so that a missing piece fails at once -------------
@@ -83,9 +95,15 @@ async function requireDeadLetterQueue(queueUrl: string): Promise<void> {
 async function requireScatter(): Promise<void> {
   const topic = await requestTopic();
   const { Environment } = await configuration(await output('RequestForQuotesFunctionName'));
-  check(Environment?.Variables?.TOPIC_ARN === topic, 'The Request for Quotes Service does not publish to the topic: its TOPIC_ARN is not the topic (step 1).');
+  check(
+    Environment?.Variables?.TOPIC_ARN === topic,
+    'The Request for Quotes Service does not publish to the topic: its TOPIC_ARN is not the topic (step 1).',
+  );
   const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
-  check(Subscriptions.filter((s) => s.Protocol === 'lambda').length >= 10, `Requests reach ${Subscriptions.length} provider(s), not ten (step 1).`);
+  check(
+    Subscriptions.filter((s) => s.Protocol === 'lambda').length >= 10,
+    `Requests reach ${Subscriptions.length} provider(s), not ten (step 1).`,
+  );
 }
 
 async function requireGather(): Promise<void> {
@@ -93,7 +111,10 @@ async function requireGather(): Promise<void> {
   const queueUrl = await responseQueue();
   for (const name of await providerNames()) {
     const { Environment } = await configuration(name);
-    check(Environment?.Variables?.RESPONSE_QUEUE_URL === queueUrl, `${name} has nowhere to answer: its RESPONSE_QUEUE_URL is not the response queue (step 2).`);
+    check(
+      Environment?.Variables?.RESPONSE_QUEUE_URL === queueUrl,
+      `${name} has nowhere to answer: its RESPONSE_QUEUE_URL is not the response queue (step 2).`,
+    );
   }
   await requireMapping(queueUrl, await output('QuotesResponseFunctionName'), 'step 2');
 }
@@ -102,14 +123,23 @@ async function requireAggregator(): Promise<void> {
   await requireGather();
   const queueUrl = await aggregatorQueue();
   const { Environment } = await configuration(await output('QuotesResponseFunctionName'));
-  check(Environment?.Variables?.AGGREGATOR_QUEUE_URL === queueUrl, 'The Quotes Response Service never asks the aggregator to close a request: its AGGREGATOR_QUEUE_URL is not the QuoteAggregatorQueue (step 4).');
+  check(
+    Environment?.Variables?.AGGREGATOR_QUEUE_URL === queueUrl,
+    'The Quotes Response Service never asks the aggregator to close a request: its AGGREGATOR_QUEUE_URL is not the QuoteAggregatorQueue (step 4).',
+  );
   await requireMapping(queueUrl, await output('QuotesAggregatorFunctionName'), 'step 4');
   const topic = await notificationTopic();
   const aggregator = await configuration(await output('QuotesAggregatorFunctionName'));
-  check(aggregator.Environment?.Variables?.NOTIFICATION_TOPIC_ARN === topic, 'The aggregator cannot notify anyone: its NOTIFICATION_TOPIC_ARN is not the CustomerNotificationTopic (step 4).');
+  check(
+    aggregator.Environment?.Variables?.NOTIFICATION_TOPIC_ARN === topic,
+    'The aggregator cannot notify anyone: its NOTIFICATION_TOPIC_ARN is not the CustomerNotificationTopic (step 4).',
+  );
   const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
   const { FunctionArn } = await configuration(await output('CustomerNotificationFunctionName'));
-  check(Subscriptions.some((s) => s.Endpoint === FunctionArn), 'The Customer Notification Service is not subscribed to the CustomerNotificationTopic (step 4).');
+  check(
+    Subscriptions.some((s) => s.Endpoint === FunctionArn),
+    'The Customer Notification Service is not subscribed to the CustomerNotificationTopic (step 4).',
+  );
 }
 
 // ---- Probes --------------------------------------------------------------------------------
@@ -120,7 +150,12 @@ const submitProbe = (label: string) => submitRfq({ ...SAMPLE_REQUEST, customer: 
 /** The rows of a request in RidesBooking, read directly (the query endpoint arrives in step 3). */
 async function bookingRows(rfqId: string) {
   const { Items = [] } = await dynamodb().send(
-    new QueryCommand({ TableName: await output('RidesBookingTableName'), KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': { S: rfqId } }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: await output('RidesBookingTableName'),
+      KeyConditionExpression: 'id = :id',
+      ExpressionAttributeValues: { ':id': { S: rfqId } },
+      ConsistentRead: true,
+    }),
   );
   return Items;
 }
@@ -130,8 +165,8 @@ async function removeProbe(rfqId: string): Promise<void> {
   const TableName = await output('RidesBookingTableName');
   const rows = await bookingRows(rfqId);
   for (let i = 0; i < rows.length; i += 25) {
-    const DeleteRequest = (row: (typeof rows)[number]) => ({ DeleteRequest: { Key: { id: row.id, responder: row.responder } } });
-    await dynamodb().send(new BatchWriteItemCommand({ RequestItems: { [TableName]: rows.slice(i, i + 25).map(DeleteRequest) } }));
+    const deleteRequest = (row: (typeof rows)[number]) => ({ DeleteRequest: { Key: { id: row.id, responder: row.responder } } });
+    await dynamodb().send(new BatchWriteItemCommand({ RequestItems: { [TableName]: rows.slice(i, i + 25).map(deleteRequest) } }));
   }
 }
 
@@ -150,10 +185,14 @@ async function answersDeadlineMs(): Promise<number> {
 
 /** Waits until the request is closed, and returns it. */
 async function closed(rfqId: string, timeoutMs: number): Promise<RfqView> {
-  return soon(`Request ${rfqId} was not closed`, async () => {
-    const view = await queryRfq(rfqId);
-    return view.status === 'closed' ? view : undefined;
-  }, timeoutMs);
+  return soon(
+    `Request ${rfqId} was not closed`,
+    async () => {
+      const view = await queryRfq(rfqId);
+      return view.status === 'closed' ? view : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Lines a function logged for a request, with the given action. */
@@ -188,7 +227,8 @@ function expectedBest(view: RfqView): { responder: string; quote: number } | nul
   return inTime.reduce((best, q) => (q.quote < best.quote || (q.quote === best.quote && q.responder < best.responder) ? q : best));
 }
 
-const sameBest = (a: RfqView['best'], b: RfqView['best']) => (a ?? null) === (b ?? null) || (a?.responder === b?.responder && a?.quote === b?.quote);
+const sameBest = (a: RfqView['best'], b: RfqView['best']) =>
+  (a ?? null) === (b ?? null) || (a?.responder === b?.responder && a?.quote === b?.quote);
 const describeBest = (best: RfqView['best']) => (best ? `${best.responder} at ${best.quote}` : 'none');
 
 export const checkpoints: Checkpoint[] = [
@@ -213,7 +253,10 @@ export const checkpoints: Checkpoint[] = [
       const arn = await requestTopic();
       const functionName = await output('RequestForQuotesFunctionName');
       const value = (await configuration(functionName)).Environment?.Variables?.TOPIC_ARN;
-      check(value === arn, value ? `TOPIC_ARN is ${value}, not the topic's ARN ${arn}.` : 'The function has no TOPIC_ARN environment variable.');
+      check(
+        value === arn,
+        value ? `TOPIC_ARN is ${value}, not the topic's ARN ${arn}.` : 'The function has no TOPIC_ARN environment variable.',
+      );
       check(await allowed(functionName, 'sns:Publish', arn), `The function's role may not sns:Publish to ${arn}.`);
     },
   },
@@ -228,7 +271,8 @@ export const checkpoints: Checkpoint[] = [
       const missing: string[] = [];
       for (const name of await providerNames()) {
         const { FunctionArn } = await configuration(name);
-        if (!Subscriptions.some((s) => s.Protocol === 'lambda' && s.Endpoint === FunctionArn)) missing.push(name.slice(name.indexOf('-') + 1));
+        if (!Subscriptions.some((s) => s.Protocol === 'lambda' && s.Endpoint === FunctionArn))
+          missing.push(name.slice(name.indexOf('-') + 1));
       }
       check(missing.length === 0, `Not subscribed: ${missing.join(', ')} (the topic has ${Subscriptions.length} subscription(s)).`);
       return `${Subscriptions.length} subscriptions`;
@@ -238,17 +282,27 @@ export const checkpoints: Checkpoint[] = [
     id: 'response-queue',
     step: 2,
     title: 'Providers answer on RequestForQuotesResponseQueue, which feeds the Quotes Response Service',
-    hint: "In stack.ts, add the queue `RequestForQuotesResponseQueue` (with a dead-letter queue), give each provider `RESPONSE_QUEUE_URL` and `responses.grantSendMessages(provider)`, and `services.quotesResponseService.addEventSource(new SqsEventSource(responses, { reportBatchItemFailures: true }))`.",
+    hint: 'In stack.ts, add the queue `RequestForQuotesResponseQueue` (with a dead-letter queue), give each provider `RESPONSE_QUEUE_URL` and `responses.grantSendMessages(provider)`, and `services.quotesResponseService.addEventSource(new SqsEventSource(responses, { reportBatchItemFailures: true }))`.',
     async run() {
       const queueUrl = await responseQueue();
       await requireDeadLetterQueue(queueUrl);
       const arn = await queueArn(queueUrl);
       for (const name of await providerNames()) {
         const value = (await configuration(name)).Environment?.Variables?.RESPONSE_QUEUE_URL;
-        check(value === queueUrl, value ? `${name}'s RESPONSE_QUEUE_URL is ${value}, not ${queueUrl}.` : `${name} has no RESPONSE_QUEUE_URL.`);
-        check(await allowed(name, 'sqs:SendMessage', arn), `${name}'s role may not sqs:SendMessage to the response queue (responses.grantSendMessages(provider)).`);
+        check(
+          value === queueUrl,
+          value ? `${name}'s RESPONSE_QUEUE_URL is ${value}, not ${queueUrl}.` : `${name} has no RESPONSE_QUEUE_URL.`,
+        );
+        check(
+          await allowed(name, 'sqs:SendMessage', arn),
+          `${name}'s role may not sqs:SendMessage to the response queue (responses.grantSendMessages(provider)).`,
+        );
       }
-      await requireMapping(queueUrl, await output('QuotesResponseFunctionName'), 'services.quotesResponseService.addEventSource(new SqsEventSource(responses, ...))');
+      await requireMapping(
+        queueUrl,
+        await output('QuotesResponseFunctionName'),
+        'services.quotesResponseService.addEventSource(new SqsEventSource(responses, ...))',
+      );
     },
   },
   {
@@ -261,10 +315,14 @@ export const checkpoints: Checkpoint[] = [
       const rfqId = await submitProbe('probe');
       try {
         const expected = (await providerNames()).length;
-        const rows = await soon(`Request ${rfqId} did not get ${expected} answers in RidesBooking`, async () => {
-          const answers = (await bookingRows(rfqId)).filter((row) => row.responder?.S !== '-');
-          return answers.length >= expected ? answers : undefined;
-        }, await answersDeadlineMs());
+        const rows = await soon(
+          `Request ${rfqId} did not get ${expected} answers in RidesBooking`,
+          async () => {
+            const answers = (await bookingRows(rfqId)).filter((row) => row.responder?.S !== '-');
+            return answers.length >= expected ? answers : undefined;
+          },
+          await answersDeadlineMs(),
+        );
         const declines = rows.filter((row) => row.declined).length;
         return `${rows.length - declines} quotes, ${declines} declines`;
       } finally {
@@ -282,12 +340,22 @@ export const checkpoints: Checkpoint[] = [
       const customer = probeId('probe');
       const rfqId = await submitRfq({ ...SAMPLE_REQUEST, customer });
       try {
-        const view = await soon(`GET /query-instant-ride-rfq/${rfqId} showed no quote`, async () => {
-          const current = await queryRfq(rfqId);
-          return current.quotes.length > 0 ? current : undefined;
-        }, await answersDeadlineMs());
-        check(view['rfq-id'] === rfqId && view.customer === customer && view.from === SAMPLE_REQUEST.from && view.to === SAMPLE_REQUEST.to, `The query returned ${JSON.stringify(view).slice(0, 200)}, not request ${rfqId} of ${customer}.`);
-        check(view.quotes.every((q) => typeof q.responder === 'string' && typeof q.quote === 'number'), `Quotes must be {"responder", "quote"}: ${JSON.stringify(view.quotes[0])}.`);
+        const view = await soon(
+          `GET /query-instant-ride-rfq/${rfqId} showed no quote`,
+          async () => {
+            const current = await queryRfq(rfqId);
+            return current.quotes.length > 0 ? current : undefined;
+          },
+          await answersDeadlineMs(),
+        );
+        check(
+          view['rfq-id'] === rfqId && view.customer === customer && view.from === SAMPLE_REQUEST.from && view.to === SAMPLE_REQUEST.to,
+          `The query returned ${JSON.stringify(view).slice(0, 200)}, not request ${rfqId} of ${customer}.`,
+        );
+        check(
+          view.quotes.every((q) => typeof q.responder === 'string' && typeof q.quote === 'number'),
+          `Quotes must be {"responder", "quote"}: ${JSON.stringify(view.quotes[0])}.`,
+        );
         return `${view.quotes.length} quote(s) so far`;
       } finally {
         await removeProbe(rfqId);
@@ -298,24 +366,38 @@ export const checkpoints: Checkpoint[] = [
     id: 'closed-once-best-quote',
     step: 4,
     title: 'When every provider has answered or declined, the aggregator closes the request exactly once, with the best quote',
-    hint: "In stack.ts, add the QuoteAggregatorQueue; give the Quotes Response Service `AGGREGATOR_QUEUE_URL` and `closeRequests.grantSendMessages(...)`; `services.aggregator.addEventSource(new SqsEventSource(closeRequests, { reportBatchItemFailures: true }))`; and the CustomerNotificationTopic (NOTIFICATION_TOPIC_ARN, grantPublish, the Customer Notification Service subscribed).",
+    hint: 'In stack.ts, add the QuoteAggregatorQueue; give the Quotes Response Service `AGGREGATOR_QUEUE_URL` and `closeRequests.grantSendMessages(...)`; `services.aggregator.addEventSource(new SqsEventSource(closeRequests, { reportBatchItemFailures: true }))`; and the CustomerNotificationTopic (NOTIFICATION_TOPIC_ARN, grantPublish, the Customer Notification Service subscribed).',
     async run() {
       const view = await closedProbe();
       const rfqId = view['rfq-id'];
-      check(view.closedBy === 'all-answered', `Request ${rfqId} was closed by ${view.closedBy}, though every provider answers within ProviderMaxDelaySeconds.`);
+      check(
+        view.closedBy === 'all-answered',
+        `Request ${rfqId} was closed by ${view.closedBy}, though every provider answers within ProviderMaxDelaySeconds.`,
+      );
       check(view.waitingFor.length === 0, `Request ${rfqId} closed while waiting for ${view.waitingFor.join(', ')}.`);
-      check(sameBest(view.best, expectedBest(view)), `The best quote is ${describeBest(view.best)}; the lowest quote that arrived is ${describeBest(expectedBest(view))}.`);
+      check(
+        sameBest(view.best, expectedBest(view)),
+        `The best quote is ${describeBest(view.best)}; the lowest quote that arrived is ${describeBest(expectedBest(view))}.`,
+      );
       // SQS may deliver an ask twice, and the deadline comes too: ask again, twice, as they would.
       const queueUrl = await aggregatorQueue();
       for (const reason of ['all-answered', 'deadline'] as const) {
         const ask: CloseRequest = { 'rfq-id': rfqId, reason };
         await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(ask) }));
       }
-      await soon(`The aggregator did not handle the repeated asks to close ${rfqId}`, async () => ((await logged('QuotesAggregatorFunctionName', rfqId, 'already-closed')) >= 2 ? true : undefined));
+      await soon(`The aggregator did not handle the repeated asks to close ${rfqId}`, async () =>
+        (await logged('QuotesAggregatorFunctionName', rfqId, 'already-closed')) >= 2 ? true : undefined,
+      );
       const closes = await logged('QuotesAggregatorFunctionName', rfqId, 'closed-request');
-      check(closes === 1, `The aggregator closed request ${rfqId} ${closes} times: the close must be one conditional write (ConditionExpression '#status = :open').`);
+      check(
+        closes === 1,
+        `The aggregator closed request ${rfqId} ${closes} times: the close must be one conditional write (ConditionExpression '#status = :open').`,
+      );
       const after = await queryRfq(rfqId);
-      check(after.closedAt === view.closedAt && sameBest(after.best, view.best), `Request ${rfqId} changed after it was closed: ${JSON.stringify({ closedAt: after.closedAt, best: after.best })}.`);
+      check(
+        after.closedAt === view.closedAt && sameBest(after.best, view.best),
+        `Request ${rfqId} changed after it was closed: ${JSON.stringify({ closedAt: after.closedAt, best: after.best })}.`,
+      );
       return `best ${describeBest(view.best)} of ${view.quotes.length} quotes, ${view.declined.length} declines`;
     },
   },
@@ -328,11 +410,24 @@ export const checkpoints: Checkpoint[] = [
       const view = await closedProbe();
       const rfqId = view['rfq-id'];
       try {
-        await soon(`The customer of ${rfqId} was not notified`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined));
+        await soon(`The customer of ${rfqId} was not notified`, async () =>
+          (await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined,
+        );
         // SNS delivers at least once: deliver the same notification again, as it may.
-        const notification: QuoteNotification = { 'rfq-id': rfqId, customer: view.customer, from: view.from, to: view.to, best: view.best ?? null, closedBy: view.closedBy!, answered: view.quotes.length + view.declined.length, asked: view.quotes.length + view.declined.length + view.waitingFor.length };
+        const notification: QuoteNotification = {
+          'rfq-id': rfqId,
+          customer: view.customer,
+          from: view.from,
+          to: view.to,
+          best: view.best ?? null,
+          closedBy: view.closedBy!,
+          answered: view.quotes.length + view.declined.length,
+          asked: view.quotes.length + view.declined.length + view.waitingFor.length,
+        };
         await sns().send(new PublishCommand({ TopicArn: await notificationTopic(), Message: JSON.stringify(notification) }));
-        await soon(`The repeated notification of ${rfqId} did not arrive`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'skipped-duplicate')) >= 1 ? true : undefined));
+        await soon(`The repeated notification of ${rfqId} did not arrive`, async () =>
+          (await logged('CustomerNotificationFunctionName', rfqId, 'skipped-duplicate')) >= 1 ? true : undefined,
+        );
         const notified = await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer');
         check(notified === 1, `The customer of ${rfqId} was notified ${notified} times.`);
       } finally {
@@ -350,15 +445,28 @@ export const checkpoints: Checkpoint[] = [
       const { Environment } = await configuration(await output('RequestForQuotesFunctionName'));
       const queueUrl = await aggregatorQueue();
       check(Environment?.Variables?.DEADLINE_SECONDS, 'The Request for Quotes Service starts no deadline: it has no DEADLINE_SECONDS.');
-      check(Environment?.Variables?.AGGREGATOR_QUEUE_URL === queueUrl, 'The Request for Quotes Service cannot send the deadline: its AGGREGATOR_QUEUE_URL is not the QuoteAggregatorQueue.');
-      check(await allowed(await output('RequestForQuotesFunctionName'), 'sqs:SendMessage', await queueArn(queueUrl)), 'The Request for Quotes Service may not sqs:SendMessage to the QuoteAggregatorQueue.');
+      check(
+        Environment?.Variables?.AGGREGATOR_QUEUE_URL === queueUrl,
+        'The Request for Quotes Service cannot send the deadline: its AGGREGATOR_QUEUE_URL is not the QuoteAggregatorQueue.',
+      );
+      check(
+        await allowed(await output('RequestForQuotesFunctionName'), 'sqs:SendMessage', await queueArn(queueUrl)),
+        'The Request for Quotes Service may not sqs:SendMessage to the QuoteAggregatorQueue.',
+      );
       const { deadlineSeconds = Number(Environment.Variables.DEADLINE_SECONDS) } = await timing();
 
       // Three providers stay silent for this request: the switch is read when the request is made.
       const silent = (await providerNames()).slice(0, 3).map((name) => name.slice(name.indexOf('-') + 1));
       const parameter = await output('SimulationParameterName');
       const { Parameter } = await ssm().send(new GetParameterCommand({ Name: parameter }));
-      await ssm().send(new PutParameterCommand({ Name: parameter, Value: JSON.stringify(Object.fromEntries(silent.map((name) => [name, 'silent']))), Type: 'String', Overwrite: true }));
+      await ssm().send(
+        new PutParameterCommand({
+          Name: parameter,
+          Value: JSON.stringify(Object.fromEntries(silent.map((name) => [name, 'silent']))),
+          Type: 'String',
+          Overwrite: true,
+        }),
+      );
       let rfqId: string;
       try {
         rfqId = await submitProbe('probe');
@@ -368,12 +476,26 @@ export const checkpoints: Checkpoint[] = [
       try {
         const view = await closed(rfqId, deadlineSeconds * 1000 + probeDeadlineMs());
         check(view.closedBy === 'deadline', `Request ${rfqId} was closed by ${view.closedBy}, while ${silent.join(', ')} stayed silent.`);
-        check(silent.every((name) => view.waitingFor.includes(name)), `Silent providers answered: ${JSON.stringify(view.waitingFor)}.`);
+        check(
+          silent.every((name) => view.waitingFor.includes(name)),
+          `Silent providers answered: ${JSON.stringify(view.waitingFor)}.`,
+        );
         const closedAfter = (Date.parse(view.closedAt!) - Date.parse(view.requestedAt)) / 1000;
-        check(closedAfter >= deadlineSeconds - 0.5, `Request ${rfqId} closed after ${closedAfter.toFixed(1)} s, before its deadline of ${deadlineSeconds} s.`);
-        check(view.quotes.length + view.declined.length === 10 - silent.length, `Request ${rfqId} closed with ${view.quotes.length + view.declined.length} answers; ${10 - silent.length} providers answer.`);
-        check(sameBest(view.best, expectedBest(view)), `The best quote is ${describeBest(view.best)}; the lowest quote that arrived is ${describeBest(expectedBest(view))}.`);
-        await soon(`The customer of ${rfqId} was not notified`, async () => ((await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined));
+        check(
+          closedAfter >= deadlineSeconds - 0.5,
+          `Request ${rfqId} closed after ${closedAfter.toFixed(1)} s, before its deadline of ${deadlineSeconds} s.`,
+        );
+        check(
+          view.quotes.length + view.declined.length === 10 - silent.length,
+          `Request ${rfqId} closed with ${view.quotes.length + view.declined.length} answers; ${10 - silent.length} providers answer.`,
+        );
+        check(
+          sameBest(view.best, expectedBest(view)),
+          `The best quote is ${describeBest(view.best)}; the lowest quote that arrived is ${describeBest(expectedBest(view))}.`,
+        );
+        await soon(`The customer of ${rfqId} was not notified`, async () =>
+          (await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined,
+        );
         return `closed after ${closedAfter.toFixed(1)} s with ${view.quotes.length} quotes; best ${describeBest(view.best)}`;
       } finally {
         await removeProbe(rfqId);

@@ -24,10 +24,37 @@ export default defineLab({
     DeadlineSeconds: { description: 'A request closes with what arrived after this many seconds', local: 5, aws: 30 },
   },
   snippets: [
-    { name: 'request-quote', title: 'Request a quote', description: 'POST a request for quotes to /submit-instant-ride-rfq, as the Wild Rydes app does, and watch its rows land in RidesBooking.', source: 'snippets/request-quote.ts', run: requestQuote },
-    { name: 'watch-quotes', title: 'Watch the quotes arrive', description: 'Request quotes and poll GET /query-instant-ride-rfq/{id}, printing each answer as it arrives, until the request closes.', source: 'snippets/watch-quotes.ts', run: watchQuotes },
-    { name: 'request-many', title: 'Request many at once', description: 'Ten requests at once: each closed once, with its best quote and its time to close.', source: 'snippets/request-many.ts', run: requestMany },
-    { name: 'slow-and-silent', title: 'Make providers slow or silent', description: 'Switch two providers to silent and one to slow in Parameter Store, and watch the deadline close the request with what arrived.', source: 'snippets/slow-and-silent.ts', run: slowAndSilent },
+    {
+      name: 'request-quote',
+      title: 'Request a quote',
+      description:
+        'POST a request for quotes to /submit-instant-ride-rfq, as the Wild Rydes app does, and watch its rows land in RidesBooking.',
+      source: 'snippets/request-quote.ts',
+      run: requestQuote,
+    },
+    {
+      name: 'watch-quotes',
+      title: 'Watch the quotes arrive',
+      description:
+        'Request quotes and poll GET /query-instant-ride-rfq/{id}, printing each answer as it arrives, until the request closes.',
+      source: 'snippets/watch-quotes.ts',
+      run: watchQuotes,
+    },
+    {
+      name: 'request-many',
+      title: 'Request many at once',
+      description: 'Ten requests at once: each closed once, with its best quote and its time to close.',
+      source: 'snippets/request-many.ts',
+      run: requestMany,
+    },
+    {
+      name: 'slow-and-silent',
+      title: 'Make providers slow or silent',
+      description:
+        'Switch two providers to silent and one to slow in Parameter Store, and watch the deadline close the request with what arrived.',
+      source: 'snippets/slow-and-silent.ts',
+      run: slowAndSilent,
+    },
   ],
   checkpoints,
 });

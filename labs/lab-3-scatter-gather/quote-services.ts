@@ -72,7 +72,11 @@ export class QuoteServices extends Construct {
     this.requestService = labFunction(this, 'RequestForQuotesService', {
       functionName: `${prefix}-RequestForQuotesService`,
       entry: handler('request-for-quotes.ts'),
-      environment: { TABLE_NAME: this.table.tableName, SIMULATION_PARAMETER: simulation.parameterName, PROVIDERS: PROVIDER_NAMES.join(',') },
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        SIMULATION_PARAMETER: simulation.parameterName,
+        PROVIDERS: PROVIDER_NAMES.join(','),
+      },
     });
     this.table.grantWriteData(this.requestService);
     simulation.grantRead(this.requestService);

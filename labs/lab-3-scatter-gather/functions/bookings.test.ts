@@ -1,14 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bestQuote, everyoneAnswered, type BookingAnswer, type BookingRequest } from './bookings.ts';
+import { type BookingAnswer, type BookingRequest, bestQuote, everyoneAnswered } from './bookings.ts';
 
 const request = { providers: ['A', 'B', 'C'] } as BookingRequest;
-const answer = (responder: string, quote?: number): BookingAnswer => ({ responder, answeredAt: '', ...(quote === undefined ? { declined: 'busy' } : { quote }) });
+const answer = (responder: string, quote?: number): BookingAnswer => ({
+  responder,
+  answeredAt: '',
+  ...(quote === undefined ? { declined: 'busy' } : { quote }),
+});
 
 test('everyone answered only when each provider asked has quoted or declined', () => {
   assert.equal(everyoneAnswered(request, [answer('A', 20), answer('B')]), false);
   assert.equal(everyoneAnswered(request, [answer('A', 20), answer('B'), answer('C')]), true, 'a decline counts as an answer');
-  assert.equal(everyoneAnswered(request, [answer('A', 20), answer('B'), answer('Z', 10)]), false, 'an answer from someone not asked does not');
+  assert.equal(
+    everyoneAnswered(request, [answer('A', 20), answer('B'), answer('Z', 10)]),
+    false,
+    'an answer from someone not asked does not',
+  );
 });
 
 test('the best quote is the lowest of the providers asked; ties go to the first name; none when all declined', () => {

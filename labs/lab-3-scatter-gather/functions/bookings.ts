@@ -1,4 +1,4 @@
-import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * The `RidesBooking` table holds each request for quotes as several items under one partition key,
@@ -45,7 +45,12 @@ function requestOf(item: Record<string, AttributeValue>): BookingRequest {
     deadlineAt: text(item, 'deadlineAt'),
     closedAt: text(item, 'closedAt'),
     closedBy: text(item, 'closedBy') as BookingRequest['closedBy'],
-    best: text(item, 'closedAt') === undefined ? undefined : bestResponder ? { responder: bestResponder, quote: Number(item.bestQuote?.N) } : null,
+    best:
+      text(item, 'closedAt') === undefined
+        ? undefined
+        : bestResponder
+          ? { responder: bestResponder, quote: Number(item.bestQuote?.N) }
+          : null,
     notifiedAt: text(item, 'notifiedAt'),
   };
 }
@@ -63,12 +68,22 @@ function answerOf(item: Record<string, AttributeValue>): BookingAnswer {
  * A request and its answers, read together (one Query on the partition key). Strongly consistent:
  * the aggregator decides on what it reads, and an answer just written must be in it.
  */
-export async function readBooking(dynamodb: DynamoDBClient, tableName: string, rfqId: string): Promise<{ request?: BookingRequest; answers: BookingAnswer[] }> {
+export async function readBooking(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  rfqId: string,
+): Promise<{ request?: BookingRequest; answers: BookingAnswer[] }> {
   const items: Record<string, AttributeValue>[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamodb.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': { S: rfqId } }, ConsistentRead: true, ExclusiveStartKey }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': { S: rfqId } },
+        ConsistentRead: true,
+        ExclusiveStartKey,
+      }),
     );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;

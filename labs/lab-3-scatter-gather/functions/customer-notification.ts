@@ -36,6 +36,14 @@ export const handler = async (event: SnsEvent): Promise<void> => {
     const text = notification.best
       ? `Your unicorn from ${notification.from} to ${notification.to}: ${notification.best.responder} for $${notification.best.quote.toFixed(2)} (${notification.answered} of ${notification.asked} providers answered).`
       : `Sorry, no unicorn can take you from ${notification.from} to ${notification.to} right now (${notification.answered} of ${notification.asked} providers answered).`;
-    log({ service: 'CustomerNotificationService', action: first ? 'notified-customer' : 'skipped-duplicate', rfqId, customer: notification.customer, closedBy: notification.closedBy, text, messageId: record.Sns.MessageId });
+    log({
+      service: 'CustomerNotificationService',
+      action: first ? 'notified-customer' : 'skipped-duplicate',
+      rfqId,
+      customer: notification.customer,
+      closedBy: notification.closedBy,
+      text,
+      messageId: record.Sns.MessageId,
+    });
   }
 };

@@ -48,7 +48,9 @@ export interface QuoteRequest {
 }
 
 /** A provider's answer on the response queue: a quote, or an explicit decline. */
-export type ProviderAnswer = { responder: string; 'rfq-id': string; quote: number } | { responder: string; 'rfq-id': string; declined: true; reason: string };
+export type ProviderAnswer =
+  | { responder: string; 'rfq-id': string; quote: number }
+  | { responder: string; 'rfq-id': string; declined: true; reason: string };
 
 /** What the aggregator is asked to do: close a request, because everyone answered or its deadline passed. */
 export interface CloseRequest {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { bestQuote, readBooking, REQUEST_ROW, type BookingRequest } from './bookings.ts';
-import { log, type CloseRequest, type QuoteNotification, type SqsBatchResponse, type SqsEvent } from './events.ts';
+import { type BookingRequest, bestQuote, REQUEST_ROW, readBooking } from './bookings.ts';
+import { type CloseRequest, log, type QuoteNotification, type SqsBatchResponse, type SqsEvent } from './events.ts';
 
 const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
@@ -13,7 +13,13 @@ const sns = new SNSClient({});
  * The message that won may come back (the function failed before notifying): its own message id
  * lets it finish what it started, once.
  */
-async function close(request: BookingRequest, reason: CloseRequest['reason'], best: QuoteNotification['best'], answered: number, messageId: string): Promise<boolean> {
+async function close(
+  request: BookingRequest,
+  reason: CloseRequest['reason'],
+  best: QuoteNotification['best'],
+  answered: number,
+  messageId: string,
+): Promise<boolean> {
   try {
     await dynamodb.send(
       new UpdateItemCommand({
@@ -69,8 +75,25 @@ async function handle(ask: CloseRequest, messageId: string): Promise<void> {
     log({ service: 'QuotesAggregator', action: 'already-closed', rfqId, reason: ask.reason });
     return;
   }
-  log({ service: 'QuotesAggregator', action: 'closed-request', rfqId, reason: ask.reason, answered, asked: request.providers.length, best });
-  await notify(request, { 'rfq-id': rfqId, customer: request.customer, from: request.from, to: request.to, best, closedBy: ask.reason, answered, asked: request.providers.length });
+  log({
+    service: 'QuotesAggregator',
+    action: 'closed-request',
+    rfqId,
+    reason: ask.reason,
+    answered,
+    asked: request.providers.length,
+    best,
+  });
+  await notify(request, {
+    'rfq-id': rfqId,
+    customer: request.customer,
+    from: request.from,
+    to: request.to,
+    best,
+    closedBy: ask.reason,
+    answered,
+    asked: request.providers.length,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readBooking } from './bookings.ts';
-import { answer, type ApiGatewayProxyEvent, type ApiGatewayProxyResult } from './events.ts';
+import { type ApiGatewayProxyEvent, type ApiGatewayProxyResult, answer } from './events.ts';
 
 const dynamodb = new DynamoDBClient({});
 
@@ -25,7 +25,9 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
     status: request.status,
     ...(request.deadlineAt ? { deadlineAt: request.deadlineAt } : {}),
     quotes: answers.filter((a) => a.quote !== undefined).map((a) => ({ responder: a.responder, quote: a.quote, ...late(a.answeredAt) })),
-    declined: answers.filter((a) => a.declined !== undefined).map((a) => ({ responder: a.responder, reason: a.declined, ...late(a.answeredAt) })),
+    declined: answers
+      .filter((a) => a.declined !== undefined)
+      .map((a) => ({ responder: a.responder, reason: a.declined, ...late(a.answeredAt) })),
     waitingFor: request.providers.filter((provider) => !answered.has(provider)),
     ...(request.status === 'closed' ? { closedAt: request.closedAt, closedBy: request.closedBy, best: request.best ?? null } : {}),
   });

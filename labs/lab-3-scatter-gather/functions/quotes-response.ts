@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { everyoneAnswered, readBooking } from './bookings.ts';
-import { log, type CloseRequest, type ProviderAnswer, type SqsBatchResponse, type SqsEvent } from './events.ts';
+import { type CloseRequest, log, type ProviderAnswer, type SqsBatchResponse, type SqsEvent } from './events.ts';
 
 const dynamodb = new DynamoDBClient({});
 const sqs = new SQSClient({});
@@ -9,8 +9,10 @@ const sqs = new SQSClient({});
 /** Reads an answer from the response queue, or says what is wrong with it. */
 function parseAnswer(body: string): ProviderAnswer {
   const value = JSON.parse(body) as Partial<Record<string, unknown>>;
-  if (typeof value.responder !== 'string' || typeof value['rfq-id'] !== 'string') throw new Error('An answer needs "responder" and "rfq-id".');
-  if (value.declined === true) return { responder: value.responder, 'rfq-id': value['rfq-id'], declined: true, reason: String(value.reason ?? 'declined') };
+  if (typeof value.responder !== 'string' || typeof value['rfq-id'] !== 'string')
+    throw new Error('An answer needs "responder" and "rfq-id".');
+  if (value.declined === true)
+    return { responder: value.responder, 'rfq-id': value['rfq-id'], declined: true, reason: String(value.reason ?? 'declined') };
   if (typeof value.quote !== 'number' || !(value.quote > 0)) throw new Error('An answer needs a positive "quote", or "declined": true.');
   return { responder: value.responder, 'rfq-id': value['rfq-id'], quote: value.quote };
 }
@@ -50,7 +52,7 @@ async function askToCloseIfComplete(rfqId: string): Promise<void> {
   const queueUrl = process.env.AGGREGATOR_QUEUE_URL;
   if (!queueUrl) return;
   const { request, answers } = await readBooking(dynamodb, process.env.TABLE_NAME!, rfqId);
-  if (!request || request.status !== 'open' || !everyoneAnswered(request, answers)) return;
+  if (request?.status !== 'open' || !everyoneAnswered(request, answers)) return;
   const close: CloseRequest = { 'rfq-id': rfqId, reason: 'all-answered' };
   await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(close) }));
   log({ service: 'QuotesResponseService', action: 'asked-to-close', rfqId, answered: answers.length });
@@ -68,10 +70,21 @@ export const handler = async (event: SqsEvent): Promise<SqsBatchResponse> => {
     try {
       const answer = parseAnswer(record.body);
       const fresh = await store(answer);
-      log({ service: 'QuotesResponseService', action: fresh ? ('quote' in answer ? 'stored-quote' : 'stored-decline') : 'skipped-duplicate', rfqId: answer['rfq-id'], responder: answer.responder });
+      log({
+        service: 'QuotesResponseService',
+        action: fresh ? ('quote' in answer ? 'stored-quote' : 'stored-decline') : 'skipped-duplicate',
+        rfqId: answer['rfq-id'],
+        responder: answer.responder,
+      });
       touched.set(answer['rfq-id'], [...(touched.get(answer['rfq-id']) ?? []), record.messageId]);
     } catch (error) {
-      log({ service: 'QuotesResponseService', action: 'failed', messageId: record.messageId, error: (error as Error).message, receiveCount: record.attributes.ApproximateReceiveCount });
+      log({
+        service: 'QuotesResponseService',
+        action: 'failed',
+        messageId: record.messageId,
+        error: (error as Error).message,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+      });
       failures.push({ itemIdentifier: record.messageId });
     }
   }

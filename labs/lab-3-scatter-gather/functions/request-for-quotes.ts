@@ -4,7 +4,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { REQUEST_ROW } from './bookings.ts';
-import { answer, log, type ApiGatewayProxyEvent, type ApiGatewayProxyResult, type CloseRequest, type QuoteRequest } from './events.ts';
+import { type ApiGatewayProxyEvent, type ApiGatewayProxyResult, answer, type CloseRequest, log, type QuoteRequest } from './events.ts';
 import { parseSimulation } from './simulation.ts';
 
 // Clients are created once per execution environment and reused by every invocation. No
@@ -51,7 +51,9 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
   try {
     modes = await simulation();
   } catch (error) {
-    return answer(500, { message: `${(error as Error).message} (Parameter Store: ${process.env.SIMULATION_PARAMETER}). Fix its value, or set it to {}.` });
+    return answer(500, {
+      message: `${(error as Error).message} (Parameter Store: ${process.env.SIMULATION_PARAMETER}). Fix its value, or set it to {}.`,
+    });
   }
   const request: QuoteRequest = { 'rfq-id': randomUUID(), ...parsed };
   const requestedAt = new Date();
@@ -70,7 +72,9 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
         requestedAt: { S: requestedAt.toISOString() },
         status: { S: 'open' },
         ...(providers.length > 0 ? { providers: { SS: providers } } : {}),
-        ...(deadlineSeconds === undefined ? {} : { deadlineAt: { S: new Date(requestedAt.getTime() + deadlineSeconds * 1000).toISOString() } }),
+        ...(deadlineSeconds === undefined
+          ? {}
+          : { deadlineAt: { S: new Date(requestedAt.getTime() + deadlineSeconds * 1000).toISOString() } }),
       },
       ConditionExpression: 'attribute_not_exists(id)',
     }),
@@ -81,7 +85,13 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
   const aggregatorQueue = process.env.AGGREGATOR_QUEUE_URL;
   if (aggregatorQueue && deadlineSeconds !== undefined) {
     const close: CloseRequest = { 'rfq-id': request['rfq-id'], reason: 'deadline' };
-    await sqs.send(new SendMessageCommand({ QueueUrl: aggregatorQueue, MessageBody: JSON.stringify(close), DelaySeconds: Math.min(900, Math.max(0, Math.round(deadlineSeconds))) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: aggregatorQueue,
+        MessageBody: JSON.stringify(close),
+        DelaySeconds: Math.min(900, Math.max(0, Math.round(deadlineSeconds))),
+      }),
+    );
   }
 
   const topicArn = process.env.TOPIC_ARN;
@@ -93,9 +103,21 @@ export const handler = async (event: ApiGatewayProxyEvent): Promise<ApiGatewayPr
         MessageAttributes: modes ? { simulation: { DataType: 'String', StringValue: modes } } : undefined,
       }),
     );
-    log({ service: 'RequestForQuotesService', action: 'published-request', rfqId: request['rfq-id'], messageId: MessageId, deadlineSeconds, simulation: modes && JSON.parse(modes) });
+    log({
+      service: 'RequestForQuotesService',
+      action: 'published-request',
+      rfqId: request['rfq-id'],
+      messageId: MessageId,
+      deadlineSeconds,
+      simulation: modes && JSON.parse(modes),
+    });
   } else {
-    log({ service: 'RequestForQuotesService', action: 'stored-request', rfqId: request['rfq-id'], note: 'TOPIC_ARN is not set: nobody is asked yet' });
+    log({
+      service: 'RequestForQuotesService',
+      action: 'stored-request',
+      rfqId: request['rfq-id'],
+      note: 'TOPIC_ARN is not set: nobody is asked yet',
+    });
   }
   return answer(201, { 'rfq-id': request['rfq-id'] });
 };

@@ -5,7 +5,10 @@ import { decide, parseSimulation } from './simulation.ts';
 const timing = { maxDelaySeconds: 2, slowDelaySeconds: 7 };
 
 test('a provider answers the same request the same way every time (a duplicate delivery is harmless)', () => {
-  assert.deepEqual(decide('rfq-1', 'UnicornManagementResource4', 'normal', timing, 'Berlin'), decide('rfq-1', 'UnicornManagementResource4', 'normal', timing, 'Berlin'));
+  assert.deepEqual(
+    decide('rfq-1', 'UnicornManagementResource4', 'normal', timing, 'Berlin'),
+    decide('rfq-1', 'UnicornManagementResource4', 'normal', timing, 'Berlin'),
+  );
 });
 
 test('normal providers quote between 12 and 40 or decline now and then, within their delay', () => {
@@ -35,5 +38,8 @@ test('the switch: empty is everyone normal; anything else must be a JSON object 
   assert.deepEqual(parseSimulation('{"UnicornManagementResource3":"silent"}'), { UnicornManagementResource3: 'silent' });
   assert.throws(() => parseSimulation('silent'), /not JSON/);
   assert.throws(() => parseSimulation('["x"]'), /must be a JSON object/);
-  assert.throws(() => parseSimulation('{"UnicornManagementResource3":"asleep"}'), /gives UnicornManagementResource3 the mode "asleep"; modes are normal, slow, silent, declines/);
+  assert.throws(
+    () => parseSimulation('{"UnicornManagementResource3":"asleep"}'),
+    /gives UnicornManagementResource3 the mode "asleep"; modes are normal, slow, silent, declines/,
+  );
 });

@@ -26,9 +26,13 @@ export function parseSimulation(text: string | undefined): Simulation {
   } catch {
     throw new Error(`The provider simulation is not JSON: ${text.slice(0, 80)}`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('The provider simulation must be a JSON object: {"UnicornManagementResource3": "silent"}');
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new Error('The provider simulation must be a JSON object: {"UnicornManagementResource3": "silent"}');
   for (const [provider, mode] of Object.entries(value)) {
-    if (!PROVIDER_MODES.includes(mode as ProviderMode)) throw new Error(`The provider simulation gives ${provider} the mode ${JSON.stringify(mode)}; modes are ${PROVIDER_MODES.join(', ')}.`);
+    if (!PROVIDER_MODES.includes(mode as ProviderMode))
+      throw new Error(
+        `The provider simulation gives ${provider} the mode ${JSON.stringify(mode)}; modes are ${PROVIDER_MODES.join(', ')}.`,
+      );
   }
   return value as Simulation;
 }
@@ -58,7 +62,8 @@ export function decide(rfqId: string, provider: string, mode: ProviderMode, timi
   const delay = mode === 'slow' ? timing.slowDelaySeconds : digest[0] % (Math.max(0, timing.maxDelaySeconds) + 1);
   const delaySeconds = Math.min(MAX_SQS_DELAY, Math.max(0, Math.round(delay)));
   // About one answer in six is a decline: no unicorn free near the pickup.
-  if (mode === 'declines' || (mode === 'normal' && digest[1] % 6 === 0)) return { kind: 'decline', reason: `no unicorn free near ${from}`, delaySeconds };
+  if (mode === 'declines' || (mode === 'normal' && digest[1] % 6 === 0))
+    return { kind: 'decline', reason: `no unicorn free near ${from}`, delaySeconds };
   // A fare between 12.00 and 39.99.
   const quote = (1200 + (digest.readUInt16BE(2) % 2800)) / 100;
   return { kind: 'quote', quote, delaySeconds };

@@ -13,7 +13,10 @@ const sqs = new SQSClient({});
 export const handler = async (event: SnsEvent): Promise<void> => {
   const provider = process.env.PROVIDER_NAME!;
   const queueUrl = process.env.RESPONSE_QUEUE_URL;
-  const timing = { maxDelaySeconds: Number(process.env.MAX_DELAY_SECONDS ?? 0), slowDelaySeconds: Number(process.env.SLOW_DELAY_SECONDS ?? 0) };
+  const timing = {
+    maxDelaySeconds: Number(process.env.MAX_DELAY_SECONDS ?? 0),
+    slowDelaySeconds: Number(process.env.SLOW_DELAY_SECONDS ?? 0),
+  };
   for (const record of event.Records) {
     const request = JSON.parse(record.Sns.Message) as QuoteRequest;
     const rfqId = request['rfq-id'];
@@ -27,8 +30,20 @@ export const handler = async (event: SnsEvent): Promise<void> => {
       log({ service: provider, action: 'cannot-answer', rfqId, note: 'RESPONSE_QUEUE_URL is not set: there is nowhere to answer yet' });
       continue;
     }
-    const answer: ProviderAnswer = decision.kind === 'quote' ? { responder: provider, 'rfq-id': rfqId, quote: decision.quote } : { responder: provider, 'rfq-id': rfqId, declined: true, reason: decision.reason };
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(answer), DelaySeconds: decision.delaySeconds }));
-    log({ service: provider, action: decision.kind === 'quote' ? 'quoted' : 'declined', rfqId, mode, ...(decision.kind === 'quote' ? { quote: decision.quote } : { reason: decision.reason }), delaySeconds: decision.delaySeconds });
+    const answer: ProviderAnswer =
+      decision.kind === 'quote'
+        ? { responder: provider, 'rfq-id': rfqId, quote: decision.quote }
+        : { responder: provider, 'rfq-id': rfqId, declined: true, reason: decision.reason };
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(answer), DelaySeconds: decision.delaySeconds }),
+    );
+    log({
+      service: provider,
+      action: decision.kind === 'quote' ? 'quoted' : 'declined',
+      rfqId,
+      mode,
+      ...(decision.kind === 'quote' ? { quote: decision.quote } : { reason: decision.reason }),
+      delaySeconds: decision.delaySeconds,
+    });
   }
 };

@@ -1,5 +1,5 @@
 import { callApi, output, print, sleep } from '../../kit/index.ts';
-import { pollIntervalMs, SAMPLE_REQUEST, timing, type RfqView } from '../rfq-client.ts';
+import { pollIntervalMs, type RfqView, SAMPLE_REQUEST, timing } from '../rfq-client.ts';
 
 const COUNT = 10;
 
@@ -51,9 +51,13 @@ export default async function requestMany() {
     const ms = Date.parse(view.closedAt!) - Date.parse(view.requestedAt);
     durations.push(ms);
     const best = view.best ? `${view.best.responder} at ${view.best.quote.toFixed(2)}` : 'none';
-    print(`${id.slice(0, 8).padEnd(10)}${`${view.quotes.length + view.declined.length}/10`.padEnd(9)}${best.padEnd(42)}${view.closedBy!.padEnd(14)}${ms} ms`);
+    print(
+      `${id.slice(0, 8).padEnd(10)}${`${view.quotes.length + view.declined.length}/10`.padEnd(9)}${best.padEnd(42)}${view.closedBy!.padEnd(14)}${ms} ms`,
+    );
   }
   durations.sort((a, b) => a - b);
   print('');
-  print(`${views.size} of ${ids.length} closed; time to close: median ${durations[Math.floor(durations.length / 2)] ?? '-'} ms, slowest ${durations.at(-1) ?? '-'} ms.`);
+  print(
+    `${views.size} of ${ids.length} closed; time to close: median ${durations[Math.floor(durations.length / 2)] ?? '-'} ms, slowest ${durations.at(-1) ?? '-'} ms.`,
+  );
 }

@@ -23,13 +23,22 @@ export default async function requestQuote() {
   print(`RidesBooking rows of ${rfqId}, as they land:`);
   while (Date.now() - started < watchMs) {
     const { Items = [] } = await dynamodb().send(
-      new QueryCommand({ TableName: await output('RidesBookingTableName'), KeyConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': { S: rfqId } } }),
+      new QueryCommand({
+        TableName: await output('RidesBookingTableName'),
+        KeyConditionExpression: 'id = :id',
+        ExpressionAttributeValues: { ':id': { S: rfqId } },
+      }),
     );
     for (const item of Items) {
       const responder = item.responder.S!;
       if (seen.has(responder)) continue;
       seen.add(responder);
-      const what = responder === '-' ? `the request: ${item.from?.S} → ${item.to?.S} for ${item.customer?.S}` : item.quote ? `quote ${Number(item.quote.N).toFixed(2)}` : `declined: ${item.declined?.S}`;
+      const what =
+        responder === '-'
+          ? `the request: ${item.from?.S} → ${item.to?.S} for ${item.customer?.S}`
+          : item.quote
+            ? `quote ${Number(item.quote.N).toFixed(2)}`
+            : `declined: ${item.declined?.S}`;
       print(`  +${((Date.now() - started) / 1000).toFixed(1)} s  ${responder.padEnd(28)} ${what}`);
     }
     await sleep(250);

@@ -1,6 +1,6 @@
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { callApi, output, print, sleep, ssm } from '../../kit/index.ts';
-import { pollIntervalMs, SAMPLE_REQUEST, timing, type RfqView } from '../rfq-client.ts';
+import { pollIntervalMs, type RfqView, SAMPLE_REQUEST, timing } from '../rfq-client.ts';
 
 /** Two providers stay silent, one is slow: switched at run time in Parameter Store, no redeploy. */
 const SIMULATION = { UnicornManagementResource3: 'silent', UnicornManagementResource7: 'silent', UnicornManagementResource5: 'slow' };
@@ -31,21 +31,31 @@ export default async function slowAndSilent() {
   const started = Date.now();
   const elapsed = () => `+${((Date.now() - started) / 1000).toFixed(1)} s`.padEnd(9);
   const seen = new Set<string>();
+  // The answers not printed yet: each is printed once, when it first appears.
+  const fresh = <T extends { responder: string }>(answers: T[]) => answers.filter((a) => !seen.has(a.responder) && seen.add(a.responder));
   let closedShown = false;
   let view: RfqView | undefined;
   const lastMoment = started + (Math.max(deadlineSeconds, slowDelaySeconds) + 5) * 1000;
   while (Date.now() < lastMoment) {
     view = (await callApi(`${await output('QueryRfqUrl')}/${rfqId}`)).body as RfqView;
-    for (const { responder, quote, late } of view.quotes) if (!seen.has(responder)) (seen.add(responder), print(`${elapsed()}${responder.padEnd(28)} quotes ${quote.toFixed(2)}${late ? '   (late: after the request closed)' : ''}`));
-    for (const { responder, reason, late } of view.declined) if (!seen.has(responder)) (seen.add(responder), print(`${elapsed()}${responder.padEnd(28)} declines (${reason})${late ? '   (late)' : ''}`));
+    for (const { responder, quote, late } of fresh(view.quotes))
+      print(`${elapsed()}${responder.padEnd(28)} quotes ${quote.toFixed(2)}${late ? '   (late: after the request closed)' : ''}`);
+    for (const { responder, reason, late } of fresh(view.declined))
+      print(`${elapsed()}${responder.padEnd(28)} declines (${reason})${late ? '   (late)' : ''}`);
     if (view.status === 'closed' && !closedShown) {
       closedShown = true;
-      print(`${elapsed()}closed by the ${view.closedBy}: best ${view.best ? `${view.best.responder} at ${view.best.quote.toFixed(2)}` : 'none'}; no answer from ${view.waitingFor.join(', ') || 'nobody'}`);
+      print(
+        `${elapsed()}closed by the ${view.closedBy}: best ${view.best ? `${view.best.responder} at ${view.best.quote.toFixed(2)}` : 'none'}; no answer from ${view.waitingFor.join(', ') || 'nobody'}`,
+      );
     }
     // Done once the slow provider has answered too (after the close, it changes nothing).
     if (closedShown && view.waitingFor.every((p) => p in SIMULATION && SIMULATION[p as keyof typeof SIMULATION] === 'silent')) break;
     await sleep(pollIntervalMs());
   }
   print('');
-  print(view?.status === 'closed' ? `Still closed by the ${view.closedBy}, best quote unchanged: a late answer is stored, and decides nothing.` : 'The request is still open: is the deadline (step 5) deployed?');
+  print(
+    view?.status === 'closed'
+      ? `Still closed by the ${view.closedBy}, best quote unchanged: a late answer is stored, and decides nothing.`
+      : 'The request is still open: is the deadline (step 5) deployed?',
+  );
 }

@@ -1,5 +1,5 @@
 import { callApi, functionLogLines, optionalOutput, output, print, probeDeadlineMs, sleep } from '../../kit/index.ts';
-import { pollIntervalMs, SAMPLE_REQUEST, timing, type RfqView } from '../rfq-client.ts';
+import { pollIntervalMs, type RfqView, SAMPLE_REQUEST, timing } from '../rfq-client.ts';
 
 /**
  * Asks for quotes, then polls GET /query-instant-ride-rfq/{id} and prints each answer as it
@@ -19,29 +19,37 @@ export default async function watchQuotes() {
   // Long enough for every answer and for the deadline, with room for functions starting up.
   const giveUpAt = started + (Math.max(maxDelaySeconds, deadlineSeconds ?? 0) + 10) * 1000;
   const seen = new Set<string>();
+  // The answers not printed yet: each is printed once, when it first appears.
+  const fresh = <T extends { responder: string }>(answers: T[]) => answers.filter((a) => !seen.has(a.responder) && seen.add(a.responder));
   let view: RfqView;
   for (;;) {
     const response = await callApi(`${await output('QueryRfqUrl')}/${rfqId}`);
     if (response.status !== 200) throw new Error(`GET /query-instant-ride-rfq/${rfqId} answered ${response.status}: ${response.text}`);
     view = response.body as RfqView;
-    for (const { responder, quote } of view.quotes) if (!seen.has(responder)) (seen.add(responder), print(`${elapsed()}${responder.padEnd(28)} quotes ${quote.toFixed(2)}`));
-    for (const { responder, reason } of view.declined) if (!seen.has(responder)) (seen.add(responder), print(`${elapsed()}${responder.padEnd(28)} declines (${reason})`));
+    for (const { responder, quote } of fresh(view.quotes)) print(`${elapsed()}${responder.padEnd(28)} quotes ${quote.toFixed(2)}`);
+    for (const { responder, reason } of fresh(view.declined)) print(`${elapsed()}${responder.padEnd(28)} declines (${reason})`);
     if (view.status === 'closed' || (view.waitingFor.length === 0 && !aggregated) || Date.now() > giveUpAt) break;
     await sleep(pollIntervalMs());
   }
   print('');
   if (view.status !== 'closed') {
-    print(!aggregated ? 'The request stays open: nothing closes it yet (step 4 adds the aggregator).' : `Still waiting for ${view.waitingFor.join(', ') || 'the aggregator'}, and nothing closed the request.`);
+    print(
+      !aggregated
+        ? 'The request stays open: nothing closes it yet (step 4 adds the aggregator).'
+        : `Still waiting for ${view.waitingFor.join(', ') || 'the aggregator'}, and nothing closed the request.`,
+    );
     return;
   }
-  print(`${elapsed()}closed (${view.closedBy}): best quote ${view.best ? `${view.best.responder} at ${view.best.quote.toFixed(2)}` : 'none'}, ${view.quotes.length} quotes, ${view.declined.length} declines${view.waitingFor.length ? `, no answer from ${view.waitingFor.join(', ')}` : ''}`);
+  print(
+    `${elapsed()}closed (${view.closedBy}): best quote ${view.best ? `${view.best.responder} at ${view.best.quote.toFixed(2)}` : 'none'}, ${view.quotes.length} quotes, ${view.declined.length} declines${view.waitingFor.length ? `, no answer from ${view.waitingFor.join(', ')}` : ''}`,
+  );
   // The notification travels on: aggregator → topic → Customer Notification Service → its log.
   const notifier = await output('CustomerNotificationFunctionName');
   const waitUntil = Date.now() + probeDeadlineMs();
   for (;;) {
     const told = (await functionLogLines(notifier, rfqId)).find((line) => line.includes('"notified-customer"'));
     if (told) return print(`The customer was told: ${(JSON.parse(told.slice(told.indexOf('{'))) as { text: string }).text}`);
-    if (Date.now() > waitUntil) return print('The customer has not been told yet: see the Customer Notification Service\'s log.');
+    if (Date.now() > waitUntil) return print("The customer has not been told yet: see the Customer Notification Service's log.");
     await sleep(pollIntervalMs());
   }
 }

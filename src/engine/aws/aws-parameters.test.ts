@@ -32,7 +32,9 @@ function recordingDeployer() {
 
 test("on AWS, the stack's parameters take the lab's AWS values, only those the stack declares, overrides first", async () => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn' });
-  cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+  cfn
+    .on(DescribeStacksCommand)
+    .resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
   const { deployer, given } = recordingDeployer();
   const engine = new LabEngine(target, undefined, { confirm: async () => true, awsDeployer: deployer });
   const deploy = async (step: number, parameters?: Record<string, string>) => {
@@ -52,7 +54,9 @@ test("on AWS, the stack's parameters take the lab's AWS values, only those the s
 
 test('a lab without parameters passes none', async () => {
   sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn' });
-  cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+  cfn
+    .on(DescribeStacksCommand)
+    .resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
   const { deployer, given } = recordingDeployer();
   const engine = new LabEngine(target, undefined, { confirm: async () => true, awsDeployer: deployer });
   assert.ok(await engine.deploy('lab-1', { solution: true, step: 1 }, () => undefined));

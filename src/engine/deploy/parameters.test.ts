@@ -19,7 +19,11 @@ const lab = {
 describe('stack parameter values', () => {
   test('each declared parameter takes the value for the kind of target; an endpoint falls back to local', () => {
     const declared = ['DeadlineSeconds', 'DelaySeconds', 'BootstrapVersion'];
-    assert.deepEqual(stackParameterValues(lab, 'local', declared).values, { DeadlineSeconds: '5', DelaySeconds: '1' }, 'BootstrapVersion keeps its template default');
+    assert.deepEqual(
+      stackParameterValues(lab, 'local', declared).values,
+      { DeadlineSeconds: '5', DelaySeconds: '1' },
+      'BootstrapVersion keeps its template default',
+    );
     assert.deepEqual(stackParameterValues(lab, 'aws', declared).values, { DeadlineSeconds: '30', DelaySeconds: '10' });
     assert.deepEqual(stackParameterValues(lab, 'endpoint', declared).values, { DeadlineSeconds: '5', DelaySeconds: '2' });
   });
@@ -27,12 +31,18 @@ describe('stack parameter values', () => {
   test('a parameter the template does not declare yet is not passed; an override of it is reported as unused', () => {
     const result = stackParameterValues(lab, 'local', ['DelaySeconds'], { DeadlineSeconds: '1' });
     assert.deepEqual(result, { values: { DelaySeconds: '1' }, unused: ['DeadlineSeconds'] });
-    assert.equal(describeParameterValues(result, 'local', { DeadlineSeconds: '1' }), 'Stack parameters (local values unless given): DelaySeconds=1. DeadlineSeconds is not in this stack yet: ignored.');
+    assert.equal(
+      describeParameterValues(result, 'local', { DeadlineSeconds: '1' }),
+      'Stack parameters (local values unless given): DelaySeconds=1. DeadlineSeconds is not in this stack yet: ignored.',
+    );
   });
 
   test('an override wins, and an unknown name is refused with the names there are', () => {
     assert.deepEqual(stackParameterValues(lab, 'local', ['DeadlineSeconds'], { DeadlineSeconds: '2' }).values, { DeadlineSeconds: '2' });
-    assert.throws(() => stackParameterValues(lab, 'local', ['DeadlineSeconds', 'BootstrapVersion'], { Deadline: '2' }), /lab-9 has no stack parameter "Deadline". Its parameters: DeadlineSeconds, DelaySeconds\./);
+    assert.throws(
+      () => stackParameterValues(lab, 'local', ['DeadlineSeconds', 'BootstrapVersion'], { Deadline: '2' }),
+      /lab-9 has no stack parameter "Deadline". Its parameters: DeadlineSeconds, DelaySeconds\./,
+    );
   });
 
   test('--parameter Name=value pairs, and what is not one', () => {
@@ -51,8 +61,12 @@ describe('deploying with stack parameters (the local cloud)', () => {
   after(() => cloud.stop());
 
   const deployed = async () => {
-    const { Stacks } = await new CloudFormationClient(clientConfig(cloud.target)).send(new DescribeStacksCommand({ StackName: `${cloud.target.prefix}-lab-3` }));
-    return Object.fromEntries((Stacks![0].Parameters ?? []).filter((p) => p.ParameterKey !== 'BootstrapVersion').map((p) => [p.ParameterKey, p.ParameterValue]));
+    const { Stacks } = await new CloudFormationClient(clientConfig(cloud.target)).send(
+      new DescribeStacksCommand({ StackName: `${cloud.target.prefix}-lab-3` }),
+    );
+    return Object.fromEntries(
+      (Stacks![0].Parameters ?? []).filter((p) => p.ParameterKey !== 'BootstrapVersion').map((p) => [p.ParameterKey, p.ParameterValue]),
+    );
   };
   const deploy = async (parameters?: Record<string, string>) => {
     const events: EngineEvent[] = [];
@@ -64,7 +78,13 @@ describe('deploying with stack parameters (the local cloud)', () => {
     const first = await deploy();
     assert.ok(first.ok, JSON.stringify(first.done.error));
     assert.deepEqual(await deployed(), { ProviderMaxDelaySeconds: '2', SlowProviderDelaySeconds: '7' });
-    assert.ok(first.events.some((e) => e.type === 'progress' && e.message === 'Stack parameters (local values unless given): ProviderMaxDelaySeconds=2, SlowProviderDelaySeconds=7.'));
+    assert.ok(
+      first.events.some(
+        (e) =>
+          e.type === 'progress' &&
+          e.message === 'Stack parameters (local values unless given): ProviderMaxDelaySeconds=2, SlowProviderDelaySeconds=7.',
+      ),
+    );
 
     const overridden = await deploy({ ProviderMaxDelaySeconds: '0', DeadlineSeconds: '1' });
     assert.ok(overridden.ok, JSON.stringify(overridden.done.error));

@@ -1,4 +1,4 @@
-import { parameterValue, type LabDefinition } from '../../../labs/kit/lab.ts';
+import { type LabDefinition, parameterValue } from '../../../labs/kit/lab.ts';
 import type { TargetKind } from '../../../labs/kit/target.ts';
 import { EngineError } from '../events.ts';
 
@@ -16,12 +16,20 @@ export interface StackParameterValues {
  * declares and the lab does not define (the CDK's `BootstrapVersion`) keep their template default.
  * Every deploy states its values, so a deploy without overrides goes back to the lab's values.
  */
-export function stackParameterValues(lab: LabDefinition, kind: TargetKind, declared: readonly string[], overrides: Record<string, string> = {}): StackParameterValues {
+export function stackParameterValues(
+  lab: LabDefinition,
+  kind: TargetKind,
+  declared: readonly string[],
+  overrides: Record<string, string> = {},
+): StackParameterValues {
   const defined = lab.parameters ?? {};
   for (const name of Object.keys(overrides)) {
     if (!defined[name] && !declared.includes(name)) {
       const known = [...new Set([...Object.keys(defined), ...declared.filter((d) => d !== 'BootstrapVersion')])];
-      throw new EngineError('UnknownParameter', `${lab.id} has no stack parameter "${name}". ${known.length > 0 ? `Its parameters: ${known.join(', ')}.` : 'Its stack has no parameters.'}`);
+      throw new EngineError(
+        'UnknownParameter',
+        `${lab.id} has no stack parameter "${name}". ${known.length > 0 ? `Its parameters: ${known.join(', ')}.` : 'Its stack has no parameters.'}`,
+      );
     }
   }
   const values: Record<string, string> = {};
@@ -37,14 +45,19 @@ export function parseParameterOverrides(pairs: readonly string[]): Record<string
   const overrides: Record<string, string> = {};
   for (const pair of pairs) {
     const match = /^([A-Za-z0-9]+)=(.*)$/s.exec(pair);
-    if (!match) throw new EngineError('BadParameter', `--parameter takes Name=value (for example --parameter DeadlineSeconds=10), not "${pair}".`);
+    if (!match)
+      throw new EngineError('BadParameter', `--parameter takes Name=value (for example --parameter DeadlineSeconds=10), not "${pair}".`);
     overrides[match[1]] = match[2];
   }
   return overrides;
 }
 
 /** One line naming the values a deploy passes, for its progress. */
-export function describeParameterValues({ values, unused }: StackParameterValues, kind: TargetKind, overrides: Record<string, string>): string | undefined {
+export function describeParameterValues(
+  { values, unused }: StackParameterValues,
+  kind: TargetKind,
+  overrides: Record<string, string>,
+): string | undefined {
   const names = Object.keys(values);
   if (names.length === 0 && unused.length === 0) return undefined;
   const shown = names.map((name) => `${name}=${values[name]}${overrides[name] !== undefined ? ' (given)' : ''}`).join(', ');

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { waitForStack } from '../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let cfn: CloudFormationClient;
@@ -24,7 +24,13 @@ const template = JSON.stringify({
 });
 
 const create = (values: Record<string, string>) =>
-  cfn.send(new CreateStackCommand({ StackName: uniqueName('params'), TemplateBody: template, Parameters: Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })) }));
+  cfn.send(
+    new CreateStackCommand({
+      StackName: uniqueName('params'),
+      TemplateBody: template,
+      Parameters: Object.entries(values).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+    }),
+  );
 
 describe('CloudFormation parameter constraints', () => {
   test('values outside MinValue..MaxValue, AllowedPattern or MaxLength are refused before anything is created', async () => {
@@ -49,7 +55,11 @@ describe('CloudFormation parameter constraints', () => {
     const stack = await waitForStack(cfn, StackId!);
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: StackId }));
-    assert.deepEqual(Object.fromEntries(Stacks![0].Parameters!.map((p) => [p.ParameterKey, p.ParameterValue])), { DeadlineSeconds: '900', Colour: 'blue', Size: '2' });
+    assert.deepEqual(Object.fromEntries(Stacks![0].Parameters!.map((p) => [p.ParameterKey, p.ParameterValue])), {
+      DeadlineSeconds: '900',
+      Colour: 'blue',
+      Size: '2',
+    });
     await cfn.send(new DeleteStackCommand({ StackName: StackId }));
     await waitForStack(cfn, StackId!);
   });

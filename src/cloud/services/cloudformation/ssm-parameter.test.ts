@@ -4,7 +4,7 @@ import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, UpdateSta
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { waitForStack } from '../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let cfn: CloudFormationClient;
@@ -19,7 +19,19 @@ after(() => cloud.stop());
 
 const template = (value: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
-    Resources: { Switch: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/wild-rydes/alice/switch', Type: 'String', Value: value, Description: 'a runtime switch', Tags: { team: 'rides' }, ...extra } } },
+    Resources: {
+      Switch: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: {
+          Name: '/wild-rydes/alice/switch',
+          Type: 'String',
+          Value: value,
+          Description: 'a runtime switch',
+          Tags: { team: 'rides' },
+          ...extra,
+        },
+      },
+    },
     Outputs: { Name: { Value: { Ref: 'Switch' } }, Value: { Value: { 'Fn::GetAtt': ['Switch', 'Value'] } } },
   });
 
@@ -29,14 +41,19 @@ describe('AWS::SSM::Parameter', () => {
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template('{}') }));
     const created = await waitForStack(cfn, StackName);
     assert.equal(created.StackStatus, 'CREATE_COMPLETE', created.StackStatusReason);
-    assert.deepEqual(Object.fromEntries(created.Outputs!.map((o) => [o.OutputKey, o.OutputValue])), { Name: '/wild-rydes/alice/switch', Value: '{}' });
+    assert.deepEqual(Object.fromEntries(created.Outputs!.map((o) => [o.OutputKey, o.OutputValue])), {
+      Name: '/wild-rydes/alice/switch',
+      Value: '{}',
+    });
     assert.equal((await ssm.send(new GetParameterCommand({ Name: '/wild-rydes/alice/switch' }))).Parameter?.Value, '{}');
 
     // Changed at run time, outside the stack: an update that leaves the resource alone keeps the
     // value; one that changes the resource writes the template's value again, as on AWS.
     const read = async () => (await ssm.send(new GetParameterCommand({ Name: '/wild-rydes/alice/switch' }))).Parameter?.Value;
     await ssm.send(new PutParameterCommand({ Name: '/wild-rydes/alice/switch', Value: '{"on":true}', Overwrite: true }));
-    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template('{}').replace('"Outputs":{', '"Outputs":{"Extra":{"Value":"x"},') }));
+    await cfn.send(
+      new UpdateStackCommand({ StackName, TemplateBody: template('{}').replace('"Outputs":{', '"Outputs":{"Extra":{"Value":"x"},') }),
+    );
     assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
     assert.equal(await read(), '{"on":true}');
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template('{}', { Description: 'the same switch' }) }));

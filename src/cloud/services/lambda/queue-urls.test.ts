@@ -6,7 +6,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { TEST_ROLE } from '../../testing/lambda-zip.ts';
 import { waitForStack } from '../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 
@@ -38,7 +38,17 @@ describe('queue URLs, as functions use them', () => {
     const template = {
       Resources: {
         Queue: { Type: 'AWS::SQS::Queue' },
-        Sender: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: StackName, Runtime: 'nodejs22.x', Handler: 'index.handler', Role: TEST_ROLE, Code: { ZipFile: SENDER }, Environment: { Variables: { QUEUE_URL: { Ref: 'Queue' } } } } },
+        Sender: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            FunctionName: StackName,
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Role: TEST_ROLE,
+            Code: { ZipFile: SENDER },
+            Environment: { Variables: { QUEUE_URL: { Ref: 'Queue' } } },
+          },
+        },
       },
       Outputs: { QueueUrl: { Value: { Ref: 'Queue' } } },
     };
@@ -46,14 +56,27 @@ describe('queue URLs, as functions use them', () => {
     const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
     const queueUrl = stack.Outputs!.find((o) => o.OutputKey === 'QueueUrl')!.OutputValue!;
-    assert.equal(new URL(queueUrl).port, new URL(cloud.target.endpoint!).port, "the URL CloudFormation gives names the gateway's port, not an emulator's");
+    assert.equal(
+      new URL(queueUrl).port,
+      new URL(cloud.target.endpoint!).port,
+      "the URL CloudFormation gives names the gateway's port, not an emulator's",
+    );
 
     const lambda = new LambdaClient(clientConfig(cloud.target));
-    const { FunctionError, Payload } = await lambda.send(new InvokeCommand({ FunctionName: StackName, Payload: JSON.stringify({ body: 'hello' }) }));
+    const { FunctionError, Payload } = await lambda.send(
+      new InvokeCommand({ FunctionName: StackName, Payload: JSON.stringify({ body: 'hello' }) }),
+    );
     assert.equal(FunctionError, undefined, Buffer.from(Payload ?? []).toString());
-    const { Messages = [] } = await new SQSClient(clientConfig(cloud.target)).send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
-    assert.deepEqual(Messages.map((m) => m.Body), ['hello']);
-    const logged = [...cloud.services.logs.groups.get(`/aws/lambda/${StackName}`)!.streams.values()].flatMap((s) => s.events.map((e) => e.message)).join('\n');
+    const { Messages = [] } = await new SQSClient(clientConfig(cloud.target)).send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }),
+    );
+    assert.deepEqual(
+      Messages.map((m) => m.Body),
+      ['hello'],
+    );
+    const logged = [...cloud.services.logs.groups.get(`/aws/lambda/${StackName}`)!.streams.values()]
+      .flatMap((s) => s.events.map((e) => e.message))
+      .join('\n');
     assert.doesNotMatch(logged, /differs from SQSClient resolved endpoint/, 'the SDK finds the queue URL on the endpoint it resolved');
     await cfn.send(new DeleteStackCommand({ StackName }));
     await waitForStack(cfn, stack.StackId!);

@@ -9,10 +9,17 @@ import type { ProviderContext, ResourceProvider } from './provider.ts';
 function checked(props: Record<string, any>): { Type: string; Value: string } {
   const Type = String(props.Type);
   // CloudFormation itself cannot create SecureString parameters.
-  if (!['String', 'StringList'].includes(Type)) throw new AwsError('ValidationError', `AWS::SSM::Parameter Type must be String or StringList, not ${Type}.`);
-  if (props.Tier !== undefined && props.Tier !== 'Standard') throw new AwsError('ValidationError', `The local Parameter Store keeps Standard parameters only (Tier ${props.Tier}).`);
-  if (props.Policies !== undefined) throw new AwsError('ValidationError', 'The local Parameter Store does not apply parameter policies (Policies): remove them, or try this stack on AWS.');
-  if (props.DataType !== undefined && props.DataType !== 'text') throw new AwsError('ValidationError', `The local Parameter Store does not validate DataType ${props.DataType}; only text.`);
+  if (!['String', 'StringList'].includes(Type))
+    throw new AwsError('ValidationError', `AWS::SSM::Parameter Type must be String or StringList, not ${Type}.`);
+  if (props.Tier !== undefined && props.Tier !== 'Standard')
+    throw new AwsError('ValidationError', `The local Parameter Store keeps Standard parameters only (Tier ${props.Tier}).`);
+  if (props.Policies !== undefined)
+    throw new AwsError(
+      'ValidationError',
+      'The local Parameter Store does not apply parameter policies (Policies): remove them, or try this stack on AWS.',
+    );
+  if (props.DataType !== undefined && props.DataType !== 'text')
+    throw new AwsError('ValidationError', `The local Parameter Store does not validate DataType ${props.DataType}; only text.`);
   const Value = String(props.Value);
   if (props.AllowedPattern !== undefined && !new RegExp(String(props.AllowedPattern)).test(Value)) {
     throw new AwsError('ValidationException', `Parameter value, cannot be validated against allowedPattern: ${props.AllowedPattern}`);
