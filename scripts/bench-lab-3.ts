@@ -116,14 +116,14 @@ async function concurrentRequests(engine: LabEngine, cloud: RunningCloud, target
   const notifiedBy = Date.now() + 60_000;
   while (
     Date.now() < notifiedBy &&
-    [...rows.keys()].some((id) => !actionsPerRequest(cloud, outputs.CustomerNotificationFunctionName, 'notified-customer').has(id))
+    [...rows.keys()].some((id) => !actionsPerRequest(cloud, outputs.QuoteNotificationFunctionName, 'notified-customer').has(id))
   )
     await sleep(250);
 
   const closeTimes = [...rows.values()].map((item) => Date.parse(item.closedAt.S!) - Date.parse(item.requestedAt.S!));
   const byDeadline = [...rows.values()].filter((item) => item.closedBy.S === 'deadline').length;
   const closes = actionsPerRequest(cloud, outputs.QuotesAggregatorFunctionName, 'closed-request');
-  const notified = actionsPerRequest(cloud, outputs.CustomerNotificationFunctionName, 'notified-customer');
+  const notified = actionsPerRequest(cloud, outputs.QuoteNotificationFunctionName, 'notified-customer');
   const lost = ids.filter((id) => !rows.has(id)).length;
   const closedTwice = ids.filter((id) => (closes.get(id) ?? 0) > 1).length;
   const notNotifiedOnce = ids.filter((id) => notified.get(id) !== 1).length;

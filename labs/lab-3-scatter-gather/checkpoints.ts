@@ -135,10 +135,10 @@ async function requireAggregator(): Promise<void> {
     'The aggregator cannot notify anyone: its NOTIFICATION_TOPIC_ARN is not the CustomerNotificationTopic (step 4).',
   );
   const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topic }));
-  const { FunctionArn } = await configuration(await output('CustomerNotificationFunctionName'));
+  const { FunctionArn } = await configuration(await output('QuoteNotificationFunctionName'));
   check(
     Subscriptions.some((s) => s.Endpoint === FunctionArn),
-    'The Customer Notification Service is not subscribed to the CustomerNotificationTopic (step 4).',
+    'The Quote Notification Service is not subscribed to the CustomerNotificationTopic (step 4).',
   );
 }
 
@@ -366,7 +366,7 @@ export const checkpoints: Checkpoint[] = [
     id: 'closed-once-best-quote',
     step: 4,
     title: 'When every provider has answered or declined, the aggregator closes the request exactly once, with the best quote',
-    hint: 'In stack.ts, add the QuoteAggregatorQueue; give the Quotes Response Service `AGGREGATOR_QUEUE_URL` and `closeRequests.grantSendMessages(...)`; `services.aggregator.addEventSource(new SqsEventSource(closeRequests, { reportBatchItemFailures: true }))`; and the CustomerNotificationTopic (NOTIFICATION_TOPIC_ARN, grantPublish, the Customer Notification Service subscribed).',
+    hint: 'In stack.ts, add the QuoteAggregatorQueue; give the Quotes Response Service `AGGREGATOR_QUEUE_URL` and `closeRequests.grantSendMessages(...)`; `services.aggregator.addEventSource(new SqsEventSource(closeRequests, { reportBatchItemFailures: true }))`; and the CustomerNotificationTopic (NOTIFICATION_TOPIC_ARN, grantPublish, the Quote Notification Service subscribed).',
     async run() {
       const view = await closedProbe();
       const rfqId = view['rfq-id'];
@@ -405,13 +405,13 @@ export const checkpoints: Checkpoint[] = [
     id: 'customer-notified-once',
     step: 4,
     title: 'The customer is notified once, even when the notification is delivered twice',
-    hint: 'Subscribe the Customer Notification Service to the CustomerNotificationTopic (`notifications.addSubscription(new subscriptions.LambdaSubscription(services.customerNotification))`) and give the aggregator NOTIFICATION_TOPIC_ARN and `notifications.grantPublish(services.aggregator)`.',
+    hint: 'Subscribe the Quote Notification Service to the CustomerNotificationTopic (`notifications.addSubscription(new subscriptions.LambdaSubscription(services.quoteNotification))`) and give the aggregator NOTIFICATION_TOPIC_ARN and `notifications.grantPublish(services.aggregator)`.',
     async run() {
       const view = await closedProbe();
       const rfqId = view['rfq-id'];
       try {
         await soon(`The customer of ${rfqId} was not notified`, async () =>
-          (await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined,
+          (await logged('QuoteNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined,
         );
         // SNS delivers at least once: deliver the same notification again, as it may.
         const notification: QuoteNotification = {
@@ -426,9 +426,9 @@ export const checkpoints: Checkpoint[] = [
         };
         await sns().send(new PublishCommand({ TopicArn: await notificationTopic(), Message: JSON.stringify(notification) }));
         await soon(`The repeated notification of ${rfqId} did not arrive`, async () =>
-          (await logged('CustomerNotificationFunctionName', rfqId, 'skipped-duplicate')) >= 1 ? true : undefined,
+          (await logged('QuoteNotificationFunctionName', rfqId, 'skipped-duplicate')) >= 1 ? true : undefined,
         );
-        const notified = await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer');
+        const notified = await logged('QuoteNotificationFunctionName', rfqId, 'notified-customer');
         check(notified === 1, `The customer of ${rfqId} was notified ${notified} times.`);
       } finally {
         await removeProbe(rfqId);
@@ -494,7 +494,7 @@ export const checkpoints: Checkpoint[] = [
           `The best quote is ${describeBest(view.best)}; the lowest quote that arrived is ${describeBest(expectedBest(view))}.`,
         );
         await soon(`The customer of ${rfqId} was not notified`, async () =>
-          (await logged('CustomerNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined,
+          (await logged('QuoteNotificationFunctionName', rfqId, 'notified-customer')) >= 1 ? true : undefined,
         );
         return `closed after ${closedAfter.toFixed(1)} s with ${view.quotes.length} quotes; best ${describeBest(view.best)}`;
       } finally {

@@ -17,7 +17,7 @@ export const simulationParameterName = (prefix: string) => `/wild-rydes/${prefix
 /**
  * Where Lab 3 starts: `POST /submit-instant-ride-rfq` and the Request for Quotes Service, which
  * stores each request in RidesBooking; the ten unicorn providers, the Quotes Response Service,
- * the Quotes Query Service, the Quotes Aggregator and the Customer Notification Service exist but
+ * the Quotes Query Service, the Quotes Aggregator and the Quote Notification Service exist but
  * are connected to nothing yet: the steps of the lab connect them.
  */
 export class QuoteServices extends Construct {
@@ -28,7 +28,7 @@ export class QuoteServices extends Construct {
   readonly quotesResponseService: NodejsFunction;
   readonly queryService: NodejsFunction;
   readonly aggregator: NodejsFunction;
-  readonly customerNotification: NodejsFunction;
+  readonly quoteNotification: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: { prefix: string }) {
     super(scope, id);
@@ -115,12 +115,12 @@ export class QuoteServices extends Construct {
     this.table.grantReadWriteData(this.aggregator);
 
     // Tells the customer the outcome, once (step 4 subscribes it).
-    this.customerNotification = labFunction(this, 'CustomerNotificationService', {
-      functionName: `${prefix}-CustomerNotificationService`,
-      entry: handler('customer-notification.ts'),
+    this.quoteNotification = labFunction(this, 'QuoteNotificationService', {
+      functionName: `${prefix}-QuoteNotificationService`,
+      entry: handler('quote-notification.ts'),
       environment: { TABLE_NAME: this.table.tableName },
     });
-    this.table.grantWriteData(this.customerNotification);
+    this.table.grantWriteData(this.quoteNotification);
 
     // POST /submit-instant-ride-rfq → Request for Quotes Service (Lambda proxy integration).
     this.api = new apigateway.RestApi(this, 'WildRydesRfqApi', {
@@ -140,6 +140,6 @@ export class QuoteServices extends Construct {
     new CfnOutput(scope, 'QuotesResponseFunctionName', { value: this.quotesResponseService.functionName });
     new CfnOutput(scope, 'QuotesQueryFunctionName', { value: this.queryService.functionName });
     new CfnOutput(scope, 'QuotesAggregatorFunctionName', { value: this.aggregator.functionName });
-    new CfnOutput(scope, 'CustomerNotificationFunctionName', { value: this.customerNotification.functionName });
+    new CfnOutput(scope, 'QuoteNotificationFunctionName', { value: this.quoteNotification.functionName });
   }
 }

@@ -109,7 +109,7 @@ describe('Lab 3 stacks', () => {
     );
   });
 
-  test('step 4: the aggregator reads its queue, which the Quotes Response Service writes to; it notifies through a topic the Customer Notification Service hears', () => {
+  test('step 4: the aggregator reads its queue, which the Quotes Response Service writes to; it notifies through a topic the Quote Notification Service hears', () => {
     const [id] = queueNamed(steps[4], 'QuoteAggregatorQueue');
     steps[4].hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [id, 'Arn'] },
@@ -119,7 +119,7 @@ describe('Lab 3 stacks', () => {
     steps[4].hasResourceProperties('AWS::SNS::Topic', { TopicName: 'alice-CustomerNotificationTopic' });
     assert.ok(grants(steps[4], 'sns:Publish', /CustomerNotificationTopic/));
     assert.ok(
-      resources(steps[4], 'AWS::SNS::Subscription').some((s) => /CustomerNotificationService/.test(JSON.stringify(s.Properties.Endpoint))),
+      resources(steps[4], 'AWS::SNS::Subscription').some((s) => /QuoteNotificationService/.test(JSON.stringify(s.Properties.Endpoint))),
     );
     assert.equal(functionNamed(steps[4], 'RequestForQuotesService').Properties.Environment.Variables.DEADLINE_SECONDS, undefined);
   });

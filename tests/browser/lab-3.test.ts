@@ -89,7 +89,7 @@ describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
     assert.match(watched, /The customer was told: (Your unicorn|Sorry, no unicorn can take you) from Berlin to Potsdam/);
 
     await page.getByTestId('check-lab-3').click();
-    await page.getByTestId('check-summary-lab-3').waitFor({ timeout: 120_000 });
+    await page.getByTestId('check-summary-lab-3').waitFor({ timeout: 240_000 });
     const rows = page.locator('[data-testid^="checkpoint-"]');
     const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
     assert.equal(results.length, 9);

@@ -43,13 +43,13 @@ export default async function watchQuotes() {
   print(
     `${elapsed()}closed (${view.closedBy}): best quote ${view.best ? `${view.best.responder} at ${view.best.quote.toFixed(2)}` : 'none'}, ${view.quotes.length} quotes, ${view.declined.length} declines${view.waitingFor.length ? `, no answer from ${view.waitingFor.join(', ')}` : ''}`,
   );
-  // The notification travels on: aggregator → topic → Customer Notification Service → its log.
-  const notifier = await output('CustomerNotificationFunctionName');
+  // The notification travels on: aggregator → topic → Quote Notification Service → its log.
+  const notifier = await output('QuoteNotificationFunctionName');
   const waitUntil = Date.now() + probeDeadlineMs();
   for (;;) {
     const told = (await functionLogLines(notifier, rfqId)).find((line) => line.includes('"notified-customer"'));
     if (told) return print(`The customer was told: ${(JSON.parse(told.slice(told.indexOf('{'))) as { text: string }).text}`);
-    if (Date.now() > waitUntil) return print("The customer has not been told yet: see the Customer Notification Service's log.");
+    if (Date.now() > waitUntil) return print("The customer has not been told yet: see the Quote Notification Service's log.");
     await sleep(pollIntervalMs());
   }
 }

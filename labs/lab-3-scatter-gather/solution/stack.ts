@@ -93,7 +93,7 @@ export class ScatterGatherStack extends Stack {
     });
     services.aggregator.addEnvironment('NOTIFICATION_TOPIC_ARN', notifications.topicArn);
     notifications.grantPublish(services.aggregator);
-    notifications.addSubscription(new subscriptions.LambdaSubscription(services.customerNotification));
+    notifications.addSubscription(new subscriptions.LambdaSubscription(services.quoteNotification));
     new CfnOutput(this, 'AggregatorQueueUrl', { value: closeRequests.queueUrl });
     new CfnOutput(this, 'NotificationTopicArn', { value: notifications.topicArn });
     // #endregion

@@ -25,7 +25,7 @@ async function firstTime(rfqId: string): Promise<boolean> {
 }
 
 /**
- * The Customer Notification Service: tells the customer the outcome of their request (here, a
+ * The Quote Notification Service: tells the customer the outcome of their request (here, a
  * log line; in the app, a push notification). SNS delivers at least once, so it tells them once.
  */
 export const handler = async (event: SnsEvent): Promise<void> => {
@@ -37,7 +37,7 @@ export const handler = async (event: SnsEvent): Promise<void> => {
       ? `Your unicorn from ${notification.from} to ${notification.to}: ${notification.best.responder} for $${notification.best.quote.toFixed(2)} (${notification.answered} of ${notification.asked} providers answered).`
       : `Sorry, no unicorn can take you from ${notification.from} to ${notification.to} right now (${notification.answered} of ${notification.asked} providers answered).`;
     log({
-      service: 'CustomerNotificationService',
+      service: 'QuoteNotificationService',
       action: first ? 'notified-customer' : 'skipped-duplicate',
       rfqId,
       customer: notification.customer,
