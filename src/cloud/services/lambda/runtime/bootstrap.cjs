@@ -7,21 +7,21 @@ const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 
-// Names under .localhost are loopback names (RFC 6761); macOS and systemd-resolved answer them so,
-// glibc's resolver does not. The local cloud's queue URLs are http://sqs.<region>.localhost:<port>/…,
-// and the SDK sends a queue's requests to its URL: resolve such names to the loopback address.
+// Names under "localhost." are loopback names (RFC 6761): browsers and systemd-resolved answer
+// them so, but Node asks the system's resolver, which often knows only "localhost" itself. The
+// local cloud's queue URLs are such names (http://sqs.<region>.localhost:<port>/<account>/<name>),
+// and the JavaScript SDK sends a request to the queue's own URL when it differs from the client's
+// endpoint: without this, a handler could not use a queue URL it was given.
 const dns = require('node:dns');
 const systemLookup = dns.lookup;
-dns.lookup = function lookup(hostname, options, callback) {
+dns.lookup = function lookup(hostname, ...rest) {
+  if (typeof hostname !== 'string' || !hostname.toLowerCase().endsWith('.localhost')) return systemLookup.call(this, hostname, ...rest);
+  const [options, callback] = rest;
   const done = typeof options === 'function' ? options : callback;
-  const settings = typeof options === 'object' && options !== null ? options : { family: typeof options === 'number' ? options : 0 };
-  if (typeof hostname === 'string' && hostname.endsWith('.localhost')) {
-    const family = settings.family === 6 ? 6 : 4;
-    const address = family === 6 ? '::1' : '127.0.0.1';
-    process.nextTick(() => (settings.all ? done(null, [{ address, family }]) : done(null, address, family)));
-    return {};
-  }
-  return systemLookup.apply(dns, arguments);
+  const wanted = typeof options === 'object' && options ? options : { family: typeof options === 'number' ? options : 0 };
+  const address = wanted.family === 6 ? { address: '::1', family: 6 } : { address: '127.0.0.1', family: 4 };
+  process.nextTick(() => (wanted.all ? done(null, [address]) : done(null, address.address, address.family)));
+  return {};
 };
 
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
