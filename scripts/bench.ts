@@ -15,6 +15,7 @@ import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { benchClass } from './bench-class.ts';
 import { snsFanOut } from './bench-fanout.ts';
+import { benchLab3 } from './bench-lab-3.ts';
 import { benchLab4 } from './bench-lab-4.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
@@ -77,6 +78,8 @@ async function main() {
   row('cold CLI deploy of Lab 1 (npx workshop deploy)', ms(performance.now() - started), '≤ 3000 ms');
   // Every lab with a stack: deploy onto nothing, one-step redeploy and destroy, warm and cold.
   await benchLabDeploys(engine, cloud, row);
+  // Lab 3: its checkpoints with a short deadline, 100 requests for quotes at once.
+  await benchLab3(engine, cloud, target, row);
 
   // SNS publish → subscribed Lambda handler running.
   const sns = new SNSClient(clientConfig(target));

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseParameterOverrides } from '../engine/deploy/parameters.ts';
 import { errorOf, LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { resolveTarget } from '../engine/target.ts';
@@ -14,7 +15,9 @@ Usage: npx workshop <command> [options]
   start                         the site, its lab API and the local cloud (what npm start runs)
   up                            the local cloud alone, in the foreground
   labs [--json]                 list the labs
-  deploy <lab> [--solution [--step N]]   deploy your labs/<lab>/stack.ts (or the solution)
+  deploy <lab> [--solution [--step N]] [--parameter Name=value]...
+                                deploy your labs/<lab>/stack.ts (or the solution); a stack
+                                parameter takes the given value instead of the lab's
   run <lab> <snippet>           run one of the lab's SDK snippets
   verify <lab> [--step N] [--json]       run the lab's checkpoints (exit 0 only if all pass)
   status <lab>                  the lab's stack status and outputs
@@ -52,6 +55,7 @@ async function command(argv: string[]): Promise<void> {
     options: {
       solution: { type: 'boolean' },
       step: { type: 'string' },
+      parameter: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       target: { type: 'string' },
       endpoint: { type: 'string' },
@@ -124,9 +128,10 @@ async function command(argv: string[]): Promise<void> {
       return;
     }
     case 'deploy': {
-      const lab = need(' [--solution [--step N]]');
+      const lab = need(' [--solution [--step N]] [--parameter Name=value]');
       const step = values.step === undefined ? Number.POSITIVE_INFINITY : Number(values.step);
-      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter()));
+      const parameters = parseParameterOverrides(values.parameter ?? []);
+      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter(), { parameters }));
     }
     case 'destroy':
       return finish(await engine().destroy(need(''), terminalReporter()));

@@ -10,12 +10,13 @@ import type { LabDefinition } from '../../labs/kit/lab.ts';
 import { awsEndpointOverride, isLoopback, stackNameFor, type Target } from '../../labs/kit/target.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
+import { describeParameterValues, stackParameterValues } from './deploy/parameters.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
 import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
 import { describeArchitecture, type Architecture } from './architecture/index.ts';
 import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
-import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
+import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice, type SynthesizedStack } from './deploy/synth.ts';
 import type { Classroom, VerifyRun } from './classroom.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
@@ -75,6 +76,12 @@ export interface LabSource {
 
 export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
 
+/** Choices of one deploy. */
+export interface DeployOptions {
+  /** Values of the stack's parameters for this deploy, over the lab's values for the target. */
+  parameters?: Record<string, string>;
+}
+
 export interface EngineOptions {
   /** Asks the user before anything billable is created; without it, the AWS target refuses to deploy. */
   confirm?: (question: string) => Promise<boolean>;
@@ -122,15 +129,19 @@ export class LabEngine {
     return identity.Account!;
   }
 
-  /** Synthesizes the lab and deploys it: the learner's stack.ts, or the solution up to a step. */
-  deploy(labId: string, choice: StackChoice, report: Report): Promise<boolean> {
+  /**
+   * Synthesizes the lab and deploys it: the learner's stack.ts, or the solution up to a step. The
+   * stack's parameters take the lab's values for this kind of target, or the overrides given.
+   */
+  deploy(labId: string, choice: StackChoice, report: Report, options: DeployOptions = {}): Promise<boolean> {
     return this.operation(report, async () => {
       const lab = await this.source.load(labId);
       if (choice.solution) await this.options.classroom?.checkSolution(lab.id);
-      if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report) };
+      if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report, options) };
       const source = await loadStack(lab, choice);
       report({ type: 'progress', message: `Synthesizing ${source.description}…` });
       const synthesized = synthesize(lab, this.target, source);
+      const parameters = this.parameterValues(lab, synthesized.template, options, report);
       const accountId = await this.accountId();
       // Checked on every deploy (two quick calls): the cloud may have been reset since the last one.
       if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
@@ -140,13 +151,22 @@ export class LabEngine {
       const templateUrl = await publishLargeTemplate(clientFor(S3Client, this.target), synthesized, { endpoint: this.target.endpoint!, accountId, region: this.target.region }, (message) => report({ type: 'progress', message }));
       const stack = await applyStack(
         clientFor(CloudFormationClient, this.target),
-        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, templateUrl, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
+        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, templateUrl, parameters, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
         report,
         this.pollMaxMs,
       );
       const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
       return { ok: true, outputs, localUrls: this.localUrls(outputs) };
     });
+  }
+
+  /** The values of the parameters `template` declares, reported as progress. */
+  private parameterValues(lab: LabDefinition, template: SynthesizedStack['template'], options: DeployOptions, report: Report): Record<string, string> {
+    const overrides = options.parameters ?? {};
+    const result = stackParameterValues(lab, this.target.kind, Object.keys(template.Parameters ?? {}), overrides);
+    const line = describeParameterValues(result, this.target.kind, overrides);
+    if (line) report({ type: 'progress', message: line });
+    return result.values;
   }
 
   /** Removes the lab's stack and everything in it. */
@@ -176,7 +196,7 @@ export class LabEngine {
    * Deploys to AWS with the CDK toolkit library, after showing the account and region and asking
    * before anything billable is created. A missing bootstrap is reported with its fix.
    */
-  private async deployToAws(lab: LabDefinition, choice: StackChoice, report: Report): Promise<Record<string, string>> {
+  private async deployToAws(lab: LabDefinition, choice: StackChoice, report: Report, options: DeployOptions): Promise<Record<string, string>> {
     const stackName = stackNameFor(this.target, lab.id);
     const { account, arn } = await whoAmI(this.target);
     report({ type: 'progress', message: `AWS account ${account} (${arn}), region ${this.target.region}` });
@@ -186,8 +206,10 @@ export class LabEngine {
       throw new EngineError('NotConfirmed', `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`);
     }
     const stack = await loadStack(lab, choice);
+    // Which parameters this stack declares (a later step may add one), from a synth in this process.
+    const parameters = lab.parameters ? this.parameterValues(lab, synthesize(lab, this.target, stack).template, options, report) : undefined;
     report({ type: 'progress', message: `Deploying ${stack.description} as ${stackName} with the CDK toolkit…` });
-    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report);
+    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report, parameters);
   }
 
   /** Destroys on AWS, then lists anything the workshop tagged for this learner that still exists. */

@@ -5,7 +5,8 @@ import type { Report } from '../events.ts';
 
 /** Deploys to AWS; the CDK toolkit library in the product, a fake in tests of the logic around it. */
 export interface AwsDeployer {
-  deploy(build: (outdir: string, context: Record<string, unknown>, account?: string) => App, stackName: string, report: Report): Promise<Record<string, string>>;
+  /** `parameters`: every value the stack's parameters take in this deploy (the others: their defaults). */
+  deploy(build: (outdir: string, context: Record<string, unknown>, account?: string) => App, stackName: string, report: Report, parameters?: Record<string, string>): Promise<Record<string, string>>;
   destroy(build: (outdir: string, context: Record<string, unknown>, account?: string) => App, stackName: string, report: Report): Promise<void>;
   bootstrap(account: string, region: string, report: Report): Promise<void>;
 }
@@ -42,11 +43,16 @@ export function toolkitDeployer(options: ToolkitOptions = {}): AwsDeployer {
   const source = (cdk: Toolkit, build: Parameters<AwsDeployer['deploy']>[0]) =>
     cdk.fromAssemblyBuilder(async (props) => build(props.outdir!, props.context ?? {}, props.env?.CDK_DEFAULT_ACCOUNT).synth());
   return {
-    async deploy(build, stackName, report) {
+    async deploy(build, stackName, report, parameters) {
       const cdk = await toolkit(report);
-      const { StackSelectionStrategy } = await library();
+      const { StackSelectionStrategy, StackParameters } = await library();
       // The toolkit selects stacks by their path in the app, not by their CloudFormation name.
-      const result = await cdk.deploy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] }, stackEventPollingInterval });
+      const result = await cdk.deploy(await source(cdk, build), {
+        stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] },
+        stackEventPollingInterval,
+        // Exactly these values, not the previous deploy's: each deploy states its parameters.
+        ...(parameters ? { parameters: StackParameters.exactly(parameters) } : {}),
+      });
       return result.stacks.find((s) => s.stackName === stackName)?.outputs ?? {};
     },
     async destroy(build, stackName, report) {

@@ -20,7 +20,7 @@ export interface FileAsset {
 export interface SynthesizedStack {
   stackName: string;
   templateBody: string;
-  template: { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown> };
+  template: { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown>; Parameters?: Record<string, unknown> };
   assets: FileAsset[];
 }
 

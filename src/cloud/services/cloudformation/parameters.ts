@@ -3,7 +3,7 @@ import type { SsmService } from '../ssm/service.ts';
 import { validationError } from './errors.ts';
 import { resolve } from './intrinsics.ts';
 import type { Evaluation } from './engine.ts';
-import type { Template } from './template.ts';
+import type { Template, TemplateParameter } from './template.ts';
 
 /**
  * Resolves parameter values: given values, else previous values (UsePreviousValue), else
@@ -18,6 +18,8 @@ export function resolveParameters(
   ssm: SsmService,
 ): { values: Record<string, string>; ssmNames: Record<string, string> } {
   const declared = template.Parameters ?? {};
+  // The query protocol sends an empty list as an empty string (Parameters=).
+  given = Array.isArray(given) ? given : [];
   const values: Record<string, string> = {};
   const ssmNames: Record<string, string> = {};
   for (const p of given) {
@@ -37,7 +39,6 @@ export function resolveParameters(
     if (definition.AllowedValues && !definition.AllowedValues.map(String).includes(value)) {
       throw validationError(`Parameter '${name}' must be one of AllowedValues`);
     }
-    if (definition.Type === 'Number' && Number.isNaN(Number(value))) throw validationError(`Parameter '${name}' must be a number.`);
     checkConstraints(name, definition, value);
     if (definition.Type.startsWith('AWS::SSM::Parameter::Value<')) {
       ssmNames[name] = value;
@@ -63,12 +64,28 @@ export function describeParameters(values: Record<string, string>, ssmNames: Rec
   return Object.entries(values).map(([ParameterKey, value]) => (ParameterKey in ssmNames ? { ParameterKey, ParameterValue: ssmNames[ParameterKey], ResolvedValue: value } : { ParameterKey, ParameterValue: value }));
 }
 
-/** A String parameter's AllowedPattern and length limits; a ConstraintDescription replaces the default message. */
-function checkConstraints(name: string, definition: NonNullable<Template['Parameters']>[string], value: string): void {
-  const failed = (what: string) => validationError(definition.ConstraintDescription ? `Parameter ${name} failed to satisfy constraint: ${definition.ConstraintDescription}` : `Parameter '${name}' ${what}`);
-  if (definition.AllowedPattern !== undefined && !new RegExp(`^(?:${definition.AllowedPattern})$`).test(value)) throw failed(`must match pattern ${definition.AllowedPattern}`);
-  if (definition.MinLength !== undefined && value.length < Number(definition.MinLength)) throw failed(`must contain at least ${definition.MinLength} characters`);
-  if (definition.MaxLength !== undefined && value.length > Number(definition.MaxLength)) throw failed(`must contain at most ${definition.MaxLength} characters`);
+
+/**
+ * The constraints CloudFormation checks on a parameter's value before it deploys anything: a
+ * Number is a number within MinValue..MaxValue, a String matches AllowedPattern and has
+ * MinLength..MaxLength characters. A ConstraintDescription, when given, is the message.
+ */
+function checkConstraints(name: string, definition: TemplateParameter, value: string): void {
+  const fail = (message: string): never => {
+    throw validationError(definition.ConstraintDescription ? `Parameter ${name} failed to satisfy constraint: ${definition.ConstraintDescription}` : message);
+  };
+  if (definition.Type === 'Number') {
+    const number = Number(value);
+    if (value.trim() === '' || Number.isNaN(number)) fail(`Parameter '${name}' must be a number.`);
+    if (definition.MinValue !== undefined && number < Number(definition.MinValue)) fail(`Parameter '${name}' must be a number not less than ${definition.MinValue}`);
+    if (definition.MaxValue !== undefined && number > Number(definition.MaxValue)) fail(`Parameter '${name}' must be a number not greater than ${definition.MaxValue}`);
+  }
+  if (definition.Type === 'String') {
+    if (definition.MinLength !== undefined && value.length < Number(definition.MinLength)) fail(`Parameter '${name}' must contain at least ${definition.MinLength} characters`);
+    if (definition.MaxLength !== undefined && value.length > Number(definition.MaxLength)) fail(`Parameter '${name}' must contain at most ${definition.MaxLength} characters`);
+    // CloudFormation matches the whole value against the pattern.
+    if (definition.AllowedPattern !== undefined && !new RegExp(`^(?:${definition.AllowedPattern})$`).test(value)) fail(`Parameter '${name}' must match pattern ${definition.AllowedPattern}`);
+  }
 }
 
 /** Checks the template's Rules (the CDK's bootstrap version check is one) before anything is created. */

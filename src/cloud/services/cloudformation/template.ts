@@ -13,13 +13,25 @@ export interface TemplateResource {
   Metadata?: unknown;
 }
 
+/** A parameter as the template declares it, with the constraints CloudFormation checks on deploy. */
+export interface TemplateParameter {
+  Type: string;
+  Default?: unknown;
+  AllowedValues?: unknown[];
+  AllowedPattern?: string;
+  MinValue?: number | string;
+  MaxValue?: number | string;
+  MinLength?: number | string;
+  MaxLength?: number | string;
+  ConstraintDescription?: string;
+  NoEcho?: boolean | string;
+  Description?: string;
+}
+
 export interface Template {
   AWSTemplateFormatVersion?: string;
   Description?: string;
-  Parameters?: Record<
-    string,
-    { Type: string; Default?: unknown; AllowedValues?: unknown[]; AllowedPattern?: string; MinLength?: number | string; MaxLength?: number | string; ConstraintDescription?: string; NoEcho?: boolean | string; Description?: string }
-  >;
+  Parameters?: Record<string, TemplateParameter>;
   Conditions?: Record<string, unknown>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Rules?: Record<string, { RuleCondition?: unknown; Assertions: { Assert: unknown; AssertDescription?: string }[] }>;

@@ -30,7 +30,7 @@ export const lambda: ServiceDefinition = {
       kinesis: (region) => services.kinesisIn(region),
       delivery,
     });
-    const stop = () => {
+    const stopEnvironments = () => {
       mappings.shutdown();
       lambda.shutdown();
     };
@@ -45,11 +45,15 @@ export const lambda: ServiceDefinition = {
           mappings.resume();
         },
         reset: () => {
-          stop();
+          stopEnvironments();
           mappings.mappings.clear();
           lambda.functions.clear();
         },
-        shutdown: stop,
+        // For good: an invocation arriving late (a poller's last batch, a retry) starts no process.
+        shutdown: () => {
+          mappings.shutdown();
+          lambda.stop();
+        },
       },
       provides: { lambda, eventSourceMappings: mappings },
     };

@@ -47,8 +47,8 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::Events::EventBus': eventBus,
   'AWS::Kinesis::Stream': kinesisStream,
   'AWS::CloudWatch::Alarm': cloudWatchAlarm,
+  'AWS::SSM::Parameter': ssmParameter,
   'AWS::CDK::Metadata': cdkMetadata,
   // What the CDK's bootstrap stack (CDKToolkit) adds to the types above.
   'AWS::ECR::Repository': ecrRepository,
-  'AWS::SSM::Parameter': ssmParameter,
 };
