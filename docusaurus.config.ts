@@ -1,6 +1,7 @@
 import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
 import { themes as prismThemes } from 'prism-react-renderer';
+import { readableTheme } from './src/plugins/prism-contrast.ts';
 
 // Environment read once: where the lab API listens (npm start passes it to the dev server).
 const API_PORT = Number(process.env.WORKSHOP_API_PORT ?? 3001);
@@ -9,6 +10,11 @@ const config: Config = {
   title: 'Wild Rydes: Asynchronous Messaging',
   tagline: 'SNS, SQS, Lambda, Step Functions, EventBridge and Kinesis, hands-on, with or without an AWS account',
   url: 'http://localhost',
+  favicon: 'img/favicon.svg',
+  headTags: [
+    { tagName: 'link', attributes: { rel: 'icon', type: 'image/png', sizes: '32x32', href: '/img/favicon-32.png' } },
+    { tagName: 'link', attributes: { rel: 'apple-touch-icon', href: '/img/apple-touch-icon.png' } },
+  ],
   baseUrl: '/',
   onBrokenLinks: 'throw',
   markdown: { mermaid: true, hooks: { onBrokenMarkdownLinks: 'throw' } },
@@ -24,10 +30,12 @@ const config: Config = {
       } satisfies Preset.Options,
     ],
   ],
-  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }]],
+  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }], './src/plugins/local-search.ts'],
   themeConfig: {
+    image: 'img/social-card.png',
     navbar: {
       title: 'Wild Rydes',
+      logo: { alt: 'Wild Rydes logo: a unicorn horn and a message fanned out to three subscribers', src: 'img/logo.svg', width: 32, height: 32 },
       items: [
         { type: 'docSidebar', sidebarId: 'labs', position: 'left', label: 'Labs' },
         { to: '/lab-1-fan-out', label: 'Lab 1', position: 'left' },
@@ -37,7 +45,7 @@ const config: Config = {
       style: 'dark',
       copyright: 'A hands-on workshop on asynchronous messaging. Runs against the embedded local cloud or your AWS account.',
     },
-    prism: { theme: prismThemes.github, darkTheme: prismThemes.dracula, additionalLanguages: ['bash', 'json'] },
+    prism: { theme: readableTheme(prismThemes.github), darkTheme: readableTheme(prismThemes.dracula), additionalLanguages: ['bash', 'json'] },
     colorMode: { respectPrefersColorScheme: true },
   } satisfies Preset.ThemeConfig,
 };

@@ -20,7 +20,7 @@ test("the widgets on each page name the page's lab and snippets that exist", asy
   for (const folder of labFolders()) {
     const lab = await loadLab(folder);
     const text = readFileSync(page(folder), 'utf8');
-    for (const match of text.matchAll(/<(Deploy|Run|Checkpoints|StepCode)\s+lab="([^"]+)"(?:\s+snippet="([^"]+)")?/g)) {
+    for (const match of text.matchAll(/<(Deploy|Run|Checkpoints|StepCode|Architecture|Cost)\s+lab="([^"]+)"(?:\s+snippet="([^"]+)")?/g)) {
       const [, widget, labId, snippet] = match;
       assert.equal(labId, lab.id, `docs/${folder}: <${widget} lab="${labId}"> should name ${lab.id}`);
       if (snippet) assert.ok(lab.snippets.some((s) => s.name === snippet), `docs/${folder}: <Run snippet="${snippet}"> names no snippet of ${lab.id} (it has ${lab.snippets.map((s) => s.name).join(', ')})`);
@@ -69,5 +69,11 @@ test('every lab with a stack runs the step-by-step test against the local cloud'
     if (!lab.stack) continue;
     const file = join(PROJECT_ROOT, 'labs', folder, 'steps.test.ts');
     assert.ok(existsSync(file) && readFileSync(file, 'utf8').includes(`testLabSteps('${lab.id}')`), `labs/${folder}/steps.test.ts must call testLabSteps('${lab.id}')`);
+  }
+});
+
+test('every lab has facilitator notes for instructors', () => {
+  for (const folder of labFolders()) {
+    assert.ok(existsSync(join(PROJECT_ROOT, 'labs', folder, 'instructor.md')), `labs/${folder}/instructor.md is missing: timing, usual mistakes and questions for the room (the class dashboard shows them to instructors)`);
   }
 });

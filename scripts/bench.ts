@@ -5,18 +5,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { clientConfig } from '../labs/kit/clients.ts';
 import { startCloud } from '../src/cloud/cloud.ts';
 import { handlerZip, TEST_ROLE } from '../src/cloud/testing/lambda-zip.ts';
 import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
-import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
-import { benchLabDeploys } from './bench-labs.ts';
+import { benchClass } from './bench-class.ts';
 import { snsFanOut } from './bench-fanout.ts';
+import { benchLab3 } from './bench-lab-3.ts';
+import { benchLab4 } from './bench-lab-4.ts';
+import { benchLabDeploys } from './bench-labs.ts';
+import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
+import { benchSite } from './bench-site.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
+import { fifoThroughput, kinesisLatency, verifyLab5 } from './bench-streaming.ts';
 
 const run = promisify(execFile);
 const rows: [string, string, string][] = [];
@@ -25,7 +30,8 @@ const row = (what: string, figure: string, budget: string) => {
   console.log(`${what.padEnd(52)} ${figure.padStart(14)}   budget ${budget}`);
 };
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const quiet = (_: EngineEvent) => undefined;
 
 async function main() {
@@ -64,20 +70,44 @@ async function main() {
   // A cold CLI: a new process that loads everything, synthesizes and deploys.
   await engine.destroy('lab-1', quiet);
   started = performance.now();
-  await run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'deploy', 'lab-1', '--solution', '--port', String(cloud.port), '--prefix', 'bench'], { cwd: PROJECT_ROOT });
+  await run(
+    process.execPath,
+    [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'deploy', 'lab-1', '--solution', '--port', String(cloud.port), '--prefix', 'bench'],
+    { cwd: PROJECT_ROOT },
+  );
   row('cold CLI deploy of Lab 1 (npx workshop deploy)', ms(performance.now() - started), '≤ 3000 ms');
   // Every lab with a stack: deploy onto nothing, one-step redeploy and destroy, warm and cold.
   await benchLabDeploys(engine, cloud, row);
+  // Lab 3: its checkpoints with a short deadline, 100 requests for quotes at once.
+  await benchLab3(engine, cloud, target, row);
 
   // SNS publish → subscribed Lambda handler running.
   const sns = new SNSClient(clientConfig(target));
   const lambda = new LambdaClient(clientConfig(target));
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench-latency' }));
   const source = `exports.handler = async (event) => { console.log('T', performance.timeOrigin + performance.now(), event.Records[0].Sns.Message); };`;
-  const { FunctionArn } = await lambda.send(new CreateFunctionCommand({ FunctionName: 'bench-latency', Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip(source) } }));
-  await lambda.send(new AddPermissionCommand({ FunctionName: 'bench-latency', StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com', SourceArn: TopicArn }));
+  const { FunctionArn } = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'bench-latency',
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: handlerZip(source) },
+    }),
+  );
+  await lambda.send(
+    new AddPermissionCommand({
+      FunctionName: 'bench-latency',
+      StatementId: 'sns',
+      Action: 'lambda:InvokeFunction',
+      Principal: 'sns.amazonaws.com',
+      SourceArn: TopicArn,
+    }),
+  );
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: FunctionArn }));
-  await lambda.send(new InvokeCommand({ FunctionName: 'bench-latency', Payload: JSON.stringify({ Records: [{ Sns: { Message: 'warm-up' } }] }) }));
+  await lambda.send(
+    new InvokeCommand({ FunctionName: 'bench-latency', Payload: JSON.stringify({ Records: [{ Sns: { Message: 'warm-up' } }] }) }),
+  );
   const sent = new Map<string, number>();
   for (let i = 0; i < 200; i++) {
     const id = `m${i}`;
@@ -99,8 +129,15 @@ async function main() {
   await snsFanOut(cloud, target, row);
   await snsSqsLambdaLatency(cloud, target, row);
   await stepFunctionsExecution(cloud, target, row);
+  await benchLab4(engine, cloud, target, row);
+  await verifyLab5(engine, row);
+  await fifoThroughput(target, row);
+  await kinesisLatency(cloud, target, row);
+  // The site: JS weight per page against the Docusaurus template, the live diagram's latency and frame rate.
+  if (process.env.WORKSHOP_BENCH_SITE !== '0') await benchSite(cloud, row);
   row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
   await cloud.stop();
+  await benchClass(row);
   await rm(dataDir, { recursive: true, force: true });
 }
 

@@ -37,23 +37,29 @@ export function quietPeriodMs(): number {
   return labContext().target.kind === 'local' ? 250 : 10_000;
 }
 
-/** Polls `probe` until it returns a value other than undefined, or fails with `description` at the deadline. */
+/**
+ * Polls `probe` until it returns a value other than undefined, or fails with `description` at the
+ * deadline. The pause between polls doubles from `intervalMs` up to `maxIntervalMs`: asking the
+ * local cloud again is cheap, so there the pause stays short and a checkpoint ends soon after its
+ * message lands.
+ */
 export async function eventually<T>(
   description: string,
   probe: () => Promise<T | undefined>,
-  options: { timeoutMs?: number; intervalMs?: number } = {},
+  options: { timeoutMs?: number; intervalMs?: number; maxIntervalMs?: number } = {},
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? probeDeadlineMs();
   const deadline = Date.now() + timeoutMs;
   let interval = options.intervalMs ?? 25;
-  const { signal } = labContext();
+  const { signal, target } = labContext();
+  const maxInterval = options.maxIntervalMs ?? (target.kind === 'local' ? 100 : 1_000);
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() >= deadline) fail(`${description} (waited ${(timeoutMs / 1000).toFixed(1)} s)`);
     if (signal.aborted) fail('cancelled');
     await new Promise((resolve) => setTimeout(resolve, interval));
-    interval = Math.min(interval * 2, 1_000);
+    interval = Math.min(interval * 2, maxInterval);
   }
 }
 

@@ -14,7 +14,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { labContext } from './context.ts';
-import { LOCAL_CREDENTIALS, type Target } from './target.ts';
+import { awsEndpointOverride, isLoopback, LOCAL_CREDENTIALS, type Target } from './target.ts';
 
 /** The configuration every SDK client gets for a target: region, and for non-AWS targets the endpoint. */
 export function clientConfig(target: Target) {
@@ -28,7 +28,22 @@ export function clientConfig(target: Target) {
   };
 }
 
-type Constructor<C> = new (config: ReturnType<typeof clientConfig> & { forcePathStyle?: boolean }) => C;
+type Constructor<C> = new (config: ReturnType<typeof clientConfig> & { forcePathStyle?: boolean; useQueueUrlAsEndpoint?: boolean }) => C;
+
+/**
+ * What clients need where the endpoint is not AWS's: emulators have no per-bucket host names, so
+ * S3 addresses buckets by path (on the aws target too when AWS_ENDPOINT_URL sends it to this
+ * machine, as the CDK toolkit does); and an SQS client sent elsewhere by AWS_ENDPOINT_URL keeps
+ * to it instead of following a queue URL's host name.
+ */
+function endpointQuirks(Client: unknown, target: Target): { forcePathStyle?: boolean; useQueueUrlAsEndpoint?: boolean } {
+  if (Client === S3Client) {
+    const override = target.kind === 'aws' ? awsEndpointOverride('S3') : undefined;
+    return target.kind !== 'aws' || (override !== undefined && isLoopback(override)) ? { forcePathStyle: true } : {};
+  }
+  if (Client === SQSClient && target.kind === 'aws' && awsEndpointOverride('SQS') !== undefined) return { useQueueUrlAsEndpoint: false };
+  return {};
+}
 // Shared by every copy of this module in the process (see context.ts), so clients are reused.
 const CACHE_KEY = Symbol.for('workshop.clients');
 const cache = ((globalThis as unknown as Record<symbol, Map<string, unknown>>)[CACHE_KEY] ??= new Map<string, unknown>());
@@ -38,9 +53,7 @@ export function clientFor<C>(Client: Constructor<C>, target: Target): C {
   const key = `${Client.name}|${target.kind}|${target.endpoint ?? ''}|${target.region}`;
   let client = cache.get(key) as C | undefined;
   if (!client) {
-    // Endpoints other than AWS have no per-bucket DNS names, so S3 must address buckets by path.
-    const extra = Client === (S3Client as unknown) && target.kind !== 'aws' ? { forcePathStyle: true } : {};
-    client = new Client({ ...clientConfig(target), ...extra });
+    client = new Client({ ...clientConfig(target), ...endpointQuirks(Client, target) });
     cache.set(key, client);
   }
   return client;

@@ -17,6 +17,8 @@ export interface LabContext {
   signal: AbortSignal;
   /** Memo of the stack outputs, filled on first use. */
   outputs?: Record<string, string>;
+  /** Memo of the stack's parameter values, filled with the outputs. */
+  parameters?: Record<string, string>;
 }
 
 // One store per process, shared by every copy of this module: the engine loads lab files in

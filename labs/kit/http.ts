@@ -1,19 +1,21 @@
 import { labContext } from './context.ts';
-import type { Target } from './target.ts';
+import { awsEndpointOverride, type Target } from './target.ts';
 
 const EXECUTE_API = /^https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(?::443)?\/([^/]+)(\/.*)?$/;
 
 /**
  * The URL at which an API Gateway invoke URL (as CloudFormation outputs it) answers on `target`.
- * AWS: the URL itself. Other endpoints have no per-API DNS name, so they serve the API under the
- * path convention AWS-compatible emulators share: `<endpoint>/restapis/<id>/<stage>/_user_request_/<path>`.
+ * AWS: the URL itself. Other endpoints (and AWS_ENDPOINT_URL on the aws target) have no per-API
+ * DNS name, so they serve the API under the path convention AWS-compatible emulators share:
+ * `<endpoint>/restapis/<id>/<stage>/_user_request_/<path>`.
  */
 export function invokeUrlOn(target: Target, url: string): string {
-  if (target.kind === 'aws') return url;
+  // The aws target sent elsewhere with AWS_ENDPOINT_URL serves its APIs there too.
+  const endpoint = target.kind === 'aws' ? awsEndpointOverride('API_GATEWAY') : target.endpoint;
   const match = EXECUTE_API.exec(url);
-  if (!match) return url;
+  if (!endpoint || !match) return url;
   const [, apiId, stage, path = '/'] = match;
-  return `${target.endpoint}/restapis/${apiId}/${stage}/_user_request_${path}`;
+  return `${endpoint.replace(/\/$/, '')}/restapis/${apiId}/${stage}/_user_request_${path}`;
 }
 
 /** Calls an API Gateway URL of the current lab and returns status and parsed body. */

@@ -1,5 +1,6 @@
 import type { Stack, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { TargetKind } from './target.ts';
 
 /** Props every lab stack receives from the engine. */
 export interface LabStackProps extends StackProps {
@@ -40,6 +41,20 @@ export interface Checkpoint {
   run: () => Promise<string | void>;
 }
 
+/**
+ * A CloudFormation parameter of a lab's stack (a `CfnParameter` of the same name), with the value
+ * the engine passes on each kind of target: seconds where a local cloud answers at once, realistic
+ * values on AWS. An `endpoint` target takes the `local` value unless it has its own. The stack's
+ * own default should be the `aws` value, so a plain `cdk deploy` behaves as on AWS.
+ */
+export interface LabParameter {
+  /** What the value means, for progress messages and the page. */
+  description: string;
+  local: string | number;
+  aws: string | number;
+  endpoint?: string | number;
+}
+
 export interface LabDefinition {
   /** Short id used on the command line and in stack names: `lab-1`. */
   id: string;
@@ -55,6 +70,17 @@ export interface LabDefinition {
   stack?: { className: string };
   snippets: Snippet[];
   checkpoints: Checkpoint[];
+  /**
+   * The stack's CloudFormation parameters, by name, with their values per target kind. Only those
+   * the deployed template declares are passed (a parameter may arrive in a later step); a deploy
+   * may override them (`npx workshop deploy lab-3 --parameter DeadlineSeconds=10`).
+   */
+  parameters?: Record<string, LabParameter>;
+}
+
+/** The value of a lab parameter on a kind of target. */
+export function parameterValue(parameter: LabParameter, kind: TargetKind): string {
+  return String(kind === 'endpoint' ? (parameter.endpoint ?? parameter.local) : parameter[kind]);
 }
 
 /** Declares a lab; checks the manifest's own consistency so an author sees mistakes at once. */
@@ -71,6 +97,11 @@ export function defineLab(lab: LabDefinition): LabDefinition {
   for (const snippet of lab.snippets) {
     if (names.has(snippet.name)) throw new Error(`${lab.id}: snippet "${snippet.name}" is defined twice`);
     names.add(snippet.name);
+  }
+  for (const [name, parameter] of Object.entries(lab.parameters ?? {})) {
+    // CloudFormation parameter names are alphanumeric.
+    if (!/^[A-Za-z0-9]+$/.test(name)) throw new Error(`${lab.id}: parameter "${name}" is not a CloudFormation parameter name (letters and digits only)`);
+    if (parameter.local === undefined || parameter.aws === undefined) throw new Error(`${lab.id}: parameter ${name} needs a local and an aws value`);
   }
   if (lab.stack && !/^[A-Z]\w*$/.test(lab.stack.className)) {
     throw new Error(`${lab.id}: stack.className "${lab.stack.className}" is not the name of a class`);

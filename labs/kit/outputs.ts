@@ -21,7 +21,21 @@ export async function stackOutputs(): Promise<Record<string, string>> {
     fail(`Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`);
   }
   context.outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  context.parameters = Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']));
   return context.outputs;
+}
+
+/**
+ * The value a parameter of the current lab's stack was deployed with (a `CfnParameter`), e.g. how
+ * long the lab's deadline is on this target; fails with a hint when the stack has no such parameter.
+ */
+export async function stackParameter(name: string): Promise<string> {
+  await stackOutputs();
+  const value = labContext().parameters?.[name];
+  if (value === undefined) {
+    fail(`The stack has no parameter "${name}" (it has: ${Object.keys(labContext().parameters ?? {}).join(', ') || 'none'}).`);
+  }
+  return value;
 }
 
 /** One output of the current lab's stack; fails with a hint when the stack does not have it. */

@@ -4,6 +4,10 @@ import { check, defineLab, print } from '../../labs/kit/index.ts';
 import { LabEngine } from '../engine/engine.ts';
 import { EngineError } from '../engine/events.ts';
 import { createLabApi } from './app.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProgressStore } from './progress-store.ts';
 import { accessPolicy } from './security.ts';
 
 const lab = defineLab({
@@ -81,6 +85,28 @@ describe('lab API', () => {
     const response = await call('/api/events');
     assert.equal(response.status, 503);
     assert.match((await response.json()).error.message, /npm start/);
+  });
+
+  test('keeps the learner\'s checkpoint results and reading position, and forgets them on reset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'api-progress-'));
+    try {
+      const store = new ProgressStore(join(dir, 'progress.json'));
+      const withProgress = createLabApi({ engine, access: accessPolicy(3000, 3001), progress: store });
+      const ask = (path: string, body?: unknown) =>
+        withProgress.fetch(new Request(`http://localhost:3000${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { host: site.host, ...(body === undefined ? {} : { 'content-type': 'application/json', origin: site.origin }) }, body: body === undefined ? undefined : JSON.stringify(body) }));
+      await (await ask('/api/labs/lab-7/verify', {})).text();
+      const progress = await (await ask('/api/progress')).json();
+      assert.equal(progress.learner, 'local/tester');
+      assert.deepEqual(Object.fromEntries(Object.entries(progress.labs['lab-7'].checkpoints).map(([id, r]) => [id, (r as { ok: boolean }).ok])), { passes: true, fails: false });
+      assert.equal((await ask('/api/progress/position', { path: '/lab-7-test', anchor: 'step-2-two', title: 'Step 2: Two' })).status, 200);
+      assert.equal((await ask('/api/progress/position', { path: 'javascript:alert(1)' })).status, 400);
+      assert.equal(new ProgressStore(join(dir, 'progress.json')).get('local/tester').position!.anchor, 'step-2-two', 'kept on disk');
+      const reset = await (await ask('/api/progress/reset', {})).json();
+      assert.deepEqual(reset.labs, {});
+      assert.equal((await call('/api/progress')).status, 404, 'an API without a store says it keeps no progress');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('answers only registered operations', async () => {

@@ -1,33 +1,40 @@
+import type { LearnerClassroom } from '../class/learner/classroom.ts';
 import type { LabEngine } from '../engine/engine.ts';
+import { classRoutes } from './class-routes.ts';
+import { jsonBody, type Route } from './route.ts';
 import { EngineError } from '../engine/events.ts';
 import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
+import type { ActivityCounter } from './activity.ts';
 import { ndjsonStream } from './ndjson.ts';
+import { recordingCheckpoints, recordingDeploy, type ProgressStore } from './progress-store.ts';
 import { checkAccess, type AccessPolicy } from './security.ts';
 
 export interface LabApiOptions {
   engine: LabEngine;
   access: AccessPolicy;
+  /** The learner's class membership: the Join box's routes (/api/class). */
+  classroom?: LearnerClassroom;
+  /** Where checkpoint results and the reading position are kept; without it, nothing is remembered. */
+  progress?: ProgressStore;
+  /** Counts of the local cloud's events per resource, for the cost panel; absent on AWS. */
+  activity?: ActivityCounter;
 }
 
-type Route = { method: 'GET' | 'POST'; pattern: RegExp; handle: (match: string[], request: Request) => Promise<Response> };
-
-async function jsonBody(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (!text) return {};
+/** An engine error about something the lab does not have becomes a 404 with its message. */
+async function notFoundIfUnknown<T>(work: () => Promise<T>): Promise<T> {
   try {
-    const body = JSON.parse(text);
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body;
-  } catch {
-    // fall through
+    return await work();
+  } catch (error) {
+    if (error instanceof EngineError && error.code.startsWith('Unknown')) throw new HttpError(404, error.code, error.message);
+    throw error;
   }
-  throw new HttpError(400, 'BadJson', 'The request body must be a JSON object.');
 }
 
 /**
  * The lab API: the registered operations of the lab engine over HTTP, and nothing else (no
  * free-form code). `fetch` takes a web Request, so tests call it in-process without sockets.
  */
-export function createLabApi({ engine, access }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
+export function createLabApi({ engine, access, classroom, progress, activity }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
   const lab = async (id: string) => {
     try {
       return await engine.lab(decodeURIComponent(id));
@@ -36,7 +43,35 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
       throw error;
     }
   };
+  const learner = `${engine.target.kind}/${engine.target.prefix}`;
+  // The cost panel asks often while messages move; its graph may be a second old.
+  const recentArchitecture = recently((labId: string) => engine.architecture(labId), 1_500);
   const routes: Route[] = [
+    ...progressRoutes(progress, learner),
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/architecture$/,
+      handle: async ([id]) => jsonResponse(200, await engine.architecture((await lab(id)).id)),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/activity$/,
+      // What the learner's resources in this lab did, counted from the cloud's event stream.
+      handle: async ([id]) => {
+        const architecture = await recentArchitecture((await lab(id)).id);
+        const ids = architecture.nodes.map((n) => n.id);
+        return jsonResponse(200, { target: engine.target.kind, counting: Boolean(activity), live: activity?.live ?? false, architecture, ...(activity?.of(ids) ?? { since: null, counts: {} }) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/activity\/reset$/,
+      handle: async ([id]) => {
+        const architecture = await engine.architecture((await lab(id)).id);
+        activity?.reset(architecture.nodes.map((n) => n.id));
+        return jsonResponse(200, { ok: true });
+      },
+    },
     { method: 'GET', pattern: /^\/api\/health$/, handle: async () => jsonResponse(200, { ok: true, target: engine.target }) },
     {
       method: 'GET',
@@ -59,7 +94,8 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         const { id: labId } = await lab(id);
         const step = body.step === undefined ? Number.POSITIVE_INFINITY : Number(body.step);
         if (body.solution && !(step > 0)) throw new HttpError(400, 'BadStep', 'step must be a positive number.');
-        return ndjsonStream((report) => engine.deploy(labId, body.solution ? { solution: true, step } : { solution: false }, report), request.signal);
+        const what = body.solution ? (Number.isFinite(step) ? `the solution up to step ${step}` : 'the solution') : 'your stack.ts';
+        return ndjsonStream((report) => engine.deploy(labId, body.solution ? { solution: true, step } : { solution: false }, progress ? recordingDeploy(progress, learner, labId, what, report) : report), request.signal);
       },
     },
     {
@@ -67,7 +103,7 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
       pattern: /^\/api\/labs\/([^/]+)\/destroy$/,
       handle: async ([id], request) => {
         const { id: labId } = await lab(id);
-        return ndjsonStream((report) => engine.destroy(labId, report), request.signal);
+        return ndjsonStream((report) => engine.destroy(labId, progress ? recordingDeploy(progress, learner, labId, 'destroy', report) : report), request.signal);
       },
     },
     {
@@ -80,6 +116,22 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         return ndjsonStream((report, signal) => engine.run(definition.id, name, report, signal), request.signal);
       },
     },
+    // Read-only views of the lab's Step Functions state machines, for the page's execution view.
+    { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/state-machines$/, handle: async ([id]) => jsonResponse(200, { stateMachines: await notFoundIfUnknown(() => engine.stateMachines(decodeURIComponent(id))) }) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/executions$/,
+      handle: async ([id], request) => {
+        const query = new URL(request.url).searchParams;
+        const max = query.has('max') ? Number(query.get('max')) : undefined;
+        return jsonResponse(200, { executions: await notFoundIfUnknown(() => engine.executions(decodeURIComponent(id), { stateMachineArn: query.get('stateMachineArn') ?? undefined, max })) });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/executions\/([^/]+)\/history$/,
+      handle: async ([id, executionArn]) => jsonResponse(200, await notFoundIfUnknown(() => engine.executionHistory(decodeURIComponent(id), decodeURIComponent(executionArn)))),
+    },
     {
       method: 'POST',
       pattern: /^\/api\/labs\/([^/]+)\/verify$/,
@@ -87,9 +139,10 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         const body = await jsonBody(request);
         const { id: labId } = await lab(id);
         const step = body.step === undefined ? undefined : Number(body.step);
-        return ndjsonStream((report, signal) => engine.verify(labId, report, { step, signal }), request.signal);
+        return ndjsonStream((report, signal) => engine.verify(labId, progress ? recordingCheckpoints(progress, learner, labId, report) : report, { step, signal }), request.signal);
       },
     },
+    ...(classroom ? classRoutes(classroom, engine) : []),
   ];
 
   return {
@@ -108,5 +161,50 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
         return errorResponse(error);
       }
     },
+  };
+}
+
+/** The learner's progress: read it, say where they are reading, forget it. */
+function progressRoutes(store: ProgressStore | undefined, learner: string): Route[] {
+  const required = () => {
+    if (!store) throw new HttpError(404, 'NoProgress', 'This lab API keeps no progress.');
+    return store;
+  };
+  return [
+    { method: 'GET', pattern: /^\/api\/progress$/, handle: async () => jsonResponse(200, required().get(learner)) },
+    {
+      method: 'POST',
+      pattern: /^\/api\/progress\/position$/,
+      handle: async (_match, request) => {
+        const body = await jsonBody(request);
+        if (typeof body.path !== 'string' || !body.path.startsWith('/') || body.path.length > 300) throw new HttpError(400, 'BadPosition', 'path must be a site path such as /lab-1-fan-out.');
+        const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
+        required().recordPosition(learner, { path: body.path, anchor: text(body.anchor), title: text(body.title), at: Date.now() });
+        return jsonResponse(200, { ok: true });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/progress\/reset$/,
+      handle: async (_match, request) => {
+        const body = await jsonBody(request);
+        if (body.lab !== undefined && typeof body.lab !== 'string') throw new HttpError(400, 'BadLab', 'lab must be a lab id such as lab-1.');
+        required().reset(learner, body.lab as string | undefined);
+        return jsonResponse(200, required().get(learner));
+      },
+    },
+  ];
+}
+
+/** `read`, answered from its last result for `ms` per key. */
+function recently<T>(read: (key: string) => Promise<T>, ms: number): (key: string) => Promise<T> {
+  const kept = new Map<string, { at: number; value: Promise<T> }>();
+  return (key) => {
+    const hit = kept.get(key);
+    if (hit && Date.now() - hit.at < ms) return hit.value;
+    const value = read(key);
+    kept.set(key, { at: Date.now(), value });
+    value.catch(() => kept.delete(key));
+    return value;
   };
 }

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { parseParameterOverrides } from '../engine/deploy/parameters.ts';
 import { errorOf, LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { resolveTarget } from '../engine/target.ts';
 import { doctor } from './doctor.ts';
+import { joinCommand, leaveCommand, learnerClassroom, printDelivery } from './learner.ts';
 import { terminalConfirm } from './confirm.ts';
 import { bold, dim, red, terminalReporter } from './print.ts';
 
@@ -12,8 +14,10 @@ Usage: npx workshop <command> [options]
 
   start                         the site, its lab API and the local cloud (what npm start runs)
   up                            the local cloud alone, in the foreground
-  labs                          list the labs
-  deploy <lab> [--solution [--step N]]   deploy your labs/<lab>/stack.ts (or the solution)
+  labs [--json]                 list the labs
+  deploy <lab> [--solution [--step N]] [--parameter Name=value]...
+                                deploy your labs/<lab>/stack.ts (or the solution); a stack
+                                parameter takes the given value instead of the lab's
   run <lab> <snippet>           run one of the lab's SDK snippets
   verify <lab> [--step N] [--json]       run the lab's checkpoints (exit 0 only if all pass)
   status <lab>                  the lab's stack status and outputs
@@ -22,6 +26,9 @@ Usage: npx workshop <command> [options]
   bootstrap --target aws        bootstrap your AWS account and region for the CDK (once)
   leftovers --target aws [lab]  list what the workshop created for you and still exists
   doctor                        check Node.js, ports and the target
+  join <url> --code C --name N  join an instructor's class (your results appear on their dashboard)
+  leave                         leave the class
+  class start|export|resources|verify|cleanup   run a class (npx workshop class help)
 
 Labs are named lab-1 or 1. Options for every command:
   --target local|aws            where labs run (default: local, the embedded cloud)
@@ -48,6 +55,7 @@ async function command(argv: string[]): Promise<void> {
     options: {
       solution: { type: 'boolean' },
       step: { type: 'string' },
+      parameter: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       target: { type: 'string' },
       endpoint: { type: 'string' },
@@ -58,6 +66,14 @@ async function command(argv: string[]): Promise<void> {
       'api-port': { type: 'string' },
       yes: { type: 'boolean', short: 'y' },
       help: { type: 'boolean', short: 'h' },
+      // Instructor-led sessions (class, join).
+      code: { type: 'string' },
+      name: { type: 'string' },
+      host: { type: 'string' },
+      new: { type: 'boolean' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      learner: { type: 'string', multiple: true },
     },
   });
   const [command, ...args] = positionals;
@@ -74,7 +90,9 @@ async function command(argv: string[]): Promise<void> {
     }
     return args[0];
   };
-  const engine = () => new LabEngine(target(), undefined, { confirm: terminalConfirm(Boolean(values.yes)) });
+  // In a class, verify results go to the instructor and solutions wait for their release.
+  const classroom = learnerClassroom();
+  const engine = () => new LabEngine(target(), undefined, { confirm: terminalConfirm(Boolean(values.yes)), classroom });
   const finish = (ok: boolean) => {
     process.exitCode = ok ? 0 : 1;
   };
@@ -92,16 +110,28 @@ async function command(argv: string[]): Promise<void> {
       console.log(`The local cloud at ${endpoint} is empty: every stack, function, topic, queue, table and log is gone.`);
       return;
     }
-    case 'doctor':
-      return finish(await doctor(target()));
+    case 'doctor': {
+      const result = await doctor(target());
+      await classroom.preflight(result);
+      printDelivery(classroom.lastDelivery);
+      return finish(result.ok);
+    }
+    case 'class':
+      return finish(await (await import('./class.ts')).classCommand(args, values, target, terminalConfirm(Boolean(values.yes))));
+    case 'join':
+      return finish(await joinCommand(args[0], values, target()));
+    case 'leave':
+      return finish(await leaveCommand());
     case 'labs': {
+      if (values.json) return console.log(JSON.stringify(await engine().labs()));
       for (const lab of await engine().labs()) console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
       return;
     }
     case 'deploy': {
-      const lab = need(' [--solution [--step N]]');
+      const lab = need(' [--solution [--step N]] [--parameter Name=value]');
       const step = values.step === undefined ? Number.POSITIVE_INFINITY : Number(values.step);
-      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter()));
+      const parameters = parseParameterOverrides(values.parameter ?? []);
+      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter(), { parameters }));
     }
     case 'destroy':
       return finish(await engine().destroy(need(''), terminalReporter()));
@@ -120,6 +150,7 @@ async function command(argv: string[]): Promise<void> {
       const events: EngineEvent[] = [];
       const report = values.json ? (event: EngineEvent) => events.push(event) : terminalReporter();
       const ok = await engine().verify(lab, report, { step: numberOr(values.step) });
+      printDelivery(classroom.lastDelivery);
       if (values.json) {
         const done = events.find((e) => e.type === 'done') as Extract<EngineEvent, { type: 'done' }>;
         console.log(JSON.stringify({ lab, ok, passed: done.passed, total: done.total, error: done.error, checkpoints: events.filter((e) => e.type === 'checkpoint') }, null, 2));

@@ -1,14 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { ActivityCounter } from '../api/activity.ts';
 import { createLabApi } from '../api/app.ts';
 import { serveOnLoopback } from '../api/node-server.ts';
+import { ProgressStore } from '../api/progress-store.ts';
 import { accessPolicy } from '../api/security.ts';
 import { startCloud, type RunningCloud } from '../cloud/cloud.ts';
 import { listen } from '../cloud/gateway/listener.ts';
 import { LabEngine } from '../engine/engine.ts';
 import { PROJECT_ROOT, STATE_DIR } from '../engine/paths.ts';
+import { preflight } from '../engine/preflight.ts';
 import { resolveTarget } from '../engine/target.ts';
+import { learnerClassroom } from './learner.ts';
 import { bold, dim, green, red } from './print.ts';
 
 /** Starts the local cloud on `port` with the project's state folder. */
@@ -80,9 +84,21 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const sitePort = options.sitePort ?? Number(process.env.WORKSHOP_SITE_PORT ?? 3000);
   const apiPort = options.apiPort ?? Number(process.env.WORKSHOP_API_PORT ?? 3001);
   const cloud = await failWith(startLocalCloud(options.cloudPort));
-  const engine = new LabEngine(resolveTarget({ cloudPort: cloud.port }));
-  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
+  const classroom = learnerClassroom();
+  const engine = new LabEngine(resolveTarget({ cloudPort: cloud.port }), undefined, { classroom });
+  // The learner's checkpoint results and the counts behind the cost panel survive a restart.
+  const progress = new ProgressStore(join(STATE_DIR, 'progress.json'));
+  const activity = new ActivityCounter(join(STATE_DIR, 'activity.json'));
+  activity.start(cloud.endpoint);
+  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort), classroom, progress, activity }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
   console.log(`${green('●')} Lab API on ${bold(`http://127.0.0.1:${api.port}`)} ${dim(`(target: local, prefix ${engine.target.prefix})`)}`);
+  const stopSending = classroom.keepSending();
+  const membership = classroom.membership();
+  if (membership) {
+    console.log(`${green('●')} In the class ${bold(`"${membership.className}"`)} as ${membership.name} ${dim('(results go to your instructor; npx workshop leave stops it)')}`);
+    // The instructor's dashboard shows this machine as it is now, with the workshop running.
+    void preflight(engine.target, { ports: { site: sitePort, api: api.port }, insideWorkshop: true }).then((result) => classroom.preflight(result));
+  }
   await failWith(ensurePortFree(sitePort, 'the site', 'WORKSHOP_SITE_PORT=<port> (or --site-port)'), async () => {
     await api.close();
     await cloud.stop();
@@ -91,7 +107,9 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const site = startSite({ port: sitePort, apiPort: api.port });
   console.log(`${green('●')} Site starting at ${bold(`http://localhost:${sitePort}`)} ${dim('(Ctrl-C stops everything)')}`);
   const stop = async () => {
+    stopSending();
     site.kill('SIGTERM');
+    activity.stop();
     await api.close();
     await cloud.stop();
   };

@@ -3,6 +3,7 @@ import { apigateway } from './services/apigateway/cloud-service.ts';
 import { cloudformation } from './services/cloudformation/cloud-service.ts';
 import { monitoring } from './services/cloudwatch/cloud-service.ts';
 import { dynamodb } from './services/dynamodb/cloud-service.ts';
+import { ecr } from './services/ecr/cloud-service.ts';
 import { events } from './services/events/cloud-service.ts';
 import { iam } from './services/iam/cloud-service.ts';
 import { kinesis } from './services/kinesis/cloud-service.ts';
@@ -14,6 +15,7 @@ import { sqs } from './services/sqs/cloud-service.ts';
 import { ssm } from './services/ssm/cloud-service.ts';
 import { states } from './services/stepfunctions/cloud-service.ts';
 import { sts } from './services/sts/cloud-service.ts';
+import { tagging } from './services/tagging/cloud-service.ts';
 
 /**
  * Every service of the local cloud, one line each. They are built in this order (a service may
@@ -28,6 +30,7 @@ export const SERVICES: ServiceDefinition[] = [
   ssm,
   sqs,
   s3,
+  ecr,
   dynamodb,
   kinesis,
   lambda,
@@ -36,5 +39,6 @@ export const SERVICES: ServiceDefinition[] = [
   states,
   monitoring,
   apigateway,
+  tagging,
   cloudformation,
 ];

@@ -7,17 +7,21 @@ import { withLabContext } from '../../labs/kit/context.ts';
 import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { invokeUrlOn } from '../../labs/kit/http.ts';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
-import { stackNameFor, type Target } from '../../labs/kit/target.ts';
+import { awsEndpointOverride, isLoopback, stackNameFor, type Target } from '../../labs/kit/target.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
+import { describeParameterValues, stackParameterValues } from './deploy/parameters.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
-import { bootstrapStatus, requireBootstrap, whoAmI } from './aws/account.ts';
+import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
+import { describeArchitecture, type Architecture } from './architecture/index.ts';
 import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
-import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
+import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice, type SynthesizedStack } from './deploy/synth.ts';
+import type { Classroom, VerifyRun } from './classroom.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
 import { loadStack } from './stack-source.ts';
+import { executionHistoryOf, executionsOf, stateMachinesOf } from './state-machines.ts';
 
 /** What the page and the CLI learn about a lab. */
 export interface LabSummary {
@@ -72,11 +76,19 @@ export interface LabSource {
 
 export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
 
+/** Choices of one deploy. */
+export interface DeployOptions {
+  /** Values of the stack's parameters for this deploy, over the lab's values for the target. */
+  parameters?: Record<string, string>;
+}
+
 export interface EngineOptions {
   /** Asks the user before anything billable is created; without it, the AWS target refuses to deploy. */
   confirm?: (question: string) => Promise<boolean>;
   /** How stacks reach AWS: the CDK toolkit library unless a test gives another. */
   awsDeployer?: AwsDeployer;
+  /** The class the learner joined, if any: verify results are reported to it, solutions wait for its release. */
+  classroom?: Classroom;
 }
 
 export class LabEngine {
@@ -117,14 +129,19 @@ export class LabEngine {
     return identity.Account!;
   }
 
-  /** Synthesizes the lab and deploys it: the learner's stack.ts, or the solution up to a step. */
-  deploy(labId: string, choice: StackChoice, report: Report): Promise<boolean> {
+  /**
+   * Synthesizes the lab and deploys it: the learner's stack.ts, or the solution up to a step. The
+   * stack's parameters take the lab's values for this kind of target, or the overrides given.
+   */
+  deploy(labId: string, choice: StackChoice, report: Report, options: DeployOptions = {}): Promise<boolean> {
     return this.operation(report, async () => {
       const lab = await this.source.load(labId);
-      if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report) };
+      if (choice.solution) await this.options.classroom?.checkSolution(lab.id);
+      if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report, options) };
       const source = await loadStack(lab, choice);
       report({ type: 'progress', message: `Synthesizing ${source.description}…` });
       const synthesized = synthesize(lab, this.target, source);
+      const parameters = this.parameterValues(lab, synthesized.template, options, report);
       const accountId = await this.accountId();
       // Checked on every deploy (two quick calls): the cloud may have been reset since the last one.
       if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
@@ -134,13 +151,22 @@ export class LabEngine {
       const templateUrl = await publishLargeTemplate(clientFor(S3Client, this.target), synthesized, { endpoint: this.target.endpoint!, accountId, region: this.target.region }, (message) => report({ type: 'progress', message }));
       const stack = await applyStack(
         clientFor(CloudFormationClient, this.target),
-        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, templateUrl, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
+        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, templateUrl, parameters, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
         report,
         this.pollMaxMs,
       );
       const outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
       return { ok: true, outputs, localUrls: this.localUrls(outputs) };
     });
+  }
+
+  /** The values of the parameters `template` declares, reported as progress. */
+  private parameterValues(lab: LabDefinition, template: SynthesizedStack['template'], options: DeployOptions, report: Report): Record<string, string> {
+    const overrides = options.parameters ?? {};
+    const result = stackParameterValues(lab, this.target.kind, Object.keys(template.Parameters ?? {}), overrides);
+    const line = describeParameterValues(result, this.target.kind, overrides);
+    if (line) report({ type: 'progress', message: line });
+    return result.values;
   }
 
   /** Removes the lab's stack and everything in it. */
@@ -160,14 +186,17 @@ export class LabEngine {
   }
 
   private get awsDeployer(): AwsDeployer {
-    return this.options.awsDeployer ?? toolkitDeployer();
+    // CloudFormation on this machine (AWS_ENDPOINT_URL sends the aws target to a local cloud)
+    // finishes in milliseconds: no need to poll it at the pace AWS needs.
+    const local = isLoopback(awsEndpointOverride('CLOUDFORMATION') ?? '');
+    return this.options.awsDeployer ?? toolkitDeployer(local ? { pollingIntervalMs: 250 } : {});
   }
 
   /**
    * Deploys to AWS with the CDK toolkit library, after showing the account and region and asking
    * before anything billable is created. A missing bootstrap is reported with its fix.
    */
-  private async deployToAws(lab: LabDefinition, choice: StackChoice, report: Report): Promise<Record<string, string>> {
+  private async deployToAws(lab: LabDefinition, choice: StackChoice, report: Report, options: DeployOptions): Promise<Record<string, string>> {
     const stackName = stackNameFor(this.target, lab.id);
     const { account, arn } = await whoAmI(this.target);
     report({ type: 'progress', message: `AWS account ${account} (${arn}), region ${this.target.region}` });
@@ -177,8 +206,10 @@ export class LabEngine {
       throw new EngineError('NotConfirmed', `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`);
     }
     const stack = await loadStack(lab, choice);
+    // Which parameters this stack declares (a later step may add one), from a synth in this process.
+    const parameters = lab.parameters ? this.parameterValues(lab, synthesize(lab, this.target, stack).template, options, report) : undefined;
     report({ type: 'progress', message: `Deploying ${stack.description} as ${stackName} with the CDK toolkit…` });
-    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report);
+    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report, parameters);
   }
 
   /** Destroys on AWS, then lists anything the workshop tagged for this learner that still exists. */
@@ -204,10 +235,11 @@ export class LabEngine {
       if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'Only AWS accounts need a CDK bootstrap; the deployer prepares local and endpoint targets itself.');
       const { account } = await whoAmI(this.target);
       const status = await bootstrapStatus(this.target);
-      if (status && !status.startsWith('DELETE') && !status.endsWith('FAILED')) {
+      if (usableBootstrap(status)) {
         report({ type: 'progress', message: `Account ${account} is already bootstrapped in ${this.target.region} (CDKToolkit is ${status}).` });
         return { ok: true };
       }
+      await requireNoStrayBootstrapParameter(this.target);
       if (!this.options.confirm || !(await this.options.confirm(`Bootstrap the CDK in AWS account ${account}, region ${this.target.region}? It creates an S3 bucket, an ECR repository and IAM roles.`))) {
         throw new EngineError('NotConfirmed', 'Nothing was created: bootstrapping needs your confirmation (pass --yes in a script).');
       }
@@ -243,6 +275,43 @@ export class LabEngine {
     return { stackName, deployed, status: stack?.StackStatus ?? null, outputs, localUrls: this.localUrls(outputs) };
   }
 
+  /**
+   * The stack name of a lab, from what a user typed (`lab-4`, `4`). A lab's id never changes while
+   * the engine runs, so it is resolved once: the page's execution view asks on every event, and
+   * loading the lab's files each time would cost a compile.
+   */
+  private async stackNameOf(labId: string): Promise<string> {
+    let id = this.labIds.get(labId);
+    if (!id) {
+      id = (await this.source.load(labId)).id;
+      this.labIds.set(labId, id);
+    }
+    return stackNameFor(this.target, id);
+  }
+
+  private readonly labIds = new Map<string, string>();
+
+  /** The Step Functions state machines of the lab's stack, with their definitions (the page's execution view). */
+  async stateMachines(labId: string) {
+    return stateMachinesOf(this.target, await this.stackNameOf(labId));
+  }
+
+  /** The newest executions of the lab's state machines, newest first. */
+  async executions(labId: string, options: { stateMachineArn?: string; max?: number } = {}) {
+    return executionsOf(this.target, await this.stackNameOf(labId), options);
+  }
+
+  /** One execution of the lab's state machines, with its whole history. */
+  async executionHistory(labId: string, executionArn: string) {
+    return executionHistoryOf(this.target, await this.stackNameOf(labId), executionArn);
+  }
+
+  /** The lab's deployed resources and the links between them, for the live diagram. */
+  async architecture(labId: string): Promise<Architecture> {
+    const lab = await this.source.load(labId);
+    return describeArchitecture(this.target, lab.id, stackNameFor(this.target, lab.id));
+  }
+
   /** Invoke URLs of API Gateway outputs as this target serves them. */
   private localUrls(outputs: Record<string, string>): Record<string, string> {
     const urls: Record<string, string> = {};
@@ -269,24 +338,35 @@ export class LabEngine {
   }
 
   /** Runs the lab's checkpoints in order (optionally those of one step), reporting each. */
-  verify(labId: string, report: Report, options: { step?: number; signal?: AbortSignal } = {}): Promise<boolean> {
-    return this.operation(report, async () => {
+  async verify(labId: string, report: Report, options: { step?: number; signal?: AbortSignal } = {}): Promise<boolean> {
+    let run: VerifyRun | undefined;
+    const ok = await this.operation(report, async (started) => {
       const lab = await this.source.load(labId);
       const checkpoints = lab.checkpoints.filter((c) => options.step === undefined || c.step === options.step);
       let passed = 0;
       const context = this.context(lab, () => undefined, options.signal ?? new AbortController().signal);
+      run = { lab: lab.id, step: options.step, at: Date.now(), durationMs: 0, checkpoints: [] };
       for (const checkpoint of checkpoints) {
         const base = { type: 'checkpoint' as const, id: checkpoint.id, step: checkpoint.step, title: checkpoint.title, hint: checkpoint.hint };
+        const checkpointStarted = performance.now();
+        const timed = (ok: boolean) => run!.checkpoints.push({ id: checkpoint.id, step: checkpoint.step, ok, durationMs: Math.round(performance.now() - checkpointStarted) });
         try {
           const detail = await withLabContext(context, () => checkpoint.run());
           passed++;
+          timed(true);
           report({ ...base, ok: true, detail: detail || undefined });
         } catch (error) {
           const detail = error instanceof CheckpointFailure || (error as Error).name === 'CheckpointFailure' ? (error as Error).message : errorOf(error).message;
+          timed(false);
           report({ ...base, ok: false, detail });
         }
       }
+      run.durationMs = Math.round(performance.now() - started);
       return { ok: passed === checkpoints.length, passed, total: checkpoints.length };
     });
+    // Results only (ids, pass or fail, timings): never a checkpoint's detail, which can quote
+    // resources. A run the learner cancelled proves nothing and is not reported.
+    if (run && run.checkpoints.length > 0 && !options.signal?.aborted) await this.options.classroom?.verified(run);
+    return ok;
   }
 }

@@ -1,6 +1,8 @@
 import Link from '@docusaurus/Link';
 import Layout from '@theme/Layout';
+import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
+import ContinueReading from '@site/src/components/ContinueReading';
 import LabCards from '@site/src/components/LabCards';
 import styles from './index.module.css';
 
@@ -26,12 +28,19 @@ export default function Home() {
         </div>
       </header>
       <main className="container">
+        <ContinueReading />
         <LabCards />
         <h2>No AWS account needed</h2>
         <p>
           The labs run against an embedded local cloud that speaks the AWS APIs they use. The same stacks deploy unchanged to your AWS account with <code>--target aws</code>.
         </p>
         <CliCommand command={'npm install\nnpm start'} />
+        <h2>In a class?</h2>
+        <p>
+          Join your instructor's class with the address and code they give you: your checkpoint results appear on their dashboard, and nothing else changes for you. Instructors
+          start a class with <code>npx workshop class start</code>, which prints the address of the <Link to="/class">class dashboard</Link>.
+        </p>
+        <ClassJoin />
       </main>
     </Layout>
   );

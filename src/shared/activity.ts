@@ -306,6 +306,7 @@ export const ACTIVITY = {
 
   'cloudformation.resource-status': row<{ stackName: string; logicalId: string; resourceType: string; status: string; reason?: string }>(),
   'cloudformation.handler-modelled-natively': row<{ stackName: string; logicalId: string; resourceType: string }>(),
+  'cloudformation.change-set-status': row<{ stackName: string; changeSetName: string; status: string; reason?: string }>(),
 } satisfies Record<string, Row<any>>;
 
 /** Every kind of activity, as `service.type`. */

@@ -1,17 +1,25 @@
 // The lab widgets every lab page uses, available in MDX without imports.
 import MDXComponents from '@theme-original/MDXComponents';
+import Architecture from '@site/src/components/Architecture';
 import Checkpoints from '@site/src/components/Checkpoints';
+import ClassJoin from '@site/src/components/ClassJoin';
 import CliCommand from '@site/src/components/CliCommand';
+import Cost from '@site/src/components/Cost';
 import Deploy from '@site/src/components/Deploy';
+import ExecutionView from '@site/src/components/ExecutionView';
 import MessageFlow from '@site/src/components/MessageFlow';
 import Run from '@site/src/components/Run';
 import StepCode from '@site/src/components/StepCode';
 
 export default {
   ...MDXComponents,
+  Architecture,
   Checkpoints,
+  ClassJoin,
   CliCommand,
+  Cost,
   Deploy,
+  ExecutionView,
   MessageFlow,
   Run,
   StepCode,

@@ -1,30 +1,18 @@
 // Lab 1 in a real browser, as a learner uses it: the site (dev server, as npm start runs it),
 // its lab API and a local cloud, driven through Debian's Chromium.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createLabApi } from '../../src/api/app.ts';
 import { serveOnLoopback } from '../../src/api/node-server.ts';
 import { accessPolicy } from '../../src/api/security.ts';
-import { startSite, waitForSite } from '../../src/cli/serve.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
-
-const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort, siteInBrowser } from './browser.ts';
 
 let cloud: TestCloud;
 let api: { port: number; close: () => Promise<void> };
-let site: ChildProcess;
+let stopSite: () => Promise<void>;
 let browser: Browser;
 let siteUrl: string;
 
@@ -33,15 +21,11 @@ before(async () => {
   const sitePort = await freePort();
   const apiPort = await freePort();
   api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
-  site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
-  siteUrl = `http://localhost:${sitePort}`;
-  await waitForSite(`${siteUrl}/`, site, 240_000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  ({ siteUrl, browser, stop: stopSite } = await siteInBrowser(sitePort, apiPort));
 });
 
 after(async () => {
-  await browser?.close();
-  site?.kill('SIGTERM');
+  await stopSite?.();
   await api?.close();
   await cloud?.stop();
 });

@@ -19,6 +19,7 @@ export const SHAPE_SOURCES: Record<string, { client: string; protocol: 'query' |
   sqs: { client: 'sqs', protocol: 'json' },
   lambda: { client: 'lambda', protocol: 'rest-json' },
   apigateway: { client: 'api-gateway', protocol: 'rest-json' },
+  tagging: { client: 'resource-groups-tagging-api', protocol: 'json' },
 };
 
 // Members a REST request carries outside its JSON body.

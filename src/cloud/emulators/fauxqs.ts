@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { fixFauxqsPersistence } from '../services/sqs/fauxqs-persistence.ts';
 
 type FauxqsOptions = NonNullable<Parameters<typeof startFauxqs>[0]>;
 type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -16,6 +17,7 @@ export interface Fauxqs {
 
 /** Starts fauxqs on an internal port, keeping hold of its request handler. */
 export async function createFauxqs(options: FauxqsOptions): Promise<Fauxqs> {
+  await fixFauxqsPersistence();
   // fauxqs builds its Fastify server inside startFauxqs and keeps it private; the handler is
   // caught as Fastify creates the server, during the synchronous start of the call.
   const createServer = http.createServer;

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { createRequire } from 'node:module';
 import { type LevelDatabase, type LevelDown, LevelMirror } from '../persistence/level-mirror.ts';
+import { installKinesisTagging } from '../services/kinesis/tags.ts';
 
 /** kinesalite's options (it ships no types): stream state changes take no time locally. */
 export interface KinesaliteOptions {
@@ -20,6 +21,7 @@ interface KinesaliteStore {
 }
 
 const require = createRequire(import.meta.url);
+installKinesisTagging();
 const kinesalite = require('kinesalite') as (options: KinesaliteOptions) => http.Server;
 const kinesaliteDb = require('kinesalite/db') as { create(options: KinesaliteOptions): KinesaliteStore };
 

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
 import { streamOperation, type LabEvent } from '@site/src/lib/lab-api';
+import { announceLabChange } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import styles from './styles.module.css';
 
@@ -37,6 +38,7 @@ export default function Checkpoints({ lab, step }: Props) {
       if (event.type === 'done') {
         setState(event.ok ? 'done' : 'failed');
         setSummary(event.error ? `✗ ${event.error.message}` : `${event.passed}/${event.total} checkpoints pass (${event.durationMs} ms)`);
+        announceLabChange(lab, 'verify');
       }
     }).catch((error: Error) => {
       setState('failed');

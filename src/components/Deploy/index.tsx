@@ -2,6 +2,7 @@ import { useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
 import { streamOperation, type LabEvent } from '@site/src/lib/lab-api';
+import { announceLabChange } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import { resourceRows, type ResourceRow } from './deploy.utils';
 import styles from './styles.module.css';
@@ -41,6 +42,7 @@ export default function Deploy({ lab, step }: Props) {
       if (event.type === 'done') {
         setResult(event);
         setState(event.ok ? 'done' : 'failed');
+        announceLabChange(lab, 'deploy');
       }
     }).catch((error: Error) => {
       setResult({ type: 'done', ok: false, durationMs: 0, error: { code: 'NetworkError', message: error.message } });

@@ -1,5 +1,6 @@
 import LabPanel from '@site/src/components/LabPanel';
-import { describeEvent, type FlowEvent, SHOWN_EVENTS } from '@site/src/lib/flow';
+import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
+import { describeEvent } from '@site/src/lib/flow';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import clsx from 'clsx';
 import { useEffect, useState } from 'react';
@@ -19,18 +20,10 @@ export default function MessageFlow({ limit = 14 }: Props) {
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     if (mode !== 'live') return;
-    const source = new EventSource('/api/events');
-    source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
-    const onEvent = (message: MessageEvent<string>) => {
-      const event = JSON.parse(message.data) as FlowEvent;
+    return subscribeCloudEvents((event) => {
       const described = describeEvent(event);
       if (described) setLines((all) => [...all, { seq: event.seq, time: event.time, ...described }].slice(-limit));
-    };
-    // Every activity arrives under its own name (sns.published, states.state-entered…): the view
-    // listens for each kind the shared vocabulary has words for.
-    for (const name of SHOWN_EVENTS) source.addEventListener(name, onEvent as EventListener);
-    return () => source.close();
+    }, setConnected);
   }, [mode, limit]);
   if (mode !== 'live') {
     return (

@@ -58,14 +58,23 @@ export async function followStack(cfn: CloudFormationClient, stackId: string, si
 /** Creates the stack or updates it to `templateBody`; resolves with the stack once settled. */
 export async function applyStack(
   cfn: CloudFormationClient,
-  input: { stackName: string; templateBody: string; tags: Record<string, string>; /** Set when the template was published to S3 for being too large to send. */ templateUrl?: string },
+  input: {
+    stackName: string;
+    templateBody: string;
+    tags: Record<string, string>;
+    /** Set when the template was published to S3 for being too large to send. */
+    templateUrl?: string;
+    /** Values of the template's parameters; those not given take their template default. */
+    parameters?: Record<string, string>;
+  },
   report: Report,
   maxIntervalMs: number,
 ): Promise<Stack> {
   const existing = await describeStack(cfn, input.stackName);
   const Tags = Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value }));
   const template = input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody };
-  const common = { StackName: input.stackName, ...template, Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const, Tags };
+  const Parameters = Object.entries(input.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+  const common = { StackName: input.stackName, ...template, ...(Parameters.length > 0 ? { Parameters } : {}), Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const, Tags };
   const since = new Date(Date.now() - 1);
   let stackId: string;
   if (existing && existing.StackStatus === 'ROLLBACK_COMPLETE') {

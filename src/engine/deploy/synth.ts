@@ -20,7 +20,7 @@ export interface FileAsset {
 export interface SynthesizedStack {
   stackName: string;
   templateBody: string;
-  template: { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown> };
+  template: { Resources: Record<string, { Type: string }>; Outputs?: Record<string, unknown>; Parameters?: Record<string, unknown> };
   assets: FileAsset[];
 }
 
@@ -32,6 +32,9 @@ process.env.CDK_VALIDATION ??= 'false';
 /** Tags every workshop resource carries, so a leftovers check can find them. */
 export const WORKSHOP_TAG = 'workshop';
 export const WORKSHOP_TAG_VALUE = 'wild-rydes-async-messaging';
+
+/** The construct id of a lab's stack in its app: what the CDK toolkit selects stacks by. */
+export const LAB_STACK_ID = 'Stack';
 
 /** Which stack of a lab to synthesize: the learner's starter or the solution up to a step. */
 export type StackChoice = { solution: false } | { solution: true; step: number };
@@ -64,7 +67,7 @@ export function buildApp(lab: LabDefinition, target: Target, stack: LoadedStack,
   const stackName = stackNameFor(target, lab.id);
   const app = new App({ outdir: options.outdir, context: options.context });
   try {
-    stack.factory(app, 'Stack', { prefix: target.prefix, stackName, env: { account: options.account, region: target.region } });
+    stack.factory(app, LAB_STACK_ID, { prefix: target.prefix, stackName, env: { account: options.account, region: target.region } });
   } catch (error) {
     throw new EngineError('StackError', `Building ${stack.description} failed: ${(error as Error).message}`);
   }

@@ -82,6 +82,8 @@ export function testLabSteps(labId: string): void {
       assert.equal(services.eventSourceMappings.mappings.size, 0, 'event source mappings left behind');
       assert.equal(services.stepFunctions.machines.size, 0, 'state machines left behind');
       assert.equal(services.cloudWatch.alarms.size, 0, 'alarms left behind');
+      // The deployer's own bootstrap version parameter stays, as the CDK bootstrap stack's does on AWS.
+      assert.deepEqual([...services.ssm.parameters.keys()].filter((name) => !name.startsWith('/cdk-bootstrap/')), [], 'Parameter Store parameters left behind');
       assert.deepEqual([...services.logs.groups.keys()], [], 'log groups left behind (give each function its log group in the stack: labFunction does)');
       const { StreamNames = [] } = await services.kinesisIn('us-east-1').send(new ListStreamsCommand({}));
       assert.deepEqual(StreamNames, [], 'streams left behind');

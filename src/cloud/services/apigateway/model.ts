@@ -34,6 +34,8 @@ export interface Stage {
   deploymentId: string;
   variables: Record<string, string>;
   createdDate: Date;
+  /** Tags (set through CloudFormation), which the Resource Groups Tagging API lists. */
+  tags?: Record<string, string>;
 }
 
 export interface RestApi {

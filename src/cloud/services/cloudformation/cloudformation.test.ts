@@ -7,14 +7,14 @@ import {
   DescribeStackEventsCommand,
   DescribeStacksCommand,
   ListStackResourcesCommand,
-  UpdateStackCommand,
   type Stack,
+  UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { waitForStack } from '../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let cfn: CloudFormationClient;
@@ -72,21 +72,31 @@ describe('CloudFormation', () => {
       Kind: 'development',
     });
     const { StackResourceSummaries = [] } = await cfn.send(new ListStackResourcesCommand({ StackName }));
-    assert.deepEqual(StackResourceSummaries.map((r) => r.LogicalResourceId), ['Topic'], 'ProdTopic is excluded by its condition');
+    assert.deepEqual(
+      StackResourceSummaries.map((r) => r.LogicalResourceId),
+      ['Topic'],
+      'ProdTopic is excluded by its condition',
+    );
   });
 
   test('updates in place, adds what is new, removes what is gone', async () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
     const before = outputs(await waitForStack(cfn, StackName));
-    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'prod' }] }));
+    await cfn.send(
+      new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'prod' }] }),
+    );
     const updated = await waitForStack(cfn, StackName);
     assert.equal(updated.StackStatus, 'UPDATE_COMPLETE');
     assert.equal(outputs(updated).Kind, 'production');
     assert.equal(outputs(updated).TopicArn, before.TopicArn, 'the topic stays');
-    const names = (await cfn.send(new ListStackResourcesCommand({ StackName }))).StackResourceSummaries!.map((r) => r.LogicalResourceId).sort();
+    const names = (await cfn.send(new ListStackResourcesCommand({ StackName })))
+      .StackResourceSummaries!.map((r) => r.LogicalResourceId)
+      .sort();
     assert.deepEqual(names, ['ProdTopic', 'Topic']);
-    await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'dev' }] }));
+    await cfn.send(
+      new UpdateStackCommand({ StackName, TemplateBody: template(), Parameters: [{ ParameterKey: 'Env', ParameterValue: 'dev' }] }),
+    );
     assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
     const { Topics = [] } = await sns.send(new ListTopicsCommand({}));
     assert.equal(Topics.filter((t) => t.TopicArn!.includes(`${StackName}-ProdTopic`)).length, 0, 'the removed topic is deleted');
@@ -98,13 +108,23 @@ describe('CloudFormation', () => {
       JSON.stringify({
         Resources: {
           ...Object.fromEntries(queues.map((q) => [q, { Type: 'AWS::SQS::Queue' }])),
-          Topic: { Type: 'AWS::SNS::Topic', Properties: { SignatureVersion: '2', Subscription: queues.map((q) => ({ Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': [q, 'Arn'] } })) } },
+          Topic: {
+            Type: 'AWS::SNS::Topic',
+            Properties: {
+              SignatureVersion: '2',
+              Subscription: queues.map((q) => ({ Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': [q, 'Arn'] } })),
+            },
+          },
         },
         Outputs: { TopicArn: { Value: { Ref: 'Topic' } } },
       });
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: withSubscriptions(['First', 'Second']) }));
     const created = await waitForStack(cfn, StackName);
-    const endpoints = () => cloud.services.sns.store.subscriptionsOf(outputs(created).TopicArn!).map((s) => ['First', 'Second', 'Third'].find((q) => s.endpoint.includes(`-${q}-`))).sort();
+    const endpoints = () =>
+      cloud.services.sns.store
+        .subscriptionsOf(outputs(created).TopicArn!)
+        .map((s) => ['First', 'Second', 'Third'].find((q) => s.endpoint.includes(`-${q}-`)))
+        .sort();
     assert.deepEqual(endpoints(), ['First', 'Second']);
     assert.equal(cloud.services.sns.topic(outputs(created).TopicArn!).attributes.SignatureVersion, '2');
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: withSubscriptions(['Second', 'Third']) }));
@@ -112,7 +132,14 @@ describe('CloudFormation', () => {
     assert.deepEqual(endpoints(), ['Second', 'Third']);
 
     const archived = uniqueName('cfn');
-    await cfn.send(new CreateStackCommand({ StackName: archived, TemplateBody: JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: true, ArchivePolicy: { MessageRetentionPeriod: 30 } } } } }) }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: archived,
+        TemplateBody: JSON.stringify({
+          Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { FifoTopic: true, ArchivePolicy: { MessageRetentionPeriod: 30 } } } },
+        }),
+      }),
+    );
     const refused = await waitForStack(cfn, archived);
     assert.equal(refused.StackStatus, 'ROLLBACK_COMPLETE');
     assert.match(refused.StackStatusReason!, /ArchivePolicy/);
@@ -123,9 +150,32 @@ describe('CloudFormation', () => {
     const retention = (days: number | string) =>
       JSON.stringify({
         Resources: {
-          Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } },
-          Handler: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => ({});' } } },
-          Retention: { Type: 'Custom::LogRetention', Properties: { ServiceToken: { 'Fn::GetAtt': ['Handler', 'Arn'] }, LogGroupName: `/workshop/${StackName}`, RetentionInDays: days, RemovalPolicy: 'destroy' } },
+          Role: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              AssumeRolePolicyDocument: {
+                Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+              },
+            },
+          },
+          Handler: {
+            Type: 'AWS::Lambda::Function',
+            Properties: {
+              Runtime: 'nodejs22.x',
+              Handler: 'index.handler',
+              Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+              Code: { ZipFile: 'exports.handler = async () => ({});' },
+            },
+          },
+          Retention: {
+            Type: 'Custom::LogRetention',
+            Properties: {
+              ServiceToken: { 'Fn::GetAtt': ['Handler', 'Arn'] },
+              LogGroupName: `/workshop/${StackName}`,
+              RetentionInDays: days,
+              RemovalPolicy: 'destroy',
+            },
+          },
         },
       });
     const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: retention(7), Capabilities: ['CAPABILITY_IAM'] }));
@@ -156,8 +206,14 @@ describe('CloudFormation', () => {
     const failed = StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
     assert.equal(failed?.LogicalResourceId, 'Bad');
     assert.match(failed!.ResourceStatusReason!, /Topic Name/);
-    assert.ok(StackEvents.some((e) => e.LogicalResourceId === 'Topic' && e.ResourceStatus === 'DELETE_COMPLETE'), 'the topic created before it is deleted');
-    await assert.rejects(sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:us-east-1:000000000000:${StackName}-rides` })), /does not exist/);
+    assert.ok(
+      StackEvents.some((e) => e.LogicalResourceId === 'Topic' && e.ResourceStatus === 'DELETE_COMPLETE'),
+      'the topic created before it is deleted',
+    );
+    await assert.rejects(
+      sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:us-east-1:000000000000:${StackName}-rides` })),
+      /does not exist/,
+    );
   });
 
   test('a log group that already exists fails its AWS::Logs::LogGroup, as on AWS, and is left as it was', async () => {
@@ -185,7 +241,12 @@ describe('CloudFormation', () => {
     const StackName = uniqueName('cfn');
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template() }));
     await waitForStack(cfn, StackName);
-    const next = JSON.parse(template({}, { Extra: { Type: 'AWS::SNS::Topic' }, Bad: { Type: 'AWS::SNS::Topic', DependsOn: 'Extra', Properties: { TopicName: 'bad name' } } }));
+    const next = JSON.parse(
+      template(
+        {},
+        { Extra: { Type: 'AWS::SNS::Topic' }, Bad: { Type: 'AWS::SNS::Topic', DependsOn: 'Extra', Properties: { TopicName: 'bad name' } } },
+      ),
+    );
     next.Resources.Topic.Properties.DisplayName = 'Changed';
     await cfn.send(new UpdateStackCommand({ StackName, TemplateBody: JSON.stringify(next) }));
     const stack = await waitForStack(cfn, StackName);
@@ -235,15 +296,46 @@ describe('CloudFormation', () => {
       Resources: {
         Queue: { Type: 'AWS::SQS::Queue' },
         Topic: { Type: 'AWS::SNS::Topic' },
-        Subscription: { Type: 'AWS::SNS::Subscription', Properties: { TopicArn: { Ref: 'Topic' }, Protocol: 'sqs', Endpoint: { 'Fn::GetAtt': ['Queue', 'Arn'] }, RawMessageDelivery: true } },
+        Subscription: {
+          Type: 'AWS::SNS::Subscription',
+          Properties: {
+            TopicArn: { Ref: 'Topic' },
+            Protocol: 'sqs',
+            Endpoint: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+            RawMessageDelivery: true,
+          },
+        },
         Policy: {
           Type: 'AWS::SQS::QueuePolicy',
           Properties: {
             Queues: [{ Ref: 'Queue' }],
-            PolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] }, Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } } }] },
+            PolicyDocument: {
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Principal: { Service: 'sns.amazonaws.com' },
+                  Action: 'sqs:SendMessage',
+                  Resource: { 'Fn::GetAtt': ['Queue', 'Arn'] },
+                  Condition: { ArnEquals: { 'aws:SourceArn': { Ref: 'Topic' } } },
+                },
+              ],
+            },
           },
         },
-        Alarm: { Type: 'AWS::CloudWatch::Alarm', Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 5, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: 'Topic' }] } },
+        Alarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }],
+            Statistic: 'Maximum',
+            Period: 60,
+            EvaluationPeriods: 1,
+            Threshold: 5,
+            ComparisonOperator: 'GreaterThanThreshold',
+            AlarmActions: [{ Ref: 'Topic' }],
+          },
+        },
       },
     });
     const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: templateBody }));
@@ -251,40 +343,92 @@ describe('CloudFormation', () => {
     await cfn.send(new DeleteStackCommand({ StackName }));
     assert.equal((await waitForStack(cfn, StackId!)).StackStatus, 'DELETE_COMPLETE');
     const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName: StackId }));
-    const deleted = StackEvents.filter((e) => e.ResourceStatus === 'DELETE_COMPLETE' && e.LogicalResourceId !== StackName).map((e) => e.LogicalResourceId!).reverse();
+    const deleted = StackEvents.filter((e) => e.ResourceStatus === 'DELETE_COMPLETE' && e.LogicalResourceId !== StackName)
+      .map((e) => e.LogicalResourceId!)
+      .reverse();
     assert.equal(deleted.length, 5);
     const at = (id: string) => deleted.indexOf(id);
     for (const dependent of ['Subscription', 'Policy', 'Alarm']) {
-      assert.ok(at(dependent) < at('Queue') && at(dependent) < at('Topic'), `${dependent} is deleted before the queue and the topic (order: ${deleted.join(', ')})`);
+      assert.ok(
+        at(dependent) < at('Queue') && at(dependent) < at('Topic'),
+        `${dependent} is deleted before the queue and the topic (order: ${deleted.join(', ')})`,
+      );
     }
   });
 
   test('refuses resource types and properties it cannot deploy, by name', async () => {
     await assert.rejects(
-      cfn.send(new CreateStackCommand({ StackName: uniqueName('cfn'), TemplateBody: JSON.stringify({ Resources: { Bucket: { Type: 'AWS::EC2::Instance' } } }) })),
+      cfn.send(
+        new CreateStackCommand({
+          StackName: uniqueName('cfn'),
+          TemplateBody: JSON.stringify({ Resources: { Bucket: { Type: 'AWS::EC2::Instance' } } }),
+        }),
+      ),
       /does not support the resource types \[AWS::EC2::Instance\]/,
     );
     const StackName = uniqueName('cfn');
-    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Shiny: true } } } }) }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName,
+        TemplateBody: JSON.stringify({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { Shiny: true } } } }),
+      }),
+    );
     const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');
     assert.match(stack.StackStatusReason!, /Properties \[Shiny\] of AWS::SNS::Topic are not supported/);
   });
 
   test('IAM resources need CAPABILITY_IAM, as on AWS', async () => {
-    const role = { Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } } } };
-    await assert.rejects(cfn.send(new CreateStackCommand({ StackName: uniqueName('cfn'), TemplateBody: JSON.stringify({ Resources: role }) })), /Requires capabilities : \[CAPABILITY_IAM\]/);
+    const role = {
+      Role: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          AssumeRolePolicyDocument: {
+            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+          },
+        },
+      },
+    };
+    await assert.rejects(
+      cfn.send(new CreateStackCommand({ StackName: uniqueName('cfn'), TemplateBody: JSON.stringify({ Resources: role }) })),
+      /Requires capabilities : \[CAPABILITY_IAM\]/,
+    );
   });
 
   test('a Kinesis stream with a function reading it through an event source mapping', async () => {
     const StackName = uniqueName('cfn');
-    const role = { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: { Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }, ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole'] } };
+    const role = {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        ManagedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole'],
+      },
+    };
     const templateBody = JSON.stringify({
       Resources: {
         Stream: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 2 } },
         Role: role,
-        Reader: { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['Role', 'Arn'] }, Code: { ZipFile: 'exports.handler = async () => {};' } } },
-        Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: { 'Fn::GetAtt': ['Stream', 'Arn'] }, FunctionName: { Ref: 'Reader' }, StartingPosition: 'LATEST', BatchSize: 50, BisectBatchOnFunctionError: true } },
+        Reader: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Runtime: 'nodejs22.x',
+            Handler: 'index.handler',
+            Role: { 'Fn::GetAtt': ['Role', 'Arn'] },
+            Code: { ZipFile: 'exports.handler = async () => {};' },
+          },
+        },
+        Mapping: {
+          Type: 'AWS::Lambda::EventSourceMapping',
+          Properties: {
+            EventSourceArn: { 'Fn::GetAtt': ['Stream', 'Arn'] },
+            FunctionName: { Ref: 'Reader' },
+            StartingPosition: 'LATEST',
+            BatchSize: 50,
+            BisectBatchOnFunctionError: true,
+          },
+        },
       },
       Outputs: { StreamArn: { Value: { 'Fn::GetAtt': ['Stream', 'Arn'] } }, MappingId: { Value: { Ref: 'Mapping' } } },
     });
@@ -293,10 +437,47 @@ describe('CloudFormation', () => {
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
     const mapping = cloud.services.eventSourceMappings.get(outputs(stack).MappingId!);
     assert.equal(mapping.eventSourceArn, outputs(stack).StreamArn);
-    assert.deepEqual([mapping.batchSize, mapping.stream?.startingPosition, mapping.stream?.bisectBatchOnFunctionError], [50, 'LATEST', true]);
+    assert.deepEqual(
+      [mapping.batchSize, mapping.stream?.startingPosition, mapping.stream?.bisectBatchOnFunctionError],
+      [50, 'LATEST', true],
+    );
     await cfn.send(new DeleteStackCommand({ StackName }));
     assert.equal((await waitForStack(cfn, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     assert.equal(cloud.services.eventSourceMappings.mappings.size, 0);
+  });
+
+  test("a FIFO queue's dead-letter queue must be a FIFO queue (and a standard queue's a standard one), as on AWS", async () => {
+    const queues = (fifoSource: boolean, fifoTarget: boolean) =>
+      JSON.stringify({
+        Resources: {
+          DeadLetters: { Type: 'AWS::SQS::Queue', Properties: fifoTarget ? { FifoQueue: true } : {} },
+          Rides: {
+            Type: 'AWS::SQS::Queue',
+            Properties: {
+              ...(fifoSource ? { FifoQueue: true } : {}),
+              RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetters', 'Arn'] }, maxReceiveCount: 3 },
+            },
+          },
+        },
+      });
+    for (const [source, target] of [
+      [true, false],
+      [false, true],
+    ]) {
+      const StackName = uniqueName('cfn');
+      await cfn.send(new CreateStackCommand({ StackName, TemplateBody: queues(source, target) }));
+      assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'ROLLBACK_COMPLETE');
+      const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
+      const failed = StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
+      assert.equal(failed?.LogicalResourceId, 'Rides');
+      assert.match(
+        failed!.ResourceStatusReason!,
+        source
+          ? /dead-letter queue of a FIFO queue must be a FIFO queue/
+          : /dead-letter queue of a standard queue must be a standard queue/,
+      );
+    }
+    await cloudFormationRoundTrip(uniqueName('cfn'), queues(true, true), (stack) => assert.equal(stack.StackStatus, 'CREATE_COMPLETE'));
   });
 
   test('a CloudWatch alarm on a queue, notifying a topic', async () => {
@@ -307,7 +488,17 @@ describe('CloudFormation', () => {
         Alerts: { Type: 'AWS::SNS::Topic' },
         Backlog: {
           Type: 'AWS::CloudWatch::Alarm',
-          Properties: { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }], Statistic: 'Maximum', Period: 60, EvaluationPeriods: 1, Threshold: 100, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [{ Ref: 'Alerts' }] },
+          Properties: {
+            Namespace: 'AWS/SQS',
+            MetricName: 'ApproximateNumberOfMessagesVisible',
+            Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }],
+            Statistic: 'Maximum',
+            Period: 60,
+            EvaluationPeriods: 1,
+            Threshold: 100,
+            ComparisonOperator: 'GreaterThanThreshold',
+            AlarmActions: [{ Ref: 'Alerts' }],
+          },
         },
       },
       Outputs: { AlarmArn: { Value: { 'Fn::GetAtt': ['Backlog', 'Arn'] } } },
@@ -318,6 +509,56 @@ describe('CloudFormation', () => {
       assert.equal(alarm?.dimensions.QueueName?.startsWith(StackName), true);
     });
     assert.equal(cloud.services.cloudWatch.alarms.size, 0);
+  });
+
+  test('a CloudWatch alarm keeps its description and tags; an update changes its tags', async () => {
+    const StackName = uniqueName('cfn');
+    const alarm = (tags: { Key: string; Value: string }[]) =>
+      JSON.stringify({
+        Resources: {
+          Queue: { Type: 'AWS::SQS::Queue' },
+          Parked: {
+            Type: 'AWS::CloudWatch::Alarm',
+            Properties: {
+              AlarmDescription: 'A refund waits for a human.',
+              Namespace: 'AWS/SQS',
+              MetricName: 'ApproximateNumberOfMessagesVisible',
+              Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['Queue', 'QueueName'] } }],
+              Statistic: 'Maximum',
+              Period: 60,
+              EvaluationPeriods: 1,
+              Threshold: 1,
+              ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+              Tags: tags,
+            },
+          },
+        },
+      });
+    const { StackId } = await cfn.send(
+      new CreateStackCommand({
+        StackName,
+        TemplateBody: alarm([
+          { Key: 'team', Value: 'payments' },
+          { Key: 'lab', Value: '4' },
+        ]),
+        Tags: [{ Key: 'workshop:learner', Value: 'alice' }],
+      }),
+    );
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'CREATE_COMPLETE');
+    const created = [...cloud.services.cloudWatch.alarms.values()].find((a) => a.name.startsWith(StackName))!;
+    assert.equal(created.description, 'A refund waits for a human.');
+    assert.deepEqual(created.tags, { 'workshop:learner': 'alice', team: 'payments', lab: '4' });
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName,
+        TemplateBody: alarm([{ Key: 'team', Value: 'refunds' }]),
+        Tags: [{ Key: 'workshop:learner', Value: 'alice' }],
+      }),
+    );
+    assert.equal((await waitForStack(cfn, StackName)).StackStatus, 'UPDATE_COMPLETE');
+    assert.deepEqual(cloud.services.cloudWatch.alarms.get(created.name)!.tags, { 'workshop:learner': 'alice', team: 'refunds' });
+    await cfn.send(new DeleteStackCommand({ StackName }));
+    assert.equal((await waitForStack(cfn, StackId!)).StackStatus, 'DELETE_COMPLETE');
   });
 
   test('delete removes every resource', async () => {

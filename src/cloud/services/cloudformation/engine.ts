@@ -5,6 +5,7 @@ import { ResourceFailure, validationError } from './errors.ts';
 import { NO_VALUE, resolve, type ResolveScope } from './intrinsics.ts';
 import type { ProviderContext, ProvisionedResource, ResourceProvider } from './resources/provider.ts';
 import { PROVIDERS } from './resources/registry.ts';
+import { requiresReplacement } from './replacement.ts';
 import type { ResourceState, StackRecord } from './stack.ts';
 import { creationOrder, type Template } from './template.ts';
 
@@ -159,21 +160,37 @@ export class StackEngine {
     }
   }
 
-  private async createResource(stack: StackRecord, evaluation: Evaluation, logicalId: string, into: Map<string, ResourceState>): Promise<ResourceState> {
+  /**
+   * Creates one resource, or with `adopt` takes in the existing one its custom name names (a
+   * change set's ImportExistingResources): imported as it is, its properties left unapplied.
+   */
+  private async createResource(stack: StackRecord, evaluation: Evaluation, logicalId: string, into: Map<string, ResourceState>, adopt = false): Promise<ResourceState> {
     const { Type: type } = evaluation.template.Resources[logicalId];
-    this.event(stack, logicalId, type, 'CREATE_IN_PROGRESS');
+    const verb = adopt ? 'IMPORT' : 'CREATE';
+    this.event(stack, logicalId, type, `${verb}_IN_PROGRESS`);
     try {
       const props = this.resolveProps(evaluation, logicalId);
-      const provisioned = await this.runProvider(stack, logicalId, type, () => PROVIDERS[type].create(props, this.context(stack, logicalId)));
-      const state: ResourceState = { logicalId, type, physicalId: provisioned.physicalId, attributes: provisioned.attributes ?? {}, props, status: 'CREATE_COMPLETE', updated: new Date() };
+      const provider = PROVIDERS[type];
+      const provisioned = await this.runProvider(stack, logicalId, type, async () => {
+        if (!adopt) return provider.create(props, this.context(stack, logicalId));
+        const existing = await provider.adopt?.(props, this.context(stack, logicalId));
+        if (!existing) throw new ResourceFailure(logicalId, type, `The resource to import no longer exists.`);
+        return existing;
+      });
+      const state: ResourceState = { logicalId, type, physicalId: provisioned.physicalId, attributes: provisioned.attributes ?? {}, props, status: `${verb}_COMPLETE`, updated: new Date() };
       into.set(logicalId, state);
-      this.event(stack, logicalId, type, 'CREATE_COMPLETE', state.physicalId);
+      this.event(stack, logicalId, type, `${verb}_COMPLETE`, state.physicalId);
       return state;
     } catch (error) {
       const failure = error instanceof ResourceFailure ? error : new ResourceFailure(logicalId, type, (error as Error).message);
-      this.event(stack, logicalId, type, 'CREATE_FAILED', undefined, failure.message);
+      this.event(stack, logicalId, type, `${verb}_FAILED`, undefined, failure.message);
       throw failure;
     }
+  }
+
+  /** The existing resource a new resource's custom name names (see ResourceProvider.adopt), for a change set to import. */
+  async existing(stack: StackRecord, logicalId: string, type: string, props: Record<string, any>): Promise<ProvisionedResource | undefined> {
+    return PROVIDERS[type]?.adopt?.(props, this.context(stack, logicalId));
   }
 
   private async deleteResource(stack: StackRecord, state: ResourceState, deletionPolicy?: string): Promise<void> {
@@ -219,13 +236,13 @@ export class StackEngine {
   }
 
   /** Creates every resource of a new stack; on failure rolls back (deletes what it created). */
-  async create(stack: StackRecord): Promise<void> {
+  async create(stack: StackRecord, imports: ReadonlySet<string> = new Set()): Promise<void> {
     this.setStackStatus(stack, 'CREATE_IN_PROGRESS', 'User Initiated');
     const evaluation = new Evaluation(stack, stack.template, stack.parameters, stack.resources, this.exports);
     try {
       for (const logicalId of creationOrder(stack.template)) {
         if (!evaluation.included(stack.template.Resources[logicalId].Condition)) continue;
-        await this.createResource(stack, evaluation, logicalId, stack.resources);
+        await this.createResource(stack, evaluation, logicalId, stack.resources, imports.has(logicalId));
       }
       stack.outputs = this.outputs(evaluation);
       this.setStackStatus(stack, 'CREATE_COMPLETE');
@@ -251,7 +268,11 @@ export class StackEngine {
    * replaces them (as each property's update behaviour says), then deletes what is gone.
    * A failure rolls back to the previous template's state.
    */
-  async update(stack: StackRecord, next: { template: Template; templateBody: string; parameters: Record<string, string>; tags: Record<string, string> }): Promise<void> {
+  async update(
+    stack: StackRecord,
+    next: { template: Template; templateBody: string; parameters: Record<string, string>; ssmParameterNames?: Record<string, string>; tags: Record<string, string> },
+    imports: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     this.setStackStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
     const previous = { template: stack.template, templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, outputs: stack.outputs };
     const before = new Map([...stack.resources].map(([id, state]) => [id, { ...state }]));
@@ -267,7 +288,7 @@ export class StackEngine {
         if (!evaluation.included(definition.Condition)) continue;
         const current = working.get(logicalId);
         if (!current) {
-          await this.createResource(stack, evaluation, logicalId, working);
+          await this.createResource(stack, evaluation, logicalId, working, imports.has(logicalId));
           created.push(logicalId);
           continue;
         }
@@ -281,7 +302,7 @@ export class StackEngine {
         const provider: ResourceProvider = PROVIDERS[definition.Type];
         if (current.type === definition.Type && JSON.stringify(props) === JSON.stringify(current.props)) continue;
         const changed = Object.keys({ ...props, ...current.props }).filter((k) => JSON.stringify(props[k]) !== JSON.stringify(current.props[k]));
-        const replace = current.type !== definition.Type || provider.replaceAlways || !provider.update || changed.some((k) => provider.replaceOn?.includes(k));
+        const replace = current.type !== definition.Type || changed.some((k) => requiresReplacement(provider, k));
         if (replace) {
           const nameProperty = provider.properties.find((p) => /Name$/.test(p) && ['FunctionName', 'TopicName', 'TableName', 'RoleName', 'QueueName', 'LogGroupName', 'StateMachineName', 'Name'].includes(p));
           if (nameProperty && props[nameProperty] !== undefined && props[nameProperty] === current.props[nameProperty] && current.type === definition.Type) {
@@ -323,6 +344,7 @@ export class StackEngine {
       stack.template = next.template;
       stack.templateBody = next.templateBody;
       stack.parameters = next.parameters;
+      stack.ssmParameterNames = next.ssmParameterNames;
       stack.outputs = outputs;
       stack.updated = new Date();
       this.setStackStatus(stack, 'UPDATE_COMPLETE', cleanupFailures.length > 0 ? `Cleanup failed: ${cleanupFailures.join('; ')}` : undefined);
@@ -333,7 +355,8 @@ export class StackEngine {
       try {
         for (const logicalId of [...created].reverse()) {
           const state = working.get(logicalId);
-          if (state) await this.deleteResource(stack, state);
+          // An imported resource leaves the stack as it came: it is kept.
+          if (state) await this.deleteResource(stack, state, imports.has(logicalId) ? 'Retain' : undefined);
           working.delete(logicalId);
         }
         for (const [logicalId, old] of replaced) {

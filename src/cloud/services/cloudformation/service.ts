@@ -3,34 +3,59 @@ import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts
 import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import type { CloudServices } from '../../services.ts';
+import { ChangeSets } from './change-sets.ts';
 import { Evaluation, StackEngine } from './engine.ts';
-import { validationError } from './errors.ts';
-import { checkCapabilities, checkRules, resolveParameters } from './parameters.ts';
+import { requireStandardMode, validationError } from './errors.ts';
+import { checkCapabilities, checkRules, describeParameters, givenParameters, resolveParameters } from './parameters.ts';
 import { inProgress, type StackRecord } from './stack.ts';
-import { parseTemplate } from './template.ts';
+import { parseTemplate, unsupportedTypes, unsupportedTypesError } from './template.ts';
+import { templateSummary } from './template-summary.ts';
 import { templateOf } from './template-source.ts';
 
-// LIMITATIONS: JSON templates only (what the CDK synthesizes), no change sets, no nested stacks,
-// no macros; resource types and properties are those the workshop's labs use (see resources/).
+// LIMITATIONS: JSON and YAML templates; no nested stacks, no macros, no resource import, no
+// stack policies; resource types and properties are those the workshop's labs and the CDK's
+// bootstrap stack use (see resources/).
 
 const doesNotExist = (name: string) => validationError(`Stack with id ${name} does not exist`);
+
+/** How many stack events DescribeStackEvents returns per page. */
+const EVENTS_PAGE = 100;
 
 /** AWS CloudFormation: stacks of the resource types the labs use, created and updated in the background. */
 export class CloudFormationService {
   readonly stacks = new Map<string, StackRecord>();
   private readonly deleted: StackRecord[] = [];
-  private readonly engine: StackEngine;
+  readonly engine: StackEngine;
+  private readonly changeSets = new ChangeSets(this);
 
-  constructor(private readonly services: CloudServices) {
+  constructor(readonly services: CloudServices) {
     this.engine = new StackEngine(services, (name) => this.exportValue(name));
   }
 
   readonly actions: ActionTable = {
     CreateStack: (input, context) => this.createStack(input, context),
     UpdateStack: (input) => this.updateStack(input),
-    DeleteStack: (input) => this.deleteStack(input.StackName),
+    DeleteStack: (input) => {
+      requireStandardMode(input);
+      return this.deleteStack(input.StackName);
+    },
+    UpdateTerminationProtection: (input) => {
+      const stack = this.stack(input.StackName);
+      stack.terminationProtection = String(input.EnableTerminationProtection) === 'true';
+      return { StackId: stack.stackId };
+    },
+    ...this.changeSets.actions,
     DescribeStacks: (input) => ({ Stacks: (input.StackName ? [this.stack(input.StackName, String(input.StackName).startsWith('arn:'))] : [...this.stacks.values()]).map((s) => this.describe(s)) }),
-    DescribeStackEvents: (input) => ({ StackEvents: [...this.stack(input.StackName, true).events].reverse() }),
+    DescribeStackEvents: (input) => {
+      // Newest first, a page at a time, as AWS pages them.
+      const events = [...this.stack(input.StackName, true).events].reverse();
+      const start = Number(input.NextToken ?? 0) || 0;
+      return { StackEvents: events.slice(start, start + EVENTS_PAGE), NextToken: start + EVENTS_PAGE < events.length ? String(start + EVENTS_PAGE) : undefined };
+    },
+    GetTemplateSummary: async (input) => {
+      const body = input.StackName ? this.stack(input.StackName, true).templateBody : await templateOf(input, this.services.s3);
+      return templateSummary(parseTemplate(body));
+    },
     ListStackResources: (input) => ({
       StackResourceSummaries: [...this.stack(input.StackName).resources.values()].map((r) => ({
         LogicalResourceId: r.logicalId,
@@ -71,54 +96,86 @@ export class CloudFormationService {
   /** Finds a stack by name or id; `includeDeleted` finds deleted stacks by id, as AWS does. */
   stack(nameOrId: unknown, includeDeleted = false): StackRecord {
     const key = String(nameOrId ?? '');
-    const stack = this.stacks.get(key) ?? [...this.stacks.values()].find((s) => s.stackId === key) ?? (includeDeleted ? this.deleted.find((s) => s.stackId === key) : undefined);
+    const stack = this.find(key) ?? (includeDeleted ? this.deleted.find((s) => s.stackId === key) : undefined);
     if (!stack) throw doesNotExist(key);
     return stack;
   }
 
-  private exportValue(name: string): string | undefined {
+  /** The live stack with this name or id, if there is one. */
+  find(nameOrId: string): StackRecord | undefined {
+    return this.stacks.get(nameOrId) ?? [...this.stacks.values()].find((s) => s.stackId === nameOrId);
+  }
+
+  /** A stack record not yet known to the service (see admit), with no template and no resources. */
+  newStack(name: string, context: RequestContext, status: string): StackRecord {
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) throw validationError(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
+    return {
+      stackId: arn('cloudformation', context, `stack/${name}/${randomUUID()}`),
+      name,
+      status,
+      created: new Date(),
+      templateBody: '',
+      template: { Resources: {} },
+      parameters: {},
+      tags: {},
+      capabilities: [],
+      resources: new Map(),
+      outputs: [],
+      events: [],
+      onFailure: 'ROLLBACK',
+      changeSets: [],
+    };
+  }
+
+  /** Makes a new stack visible; a CREATE change set's stack starts its life in REVIEW_IN_PROGRESS. */
+  admit(stack: StackRecord): void {
+    this.stacks.set(stack.name, stack);
+    if (stack.status === 'REVIEW_IN_PROGRESS') this.engine.setStackStatus(stack, 'REVIEW_IN_PROGRESS', 'User Initiated');
+  }
+
+  /** Runs a stack operation in the background; a deleted stack moves to the deleted list when it ends. */
+  launch(stack: StackRecord, operation: Promise<void>): void {
+    stack.operation = operation.finally(() => this.settle(stack));
+  }
+
+  exportValue(name: string): string | undefined {
     for (const stack of this.stacks.values()) for (const o of stack.outputs) if (o.ExportName === name) return o.OutputValue;
     return undefined;
   }
 
-  private prepare(stack: StackRecord, input: any, body: string, previousParameters: Record<string, string>) {
+  /** Checks a template with its parameters before anything is created, as CreateStack, UpdateStack and CreateChangeSet do. */
+  prepare(stack: StackRecord, input: any, body: string, previousParameters: Record<string, string>) {
+    requireStandardMode(input);
     const template = parseTemplate(body);
-    const capabilities: string[] = input.Capabilities ?? [];
+    // The query protocol sends an empty list as `Name=`, an empty string.
+    const list = (value: unknown) => (Array.isArray(value) ? value : []);
+    const capabilities: string[] = list(input.Capabilities);
     checkCapabilities(template, capabilities);
-    const parameters = resolveParameters(template, input.Parameters ?? [], previousParameters, this.services.ssm);
+    const { values: parameters, ssmNames: ssmParameterNames } = resolveParameters(template, list(input.Parameters), previousParameters, this.services.ssm);
     const evaluation = new Evaluation(stack, template, parameters, new Map(), () => undefined);
+    const unsupported = unsupportedTypes(template, (condition) => evaluation.included(condition));
+    if (unsupported.length > 0) throw unsupportedTypesError(unsupported);
     checkRules(template, evaluation);
-    return { template, parameters, capabilities };
+    return { template, parameters, ssmParameterNames, capabilities };
   }
 
   private async createStack(input: any, context: RequestContext) {
     const name = String(input.StackName ?? '');
-    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) throw validationError(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
+    const stack = this.newStack(name, context, 'CREATE_IN_PROGRESS');
     if (this.stacks.has(name)) throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
     if (String(input.UsePreviousTemplate) === 'true') throw validationError('UsePreviousTemplate applies to UpdateStack only.');
     const body = await templateOf(input, this.services.s3);
     // Reading a TemplateURL took a moment: another request may have created the stack meanwhile.
     if (this.stacks.has(name)) throw new AwsError('AlreadyExistsException', `Stack [${name}] already exists`);
-    const stack: StackRecord = {
-      stackId: arn('cloudformation', context, `stack/${name}/${randomUUID()}`),
-      name,
-      status: 'CREATE_IN_PROGRESS',
-      created: new Date(),
-      templateBody: body,
-      template: { Resources: {} },
-      parameters: {},
-      tags: entriesToMap(input.Tags, 'Key', 'Value'),
-      capabilities: [],
-      resources: new Map(),
-      outputs: [],
-      events: [],
-      onFailure: String(input.DisableRollback) === 'true' ? 'DO_NOTHING' : (input.OnFailure ?? 'ROLLBACK'),
-    };
+    stack.templateBody = body;
+    stack.tags = entriesToMap(input.Tags, 'Key', 'Value');
+    stack.onFailure = String(input.DisableRollback) === 'true' ? 'DO_NOTHING' : (input.OnFailure ?? 'ROLLBACK');
+    stack.terminationProtection = String(input.EnableTerminationProtection) === 'true';
     const prepared = this.prepare(stack, input, body, {});
     Object.assign(stack, prepared);
     stack.description = prepared.template.Description;
     this.stacks.set(name, stack);
-    stack.operation = this.engine.create(stack).finally(() => this.settle(stack));
+    this.launch(stack, this.engine.create(stack));
     return { StackId: stack.stackId };
   }
 
@@ -126,16 +183,18 @@ export class CloudFormationService {
     const stack = this.stack(input.StackName);
     const body = await templateOf(input, this.services.s3, () => stack.templateBody);
     if (inProgress(stack.status)) throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
-    if (['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED'].includes(stack.status)) {
+    if (['ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_FAILED', 'REVIEW_IN_PROGRESS'].includes(stack.status)) {
       throw validationError(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     }
-    const prepared = this.prepare(stack, input, body, stack.parameters);
+    const prepared = this.prepare(stack, input, body, givenParameters(stack));
     const tags = input.Tags ? entriesToMap(input.Tags, 'Key', 'Value') : stack.tags;
     if (body === stack.templateBody && JSON.stringify(prepared.parameters) === JSON.stringify(stack.parameters) && JSON.stringify(tags) === JSON.stringify(stack.tags)) {
       throw validationError('No updates are to be performed.');
     }
     stack.capabilities = prepared.capabilities;
-    stack.operation = this.engine.update(stack, { template: prepared.template, templateBody: body, parameters: prepared.parameters, tags }).finally(() => this.settle(stack));
+    // Change sets made before this update no longer describe what they would change.
+    for (const changeSet of stack.changeSets) if (changeSet.executionStatus === 'AVAILABLE') changeSet.executionStatus = 'OBSOLETE';
+    this.launch(stack, this.engine.update(stack, { template: prepared.template, templateBody: body, parameters: prepared.parameters, ssmParameterNames: prepared.ssmParameterNames, tags }));
     return { StackId: stack.stackId };
   }
 
@@ -147,13 +206,15 @@ export class CloudFormationService {
       return {}; // AWS: deleting a stack that does not exist succeeds.
     }
     if (stack.status === 'DELETE_IN_PROGRESS') return {};
+    if (stack.terminationProtection) throw validationError(`Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
     if (inProgress(stack.status)) throw validationError(`Stack ${stack.name} is in ${stack.status} state and can not be deleted now.`);
-    stack.operation = this.engine.delete(stack).finally(() => this.settle(stack));
+    this.launch(stack, this.engine.delete(stack));
     return {};
   }
 
   private settle(stack: StackRecord): void {
     if (stack.status === 'DELETE_COMPLETE') {
+      stack.changeSets = [];
       this.stacks.delete(stack.name);
       this.deleted.push(stack);
       if (this.deleted.length > 100) this.deleted.shift();
@@ -165,7 +226,7 @@ export class CloudFormationService {
       StackId: stack.stackId,
       StackName: stack.name,
       Description: stack.description,
-      Parameters: Object.entries(stack.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+      Parameters: describeParameters(stack.parameters, stack.ssmParameterNames),
       CreationTime: stack.created,
       LastUpdatedTime: stack.updated,
       StackStatus: stack.status,
@@ -174,6 +235,8 @@ export class CloudFormationService {
       Capabilities: stack.capabilities,
       Outputs: stack.outputs,
       Tags: Object.entries(stack.tags).map(([Key, Value]) => ({ Key, Value })),
+      ChangeSetId: stack.changeSetId,
+      EnableTerminationProtection: stack.terminationProtection ?? false,
     };
   }
 
@@ -186,9 +249,18 @@ export class CloudFormationService {
   restore(saved: { stacks: Map<string, StackRecord>; deleted: StackRecord[] }): void {
     this.stacks.clear();
     for (const [name, stack] of saved.stacks) {
-      if (stack.status.endsWith('_IN_PROGRESS')) {
+      if (inProgress(stack.status)) {
         stack.status = stack.status.replace('_IN_PROGRESS', '_FAILED');
         stack.statusReason = 'The local cloud stopped while this operation ran.';
+      }
+      // State saved before change sets existed has none.
+      stack.changeSets ??= [];
+      for (const changeSet of stack.changeSets) {
+        if (changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS') {
+          changeSet.status = 'FAILED';
+          changeSet.statusReason = 'The local cloud stopped while this change set was created.';
+        }
+        if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') changeSet.executionStatus = 'EXECUTE_FAILED';
       }
       this.stacks.set(name, stack);
     }

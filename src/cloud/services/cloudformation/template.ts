@@ -1,6 +1,7 @@
 import { validationError } from './errors.ts';
 import { references } from './intrinsics.ts';
 import { PROVIDERS } from './resources/registry.ts';
+import { parseYamlTemplate } from './template-yaml.ts';
 
 export interface TemplateResource {
   Type: string;
@@ -12,10 +13,25 @@ export interface TemplateResource {
   Metadata?: unknown;
 }
 
+/** A parameter as the template declares it, with the constraints CloudFormation checks on deploy. */
+export interface TemplateParameter {
+  Type: string;
+  Default?: unknown;
+  AllowedValues?: unknown[];
+  AllowedPattern?: string;
+  MinValue?: number | string;
+  MaxValue?: number | string;
+  MinLength?: number | string;
+  MaxLength?: number | string;
+  ConstraintDescription?: string;
+  NoEcho?: boolean | string;
+  Description?: string;
+}
+
 export interface Template {
   AWSTemplateFormatVersion?: string;
   Description?: string;
-  Parameters?: Record<string, { Type: string; Default?: unknown; AllowedValues?: unknown[]; NoEcho?: boolean | string; Description?: string }>;
+  Parameters?: Record<string, TemplateParameter>;
   Conditions?: Record<string, unknown>;
   Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Rules?: Record<string, { RuleCondition?: unknown; Assertions: { Assert: unknown; AssertDescription?: string }[] }>;
@@ -27,25 +43,50 @@ export interface Template {
 
 const KNOWN_SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Parameters', 'Conditions', 'Mappings', 'Rules', 'Resources', 'Outputs', 'Metadata', 'Transform'];
 
-/** Parses and checks a template before any resource is touched, as CloudFormation validates it. */
-export function parseTemplate(body: string): Template {
-  let template: Template;
-  try {
-    template = JSON.parse(body);
-  } catch {
-    const looksLikeYaml = /^\s*[A-Za-z]+:/m.test(body);
-    throw validationError(looksLikeYaml ? 'Template format error: the local cloud reads JSON templates (what the CDK synthesizes); YAML is not supported.' : 'Template format error: JSON not well-formed.');
+/** Reads a template body: JSON (what the CDK synthesizes) or YAML (what the CDK toolkit sends). */
+function readBody(body: string): Template {
+  if (/^\s*[{[]/.test(body)) {
+    try {
+      return JSON.parse(body);
+    } catch {
+      throw validationError('Template format error: JSON not well-formed.');
+    }
   }
-  if (!template || typeof template !== 'object') throw validationError('Template format error: the template must be a JSON object.');
+  try {
+    return parseYamlTemplate(body) as Template;
+  } catch (error) {
+    const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    throw validationError(`Template format error: YAML not well-formed.${position ? ` (line ${position.line}, column ${position.col})` : ''}`);
+  }
+}
+
+/**
+ * Resource types the local cloud cannot deploy among those `included` says are part of the stack.
+ * A resource whose condition is false is never created, so its type needs no support.
+ */
+export function unsupportedTypes(template: Template, included: (condition: string | undefined) => boolean): string[] {
+  return [...new Set(Object.values(template.Resources).filter((r) => !PROVIDERS[r?.Type] && included(r?.Condition)).map((r) => r?.Type))];
+}
+
+/** The error naming resource types the local cloud does not deploy. */
+export function unsupportedTypesError(types: string[]) {
+  return validationError(`Template format error: the local cloud does not support the resource types [${types.join(', ')}]. It deploys: ${Object.keys(PROVIDERS).join(', ')}.`);
+}
+
+/**
+ * Parses and checks a template before any resource is touched, as CloudFormation validates it.
+ * Types of resources with a condition are checked once the condition is known (see unsupportedTypes).
+ */
+export function parseTemplate(body: string): Template {
+  const template = readBody(body);
+  if (!template || typeof template !== 'object' || Array.isArray(template)) throw validationError('Template format error: the template must be a JSON or YAML object.');
   for (const section of Object.keys(template)) {
     if (!KNOWN_SECTIONS.includes(section)) throw validationError(`Template format error: Invalid template property or properties [${section}]`);
   }
   if (template.Transform) throw validationError('Template format error: the local cloud does not support Transform (macros such as AWS::Serverless).');
   if (!template.Resources || Object.keys(template.Resources).length === 0) throw validationError('Template format error: At least one Resources member must be defined.');
-  const unsupported = [...new Set(Object.values(template.Resources).map((r) => r?.Type).filter((type) => !PROVIDERS[type]))];
-  if (unsupported.length > 0) {
-    throw validationError(`Template format error: the local cloud does not support the resource types [${unsupported.join(', ')}]. It deploys: ${Object.keys(PROVIDERS).join(', ')}.`);
-  }
+  const unsupported = unsupportedTypes(template, (condition) => condition === undefined);
+  if (unsupported.length > 0) throw unsupportedTypesError(unsupported);
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw validationError(`Template format error: Resource name ${logicalId} is non alphanumeric.`);
     for (const dependency of dependenciesOf(resource)) {

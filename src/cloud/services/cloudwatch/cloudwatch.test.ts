@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  GetMetricDataCommand,
-  PutMetricAlarmCommand,
-  PutMetricDataCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, ListTagsForResourceCommand, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFoundException, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -222,6 +216,24 @@ test('an alarm on the visible messages of a dead-letter queue goes to ALARM once
     0,
     'messages dead-lettered by receives are not counted as sent to the DLQ',
   );
+});
+
+test('alarms carry a description and tags: set on creation, kept by an update, changed by TagResource and UntagResource', async () => {
+  const AlarmName = uniqueName('parked-refunds');
+  const alarm = { AlarmName, AlarmDescription: 'A refund waits for a human.', Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'refunds' }], Statistic: 'Maximum' as const, Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const };
+  await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'payments' }] }));
+  const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [AlarmName] }));
+  assert.equal(MetricAlarms[0].AlarmDescription, 'A refund waits for a human.');
+  const ResourceARN = MetricAlarms[0].AlarmArn!;
+  const tags = async () => (await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN }))).Tags;
+  assert.deepEqual(await tags(), [{ Key: 'team', Value: 'payments' }]);
+  // As on AWS, PutMetricAlarm on an existing alarm ignores Tags.
+  await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'ignored' }] }));
+  assert.deepEqual(await tags(), [{ Key: 'team', Value: 'payments' }]);
+  await cloudwatch.send(new TagResourceCommand({ ResourceARN, Tags: [{ Key: 'team', Value: 'refunds' }, { Key: 'lab', Value: '4' }] }));
+  await cloudwatch.send(new UntagResourceCommand({ ResourceARN, TagKeys: ['lab'] }));
+  assert.deepEqual(await tags(), [{ Key: 'team', Value: 'refunds' }]);
+  await assert.rejects(cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: `${ResourceARN}-gone` })), ResourceNotFoundException);
 });
 
 test('GetMetricData evaluates SUM(METRICS()), m1+m2 and m1/m2*100, and refuses other expressions by name', async () => {

@@ -10,11 +10,12 @@ import { SqsMetrics } from './sqs-metrics.ts';
 // LIMITATIONS: metrics the labs chart (Lambda, SNS, EventBridge counters from the cloud's event
 // stream; SQS counters and gauges, see sqs-metrics.ts) plus PutMetricData; MetricStat queries and
 // the metric math of metric-math.ts (arithmetic, METRICS(), SUM/AVG/MIN/MAX); threshold alarms on
-// one metric with SNS actions.
+// one metric with SNS actions; tags on alarms (the only CloudWatch resource AWS tags).
 
 interface Alarm {
   name: string;
   arn: string;
+  description?: string;
   namespace: string;
   metricName: string;
   dimensions: Record<string, string>;
@@ -30,8 +31,10 @@ interface Alarm {
   state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
   stateReason: string;
   stateUpdated: Date;
+  tags: Record<string, string>;
 }
 
+const tagRecord = (list: { Key: string; Value: string }[] | undefined) => Object.fromEntries((list ?? []).map((t) => [t.Key, t.Value]));
 const dims = (list: { Name: string; Value: string }[] | undefined) => Object.fromEntries((list ?? []).map((d) => [d.Name, d.Value]));
 const dimList = (record: Record<string, string>) => Object.entries(record).map(([Name, Value]) => ({ Name, Value }));
 const seconds = (value: unknown) =>
@@ -139,6 +142,7 @@ export class CloudWatchService {
         .map((a) => ({
           AlarmName: a.name,
           AlarmArn: a.arn,
+          AlarmDescription: a.description,
           Namespace: a.namespace,
           MetricName: a.metricName,
           Dimensions: dimList(a.dimensions),
@@ -162,6 +166,16 @@ export class CloudWatchService {
       for (const name of input.AlarmNames ?? []) this.alarms.delete(name);
       return {};
     },
+    TagResource: (input) => {
+      Object.assign(this.alarmByArn(input.ResourceARN).tags, tagRecord(input.Tags));
+      return {};
+    },
+    UntagResource: (input) => {
+      const alarm = this.alarmByArn(input.ResourceARN);
+      for (const key of input.TagKeys ?? []) delete alarm.tags[key];
+      return {};
+    },
+    ListTagsForResource: (input) => ({ Tags: Object.entries(this.alarmByArn(input.ResourceARN).tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
 
   /** GetMetricData: MetricStat queries, and math expressions over them (see metric-math.ts). */
@@ -220,6 +234,12 @@ export class CloudWatchService {
     };
   }
 
+  private alarmByArn(resourceArn: unknown): Alarm {
+    const alarm = [...this.alarms.values()].find((a) => a.arn === resourceArn);
+    if (!alarm) throw new AwsError('ResourceNotFoundException', `The alarm ${String(resourceArn)} does not exist (the local cloud tags alarms only).`);
+    return alarm;
+  }
+
   private statistic(value: unknown): Statistic {
     if (!STATISTICS.includes(value as Statistic))
       throw new AwsError(
@@ -245,6 +265,7 @@ export class CloudWatchService {
     const alarm: Alarm = {
       name: input.AlarmName,
       arn: arn('cloudwatch', context, `alarm:${input.AlarmName}`),
+      description: input.AlarmDescription,
       namespace: input.Namespace,
       metricName: input.MetricName,
       dimensions: dims(input.Dimensions),
@@ -260,6 +281,8 @@ export class CloudWatchService {
       state: existing?.state ?? 'INSUFFICIENT_DATA',
       stateReason: existing?.stateReason ?? 'Unchecked: Initial alarm creation',
       stateUpdated: existing?.stateUpdated ?? new Date(),
+      // As on AWS, Tags apply when the alarm is created; an update keeps the alarm's tags.
+      tags: existing?.tags ?? tagRecord(input.Tags),
     };
     this.alarms.set(alarm.name, alarm);
     void this.evaluate(alarm);

@@ -72,7 +72,7 @@ function compilePattern(pattern: unknown): PatternNode {
 
 /** Amazon EventBridge: buses, rules with event patterns, targets, PutEvents. */
 export class EventBridgeService {
-  readonly buses = new Map<string, { name: string; arn: string }>();
+  readonly buses = new Map<string, { name: string; arn: string; tags?: Record<string, string> }>();
   readonly rules = new Map<string, Rule>();
   private readonly compiled = new Map<string, PatternNode>();
 

@@ -63,4 +63,14 @@ export const MANAGED_POLICIES: Record<string, { Version: string; Statement: obje
     ],
   },
   'arn:aws:iam::aws:policy/AdministratorAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+  // The CDK's bootstrap stack (CDKToolkit) gives its deploy role this policy (version 4).
+  'arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess': {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['cloudformation:Describe*', 'cloudformation:EstimateTemplateCost', 'cloudformation:Get*', 'cloudformation:List*', 'cloudformation:ValidateTemplate', 'cloudformation:Detect*'], Resource: '*' },
+    ],
+  },
+  // ...and its lookup role this one. AWS's document lists the read actions of every service one
+  // by one (thousands of lines); the read verbs of every service stand for them here.
+  'arn:aws:iam::aws:policy/ReadOnlyAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['*:Describe*', '*:Get*', '*:List*', '*:BatchGet*'], Resource: '*' }] },
 };

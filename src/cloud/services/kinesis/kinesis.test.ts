@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
+  AddTagsToStreamCommand,
   CreateStreamCommand,
   DescribeStreamCommand,
   DescribeStreamSummaryCommand,
@@ -11,6 +12,7 @@ import {
   GetShardIteratorCommand,
   KinesisClient,
   ListStreamsCommand,
+  ListTagsForStreamCommand,
   PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
@@ -101,4 +103,30 @@ test('streams, shards and records keep their sequence numbers across a restart; 
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+});
+
+test('stream tags may hold a colon, as on AWS (every workshop tag has one); other characters are still refused', async () => {
+  const kinesis = new KinesisClient(clientConfig(cloud.target));
+  const StreamName = uniqueName('tagged');
+  await kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
+  await kinesis.send(new AddTagsToStreamCommand({ StreamName, Tags: { 'workshop:lab': 'lab-5', owner: 'ops@wildrydes.com' } }));
+  const { Tags = [] } = await kinesis.send(new ListTagsForStreamCommand({ StreamName }));
+  assert.deepEqual(Object.fromEntries(Tags.map((t) => [t.Key, t.Value])), { 'workshop:lab': 'lab-5', owner: 'ops@wildrydes.com' });
+  await assert.rejects(
+    kinesis.send(new AddTagsToStreamCommand({ StreamName, Tags: { 'cost#center': '42' } })),
+    (error: Error) => error.name === 'InvalidArgumentException' && /invalid characters/.test(error.message),
+  );
+  // Up to 10 tags a call, 50 a stream: 2 + 48 fit, one more does not.
+  for (let i = 0; i < 48; i += 10)
+    await kinesis.send(
+      new AddTagsToStreamCommand({
+        StreamName,
+        Tags: Object.fromEntries(Array.from({ length: Math.min(10, 48 - i) }, (_, j) => [`t${i + j}`, 'x'])),
+      }),
+    );
+  await assert.rejects(kinesis.send(new AddTagsToStreamCommand({ StreamName, Tags: { one: 'too many' } })), /at most 50 tags/);
+  await assert.rejects(
+    kinesis.send(new AddTagsToStreamCommand({ StreamName: uniqueName('missing'), Tags: { a: 'b' } })),
+    (error: Error) => error.name === 'ResourceNotFoundException',
+  );
 });

@@ -33,7 +33,7 @@ export const lambda: ServiceDefinition = {
       kinesis: (region) => services.kinesisIn(region),
       delivery,
     });
-    const stop = () => {
+    const stopEnvironments = () => {
       mappings.shutdown();
       lambda.shutdown();
     };
@@ -56,12 +56,16 @@ export const lambda: ServiceDefinition = {
           lambda.resumeAsync();
         },
         reset: () => {
-          stop();
+          stopEnvironments();
           mappings.mappings.clear();
           lambda.functions.clear();
           lambda.forgetAsync();
         },
-        shutdown: stop,
+        // For good: an invocation arriving late (a poller's last batch, a retry) starts no process.
+        shutdown: () => {
+          mappings.shutdown();
+          lambda.stop();
+        },
       },
       provides: { lambda, eventSourceMappings: mappings },
     };

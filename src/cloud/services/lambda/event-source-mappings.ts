@@ -28,6 +28,8 @@ export interface EventSourceMapping {
   stream?: StreamSettings;
   state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
   lastModified: Date;
+  /** Tags (set through CloudFormation), which the Resource Groups Tagging API lists. */
+  tags?: Record<string, string>;
 }
 
 const invalid = (message: string) => new AwsError('InvalidParameterValueException', message);

@@ -10,6 +10,7 @@ import {
   TooManyRequestsException,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
@@ -111,6 +112,26 @@ describe('Lambda', () => {
         }),
       ),
       /python3\.12 is not supported/,
+    );
+  });
+
+  test("a handler can use the queue URL it is given: the SDK sends to the URL's own host (sqs.<region>.localhost), which resolves to loopback", async () => {
+    const sqs = new SQSClient(clientConfig(cloud.target));
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('handed-over') }));
+    assert.match(QueueUrl!, /^http:\/\/sqs\.us-east-1\.localhost:/);
+    // No endpoint in the handler's client: it comes from AWS_ENDPOINT_URL, as in the labs' functions.
+    const name = await createFunction(
+      `const { SQSClient, SendMessageCommand } = require('@aws-sdk/client-sqs');
+      const sqs = new SQSClient({});
+      exports.handler = async (e) => (await sqs.send(new SendMessageCommand({ QueueUrl: process.env.QUEUE_URL, MessageBody: e.body }))).MessageId;`,
+      { Environment: { Variables: { QUEUE_URL: QueueUrl! } } },
+    );
+    const result = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: JSON.stringify({ body: 'from the handler' }) }));
+    assert.equal(result.FunctionError, undefined, new TextDecoder().decode(result.Payload));
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+    assert.deepEqual(
+      Messages.map((m) => [m.MessageId, m.Body]),
+      [[decode(result.Payload), 'from the handler']],
     );
   });
 

@@ -41,6 +41,12 @@ const RESERVED_ENV = [
 /** Concurrency of a function without reserved concurrency: AWS's account pool is 1,000; a laptop's is smaller. */
 const LOCAL_UNRESERVED_CONCURRENCY = 10;
 
+/** The origin of the local cloud's queue URLs in a region (fauxqs's form, on the gateway's port). */
+function sqsEndpoint(endpoint: string, region: string): string {
+  const url = new URL(endpoint);
+  return `${url.protocol}//sqs.${region}.${url.hostname}${url.port ? `:${url.port}` : ''}`;
+}
+
 export interface FunctionRecord {
   name: string;
   arn: string;
@@ -111,6 +117,8 @@ export class LambdaService {
   readonly environments: EnvironmentBudget;
   private readonly asyncInvocations: Ledger<AsyncInvocation>;
   private asyncSequence = 0;
+  /** Set by stop: an invocation still arriving (a poller's last batch, a retry) starts no process. */
+  private stopped = false;
 
   constructor(private readonly options: LambdaOptions) {
     this.asyncInvocations = options.asyncInvocations ?? new UnsavedLedger();
@@ -442,6 +450,11 @@ export class LambdaService {
     this.pools.delete(fn.name);
   }
 
+  /** How many execution environments (processes) a function has now. */
+  environmentCount(functionName: string): number {
+    return this.pools.get(functionName)?.size ?? 0;
+  }
+
   private poolOf(fn: FunctionRecord): EnvironmentPool {
     let pool = this.pools.get(fn.name);
     if (!pool) {
@@ -453,6 +466,10 @@ export class LambdaService {
         TZ: ':UTC',
         NODE_PATH: PROJECT_NODE_MODULES,
         AWS_ENDPOINT_URL: this.options.endpoint(),
+        // The local cloud's queue URLs are http://sqs.<region>.localhost:<port>/<account>/<name>, and
+        // the SDK sends to a queue URL's own origin unless it is the endpoint it resolved: giving SQS
+        // that origin as its endpoint keeps the SDK quiet, and the runtime resolves *.localhost.
+        AWS_ENDPOINT_URL_SQS: sqsEndpoint(this.options.endpoint(), region),
         AWS_REGION: region,
         AWS_DEFAULT_REGION: region,
         AWS_ACCESS_KEY_ID: 'test',
@@ -490,6 +507,7 @@ export class LambdaService {
 
   /** Runs one invocation and reports it on the event stream. */
   async run(fn: FunctionRecord, event: unknown, trigger: string): Promise<InvocationReport> {
+    if (this.stopped) return { requestId: randomUUID(), durationMs: 0, coldStart: false, error: { errorType: 'ServiceException', errorMessage: 'The local cloud is stopping.' } };
     const report = await this.poolOf(fn).invoke(event, fn.timeout * 1000);
     const detail = {
       requestId: report.requestId,
@@ -646,11 +664,17 @@ export class LambdaService {
     }
   }
 
-  /** Stops every execution environment (the cloud is shutting down). */
+  /** Stops every execution environment (a reset; the cloud stopping). */
   shutdown(): void {
     for (const pool of this.pools.values()) pool.shutdown();
     this.pools.clear();
     this.environments.shutdown();
+  }
+
+  /** Stops for good (the cloud is stopping): every environment ends, and no invocation starts another. */
+  stop(): void {
+    this.stopped = true;
+    this.shutdown();
   }
 }
 

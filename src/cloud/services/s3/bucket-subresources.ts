@@ -1,15 +1,18 @@
 import { AwsError } from '../../aws/errors.ts';
 import { escapeXml } from '../../aws/xml.ts';
+import type { BucketSettings } from './bucket-settings.ts';
 import { childrenNamed, childText, parseXml } from './xml.ts';
 
 // LIMITATIONS: bucket policies are stored and returned as written, but not enforced: the local
 // cloud does not evaluate IAM or resource policies for S3 requests (every caller may read and
 // write every bucket).
 
-/** Bucket policies and tags, which fauxqs does not keep: stored here by bucket name. */
+/** Bucket policies, tags and settings, which fauxqs does not keep: stored here by bucket name. */
 export class BucketSubresources {
   readonly policies = new Map<string, string>();
   readonly tags = new Map<string, Record<string, string>>();
+  /** Encryption, versioning, public access block and lifecycle (see bucket-settings.ts). */
+  readonly settings = new Map<string, BucketSettings>();
 
   /** PutBucketPolicy: S3 checks the document is JSON with statements before storing it. */
   putPolicy(bucket: string, text: string): void {
@@ -76,5 +79,6 @@ export class BucketSubresources {
   forget(bucket: string): void {
     this.policies.delete(bucket);
     this.tags.delete(bucket);
+    this.settings.delete(bucket);
   }
 }

@@ -10,7 +10,7 @@ declare module '../../services.ts' {
     s3: S3Client;
     /** S3 event notification configurations and their delivery (fauxqs has none). */
     s3Notifications: S3Notifications;
-    /** Bucket policies and tags (fauxqs keeps neither). */
+    /** Bucket policies, tags and settings (fauxqs keeps none of them). */
     s3Buckets: BucketSubresources;
   }
 }
@@ -43,17 +43,19 @@ export const s3: ServiceDefinition = {
           errors: 'rest-xml',
           handle: ({ req, res, body, durable }) => gateway.handle(req, res, { body, durable, maxBytes: MAX_UPLOAD }),
         },
-        snapshot: () => ({ notifications: notifications.configurations, policies: buckets.policies, tags: buckets.tags }),
+        snapshot: () => ({ notifications: notifications.configurations, policies: buckets.policies, tags: buckets.tags, settings: buckets.settings }),
         restore: (saved) => {
           refill(notifications.configurations, saved.notifications);
           refill(buckets.policies, saved.policies);
           refill(buckets.tags, saved.tags);
+          refill(buckets.settings, saved.settings);
         },
         // The buckets themselves go with fauxqs's purge (see sqs).
         reset: () => {
           notifications.configurations.clear();
           buckets.policies.clear();
           buckets.tags.clear();
+          buckets.settings.clear();
         },
         shutdown: () => s3.destroy(),
       },

@@ -4,6 +4,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { AwsError, toAwsError } from '../../aws/errors.ts';
 import { escapeXml } from '../../aws/xml.ts';
 import { type ProxiedExchange, proxyObserved } from '../../gateway/proxy.ts';
+import { encryptionXml, lifecycleXml, publicAccessBlockXml, versioningXml } from './bucket-settings.ts';
 import type { BucketSubresources } from './bucket-subresources.ts';
 import { configurationFromXml, configurationToXml } from './notification-config.ts';
 import { DestinationValidationError, type S3Notifications } from './notifications.ts';
@@ -50,26 +51,14 @@ export interface S3Request {
 
 // Bucket and object subresources fauxqs does not implement: it would treat them as other actions
 // (a PUT ?versioning would create the bucket again), so they are refused by name instead.
-const UNSUPPORTED_BUCKET = [
-  'accelerate',
-  'acl',
-  'analytics',
-  'cors',
-  'encryption',
-  'intelligent-tiering',
-  'inventory',
-  'logging',
-  'metrics',
-  'object-lock',
-  'ownershipControls',
-  'policyStatus',
-  'publicAccessBlock',
-  'replication',
-  'requestPayment',
-  'versioning',
-  'versions',
-  'website',
-];
+const UNSUPPORTED_BUCKET = ['accelerate', 'acl', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'versioning', 'versions', 'website'];
+// Bucket settings CloudFormation sets, which S3's Get calls return (bucket-settings.ts).
+const SETTINGS: Record<string, (settings: ReturnType<BucketSubresources['settings']['get']>) => string> = {
+  encryption: encryptionXml,
+  versioning: versioningXml,
+  publicAccessBlock: publicAccessBlockXml,
+  lifecycle: lifecycleXml,
+};
 const UNSUPPORTED_OBJECT = ['acl', 'legal-hold', 'restore', 'retention', 'select', 'tagging', 'torrent'];
 
 /**
@@ -195,8 +184,12 @@ export class S3Gateway {
         return { status: 204 };
       }
     }
-    const refused =
-      UNSUPPORTED_BUCKET.find((name) => query.has(name)) ?? (method === 'GET' && query.has('uploads') ? 'uploads' : undefined);
+    const setting = Object.keys(SETTINGS).find((name) => query.has(name));
+    if (setting && method === 'GET') {
+      await this.notifications.requireBucket(bucket);
+      return { status: 200, xml: SETTINGS[setting](this.buckets.settings.get(bucket)) };
+    }
+    const refused = UNSUPPORTED_BUCKET.find((name) => query.has(name)) ?? (method === 'GET' && query.has('uploads') ? 'uploads' : undefined);
     if (refused) throw notImplemented(`the bucket subresource ?${refused}`);
     return undefined;
   }

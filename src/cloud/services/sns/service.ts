@@ -18,7 +18,14 @@ import type { SignatureVersion } from './envelope.ts';
 import type { HttpDeliveryOptions } from './http-endpoint.ts';
 import { HttpSubscriptions, isHttpProtocol } from './http-subscriptions.ts';
 import { SnsStore, type Subscription, type Topic } from './store.ts';
-import { invalid, type MessageAttribute, notFound, validateMessageAttributes, validateTopicName } from './validate.ts';
+import {
+  invalid,
+  type MessageAttribute,
+  notFound,
+  validateFifoProtocol,
+  validateMessageAttributes,
+  validateTopicName,
+} from './validate.ts';
 
 // Email, SMS, mobile push and Firehose are refused by name rather than accepted and never delivered.
 const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
@@ -307,6 +314,7 @@ export class SnsService {
         `Invalid parameter: the local cloud delivers to ${SUPPORTED_PROTOCOLS.join(', ')}; protocol ${protocol} is not supported (use the AWS target for it).`,
       );
     }
+    validateFifoProtocol(protocol, topic.attributes.FifoTopic === 'true');
     const endpoint = String(input.Endpoint ?? '');
     if ((protocol === 'sqs' || protocol === 'lambda') && !parseArn(endpoint))
       throw invalid(`Invalid parameter: ${protocol === 'sqs' ? 'SQS' : 'Lambda'} endpoint ARN`);

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SetQueueAttributesCommand,
@@ -274,5 +275,82 @@ describe('SNS → Lambda', () => {
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /got hello-lambda aws:sns 9$/);
     assert.deepEqual(await linesOf(names.denied), []);
+  });
+});
+
+describe('SNS FIFO topics', () => {
+  /** A FIFO topic and a FIFO queue subscribed to it with raw delivery. */
+  async function fifoTopicWithQueue() {
+    const { TopicArn } = await sns.send(
+      new CreateTopicCommand({ Name: `${uniqueName('rides')}.fifo`, Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'true' } }),
+    );
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: `${uniqueName('ledger')}.fifo`, Attributes: { FifoQueue: 'true' } }),
+    );
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const Policy = JSON.stringify({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: queueArn,
+          Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+        },
+      ],
+    });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy } }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: 'true' } }));
+    return { TopicArn: TopicArn!, QueueUrl: QueueUrl! };
+  }
+
+  test('delivers each message group in publish order, and a duplicate (same id, or same body) once', async () => {
+    const { TopicArn, QueueUrl } = await fifoTopicWithQueue();
+    const publish = (group: string, body: string, id?: string) =>
+      sns.send(new PublishCommand({ TopicArn, Message: body, MessageGroupId: group, MessageDeduplicationId: id }));
+    await Promise.all(
+      ['ride-a', 'ride-b'].map(async (ride) => {
+        for (const n of [1, 2, 3]) await publish(ride, `${ride}#${n}`, `${ride}-${n}`);
+      }),
+    );
+    await publish('ride-a', 'ride-a#1 again', 'ride-a-1');
+    await publish('ride-b', 'ride-b#4');
+    await publish('ride-b', 'ride-b#4');
+    const received: string[] = [];
+    for (let i = 0; i < 20 && received.length < 7; i++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['MessageGroupId'],
+        }),
+      );
+      for (const m of Messages) {
+        received.push(m.Body!);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+    assert.deepEqual(
+      received.filter((b) => b.startsWith('ride-a')),
+      ['ride-a#1', 'ride-a#2', 'ride-a#3'],
+    );
+    assert.deepEqual(
+      received.filter((b) => b.startsWith('ride-b')),
+      ['ride-b#1', 'ride-b#2', 'ride-b#3', 'ride-b#4'],
+    );
+  });
+
+  test('refuses a subscription that is not an SQS queue: FIFO topics deliver only to Amazon SQS', async () => {
+    const { TopicArn } = await fifoTopicWithQueue();
+    for (const [Protocol, Endpoint] of [
+      ['lambda', 'arn:aws:lambda:us-east-1:000000000000:function:ledger'],
+      ['https', 'https://example.com/hook'],
+    ]) {
+      await assert.rejects(
+        sns.send(new SubscribeCommand({ TopicArn, Protocol, Endpoint })),
+        (error: Error) => error instanceof InvalidParameterException && /FIFO topics deliver only to Amazon SQS queues/.test(error.message),
+      );
+    }
   });
 });

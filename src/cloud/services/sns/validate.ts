@@ -21,6 +21,12 @@ export function validateTopicName(name: unknown, fifo: boolean): string {
   return name;
 }
 
+/** AWS: a FIFO topic delivers to Amazon SQS queues only (FIFO or standard); other protocols are refused when subscribing. */
+export function validateFifoProtocol(protocol: string, fifoTopic: boolean): void {
+  if (fifoTopic && protocol !== 'sqs')
+    throw invalid(`Invalid parameter: Invalid protocol type: ${protocol}. FIFO topics deliver only to Amazon SQS queues.`);
+}
+
 /** A message attribute as Publish receives it. */
 export interface MessageAttribute {
   DataType: string;

@@ -27,7 +27,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
  * telling the delivery path when a queue changed (it caches queue policies).
  */
 export const sqs: ServiceDefinition = {
-  build: ({ emulators, settings, activity, delivery, services }) => {
+  build: ({ emulators, settings, activity, delivery, services, endpoint }) => {
     const { fauxqs, fauxqsHandle, fauxqsUrl } = emulators;
     // Every SQS call the cloud itself makes (pollers, redrives, CloudFormation) is seen as the gateway sees a client's.
     const observed = (action: string, input: unknown, output: unknown) => {
@@ -50,6 +50,17 @@ export const sqs: ServiceDefinition = {
             return result;
           },
           { step: 'initialize', name: 'observeSqs' },
+        );
+        // fauxqs builds a queue URL from the Host of the request that creates the queue: a queue
+        // the cloud creates itself (CloudFormation) gets the gateway's port, as a client's does,
+        // not fauxqs's own (internal, and another on every start).
+        client.middlewareStack.add(
+          (next) => async (args) => {
+            const gateway = endpoint();
+            if (gateway) (args.request as { headers: Record<string, string> }).headers.host = new URL(gateway).host;
+            return next(args);
+          },
+          { step: 'build', name: 'gatewayHostForQueueUrls' },
         );
         clients.set(region, client);
       }

@@ -83,10 +83,11 @@ export const apiStage: ResourceProvider = {
     if (String(props.TracingEnabled) === 'true') throw new AwsError('ValidationError', 'The local cloud has no X-Ray tracing for API Gateway stages.');
     if (Array.isArray(props.MethodSettings) && props.MethodSettings.length > 0) throw new AwsError('ValidationError', 'The local cloud does not throttle, cache or log API stages: MethodSettings is not supported.');
     const stage = context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables);
+    stage.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: stage.name };
   },
   async update(current, props, _previous, context) {
-    context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables);
+    context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables).tags = { ...context.tags, ...tagList(props.Tags) };
     return current;
   },
   async delete(current, props, context) {

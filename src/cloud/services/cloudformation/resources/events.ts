@@ -40,9 +40,12 @@ export const eventBus: ResourceProvider = {
   replaceOn: ['Name'],
   async create(props, context) {
     const { EventBusArn } = (await context.services.eventBridge.actions.CreateEventBus({ Name: props.Name }, context)) as { EventBusArn: string };
+    await eventBus.update!({ physicalId: props.Name }, props, {}, context);
     return { physicalId: props.Name, attributes: { Arn: EventBusArn, Name: props.Name } };
   },
-  async update(current) {
+  async update(current, props, _previous, context) {
+    const bus = [...context.services.eventBridge.buses.values()].find((b) => b.name === current.physicalId && b.arn.split(':')[3] === context.region);
+    if (bus) bus.tags = { ...context.tags, ...tagList(props.Tags) };
     return current;
   },
   async delete(current, _props, context) {

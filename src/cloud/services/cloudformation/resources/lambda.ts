@@ -116,11 +116,13 @@ export const eventSourceMapping: ResourceProvider = {
   replaceOn: ['EventSourceArn', 'StartingPosition', 'StartingPositionTimestamp'],
   async create(props, context) {
     const mapping = context.services.eventSourceMappings.create(mappingInput(props), context);
+    mapping.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: mapping.uuid, attributes: { Id: mapping.uuid, EventSourceMappingArn: `arn:aws:lambda:${context.region}:${context.accountId}:event-source-mapping:${mapping.uuid}` } };
   },
   async update(current, props, _previous, context) {
     const esm = context.services.eventSourceMappings;
     esm.update(esm.get(current.physicalId), { ...mappingInput(props), Enabled: props.Enabled === undefined ? true : String(props.Enabled) === 'true' }, context);
+    esm.get(current.physicalId).tags = { ...context.tags, ...tagList(props.Tags) };
     return current;
   },
   async delete(current, _props, context) {

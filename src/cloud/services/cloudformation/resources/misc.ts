@@ -15,10 +15,12 @@ export const logGroup: ResourceProvider = {
       throw new AwsError('AlreadyExists', `Resource of type 'AWS::Logs::LogGroup' with identifier '${name}' already exists.`);
     const group = context.services.logs.ensureGroup(name, context, { ...context.tags, ...tagList(props.Tags) });
     group.retentionInDays = props.RetentionInDays === undefined ? undefined : Number(props.RetentionInDays);
+    group.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: name, attributes: { Arn: `${group.arn}:*` } };
   },
   async update(current, props, _previous, context) {
     const group = context.services.logs.ensureGroup(current.physicalId, context);
+    group.tags = { ...context.tags, ...tagList(props.Tags) };
     group.retentionInDays = props.RetentionInDays === undefined ? undefined : Number(props.RetentionInDays);
     return current;
   },

@@ -34,6 +34,11 @@ export interface ResourceProvider {
   /** In-place update; without it every change is a replacement. */
   update?(current: ProvisionedResource, props: Record<string, any>, previous: Record<string, any>, context: ProviderContext): Promise<ProvisionedResource>;
   delete(current: ProvisionedResource, props: Record<string, any>, context: ProviderContext): Promise<void>;
+  /**
+   * The existing resource the template's custom name names, if there is one: what a change set
+   * with ImportExistingResources imports instead of creating. Types without it are always created.
+   */
+  adopt?(props: Record<string, any>, context: ProviderContext): Promise<ProvisionedResource | undefined>;
 }
 
 /** Tags as the Tags property of most resource types lists them. */

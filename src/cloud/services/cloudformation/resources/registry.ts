@@ -1,6 +1,7 @@
 import { apiAccount, apiDeployment, apiMethod, apiResource, apiStage, restApi } from './apigateway.ts';
 import { cloudWatchAlarm } from './cloudwatch.ts';
 import { dynamodbTable } from './dynamodb.ts';
+import { ecrRepository } from './ecr.ts';
 import { eventBus, eventsRule } from './events.ts';
 import { iamPolicy, iamRole } from './iam.ts';
 import { kinesisStream } from './kinesis.ts';
@@ -11,6 +12,7 @@ import { snsSubscription, snsTopic } from './sns.ts';
 import { snsTopicPolicy } from './sns-topic-policy.ts';
 import { s3AutoDeleteObjects, s3Bucket, s3BucketNotifications, s3BucketPolicy } from './s3.ts';
 import { sqsQueue, sqsQueuePolicy } from './sqs.ts';
+import { ssmParameter } from './ssm.ts';
 import { stateMachine } from './stepfunctions.ts';
 
 /** Every resource type the local CloudFormation can deploy. Any other type fails with its name. */
@@ -45,5 +47,8 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::Events::EventBus': eventBus,
   'AWS::Kinesis::Stream': kinesisStream,
   'AWS::CloudWatch::Alarm': cloudWatchAlarm,
+  'AWS::SSM::Parameter': ssmParameter,
   'AWS::CDK::Metadata': cdkMetadata,
+  // What the CDK's bootstrap stack (CDKToolkit) adds to the types above.
+  'AWS::ECR::Repository': ecrRepository,
 };

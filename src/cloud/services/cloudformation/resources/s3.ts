@@ -1,12 +1,16 @@
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, NoSuchBucket } from '@aws-sdk/client-s3';
 import { AwsError } from '../../../aws/errors.ts';
 import { configurationFromJson, eventBridgeNotSupported, type NotificationConfiguration, type NotificationRule } from '../../s3/notification-config.ts';
+import type { BucketSettings, LifecycleRule } from '../../s3/bucket-settings.ts';
 import { tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
 
-// LIMITATIONS: buckets have names, tags, notifications and policies (stored, not enforced);
-// versioning, encryption, lifecycle, CORS, websites, replication and the other bucket
-// properties are refused by name. Custom::S3BucketNotifications and Custom::S3AutoDeleteObjects
-// (the CDK's custom resources) are applied here natively instead of through their handlers.
+// LIMITATIONS: buckets have names, tags, notifications, policies (stored, not enforced) and the
+// settings the CDK's bootstrap bucket uses: default encryption, versioning, a public access
+// block and lifecycle rules, kept and returned by S3 as s3/bucket-settings.ts describes (the
+// local S3 encrypts nothing, keeps one version per object and runs no lifecycle rule). CORS,
+// websites, replication, other canned ACLs than Private and the other bucket properties are
+// refused by name. Custom::S3BucketNotifications and Custom::S3AutoDeleteObjects (the CDK's
+// custom resources) are applied here natively instead of through their handlers.
 
 const BUCKET_NAME = /^(?!\d+\.\d+\.\d+\.\d+$)(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -39,13 +43,58 @@ const bucketAttributes = (name: string, region: string) => ({
   WebsiteURL: `http://${name}.s3-website-${region}.amazonaws.com`,
 });
 
-/** AWS::S3::Bucket, in fauxqs through the S3 API; tags and notifications kept beside it. */
+const truth = (value: unknown) => value === true || value === 'true';
+const invalid = (message: string) => new AwsError('ValidationError', message);
+
+/** A lifecycle rule of AWS::S3::Bucket in the S3 API's terms; rules the local cloud cannot keep are refused by name. */
+function lifecycleRule(rule: Record<string, any>): LifecycleRule {
+  const known = ['Id', 'Status', 'Prefix', 'ExpirationInDays', 'ExpiredObjectDeleteMarker', 'NoncurrentVersionExpiration', 'NoncurrentVersionExpirationInDays', 'AbortIncompleteMultipartUpload'];
+  const unknown = Object.keys(rule).filter((key) => !known.includes(key));
+  if (unknown.length > 0) throw invalid(`Lifecycle rule properties [${unknown.join(', ')}] are not supported by the local cloud (it keeps: ${known.join(', ')}).`);
+  if (rule.Status !== 'Enabled' && rule.Status !== 'Disabled') throw invalid(`Lifecycle rule ${rule.Id ?? ''} needs a Status of Enabled or Disabled.`);
+  const noncurrentDays = rule.NoncurrentVersionExpiration?.NoncurrentDays ?? rule.NoncurrentVersionExpirationInDays;
+  const expiration = rule.ExpirationInDays !== undefined || rule.ExpiredObjectDeleteMarker !== undefined;
+  return {
+    ID: rule.Id,
+    Status: rule.Status,
+    Filter: { Prefix: rule.Prefix ?? '' },
+    Expiration: expiration ? { Days: rule.ExpirationInDays === undefined ? undefined : Number(rule.ExpirationInDays), ExpiredObjectDeleteMarker: rule.ExpiredObjectDeleteMarker === undefined ? undefined : truth(rule.ExpiredObjectDeleteMarker) } : undefined,
+    NoncurrentVersionExpiration:
+      noncurrentDays === undefined ? undefined : { NoncurrentDays: Number(noncurrentDays), NewerNoncurrentVersions: rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions === undefined ? undefined : Number(rule.NoncurrentVersionExpiration.NewerNoncurrentVersions) },
+    AbortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload ? { DaysAfterInitiation: Number(rule.AbortIncompleteMultipartUpload.DaysAfterInitiation) } : undefined,
+  };
+}
+
+/** The bucket settings AWS::S3::Bucket's properties describe (undefined members: S3's defaults). */
+function settingsOf(props: Record<string, any>): BucketSettings {
+  if (props.AccessControl !== undefined && props.AccessControl !== 'Private') {
+    throw invalid(`AccessControl ${props.AccessControl} is not supported by the local cloud: its buckets are private (AccessControl Private).`);
+  }
+  const rules = props.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
+  const byDefault = rules[0]?.ServerSideEncryptionByDefault;
+  if (rules.length > 1) throw invalid('BucketEncryption takes one ServerSideEncryptionConfiguration rule.');
+  if (byDefault && !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(byDefault.SSEAlgorithm)) throw invalid(`SSEAlgorithm ${byDefault.SSEAlgorithm} is not one of AES256, aws:kms, aws:kms:dsse.`);
+  const versioning = props.VersioningConfiguration?.Status;
+  if (versioning !== undefined && versioning !== 'Enabled' && versioning !== 'Suspended') throw invalid(`VersioningConfiguration Status ${versioning} is not one of Enabled, Suspended.`);
+  const block = props.PublicAccessBlockConfiguration;
+  return {
+    encryption: byDefault ? { algorithm: byDefault.SSEAlgorithm, kmsKeyId: byDefault.KMSMasterKeyID, bucketKeyEnabled: rules[0].BucketKeyEnabled === undefined ? undefined : truth(rules[0].BucketKeyEnabled) } : undefined,
+    versioning,
+    publicAccessBlock: block
+      ? { BlockPublicAcls: truth(block.BlockPublicAcls), IgnorePublicAcls: truth(block.IgnorePublicAcls), BlockPublicPolicy: truth(block.BlockPublicPolicy), RestrictPublicBuckets: truth(block.RestrictPublicBuckets) }
+      : undefined,
+    lifecycle: props.LifecycleConfiguration?.Rules?.map(lifecycleRule),
+  };
+}
+
+/** AWS::S3::Bucket, in fauxqs through the S3 API; tags, notifications and settings kept beside it. */
 export const s3Bucket: ResourceProvider = {
-  properties: ['BucketName', 'Tags', 'NotificationConfiguration'],
+  properties: ['BucketName', 'Tags', 'NotificationConfiguration', 'AccessControl', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'VersioningConfiguration', 'LifecycleConfiguration'],
   replaceOn: ['BucketName'],
   async create(props, context) {
     const name = props.BucketName ?? context.generateName(63, { lowercase: true });
     if (!BUCKET_NAME.test(name)) throw new AwsError('InvalidBucketName', `The specified bucket is not valid: ${name}`);
+    settingsOf(props);
     if (await bucketExists(context, name)) throw new AwsError('BucketAlreadyOwnedByYou', `${name} already exists`, 409);
     await context.services.s3.send(new CreateBucketCommand({ Bucket: name }));
     await s3Bucket.update!({ physicalId: name }, props, {}, context);
@@ -53,11 +102,16 @@ export const s3Bucket: ResourceProvider = {
   },
   async update(current, props, previous, context) {
     const bucket = current.physicalId;
+    context.services.s3Buckets.settings.set(bucket, settingsOf(props));
     context.services.s3Buckets.tags.set(bucket, { ...context.tags, ...tagList(props.Tags) });
     if (JSON.stringify(props.NotificationConfiguration) !== JSON.stringify(previous.NotificationConfiguration)) {
       await context.services.s3Notifications.put(bucket, configurationFromJson(apiNotificationShape(props.NotificationConfiguration)));
     }
     return { physicalId: bucket, attributes: bucketAttributes(bucket, context.region) };
+  },
+  async adopt(props, context) {
+    const name = props.BucketName;
+    return name && (await bucketExists(context, name)) ? { physicalId: name, attributes: bucketAttributes(name, context.region) } : undefined;
   },
   async delete(current, _props, context) {
     try {

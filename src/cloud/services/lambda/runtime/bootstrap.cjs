@@ -7,6 +7,23 @@ const path = require('node:path');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 
+// Names under "localhost." are loopback names (RFC 6761): browsers and systemd-resolved answer
+// them so, but Node asks the system's resolver, which often knows only "localhost" itself. The
+// local cloud's queue URLs are such names (http://sqs.<region>.localhost:<port>/<account>/<name>),
+// and the JavaScript SDK sends a request to the queue's own URL when it differs from the client's
+// endpoint: without this, a handler could not use a queue URL it was given.
+const dns = require('node:dns');
+const systemLookup = dns.lookup;
+dns.lookup = function lookup(hostname, ...rest) {
+  if (typeof hostname !== 'string' || !hostname.toLowerCase().endsWith('.localhost')) return systemLookup.call(this, hostname, ...rest);
+  const [options, callback] = rest;
+  const done = typeof options === 'function' ? options : callback;
+  const wanted = typeof options === 'object' && options ? options : { family: typeof options === 'number' ? options : 0 };
+  const address = wanted.family === 6 ? { address: '::1', family: 6 } : { address: '127.0.0.1', family: 4 };
+  process.nextTick(() => (wanted.all ? done(null, [address]) : done(null, address.address, address.family)));
+  return {};
+};
+
 const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const handlerSpec = process.env._HANDLER || '';
 let currentRequestId;

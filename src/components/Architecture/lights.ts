@@ -1,0 +1,139 @@
+import { marksFor, type EdgeCounter, type GraphIndex, type Marks, type Tone } from '@site/src/lib/architecture-activity';
+import type { FlowEvent } from '@site/src/lib/flow';
+
+type EdgeElements = { pulse: SVGPathElement | null; counters: Partial<Record<EdgeCounter, HTMLElement | null>> };
+type NodeElements = { box: HTMLElement | null; text: HTMLElement | null; alarm: HTMLElement | null };
+
+/** What was painted for one event: its sequence number, when the cloud emitted it and when it was on screen. */
+export interface Painted {
+  seq: number;
+  emittedAt: number;
+  paintedAt: number;
+}
+
+const PULSE_MS = 900;
+const colours: Record<Tone, string> = { move: 'var(--arch-move)', filtered: 'var(--arch-filtered)', retry: 'var(--arch-retry)', fail: 'var(--arch-fail)', 'dead-letter': 'var(--arch-fail)' };
+
+/**
+ * Lights the diagram as events arrive, outside React: events are queued and applied once per
+ * animation frame (a burst of a thousand messages costs one style pass per frame, not one render
+ * per event), pulses are Web Animations, and counters are text written into spans React leaves
+ * empty. Counts survive a new layout: elements register again and get their current numbers.
+ */
+export class DiagramLights {
+  private readonly nodes = new Map<string, NodeElements>();
+  private readonly edges = new Map<string, EdgeElements>();
+  private readonly edgeCounts = new Map<string, Record<EdgeCounter, number>>();
+  private readonly alarms = new Map<string, number>();
+  private pending: { event: FlowEvent; marks: Marks }[] = [];
+  private frame: number | undefined;
+  /** Events that lit something, since the diagram opened. */
+  matched = 0;
+
+  constructor(
+    private index: GraphIndex,
+    private readonly onPainted: (painted: Painted[]) => void,
+  ) {}
+
+  setIndex(index: GraphIndex): void {
+    this.index = index;
+  }
+
+  registerNode(id: string, elements: NodeElements): void {
+    this.nodes.set(id, elements);
+    this.showAlarm(id);
+  }
+
+  /** An edge's pulse path and its label's counters render in different layers; each registers its part. */
+  registerEdge(id: string, part: Partial<EdgeElements>): void {
+    const current = this.edges.get(id) ?? { pulse: null, counters: {} };
+    this.edges.set(id, { pulse: part.pulse ?? current.pulse, counters: part.counters ?? current.counters });
+    this.showCounts(id);
+  }
+
+  /** Takes one event from the stream; it reaches the screen on the next frame. */
+  push(event: FlowEvent): void {
+    const marks = marksFor(event, this.index);
+    if (marks.nodes.length === 0 && marks.edges.length === 0) return;
+    this.matched++;
+    this.pending.push({ event, marks });
+    this.frame ??= requestAnimationFrame(() => this.flush());
+  }
+
+  private flush(): void {
+    this.frame = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    // One pulse per element per frame, in the strongest tone of the frame.
+    const nodeTones = new Map<string, { tone: Tone; text?: string }>();
+    const edgeTones = new Map<string, Tone>();
+    for (const { marks } of batch) {
+      for (const mark of marks.nodes) {
+        nodeTones.set(mark.id, { tone: stronger(nodeTones.get(mark.id)?.tone, mark.tone), text: mark.text ?? nodeTones.get(mark.id)?.text });
+        if (mark.tone === 'dead-letter') this.alarms.set(mark.id, (this.alarms.get(mark.id) ?? 0) + 1);
+      }
+      for (const mark of marks.edges) {
+        edgeTones.set(mark.id, stronger(edgeTones.get(mark.id), mark.tone));
+        if (mark.count) {
+          const counts = this.edgeCounts.get(mark.id) ?? { passed: 0, filtered: 0, failed: 0 };
+          counts[mark.count]++;
+          this.edgeCounts.set(mark.id, counts);
+        }
+      }
+    }
+    nodeTones.forEach(({ tone, text }, id) => {
+      const elements = this.nodes.get(id);
+      if (!elements?.box) return;
+      elements.box.animate([{ boxShadow: `0 0 0 7px ${colours[tone]}` }, { boxShadow: '0 0 0 0 transparent' }], { duration: PULSE_MS, easing: 'ease-out' });
+      elements.box.dataset.lastTone = tone;
+      if (text && elements.text) elements.text.textContent = text;
+      if (tone === 'dead-letter') this.showAlarm(id);
+    });
+    edgeTones.forEach((tone, id) => {
+      const elements = this.edges.get(id);
+      if (elements?.pulse) {
+        elements.pulse.style.stroke = colours[tone];
+        elements.pulse.animate([{ opacity: 1, strokeDashoffset: '24' }, { opacity: 0, strokeDashoffset: '0' }], { duration: PULSE_MS, easing: 'ease-out' });
+      }
+      this.showCounts(id);
+    });
+    // The frame after this one is on screen: that is when a learner can see it.
+    requestAnimationFrame(() => {
+      const paintedAt = performance.timeOrigin + performance.now();
+      this.onPainted(batch.map(({ event }) => ({ seq: event.seq, emittedAt: event.time, paintedAt })));
+    });
+  }
+
+  private showCounts(id: string): void {
+    const counts = this.edgeCounts.get(id);
+    const elements = this.edges.get(id);
+    if (!counts || !elements) return;
+    for (const key of ['passed', 'filtered', 'failed'] as const) {
+      const element = elements.counters[key];
+      if (!element) continue;
+      element.hidden = counts[key] === 0;
+      element.textContent = key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`;
+    }
+  }
+
+  private showAlarm(id: string): void {
+    const count = this.alarms.get(id);
+    const elements = this.nodes.get(id);
+    if (!count || !elements?.alarm || !elements.box) return;
+    elements.alarm.hidden = false;
+    elements.alarm.textContent = `${count} in DLQ`;
+    elements.box.dataset.alarm = 'true';
+  }
+
+  /** Every edge's counts, for the diagram's text twin. */
+  counts(): Map<string, Record<EdgeCounter, number>> {
+    return this.edgeCounts;
+  }
+
+  stop(): void {
+    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+  }
+}
+
+const strength: Record<Tone, number> = { filtered: 0, move: 1, retry: 2, fail: 3, 'dead-letter': 4 };
+const stronger = (a: Tone | undefined, b: Tone): Tone => (a && strength[a] >= strength[b] ? a : b);

@@ -1,0 +1,40 @@
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { fetchLabs, fetchProgress, LAB_CHANGED, PROGRESS_CHANGED, resetProgress, type LabSummary, type Progress } from '@site/src/lib/progress';
+import { useLabApiMode } from '@site/src/lib/use-lab-api';
+
+export interface ProgressContext {
+  /** False in a static build: nothing is remembered there. */
+  available: boolean;
+  labs: LabSummary[];
+  progress?: Progress;
+  reset(lab?: string): Promise<void>;
+}
+
+const Context = createContext<ProgressContext>({ available: false, labs: [], reset: async () => undefined });
+
+/** The learner's progress, fetched once per page load from the lab API and again whenever a widget says it changed. */
+export function useProgress(): ProgressContext {
+  return useContext(Context);
+}
+
+export default function ProgressProvider({ children }: { children: ReactNode }) {
+  const mode = useLabApiMode();
+  const [labs, setLabs] = useState<LabSummary[]>([]);
+  const [progress, setProgress] = useState<Progress>();
+  const refresh = useCallback(() => {
+    fetchProgress().then(setProgress, () => undefined);
+  }, []);
+  useEffect(() => {
+    if (mode !== 'live') return;
+    fetchLabs().then(setLabs, () => undefined);
+    refresh();
+    window.addEventListener(PROGRESS_CHANGED, refresh);
+    window.addEventListener(LAB_CHANGED, refresh);
+    return () => {
+      window.removeEventListener(PROGRESS_CHANGED, refresh);
+      window.removeEventListener(LAB_CHANGED, refresh);
+    };
+  }, [mode, refresh]);
+  const reset = useCallback(async (lab?: string) => setProgress(await resetProgress(lab)), []);
+  return <Context.Provider value={{ available: mode === 'live' && progress !== undefined, labs, progress, reset }}>{children}</Context.Provider>;
+}

@@ -1,0 +1,111 @@
+// The classic theme ships no search box; this one searches the docs offline (see
+// src/plugins/local-search.ts), in the dev server and the static build alike.
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type MiniSearch from 'minisearch';
+import { useHistory } from '@docusaurus/router';
+import { buildIndex, search, type SearchDocument, type SearchHit } from './search.utils';
+import styles from './styles.module.css';
+
+let loading: Promise<MiniSearch<SearchDocument>> | undefined;
+
+/** Loads the documents (their own chunk) and indexes them, once per page load. */
+function loadIndex(): Promise<MiniSearch<SearchDocument>> {
+  loading ??= import('@generated/local-search/default/search-documents.json').then((module) => buildIndex((module.default ?? module) as SearchDocument[]));
+  return loading;
+}
+
+export default function SearchBar() {
+  const history = useHistory();
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<SearchHit[]>([]);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const listId = useId();
+
+  useEffect(() => {
+    // "/" or Ctrl-K / ⌘-K focuses the box, as on most documentation sites.
+    const onKey = (event: KeyboardEvent) => {
+      const typing = event.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(event.target.tagName);
+      if ((event.key === '/' && !typing) || (event.key.toLowerCase() === 'k' && (event.ctrlKey || event.metaKey))) {
+        event.preventDefault();
+        input.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const run = useCallback(async (text: string) => {
+    setQuery(text);
+    const index = await loadIndex();
+    setHits(search(index, text));
+    setActive(0);
+    setOpen(true);
+  }, []);
+
+  const go = (hit: SearchHit | undefined) => {
+    if (!hit) return;
+    setOpen(false);
+    setQuery('');
+    history.push(hit.href);
+  };
+
+  return (
+    <div className={styles.search} onBlur={(event) => !event.currentTarget.contains(event.relatedTarget as Node) && setOpen(false)}>
+      <input
+        ref={input}
+        type="search"
+        className={styles.input}
+        placeholder="Search  /"
+        aria-label="Search the workshop"
+        role="combobox"
+        aria-expanded={open && query !== ''}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && hits[active] ? `${listId}-${hits[active].id}` : undefined}
+        value={query}
+        onFocus={() => void loadIndex()}
+        onChange={(event) => void run(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
+          else if (event.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
+          else if (event.key === 'Enter') go(hits[active]);
+          else if (event.key === 'Escape') setOpen(false);
+          else return;
+          event.preventDefault();
+        }}
+        data-testid="search-input"
+      />
+      {open && query !== '' && (
+        <ul id={listId} role="listbox" aria-label="Search results" className={styles.results} data-testid="search-results">
+          {hits.length === 0 && (
+            <li role="option" aria-selected="false" aria-disabled="true" className={styles.none}>
+              Nothing matches “{query}”.
+            </li>
+          )}
+          {hits.map((hit, i) => (
+            <li
+              key={hit.id}
+              id={`${listId}-${hit.id}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? styles.active : undefined}
+              onMouseDown={(event) => {
+                event.preventDefault();
+                go(hit);
+              }}
+              onMouseEnter={() => setActive(i)}
+            >
+              <span className={styles.where}>
+                {hit.title}
+                {hit.heading ? ` › ${hit.heading}` : ''}
+              </span>
+              <span className={styles.excerpt}>{hit.excerpt}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

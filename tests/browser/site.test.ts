@@ -1,0 +1,140 @@
+// Labs 0 and 1 in a real browser as a learner uses them, with what the site adds to the labs:
+// the live architecture, progress in the sidebar and on the home page, the cost panel, and
+// accessibility (axe) on every page in light and dark mode.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { ProgressStore } from '../../src/api/progress-store.ts';
+import { finished, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
+
+let workshop: Workshop;
+
+before(async () => {
+  workshop = await startWorkshop();
+});
+after(() => workshop?.stop());
+
+async function open(path: string, heading?: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await workshop.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${workshop.siteUrl}${path}`);
+  if (heading) await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+  return { page, errors };
+}
+
+/** The rows of every Checkpoints panel on the page: [id, passed]. */
+async function checkpointRows(page: Page): Promise<[string, string][]> {
+  return page.locator('[data-testid^="checkpoint-"]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-testid')!, r.getAttribute('data-ok')!] as [string, string]));
+}
+
+/** The counter of the first diagram's edge whose id contains `part`. */
+function edgeCounter(page: Page, part: string, counter: 'passed' | 'filtered' | 'failed') {
+  return page.getByTestId('architecture-lab-1').first().locator(`[data-arch-edge*="${part}"] [data-counter=${counter}]`);
+}
+
+const sidebar = (page: Page) => page.locator('nav[aria-label="Docs sidebar"]');
+
+describe('the site in a browser', { timeout: 600_000 }, () => {
+  test('Lab 0: run the snippet, every checkpoint passes, the sidebar marks its steps and the lab done', async () => {
+    const { page, errors } = await open('/lab-0-setup', 'Lab 0: Set up');
+    await page.getByTestId('run-lab-0-hello-queue').click();
+    assert.equal(await finished(page, 'run-output-lab-0-hello-queue', 60_000), 'done', await page.getByTestId('run-output-lab-0-hello-queue').innerText());
+    await page.getByTestId('check-lab-0-step-1').click();
+    await page.getByTestId('check-summary-lab-0').nth(0).waitFor({ timeout: 60_000 });
+    await page.getByTestId('check-lab-0-step-2').click();
+    await page.getByTestId('check-summary-lab-0').nth(1).waitFor({ timeout: 60_000 });
+    const rows = await checkpointRows(page);
+    assert.ok(rows.length >= 3, JSON.stringify(rows));
+    assert.deepEqual(rows.filter(([, ok]) => ok !== 'true'), []);
+    await sidebar(page).getByTestId('sidebar-done-lab').waitFor({ timeout: 15_000 });
+    assert.equal(await sidebar(page).getByTestId('sidebar-done-step').count(), 2);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('Lab 1: deploy the solution, see the stack drawn and lit as rides move, every checkpoint ✓, progress kept', async () => {
+    const { page, errors } = await open('/lab-1-fan-out', 'Lab 1: Fan-out and message filtering');
+    // Nothing deployed yet: the diagram says so, with the command.
+    await page.getByTestId('architecture-empty-lab-1').first().waitFor({ timeout: 30_000 });
+    assert.match(await page.getByTestId('architecture-empty-lab-1').first().innerText(), /npx workshop deploy lab-1/);
+
+    await page.getByTestId('deploy-solution-lab-1').first().click();
+    assert.equal(await finished(page, 'deploy-status-lab-1'), 'done', await page.getByTestId('deploy-status-lab-1').first().innerText());
+    const diagram = page.getByTestId('architecture-lab-1').first();
+    await diagram.locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
+    assert.equal(await diagram.locator('[data-arch-node]').count(), 10, 'API, 4 functions, topic, table, default bus, rule, queue');
+    assert.match(await page.getByTestId('architecture-status-lab-1').first().innerText(), /deployed the solution/);
+
+    // A ride through the API: the route, the publish and the three deliveries light and count.
+    await page.getByTestId('run-lab-1-submit-ride').first().click();
+    assert.equal(await finished(page, 'run-output-lab-1-submit-ride', 60_000), 'done');
+    for (const part of ['integration:', 'CustomerNotificationService', 'CustomerAccountingService']) {
+      await edgeCounter(page, part, 'passed').first().waitFor({ state: 'visible', timeout: 15_000 });
+    }
+    await page.waitForFunction(
+      (el) => Array.from(el!.querySelectorAll('[data-arch-edge^="subscription:"] [data-counter=passed]')).filter((c) => !(c as HTMLElement).hidden && Number(c.textContent) >= 1).length === 3,
+      await diagram.elementHandle(),
+      { timeout: 15_000 },
+    );
+    // The short ride is filtered out for Extraordinary Rides: its edge says so.
+    await page.getByTestId('run-lab-1-publish-test-messages').first().click();
+    assert.equal(await finished(page, 'run-output-lab-1-publish-test-messages', 60_000), 'done');
+    await edgeCounter(page, 'ExtraordinaryRidesService', 'filtered').first().waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match(await edgeCounter(page, 'ExtraordinaryRidesService', 'filtered').first().innerText(), /✕ \d+ filtered/);
+    assert.match(await diagram.locator('[data-role=text]').allInnerTexts().then((t) => t.join(' ')), /ran \d/);
+    // The accessible twin lists the links in words, with the filter policy in full.
+    assert.match((await diagram.locator('details').textContent()) ?? '', /filter policy \{"fare"/);
+
+    await page.getByTestId('check-lab-1').click();
+    await page.getByTestId('check-summary-lab-1').waitFor({ timeout: 60_000 });
+    assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /8\/8 checkpoints pass/);
+    assert.deepEqual((await checkpointRows(page)).filter(([, ok]) => ok !== 'true'), []);
+
+    // Progress: every step and the lab marked in the sidebar, kept by the lab API on disk.
+    await sidebar(page).locator('.sidebar-done').filter({ hasText: 'Lab 1' }).first().waitFor({ timeout: 15_000 });
+    const stored = new ProgressStore(join(workshop.stateDir, 'progress.json')).get(`local/${workshop.cloud.target.prefix}`);
+    assert.equal(Object.values(stored.labs['lab-1'].checkpoints).filter((c) => c.ok).length, 8);
+    await page.reload();
+    await sidebar(page).getByTestId('sidebar-done-lab').nth(1).waitFor({ timeout: 30_000 });
+    assert.equal(await sidebar(page).getByTestId('sidebar-done-step').count(), 2 + 5);
+
+    // The cost panel priced what ran.
+    const cost = page.getByTestId('cost-lab-1');
+    await cost.locator('[data-cost-line=lambdaRequest]').waitFor({ timeout: 15_000 });
+    assert.match(await cost.innerText(), /SNS publishes/);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the home page shows progress per lab and where the learner left off; reset forgets it', async () => {
+    const { page, errors } = await open('/');
+    const lab1 = page.getByTestId('lab-progress-lab-1');
+    await lab1.waitFor({ timeout: 30_000 });
+    assert.equal(await lab1.getAttribute('data-passed'), '8');
+    assert.match(await lab1.innerText(), /8 of 8 checkpoints pass/);
+    await page.getByRole('link', { name: /Continue where you left off/ }).waitFor();
+    await page.getByRole('button', { name: 'Reset my progress' }).click();
+    await page.getByTestId('reset-progress').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=lab-progress-lab-1]')?.getAttribute('data-passed') === '0', undefined, { timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    test(`every page has no serious accessibility violation in ${scheme} mode (axe)`, async () => {
+      const found: string[] = [];
+      for (const path of ['/', '/intro', '/lab-0-setup', '/lab-1-fan-out']) {
+        const page = await workshop.browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+        await page.goto(`${workshop.siteUrl}${path}`);
+        await page.waitForFunction((expected) => document.documentElement.getAttribute('data-theme') === expected, scheme);
+        if (path === '/lab-1-fan-out') await page.getByTestId('architecture-lab-1').first().locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
+        else await page.waitForTimeout(1_000);
+        found.push(...(await seriousViolations(page)).map((v) => `${path}: ${v}`));
+        await page.close();
+      }
+      assert.deepEqual(found, [], `serious violations in ${scheme} mode`);
+    });
+  }
+});
