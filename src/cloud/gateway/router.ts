@@ -122,18 +122,30 @@ function failed(res: Res, service: CloudService | undefined, error: unknown): vo
     res.destroy();
     return;
   }
-  let cause = error;
   if (error instanceof BodyTooLarge) {
     const { code, status } = service?.tooLargeCode ?? { code: 'RequestEntityTooLarge', status: 413 };
-    cause = new AwsError(code, error.message, status);
-    // The rest of the body is not kept: what the client still sends is let go (so it reads this
-    // answer rather than a reset); a body still coming a second after the answer ends the connection.
+    const answer = errorAnswer(service ? errorFormatOf(service) : 'json', new AwsError(code, error.message, status));
     const req = (res as http.ServerResponse).req;
-    req?.resume();
-    res.once('finish', () => setTimeout(() => req && !req.complete && req.destroy(), 1_000).unref());
+    if (!req || req.complete) return send(res, answer);
+    // The rest of the body is let go unread, and the answer waits for its end: a client still
+    // sending when the connection closed would lose the answer to a reset (and an SDK would retry
+    // the whole upload). A body still coming after DRAIN_MS is answered anyway, and the connection ends.
+    req.resume();
+    const timer = setTimeout(() => {
+      res.once('finish', () => req.destroy());
+      send(res, answer);
+    }, DRAIN_MS);
+    req.once('end', () => {
+      clearTimeout(timer);
+      if (!res.headersSent) send(res, answer);
+    });
+    return;
   }
-  send(res, errorAnswer(service ? errorFormatOf(service) : 'json', cause));
+  send(res, errorAnswer(service ? errorFormatOf(service) : 'json', error));
 }
+
+/** How long a body past its service's limit is read (and dropped) before the answer goes anyway. */
+const DRAIN_MS = 5_000;
 
 function unknownService(name: string | undefined, served: string[]) {
   const message = name

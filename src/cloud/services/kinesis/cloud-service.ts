@@ -5,6 +5,7 @@ import { contextOf, jsonErrorAnswer } from '../../aws/http.ts';
 import { forwardToEmulator } from '../../gateway/forward.ts';
 import { send } from '../../gateway/respond.ts';
 import { MiB, type ServiceDefinition } from '../../service.ts';
+import { checkKinesisRequest } from './validate.ts';
 
 declare module '../../services.ts' {
   interface CloudServices {
@@ -53,6 +54,11 @@ export const kinesis: ServiceDefinition = {
                   contextOf(request).requestId,
                 ),
               );
+            try {
+              if (String(req.headers['content-type']).includes('json')) checkKinesisRequest(request.body);
+            } catch (error) {
+              return send(res, jsonErrorAnswer(error, contextOf(request).requestId));
+            }
             send(res, await forwardToEmulator(emulators.kinesalite, 'Kinesis', request));
           },
         },

@@ -93,6 +93,14 @@ export class S3Gateway {
         const refused = UNSUPPORTED_OBJECT.find((name) => target.query.has(name));
         if (refused) throw notImplemented(`the object subresource ?${refused}`);
       }
+      // The emulator behind S3 (fauxqs) reads these two types as SQS and SNS requests, whatever the
+      // path: a body of either would be parsed rather than stored. Refused by name, not garbled.
+      const type = String(req.headers['content-type'] ?? '');
+      if ((method === 'PUT' || method === 'POST') && /x-amz-json-1\.0|x-www-form-urlencoded/.test(type))
+        throw new AwsError(
+          'InvalidArgument',
+          `The local cloud's S3 cannot take a body of Content-Type ${type.slice(0, 100)} (its emulator reads that type as SQS or SNS requests); send it as another type, or use the AWS target.`,
+        );
       const copySource = req.headers['x-amz-copy-source'];
       if (typeof copySource === 'string') {
         const source = decode(copySource).replace(/^\//, '');

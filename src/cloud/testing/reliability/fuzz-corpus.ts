@@ -385,13 +385,14 @@ export class FuzzCorpus {
       ['logs', 'json', 9 * 1_048_576, { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.PutLogEvents' }],
     ] as const);
     const declared = r.chance(0.5);
+    const start = service === 'sns' ? 'Action=Publish&Message=' : '{"x":"';
     return {
       label: `oversize ${service} ${declared ? 'declared' : 'chunked'}`,
       wire,
       method: 'POST',
       path: '/',
-      headers: { ...signed(service), ...headers, ...(declared ? { 'content-length': String(bytes) } : {}) },
-      body: Buffer.from(service === 'sns' ? 'Action=Publish&Message=' : '{"x":"'),
+      headers: { ...signed(service), ...headers, ...(declared ? { 'content-length': String(start.length + bytes) } : {}) },
+      body: Buffer.from(start),
       oversize: bytes,
     };
   }

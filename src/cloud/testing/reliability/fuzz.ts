@@ -1,5 +1,6 @@
 import http from 'node:http';
 import http2 from 'node:http2';
+import net from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { ShapeFile } from '../../aws/input-shapes.ts';
 import { type Answer, notAwsShaped } from './aws-shape.ts';
@@ -48,8 +49,9 @@ export async function loadCorpus(): Promise<FuzzCorpus> {
 }
 
 function sendHttp1(endpoint: URL, request: FuzzRequest): Promise<Answer> {
+  if (request.oversize !== undefined) return sendOversize(endpoint, request);
   return new Promise((resolve, reject) => {
-    const length = request.oversize === undefined ? { 'content-length': String(request.body.length) } : {};
+    const length = { 'content-length': String(request.body.length) };
     const req = http.request(
       {
         host: endpoint.hostname,
@@ -67,25 +69,72 @@ function sendHttp1(endpoint: URL, request: FuzzRequest): Promise<Answer> {
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`)));
-    if (request.oversize === undefined) {
-      req.on('error', reject);
-      req.end(request.body);
-      return;
-    }
-    // A large body, written as long as the cloud reads it: it should refuse it and close the connection.
-    req.on('error', (error) => setTimeout(() => reject(error), 100));
-    req.write(request.body);
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+/**
+ * A body past the service's limit, over a plain socket: the cloud should answer as soon as it
+ * knows (413 or the service's own code) and let the connection go. An HTTP client stops reading
+ * once its write fails (EPIPE), losing that answer; here what the cloud wrote is read whatever
+ * became of the upload, and parsed.
+ */
+function sendOversize(endpoint: URL, request: FuzzRequest): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(endpoint.port), endpoint.hostname);
+    const declared = request.headers['content-length'] !== undefined;
+    const head = [`${request.method} ${request.path} HTTP/1.1`, `host: ${endpoint.host}`, 'connection: close'];
+    for (const [name, value] of Object.entries(request.headers)) head.push(`${name}: ${value}`);
+    if (!declared) head.push('transfer-encoding: chunked');
+    const frame = (chunk: Buffer) => (declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    const received: Buffer[] = [];
+    const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS);
+    let failure: Error | undefined;
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', (error) => {
+      failure = error;
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const answer = parseHttpAnswer(Buffer.concat(received));
+      if (answer) resolve(answer);
+      else reject(failure ?? new Error('the connection closed without an answer'));
+    });
+    socket.write(`${head.join('\r\n')}\r\n\r\n`);
+    socket.write(frame(request.body));
     const chunk = Buffer.alloc(65_536, 'a');
     let written = 0;
     const pump = () => {
-      while (written < request.oversize! && !req.destroyed) {
-        written += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', pump);
+      while (written < request.oversize! && !socket.destroyed && received.length === 0) {
+        const part = chunk.subarray(0, Math.min(chunk.length, request.oversize! - written));
+        written += part.length;
+        if (!socket.write(frame(part))) return void socket.once('drain', pump);
       }
-      if (!req.destroyed) req.end();
+      // Answered (or all sent): the upload ends here, and the answer is read to its end.
+      if (socket.destroyed) return;
+      if (declared) socket.end();
+      else socket.end('0\r\n\r\n');
     };
     pump();
   });
+}
+
+/** An HTTP/1.1 answer as read off the wire (status line, headers, a body of Content-Length or to the end). */
+function parseHttpAnswer(raw: Buffer): Answer | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  if (end < 0) return undefined;
+  const [statusLine, ...lines] = raw.subarray(0, end).toString('latin1').split('\r\n');
+  const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1]);
+  if (!status) return undefined;
+  const headers: Answer['headers'] = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const body = raw.subarray(end + 4);
+  const length = Number(headers['content-length']);
+  return { status, headers, body: Number.isFinite(length) ? body.subarray(0, length) : body };
 }
 
 function sendHttp2(session: http2.ClientHttp2Session, request: FuzzRequest): Promise<Answer> {
