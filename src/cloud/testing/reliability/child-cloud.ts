@@ -21,11 +21,14 @@ export class ChildCloud {
     return this.child?.pid;
   }
 
-  /** Starts the cloud (on a free port) and resolves once it serves. */
+  /** The port it serves on: a free one the first time, the same one after a restart (queue URLs name it). */
+  port = 0;
+
+  /** Starts the cloud and resolves once it serves. */
   async start(): Promise<string> {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', ENTRY, '--data-dir', this.dataDir, '--persist', String(this.options.persist ?? true)],
+      ['--import', 'tsx', ENTRY, '--data-dir', this.dataDir, '--persist', String(this.options.persist ?? true), '--port', String(this.port)],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;
@@ -43,6 +46,7 @@ export class ChildCloud {
       child.once('exit', (code) => reject(new Error(`the cloud exited (${code}) before it served:\n${this.stderr}`)));
     });
     this.endpoint = (JSON.parse(line) as { endpoint: string }).endpoint;
+    this.port = Number(new URL(this.endpoint).port);
     return this.endpoint;
   }
 

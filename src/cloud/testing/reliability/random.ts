@@ -40,8 +40,23 @@ export class Random {
 
   /** A generator derived from this one and a label: independent streams that stay reproducible. */
   fork(label: string | number): Random {
-    let hash = this.seed ^ 0x9e3779b9;
-    for (const char of String(label)) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193);
+    // FNV-1a over the seed's four bytes and the label, then murmur3's finalizer: every bit of both
+    // reaches every bit of the new seed (a plain XOR would give seed 1/label "0" and seed 2/label
+    // "3" the same stream).
+    let hash = 0x811c9dc5;
+    const mix = (byte: number) => {
+      hash = Math.imul(hash ^ byte, 0x01000193);
+    };
+    for (let shift = 0; shift < 32; shift += 8) mix((this.seed >>> shift) & 0xff);
+    for (const char of String(label)) {
+      mix(char.charCodeAt(0) & 0xff);
+      mix(char.charCodeAt(0) >>> 8);
+    }
+    hash ^= hash >>> 16;
+    hash = Math.imul(hash, 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
     return new Random(hash >>> 0);
   }
 }
