@@ -12,6 +12,7 @@ import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/cl
 import { handlerZip, TEST_ROLE } from '../lambda-zip.ts';
 import type { ChildCloud } from './child-cloud.ts';
 import { Random } from './random.ts';
+import { stepFunctionsRole } from './roles.ts';
 
 // Crash and restart: a mixed workload against a local cloud in a child process, killed with
 // SIGKILL at a random moment (nothing flushed, nothing stopped), started again on the same data,
@@ -67,6 +68,8 @@ interface Base {
   logGroup: string;
   logStream: string;
   bucket: string;
+  /** The role state machines run as. */
+  sagaRole: string;
 }
 
 /** The queue policy that lets a topic deliver to a queue (as on AWS, SNS needs one). */
@@ -116,7 +119,8 @@ async function createBase(c: Clients, id: string): Promise<Base> {
   await c.logs.send(new CreateLogStreamCommand({ logGroupName: logGroup, logStreamName: 'main' }));
   const bucket = `crash-${id}`;
   await c.s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  return { queueUrl: queueUrl!, fanOutQueueUrl: fanOutQueueUrl!, topicArn: topicArn!, table, stream, logGroup, logStream: 'main', bucket };
+  const sagaRole = await stepFunctionsRole(c.iam, `crash-${id}`, []);
+  return { sagaRole, queueUrl: queueUrl!, fanOutQueueUrl: fanOutQueueUrl!, topicArn: topicArn!, table, stream, logGroup, logStream: 'main', bucket };
 }
 
 /** Everything a run expects to find at the end: message bodies per queue, records, log lines. */
@@ -216,7 +220,7 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
         },
       };
     case 'sfn.create': {
-      const { stateMachineArn } = await c.sfn.send(new CreateStateMachineCommand({ name: id, definition: DEFINITION, roleArn: TEST_ROLE }));
+      const { stateMachineArn } = await c.sfn.send(new CreateStateMachineCommand({ name: id, definition: DEFINITION, roleArn: base.sagaRole }));
       return { kind, check: (k) => found(() => k.sfn.send(new DescribeStateMachineCommand({ stateMachineArn })), `state machine ${id}`) };
     }
     case 's3.put':
