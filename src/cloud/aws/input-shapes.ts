@@ -107,6 +107,9 @@ function check(shapes: ShapeTable, ref: ShapeRef, value: unknown, at: string, wi
       throw new InputShapeError(at === 'the request' ? name : `${at}.${name}`, 'present', 'absent', 'missing');
   }
   for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
+    // `Tags=` is the query protocol's empty list: handed on as one, not as the text ''.
+    if (wire === 'query' && member === '' && Object.hasOwn(struct, name) && typeof struct[name] === 'object')
+      (value as Record<string, unknown>)[name] = [];
     if (Object.hasOwn(struct, name)) check(shapes, struct[name], member, at === 'the request' ? name : `${at}.${name}`, wire, depth + 1);
   }
 }
