@@ -130,6 +130,17 @@ async function assembleCloud(options: CloudOptions, emulators: Emulators): Promi
     if (!client) {
       sqsClients.set(r, (client = new SQSClient({ region: r, endpoint: fauxqsUrl.href, credentials: LOCAL_CREDENTIALS })));
       countReceives(client, () => cloudWatch.sqs);
+      // fauxqs writes a new queue's URL with the port its request was addressed to: the queues the
+      // cloud creates itself (CloudFormation's) get the endpoint's, as the others do, not fauxqs's
+      // internal port, which changes with every start.
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (endpoint && request.headers) request.headers.host = new URL(endpoint).host;
+          return next(args);
+        },
+        { step: 'build', name: 'endpointHost' },
+      );
     }
     return client;
   };

@@ -26,7 +26,7 @@ export interface LabSummary {
   title: string;
   hasStack: boolean;
   steps: { n: number; title: string }[];
-  snippets: { name: string; title: string; description: string; source: string }[];
+  snippets: { name: string; title: string; description: string; source: string; untilStopped: boolean }[];
   checkpoints: { id: string; step: number; title: string; hint: string }[];
 }
 
@@ -45,7 +45,7 @@ export function summarize(lab: LabDefinition): LabSummary {
     title: lab.title,
     hasStack: Boolean(lab.stack),
     steps: lab.steps,
-    snippets: lab.snippets.map(({ name, title, description, source }) => ({ name, title, description, source })),
+    snippets: lab.snippets.map(({ name, title, description, source, untilStopped }) => ({ name, title, description, source, untilStopped: Boolean(untilStopped) })),
     checkpoints: lab.checkpoints.map(({ id, step, title, hint }) => ({ id, step, title, hint })),
   };
 }

@@ -25,10 +25,13 @@ export interface EventSourceMapping {
   enabled: boolean;
   /** Kinesis sources only. */
   stream?: StreamSettings;
-  state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
+  state: 'Enabled' | 'Disabled' | 'Disabling' | 'Creating' | 'Deleting';
   lastModified: Date;
-  /** Stops the pollers; set while enabled. */
-  stop?: () => void;
+  /**
+   * Stops the pollers; set while enabled. They finish the batch in hand (the mapping reads
+   * Disabling meanwhile), unless `now` (the cloud is shutting down).
+   */
+  stop?: (now?: boolean) => Promise<void>;
 }
 
 const invalid = (message: string) => new AwsError('InvalidParameterValueException', message);
@@ -139,7 +142,7 @@ export class EventSourceMappings {
 
   /** Stops every poller (the cloud is shutting down). */
   shutdown(): void {
-    for (const mapping of this.mappings.values()) mapping.stop?.();
+    for (const mapping of this.mappings.values()) void mapping.stop?.(true);
   }
 
   private configure(mapping: EventSourceMapping, input: any, fifo: boolean): void {
@@ -210,10 +213,18 @@ export class EventSourceMappings {
   }
 
   private apply(mapping: EventSourceMapping): void {
-    mapping.stop?.();
+    const stopping = mapping.stop?.();
     mapping.stop = undefined;
-    mapping.state = mapping.enabled ? 'Enabled' : 'Disabled';
-    if (mapping.enabled) mapping.stop = this.poll(mapping);
+    if (mapping.enabled) {
+      mapping.state = 'Enabled';
+      mapping.stop = this.poll(mapping);
+    } else if (stopping) {
+      // AWS: a mapping being switched off reads Disabling until its pollers are done.
+      mapping.state = 'Disabling';
+      void stopping.then(() => {
+        if (!mapping.enabled && mapping.state === 'Disabling') mapping.state = 'Disabled';
+      });
+    } else mapping.state = 'Disabled';
   }
 
   private describe(m: EventSourceMapping) {
@@ -244,8 +255,11 @@ export class EventSourceMappings {
   }
 
   /** Starts the pollers of a mapping; returns the function that stops them. */
-  private poll(mapping: EventSourceMapping): () => void {
-    if (mapping.stream) return this.kinesisPoller!.start(mapping);
+  private poll(mapping: EventSourceMapping): (now?: boolean) => Promise<void> {
+    if (mapping.stream) {
+      const stop = this.kinesisPoller!.start(mapping);
+      return async () => stop();
+    }
     let stopped = false;
     const controller = new AbortController();
     const source = parseArn(mapping.eventSourceArn)!;
@@ -257,7 +271,9 @@ export class EventSourceMappings {
       while (!stopped) {
         try {
           queueUrl ??= (await client.send(new GetQueueUrlCommand({ QueueName: source.resource, QueueOwnerAWSAccountId: source.accountId }), { abortSignal: controller.signal })).QueueUrl!;
-          const batch = await this.gather(client, queueUrl, mapping, controller.signal);
+          // A receive under way when the mapping is switched off is not cut short: a receive cut
+          // short would still hide what it was given. What it brings is delivered.
+          const batch = await this.gather(client, queueUrl, mapping, controller.signal, () => stopped);
           if (batch.length > 0) await this.deliver(client, queueUrl, mapping, batch);
         } catch (error) {
           if (stopped) return;
@@ -267,15 +283,16 @@ export class EventSourceMappings {
         }
       }
     };
-    for (let i = 0; i < pollers; i++) void loop();
-    return () => {
+    const loops = Array.from({ length: pollers }, loop);
+    return async (now = false) => {
       stopped = true;
-      controller.abort();
+      if (now) controller.abort();
+      await Promise.all(loops);
     };
   }
 
   /** Receives up to BatchSize messages, waiting up to the batching window for a fuller batch. */
-  private async gather(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, signal: AbortSignal): Promise<Message[]> {
+  private async gather(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, signal: AbortSignal, stopped: () => boolean): Promise<Message[]> {
     const batch: Message[] = [];
     const deadline = Date.now() + mapping.maximumBatchingWindowInSeconds * 1000;
     do {
@@ -287,7 +304,9 @@ export class EventSourceMappings {
       );
       batch.push(...Messages);
       if (Messages.length === 0 && batch.length > 0 && Date.now() >= deadline) break;
-    } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline);
+      // Less than a second of the window left: poll again shortly rather than at once.
+      if (Messages.length === 0 && wait === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now()))));
+    } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline && !stopped());
     return batch;
   }
 

@@ -11,6 +11,7 @@ import { snsSubscription, snsTopic } from './sns.ts';
 import { snsTopicPolicy } from './sns-topic-policy.ts';
 import { s3AutoDeleteObjects, s3Bucket, s3BucketNotifications, s3BucketPolicy } from './s3.ts';
 import { sqsQueue, sqsQueuePolicy } from './sqs.ts';
+import { ssmParameter } from './ssm.ts';
 import { stateMachine } from './stepfunctions.ts';
 
 /** Every resource type the local CloudFormation can deploy. Any other type fails with its name. */
@@ -32,6 +33,7 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'Custom::S3AutoDeleteObjects': s3AutoDeleteObjects,
   'Custom::LogRetention': logRetention,
   'AWS::SNS::TopicPolicy': snsTopicPolicy,
+  'AWS::SSM::Parameter': ssmParameter,
   'AWS::DynamoDB::Table': dynamodbTable,
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::ApiGateway::RestApi': restApi,

@@ -11,6 +11,15 @@ const taskRoot = process.env.LAMBDA_TASK_ROOT;
 const handlerSpec = process.env._HANDLER || '';
 let currentRequestId = undefined;
 
+// Every name under .localhost is this machine (RFC 6761), and the local cloud's queue URLs use
+// such names (http://sqs.<region>.localhost:<port>/…); the AWS SDK sends an SQS request to its
+// queue URL's host. Node's resolver knows only "localhost" itself, so the runtime answers the rest.
+const dns = require('node:dns');
+const lookup = dns.lookup;
+dns.lookup = function lookupLocalhostNames(hostname, options, callback) {
+  return lookup.call(this, typeof hostname === 'string' && hostname.endsWith('.localhost') ? 'localhost' : hostname, options, callback);
+};
+
 function send(message) {
   if (process.connected) process.send(message);
 }
