@@ -16,6 +16,8 @@ import { findLeftovers } from './aws/leftovers.ts';
 import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
 import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice } from './deploy/synth.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
+import { runLabTests } from './lab-tests.ts';
+import { labMetrics, type MetricsRequest, type MetricsAnswer } from './metrics.ts';
 import { loadAllLabs, loadLab } from './registry.ts';
 import { loadStack } from './stack-source.ts';
 
@@ -265,6 +267,25 @@ export class LabEngine {
       if (!snippet) throw new EngineError('UnknownSnippet', `${lab.id} has no snippet "${snippetName}". Its snippets: ${lab.snippets.map((s) => s.name).join(', ') || 'none'}.`);
       await withLabContext(this.context(lab, (line) => report({ type: 'output', line }), signal), () => snippet.run());
       return { ok: true };
+    });
+  }
+
+  /** Runs the learner's own tests of the lab (labs/<lab>/tests/*.ts) against the lab's target. */
+  test(labId: string, report: Report, signal = new AbortController().signal): Promise<boolean> {
+    return this.operation(report, async () => {
+      const lab = await this.source.load(labId);
+      const { ok } = await runLabTests(lab, this.target, report, signal);
+      return { ok, ...(ok ? {} : { error: { code: 'TestsFailed', message: 'Some of your tests fail: their report above says which, and why.' } }) };
+    });
+  }
+
+  /** CloudWatch metrics of the lab's resources (named by its stack outputs), for a chart. */
+  async metrics(labId: string, request: MetricsRequest): Promise<MetricsAnswer> {
+    const lab = await this.source.load(labId);
+    return labMetrics(this.target, request, async () => {
+      const { outputs, deployed } = await this.status(lab.id);
+      if (!deployed) throw new EngineError('NotDeployed', `${lab.id} is not deployed: deploy it to see its metrics.`);
+      return outputs;
     });
   }
 

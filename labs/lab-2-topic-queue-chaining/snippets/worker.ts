@@ -20,8 +20,8 @@ export async function runRideBatchWorker(signal: AbortSignal, log: (line: string
 
 /** Runs the worker until you stop it (the Stop button, or Ctrl-C in a terminal). */
 export default async function worker() {
-  const { signal } = labContext();
-  signal.addEventListener('abort', () => print('Stopping: finishing the poll under way and the messages it brings…'), { once: true });
+  const { signal, print: say } = labContext();
+  signal.addEventListener('abort', () => say('Stopping: finishing the poll under way and the messages it brings…'), { once: true });
   print(`Polling ${await output('RideBatchQueueUrl')} with long polls of up to 5 s, until you stop me (a stop waits for the poll under way).`);
   const stats = await runRideBatchWorker(signal);
   print(`Stopped cleanly: ${stats.processed} message(s) processed, ${stats.rejected} dead-lettered, ${stats.failed} left to retry, ${stats.extended} visibility extension(s), ${stats.receives} receive(s) (${stats.emptyReceives} empty).`);
