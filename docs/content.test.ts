@@ -71,3 +71,15 @@ test('every lab with a stack runs the step-by-step test against the local cloud'
     assert.ok(existsSync(file) && readFileSync(file, 'utf8').includes(`testLabSteps('${lab.id}')`), `labs/${folder}/steps.test.ts must call testLabSteps('${lab.id}')`);
   }
 });
+
+test('a snippet that runs until stopped (a worker) has Start and Stop on its page, and only such a snippet', async () => {
+  for (const folder of labFolders()) {
+    const lab = await loadLab(folder);
+    const text = readFileSync(page(folder), 'utf8');
+    for (const match of text.matchAll(/<Run\s+lab="[^"]+"\s+snippet="([^"]+)"([^>]*)\/>/g)) {
+      const snippet = lab.snippets.find((s) => s.name === match[1]);
+      const marked = /\buntilStopped\b/.test(match[2]);
+      assert.equal(marked, Boolean(snippet?.untilStopped), `docs/${folder}: <Run snippet="${match[1]}"> ${snippet?.untilStopped ? 'runs until stopped: add untilStopped so the page shows Stop' : 'ends by itself: remove untilStopped'}`);
+    }
+  }
+});

@@ -223,6 +223,10 @@ export const checkpoints: Checkpoint[] = [
     title: "A long ride reaches all three services' queues; a short one skips Extraordinary Rides",
     hint: 'Each service queue needs its SqsSubscription and a policy that lets the topic send; the filter belongs on the Extraordinary Rides subscription only. The queue-depths snippet shows where rides wait.',
     async run() {
+      // Fails at once, with the cause, when a queue has no subscription: no waiting for the deadline.
+      const { byService } = await subscriptionsByService();
+      const unsubscribed = SERVICES.filter((s) => !byService.has(s)).map((s) => queueName(s.queue));
+      check(unsubscribed.length === 0, `Rides cannot reach ${unsubscribed.join(', ')}: the topic has no subscription for it.`);
       const [long, short] = await submitProbeRides([LONG_RIDE, SHORT_RIDE]);
       const expected = new Map<ConsumerService, string[]>(SERVICES.map((s) => [s, s === EXTRAORDINARY ? [long] : [long, short]]));
       // A ride has reached a queue when it waits there, or when the queue's consumer (step 4) handled it.
@@ -273,6 +277,7 @@ export const checkpoints: Checkpoint[] = [
     title: 'A burst of rides reaches each service exactly as filtered',
     hint: 'Each service needs its event source mapping, switched on, and a consumer that handles its rides (run the submit-burst snippet and the tail of its output shows who got what).',
     async run() {
+      for (const service of SERVICES) await enabledMapping(service);
       const rides = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? LONG_RIDE : SHORT_RIDE));
       const ids = await publishProbeRides(rides);
       const longIds = ids.filter((_, i) => i % 2 === 0);

@@ -14,7 +14,8 @@ import { bold, dim, green, red } from './print.ts';
 /** Starts the local cloud on `port` with the project's state folder. */
 export async function startLocalCloud(port = Number(process.env.WORKSHOP_CLOUD_PORT ?? 4566)): Promise<RunningCloud> {
   const started = performance.now();
-  const cloud = await startCloud({ port, dataDir: join(STATE_DIR, 'cloud') });
+  // Queue gauges sampled every second: the lab pages chart them live (AWS: once a minute).
+  const cloud = await startCloud({ port, dataDir: join(STATE_DIR, 'cloud'), metricsIntervalMs: 1_000 });
   console.log(`${green('●')} Local cloud ready at ${bold(cloud.endpoint)} ${dim(`(${Math.round(performance.now() - started)} ms)`)}`);
   return cloud;
 }
