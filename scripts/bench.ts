@@ -14,6 +14,7 @@ import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
+import { benchLab2 } from './bench-lab2.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { stepFunctionsExecution } from './bench-stepfunctions.ts';
 
@@ -67,6 +68,7 @@ async function main() {
   row('cold CLI deploy of Lab 1 (npx workshop deploy)', ms(performance.now() - started), '≤ 3000 ms');
   // Every lab with a stack: deploy onto nothing, one-step redeploy and destroy, warm and cold.
   await benchLabDeploys(engine, cloud, row);
+  await benchLab2(engine, target, row);
 
   // SNS publish → subscribed Lambda handler running.
   const sns = new SNSClient(clientConfig(target));

@@ -29,7 +29,12 @@ type Props = {
 /**
  * A live chart of CloudWatch metrics of a lab's resources (queue depth, messages in flight,
  * dead letters, age of the oldest message, function errors…), read through the lab API with
- * GetMetricData: the same call works on AWS, where the metrics are AWS's own.
+ * GetMetricData: the same call works on AWS, where the metrics are AWS's own. For example:
+ *
+ *   <Metrics lab="lab-2" cli="npx workshop run lab-2 queue-depths" series={[
+ *     { output: 'CustomerAccountingServiceQueueUrl', metric: 'ApproximateNumberOfMessagesVisible', label: 'waiting' },
+ *     { output: 'CustomerAccountingFunctionName', namespace: 'AWS/Lambda', metric: 'Errors', stat: 'Sum' },
+ *   ]} />
  */
 export default function Metrics({ lab, series, title = 'Live metrics', period = 5, minutes = 5, refresh = 2, cli, height = 220 }: Props) {
   const mode = useLabApiMode();

@@ -1,0 +1,136 @@
+// Lab 2 in a real browser, as a learner uses it: the site (dev server, as npm start runs it),
+// its lab API and a local cloud, driven through Debian's Chromium.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createLabApi } from '../../src/api/app.ts';
+import { serveOnLoopback } from '../../src/api/node-server.ts';
+import { accessPolicy } from '../../src/api/security.ts';
+import { startSite, waitForSite } from '../../src/cli/serve.ts';
+import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
+import { LabEngine } from '../../src/engine/engine.ts';
+
+const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+let cloud: TestCloud;
+let api: { port: number; close: () => Promise<void> };
+let site: ChildProcess;
+let browser: Browser;
+let siteUrl: string;
+
+before(async () => {
+  // Queue gauges every second, as npm start samples them: the chart moves within seconds.
+  cloud = await startTestCloud({ metricsIntervalMs: 1_000 });
+  const sitePort = await freePort();
+  const apiPort = await freePort();
+  api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
+  site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
+  siteUrl = `http://localhost:${sitePort}`;
+  await waitForSite(`${siteUrl}/`, site, 240_000);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+});
+
+after(async () => {
+  await browser?.close();
+  site?.kill('SIGTERM');
+  await api?.close();
+  await cloud?.stop();
+});
+
+async function openLab2(page: Page) {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${siteUrl}/lab-2-topic-queue-chaining`);
+  await page.getByRole('heading', { name: 'Lab 2: Topic-queue chaining and load balancing' }).waitFor();
+  return errors;
+}
+
+/** Clicks a Run button (the first of that snippet on the page) and waits until its run ends. */
+async function run(page: Page, snippet: string, timeout = 120_000): Promise<string> {
+  await page.getByTestId(`run-lab-2-${snippet}`).first().click();
+  const output = page.getByTestId(`run-output-lab-2-${snippet}`).first();
+  await output.waitFor({ timeout });
+  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), { timeout });
+  const text = await output.innerText();
+  assert.equal(await output.getAttribute('data-state'), 'done', text);
+  return text;
+}
+
+/** The chart's numbers for one series (its index in the page's first chart): peak and latest. */
+async function chart(page: Page, index: number) {
+  const element = page.getByTestId('metrics-lab-2').first();
+  const peaks = JSON.parse((await element.getAttribute('data-peaks')) ?? '[]') as number[];
+  const latest = JSON.parse((await element.getAttribute('data-latest')) ?? '[]') as (number | null)[];
+  return { peak: peaks[index] ?? 0, latest: latest[index] ?? 0 };
+}
+
+const ACCOUNTING_WAITING = 1;
+
+describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
+  test('deploy, a burst with a consumer off moves the live chart, the worker starts and stops, every checkpoint passes', async () => {
+    const page = await browser.newPage();
+    const errors = await openLab2(page);
+    assert.doesNotMatch(await page.locator('article').innerText(), /props\.step/);
+    await page.getByTestId('deploy-solution-lab-2').first().click();
+    const status = page.getByTestId('deploy-status-lab-2').first();
+    await page.waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 180_000 });
+    assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
+    assert.match(await status.innerText(), /RideBatchQueueUrl/);
+
+    // Accounting switched off: the burst's rides wait in its queue, and the chart shows them.
+    assert.match(await run(page, 'switch-consumer-off'), /Disabled/);
+    assert.match(await run(page, 'submit-burst', 240_000), /Customer Accounting 0\/100/);
+    await page.waitForFunction(() => {
+      const element = document.querySelector('[data-testid="metrics-lab-2"]');
+      return (JSON.parse(element?.getAttribute('data-peaks') ?? '[]')[1] ?? 0) >= 100;
+    }, undefined, { timeout: 60_000, polling: 500 });
+    assert.ok((await chart(page, ACCOUNTING_WAITING)).peak >= 100);
+    // Switched on again: the backlog drains, and the chart comes back down.
+    assert.match(await run(page, 'switch-consumer-on'), /0 waiting, 0 in flight/);
+    await page.waitForFunction(() => {
+      const element = document.querySelector('[data-testid="metrics-lab-2"]');
+      return JSON.parse(element?.getAttribute('data-latest') ?? '[]')[1] === 0;
+    }, undefined, { timeout: 60_000, polling: 500 });
+
+    // The worker runs until stopped; an uploaded batch file reaches it.
+    await page.getByTestId('run-lab-2-worker').click();
+    const worker = page.getByTestId('run-output-lab-2-worker');
+    await worker.getByText(/Polling/).waitFor({ timeout: 60_000 });
+    assert.match(await run(page, 'upload-batch'), /Uploaded s3:\/\//);
+    await worker.getByText(/20 rides of Unicorns of the North/).waitFor({ timeout: 60_000 });
+    await page.getByTestId('stop-lab-2-worker').click();
+    await worker.getByText(/Stopped cleanly/).waitFor({ timeout: 30_000 });
+    assert.equal(await worker.getAttribute('data-state'), 'done');
+
+    await page.getByTestId('check-lab-2').click();
+    await page.getByTestId('check-summary-lab-2').waitFor({ timeout: 180_000 });
+    const rows = page.locator('[data-testid^="checkpoint-"]');
+    const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
+    assert.equal(results.length, 17);
+    assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-2').innerText());
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('without a lab API (a static build), the chart, the worker and the tests show their CLI commands', async () => {
+    const page = await browser.newPage();
+    await page.route('**/api/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await openLab2(page);
+    await page.getByText('npx workshop run lab-2 queue-depths', { exact: true }).first().waitFor();
+    assert.ok((await page.getByText(/reads the lab's CloudWatch metrics through the lab API/).count()) >= 1);
+    assert.ok((await page.getByText(/runs until you press Ctrl-C/).count()) >= 1);
+    assert.ok((await page.getByText('npx workshop test lab-2', { exact: true }).count()) >= 1);
+    assert.equal(await page.getByTestId('metrics-lab-2').count(), 0, 'no empty chart without data');
+    await page.close();
+  });
+});
