@@ -46,14 +46,16 @@ export async function eventually<T>(
   const timeoutMs = options.timeoutMs ?? probeDeadlineMs();
   const deadline = Date.now() + timeoutMs;
   let interval = options.intervalMs ?? 25;
-  const { signal } = labContext();
+  const { signal, target } = labContext();
+  // A local cloud answers in milliseconds: looking again soon costs nothing and saves waiting.
+  const longest = target.kind === 'local' ? 200 : 1_000;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() >= deadline) fail(`${description} (waited ${(timeoutMs / 1000).toFixed(1)} s)`);
     if (signal.aborted) fail('cancelled');
     await new Promise((resolve) => setTimeout(resolve, interval));
-    interval = Math.min(interval * 2, 1_000);
+    interval = Math.min(interval * 2, longest);
   }
 }
 

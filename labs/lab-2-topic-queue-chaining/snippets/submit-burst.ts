@@ -6,7 +6,7 @@ import { depthOf, findQueue, isExtraordinary, SERVICES } from '../services.ts';
 const RIDES = 100;
 
 /**
- * Submits 100 rides through the API, ten at a time, a third of them long and expensive. Then
+ * Submits 100 rides through the API, five at a time, a third of them long and expensive. Then
  * watches each service's queue and counts the rides each service has handled, until all are
  * handled or nothing moves any more (a consumer switched off, or failing).
  */
@@ -15,11 +15,18 @@ export default async function submitBurst() {
   const rides = Array.from({ length: RIDES }, (_, i) => (i % 3 === 0 ? { ...SAMPLE_RIDE, customer: `burst-${i}` } : { ...SAMPLE_RIDE, customer: `burst-${i}`, to: 'Potsdam', distance: 3 + (i % 10), fare: 9 + (i % 20) }));
   const started = Date.now();
   const ids: string[] = [];
-  for (let i = 0; i < rides.length; i += 10) {
-    const answers = await Promise.all(rides.slice(i, i + 10).map((ride) => callApi(url, { body: ride })));
-    for (const answer of answers) if (answer.status === 201) ids.push((answer.body as { id: string }).id);
+  const accepted = new Set<number>();
+  const refused: string[] = [];
+  for (let i = 0; i < rides.length; i += 5) {
+    const answers = await Promise.all(rides.slice(i, i + 5).map((ride) => callApi(url, { body: ride })));
+    answers.forEach((answer, j) => {
+      if (answer.status !== 201) return void refused.push(`${answer.status} ${answer.text.slice(0, 120)}`);
+      ids.push((answer.body as { id: string }).id);
+      accepted.add(i + j);
+    });
   }
-  const expected = SERVICES.map((service) => (service.name === 'ExtraordinaryRidesService' ? rides.filter(isExtraordinary).length : ids.length));
+  if (refused.length > 0) print(`✗ The API refused ${refused.length} ride(s): ${[...new Set(refused)].join('; ')}`);
+  const expected = SERVICES.map((service) => (service.name === 'ExtraordinaryRidesService' ? rides.filter((ride, i) => isExtraordinary(ride) && accepted.has(i)).length : ids.length));
   print(`Submitted ${ids.length} rides in ${Date.now() - started} ms (${expected[2]} long and expensive).`);
 
   const queues = await Promise.all(SERVICES.map((service) => findQueue(service.queue)));
@@ -41,7 +48,9 @@ export default async function submitBurst() {
     }
     await sleep(local ? 250 : 2_000);
   }
-  print('Nothing moved for a while: a consumer is switched off, or failing (its rides wait in its queue, or went to its dead-letter queue). The queue-depths snippet shows where they are.');
+  const handled = await handledCounts(ids);
+  const behind = SERVICES.filter((_, i) => handled[i] < expected[i]).map((service) => service.label);
+  print(`Nothing moved for a while: ${behind.join(' and ')} did not handle every ride. Switched off, their rides wait in the queue; failing, they go to the dead-letter queue after 5 receives (queue-depths shows where they are).`);
 }
 
 /** How many of the rides each service has handled, from the marks they leave in the Rides table. */
