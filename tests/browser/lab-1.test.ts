@@ -1,50 +1,20 @@
 // Lab 1 in a real browser, as a learner uses it: the site (dev server, as npm start runs it),
 // its lab API and a local cloud, driven through Debian's Chromium.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createLabApi } from '../../src/api/app.ts';
-import { serveOnLoopback } from '../../src/api/node-server.ts';
-import { accessPolicy } from '../../src/api/security.ts';
-import { startSite, waitForSite } from '../../src/cli/serve.ts';
-import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
-import { LabEngine } from '../../src/engine/engine.ts';
+import type { Browser, Page } from 'playwright-core';
+import { startLabSite, type LabSite } from './site-harness.ts';
 
-const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-let cloud: TestCloud;
-let api: { port: number; close: () => Promise<void> };
-let site: ChildProcess;
+let lab: LabSite;
 let browser: Browser;
 let siteUrl: string;
 
 before(async () => {
-  cloud = await startTestCloud();
-  const sitePort = await freePort();
-  const apiPort = await freePort();
-  api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
-  site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
-  siteUrl = `http://localhost:${sitePort}`;
-  await waitForSite(`${siteUrl}/`, site, 240_000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  lab = await startLabSite();
+  ({ browser, siteUrl } = lab);
 });
 
-after(async () => {
-  await browser?.close();
-  site?.kill('SIGTERM');
-  await api?.close();
-  await cloud?.stop();
-});
+after(() => lab?.stop());
 
 async function openLab1(page: Page) {
   const errors: string[] = [];

@@ -1,65 +1,45 @@
 // Lab 2 in a real browser, as a learner uses it: the site (dev server, as npm start runs it),
 // its lab API and a local cloud, driven through Debian's Chromium.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createLabApi } from '../../src/api/app.ts';
-import { serveOnLoopback } from '../../src/api/node-server.ts';
-import { accessPolicy } from '../../src/api/security.ts';
-import { startSite, waitForSite } from '../../src/cli/serve.ts';
-import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
-import { LabEngine } from '../../src/engine/engine.ts';
+import type { Browser, Page } from 'playwright-core';
+import { startLabSite, type LabSite } from './site-harness.ts';
 
-const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-let cloud: TestCloud;
-let api: { port: number; close: () => Promise<void> };
-let site: ChildProcess;
+let lab: LabSite;
 let browser: Browser;
 let siteUrl: string;
 
+// Queue gauges every second, as npm start samples them: the chart moves within seconds.
 before(async () => {
-  // Queue gauges every second, as npm start samples them: the chart moves within seconds.
-  cloud = await startTestCloud({ metricsIntervalMs: 1_000 });
-  const sitePort = await freePort();
-  const apiPort = await freePort();
-  api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
-  site = startSite({ port: sitePort, apiPort, stdio: 'ignore' });
-  siteUrl = `http://localhost:${sitePort}`;
-  await waitForSite(`${siteUrl}/`, site, 240_000);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  lab = await startLabSite({ metricsIntervalMs: 1_000 });
+  ({ browser, siteUrl } = lab);
 });
 
-after(async () => {
-  await browser?.close();
-  site?.kill('SIGTERM');
-  await api?.close();
-  await cloud?.stop();
-});
+after(() => lab?.stop());
 
 async function openLab2(page: Page) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => open.add(request.url()));
+  page.on('requestfinished', (request) => open.delete(request.url()));
+  page.on('requestfailed', (request) => open.delete(request.url()));
   await page.goto(`${siteUrl}/lab-2-topic-queue-chaining`, { timeout: 120_000 });
   await page.getByRole('heading', { name: 'Lab 2: Topic-queue chaining and load balancing' }).waitFor({ timeout: 120_000 });
   return errors;
 }
 
+/** Requests of the page that have not finished, for a message when something hangs. */
+const open = new Set<string>();
+
 /** Clicks a Run button (the first of that snippet on the page) and waits until its run ends. */
 async function run(page: Page, snippet: string, timeout = 120_000): Promise<string> {
-  await page.getByTestId(`run-lab-2-${snippet}`).first().click();
+  const button = page.getByTestId(`run-lab-2-${snippet}`).first();
+  await button.click();
   const output = page.getByTestId(`run-output-lab-2-${snippet}`).first();
-  await output.waitFor({ timeout });
+  await output.waitFor({ timeout }).catch(async (error: Error) => {
+    const panel = button.locator('xpath=ancestor::section[1]');
+    assert.fail(`${error.message}\nthe panel shows: ${await panel.innerText()}\nrequests still open: ${[...open].join(', ') || 'none'}`);
+  });
   await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), { timeout });
   const text = await output.innerText();
   assert.equal(await output.getAttribute('data-state'), 'done', text);
@@ -115,8 +95,11 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
     assert.equal(await worker.getAttribute('data-state'), 'done');
 
     await page.getByTestId('check-lab-2').click();
-    await page.getByTestId('check-summary-lab-2').waitFor({ timeout: 180_000 });
     const rows = page.locator('[data-testid^="checkpoint-"]');
+    await page
+      .getByTestId('check-summary-lab-2')
+      .waitFor({ timeout: 300_000 })
+      .catch(async (error: Error) => assert.fail(`${error.message}\nso far:\n${(await rows.allInnerTexts()).join('\n')}`));
     const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
     assert.equal(results.length, 17);
     assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-2').innerText());
