@@ -132,11 +132,11 @@ export function createLabApi({ engine, access }: LabApiOptions): { fetch: (reque
       // Reads CloudWatch metrics of the lab's own resources, named by its stack outputs.
       handle: async ([id], request) => {
         const body = await jsonBody(request);
-        const { id: labId } = await lab(id);
         try {
-          return jsonResponse(200, await engine.metrics(labId, body as unknown as MetricsRequest));
+          return jsonResponse(200, await engine.metrics(decodeURIComponent(id), body as unknown as MetricsRequest));
         } catch (error) {
-          if (error instanceof EngineError && ['BadMetrics', 'NotDeployed'].includes(error.code)) throw new HttpError(error.code === 'BadMetrics' ? 400 : 409, error.code, error.message);
+          const status = { BadMetrics: 400, NotDeployed: 409, UnknownLab: 404 }[error instanceof EngineError ? error.code : ''];
+          if (status) throw new HttpError(status, (error as EngineError).code, (error as Error).message);
           throw error;
         }
       },

@@ -18,7 +18,7 @@ import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoic
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { runLabTests } from './lab-tests.ts';
 import { labMetrics, type MetricsRequest, type MetricsAnswer } from './metrics.ts';
-import { loadAllLabs, loadLab } from './registry.ts';
+import { loadAllLabs, loadLab, resolveLabId } from './registry.ts';
 import { loadStack } from './stack-source.ts';
 
 /** What the page and the CLI learn about a lab. */
@@ -70,9 +70,11 @@ export function errorOf(error: unknown): { code: string; message: string; resour
 export interface LabSource {
   load(id: string): Promise<LabDefinition>;
   all(): Promise<LabDefinition[]>;
+  /** The lab's id without loading its files (loading evaluates them afresh: too much for a chart polled every few seconds). */
+  resolveId?(id: string): string;
 }
 
-export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
+export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs, resolveId: resolveLabId };
 
 export interface EngineOptions {
   /** Asks the user before anything billable is created; without it, the AWS target refuses to deploy. */
@@ -281,11 +283,11 @@ export class LabEngine {
 
   /** CloudWatch metrics of the lab's resources (named by its stack outputs), for a chart. */
   async metrics(labId: string, request: MetricsRequest): Promise<MetricsAnswer> {
-    const lab = await this.source.load(labId);
+    const id = this.source.resolveId?.(labId) ?? (await this.source.load(labId)).id;
     return labMetrics(this.target, request, async () => {
-      const { outputs, deployed } = await this.status(lab.id);
-      if (!deployed) throw new EngineError('NotDeployed', `${lab.id} is not deployed: deploy it to see its metrics.`);
-      return outputs;
+      const stack = await describeStack(clientFor(CloudFormationClient, this.target), stackNameFor(this.target, id));
+      if (!stack || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!)) throw new EngineError('NotDeployed', `${id} is not deployed: deploy it to see its metrics.`);
+      return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
     });
   }
 
