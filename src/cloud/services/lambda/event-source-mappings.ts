@@ -129,10 +129,22 @@ export class EventSourceMappings {
 
   delete(uuid: string): EventSourceMapping {
     const mapping = this.get(uuid);
-    mapping.stop?.();
+    void this.remove(uuid);
+    return mapping;
+  }
+
+  /**
+   * Deletes a mapping and resolves once its pollers are gone: their receives are cut short and
+   * the batches they were delivering are delivered. CloudFormation waits for it, so that no
+   * invocation of the mapping outlives the function (and writes to a log group deleted with it).
+   */
+  async remove(uuid: string): Promise<void> {
+    const mapping = this.get(uuid);
+    const stopping = mapping.stop?.(true);
+    mapping.stop = undefined;
     mapping.state = 'Deleting';
     this.mappings.delete(uuid);
-    return mapping;
+    await stopping;
   }
 
   /** Starts the pollers of restored mappings. */
