@@ -81,7 +81,7 @@ describe('the static build', { timeout: 300_000 }, () => {
   test('search finds a section offline and opens it at its heading', async () => {
     const { page, outside } = await open('/intro');
     await page.getByTestId('search-input').click();
-    await page.keyboard.type('visibility timeout');
+    await page.keyboard.type('hello through a queue');
     const results = page.getByTestId('search-results');
     await results.getByRole('option').first().waitFor();
     assert.match(await results.getByRole('option').first().innerText(), /Lab 0: Set up/);
