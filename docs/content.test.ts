@@ -77,3 +77,15 @@ test('every lab has facilitator notes for instructors', () => {
     assert.ok(existsSync(join(PROJECT_ROOT, 'labs', folder, 'instructor.md')), `labs/${folder}/instructor.md is missing: timing, usual mistakes and questions for the room (the class dashboard shows them to instructors)`);
   }
 });
+
+test('a snippet that runs until stopped (a worker) has Start and Stop on its page, and only such a snippet', async () => {
+  for (const folder of labFolders()) {
+    const lab = await loadLab(folder);
+    const text = readFileSync(page(folder), 'utf8');
+    for (const match of text.matchAll(/<Run\s+lab="[^"]+"\s+snippet="([^"]+)"([^>]*)\/>/g)) {
+      const snippet = lab.snippets.find((s) => s.name === match[1]);
+      const marked = /\buntilStopped\b/.test(match[2]);
+      assert.equal(marked, Boolean(snippet?.untilStopped), `docs/${folder}: <Run snippet="${match[1]}"> ${snippet?.untilStopped ? 'runs until stopped: add untilStopped so the page shows Stop' : 'ends by itself: remove untilStopped'}`);
+    }
+  }
+});

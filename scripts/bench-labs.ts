@@ -21,6 +21,25 @@ async function timed(work: () => Promise<boolean>, what: string): Promise<number
 }
 
 /**
+ * `verify <lab>` on the full solution, warm: the first run (functions starting cold) is not
+ * counted, then the median of three. Says how many checkpoints passed, so a figure of a failing
+ * run is not taken for a good one.
+ */
+async function benchVerify(engine: LabEngine, labId: string, row: Row, deploy?: () => Promise<boolean>, rounds = 3): Promise<void> {
+  if (deploy && !(await deploy())) throw new Error(`deploy ${labId} failed`);
+  let summary = '';
+  const verify = () =>
+    engine.verify(labId, (event) => {
+      if (event.type === 'done') summary = `${event.passed}/${event.total}`;
+    });
+  await verify();
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) times.push(await timed(async () => (await verify(), true), `verify ${labId}`));
+  row(`${labId}: verify (all checkpoints, warm), median`, `${ms(median(times))} (${summary} pass)`, '≤ 1000 ms');
+  if (deploy) await engine.destroy(labId, quiet);
+}
+
+/**
  * For each lab: a warm deploy of the full solution onto nothing, a redeploy changed by one step
  * ("solution up to the last step but one" against the full solution: the learner's files are not
  * touched), a destroy, and the same deploy and destroy from a cold CLI process.
@@ -29,6 +48,7 @@ export async function benchLabDeploys(engine: LabEngine, cloud: { port: number }
   for (const lab of await engine.labs()) {
     if (!lab.hasStack) {
       row(`${lab.id}: deploy`, 'no stack', '(nothing to deploy)');
+      await benchVerify(engine, lab.id, row);
       continue;
     }
     const full = { solution: true, step: Number.POSITIVE_INFINITY } as const;
@@ -46,6 +66,7 @@ export async function benchLabDeploys(engine: LabEngine, cloud: { port: number }
     row(`${lab.id}: warm deploy onto nothing, median`, ms(median(deploys)), '');
     row(`${lab.id}: warm redeploy, one step changed, median`, ms(median(redeploys)), '≤ 300 ms');
     row(`${lab.id}: warm destroy, median`, ms(median(destroys)), '');
+    await benchVerify(engine, lab.id, row, () => engine.deploy(lab.id, full, quiet));
     const cli = (command: string, ...args: string[]) => run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), command, lab.id, ...args, '--port', String(cloud.port), '--prefix', 'bench'], { cwd: PROJECT_ROOT });
     let started = performance.now();
     await cli('deploy', '--solution');

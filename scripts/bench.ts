@@ -18,6 +18,7 @@ import { benchDurability } from './bench-durability.ts';
 import { snsFanOut } from './bench-fanout.ts';
 import { benchLab3 } from './bench-lab-3.ts';
 import { benchLab4 } from './bench-lab-4.ts';
+import { benchLab2 } from './bench-lab2.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchSite } from './bench-site.ts';
@@ -93,6 +94,8 @@ async function main() {
   await benchLabDeploys(engine, cloud, row);
   // Lab 3: its checkpoints with a short deadline, 100 requests for quotes at once.
   await benchLab3(engine, cloud, target, row);
+  // Lab 2: 1,000 rides through topic, queues and mappings; the worker against a mapping.
+  await benchLab2(engine, target, row);
 
   // SNS publish → subscribed Lambda handler running.
   const sns = new SNSClient(clientConfig(target));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -26,18 +26,30 @@ export const FUNCTION_DEFAULTS = {
   bundling: BUNDLING,
 } satisfies Partial<NodejsFunctionProps>;
 
+/** Relative module specifiers a TypeScript source imports or re-exports (`./x.ts`, `../y.ts`). */
+const RELATIVE_IMPORT = /\b(?:from|import)\s*\(?\s*['"](\.\.?\/[^'"]+)['"]/g;
+
+/** The handler file and every file it reaches through relative imports, sorted. */
+export function handlerSources(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, 'utf8').matchAll(RELATIVE_IMPORT)) visit(resolve(dirname(file), specifier));
+  };
+  visit(resolve(entry));
+  return [...seen].sort();
+}
+
 /**
- * A hash of a handler's sources: the files of its folder and the bundling settings. Without it
- * the CDK bundles every function on every synth to hash the output; with it, an unchanged
- * function is not bundled again, which keeps redeploys quick.
+ * A hash of a handler's sources: the files it is bundled from (its own and those it imports,
+ * in this lab or another) and the bundling settings. Without it the CDK bundles every function
+ * on every synth to hash the output; with it, an unchanged function is not bundled again, which
+ * keeps redeploys quick.
  */
 export function sourceHash(entry: string): string {
-  const folder = dirname(entry);
   const hash = createHash('sha256').update(JSON.stringify(BUNDLING)).update(LAMBDA_RUNTIME.name);
-  for (const name of readdirSync(folder).sort()) {
-    const path = join(folder, name);
-    if (statSync(path).isFile()) hash.update(name).update(readFileSync(path));
-  }
+  for (const file of handlerSources(entry)) hash.update(basename(file)).update(readFileSync(file));
   return hash.update(entry).digest('hex');
 }
 

@@ -25,6 +25,17 @@ export interface Snippet {
   /** Path of the snippet's source, relative to the lab's folder. */
   source: string;
   run: () => Promise<void>;
+  /**
+   * Set for a snippet that runs until it is stopped, such as a worker: the page shows Start and
+   * Stop, the CLI runs it until Ctrl-C. It reads `labContext().signal`, finishes the work in hand
+   * when it aborts, and returns.
+   */
+  untilStopped?: {
+    /** Another snippet of the lab that gives it work: the steps test runs it while this one runs. */
+    feed: string;
+    /** What it prints once it has done that work: the steps test waits for it. */
+    proof: RegExp;
+  };
 }
 
 /**
@@ -102,6 +113,10 @@ export function defineLab(lab: LabDefinition): LabDefinition {
     // CloudFormation parameter names are alphanumeric.
     if (!/^[A-Za-z0-9]+$/.test(name)) throw new Error(`${lab.id}: parameter "${name}" is not a CloudFormation parameter name (letters and digits only)`);
     if (parameter.local === undefined || parameter.aws === undefined) throw new Error(`${lab.id}: parameter ${name} needs a local and an aws value`);
+  }
+  for (const snippet of lab.snippets.filter((s) => s.untilStopped)) {
+    const feed = lab.snippets.find((s) => s.name === snippet.untilStopped!.feed);
+    if (!feed || feed.untilStopped) throw new Error(`${lab.id}: snippet "${snippet.name}" is fed by "${snippet.untilStopped!.feed}", which is not a snippet of the lab that ends by itself`);
   }
   if (lab.stack && !/^[A-Z]\w*$/.test(lab.stack.className)) {
     throw new Error(`${lab.id}: stack.className "${lab.stack.className}" is not the name of a class`);

@@ -7,6 +7,12 @@ import { labFunction } from '../kit/cdk.ts';
 
 const handler = (file: string) => new URL(`./functions/${file}`, import.meta.url).pathname;
 
+/** Props of the ride services. */
+export interface RideServicesProps {
+  /** Starts every resource name. */
+  prefix: string;
+}
+
 /**
  * Where Lab 1 starts: the Unicorn Management Service behind `POST /submit-ride-completion`,
  * storing rides in DynamoDB, and three subscriber services that receive nothing yet.
@@ -19,7 +25,7 @@ export class RideServices extends Construct {
   readonly extraordinaryRides: NodejsFunction;
   readonly api: apigateway.RestApi;
 
-  constructor(scope: Construct, id: string, props: { prefix: string }) {
+  constructor(scope: Construct, id: string, props: RideServicesProps) {
     super(scope, id);
     const { prefix } = props;
 
@@ -44,7 +50,7 @@ export class RideServices extends Construct {
     const subscriber = (id: string, file: string) => {
       const fn = labFunction(this, id, {
         functionName: `${prefix}-${id}`,
-        entry: handler(file),
+        entry: this.subscriberEntry(file),
         environment: { TABLE_NAME: this.ridesTable.tableName },
       });
       this.ridesTable.grantWriteData(fn);
@@ -70,5 +76,13 @@ export class RideServices extends Construct {
     new CfnOutput(scope, 'CustomerNotificationFunctionName', { value: this.customerNotification.functionName });
     new CfnOutput(scope, 'CustomerAccountingFunctionName', { value: this.customerAccounting.functionName });
     new CfnOutput(scope, 'ExtraordinaryRidesFunctionName', { value: this.extraordinaryRides.functionName });
+  }
+
+  /**
+   * The handler file of a subscriber service: here, functions that SNS invokes. A later lab
+   * gives the same services other handlers by overriding this (same functions, new code).
+   */
+  protected subscriberEntry(file: string): string {
+    return handler(file);
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { check, defineLab, print } from '../../labs/kit/index.ts';
+import { check, defineLab, labContext, print } from '../../labs/kit/index.ts';
 import { LabEngine } from '../engine/engine.ts';
 import { EngineError } from '../engine/events.ts';
 import { createLabApi } from './app.ts';
@@ -15,7 +15,22 @@ const lab = defineLab({
   slug: 'lab-7-test',
   title: 'A lab for the API tests',
   steps: [{ n: 1, title: 'One' }, { n: 2, title: 'Two' }],
-  snippets: [{ name: 'hello', title: 'Hello', description: 'prints', source: 'snippets/hello.ts', run: async () => { print('line one'); print('line two'); } }],
+  snippets: [
+    { name: 'hello', title: 'Hello', description: 'prints', source: 'snippets/hello.ts', run: async () => { print('line one'); print('line two'); } },
+    {
+      name: 'worker',
+      title: 'Worker',
+      description: 'works until stopped',
+      source: 'snippets/worker.ts',
+      untilStopped: { feed: 'hello', proof: /working/ },
+      run: async () => {
+        const { signal } = labContext();
+        print('working');
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        print('finished the work in hand');
+      },
+    },
+  ],
   checkpoints: [
     { id: 'passes', step: 1, title: 'passes', hint: 'nothing to do', run: async () => 'all good' },
     { id: 'fails', step: 2, title: 'fails', hint: 'add the thing', run: async () => check(false, 'the thing is missing') },
@@ -49,7 +64,8 @@ describe('lab API', () => {
     const { labs } = await (await call('/api/labs')).json();
     assert.equal(labs.length, 1);
     assert.deepEqual(labs[0].checkpoints[1], { id: 'fails', step: 2, title: 'fails', hint: 'add the thing' });
-    assert.deepEqual(Object.keys(labs[0].snippets[0]).sort(), ['description', 'name', 'source', 'title']);
+    assert.deepEqual(Object.keys(labs[0].snippets[0]).sort(), ['description', 'name', 'source', 'title', 'untilStopped']);
+    assert.deepEqual(labs[0].snippets.map((s: { untilStopped: boolean }) => s.untilStopped), [false, true]);
   });
 
   test('runs a snippet as a stream of output lines', async () => {
@@ -107,6 +123,39 @@ describe('lab API', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('runs a snippet until it is stopped, one at a time, and streams it finishing', async () => {
+    const response = await call('/api/labs/lab-7/run/worker', { body: {} });
+    assert.equal(response.status, 200);
+    const again = await call('/api/labs/lab-7/run/worker', { body: {} });
+    assert.equal(again.status, 409);
+    assert.equal((await again.json()).error.code, 'AlreadyRunning');
+    assert.deepEqual(await (await call('/api/labs/lab-7/running')).json(), { running: ['worker'] });
+    const stopped = await call('/api/labs/lab-7/stop/worker', { body: {} });
+    assert.equal(stopped.status, 202);
+    const stream = await events(response);
+    assert.deepEqual(stream.filter((e) => e.type === 'output').map((e) => e.line), ['working', 'finished the work in hand']);
+    assert.equal(stream.at(-1).ok, true);
+    assert.deepEqual(await (await call('/api/labs/lab-7/running')).json(), { running: [] });
+    assert.equal((await call('/api/labs/lab-7/stop/worker', { body: {} })).status, 404);
+  });
+
+  test("runs a lab's own tests, and says where to write them when there are none", async () => {
+    const stream = await events(await call('/api/labs/lab-7/test', { body: {} }));
+    assert.equal(stream.at(-1).ok, false);
+    assert.equal(stream.at(-1).error.code, 'NoTests');
+    assert.match(stream.at(-1).error.message, /labs\/lab-7-test\/tests\//);
+  });
+
+  test('refuses a metrics request it cannot answer, with the reason', async () => {
+    const empty = await call('/api/labs/lab-7/metrics', { body: { series: [] } });
+    assert.equal(empty.status, 400);
+    assert.match((await empty.json()).error.message, /1 to 20 series/);
+    const foreign = await call('/api/labs/lab-7/metrics', { body: { series: [{ namespace: 'AWS/EC2', metric: 'CPUUtilization', output: 'Instance' }] } });
+    assert.equal(foreign.status, 400);
+    const ok = await call('/api/labs/lab-7/metrics', { body: { series: [{ metric: 'ApproximateNumberOfMessagesVisible', output: 'QueueUrl' }] } });
+    assert.equal(ok.status, 503, 'a good request reads the stack: the cloud is not running here');
   });
 
   test('answers only registered operations', async () => {

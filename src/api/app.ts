@@ -3,6 +3,7 @@ import type { LabEngine } from '../engine/engine.ts';
 import { classRoutes } from './class-routes.ts';
 import { jsonBody, type Route } from './route.ts';
 import { EngineError } from '../engine/events.ts';
+import type { MetricsRequest } from '../engine/metrics.ts';
 import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import type { ActivityCounter } from './activity.ts';
 import { ndjsonStream } from './ndjson.ts';
@@ -46,6 +47,8 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
   const learner = `${engine.target.kind}/${engine.target.prefix}`;
   // The cost panel asks often while messages move; its graph may be a second old.
   const recentArchitecture = recently((labId: string) => engine.architecture(labId), 1_500);
+  /** Snippets that run until stopped, running now: `<lab>/<snippet>` → what stops it. */
+  const running = new Map<string, AbortController>();
   const routes: Route[] = [
     ...progressRoutes(progress, learner),
     {
@@ -112,8 +115,66 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       handle: async ([id, snippet], request) => {
         const definition = await lab(id);
         const name = decodeURIComponent(snippet);
-        if (!definition.snippets.some((s) => s.name === name)) throw new HttpError(404, 'UnknownSnippet', `${definition.id} has no snippet "${name}".`);
-        return ndjsonStream((report, signal) => engine.run(definition.id, name, report, signal), request.signal);
+        const found = definition.snippets.find((s) => s.name === name);
+        if (!found) throw new HttpError(404, 'UnknownSnippet', `${definition.id} has no snippet "${name}".`);
+        if (!found.untilStopped) return ndjsonStream((report, signal) => engine.run(definition.id, name, report, signal), request.signal);
+        // A snippet that runs until stopped (a worker): one at a time, stopped by the stop route
+        // (its stream then shows it finishing) or when the page that started it goes away.
+        const key = `${definition.id}/${name}`;
+        if (running.has(key)) throw new HttpError(409, 'AlreadyRunning', `${name} of ${definition.id} is already running. Stop it first.`);
+        const stopper = new AbortController();
+        running.set(key, stopper);
+        return ndjsonStream(async (report, signal) => {
+          signal.addEventListener('abort', () => stopper.abort(), { once: true });
+          try {
+            return await engine.run(definition.id, name, report, stopper.signal);
+          } finally {
+            running.delete(key);
+          }
+        }, request.signal);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/stop\/([^/]+)$/,
+      handle: async ([id, snippet]) => {
+        const definition = await lab(id);
+        const name = decodeURIComponent(snippet);
+        const stopper = running.get(`${definition.id}/${name}`);
+        if (!stopper) throw new HttpError(404, 'NotRunning', `${name} of ${definition.id} is not running.`);
+        stopper.abort();
+        return jsonResponse(202, { stopping: name });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/running$/,
+      handle: async ([id]) => {
+        const { id: labId } = await lab(id);
+        return jsonResponse(200, { running: [...running.keys()].filter((key) => key.startsWith(`${labId}/`)).map((key) => key.slice(labId.length + 1)) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/test$/,
+      handle: async ([id], request) => {
+        const { id: labId } = await lab(id);
+        return ndjsonStream((report, signal) => engine.test(labId, report, signal), request.signal);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/labs\/([^/]+)\/metrics$/,
+      // Reads CloudWatch metrics of the lab's own resources, named by its stack outputs.
+      handle: async ([id], request) => {
+        const body = await jsonBody(request);
+        try {
+          return jsonResponse(200, await engine.metrics(decodeURIComponent(id), body as unknown as MetricsRequest));
+        } catch (error) {
+          const status = { BadMetrics: 400, NotDeployed: 409, UnknownLab: 404 }[error instanceof EngineError ? error.code : ''];
+          if (status) throw new HttpError(status, (error as EngineError).code, (error as Error).message);
+          throw error;
+        }
       },
     },
     // Read-only views of the lab's Step Functions state machines, for the page's execution view.

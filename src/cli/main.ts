@@ -18,7 +18,8 @@ Usage: npx workshop <command> [options]
   deploy <lab> [--solution [--step N]] [--parameter Name=value]...
                                 deploy your labs/<lab>/stack.ts (or the solution); a stack
                                 parameter takes the given value instead of the lab's
-  run <lab> <snippet>           run one of the lab's SDK snippets
+  run <lab> <snippet>           run one of the lab's SDK snippets (a worker runs until Ctrl-C)
+  test <lab>                    run your own tests of the lab (labs/<lab>/tests/*.ts)
   verify <lab> [--step N] [--json]       run the lab's checkpoints (exit 0 only if all pass)
   status <lab>                  the lab's stack status and outputs
   destroy <lab>                 remove everything the lab deployed
@@ -143,8 +144,10 @@ async function command(argv: string[]): Promise<void> {
         process.exitCode = 2;
         return;
       }
-      return finish(await engine().run(lab, args[1], terminalReporter()));
+      return finish(await engine().run(lab, args[1], terminalReporter(), interruptible()));
     }
+    case 'test':
+      return finish(await engine().test(need(''), terminalReporter(), interruptible()));
     case 'verify': {
       const lab = need(' [--step N] [--json]');
       const events: EngineEvent[] = [];
@@ -174,6 +177,26 @@ async function command(argv: string[]): Promise<void> {
       console.error(`Unknown command "${command}".\n\n${USAGE}`);
       process.exitCode = 2;
   }
+}
+
+/**
+ * A signal that the first Ctrl-C aborts, so that a snippet running until stopped (a worker)
+ * finishes the work in hand and returns; a second Ctrl-C quits at once.
+ */
+function interruptible(): AbortSignal {
+  const controller = new AbortController();
+  let first = 0;
+  process.on('SIGINT', () => {
+    if (!controller.signal.aborted) {
+      first = Date.now();
+      console.error(dim('\nStopping (finishing the work in hand); press Ctrl-C again to quit at once.'));
+      controller.abort();
+    } else if (Date.now() - first > 500) {
+      // Not the same Ctrl-C arriving twice (bin/workshop.mjs passes it on to the Node it re-runs on).
+      process.exit(130);
+    }
+  });
+  return controller.signal;
 }
 
 function numberOr(value: string | undefined): number | undefined {

@@ -18,7 +18,8 @@ import { bold, dim, green, red } from './print.ts';
 /** Starts the local cloud on `port` with the project's state folder. */
 export async function startLocalCloud(port = Number(process.env.WORKSHOP_CLOUD_PORT ?? 4566)): Promise<RunningCloud> {
   const started = performance.now();
-  const cloud = await startCloud({ port, dataDir: join(STATE_DIR, 'cloud') });
+  // Queue gauges sampled every second: the lab pages chart them live (AWS: once a minute).
+  const cloud = await startCloud({ port, dataDir: join(STATE_DIR, 'cloud'), metricsIntervalMs: 1_000 });
   console.log(`${green('●')} Local cloud ready at ${bold(cloud.endpoint)} ${dim(`(${Math.round(performance.now() - started)} ms)`)}`);
   return cloud;
 }
@@ -53,8 +54,8 @@ async function ensurePortFree(port: number, what: string, hint: string): Promise
 }
 
 /** The site's development server (Docusaurus), proxying /api to the lab API. */
-export function startSite(options: { port: number; apiPort: number; stdio?: 'inherit' | 'ignore' }): ChildProcess {
-  return spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'start', '--port', String(options.port), '--host', 'localhost', '--no-open'], {
+export function startSite(options: { port: number; apiPort: number; stdio?: 'inherit' | 'ignore'; siteDir?: string }): ChildProcess {
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'start', ...(options.siteDir ? [options.siteDir] : []), '--port', String(options.port), '--host', 'localhost', '--no-open'], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
     env: { ...process.env, WORKSHOP_API_PORT: String(options.apiPort), BROWSER: 'none' },

@@ -19,7 +19,9 @@ import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
 import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice, type SynthesizedStack } from './deploy/synth.ts';
 import type { Classroom, VerifyRun } from './classroom.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
-import { loadAllLabs, loadLab } from './registry.ts';
+import { runLabTests } from './lab-tests.ts';
+import { labMetrics, type MetricsRequest, type MetricsAnswer } from './metrics.ts';
+import { loadAllLabs, loadLab, resolveLabId } from './registry.ts';
 import { loadStack } from './stack-source.ts';
 import { executionHistoryOf, executionsOf, stateMachinesOf } from './state-machines.ts';
 
@@ -30,7 +32,7 @@ export interface LabSummary {
   title: string;
   hasStack: boolean;
   steps: { n: number; title: string }[];
-  snippets: { name: string; title: string; description: string; source: string }[];
+  snippets: { name: string; title: string; description: string; source: string; untilStopped: boolean }[];
   checkpoints: { id: string; step: number; title: string; hint: string }[];
 }
 
@@ -49,7 +51,7 @@ export function summarize(lab: LabDefinition): LabSummary {
     title: lab.title,
     hasStack: Boolean(lab.stack),
     steps: lab.steps,
-    snippets: lab.snippets.map(({ name, title, description, source }) => ({ name, title, description, source })),
+    snippets: lab.snippets.map(({ name, title, description, source, untilStopped }) => ({ name, title, description, source, untilStopped: Boolean(untilStopped) })),
     checkpoints: lab.checkpoints.map(({ id, step, title, hint }) => ({ id, step, title, hint })),
   };
 }
@@ -72,9 +74,11 @@ export function errorOf(error: unknown): { code: string; message: string; resour
 export interface LabSource {
   load(id: string): Promise<LabDefinition>;
   all(): Promise<LabDefinition[]>;
+  /** The lab's id without loading its files (loading evaluates them afresh: too much for a chart polled every few seconds). */
+  resolveId?(id: string): string;
 }
 
-export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs };
+export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs, resolveId: resolveLabId };
 
 /** Choices of one deploy. */
 export interface DeployOptions {
@@ -334,6 +338,25 @@ export class LabEngine {
       if (!snippet) throw new EngineError('UnknownSnippet', `${lab.id} has no snippet "${snippetName}". Its snippets: ${lab.snippets.map((s) => s.name).join(', ') || 'none'}.`);
       await withLabContext(this.context(lab, (line) => report({ type: 'output', line }), signal), () => snippet.run());
       return { ok: true };
+    });
+  }
+
+  /** Runs the learner's own tests of the lab (labs/<lab>/tests/*.ts) against the lab's target. */
+  test(labId: string, report: Report, signal = new AbortController().signal): Promise<boolean> {
+    return this.operation(report, async () => {
+      const lab = await this.source.load(labId);
+      const { ok } = await runLabTests(lab, this.target, report, signal);
+      return { ok, ...(ok ? {} : { error: { code: 'TestsFailed', message: 'Some of your tests fail: their report above says which, and why.' } }) };
+    });
+  }
+
+  /** CloudWatch metrics of the lab's resources (named by its stack outputs), for a chart. */
+  async metrics(labId: string, request: MetricsRequest): Promise<MetricsAnswer> {
+    const id = this.source.resolveId?.(labId) ?? (await this.source.load(labId)).id;
+    return labMetrics(this.target, request, async () => {
+      const stack = await describeStack(clientFor(CloudFormationClient, this.target), stackNameFor(this.target, id));
+      if (!stack || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!)) throw new EngineError('NotDeployed', `${id} is not deployed: deploy it to see its metrics.`);
+      return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
     });
   }
 

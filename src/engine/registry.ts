@@ -25,6 +25,11 @@ export function resolveLabFolder(id: string): string {
   return folder;
 }
 
+/** The id of the lab a user named (`1`, `lab-1-fan-out` → `lab-1`), without loading its files. */
+export function resolveLabId(id: string): string {
+  return resolveLabFolder(id).split('-').slice(0, 2).join('-');
+}
+
 /**
  * Loads a lab's definition fresh from disk. Each load evaluates the lab's files anew (a new
  * module namespace), so an edit to stack.ts is picked up by the next deploy without a restart.

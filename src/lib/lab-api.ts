@@ -4,10 +4,11 @@ import { ndjsonSplitter } from './ndjson.ts';
 // imports: nothing of the Node side enters the browser bundle.
 import type { EngineEvent } from '../engine/events.ts';
 import type { LabStatus } from '../engine/engine.ts';
+import type { MetricsAnswer, MetricsRequest, MetricSeriesRequest } from '../engine/metrics.ts';
 
 /** What the lab API streams while it works. */
 export type LabEvent = EngineEvent;
-export type { LabStatus };
+export type { LabStatus, MetricsAnswer, MetricsRequest, MetricSeriesRequest };
 
 let health: Promise<boolean> | undefined;
 
@@ -50,4 +51,22 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   const response = await fetch(`/api/labs/${encodeURIComponent(lab)}/status`);
   if (!response.ok) throw new Error((await response.json()).error?.message ?? `status ${response.status}`);
   return response.json();
+}
+
+/** Posts JSON to a lab API route that answers JSON; throws with the API's message when it refuses. */
+async function postJson<T>(path: string, body: object = {}): Promise<T> {
+  const response = await fetch(`/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.error?.message ?? `The lab API answered ${response.status}.`);
+  return answer as T;
+}
+
+/** Stops a snippet that runs until stopped (a worker); its own stream then shows it finishing. */
+export function stopSnippet(lab: string, snippet: string): Promise<{ stopping: string }> {
+  return postJson(`/labs/${encodeURIComponent(lab)}/stop/${encodeURIComponent(snippet)}`);
+}
+
+/** CloudWatch metrics of a lab's resources, as the lab API reads them with GetMetricData. */
+export function labMetrics(lab: string, request: MetricsRequest): Promise<MetricsAnswer> {
+  return postJson(`/labs/${encodeURIComponent(lab)}/metrics`, request);
 }

@@ -7,7 +7,9 @@ import CliCommand from '@site/src/components/CliCommand';
 import Cost from '@site/src/components/Cost';
 import Deploy from '@site/src/components/Deploy';
 import ExecutionView from '@site/src/components/ExecutionView';
+import LabTests from '@site/src/components/LabTests';
 import MessageFlow from '@site/src/components/MessageFlow';
+import Metrics from '@site/src/components/Metrics';
 import Run from '@site/src/components/Run';
 import StepCode from '@site/src/components/StepCode';
 
@@ -20,7 +22,9 @@ export default {
   Cost,
   Deploy,
   ExecutionView,
+  LabTests,
   MessageFlow,
+  Metrics,
   Run,
   StepCode,
 };

@@ -14,7 +14,7 @@ import { LearnerClassroom } from '../../src/class/learner/classroom.ts';
 import { type RunningClass, startClassServer } from '../../src/class/run.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
-import { freePort, siteInBrowser } from './browser.ts';
+import { freePort, siteInBrowser } from './harness.ts';
 
 let cloud: TestCloud;
 let running: RunningClass;

@@ -3,32 +3,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { createLabApi } from '../../src/api/app.ts';
-import { serveOnLoopback } from '../../src/api/node-server.ts';
-import { accessPolicy } from '../../src/api/security.ts';
-import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
-import { LabEngine } from '../../src/engine/engine.ts';
-import { freePort, siteInBrowser } from './browser.ts';
+import { startWorkshop, type Workshop } from './harness.ts';
 
-let cloud: TestCloud;
-let api: { port: number; close: () => Promise<void> };
-let stopSite: () => Promise<void>;
+let lab: Workshop;
 let browser: Browser;
 let siteUrl: string;
 
 before(async () => {
-  cloud = await startTestCloud();
-  const sitePort = await freePort();
-  const apiPort = await freePort();
-  api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
-  ({ siteUrl, browser, stop: stopSite } = await siteInBrowser(sitePort, apiPort));
+  lab = await startWorkshop();
+  ({ browser, siteUrl } = lab);
 });
 
-after(async () => {
-  await stopSite?.();
-  await api?.close();
-  await cloud?.stop();
-});
+after(() => lab?.stop());
 
 async function openLab1(page: Page) {
   const errors: string[] = [];

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startWorkshopSite, type WorkshopSite } from './site.ts';
+import { startWorkshop, type Workshop } from './harness.ts';
 
-let site: WorkshopSite;
+let site: Workshop;
 before(async () => {
-  site = await startWorkshopSite();
+  site = await startWorkshop();
 });
 after(() => site?.stop());
 
@@ -15,7 +15,7 @@ after(() => site?.stop());
 async function openLab3(page: Page): Promise<string[]> {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${site.url}/lab-3-scatter-gather`);
+  await page.goto(`${site.siteUrl}/lab-3-scatter-gather`);
   await page.getByRole('heading', { name: 'Lab 3: Scatter-gather' }).waitFor();
   return errors;
 }

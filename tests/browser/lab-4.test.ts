@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startWorkshopSite, type WorkshopSite } from './site.ts';
+import { startWorkshop, type Workshop } from './harness.ts';
 
-let site: WorkshopSite;
+let site: Workshop;
 before(async () => {
-  site = await startWorkshopSite();
+  site = await startWorkshop();
 });
 after(() => site?.stop());
 
@@ -36,7 +36,7 @@ describe('Lab 4 in the browser', { timeout: 300_000 }, () => {
     const page = await site.browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${site.url}/lab-4-saga`);
+    await page.goto(`${site.siteUrl}/lab-4-saga`);
     await page.getByRole('heading', { name: 'Lab 4: Orchestration and coordination: the fare-collection saga' }).waitFor();
     // Step 3 shows the catchers the learner adds.
     assert.match(await page.getByTestId('step-code-lab-4-3').innerText(), /\+\s*creditCustomerAccount\.addCatch\(refundFare, \{ errors: \['AccountCreditException'\]/);
@@ -73,7 +73,7 @@ describe('Lab 4 in the browser', { timeout: 300_000 }, () => {
 
   test('the whole lab checks out from the page', async () => {
     const page = await site.browser.newPage();
-    await page.goto(`${site.url}/lab-4-saga`);
+    await page.goto(`${site.siteUrl}/lab-4-saga`);
     await page.getByTestId('check-lab-4').click();
     await page.getByTestId('check-summary-lab-4').waitFor({ timeout: 120_000 });
     const results = await page.locator('[data-testid^="checkpoint-"]').evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok'), (e as HTMLElement).innerText]));
@@ -87,7 +87,7 @@ describe('Lab 4 in the browser', { timeout: 300_000 }, () => {
   test('without a lab API, the execution view shows the command that reads the history', async () => {
     const page = await site.browser.newPage();
     await page.route('**/api/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
-    await page.goto(`${site.url}/lab-4-saga`);
+    await page.goto(`${site.siteUrl}/lab-4-saga`);
     await page.getByText('npx workshop run lab-4 execution-history', { exact: true }).first().waitFor();
     await page.close();
   });

@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startWorkshopSite, type WorkshopSite } from './site.ts';
+import { startWorkshop, type Workshop } from './harness.ts';
 
-let lab: WorkshopSite;
+let lab: Workshop;
 
 before(async () => {
-  lab = await startWorkshopSite();
+  lab = await startWorkshop();
 });
 
 after(() => lab?.stop());
@@ -16,7 +16,7 @@ after(() => lab?.stop());
 async function openLab5(page: Page) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${lab.url}/lab-5-messaging-and-streaming`);
+  await page.goto(`${lab.siteUrl}/lab-5-messaging-and-streaming`);
   await page.getByRole('heading', { name: 'Lab 5: Ordered messaging and streaming, side by side' }).waitFor();
   return errors;
 }

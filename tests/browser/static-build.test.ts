@@ -2,49 +2,29 @@
 // every page renders, every widget shows its CLI command, and search works offline.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../src/engine/paths.ts';
-import { launchChromium, seriousViolations } from './harness.ts';
+import { launchChromium, seriousViolations, siteMirror } from './harness.ts';
 import { serveStatic } from './static-server.ts';
 
 let out: string;
 let site: { url: string; close: () => Promise<void> };
 let browser: Browser;
 
-/**
- * The site's folder as a build of its own sees it: links to the project's files, with its own
- * `.docusaurus` folder. A build rewrites `.docusaurus`, and a dev server of another test running at
- * the same time would take that for an edit and reload its pages.
- */
-const COPIED = ['docs', 'sidebars.ts', 'docusaurus.config.ts'];
-
-function siteMirror(): string {
-  mkdirSync(join(PROJECT_ROOT, '.workshop'), { recursive: true });
-  const mirror = mkdtempSync(join(PROJECT_ROOT, '.workshop', 'static-site-'));
-  for (const entry of readdirSync(PROJECT_ROOT)) {
-    if (['.docusaurus', '.workshop', '.git', 'build'].includes(entry)) continue;
-    // The pages and the files that list them are copied: Docusaurus names a page after its path
-    // under the site's folder, which a link would resolve elsewhere.
-    if (COPIED.includes(entry)) cpSync(join(PROJECT_ROOT, entry), join(mirror, entry), { recursive: true });
-    else symlinkSync(join(PROJECT_ROOT, entry), join(mirror, entry));
-  }
-  return mirror;
-}
-
 /** Runs `docusaurus build` into `dir`, failing with its output if it fails. */
 function build(dir: string): Promise<void> {
-  const siteDir = siteMirror();
+  const mirror = siteMirror();
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'build', siteDir, '--out-dir', dir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'build', mirror.dir, '--out-dir', dir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`docusaurus build failed (${code}):\n${output.slice(-4000)}`))));
-  }).finally(() => rmSync(siteDir, { recursive: true, force: true }));
+  }).finally(mirror.remove);
 }
 
 // WORKSHOP_STATIC_BUILD=build reuses a build made with npm run build (quicker when working on the test).
@@ -101,7 +81,7 @@ describe('the static build', { timeout: 300_000 }, () => {
   test('search finds a section offline and opens it at its heading', async () => {
     const { page, outside } = await open('/intro');
     await page.getByTestId('search-input').click();
-    await page.keyboard.type('visibility timeout');
+    await page.keyboard.type('hello through a queue');
     const results = page.getByTestId('search-results');
     await results.getByRole('option').first().waitFor();
     assert.match(await results.getByRole('option').first().innerText(), /Lab 0: Set up/);

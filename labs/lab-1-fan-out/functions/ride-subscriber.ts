@@ -7,7 +7,7 @@ const dynamodb = new DynamoDBClient({});
  * Records on the ride that `action` was done, unless it already was: one conditional write,
  * so that two deliveries racing each other cannot both win. True for the first delivery only.
  */
-async function doOnce(rideId: string, action: string): Promise<boolean> {
+export async function doOnce(rideId: string, action: string): Promise<boolean> {
   try {
     await dynamodb.send(
       new UpdateItemCommand({

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { ApiGatewayProxyEvent, ApiGatewayProxyResult, LambdaContext, Ride } from './events.ts';
+import { parseRide, publishRide, storeRide } from './rides.ts';
 
 // Clients are created once per execution environment and reused by every invocation. No
 // endpoint here: the environment decides (AWS, or the local cloud through AWS_ENDPOINT_URL).
@@ -10,64 +11,35 @@ const dynamodb = new DynamoDBClient({});
 const sns = new SNSClient({});
 const eventBridge = new EventBridgeClient({});
 
-const FIELDS = { from: 'string', to: 'string', customer: 'string', duration: 'number', distance: 'number', fare: 'number' } as const;
-
 const answer = (statusCode: number, body: unknown): ApiGatewayProxyResult => ({
   statusCode,
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
 
-/** Reads a ride from the request body, or says which field is wrong. */
-function parseRide(body: string | null): Omit<Ride, 'id'> | string {
-  let input: Record<string, unknown>;
+/** Reads the request body as JSON, or undefined when it is not JSON. */
+function jsonBody(event: ApiGatewayProxyEvent): unknown {
+  const text = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
-    input = JSON.parse(body ?? '');
+    return JSON.parse(text ?? '');
   } catch {
-    return 'The body must be a JSON object.';
+    return undefined;
   }
-  if (!input || typeof input !== 'object') return 'The body must be a JSON object.';
-  for (const [field, type] of Object.entries(FIELDS)) {
-    if (typeof input[field] !== type) return `Field "${field}" must be a ${type}.`;
-  }
-  return input as Omit<Ride, 'id'>;
 }
 
 /** POST /submit-ride-completion: stores the ride, then publishes it to the topic (once there is one). */
 export const handler = async (event: ApiGatewayProxyEvent, context: LambdaContext): Promise<ApiGatewayProxyResult> => {
-  const parsed = parseRide(event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body);
+  const parsed = parseRide(jsonBody(event));
   if (typeof parsed === 'string') return answer(400, { message: parsed });
   const ride: Ride = { id: randomUUID(), ...parsed };
 
-  await dynamodb.send(
-    new PutItemCommand({
-      TableName: process.env.TABLE_NAME,
-      Item: {
-        id: { S: ride.id },
-        from: { S: ride.from },
-        to: { S: ride.to },
-        customer: { S: ride.customer },
-        duration: { N: String(ride.duration) },
-        distance: { N: String(ride.distance) },
-        fare: { N: String(ride.fare) },
-      },
-    }),
-  );
+  await storeRide(dynamodb, process.env.TABLE_NAME!, ride);
 
   const topicArn = process.env.TOPIC_ARN;
   if (topicArn) {
-    // The attributes are what subscription filter policies match on.
-    const { MessageId } = await sns.send(
-      new PublishCommand({
-        TopicArn: topicArn,
-        Message: JSON.stringify(ride),
-        MessageAttributes: {
-          fare: { DataType: 'Number', StringValue: String(ride.fare) },
-          distance: { DataType: 'Number', StringValue: String(ride.distance) },
-        },
-      }),
-    );
-    console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'published-ride', rideId: ride.id, messageId: MessageId }));
+    // publishRide sends the fare and distance as message attributes: filter policies match on them.
+    const messageId = await publishRide(sns, topicArn, ride);
+    console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'published-ride', rideId: ride.id, messageId }));
   } else {
     console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'stored-ride', rideId: ride.id, note: 'TOPIC_ARN is not set: not publishing yet' }));
   }

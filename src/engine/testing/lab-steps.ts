@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { after, before, describe, test } from 'node:test';
 import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
+import type { Snippet } from '../../../labs/kit/lab.ts';
 import { LabEngine } from '../engine.ts';
 import type { EngineEvent } from '../events.ts';
 
@@ -14,6 +16,31 @@ async function collect(run: (report: (event: EngineEvent) => void) => Promise<bo
   const ok = await run((event) => events.push(event));
   const done = events.find((e) => e.type === 'done') as Extract<EngineEvent, { type: 'done' }>;
   return { ok, events, done, checkpoints: events.filter((e): e is CheckpointEvent => e.type === 'checkpoint') };
+}
+
+/**
+ * Runs a snippet that runs until stopped (a worker) for a bounded time: starts it, runs the
+ * snippet that feeds it, waits until its output shows it did that work, stops it as the page's
+ * Stop button does, and checks that it then ends cleanly.
+ */
+async function runUntilStopped(engine: LabEngine, labId: string, snippet: Snippet): Promise<void> {
+  const { feed, proof } = snippet.untilStopped!;
+  const stop = new AbortController();
+  const events: EngineEvent[] = [];
+  const output = () => events.flatMap((e) => (e.type === 'output' ? [e.line] : [])).join('\n');
+  const running = engine.run(labId, snippet.name, (event) => events.push(event), stop.signal);
+  const fed = await collect((report) => engine.run(labId, feed, report));
+  assert.ok(fed.ok, `snippet ${feed}, which feeds ${snippet.name}, failed: ${JSON.stringify(fed.done.error)}`);
+  const deadline = Date.now() + 30_000;
+  while (!proof.test(output())) {
+    const done = events.find((e) => e.type === 'done');
+    assert.ok(!done, `${snippet.name} ended before it was stopped: ${JSON.stringify(done)}\n${output()}`);
+    assert.ok(Date.now() < deadline, `${snippet.name} did not show ${proof} within 30 s of ${feed}:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  stop.abort();
+  const stopped = await Promise.race([running, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
+  assert.equal(stopped, true, `${snippet.name} did not stop cleanly within 10 s of being stopped: ${JSON.stringify(events.find((e) => e.type === 'done'))}\n${output()}`);
 }
 
 /**
@@ -66,6 +93,10 @@ export function testLabSteps(labId: string): void {
       assert.ok(verified.ok, `failing: ${verified.checkpoints.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
       // The code a page shows is the code that runs: every snippet works on the solution.
       for (const snippet of (await engine.lab(labId)).snippets) {
+        if (snippet.untilStopped) {
+          await runUntilStopped(engine, labId, snippet);
+          continue;
+        }
         const ran = await collect((report) => engine.run(labId, snippet.name, report));
         const output = ran.events.flatMap((e) => (e.type === 'output' ? [e.line] : [])).join('\n');
         assert.ok(ran.ok, `snippet ${snippet.name} failed: ${JSON.stringify(ran.done.error)}\n${output}`);
@@ -91,6 +122,9 @@ export function testLabSteps(labId: string): void {
       assert.deepEqual(QueueUrls, [], 'queues left behind');
       const { TableNames = [] } = await services.dynamodb.send(new ListTablesCommand({}));
       assert.deepEqual(TableNames, [], 'tables left behind');
+      const { Buckets = [] } = await services.s3.send(new ListBucketsCommand({}));
+      assert.deepEqual(Buckets.map((b) => b.Name).filter((name) => !name?.startsWith('cdk-')), [], 'buckets left behind (give them removalPolicy DESTROY and autoDeleteObjects)');
+      assert.deepEqual([...services.ssm.parameters.keys()].filter((name) => !name.startsWith('/cdk-bootstrap/')), [], 'SSM parameters left behind');
     });
   });
 }

@@ -67,7 +67,7 @@ describe('AWS::SSM::Parameter', () => {
 
   test('SecureString and parameter policies are refused by name', async () => {
     for (const [extra, pattern] of [
-      [{ Type: 'SecureString' }, /String or StringList, not SecureString/],
+      [{ Type: 'SecureString' }, /must be String or StringList \(CloudFormation does not create SecureString/],
       [{ Policies: '[{"Type":"Expiration"}]' }, /parameter policies/],
     ] as const) {
       const StackName = uniqueName('ssm');

@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  CreateEventSourceMappingCommand,
-  CreateFunctionCommand,
-  LambdaClient,
-  UpdateEventSourceMappingCommand,
-} from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
@@ -136,5 +131,21 @@ describe('SQS event source mappings', () => {
     assert.equal(await count(q.QueueUrl, 'ApproximateNumberOfMessages'), 1);
     await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: true }));
     await waitFor(async () => ((await lines(fn, 'late waiting')).length === 1 ? true : undefined), 'the waiting message processed');
+  });
+
+  test('a mapping switched off reads Disabling until its pollers are done, and hides no message it did not deliver', async () => {
+    const q = await queue();
+    const fn = await consumer(`exports.handler = async (e) => { for (const r of e.Records) console.log('got', r.body); };`);
+    const { UUID } = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn }));
+    // Its pollers are waiting in long polls when it is switched off.
+    await new Promise((r) => setTimeout(r, 200));
+    const { State } = await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: false }));
+    assert.equal(State, 'Disabling');
+    await waitFor(async () => ((await lambda.send(new GetEventSourceMappingCommand({ UUID }))).State === 'Disabled' ? true : undefined), 'the mapping Disabled', 3_000);
+    await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: 'after' }));
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(await count(q.QueueUrl, 'ApproximateNumberOfMessages'), 1, 'the message waits, visible');
+    assert.equal(await count(q.QueueUrl, 'ApproximateNumberOfMessagesNotVisible'), 0, 'no stopped poller took it');
+    assert.deepEqual(await lines(fn, 'got after'), []);
   });
 });

@@ -26,7 +26,7 @@ export interface EventSourceMapping {
   enabled: boolean;
   /** Kinesis sources only. */
   stream?: StreamSettings;
-  state: 'Enabled' | 'Disabled' | 'Creating' | 'Deleting';
+  state: 'Enabled' | 'Disabled' | 'Disabling' | 'Creating' | 'Deleting';
   lastModified: Date;
   /** Tags (set through CloudFormation), which the Resource Groups Tagging API lists. */
   tags?: Record<string, string>;
@@ -47,8 +47,12 @@ const notFound = (uuid: string) =>
  */
 export class EventSourceMappings {
   readonly mappings = new Map<string, EventSourceMapping>();
-  /** What stops each enabled mapping's pollers, by UUID: live, never saved. */
-  private readonly pollers = new Map<string, () => void>();
+  /**
+   * What stops each enabled mapping's pollers, by UUID: live, never saved. The pollers finish the
+   * batch in hand (the mapping reads Disabling meanwhile), unless `now` (deleted, or the cloud is
+   * shutting down); the promise settles when they are gone.
+   */
+  private readonly pollers = new Map<string, (now?: boolean) => Promise<void>>();
 
   private readonly kinesisPoller?: KinesisPoller;
 
@@ -170,10 +174,21 @@ export class EventSourceMappings {
 
   delete(uuid: string): EventSourceMapping {
     const mapping = this.get(uuid);
-    this.stopPolling(mapping);
+    void this.remove(uuid);
+    return mapping;
+  }
+
+  /**
+   * Deletes a mapping and resolves once its pollers are gone: their receives are cut short and
+   * the batches they were delivering are delivered. CloudFormation waits for it, so that no
+   * invocation of the mapping outlives the function (and writes to a log group deleted with it).
+   */
+  async remove(uuid: string): Promise<void> {
+    const mapping = this.get(uuid);
+    const stopping = this.stopPolling(mapping, true);
     mapping.state = 'Deleting';
     this.mappings.delete(uuid);
-    return mapping;
+    await stopping;
   }
 
   /** Starts the pollers of restored mappings. */
@@ -183,13 +198,14 @@ export class EventSourceMappings {
 
   /** Stops every poller (the cloud is shutting down). */
   shutdown(): void {
-    for (const stop of this.pollers.values()) stop();
+    for (const stop of this.pollers.values()) void stop(true);
     this.pollers.clear();
   }
 
-  private stopPolling(mapping: EventSourceMapping): void {
-    this.pollers.get(mapping.uuid)?.();
+  private stopPolling(mapping: EventSourceMapping, now = false): Promise<void> | undefined {
+    const stopping = this.pollers.get(mapping.uuid)?.(now);
     this.pollers.delete(mapping.uuid);
+    return stopping;
   }
 
   private configure(mapping: EventSourceMapping, input: any, fifo: boolean): void {
@@ -280,9 +296,17 @@ export class EventSourceMappings {
   }
 
   private apply(mapping: EventSourceMapping): void {
-    this.stopPolling(mapping);
-    mapping.state = mapping.enabled ? 'Enabled' : 'Disabled';
-    if (mapping.enabled) this.pollers.set(mapping.uuid, this.poll(mapping));
+    const stopping = this.stopPolling(mapping);
+    if (mapping.enabled) {
+      mapping.state = 'Enabled';
+      this.pollers.set(mapping.uuid, this.poll(mapping));
+    } else if (stopping) {
+      // AWS: a mapping being switched off reads Disabling until its pollers are done.
+      mapping.state = 'Disabling';
+      void stopping.then(() => {
+        if (!mapping.enabled && mapping.state === 'Disabling') mapping.state = 'Disabled';
+      });
+    } else mapping.state = 'Disabled';
   }
 
   private describe(m: EventSourceMapping) {
@@ -313,8 +337,11 @@ export class EventSourceMappings {
   }
 
   /** Starts the pollers of a mapping; returns the function that stops them. */
-  private poll(mapping: EventSourceMapping): () => void {
-    if (mapping.stream) return this.kinesisPoller!.start(mapping);
+  private poll(mapping: EventSourceMapping): (now?: boolean) => Promise<void> {
+    if (mapping.stream) {
+      const stop = this.kinesisPoller!.start(mapping);
+      return async () => stop();
+    }
     let stopped = false;
     const controller = new AbortController();
     const source = parseArn(mapping.eventSourceArn)!;
@@ -330,7 +357,9 @@ export class EventSourceMappings {
               abortSignal: controller.signal,
             })
           ).QueueUrl!;
-          const batch = await this.gather(client, queueUrl, mapping, controller.signal);
+          // A receive under way when the mapping is switched off is not cut short: a receive cut
+          // short would still hide what it was given. What it brings is delivered.
+          const batch = await this.gather(client, queueUrl, mapping, controller.signal, () => stopped);
           if (batch.length > 0) await this.deliver(client, queueUrl, mapping, batch);
         } catch (error) {
           if (stopped) return;
@@ -343,15 +372,16 @@ export class EventSourceMappings {
         }
       }
     };
-    for (let i = 0; i < pollers; i++) void loop();
-    return () => {
+    const loops = Array.from({ length: pollers }, loop);
+    return async (now = false) => {
       stopped = true;
-      controller.abort();
+      if (now) controller.abort();
+      await Promise.all(loops);
     };
   }
 
   /** Receives up to BatchSize messages, waiting up to the batching window for a fuller batch. */
-  private async gather(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, signal: AbortSignal): Promise<Message[]> {
+  private async gather(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, signal: AbortSignal, stopped: () => boolean): Promise<Message[]> {
     const batch: Message[] = [];
     const deadline = Date.now() + mapping.maximumBatchingWindowInSeconds * 1000;
     do {
@@ -369,7 +399,9 @@ export class EventSourceMappings {
       );
       batch.push(...Messages);
       if (Messages.length === 0 && batch.length > 0 && Date.now() >= deadline) break;
-    } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline);
+      // Less than a second of the window left: poll again shortly rather than at once.
+      if (Messages.length === 0 && wait === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now()))));
+    } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline && !stopped());
     return batch;
   }
 

@@ -1,5 +1,9 @@
-import { type ActionTable, arn } from '../../aws/context.ts';
+import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
+
+// LIMITATIONS: Parameter Store only, standard tier: String, StringList and SecureString
+// parameters (SecureString kept as plain text, no KMS), with descriptions and tags; no
+// queries by path (GetParametersByPath), history, labels or parameter policies.
 
 interface Parameter {
   name: string;
@@ -7,6 +11,8 @@ interface Parameter {
   value: string;
   version: number;
   lastModified: Date;
+  description?: string;
+  tags?: Record<string, string>;
 }
 
 // A parameter's value: "Standard tier parameters support a maximum parameter value of 4096
@@ -34,7 +40,9 @@ function checkParameter(input: any): void {
     throw new AwsError('ValidationException', `Advanced tier parameters support a maximum parameter value of ${MAX_ADVANCED_VALUE} bytes.`);
 }
 
-/** SSM Parameter Store (String parameters): where the CDK bootstrap records its version. */
+const TYPES = ['String', 'StringList', 'SecureString'];
+
+/** SSM Parameter Store: where the CDK bootstrap records its version, and labs keep switches. */
 export class SsmService {
   readonly parameters = new Map<string, Parameter>();
 
@@ -42,21 +50,13 @@ export class SsmService {
     PutParameter: (input) => {
       checkParameter(input);
       const existing = this.parameters.get(input.Name);
-      if (existing && !input.Overwrite)
-        throw new AwsError(
-          'ParameterAlreadyExists',
-          'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
-        );
-      if (!['String', 'StringList', 'SecureString'].includes(input.Type ?? existing?.type ?? 'String'))
-        throw new AwsError('ValidationException', `Invalid parameter type ${input.Type}`);
+      if (existing && !input.Overwrite) throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+      if (existing && input.Tags?.length) throw new AwsError('ValidationException', 'Invalid request: tags and overwrite can\'t be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.');
+      const type = input.Type ?? existing?.type ?? 'String';
+      if (!TYPES.includes(type)) throw new AwsError('ValidationException', `Invalid parameter type ${input.Type}`);
       const version = (existing?.version ?? 0) + 1;
-      this.parameters.set(input.Name, {
-        name: input.Name,
-        type: input.Type ?? existing?.type ?? 'String',
-        value: String(input.Value),
-        version,
-        lastModified: new Date(),
-      });
+      const tags = existing?.tags ?? Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+      this.parameters.set(input.Name, { name: input.Name, type, value: String(input.Value), version, lastModified: new Date(), description: input.Description ?? existing?.description, tags });
       return { Version: version, Tier: input.Tier === 'Advanced' ? 'Advanced' : 'Standard' };
     },
     GetParameter: (input, context) => ({ Parameter: this.describe(this.get(input.Name), context) }),
@@ -70,6 +70,17 @@ export class SsmService {
       if (!this.parameters.delete(input.Name)) throw new AwsError('ParameterNotFound', `Parameter ${input.Name} not found.`);
       return {};
     },
+    AddTagsToResource: (input) => {
+      const parameter = this.tagged(input);
+      for (const { Key, Value } of input.Tags ?? []) parameter.tags = { ...parameter.tags, [Key]: Value };
+      return {};
+    },
+    RemoveTagsFromResource: (input) => {
+      const parameter = this.tagged(input);
+      for (const key of input.TagKeys ?? []) delete parameter.tags?.[key];
+      return {};
+    },
+    ListTagsForResource: (input) => ({ TagList: Object.entries(this.tagged(input).tags ?? {}).map(([Key, Value]) => ({ Key, Value })) }),
   };
 
   get(name: string): Parameter {
@@ -78,15 +89,15 @@ export class SsmService {
     return parameter;
   }
 
-  private describe(p: Parameter, context: { region: string; accountId: string }) {
-    return {
-      Name: p.name,
-      Type: p.type,
-      Value: p.value,
-      Version: p.version,
-      LastModifiedDate: p.lastModified,
-      ARN: arn('ssm', context, `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`),
-      DataType: 'text',
-    };
+  /** The parameter a tagging request names (ResourceType "Parameter", ResourceId its name). */
+  private tagged(input: { ResourceType?: string; ResourceId?: string }): Parameter {
+    if (input.ResourceType !== 'Parameter') throw new AwsError('InvalidResourceType', `The local cloud tags parameters only, not ${input.ResourceType}.`);
+    const parameter = this.parameters.get(String(input.ResourceId));
+    if (!parameter) throw new AwsError('InvalidResourceId', `The parameter ${input.ResourceId} does not exist.`);
+    return parameter;
+  }
+
+  private describe(p: Parameter, context: Pick<RequestContext, 'region' | 'accountId'>) {
+    return { Name: p.name, Type: p.type, Value: p.value, Version: p.version, LastModifiedDate: p.lastModified, ARN: arn('ssm', context, `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`), DataType: 'text' };
   }
 }

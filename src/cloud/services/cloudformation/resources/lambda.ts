@@ -126,7 +126,7 @@ export const eventSourceMapping: ResourceProvider = {
     return current;
   },
   async delete(current, _props, context) {
-    if (context.services.eventSourceMappings.mappings.has(current.physicalId)) context.services.eventSourceMappings.delete(current.physicalId);
+    if (context.services.eventSourceMappings.mappings.has(current.physicalId)) await context.services.eventSourceMappings.remove(current.physicalId);
   },
 };
 

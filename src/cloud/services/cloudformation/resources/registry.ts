@@ -34,6 +34,7 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'Custom::S3AutoDeleteObjects': s3AutoDeleteObjects,
   'Custom::LogRetention': logRetention,
   'AWS::SNS::TopicPolicy': snsTopicPolicy,
+  'AWS::SSM::Parameter': ssmParameter,
   'AWS::DynamoDB::Table': dynamodbTable,
   'AWS::StepFunctions::StateMachine': stateMachine,
   'AWS::ApiGateway::RestApi': restApi,
@@ -47,7 +48,6 @@ export const PROVIDERS: Record<string, ResourceProvider> = {
   'AWS::Events::EventBus': eventBus,
   'AWS::Kinesis::Stream': kinesisStream,
   'AWS::CloudWatch::Alarm': cloudWatchAlarm,
-  'AWS::SSM::Parameter': ssmParameter,
   'AWS::CDK::Metadata': cdkMetadata,
   // What the CDK's bootstrap stack (CDKToolkit) adds to the types above.
   'AWS::ECR::Repository': ecrRepository,

@@ -1,51 +1,43 @@
-import { randomBytes } from 'node:crypto';
 import { AwsError } from '../../../aws/errors.ts';
 import type { ProviderContext, ResourceProvider } from './provider.ts';
 
-// LIMITATIONS: String and StringList parameters of the Standard tier, data type `text`; tags are
-// accepted and not kept (the local Parameter Store has no tags); parameter policies (an Advanced
-// tier feature) are refused by name.
+// AWS::SSM::Parameter: String and StringList parameters (CloudFormation creates no SecureString),
+// in the standard tier, with a description and tags. Ref is the name; GetAtt Type and Value.
 
-function checked(props: Record<string, any>): { Type: string; Value: string } {
-  const Type = String(props.Type);
-  // CloudFormation itself cannot create SecureString parameters.
-  if (!['String', 'StringList'].includes(Type))
-    throw new AwsError('ValidationError', `AWS::SSM::Parameter Type must be String or StringList, not ${Type}.`);
-  if (props.Tier !== undefined && props.Tier !== 'Standard')
-    throw new AwsError('ValidationError', `The local Parameter Store keeps Standard parameters only (Tier ${props.Tier}).`);
-  if (props.Policies !== undefined)
-    throw new AwsError(
-      'ValidationError',
-      'The local Parameter Store does not apply parameter policies (Policies): remove them, or try this stack on AWS.',
-    );
-  if (props.DataType !== undefined && props.DataType !== 'text')
-    throw new AwsError('ValidationError', `The local Parameter Store does not validate DataType ${props.DataType}; only text.`);
-  const Value = String(props.Value);
-  if (props.AllowedPattern !== undefined && !new RegExp(String(props.AllowedPattern)).test(Value)) {
-    throw new AwsError('ValidationException', `Parameter value, cannot be validated against allowedPattern: ${props.AllowedPattern}`);
+const tagMap = (tags: unknown): Record<string, string> => (tags && typeof tags === 'object' && !Array.isArray(tags) ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) : {});
+
+function check(props: Record<string, any>): void {
+  if (!['String', 'StringList'].includes(String(props.Type))) throw new AwsError('ValidationError', `AWS::SSM::Parameter Type must be String or StringList (CloudFormation does not create ${props.Type} parameters).`);
+  if (props.Tier !== undefined && props.Tier !== 'Standard') throw new AwsError('ValidationError', `The local cloud keeps standard parameters only; Tier ${props.Tier} is not supported.`);
+  if (props.Policies !== undefined) throw new AwsError('ValidationError', 'The local Parameter Store does not apply parameter policies (Policies, an Advanced-tier feature): remove them, or try this stack on AWS.');
+  if (props.DataType !== undefined && props.DataType !== 'text') throw new AwsError('ValidationError', `The local cloud keeps text parameters only; DataType ${props.DataType} is not supported.`);
+  if (props.AllowedPattern !== undefined && !new RegExp(String(props.AllowedPattern)).test(String(props.Value))) {
+    throw new AwsError('ValidationError', `Parameter value, cannot be validated against allowedPattern: ${props.AllowedPattern}`);
   }
-  return { Type, Value };
 }
 
-function put(name: string, props: Record<string, any>, overwrite: boolean, context: ProviderContext) {
-  const { Type, Value } = checked(props);
-  context.services.ssm.actions.PutParameter({ Name: name, Type, Value, Overwrite: overwrite }, context);
-  return { physicalId: name, attributes: { Type, Value } };
+async function put(name: string, props: Record<string, any>, context: ProviderContext, overwrite: boolean): Promise<void> {
+  check(props);
+  const Tags = Object.entries({ ...context.tags, ...tagMap(props.Tags) }).map(([Key, Value]) => ({ Key, Value }));
+  await context.services.ssm.actions.PutParameter({ Name: name, Type: props.Type, Value: String(props.Value), Description: props.Description, Overwrite: overwrite, Tags: overwrite ? undefined : Tags }, context);
+  if (overwrite) {
+    const parameter = context.services.ssm.get(name);
+    parameter.tags = Object.fromEntries(Tags.map((t) => [t.Key, t.Value]));
+  }
 }
 
-/**
- * AWS::SSM::Parameter, in the local Parameter Store. Ref is the parameter's name, as on AWS; an
- * unnamed parameter gets a name such as `CFN-LogicalId-AbCdEf123456`.
- */
 export const ssmParameter: ResourceProvider = {
-  properties: ['Name', 'Type', 'Value', 'Description', 'Tags', 'Tier', 'AllowedPattern', 'DataType', 'Policies'],
+  properties: ['Name', 'Type', 'Value', 'Description', 'Tags', 'Tier', 'DataType', 'AllowedPattern', 'Policies'],
   replaceOn: ['Name'],
   async create(props, context) {
-    const name = props.Name === undefined ? `CFN-${context.logicalId}-${randomBytes(9).toString('base64url')}` : String(props.Name);
-    return put(name, props, false, context);
+    const name = props.Name ?? context.generateName(2048);
+    if (context.services.ssm.parameters.has(name)) throw new AwsError('AlreadyExists', `${name} already exists`);
+    await put(name, props, context, false);
+    return { physicalId: name, attributes: { Type: props.Type, Value: String(props.Value) } };
   },
   async update(current, props, _previous, context) {
-    return put(current.physicalId, props, true, context);
+    await put(current.physicalId, props, context, true);
+    return { physicalId: current.physicalId, attributes: { Type: props.Type, Value: String(props.Value) } };
   },
   async delete(current, _props, context) {
     context.services.ssm.parameters.delete(current.physicalId);

@@ -1,0 +1,111 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetEventSourceMappingCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type QueueAttributeName } from '@aws-sdk/client-sqs';
+import { dynamodb, fail, labContext, lambda, output, sqs } from '../kit/index.ts';
+
+// What the lab's snippets and checkpoints share: the three consumer services with their queues,
+// and small reads of queues, mappings and the marks the consumers leave on rides.
+
+/** A service behind a queue: its function's output, its queue, and the mark it leaves on a ride it handled. */
+export interface ConsumerService {
+  label: string;
+  /** The service's name: the function is `<prefix>-Lab2-<name>`. */
+  name: string;
+  /** The stack output with the function's name. */
+  functionOutput: string;
+  queue: string;
+  /** The attribute the service sets on the ride it handled (see Lab 1's `doOnce`). */
+  mark: string;
+}
+
+export const NOTIFICATION: ConsumerService = { label: 'Customer Notification', name: 'CustomerNotificationService', functionOutput: 'CustomerNotificationFunctionName', queue: 'CustomerNotificationServiceQueue', mark: 'notified-customer' };
+export const ACCOUNTING: ConsumerService = { label: 'Customer Accounting', name: 'CustomerAccountingService', functionOutput: 'CustomerAccountingFunctionName', queue: 'CustomerAccountingServiceQueue', mark: 'charged-customer' };
+export const EXTRAORDINARY: ConsumerService = { label: 'Extraordinary Rides', name: 'ExtraordinaryRidesService', functionOutput: 'ExtraordinaryRidesFunctionName', queue: 'ExtraordinaryRidesServiceQueue', mark: 'recorded-extraordinary-ride' };
+export const SERVICES = [NOTIFICATION, ACCOUNTING, EXTRAORDINARY];
+
+/** The filter policy Lab 1 gave the Extraordinary Rides subscription, which Lab 2 keeps. */
+export const EXTRAORDINARY_FILTER = { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] };
+export const isExtraordinary = (ride: { fare: number; distance: number }) => ride.fare >= 50 && ride.distance >= 20;
+
+/** Every Lab 2 resource name starts with this: the learner's prefix and "Lab2". */
+export function labPrefix(): string {
+  return `${labContext().target.prefix}-Lab2`;
+}
+
+/** The full name of one of the lab's queues, e.g. `alice-Lab2-CustomerAccountingServiceQueue`. */
+export const queueName = (name: string) => `${labPrefix()}-${name}`;
+
+/** A queue's URL by its short name; undefined when there is no such queue. */
+export async function findQueue(name: string): Promise<string | undefined> {
+  try {
+    return (await sqs().send(new GetQueueUrlCommand({ QueueName: queueName(name) }))).QueueUrl;
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist) return undefined;
+    throw error;
+  }
+}
+
+/** The URL of the queue an ARN names; undefined when there is no such queue. */
+export async function queueUrlOfArn(arn: string): Promise<string | undefined> {
+  const [, , , , account, name] = arn.split(':');
+  try {
+    return (await sqs().send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl;
+  } catch (error) {
+    if (error instanceof QueueDoesNotExist) return undefined;
+    throw error;
+  }
+}
+
+/** A queue's URL by its short name; fails the checkpoint or snippet when it does not exist. */
+export async function requireQueue(name: string): Promise<string> {
+  const url = await findQueue(name);
+  if (!url) fail(`There is no queue named ${queueName(name)}.`);
+  return url;
+}
+
+/** Attributes of a queue. */
+export async function queueAttributes(queueUrl: string, names: QueueAttributeName[] = ['All']): Promise<Record<string, string>> {
+  return (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: names }))).Attributes ?? {};
+}
+
+/** What a queue holds: visible, in flight (received, not yet deleted) and delayed messages. */
+export async function depthOf(queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
+  const a = await queueAttributes(queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
+  return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0) };
+}
+
+/** The URL of a queue's dead-letter queue (from its redrive policy), and the policy's maxReceiveCount. */
+export async function deadLetterQueueOf(queueUrl: string): Promise<{ url: string; arn: string; maxReceiveCount: number } | undefined> {
+  const { RedrivePolicy } = await queueAttributes(queueUrl, ['RedrivePolicy']);
+  if (!RedrivePolicy) return undefined;
+  const { deadLetterTargetArn: arn, maxReceiveCount } = JSON.parse(RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+  const url = await queueUrlOfArn(arn);
+  if (!url) fail(`The redrive policy of ${queueUrl.split('/').pop()} names ${arn}, which does not exist.`);
+  return { url, arn, maxReceiveCount: Number(maxReceiveCount) };
+}
+
+/** The event source mapping that feeds a service from its queue, if there is one. */
+export async function mappingOf(service: ConsumerService): Promise<EventSourceMappingConfiguration | undefined> {
+  const queueUrl = await findQueue(service.queue);
+  if (!queueUrl) return undefined;
+  const { QueueArn } = await queueAttributes(queueUrl, ['QueueArn']);
+  const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: await output(service.functionOutput), EventSourceArn: QueueArn }));
+  return EventSourceMappings[0];
+}
+
+/** A mapping's state now (Enabled, Disabled, or on AWS a transition such as Disabling). */
+export async function mappingState(uuid: string): Promise<string> {
+  return (await lambda().send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? 'unknown';
+}
+
+/** Which of `marks` a ride carries in the Rides table: the services that handled it. */
+export async function marksOf(rideId: string): Promise<Set<string>> {
+  const { Item } = await dynamodb().send(new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }));
+  return new Set(Object.keys(Item ?? {}).filter((key) => SERVICES.some((s) => s.mark === key)));
+}
+
+/** Whether a ride is stored in the Rides table. */
+export async function rideStored(rideId: string): Promise<boolean> {
+  const { Item } = await dynamodb().send(new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }));
+  return Boolean(Item?.from);
+}

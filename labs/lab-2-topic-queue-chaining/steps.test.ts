@@ -1,0 +1,3 @@
+import { testLabSteps } from '../../src/engine/testing/lab-steps.ts';
+
+testLabSteps('lab-2');
