@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { clientConfig } from '../labs/kit/clients.ts';
-import { type RunningCloud, startCloud } from '../src/cloud/cloud.ts';
+import { DEFAULT_MAX_ENVIRONMENTS, type RunningCloud, startCloud } from '../src/cloud/cloud.ts';
 import { handlerZip, TEST_ROLE } from '../src/cloud/testing/lambda-zip.ts';
 import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
@@ -45,7 +45,7 @@ async function memoryRows(cloud: RunningCloud, when: string) {
   row(`memory of the whole cloud ${when} (RSS)`, mib(memory.totalBytes), '');
   row(`  its process (gateway, services; here also the bench)`, mib(memory.processRssBytes), '');
   row(`  dynalite and kinesalite processes`, mib(emulators.reduce((sum, c) => sum + c.rssBytes, 0)), '');
-  row(`  Lambda environments (${lambdas.length})`, mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)), '≤ 8 environments');
+  row(`  Lambda environments (${lambdas.length})`, mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)), `≤ ${DEFAULT_MAX_ENVIRONMENTS} environments`);
 }
 
 async function main() {

@@ -40,11 +40,19 @@ export interface CloudOptions {
   lambda?: Partial<LambdaLimits>;
 }
 
+/**
+ * Lab 3 runs its ten quote providers at once, each busy until it answers, beside the functions
+ * around them: fewer places than that would make a request wait past its deadline. About 60 MiB
+ * each, idle ones reclaimed after two minutes.
+ */
+export const DEFAULT_MAX_ENVIRONMENTS = 20;
+
 /** Lambda's execution environments on this machine (see CloudSettings.lambda). */
 export interface LambdaLimits {
   /**
    * Most environments alive at once across every function: a new one stops the least recently
-   * used idle one, or waits for one to finish. Default 8 (`WORKSHOP_LAMBDA_MAX_ENVIRONMENTS`).
+   * used idle one, or waits for one to finish. Default DEFAULT_MAX_ENVIRONMENTS
+   * (`WORKSHOP_LAMBDA_MAX_ENVIRONMENTS`).
    */
   maxEnvironments: number;
   /** An environment idle this long is stopped. Default 120 s (`WORKSHOP_LAMBDA_IDLE_SECONDS`); AWS keeps them longer. */
@@ -86,7 +94,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     snsHttp: { delayMsPerSecond: options.snsHttp?.delayMsPerSecond ?? 50, timeoutMs: options.snsHttp?.timeoutMs ?? 5_000 },
     // Environment fallbacks are read here, once.
     lambda: {
-      maxEnvironments: options.lambda?.maxEnvironments ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_ENVIRONMENTS') ?? 8,
+      maxEnvironments: options.lambda?.maxEnvironments ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_ENVIRONMENTS') ?? DEFAULT_MAX_ENVIRONMENTS,
       idleMs: options.lambda?.idleMs ?? (fromEnvironment('WORKSHOP_LAMBDA_IDLE_SECONDS') ?? 120) * 1000,
       maxHeapMb: options.lambda?.maxHeapMb ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_HEAP_MB') ?? 512,
     },

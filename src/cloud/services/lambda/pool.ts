@@ -24,6 +24,8 @@ export interface EnvironmentLimits {
 export class EnvironmentBudget {
   private readonly live = new Set<ExecutionEnvironment>();
   private waiting: (() => void)[] = [];
+  /** Places given by `acquire` whose environment is not added yet: several waiters woken at once must not all take the last place. */
+  private reserved = 0;
   private reaper?: NodeJS.Timeout;
 
   constructor(private readonly limits: EnvironmentLimits) {}
@@ -33,14 +35,17 @@ export class EnvironmentBudget {
     return [...this.live];
   }
 
-  /** Resolves once a new environment may start (after stopping an idle one if need be). */
+  /** Resolves once a new environment may start (after stopping an idle one if need be); its place is kept until `add`. */
   async acquire(): Promise<void> {
     for (;;) {
-      if (this.live.size < this.limits.maxEnvironments) return;
+      if (this.live.size + this.reserved < this.limits.maxEnvironments) {
+        this.reserved++;
+        return;
+      }
       const idle = [...this.live].filter((e) => !e.busy && e.alive).sort((a, b) => a.lastUsed - b.lastUsed)[0];
       if (idle) {
         this.stop(idle);
-        return;
+        continue;
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -48,6 +53,7 @@ export class EnvironmentBudget {
 
   /** A new environment has started. */
   add(environment: ExecutionEnvironment): void {
+    this.reserved = Math.max(0, this.reserved - 1);
     this.live.add(environment);
     this.reaper ??= setInterval(() => this.reap(), Math.min(this.limits.idleMs, 30_000));
     this.reaper.unref();
@@ -69,6 +75,7 @@ export class EnvironmentBudget {
   shutdown(): void {
     for (const environment of this.live) environment.kill();
     this.live.clear();
+    this.reserved = 0;
     if (this.reaper) clearInterval(this.reaper);
     this.reaper = undefined;
     for (const wake of this.waiting.splice(0)) wake();

@@ -122,7 +122,7 @@ export class LambdaService {
 
   constructor(private readonly options: LambdaOptions) {
     this.asyncInvocations = options.asyncInvocations ?? new UnsavedLedger();
-    this.environments = new EnvironmentBudget(options.environments ?? { maxEnvironments: 8, idleMs: 120_000 });
+    this.environments = new EnvironmentBudget(options.environments ?? { maxEnvironments: 20, idleMs: 120_000 });
   }
 
   readonly routes: RestRoute[] = [

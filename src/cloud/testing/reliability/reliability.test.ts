@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { DEFAULT_MAX_ENVIRONMENTS } from '../../cloud.ts';
 import { ChildCloud } from './child-cloud.ts';
 import { crashAndRestart } from './crash.ts';
 import { fuzz } from './fuzz.ts';
@@ -13,8 +14,6 @@ import { soak } from './soak.ts';
 // real. The seeds are fixed (reproducible); RELIABILITY_SEED tries another.
 const SEED = Number(process.env.RELIABILITY_SEED ?? 20_260_101);
 const MiB = 1_048_576;
-/** Lambda environments the cloud keeps at most (its default, WORKSHOP_LAMBDA_MAX_ENVIRONMENTS). */
-const MAX_ENVIRONMENTS = 8;
 
 let dataDir: string;
 before(async () => {
@@ -58,6 +57,6 @@ describe('the local cloud under malformed input, crashes and load', () => {
     }
     assert.deepEqual(figures.wrongOutcomes, [], 'sagas that charged a declined order, or refunded a good one');
     const environments = figures.memoryPeak.children.filter((c) => c.what.startsWith('lambda '));
-    assert.ok(environments.length <= MAX_ENVIRONMENTS, `${environments.length} Lambda environments at once`);
+    assert.ok(environments.length <= DEFAULT_MAX_ENVIRONMENTS, `${environments.length} Lambda environments at once`);
   });
 });

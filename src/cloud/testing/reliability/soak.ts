@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, PublishBatchCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -106,6 +106,15 @@ function sagaDefinition(table: string, resultsUrl: string) {
         Resource: 'arn:aws:states:::lambda:invoke',
         Parameters: { FunctionName: charge, 'Payload.$': '$' },
         ResultPath: null,
+        // What the CDK's LambdaInvoke adds by default: a throttled or failed invocation is tried again.
+        Retry: [
+          {
+            ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+            IntervalSeconds: 5,
+            MaxAttempts: 10,
+            BackoffRate: 2,
+          },
+        ],
         Catch: [{ ErrorEquals: ['PaymentDeclined'], ResultPath: '$.error', Next: 'Refund' }],
         Next: 'Complete',
       },
@@ -320,12 +329,25 @@ export async function soak(
     const expected = amounts.get(orderId)! % 3 === 0 ? 'refunded' : 'completed';
     if (outcome !== expected) wrongOutcomes.push(`${orderId}: ${outcome}, expected ${expected}`);
   }
+  // A saga that reported nothing: why its execution ended (or that it never started).
+  const saga = account(orderIds, outcomes());
+  saga.lostSamples = await Promise.all(
+    saga.lostSamples.map(async (orderId) => {
+      const executionArn = `${stateMachineArn!.replace(':stateMachine:', ':execution:')}:${orderId}`;
+      try {
+        const { status, error, cause } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+        return `${orderId}: ${status} ${error ?? ''} ${(cause ?? '').slice(0, 200)}`;
+      } catch (failure) {
+        return `${orderId}: no execution (${(failure as Error).name})`;
+      }
+    }),
+  );
   return {
     orders: orders.length,
     paths: {
       fanOutAudit: account(orders, auditReader.counts),
       mappingToLambda: account(orders, billedReader.counts),
-      saga: account(orderIds, outcomes()),
+      saga,
       directQueue: account(directBodies, directReader.counts),
     },
     wrongOutcomes,
