@@ -7,7 +7,7 @@ import type { MetricsRequest } from '../engine/metrics.ts';
 import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import type { ActivityCounter } from './activity.ts';
 import { ndjsonStream } from './ndjson.ts';
-import { recordingCheckpoints, recordingDeploy, type ProgressStore } from './progress-store.ts';
+import { deployDescription, recordingCheckpoints, recordingDeploy, type ProgressStore } from './progress-store.ts';
 import { checkAccess, type AccessPolicy } from './security.ts';
 
 export interface LabApiOptions {
@@ -97,7 +97,7 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
         const { id: labId } = await lab(id);
         const step = body.step === undefined ? Number.POSITIVE_INFINITY : Number(body.step);
         if (body.solution && !(step > 0)) throw new HttpError(400, 'BadStep', 'step must be a positive number.');
-        const what = body.solution ? (Number.isFinite(step) ? `the solution up to step ${step}` : 'the solution') : 'your stack.ts';
+        const what = deployDescription(Boolean(body.solution), step);
         return ndjsonStream((report) => engine.deploy(labId, body.solution ? { solution: true, step } : { solution: false }, progress ? recordingDeploy(progress, learner, labId, what, report) : report), request.signal);
       },
     },

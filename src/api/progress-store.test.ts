@@ -36,3 +36,20 @@ test('checkpoint results and the reading position survive a restart, per learner
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the lab API and the CLI share the file: each sees what the other recorded', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'progress-'));
+  const file = join(dir, 'progress.json');
+  try {
+    const api = new ProgressStore(file);
+    const cli = new ProgressStore(file);
+    api.recordPosition('local/alice', { path: '/lab-1-fan-out', at: 1 });
+    assert.equal(cli.get('local/alice').position!.path, '/lab-1-fan-out');
+    cli.recordCheckpoint('local/alice', 'lab-1', 'topic', { step: 1, ok: true, at: 2 });
+    assert.equal(api.get('local/alice').labs['lab-1'].checkpoints.topic.ok, true, 'the API reads the file the CLI replaced');
+    api.recordCheckpoint('local/alice', 'lab-1', 'publish', { step: 2, ok: false, at: 3 });
+    assert.deepEqual(Object.keys(cli.get('local/alice').labs['lab-1'].checkpoints).sort(), ['publish', 'topic'], 'neither write loses the other');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

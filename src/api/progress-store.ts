@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EngineEvent, Report } from '../engine/events.ts';
 
@@ -39,15 +39,30 @@ type ProgressFile = { version: 1; learners: Record<string, Omit<Progress, 'learn
  * Each learner's checkpoint results, kept in one JSON file in the project's `.workshop/` folder so
  * they survive a restart. Writes replace the file atomically (write, then rename), so a crash
  * never leaves half a file. Learners are keyed by target and prefix: progress against the local
- * cloud says nothing about an AWS account.
+ * cloud says nothing about an AWS account. The lab API and the CLI (a learner running
+ * `npx workshop verify` in a terminal) share the file: each reads it again when the other has
+ * replaced it.
  */
 export class ProgressStore {
   private data: ProgressFile | undefined;
+  /** The file as last read or written (modification time and size), to notice another writer. */
+  private seen = '';
 
   constructor(private readonly file: string) {}
 
+  private onDisk(): string {
+    try {
+      const { mtimeMs, size } = statSync(this.file);
+      return `${mtimeMs}/${size}`;
+    } catch {
+      return '';
+    }
+  }
+
   private load(): ProgressFile {
-    if (this.data) return this.data;
+    const onDisk = this.onDisk();
+    if (this.data && onDisk === this.seen) return this.data;
+    this.seen = onDisk;
     try {
       const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as ProgressFile;
       this.data = parsed.version === 1 && parsed.learners ? parsed : { version: 1, learners: {} };
@@ -63,6 +78,7 @@ export class ProgressStore {
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(this.data, null, 1));
     renameSync(temporary, this.file);
+    this.seen = this.onDisk();
   }
 
   private learner(learner: string): Omit<Progress, 'learner'> {
@@ -110,7 +126,12 @@ export function recordingCheckpoints(store: ProgressStore, learner: string, lab:
   };
 }
 
-/** A report that also records how a deploy or destroy from the site ended. */
+/** How the progress (and the lab's status on the site) names a deploy. */
+export function deployDescription(solution: boolean, step: number): string {
+  return solution ? (Number.isFinite(step) ? `the solution up to step ${step}` : 'the solution') : 'your stack.ts';
+}
+
+/** A report that also records how a deploy or destroy ended. */
 export function recordingDeploy(store: ProgressStore, learner: string, lab: string, what: string, report: Report): Report {
   return (event: EngineEvent) => {
     if (event.type === 'done') store.recordDeploy(learner, lab, what, event.ok);

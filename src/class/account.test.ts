@@ -1,7 +1,8 @@
 // The shared account, as the instructor cleans it up: stacks of several learners deployed on a real
 // local cloud through the endpoint target, listed, verified by prefix and deleted through the same
-// public APIs as on AWS. The local cloud does not serve the Resource Groups Tagging API yet, so
-// the leftovers check's answers (and AWS's minutes of lag in them) come from an SDK client mock.
+// public APIs as on AWS, the Resource Groups Tagging API included. What the local cloud cannot
+// stand in for (AWS's pages, its minutes of lag after a delete, an account that refuses the call)
+// comes from an SDK client mock in the tests that need it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,7 +19,10 @@ import { cleanupClass, resourceType, verifyLearners, workshopResources, workshop
 import { answering } from './testing.ts';
 
 const exec = promisify(execFile);
-const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+/** The Tagging API as AWS answers in the cases a local cloud does not show; restored after each test. */
+const taggingMock = () => mockClient(ResourceGroupsTaggingAPIClient);
+let tagging: ReturnType<typeof taggingMock> | undefined;
+const mockTagging = () => (tagging = taggingMock());
 let cloud: TestCloud;
 let target: Target;
 const tagged = (arn: string, learner: string, lab = 'lab-1') => ({
@@ -40,11 +44,11 @@ before(async () => {
   }
 });
 
-afterEach(() => tagging.reset());
-after(async () => {
-  tagging.restore();
-  await cloud?.stop();
+afterEach(() => {
+  tagging?.restore();
+  tagging = undefined;
 });
+after(() => cloud?.stop());
 
 describe('a shared account, as the instructor sees it', { timeout: 120_000 }, () => {
   test("lists every learner's stacks by the workshop's tags", async () => {
@@ -57,8 +61,18 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
     );
   });
 
-  test("lists every learner's tagged resources, page after page, with their lab and type", async () => {
-    tagging
+  test("lists every learner's tagged resources with their lab and type, from the Tagging API", async () => {
+    const resources = await workshopResources(target);
+    for (const learner of ['ana', 'bob']) {
+      const theirs = resources.filter((r) => r.learner === learner);
+      assert.ok(theirs.length > 0 && theirs.every((r) => r.lab === 'lab-1'), `${learner}: ${JSON.stringify(theirs)}`);
+      assert.ok(theirs.some((r) => r.type === 'sns' && r.arn.endsWith(`:${learner}-RideCompletionTopic`)), `${learner}'s topic is listed`);
+      assert.ok(theirs.some((r) => r.type === 'lambda:function'), `${learner}'s functions are listed`);
+    }
+  });
+
+  test('follows the Tagging API page after page', async () => {
+    mockTagging()
       .on(GetResourcesCommand)
       .resolvesOnce({
         ResourceTagMappingList: [tagged('arn:aws:sns:us-east-1:000000000000:bob-RideCompletionTopic', 'bob')],
@@ -76,7 +90,7 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
         ['bob', 'lab-1', 'sns'],
       ],
     );
-    const filters = tagging.commandCalls(GetResourcesCommand).map((c) => c.args[0].input);
+    const filters = tagging!.commandCalls(GetResourcesCommand).map((c) => c.args[0].input);
     assert.deepEqual(filters[0].TagFilters, [{ Key: 'workshop', Values: ['wild-rydes-async-messaging'] }], 'every learner, not one');
     assert.equal(filters[1].PaginationToken, 'next');
     assert.equal(resourceType('arn:aws:dynamodb:us-east-1:1:table/ana-Rides'), 'dynamodb:table');
@@ -116,7 +130,7 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
 
   test("cleanup deletes every learner's stacks, then waits until nothing tagged is left", async () => {
     // AWS keeps listing a deleted resource for a while: the first look still finds one.
-    tagging
+    mockTagging()
       .on(GetResourcesCommand)
       .resolvesOnce({ ResourceTagMappingList: [tagged('arn:aws:sns:us-east-1:000000000000:bob-RideCompletionTopic', 'bob')] })
       .resolves({ ResourceTagMappingList: [] });
@@ -137,11 +151,11 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
       lines.some((l) => /1 resource is still tagged by the workshop; AWS takes a few minutes/.test(l)),
       lines.join('\n'),
     );
-    assert.equal(tagging.commandCalls(GetResourcesCommand).length, 2);
+    assert.equal(tagging!.commandCalls(GetResourcesCommand).length, 2);
   });
 
   test('what is still tagged after the wait is the proof that something billable remains', async () => {
-    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagged('arn:aws:s3:::ana-uploads', 'ana', 'lab-2')] });
+    mockTagging().on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagged('arn:aws:s3:::ana-uploads', 'ana', 'lab-2')] });
     const result = await cleanupClass(target, { confirm: async () => true, report: () => undefined, settleMs: 50, pollMs: 20 });
     assert.equal(result.ok, false);
     assert.deepEqual(
@@ -151,7 +165,7 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
   });
 
   test('a tagging API that cannot be asked is an error, never "nothing left"', async () => {
-    tagging.on(GetResourcesCommand).rejects(new Error('AccessDeniedException: not authorized to perform tag:GetResources'));
+    mockTagging().on(GetResourcesCommand).rejects(new Error('AccessDeniedException: not authorized to perform tag:GetResources'));
     await assert.rejects(
       cleanupClass(target, { confirm: async () => true, report: () => undefined }),
       /what is left could not be checked: AccessDenied/,

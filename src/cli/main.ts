@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { deployDescription, ProgressStore, recordingCheckpoints, recordingDeploy } from '../api/progress-store.ts';
 import { parseParameterOverrides } from '../engine/deploy/parameters.ts';
 import { errorOf, LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
+import { STATE_DIR } from '../engine/paths.ts';
 import { resolveTarget } from '../engine/target.ts';
 import { doctor } from './doctor.ts';
 import { joinCommand, leaveCommand, learnerClassroom, printDelivery } from './learner.ts';
@@ -94,6 +97,18 @@ async function command(argv: string[]): Promise<void> {
   // In a class, verify results go to the instructor and solutions wait for their release.
   const classroom = learnerClassroom();
   const engine = () => new LabEngine(target(), undefined, { confirm: terminalConfirm(Boolean(values.yes)), classroom });
+  // What the learner does here shows on the site too: the lab API reads the same progress file.
+  const progress = new ProgressStore(join(STATE_DIR, 'progress.json'));
+  const recorded = async (lab: string, record: (learner: string, labId: string) => (event: EngineEvent) => void) => {
+    const { kind, prefix } = target();
+    let labId = lab;
+    try {
+      labId = (await engine().lab(lab)).id;
+    } catch {
+      // An unknown lab: the command itself says so, and nothing is recorded.
+    }
+    return record(`${kind}/${prefix}`, labId);
+  };
   const finish = (ok: boolean) => {
     process.exitCode = ok ? 0 : 1;
   };
@@ -132,10 +147,14 @@ async function command(argv: string[]): Promise<void> {
       const lab = need(' [--solution [--step N]] [--parameter Name=value]');
       const step = values.step === undefined ? Number.POSITIVE_INFINITY : Number(values.step);
       const parameters = parseParameterOverrides(values.parameter ?? []);
-      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, terminalReporter(), { parameters }));
+      const what = deployDescription(Boolean(values.solution), step);
+      const report = await recorded(lab, (learner, labId) => recordingDeploy(progress, learner, labId, what, terminalReporter()));
+      return finish(await engine().deploy(lab, values.solution ? { solution: true, step } : { solution: false }, report, { parameters }));
     }
-    case 'destroy':
-      return finish(await engine().destroy(need(''), terminalReporter()));
+    case 'destroy': {
+      const lab = need('');
+      return finish(await engine().destroy(lab, await recorded(lab, (learner, labId) => recordingDeploy(progress, learner, labId, 'destroy', terminalReporter()))));
+    }
     case 'run': {
       const lab = need(' <snippet>');
       if (!args[1]) {
@@ -151,7 +170,8 @@ async function command(argv: string[]): Promise<void> {
     case 'verify': {
       const lab = need(' [--step N] [--json]');
       const events: EngineEvent[] = [];
-      const report = values.json ? (event: EngineEvent) => events.push(event) : terminalReporter();
+      const shown = values.json ? (event: EngineEvent) => events.push(event) : terminalReporter();
+      const report = await recorded(lab, (learner, labId) => recordingCheckpoints(progress, learner, labId, shown));
       const ok = await engine().verify(lab, report, { step: numberOr(values.step) });
       printDelivery(classroom.lastDelivery);
       if (values.json) {

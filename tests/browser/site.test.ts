@@ -122,6 +122,22 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
     await page.close();
   });
 
+  test('a check run in a terminal shows on the page when the learner comes back to it', async () => {
+    const { page, errors } = await open('/');
+    const lab1 = page.getByTestId('lab-progress-lab-1');
+    await lab1.waitFor({ timeout: 30_000 });
+    const before = Number(await lab1.getAttribute('data-passed'));
+    // What `npx workshop verify lab-1` does from a terminal: it records into the same file.
+    const labs: { id: string; checkpoints: { id: string; step: number }[] }[] = await page.evaluate(async () => (await (await fetch('/api/labs')).json()).labs);
+    const unpassed = labs.find((l) => l.id === 'lab-1')!.checkpoints[before];
+    const { kind, prefix } = workshop.cloud.target;
+    new ProgressStore(join(workshop.stateDir, 'progress.json')).recordCheckpoint(`${kind}/${prefix}`, 'lab-1', unpassed.id, { step: unpassed.step, ok: true, at: Date.now() });
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.waitForFunction((expected) => document.querySelector('[data-testid=lab-progress-lab-1]')?.getAttribute('data-passed') === expected, String(before + 1), { timeout: 15_000 });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const scheme of ['light', 'dark'] as const) {
     test(`every page has no serious accessibility violation in ${scheme} mode (axe)`, async () => {
       const found: string[] = [];

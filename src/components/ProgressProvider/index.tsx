@@ -12,7 +12,11 @@ export interface ProgressContext {
 
 const Context = createContext<ProgressContext>({ available: false, labs: [], reset: async () => undefined });
 
-/** The learner's progress, fetched once per page load from the lab API and again whenever a widget says it changed. */
+/**
+ * The learner's progress, fetched once per page load from the lab API, again whenever a widget
+ * says it changed, and when the learner comes back to the page (from a terminal, say, where
+ * `npx workshop verify` records its results too).
+ */
 export function useProgress(): ProgressContext {
   return useContext(Context);
 }
@@ -28,11 +32,16 @@ export default function ProgressProvider({ children }: { children: ReactNode }) 
     if (mode !== 'live') return;
     fetchLabs().then(setLabs, () => undefined);
     refresh();
+    const returned = () => document.visibilityState === 'visible' && refresh();
     window.addEventListener(PROGRESS_CHANGED, refresh);
     window.addEventListener(LAB_CHANGED, refresh);
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', returned);
     return () => {
       window.removeEventListener(PROGRESS_CHANGED, refresh);
       window.removeEventListener(LAB_CHANGED, refresh);
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', returned);
     };
   }, [mode, refresh]);
   const reset = useCallback(async (lab?: string) => setProgress(await resetProgress(lab)), []);
