@@ -3,8 +3,9 @@
 // answer) and of a publish (SNS Publish to a topic with an SQS subscriber: the owed delivery in a
 // ledger before the answer, then the message in SQS's own SQLite database), on a cloud that keeps its state (persist) against one that keeps
 // nothing, the two measured in turn, call by call, so a noisy machine moves both alike. A publish
-// to a topic without subscribers shows the ledger's own cost; with one, most of the difference is
-// SQS's database (fauxqs's SQLite, flushed on every message) taking the delivered message.
+// to a topic without subscribers shows the ledger's own cost; with one, the delivery is also
+// written to SQS's own database (fauxqs's SQLite, which syncs every write to disk), so a busy
+// disk shows most there.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -279,6 +279,7 @@ export async function soak(
   const orders: string[] = [];
   const directBodies: string[] = [];
   let next = 0;
+  let reported = 0;
   const batches = Math.ceil(options.orders / 10);
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -297,7 +298,10 @@ export async function soak(
         );
         if ((sent.Failed ?? []).length > 0) throw new Error(`SendMessageBatch failed for ${JSON.stringify(sent.Failed)}`);
         for (const entry of entries) directBodies.push(`direct:${entry.Message}`);
-        if (orders.length % 500 === 0) options.progress?.(`${orders.length}/${options.orders} orders sent`);
+        if (orders.length >= reported + 500) {
+          reported = orders.length - (orders.length % 500);
+          options.progress?.(`${reported}/${options.orders} orders sent`);
+        }
       }
     }),
   );
