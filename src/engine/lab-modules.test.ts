@@ -79,6 +79,11 @@ describe('folderFingerprint', () => {
     assert.equal(folderFingerprint(root), edited, 'removing the file gives the fingerprint without it');
     writeFileSync(stack, stackSource(''));
     assert.equal(folderFingerprint(root), first, 'the same content gives the same fingerprint');
+    const skipStack = (path: string) => path === 'lab-9-cache/stack.ts';
+    const withoutStack = folderFingerprint(root, skipStack);
+    writeFileSync(stack, stackSource('// another comment'));
+    assert.equal(folderFingerprint(root, skipStack), withoutStack, 'a skipped file does not count');
+    writeFileSync(stack, stackSource(''));
   });
 });
 
@@ -122,9 +127,12 @@ describe('the engine with a labs folder it loads once', () => {
     return done.outputs ?? {};
   }
 
-  test('reuses a loaded lab until one of its files changes', async () => {
+  test("reuses a loaded lab until one of its files changes (the learner's stack.ts is not one of them)", async () => {
     const first = await loadLab('lab-9', root);
     assert.equal(await loadLab('lab-9', root), first, 'the same files give the same definition, not a new evaluation');
+    const stack = join(root, 'lab-9-cache', 'stack.ts');
+    writeFileSync(stack, `${readFileSync(stack, 'utf8')}// a learner's edit\n`);
+    assert.equal(await loadLab('lab-9', root), first, "no lab.ts imports the learner's stack.ts: editing it keeps the definition");
     const file = join(root, 'lab-9-cache', 'lab.ts');
     writeFileSync(file, `// edited\n${readFileSync(file, 'utf8')}`);
     assert.notEqual(await loadLab('lab-9', root), first, 'an edited lab.ts is loaded again');

@@ -3,24 +3,23 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * A fingerprint of the content of every file under `root` (folders starting with a dot and
- * node_modules aside). Any edit, addition or removal of a file changes it. Content rather than
- * modification times: two saves within a file system's timestamp granularity must not look alike.
- * The labs folder holds about a hundred small files: a few milliseconds.
+ * A fingerprint of the content of every file under `root` (folders starting with a dot,
+ * node_modules and the files `skip` names by their path under `root` aside). Any edit, addition
+ * or removal of a file changes it. Content rather than modification times: two saves within a
+ * file system's timestamp granularity must not look alike. The labs folder holds about a hundred
+ * small files: a few milliseconds.
  */
-export function folderFingerprint(root: string): string {
+export function folderFingerprint(root: string, skip: (path: string) => boolean = () => false): string {
   const hash = createHash('sha256');
   const visit = (folder: string) => {
     const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const path = join(folder, entry.name);
+      const inRoot = path.slice(root.length + 1);
+      if (skip(inRoot)) continue;
       if (entry.isDirectory()) visit(path);
-      else if (entry.isFile())
-        hash
-          .update(`${path.slice(root.length)}\0`)
-          .update(readFileSync(path))
-          .update('\0');
+      else if (entry.isFile()) hash.update(`${inRoot}\0`).update(readFileSync(path)).update('\0');
     }
   };
   visit(root);

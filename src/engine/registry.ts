@@ -34,11 +34,20 @@ export function resolveLabId(id: string, root = LABS_DIR): string {
 const definitions = new LabModuleCache<LabDefinition>();
 
 /**
+ * The fingerprint a lab's definition is kept by: every file under `root` but the learners' own
+ * stack.ts, which no lab.ts imports (the engine loads it apart), so that the edit-and-deploy loop
+ * does not evaluate the lab's checkpoints and snippets again each time.
+ */
+export function definitionsFingerprint(root = LABS_DIR): string {
+  return folderFingerprint(root, (path) => /^lab-\d+-[^/]+\/stack\.ts$/.test(path));
+}
+
+/**
  * Loads a lab's definition from `root` (labs/). Its files are evaluated anew (a new module
- * namespace) when any file under `root` changed since the last load, so an edit to a checkpoint
+ * namespace) when a file under `root` changed since the last load, so an edit to a checkpoint
  * is picked up by the next verify without a restart; otherwise the last load is reused.
  */
-export async function loadLab(id: string, root = LABS_DIR, fingerprint = folderFingerprint(root)): Promise<LabDefinition> {
+export async function loadLab(id: string, root = LABS_DIR, fingerprint = definitionsFingerprint(root)): Promise<LabDefinition> {
   const folder = resolveLabFolder(id, root);
   return definitions.get(join(root, folder), fingerprint, () => importLab(root, folder));
 }
@@ -77,6 +86,6 @@ function checkStackFiles(root: string, folder: string, lab: LabDefinition): void
 
 /** Every lab, in order. */
 export async function loadAllLabs(root = LABS_DIR): Promise<LabDefinition[]> {
-  const fingerprint = folderFingerprint(root);
+  const fingerprint = definitionsFingerprint(root);
   return Promise.all(labFolders(root).map((folder) => loadLab(folder, root, fingerprint)));
 }
