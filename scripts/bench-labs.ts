@@ -28,14 +28,24 @@ async function timed(work: () => Promise<boolean>, what: string): Promise<number
 async function benchVerify(engine: LabEngine, labId: string, row: Row, deploy?: () => Promise<boolean>, rounds = 3): Promise<void> {
   if (deploy && !(await deploy())) throw new Error(`deploy ${labId} failed`);
   let summary = '';
-  const verify = () =>
-    engine.verify(labId, (event) => {
+  // Each checkpoint's time (from the one before it), summed over the counted runs.
+  const spent = new Map<string, number>();
+  let counting = false;
+  const verify = () => {
+    let last = performance.now();
+    return engine.verify(labId, (event) => {
       if (event.type === 'done') summary = `${event.passed}/${event.total}`;
+      if (event.type === 'checkpoint' && counting) spent.set(event.id, (spent.get(event.id) ?? 0) + performance.now() - last);
+      last = performance.now();
     });
+  };
   await verify();
+  counting = true;
   const times: number[] = [];
   for (let i = 0; i < rounds; i++) times.push(await timed(async () => (await verify(), true), `verify ${labId}`));
   row(`${labId}: verify (all checkpoints, warm), median`, `${ms(median(times))} (${summary} pass)`, '≤ 1000 ms');
+  const slowest = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  row(`${labId}: verify, its slowest checkpoints (mean)`, slowest.map(([id, total]) => `${id} ${Math.round(total / rounds)} ms`).join(', '), '');
   if (deploy) await engine.destroy(labId, quiet);
 }
 

@@ -18,6 +18,7 @@ import { snsFanOut } from './bench-fanout.ts';
 import { benchLab3 } from './bench-lab-3.ts';
 import { benchLab4 } from './bench-lab-4.ts';
 import { benchLab2 } from './bench-lab2.ts';
+import { benchEditedRedeploys } from './bench-edits.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchSite } from './bench-site.ts';
@@ -79,6 +80,8 @@ async function main() {
   row('cold CLI deploy of Lab 1 (npx workshop deploy)', ms(performance.now() - started), '≤ 3000 ms');
   // Every lab with a stack: deploy onto nothing, one-step redeploy and destroy, warm and cold.
   await benchLabDeploys(engine, cloud, row);
+  // Every lab with a stack: its stack.ts edited, then deployed (a module the server has not seen).
+  await benchEditedRedeploys(target, row);
   // Lab 3: its checkpoints with a short deadline, 100 requests for quotes at once.
   await benchLab3(engine, cloud, target, row);
   // Lab 2: 1,000 rides through topic, queues and mappings; the worker against a mapping.

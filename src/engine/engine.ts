@@ -21,7 +21,7 @@ import type { Classroom, VerifyRun } from './classroom.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { runLabTests } from './lab-tests.ts';
 import { labMetrics, type MetricsRequest, type MetricsAnswer } from './metrics.ts';
-import { loadAllLabs, loadLab, resolveLabId } from './registry.ts';
+import { LABS_DIR, loadAllLabs, loadLab, resolveLabId } from './registry.ts';
 import { loadStack } from './stack-source.ts';
 import { executionHistoryOf, executionsOf, stateMachinesOf } from './state-machines.ts';
 
@@ -74,11 +74,18 @@ export function errorOf(error: unknown): { code: string; message: string; resour
 export interface LabSource {
   load(id: string): Promise<LabDefinition>;
   all(): Promise<LabDefinition[]>;
-  /** The lab's id without loading its files (loading evaluates them afresh: too much for a chart polled every few seconds). */
+  /** The lab's id without loading its files (loading may evaluate them afresh: too much for a chart polled every few seconds). */
   resolveId?(id: string): string;
+  /** The folder that holds the labs' files (their stack.ts): labs/ unless given. */
+  root?: string;
 }
 
-export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs, resolveId: resolveLabId };
+/** The labs in `root`, each loaded from its files (again only after a file under `root` changed). */
+export function labsIn(root: string): LabSource {
+  return { root, load: (id) => loadLab(id, root), all: () => loadAllLabs(root), resolveId: (id) => resolveLabId(id, root) };
+}
+
+export const labsFolder: LabSource = labsIn(LABS_DIR);
 
 /** Choices of one deploy. */
 export interface DeployOptions {
@@ -142,7 +149,7 @@ export class LabEngine {
       const lab = await this.source.load(labId);
       if (choice.solution) await this.options.classroom?.checkSolution(lab.id);
       if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report, options) };
-      const source = await loadStack(lab, choice);
+      const source = await loadStack(lab, choice, this.source.root);
       report({ type: 'progress', message: `Synthesizing ${source.description}…` });
       const synthesized = synthesize(lab, this.target, source);
       const parameters = this.parameterValues(lab, synthesized.template, options, report);
@@ -209,7 +216,7 @@ export class LabEngine {
     if (!this.options.confirm || !(await this.options.confirm(question))) {
       throw new EngineError('NotConfirmed', `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`);
     }
-    const stack = await loadStack(lab, choice);
+    const stack = await loadStack(lab, choice, this.source.root);
     // Which parameters this stack declares (a later step may add one), from a synth in this process.
     const parameters = lab.parameters ? this.parameterValues(lab, synthesize(lab, this.target, stack).template, options, report) : undefined;
     report({ type: 'progress', message: `Deploying ${stack.description} as ${stackName} with the CDK toolkit…` });
@@ -223,7 +230,7 @@ export class LabEngine {
     report({ type: 'progress', message: `AWS account ${account}, region ${this.target.region}` });
     // Any stack of the lab names the stack to destroy; the starter as shipped always builds,
     // whatever state the learner's stack.ts is in.
-    const stack = await loadStack(lab, { solution: true, step: 0 });
+    const stack = await loadStack(lab, { solution: true, step: 0 }, this.source.root);
     await this.awsDeployer.destroy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report);
     const left = await findLeftovers(this.target, lab.id, await this.functionNames(lab));
     if (left.length === 0) report({ type: 'progress', message: `Nothing of ${lab.id} for learner ${this.target.prefix} is left in ${this.target.region}: no tagged resource, no function log group.` });
@@ -263,7 +270,7 @@ export class LabEngine {
   /** The names of every function the lab's full solution creates (they carry the learner's prefix). */
   private async functionNames(lab: LabDefinition): Promise<string[]> {
     if (!lab.stack) return [];
-    const { template } = synthesize(lab, this.target, await loadStack(lab, { solution: true, step: Number.POSITIVE_INFINITY }));
+    const { template } = synthesize(lab, this.target, await loadStack(lab, { solution: true, step: Number.POSITIVE_INFINITY }, this.source.root));
     return Object.values<{ Type: string; Properties?: { FunctionName?: unknown } }>(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.FunctionName === 'string')
       .map((r) => r.Properties!.FunctionName as string);
