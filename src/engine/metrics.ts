@@ -100,7 +100,7 @@ export async function labMetrics(target: Target, request: MetricsRequest, stackO
     }
     // Several resources: each is a query of its own, left out of the answer, and the line is
     // their sum by metric math (METRICS("m3_") picks the queries whose Id contains m3_).
-    resources.forEach((value, j) => queries.push({ Id: `m${i}_${j}`, MetricStat: metricStat(value), ReturnData: false }));
+    for (const [j, value] of resources.entries()) queries.push({ Id: `m${i}_${j}`, MetricStat: metricStat(value), ReturnData: false });
     queries.push({ Id: `m${i}`, Label: answers[i].label, Expression: `SUM(METRICS("m${i}_"))` });
   });
   if (queries.length === 0) return { periodSeconds, series: answers };
