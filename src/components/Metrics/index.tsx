@@ -125,6 +125,7 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
         data-points={points}
         data-latest={answer ? JSON.stringify(latestValues(answer)) : undefined}
         data-peaks={answer ? JSON.stringify(answer.series.map((s) => Math.max(0, ...s.values))) : undefined}
+        data-totals={answer ? JSON.stringify(answer.series.map((s) => s.values.reduce((a, b) => a + b, 0))) : undefined}
       />
       {!answer && !problem && <p className={styles.note}>Reading the metrics…</p>}
       {problem && <p className={`${styles.note} ${styles.error}`}>✗ {problem}</p>}
