@@ -18,7 +18,15 @@ test('a chart line can sum one metric over several resources: a list of outputs,
   const lambda = new LambdaClient(clientConfig(cloud.target));
   const names = [uniqueName('provider'), uniqueName('provider'), uniqueName('provider')];
   for (const FunctionName of names)
-    await lambda.send(new CreateFunctionCommand({ FunctionName, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('exports.handler = async () => "quote";') } }));
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName,
+        Runtime: 'nodejs22.x',
+        Role: TEST_ROLE,
+        Handler: 'index.handler',
+        Code: { ZipFile: handlerZip('exports.handler = async () => "quote";') },
+      }),
+    );
   // 1 + 2 + 3 invocations.
   for (const [i, FunctionName] of names.entries()) for (let n = 0; n <= i; n++) await lambda.send(new InvokeCommand({ FunctionName }));
   const outputs = { ProviderNames: names.join(','), FirstName: names[0], SecondName: names[1] };
@@ -49,7 +57,13 @@ test('a chart line can sum one metric over several resources: a list of outputs,
 
 test('a series without an output, or with too many, is refused with the reason', async () => {
   const outputs = async () => ({});
-  await assert.rejects(labMetrics(cloud.target, { series: [{ output: [], metric: 'Invocations', namespace: 'AWS/Lambda' }] }, outputs), /one stack output, or a list of up to 20/);
+  await assert.rejects(
+    labMetrics(cloud.target, { series: [{ output: [], metric: 'Invocations', namespace: 'AWS/Lambda' }] }, outputs),
+    /one stack output, or a list of up to 20/,
+  );
   const many = Array.from({ length: 21 }, (_, i) => `Name${i}`);
-  await assert.rejects(labMetrics(cloud.target, { series: [{ output: many, metric: 'Invocations', namespace: 'AWS/Lambda' }] }, outputs), /one stack output, or a list of up to 20/);
+  await assert.rejects(
+    labMetrics(cloud.target, { series: [{ output: many, metric: 'Invocations', namespace: 'AWS/Lambda' }] }, outputs),
+    /one stack output, or a list of up to 20/,
+  );
 });
