@@ -2,9 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import sidebars from '../sidebars.ts';
+import { buildApp } from '../src/engine/deploy/synth.ts';
 import { labFolders, loadLab } from '../src/engine/registry.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
+import { loadStack } from '../src/engine/stack-source.ts';
 
 const page = (folder: string) => join(PROJECT_ROOT, 'docs', folder, 'index.mdx');
 
@@ -87,5 +91,37 @@ test('a snippet that runs until stopped (a worker) has Start and Stop on its pag
       const marked = /\buntilStopped\b/.test(match[2]);
       assert.equal(marked, Boolean(snippet?.untilStopped), `docs/${folder}: <Run snippet="${match[1]}"> ${snippet?.untilStopped ? 'runs until stopped: add untilStopped so the page shows Stop' : 'ends by itself: remove untilStopped'}`);
     }
+  }
+});
+
+test('every lab with a stack shows it live: its architecture, charts of its metrics and its cost', async () => {
+  for (const folder of labFolders()) {
+    const lab = await loadLab(folder);
+    if (!lab.stack) continue;
+    const text = readFileSync(page(folder), 'utf8');
+    for (const widget of ['Architecture', 'Metrics', 'Cost'])
+      assert.match(text, new RegExp(`<${widget}\\s+lab="${lab.id}"`), `docs/${folder}: <${widget} lab="${lab.id}" … /> is missing`);
+  }
+});
+
+test("every chart line names an output of the lab's solution stack", async () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'workshop-content-'));
+  try {
+    for (const folder of labFolders()) {
+      const lab = await loadLab(folder);
+      const text = readFileSync(page(folder), 'utf8');
+      const named = [...text.matchAll(/<Metrics[\s\S]*?\/>/g)].flatMap(([chart]) =>
+        [...chart.matchAll(/output: (\[[^\]]*\]|'[^']*')/g)].flatMap(([, value]) => [...value.matchAll(/'([^']+)'/g)].map(([, name]) => name)),
+      );
+      if (named.length === 0) continue;
+      assert.ok(lab.stack, `docs/${folder}: a chart reads stack outputs, but ${lab.id} has no stack`);
+      // The template alone, without bundling the functions' code: only its outputs are read.
+      const stack = await loadStack(lab, { solution: true, step: Number.POSITIVE_INFINITY });
+      const app = buildApp(lab, { kind: 'local', endpoint: 'http://localhost:4566', region: 'us-east-1', prefix: 'content' }, stack, { outdir: join(outdir, lab.id), context: { 'aws:cdk:bundling-stacks': [] } });
+      const outputs = Object.keys(app.synth().stacks[0].template.Outputs ?? {});
+      for (const name of new Set(named)) assert.ok(outputs.includes(name), `docs/${folder}: a <Metrics> line reads the output ${name}, which the solution of ${lab.id} does not declare (it has ${outputs.join(', ')})`);
+    }
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
   }
 });

@@ -3,13 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startWorkshop, type Workshop } from './harness.ts';
+import { chartTotal, diagramDrawn, litEdge, progressMarked, startWorkshop, type Workshop } from './harness.ts';
 
 let site: Workshop;
 before(async () => {
   site = await startWorkshop();
 });
 after(() => site?.stop());
+
+/** Lines of the page's chart. */
+const [EXECUTIONS_STARTED, EXECUTIONS_SUCCEEDED, EXECUTIONS_FAILED, CREDIT_ERRORS] = [0, 1, 2, 4];
 
 /** Clicks a Run button of the page and waits for its output to end; returns the output. */
 async function run(page: Page, snippet: string): Promise<string> {
@@ -49,6 +52,7 @@ describe('Lab 4 in the browser', { timeout: 300_000 }, () => {
     // The view draws the state machine's own graph once it is deployed.
     const graph = page.getByTestId('execution-graph-lab-4');
     await graph.locator('g[data-state="ParkFailedRefund"]').waitFor({ timeout: 30_000 });
+    await diagramDrawn(page, 'lab-4', 'task');
 
     assert.match(await run(page, 'process-fare'), /Execution SUCCEEDED/);
     const good = await drawn(page, 'SUCCEEDED');
@@ -67,6 +71,16 @@ describe('Lab 4 in the browser', { timeout: 300_000 }, () => {
     );
     // The catcher's arrow is drawn as taken.
     assert.ok((await graph.locator('path[class*="taken"][class*="catch"]').count()) >= 1, 'the caught error is drawn on its dashed arrow');
+
+    // The stack's diagram lit the tasks each execution ran: two charges, one failed credit, its refund.
+    assert.ok((await litEdge(page, 'lab-4', 'task', ['ChargeFareFunction'], { min: 2 })) >= 2);
+    await litEdge(page, 'lab-4', 'task', ['CreditCustomerAccountFunction'], { counter: 'failed' });
+    await litEdge(page, 'lab-4', 'task', ['RefundFareFunction']);
+    // The chart: AWS/States counts by state machine, AWS/Lambda errors of the failed service.
+    assert.ok((await chartTotal(page, 'lab-4', EXECUTIONS_STARTED, 2)) >= 2);
+    assert.ok((await chartTotal(page, 'lab-4', EXECUTIONS_SUCCEEDED, 1)) >= 1);
+    assert.ok((await chartTotal(page, 'lab-4', EXECUTIONS_FAILED, 1)) >= 1);
+    assert.ok((await chartTotal(page, 'lab-4', CREDIT_ERRORS, 1)) >= 1);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -80,6 +94,7 @@ describe('Lab 4 in the browser', { timeout: 300_000 }, () => {
     assert.equal(results.length, 15);
     const summary = await page.getByTestId('check-summary-lab-4').innerText();
     assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], summary);
+    await progressMarked(page, 'Lab 4', 6);
     console.log(`# Lab 4 from the page: ${summary}`);
     await page.close();
   });

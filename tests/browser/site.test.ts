@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ProgressStore } from '../../src/api/progress-store.ts';
-import { finished, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
+import { chartTotal, finished, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
 
 let workshop: Workshop;
 
@@ -33,6 +33,9 @@ async function checkpointRows(page: Page): Promise<[string, string][]> {
 function edgeCounter(page: Page, part: string, counter: 'passed' | 'filtered' | 'failed') {
   return page.getByTestId('architecture-lab-1').first().locator(`[data-arch-edge*="${part}"] [data-counter=${counter}]`);
 }
+
+/** Lines of Lab 1's chart, in the order of the page. */
+const [TOPIC_PUBLISHED, TOPIC_DELIVERED, TOPIC_FILTERED_OUT, NOTIFICATION_INVOCATIONS, ACCOUNTING_INVOCATIONS] = [0, 1, 2, 3, 4];
 
 const sidebar = (page: Page) => page.locator('nav[aria-label="Docs sidebar"]');
 
@@ -78,11 +81,16 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
       await diagram.elementHandle(),
       { timeout: 15_000 },
     );
+    // The chart moves: the publish, its deliveries and the subscribers' invocations, read from CloudWatch.
+    assert.ok((await chartTotal(page, 'lab-1', TOPIC_PUBLISHED, 1)) >= 1);
+    assert.ok((await chartTotal(page, 'lab-1', TOPIC_DELIVERED, 3)) >= 3);
+    for (const line of [NOTIFICATION_INVOCATIONS, ACCOUNTING_INVOCATIONS]) assert.ok((await chartTotal(page, 'lab-1', line, 1)) >= 1);
     // The short ride is filtered out for Extraordinary Rides: its edge says so.
     await page.getByTestId('run-lab-1-publish-test-messages').first().click();
     assert.equal(await finished(page, 'run-output-lab-1-publish-test-messages', 60_000), 'done');
     await edgeCounter(page, 'ExtraordinaryRidesService', 'filtered').first().waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await edgeCounter(page, 'ExtraordinaryRidesService', 'filtered').first().innerText(), /✕ \d+ filtered/);
+    assert.ok((await chartTotal(page, 'lab-1', TOPIC_FILTERED_OUT, 1)) >= 1, 'the chart counts the filtered-out delivery too');
     assert.match(await diagram.locator('[data-role=text]').allInnerTexts().then((t) => t.join(' ')), /ran \d/);
     // The accessible twin lists the links in words, with the filter policy in full.
     assert.match((await diagram.locator('details').textContent()) ?? '', /filter policy \{"fare"/);
@@ -141,12 +149,15 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
   for (const scheme of ['light', 'dark'] as const) {
     test(`every page has no serious accessibility violation in ${scheme} mode (axe)`, async () => {
       const found: string[] = [];
-      for (const path of ['/', '/intro', '/lab-0-setup', '/lab-1-fan-out']) {
+      for (const path of ['/', '/intro', '/lab-0-setup', '/lab-1-fan-out', '/lab-2-topic-queue-chaining', '/lab-3-scatter-gather', '/lab-4-saga', '/lab-5-messaging-and-streaming']) {
         const page = await workshop.browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
         await page.goto(`${workshop.siteUrl}${path}`);
         await page.waitForFunction((expected) => document.documentElement.getAttribute('data-theme') === expected, scheme);
-        if (path === '/lab-1-fan-out') await page.getByTestId('architecture-lab-1').first().locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
-        else await page.waitForTimeout(1_000);
+        // Lab 1 is deployed: its diagram and its chart (with points) are checked too.
+        if (path === '/lab-1-fan-out') {
+          await page.getByTestId('architecture-lab-1').first().locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
+          await page.waitForFunction(() => Number(document.querySelector('[data-testid="metrics-lab-1"]')?.getAttribute('data-points') ?? 0) > 0, undefined, { timeout: 30_000 });
+        } else await page.waitForTimeout(1_000);
         found.push(...(await seriousViolations(page)).map((v) => `${path}: ${v}`));
         await page.close();
       }

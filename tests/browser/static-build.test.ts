@@ -63,14 +63,15 @@ describe('the static build', { timeout: 300_000 }, () => {
       '/': [/Wild Rydes: asynchronous messaging/, /npm start/],
       '/intro': [/How the workshop works/, /npx workshop verify lab-1/],
       '/lab-0-setup': [/npx workshop verify lab-0 --step 1/, /npx workshop run lab-0 hello-queue/],
-      '/lab-1-fan-out': [/npx workshop deploy lab-1 --solution/, /npx workshop verify lab-1/, /Your stack, live/, /What this lab would cost on AWS/, /checked on \d{4}-\d\d-\d\d/],
+      '/lab-1-fan-out': [/npx workshop deploy lab-1 --solution/, /npx workshop verify lab-1/, /Your stack, live/, /What this lab would cost on AWS/, /checked on \d{4}-\d\d-\d\d/, /reads the lab's CloudWatch metrics through the lab API/],
+      '/lab-4-saga': [/npx workshop deploy lab-4 --solution/, /Your stack, live/, /reads the lab's CloudWatch metrics through the lab API/],
     };
     for (const [path, patterns] of Object.entries(expectations)) {
       const { page, outside, errors } = await open(path);
       await page.waitForTimeout(path === '/' ? 500 : 1500);
       const text = await page.locator('body').innerText();
       for (const pattern of patterns) assert.match(text, pattern, `${path} should show ${pattern}`);
-      assert.equal(await page.locator('[data-testid^="deploy-lab-"], [data-testid^="architecture-lab-"]').count(), 0, `${path}: no button or diagram that needs a lab API`);
+      assert.equal(await page.locator('[data-testid^="deploy-lab-"], [data-testid^="architecture-lab-"], [data-testid^="metrics-lab-"]').count(), 0, `${path}: no button, diagram or chart that needs a lab API`);
       assert.deepEqual(outside, [], `${path} reaches no other host`);
       assert.deepEqual(errors, [], `${path} runs without errors`);
       assert.deepEqual(await seriousViolations(page), [], `${path}: no serious accessibility violation`);

@@ -97,9 +97,20 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: element.clientWidth, height }));
+    // Resized on the next frame, and only when the width changed: resizing inside the observer's
+    // callback changes the layout it observes, which browsers report as a ResizeObserver loop
+    // error (and the dev server shows as an error overlay).
+    let frame: number | undefined;
+    const resize = new ResizeObserver(() => {
+      if (frame !== undefined) cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        frame = undefined;
+        if (plot.current && plot.current.width !== element.clientWidth) plot.current.setSize({ width: element.clientWidth, height });
+      });
+    });
     resize.observe(element);
     return () => {
+      if (frame !== undefined) cancelAnimationFrame(frame);
       resize.disconnect();
       plot.current?.destroy();
       plot.current = undefined;
@@ -125,6 +136,7 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
         data-points={points}
         data-latest={answer ? JSON.stringify(latestValues(answer)) : undefined}
         data-peaks={answer ? JSON.stringify(answer.series.map((s) => Math.max(0, ...s.values))) : undefined}
+        data-totals={answer ? JSON.stringify(answer.series.map((s) => s.values.reduce((a, b) => a + b, 0))) : undefined}
       />
       {!answer && !problem && <p className={styles.note}>Reading the metrics…</p>}
       {problem && <p className={`${styles.note} ${styles.error}`}>✗ {problem}</p>}
