@@ -51,7 +51,7 @@ export async function benchLab4(engine: LabEngine, cloud: RunningCloud, target: 
       let ended!: (status: string) => void;
       const done = new Promise<string>((resolve) => (ended = resolve));
       const name = fare.fareId;
-      const executionArn = outputs.StateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+      const executionArn = `${outputs.StateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
       ends.set(executionArn, ended);
       await sfn.send(new StartExecutionCommand({ stateMachineArn: outputs.StateMachineArn, name, input: JSON.stringify(fare) }));
       const status = await done;

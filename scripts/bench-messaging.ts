@@ -103,7 +103,10 @@ export async function snsSqsLambdaLatency(cloud: RunningCloud, target: Target, r
   const once = async () => {
     const done = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no invocation within 10 s of a publish')), 10_000);
-      arrived = () => resolve(performance.now() - (clearTimeout(timer), 0));
+      arrived = () => {
+        clearTimeout(timer);
+        resolve(performance.now());
+      };
     });
     const started = performance.now();
     await sns.send(new PublishCommand({ TopicArn, Message: 'ride' }));

@@ -49,6 +49,7 @@ export interface Checkpoint {
   title: string;
   /** What to change when the checkpoint fails. */
   hint: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a checkpoint that has nothing to add returns nothing (an async function of no value)
   run: () => Promise<string | void>;
 }
 

@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { fail } from './checkpoint.ts';
 import { cloudformation } from './clients.ts';
 import { labContext } from './context.ts';
@@ -7,7 +7,7 @@ import { labContext } from './context.ts';
 export async function stackOutputs(): Promise<Record<string, string>> {
   const context = labContext();
   if (context.outputs) return context.outputs;
-  let stack;
+  let stack: Stack | undefined;
   try {
     const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: context.stackName }));
     stack = Stacks?.[0];

@@ -30,7 +30,7 @@ export default async function deliverTwice() {
     return found.length >= 2 ? found : undefined;
   });
   const actions = lines.map((line) => (JSON.parse(line.slice(line.indexOf('{'))) as { action: string }).action);
-  actions.forEach((action, i) => print(`  delivery ${i + 1}: ${action}`));
+  for (const [i, action] of actions.entries()) print(`  delivery ${i + 1}: ${action}`);
   const charged = actions.filter((action) => action === 'charged-customer').length;
   print(charged === 1 ? 'Charged once: the second delivery found the mark of the first and did nothing.' : `Charged ${charged} times: the handler is not idempotent.`);
 }

@@ -20,7 +20,10 @@ export default async function submitBurst() {
   for (let i = 0; i < rides.length; i += 5) {
     const answers = await Promise.all(rides.slice(i, i + 5).map((ride) => callApi(url, { body: ride })));
     answers.forEach((answer, j) => {
-      if (answer.status !== 201) return void refused.push(`${answer.status} ${answer.text.slice(0, 120)}`);
+      if (answer.status !== 201) {
+        refused.push(`${answer.status} ${answer.text.slice(0, 120)}`);
+        return;
+      }
       ids.push((answer.body as { id: string }).id);
       accepted.add(i + j);
     });
@@ -62,7 +65,9 @@ async function handledCounts(ids: string[]): Promise<number[]> {
     // BatchGetItem may answer part of a batch: ask again for the keys it left.
     while (keys && keys.length > 0) {
       const answer: BatchGetItemCommandOutput = await dynamodb().send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of answer.Responses?.[table] ?? []) SERVICES.forEach((service, s) => item[service.mark] && counts[s]++);
+      for (const item of answer.Responses?.[table] ?? []) {
+        for (const [s, service] of SERVICES.entries()) if (item[service.mark]) counts[s]++;
+      }
       keys = answer.UnprocessedKeys?.[table]?.Keys;
     }
   }

@@ -51,7 +51,7 @@ export default function Checkpoints({ lab, step }: Props) {
       subtitle={<code>{command}</code>}
       state={state}
       actions={
-        <button className="button button--success button--sm" disabled={mode !== 'live' || state === 'running'} onClick={check} data-testid={`check-${lab}${step ? `-step-${step}` : ''}`}>
+        <button type="button" className="button button--success button--sm" disabled={mode !== 'live' || state === 'running'} onClick={check} data-testid={`check-${lab}${step ? `-step-${step}` : ''}`}>
           {state === 'running' ? 'Checking…' : 'Check'}
         </button>
       }
@@ -60,7 +60,7 @@ export default function Checkpoints({ lab, step }: Props) {
         <ul className={styles.results}>
           {results.map((result) => (
             <li key={result.id} className={result.ok ? styles.pass : styles.fail} data-testid={`checkpoint-${result.id}`} data-ok={String(result.ok)}>
-              <span className={styles.mark} aria-label={result.ok ? 'passes' : 'fails'}>
+              <span className={styles.mark} role="img" aria-label={result.ok ? 'passes' : 'fails'}>
                 {result.ok ? '✓' : '✗'}
               </span>
               <div>

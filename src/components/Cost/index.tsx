@@ -86,7 +86,7 @@ export default function Cost({ lab }: Props) {
       title="What this lab would cost on AWS"
       subtitle={activity.architecture.deployed ? `your activity in ${activity.architecture.stackName}${since ? ` since ${since}` : ''}` : `nothing of ${lab} is deployed`}
       actions={
-        <button className="button button--secondary button--sm" onClick={reset} data-testid={`cost-reset-${lab}`}>
+        <button type="button" className="button button--secondary button--sm" onClick={reset} data-testid={`cost-reset-${lab}`}>
           Start counting again
         </button>
       }

@@ -57,13 +57,13 @@ export default function Deploy({ lab, step }: Props) {
       state={state}
       actions={
         <>
-          <button className="button button--primary button--sm" disabled={busy} onClick={() => start('deploy', { solution: false })} data-testid={`deploy-${lab}`}>
+          <button type="button" className="button button--primary button--sm" disabled={busy} onClick={() => start('deploy', { solution: false })} data-testid={`deploy-${lab}`}>
             Deploy
           </button>
-          <button className="button button--secondary button--sm" disabled={busy} onClick={() => start('deploy', { solution: true, ...(step ? { step } : {}) })} data-testid={`deploy-solution-${lab}`}>
+          <button type="button" className="button button--secondary button--sm" disabled={busy} onClick={() => start('deploy', { solution: true, ...(step ? { step } : {}) })} data-testid={`deploy-solution-${lab}`}>
             {step ? `Deploy solution (step ${step})` : 'Deploy solution'}
           </button>
-          <button className="button button--outline button--danger button--sm" disabled={busy} onClick={() => start('destroy', {})} data-testid={`destroy-${lab}`}>
+          <button type="button" className="button button--outline button--danger button--sm" disabled={busy} onClick={() => start('destroy', {})} data-testid={`destroy-${lab}`}>
             Destroy
           </button>
         </>

@@ -58,7 +58,7 @@ export function pathFromHistory(events: HistoryEventView[]): ExecutionPath {
       lastAttemptFailed = false;
       submitted = false;
     } else if (!step) {
-      continue;
+      // Task events before the first state entered belong to no step.
     } else if (type === 'TaskScheduled' || type === 'LambdaFunctionScheduled' || type === 'ActivityScheduled') {
       if (attempts++ > 0) step.retries++;
       lastAttemptFailed = false;

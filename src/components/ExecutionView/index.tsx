@@ -53,6 +53,7 @@ export default function ExecutionView({ lab }: Props) {
 
   // Replays the path state by state: from the start for another execution, onwards as it grows.
   const [shown, setShown] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the replay starts again when another execution is selected
   useEffect(() => setShown(0), [execution?.executionArn]);
   useEffect(() => {
     if (!path || shown >= path.steps.length) return;

@@ -46,7 +46,7 @@ export default function LabTests({ lab, folder }: Props) {
       subtitle={<code>{command}</code>}
       state={state}
       actions={
-        <button className="button button--primary button--sm" disabled={mode !== 'live' || state === 'running'} onClick={run} data-testid={`test-${lab}`}>
+        <button type="button" className="button button--primary button--sm" disabled={mode !== 'live' || state === 'running'} onClick={run} data-testid={`test-${lab}`}>
           {state === 'running' ? 'Testing…' : 'Run my tests'}
         </button>
       }

@@ -94,6 +94,7 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
   }, [answer, height]);
 
   // Follows the width of the page; removes the chart with the component.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart's container is rendered once the mode is known, so the effect runs again then
   useEffect(() => {
     const element = container.current;
     if (!element) return;

@@ -71,11 +71,11 @@ export default function Run({ lab, snippet, title, untilStopped = false }: Props
       state={panelState}
       actions={
         <>
-          <button className="button button--primary button--sm" disabled={mode !== 'live' || busy} onClick={run} data-testid={`run-${lab}-${snippet}`}>
+          <button type="button" className="button button--primary button--sm" disabled={mode !== 'live' || busy} onClick={run} data-testid={`run-${lab}-${snippet}`}>
             {busy ? 'Running…' : untilStopped ? 'Start' : 'Run'}
           </button>
           {untilStopped && (
-            <button className="button button--secondary button--sm" disabled={!(state === 'running' || elsewhere)} onClick={stop} data-testid={`stop-${lab}-${snippet}`}>
+            <button type="button" className="button button--secondary button--sm" disabled={!(state === 'running' || elsewhere)} onClick={stop} data-testid={`stop-${lab}-${snippet}`}>
               {state === 'stopping' ? 'Stopping…' : 'Stop'}
             </button>
           )}

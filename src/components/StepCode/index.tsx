@@ -66,7 +66,7 @@ export default function StepCode({ lab, step, source, file = 'stack.ts' }: Props
               }
               return (
                 <div key={i} {...props}>
-                  <span className={styles.sign} aria-label={row.kind === 'add' ? 'added' : row.kind === 'remove' ? 'removed' : undefined}>
+                  <span className={styles.sign} {...(row.kind === 'context' ? {} : { role: 'img', 'aria-label': row.kind === 'add' ? 'added' : 'removed' })}>
                     {SIGN[row.kind]}
                   </span>
                   {line.map((token, k) => (

@@ -28,7 +28,7 @@ test('a step shows its added lines with context, and folds what lies between', (
 test('unfolding shows every line of the file after the step, in order', () => {
   const view = stepView(annotated, 1);
   const lines = visibleRows(view.rows, 'all').map((r) => (r.kind === 'fold' ? '' : r.text));
-  assert.equal(lines.join('\n') + '\n', view.after);
+  assert.equal(`${lines.join('\n')}\n`, view.after);
   const one = visibleRows(view.rows, new Set([view.rows.findIndex((r) => r.kind === 'fold')]));
   assert.equal(one.filter((r) => r.kind === 'fold').length, 0);
 });

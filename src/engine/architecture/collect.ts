@@ -83,7 +83,7 @@ export async function collectStack(target: Target, stackName: string): Promise<S
       });
       const subscriptions = await Promise.all(
         listed
-          .filter((s) => s.SubscriptionArn && s.SubscriptionArn.startsWith('arn:'))
+          .filter((s) => s.SubscriptionArn?.startsWith('arn:'))
           .map(async (s) => {
             const { Attributes: a = {} } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }));
             return {

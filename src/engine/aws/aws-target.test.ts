@@ -42,7 +42,7 @@ function recordingDeployer() {
   return { deployer, calls };
 }
 
-async function run(engine: LabEngine, work: (report: (e: EngineEvent) => void) => Promise<boolean>) {
+async function run(_engine: LabEngine, work: (report: (e: EngineEvent) => void) => Promise<boolean>) {
   const events: EngineEvent[] = [];
   const ok = await work((e) => events.push(e));
   return { ok, events, done: events.at(-1) as Extract<EngineEvent, { type: 'done' }> };
@@ -54,7 +54,11 @@ describe('the AWS target', () => {
     cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
     const { deployer, calls } = recordingDeployer();
     const questions: string[] = [];
-    const engine = new LabEngine(target, undefined, { confirm: async (q) => (questions.push(q), false), awsDeployer: deployer });
+    const engine = new LabEngine(target, undefined, {
+      confirm: async (q) => {
+        questions.push(q);
+        return false;
+      }, awsDeployer: deployer });
     const { ok, done } = await run(engine, (r) => engine.deploy('lab-1', { solution: false }, r));
     assert.equal(ok, false);
     assert.equal(done.error?.code, 'NotConfirmed');
@@ -81,7 +85,11 @@ describe('the AWS target', () => {
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound' }));
     const { deployer, calls } = recordingDeployer();
     const questions: string[] = [];
-    const engine = new LabEngine(target, undefined, { confirm: async (q) => (questions.push(q), false), awsDeployer: deployer });
+    const engine = new LabEngine(target, undefined, {
+      confirm: async (q) => {
+        questions.push(q);
+        return false;
+      }, awsDeployer: deployer });
     const { done } = await run(engine, (r) => engine.bootstrap(r));
     assert.equal(done.error?.code, 'NotConfirmed');
     assert.match(questions[0], /Bootstrap the CDK in AWS account 123456789012, region eu-west-1\?/);

@@ -55,7 +55,7 @@ export function toolkitDeployer(options: ToolkitOptions = {}): AwsDeployer {
       });
       return result.stacks.find((s) => s.stackName === stackName)?.outputs ?? {};
     },
-    async destroy(build, stackName, report) {
+    async destroy(build, _stackName, report) {
       const cdk = await toolkit(report);
       const { StackSelectionStrategy } = await library();
       await cdk.destroy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] }, stackEventPollingInterval });

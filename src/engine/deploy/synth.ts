@@ -47,7 +47,7 @@ export function synthesize(lab: LabDefinition, target: Target, stack: LoadedStac
   const stackName = stackNameFor(target, lab.id);
   const outdir = join(STATE_DIR, 'cdk.out', `${lab.id}-${target.prefix}`);
   const app = buildApp(lab, target, stack, { outdir });
-  let assembly;
+  let assembly: ReturnType<App['synth']>;
   try {
     assembly = app.synth();
   } catch (error) {
