@@ -8,12 +8,13 @@ import { promisify } from 'node:util';
 import { AddPermissionCommand, CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { clientConfig } from '../labs/kit/clients.ts';
-import { startCloud } from '../src/cloud/cloud.ts';
+import { DEFAULT_MAX_ENVIRONMENTS, type RunningCloud, startCloud } from '../src/cloud/cloud.ts';
 import { handlerZip, TEST_ROLE } from '../src/cloud/testing/lambda-zip.ts';
 import { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { benchClass } from './bench-class.ts';
+import { benchDurability } from './bench-durability.ts';
 import { snsFanOut } from './bench-fanout.ts';
 import { benchLab3 } from './bench-lab-3.ts';
 import { benchLab4 } from './bench-lab-4.ts';
@@ -35,13 +36,25 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const quiet = (_: EngineEvent) => undefined;
+const mib = (bytes: number) => `${Math.round(bytes / 1048576)} MiB`;
+
+/** The whole cloud's memory: this process (the gateway and in-process services), the emulators' processes, every Lambda environment. */
+async function memoryRows(cloud: RunningCloud, when: string) {
+  const memory = await cloud.memory();
+  const lambdas = memory.children.filter((c) => c.what.startsWith('lambda '));
+  const emulators = memory.children.filter((c) => !c.what.startsWith('lambda '));
+  row(`memory of the whole cloud ${when} (RSS)`, mib(memory.totalBytes), '');
+  row(`  its process (gateway, services; here also the bench)`, mib(memory.processRssBytes), '');
+  row(`  dynalite and kinesalite processes`, mib(emulators.reduce((sum, c) => sum + c.rssBytes, 0)), '');
+  row(`  Lambda environments (${lambdas.length})`, mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)), `≤ ${DEFAULT_MAX_ENVIRONMENTS} environments`);
+}
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'workshop-bench-'));
   let started = performance.now();
   const cloud = await startCloud({ port: 0, dataDir });
   row('local cloud ready after start', ms(performance.now() - started), '≤ 1000 ms');
-  row('memory of the process with the idle cloud, after start (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
+  await memoryRows(cloud, 'with the idle cloud, after start');
   const target = { kind: 'local' as const, endpoint: cloud.endpoint, region: 'us-east-1', prefix: 'bench' };
 
   // Lab 1 through the engine, warm (this process keeps aws-cdk-lib loaded).
@@ -141,8 +154,9 @@ async function main() {
   await kinesisLatency(cloud, target, row);
   // The site: JS weight per page against the Docusaurus template, the live diagram's latency and frame rate.
   if (process.env.WORKSHOP_BENCH_SITE !== '0') await benchSite(cloud, row);
-  row('memory of the cloud process after the run (RSS)', `${Math.round(process.memoryUsage().rss / 1048576)} MiB`, '');
+  await memoryRows(cloud, 'after the run');
   await cloud.stop();
+  await benchDurability(row);
   await benchClass(row);
   await rm(dataDir, { recursive: true, force: true });
 }

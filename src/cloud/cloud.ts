@@ -7,6 +7,7 @@ import { createDualProtocolServer, listen } from './gateway/listener.ts';
 import { serveReserved } from './gateway/reserved.ts';
 import { routeRequests } from './gateway/router.ts';
 import { SavedServices } from './persistence/saved-state.ts';
+import { type CloudMemory, measureMemory } from './memory.ts';
 import { SERVICES } from './registry.ts';
 import type { CloudService, CloudSettings } from './service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
@@ -35,6 +36,38 @@ export interface CloudOptions {
    * POST to an HTTP/S subscriber may take (AWS: 15 s; default 5 s).
    */
   snsHttp?: { delayMsPerSecond?: number; timeoutMs?: number };
+  /** Lambda's execution environments, each a Node.js process: how many, how long idle, how large. */
+  lambda?: Partial<LambdaLimits>;
+}
+
+/**
+ * Lab 3 runs its ten quote providers at once, each busy until it answers, beside the functions
+ * around them: fewer places than that would make a request wait past its deadline. About 60 MiB
+ * each, idle ones reclaimed after two minutes.
+ */
+export const DEFAULT_MAX_ENVIRONMENTS = 20;
+
+/** Lambda's execution environments on this machine (see CloudSettings.lambda). */
+export interface LambdaLimits {
+  /**
+   * Most environments alive at once across every function: a new one stops the least recently
+   * used idle one, or waits for one to finish. Default DEFAULT_MAX_ENVIRONMENTS
+   * (`WORKSHOP_LAMBDA_MAX_ENVIRONMENTS`).
+   */
+  maxEnvironments: number;
+  /** An environment idle this long is stopped. Default 120 s (`WORKSHOP_LAMBDA_IDLE_SECONDS`); AWS keeps them longer. */
+  idleMs: number;
+  /**
+   * Heap of each environment in MiB: the function's MemorySize, but no more than this. Default 512
+   * (`WORKSHOP_LAMBDA_MAX_HEAP_MB`).
+   */
+  maxHeapMb: number;
+}
+
+/** A positive number from the environment, or undefined. */
+function fromEnvironment(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 export interface RunningCloud {
@@ -44,6 +77,8 @@ export interface RunningCloud {
   services: CloudServices;
   /** Empties every service: no stacks, functions, topics, queues, tables or logs are left. */
   reset(): Promise<void>;
+  /** The cloud's memory: its process (emulator threads included) and every Lambda environment's process. */
+  memory(): Promise<CloudMemory>;
   stop(): Promise<void>;
 }
 
@@ -57,18 +92,39 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
     stepFunctionsTimeScale: options.stepFunctionsTimeScale,
     metricsIntervalMs: options.metricsIntervalMs ?? 5_000,
     snsHttp: { delayMsPerSecond: options.snsHttp?.delayMsPerSecond ?? 50, timeoutMs: options.snsHttp?.timeoutMs ?? 5_000 },
+    // Environment fallbacks are read here, once.
+    lambda: {
+      maxEnvironments: options.lambda?.maxEnvironments ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_ENVIRONMENTS') ?? DEFAULT_MAX_ENVIRONMENTS,
+      idleMs: options.lambda?.idleMs ?? (fromEnvironment('WORKSHOP_LAMBDA_IDLE_SECONDS') ?? 120) * 1000,
+      maxHeapMb: options.lambda?.maxHeapMb ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_HEAP_MB') ?? 512,
+    },
   };
   await ensureCodeRoot(join(settings.dataDir, 'lambda-code'));
-  const emulators = await startEmulators(settings);
+  const activity = new ActivityStream();
+  const emulators = await startEmulators({
+    ...settings,
+    restarted: (service, reason) => activity.emit('workshop.emulator-restarted', service, { service, reason }),
+  });
   const built: CloudService[] = [];
+  let saved: SavedServices | undefined;
   try {
-    return await assembleCloud(settings, options, emulators, built);
+    saved = new SavedServices(settings.dataDir, settings.persist);
+    return await assembleCloud(settings, options, emulators, activity, saved, built);
   } catch (error) {
     // A damaged state file or a taken port: stop what started, so nothing is left running.
     for (const service of built.reverse()) await service.shutdown?.();
+    saved?.close();
     await emulators.stop();
     throw error;
   }
+}
+
+/** The services whose state an activity may have changed: its own (by its registry name), and Lambda's log lines. */
+function touchedBy(service: string): string[] {
+  if (service === 'cloudformation') return ['*'];
+  if (service === 'cloudwatch') return ['monitoring'];
+  if (service === 'lambda') return ['lambda', 'logs'];
+  return [service];
 }
 
 /** The registry's services around the running emulators, the gateway in front of them. */
@@ -76,33 +132,44 @@ async function assembleCloud(
   settings: CloudSettings,
   options: CloudOptions,
   emulators: Emulators,
+  activity: ActivityStream,
+  saved: SavedServices,
   built: CloudService[],
 ): Promise<RunningCloud> {
   let endpoint = '';
-  const activity = new ActivityStream();
   const services = { activity } as CloudServices;
   const delivery = new Delivery(new QueueDirectory(emulators.fauxqs, (region) => services.sqsIn(region)), () => services, settings.region);
   for (const definition of SERVICES) {
-    const { service, provides } = definition.build({ settings, activity, delivery, emulators, services, endpoint: () => endpoint });
+    const { service, provides } = definition.build({
+      settings,
+      activity,
+      delivery,
+      emulators,
+      services,
+      endpoint: () => endpoint,
+      ledger: (name) => saved.ledger(name),
+    });
     built.push(service);
     Object.assign(services, provides);
   }
 
-  const saved = new SavedServices(settings.dataDir, built);
-  if (settings.persist) {
-    saved.restore();
-    activity.subscribe(() => saved.touch());
-  }
+  saved.restore(built);
+  activity.subscribe((event) => saved.touch(...touchedBy(event.service)));
   const reset = async () => {
     for (const service of [...built].reverse()) await service.reset?.();
     activity.emit('workshop.reset', endpoint);
-    if (settings.persist) await saved.flush();
+    await saved.flush();
   };
+  const memory = () =>
+    measureMemory([
+      ...[emulators.dynalite, emulators.kinesalite].flatMap((e, i) => (e.pid ? [{ pid: e.pid, what: i === 0 ? 'dynalite' : 'kinesalite' }] : [])),
+      ...services.lambda.environments.environments().flatMap((e) => (e.pid ? [{ pid: e.pid, what: `lambda ${e.functionName}` }] : [])),
+    ]);
   const server = createDualProtocolServer(
     routeRequests(built, {
       region: settings.region,
-      reserved: (url, req, res) => serveReserved(url, req, res, { services: built.map((s) => s.name), activity, reset }),
-      changed: () => settings.persist && saved.touch(),
+      reserved: (url, req, res) => serveReserved(url, req, res, { services: built.map((s) => s.name), activity, reset, memory }),
+      commit: (service) => saved.commit(service),
     }),
   );
   const port = await listen(
@@ -119,10 +186,12 @@ async function assembleCloud(
     port,
     services,
     reset,
+    memory,
     async stop() {
       for (const service of [...built].reverse()) await service.shutdown?.();
       await server.closeAll();
-      if (settings.persist) await saved.flush();
+      await saved.flush();
+      saved.close();
       await emulators.stop();
     },
   };

@@ -95,6 +95,11 @@ const executionEnd =
  */
 export const ACTIVITY = {
   'workshop.reset': row(),
+  /** A reused emulator (dynalite, kinesalite) failed on a request and was started again; the resource is its name. */
+  'workshop.emulator-restarted': row<{ service: string; reason: string }>((d) => ({
+    tone: 'fail',
+    text: `The local ${d.service} emulator failed (${d.reason}) and was restarted; the rest of the cloud kept serving`,
+  })),
 
   'apigateway.request': row<{ requestId: string; method: string; path: string }>((d) => ({
     tone: 'info',

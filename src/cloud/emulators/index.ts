@@ -1,10 +1,8 @@
 import type http from 'node:http';
-import type net from 'node:net';
 import { join } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
-import { createDynalite } from './dynalite.ts';
 import { createFauxqs } from './fauxqs.ts';
-import { createKinesalite } from './kinesalite.ts';
+import { EmulatorProcess } from './emulator-process.ts';
 
 /** The reused emulators, each on an internal loopback port behind the gateway. */
 export interface Emulators {
@@ -13,28 +11,36 @@ export interface Emulators {
   /** fauxqs's request handler, for requests the gateway hands over directly. */
   fauxqsHandle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
   fauxqsUrl: URL;
+  /** DynamoDB (dynalite) and Kinesis (kinesalite), each in a process of its own. */
+  dynalite: EmulatorProcess;
+  kinesalite: EmulatorProcess;
   dynaliteUrl: URL;
   kinesisUrl: URL;
   stop(): Promise<void>;
 }
+
+/**
+ * Heap of each emulator's process: DynamoDB's largest request (16 MiB, BatchWriteItem) and
+ * Kinesis's (5 MiB) leave plenty of room; a request that needs more ends that process, not the cloud.
+ */
+const EMULATOR_HEAP_MB = 512;
 
 export interface EmulatorOptions {
   region: string;
   dataDir: string;
   /** Keep their data in `dataDir` across restarts. */
   persist: boolean;
+  /** Told when dynalite or kinesalite failed and was started again (which one, and why). */
+  restarted(service: string, reason: string): void;
 }
 
-const urlOf = (server: http.Server) => new URL(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
-const listening = (server: http.Server) =>
-  new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', () => resolve()));
-const closed = (server: http.Server) => new Promise((resolve) => server.close(resolve));
-
 /**
- * Starts fauxqs, dynalite and kinesalite. If one fails (a damaged data file, say), the ones
- * already running are stopped before the error goes on: a failed start leaves nothing behind.
+ * Starts fauxqs (in this process: the SQS send path is benchmarked), and dynalite and kinesalite
+ * each in a process of its own that is started again should it fail (see EmulatorProcess). If one
+ * fails to start (a damaged data file, say), the ones already running are stopped before the
+ * error goes on: a failed start leaves nothing behind.
  */
-export async function startEmulators({ region, dataDir, persist }: EmulatorOptions): Promise<Emulators> {
+export async function startEmulators({ region, dataDir, persist, restarted }: EmulatorOptions): Promise<Emulators> {
   const started: (() => Promise<unknown>)[] = [];
   const stop = async () => {
     for (const close of started.splice(0).reverse()) await close().catch(() => undefined);
@@ -50,29 +56,41 @@ export async function startEmulators({ region, dataDir, persist }: EmulatorOptio
       messageSpies: { bufferSize: 0 },
     });
     started.push(() => fauxqs.stop());
-    const dynalite = createDynalite({
-      createTableMs: 0,
-      deleteTableMs: 0,
-      updateTableMs: 0,
-      path: persist ? join(dataDir, 'dynamodb') : undefined,
-    });
-    await listening(dynalite);
-    started.push(() => closed(dynalite));
-    const kinesis = await createKinesalite({
-      createStreamMs: 0,
-      deleteStreamMs: 0,
-      updateStreamMs: 0,
-      shardLimit: 100,
-      snapshotPath: persist ? join(dataDir, 'kinesis.json') : undefined,
-    });
-    await listening(kinesis);
-    started.push(() => closed(kinesis));
+    // Both start at once: each is a process of its own.
+    const children = await Promise.allSettled([
+      EmulatorProcess.start(
+        {
+          kind: 'dynalite',
+          options: { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: persist ? join(dataDir, 'dynamodb') : undefined },
+        },
+        { service: 'DynamoDB', restarted: (reason) => restarted('DynamoDB', reason), maxHeapMb: EMULATOR_HEAP_MB },
+      ),
+      EmulatorProcess.start(
+        {
+          kind: 'kinesalite',
+          options: {
+            createStreamMs: 0,
+            deleteStreamMs: 0,
+            updateStreamMs: 0,
+            shardLimit: 100,
+            databasePath: persist ? join(dataDir, 'kinesis.db') : undefined,
+            legacySnapshotPath: persist ? join(dataDir, 'kinesis.json') : undefined,
+          },
+        },
+        { service: 'Kinesis', restarted: (reason) => restarted('Kinesis', reason), maxHeapMb: EMULATOR_HEAP_MB },
+      ),
+    ]);
+    for (const child of children) if (child.status === 'fulfilled') started.push(() => child.value.stop());
+    for (const child of children) if (child.status === 'rejected') throw child.reason;
+    const [dynalite, kinesis] = children.map((child) => (child as PromiseFulfilledResult<EmulatorProcess>).value);
     return {
       fauxqs,
       fauxqsHandle,
       fauxqsUrl: new URL(`http://127.0.0.1:${fauxqs.port}`),
-      dynaliteUrl: urlOf(dynalite),
-      kinesisUrl: urlOf(kinesis),
+      dynalite,
+      kinesalite: kinesis,
+      dynaliteUrl: dynalite.url,
+      kinesisUrl: kinesis.url,
       stop,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { createRequire } from 'node:module';
-import { type LevelDatabase, type LevelDown, LevelSnapshot } from '../persistence/level-snapshot.ts';
+import { type LevelDatabase, type LevelDown, LevelMirror } from '../persistence/level-mirror.ts';
 import { installKinesisTagging } from '../services/kinesis/tags.ts';
 
 /** kinesalite's options (it ships no types): stream state changes take no time locally. */
@@ -9,8 +9,10 @@ export interface KinesaliteOptions {
   deleteStreamMs?: number;
   updateStreamMs?: number;
   shardLimit?: number;
-  /** File keeping every stream, shard and record across restarts; in memory only when absent. */
-  snapshotPath?: string;
+  /** SQLite file keeping every stream, shard and record across restarts; in memory only when absent. */
+  databasePath?: string;
+  /** The snapshot file of earlier versions, taken over once if present. */
+  legacySnapshotPath?: string;
 }
 
 /** kinesalite's store: a levelup database over memdown, holding streams, shards and records. */
@@ -28,8 +30,8 @@ const kinesaliteDb = require('kinesalite/db') as { create(options: KinesaliteOpt
  * function). The gateway in front of it accepts the SDK's HTTP/2.
  *
  * kinesalite keeps data on disk only through the native `leveldown`, which this project does not
- * build; so its in-memory store is snapshotted to `snapshotPath` instead: loaded before the server
- * is returned, written shortly after each change and when the server closes.
+ * build; so its in-memory store is mirrored into `databasePath` instead (see LevelMirror): loaded
+ * before the server is returned, every write saved before kinesalite applies it.
  */
 export async function createKinesalite(options: KinesaliteOptions): Promise<http.Server> {
   // kinesalite creates its store inside the call and keeps it private: catch it as it is made.
@@ -42,19 +44,12 @@ export async function createKinesalite(options: KinesaliteOptions): Promise<http
   } finally {
     kinesaliteDb.create = create;
   }
-  if (!options.snapshotPath || !store) return server;
+  if (!options.databasePath || !store) return server;
 
-  const snapshot = new LevelSnapshot(store.db, options.snapshotPath);
-  await snapshot.load();
-  snapshot.watch(innermost(store.db));
-  const close = server.close.bind(server);
-  server.close = ((callback?: (error?: Error) => void) => {
-    snapshot.flush().then(
-      () => close(callback),
-      (error: Error) => close(() => callback?.(error)),
-    );
-    return server;
-  }) as http.Server['close'];
+  const mirror = new LevelMirror(options.databasePath);
+  await mirror.load(store.db, options.legacySnapshotPath);
+  mirror.watch(innermost(store.db));
+  server.once('close', () => mirror.close());
   return server;
 }
 

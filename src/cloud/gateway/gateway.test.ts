@@ -34,9 +34,17 @@ describe('the gateway', () => {
       authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=x',
       'content-type': 'application/x-www-form-urlencoded',
     };
+    // An SNS action the local cloud does not emulate is named as such; a name SNS does not have is AWS's InvalidAction.
+    const unsupported = await fetch(`${cloud.endpoint}/`, {
+      method: 'POST',
+      headers: sign,
+      body: 'Action=CreatePlatformApplication&Version=2010-03-31',
+    });
+    assert.equal(unsupported.status, 501);
+    assert.match(await unsupported.text(), /<Code>UnsupportedOperation<\/Code>.*does not support SNS CreatePlatformApplication/s);
     const unknown = await fetch(`${cloud.endpoint}/`, { method: 'POST', headers: sign, body: 'Action=LaunchRocket&Version=2010-03-31' });
-    assert.equal(unknown.status, 501);
-    assert.match(await unknown.text(), /<Code>UnsupportedOperation<\/Code>.*does not support SNS LaunchRocket/s);
+    assert.equal(unknown.status, 400);
+    assert.match(await unknown.text(), /<Code>InvalidAction<\/Code>.*The action LaunchRocket is not valid/s);
     const garbage = await fetch(`${cloud.endpoint}/`, {
       method: 'POST',
       headers: {

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type { Activity, ActivityStream } from '../activity/stream.ts';
+import type { CloudMemory } from '../memory.ts';
 import { SIGNING_KEY_PEM } from '../services/sns/envelope.ts';
 
 type Res = http.ServerResponse | http2.Http2ServerResponse;
@@ -10,10 +11,12 @@ export interface Reserved {
   services: string[];
   activity: ActivityStream;
   reset(): Promise<void>;
+  /** The cloud's memory, Lambda environments included. */
+  memory(): Promise<CloudMemory>;
 }
 
 /**
- * The one path outside the AWS APIs: `/_workshop/health`, `/_workshop/reset` (POST: empty
+ * The one path outside the AWS APIs: `/_workshop/health` (with the cloud's memory), `/_workshop/reset` (POST: empty
  * everything), `/_workshop/events` (server-sent events of the activity stream: every message
  * movement) and the SNS signing key.
  */
@@ -21,7 +24,7 @@ export async function serveReserved(
   url: string,
   req: http.IncomingMessage | http2.Http2ServerRequest,
   res: Res,
-  { services, activity, reset }: Reserved,
+  { services, activity, reset, memory }: Reserved,
 ): Promise<void> {
   const path = url.split('?')[0];
   const json = (status: number, body: unknown) => {
@@ -29,7 +32,7 @@ export async function serveReserved(
     res.end(JSON.stringify(body));
   };
   if (path === '/_workshop/health' && req.method === 'GET') {
-    return json(200, { status: 'ok', services: [...services].sort() });
+    return json(200, { status: 'ok', services: [...services].sort(), memory: await memory() });
   }
   if (path === '/_workshop/reset' && req.method === 'POST') {
     await reset();

@@ -1,5 +1,5 @@
 import { send } from '../../gateway/respond.ts';
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { invokeRestApi } from './invoke.ts';
 import { ApiGatewayModel } from './model.ts';
 import { apiGatewayRoutes } from './routes.ts';
@@ -17,6 +17,9 @@ export const apigateway: ServiceDefinition = {
     return {
       service: {
         name: 'apigateway',
+        // A REST API's request payload is at most 10 MB (its invoke URLs are this service's too).
+        // https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+        maxBodyBytes: 11 * MiB,
         protocol: { kind: 'rest-json', title: 'API Gateway', routes: apiGatewayRoutes(model) },
         // A stage's invoke URL is called by anyone, unsigned, as on AWS.
         unsigned: {

@@ -68,7 +68,7 @@ export async function invokeRestApi(
   request: { method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer; region: string },
 ): Promise<HttpResponse> {
   const match = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/[^?]*)?(?:\?(.*))?$/.exec(request.url);
-  if (!match) return json(404, { message: 'Not Found' });
+  if (!match) return json(404, { message: 'Not Found' }, { 'x-amzn-errortype': 'NotFoundException' });
   const [, apiId, stageName, rawPath = '/', queryString = ''] = match;
   const api = model.apis.get(apiId);
   const stage = api?.stages.get(stageName);
@@ -81,7 +81,7 @@ export async function invokeRestApi(
   const integration = method.integration;
   if (integration?.type === 'MOCK') return { status: 200, headers: { 'content-type': 'application/json' }, body: '' };
   const functionArn = /functions\/(arn:[^/]+)\/invocations/.exec(integration?.uri ?? '')?.[1];
-  if (!functionArn) return json(500, { message: 'Internal server error' });
+  if (!functionArn) return json(500, { message: 'Internal server error' }, { 'x-amzn-errortype': 'InternalServerErrorException' });
 
   const query = new URLSearchParams(queryString);
   const headers: Record<string, string> = {};
@@ -134,12 +134,12 @@ export async function invokeRestApi(
     activity.emit('apigateway.integration-failed', `${apiId}/${stageName}`, { requestId, reason: (error as Error).message });
     return json(500, { message: 'Internal server error' }, { 'x-amzn-errortype': 'InternalServerErrorException' });
   }
-  if (report.throttled) return json(429, { message: 'Too Many Requests' });
-  if (report.error) return json(502, { message: 'Internal server error' });
+  if (report.throttled) return json(429, { message: 'Too Many Requests' }, { 'x-amzn-errortype': 'TooManyRequestsException' });
+  if (report.error) return json(502, { message: 'Internal server error' }, { 'x-amzn-errortype': 'InternalServerErrorException' });
   const result = report.result as any;
   if (!result || typeof result !== 'object' || (result.statusCode !== undefined && !Number.isInteger(Number(result.statusCode)))) {
     activity.emit('apigateway.integration-failed', `${apiId}/${stageName}`, { requestId, reason: 'Malformed Lambda proxy response' });
-    return json(502, { message: 'Internal server error' });
+    return json(502, { message: 'Internal server error' }, { 'x-amzn-errortype': 'InternalServerErrorException' });
   }
   const responseHeaders: Record<string, string> = { 'x-amzn-requestid': requestId };
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[k.toLowerCase()] = (v as string[]).join(', ');

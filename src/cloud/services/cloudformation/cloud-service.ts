@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../../service.ts';
+import { MiB, type ServiceDefinition } from '../../service.ts';
 import { CloudFormationService } from './service.ts';
 import type { StackRecord } from './stack.ts';
 
@@ -18,6 +18,9 @@ export const cloudformation: ServiceDefinition = {
     return {
       service: {
         name: 'cloudformation',
+        // A TemplateBody is at most 51,200 bytes (larger templates come by TemplateURL), form-encoded up to
+        // three times that. https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
+        maxBodyBytes: MiB,
         protocol: {
           kind: 'query',
           title: 'CloudFormation',

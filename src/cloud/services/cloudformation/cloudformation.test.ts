@@ -10,6 +10,7 @@ import {
   type Stack,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient, CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { waitForStack } from '../../testing/stacks.ts';
@@ -212,6 +213,27 @@ describe('CloudFormation', () => {
     await assert.rejects(
       sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:us-east-1:000000000000:${StackName}-rides` })),
       /does not exist/,
+    );
+  });
+
+  test('a log group that already exists fails its AWS::Logs::LogGroup, as on AWS, and is left as it was', async () => {
+    const StackName = uniqueName('cfn');
+    const logGroupName = `/workshop/${StackName}/existing`;
+    const logs = new CloudWatchLogsClient(clientConfig(cloud.target));
+    await logs.send(new CreateLogGroupCommand({ logGroupName }));
+    const group = { Group: { Type: 'AWS::Logs::LogGroup', DependsOn: 'Topic', Properties: { LogGroupName: logGroupName, RetentionInDays: 7 } } };
+    await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template({}, group) }));
+    const stack = await waitForStack(cfn, StackName);
+    assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');
+    const { StackEvents = [] } = await cfn.send(new DescribeStackEventsCommand({ StackName }));
+    const failed = StackEvents.find((e) => e.ResourceStatus === 'CREATE_FAILED');
+    assert.equal(failed?.LogicalResourceId, 'Group');
+    assert.match(failed!.ResourceStatusReason!, /AWS::Logs::LogGroup.*already exists/);
+    const { logGroups = [] } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroupName }));
+    assert.deepEqual(
+      logGroups.map((g) => [g.logGroupName, g.retentionInDays]),
+      [[logGroupName, undefined]],
+      'the rollback did not delete the group it did not create, nor change it',
     );
   });
 

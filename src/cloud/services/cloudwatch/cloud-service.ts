@@ -1,5 +1,5 @@
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { CloudWatchService } from './service.ts';
 import { inspectedQueue } from './sqs-metrics.ts';
 
@@ -29,6 +29,8 @@ export const monitoring: ServiceDefinition = {
     return {
       service: {
         name: 'monitoring',
+        // PutMetricData requests are at most 1 MB. https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html
+        maxBodyBytes: 2 * MiB,
         protocol: {
           kind: 'json',
           title: 'CloudWatch',

@@ -1,4 +1,4 @@
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { EcrService } from './service.ts';
 
 declare module '../../services.ts' {
@@ -15,6 +15,9 @@ export const ecr: ServiceDefinition = {
     return {
       service: {
         name: 'ecr',
+        // Repository and lifecycle policies are at most 10,240 and 30,720 characters; requests are small.
+        // https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html
+        maxBodyBytes: MiB,
         protocol: { kind: 'json', title: 'ECR', targetPrefix: 'AmazonEC2ContainerRegistry_V20150921', actions: ecr.actions },
         snapshot: () => ecr.repositories,
         restore: (repositories) => refill(ecr.repositories, repositories),

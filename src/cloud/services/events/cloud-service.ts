@@ -1,4 +1,4 @@
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { EventBridgeService } from './service.ts';
 
 declare module '../../services.ts' {
@@ -14,6 +14,9 @@ export const events: ServiceDefinition = {
     return {
       service: {
         name: 'events',
+        // PutEvents entries total at most 256 KB; a Detail is JSON inside JSON, escaped.
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+        maxBodyBytes: 2 * MiB,
         protocol: { kind: 'json', title: 'EventBridge', targetPrefix: 'AWSEvents', actions: eventBridge.actions },
         snapshot: () => ({ buses: eventBridge.buses, rules: eventBridge.rules }),
         restore: (saved) => {

@@ -4,6 +4,7 @@ import { type ActionTable, arn, parseArn, type RequestContext } from '../../aws/
 import { AwsError } from '../../aws/errors.ts';
 import type { Delivery } from '../../delivery/delivery.ts';
 import { FilterPatternError, matchPattern, type PatternNode, parseEventPattern } from '../../shared/filter/index.ts';
+import { deeperThan } from '../../shared/json-depth.ts';
 import { readPath, renderTemplate } from './input-transformer.ts';
 
 // LIMITATIONS: event-pattern rules only (no schedules, archives, replays, API destinations);
@@ -34,6 +35,40 @@ export interface Rule {
 const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
 const invalidPattern = (error: unknown) =>
   new AwsError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${(error as Error).message}`);
+
+// "The total entry size must be less than 256KB", an entry's size being its Time (14 bytes), Source,
+// DetailType, Detail and Resources in UTF-8. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html
+const MAX_ENTRIES_SIZE = 262_144;
+// "PutEvents will only process nested JSON up to 1100 levels deep."
+// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html
+const MAX_DETAIL_NESTING = 1_100;
+// An event pattern is at most 2,048 characters, or 4,096 with a quota increase (the local cloud
+// takes the larger). https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+const MAX_PATTERN_LENGTH = 4_096;
+
+/** An entry's size as EventBridge counts it. */
+function entrySize(entry: any): number {
+  const bytes = (value: unknown) => (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  return (
+    (entry?.Time !== undefined ? 14 : 0) +
+    bytes(entry?.Source) +
+    bytes(entry?.DetailType) +
+    bytes(entry?.Detail) +
+    (Array.isArray(entry?.Resources) ? entry.Resources.reduce((total: number, r: unknown) => total + bytes(r), 0) : 0)
+  );
+}
+
+/** Parses an event pattern, refusing what EventBridge refuses. */
+function compilePattern(pattern: unknown): PatternNode {
+  if (typeof pattern === 'string' && pattern.length > MAX_PATTERN_LENGTH)
+    throw invalidPattern(new Error(`the pattern is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH} are allowed`));
+  try {
+    return parseEventPattern(pattern as string);
+  } catch (error) {
+    if (error instanceof FilterPatternError || error instanceof SyntaxError) throw invalidPattern(error);
+    throw error;
+  }
+}
 
 /** Amazon EventBridge: buses, rules with event patterns, targets, PutEvents. */
 export class EventBridgeService {
@@ -122,13 +157,14 @@ export class EventBridgeService {
     },
     PutEvents: (input, context) => this.putEvents(input.Entries ?? [], context),
     TestEventPattern: (input) => {
-      let pattern: PatternNode;
+      const pattern = compilePattern(input.EventPattern);
+      let event: unknown;
       try {
-        pattern = parseEventPattern(input.EventPattern);
-      } catch (error) {
-        throw invalidPattern(error);
+        event = JSON.parse(String(input.Event));
+      } catch {
+        throw new AwsError('ValidationException', 'Parameter Event is not valid: it is not JSON.');
       }
-      return { Result: matchPattern(pattern, JSON.parse(input.Event)) };
+      return { Result: matchPattern(pattern, event) };
     },
   };
 
@@ -166,13 +202,7 @@ export class EventBridgeService {
     if (!input.EventPattern)
       throw new AwsError('ValidationException', 'Parameter EventPattern is not valid: a rule needs an event pattern.');
     const bus = this.bus(input.EventBusName, context);
-    let compiled: PatternNode;
-    try {
-      compiled = parseEventPattern(input.EventPattern);
-    } catch (error) {
-      if (error instanceof FilterPatternError || error instanceof SyntaxError) throw invalidPattern(error);
-      throw error;
-    }
+    const compiled = compilePattern(input.EventPattern);
     const key = this.ruleKey(name, bus.name, context);
     const existing = this.rules.get(key);
     const rule: Rule = {
@@ -219,6 +249,8 @@ export class EventBridgeService {
 
   private async putEvents(entries: any[], context: RequestContext) {
     if (entries.length === 0 || entries.length > 10) throw new AwsError('ValidationException', 'PutEvents takes 1 to 10 entries.');
+    if (entries.reduce((total, entry) => total + entrySize(entry), 0) > MAX_ENTRIES_SIZE)
+      throw new AwsError('ValidationException', 'Total size of the entries in the request is over the limit (256 KB).');
     const results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] = [];
     for (const entry of entries) {
       if (!entry.Source || !entry.DetailType || entry.Detail === undefined) {
@@ -234,6 +266,10 @@ export class EventBridgeService {
       }
       if (!detail || typeof detail !== 'object' || Array.isArray(detail)) {
         results.push({ ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object.' });
+        continue;
+      }
+      if (deeperThan(detail, MAX_DETAIL_NESTING)) {
+        results.push({ ErrorCode: 'MalformedDetail', ErrorMessage: `Detail is nested more than ${MAX_DETAIL_NESTING} levels deep.` });
         continue;
       }
       if (String(entry.Source).startsWith('aws.')) {

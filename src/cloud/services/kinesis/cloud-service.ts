@@ -1,7 +1,11 @@
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { proxy } from '../../gateway/proxy.ts';
-import type { ServiceDefinition } from '../../service.ts';
+import { AwsError } from '../../aws/errors.ts';
+import { contextOf, jsonErrorAnswer } from '../../aws/http.ts';
+import { forwardToEmulator } from '../../gateway/forward.ts';
+import { send } from '../../gateway/respond.ts';
+import { MiB, type ServiceDefinition } from '../../service.ts';
+import { checkKinesisRequest } from './validate.ts';
 
 declare module '../../services.ts' {
   interface CloudServices {
@@ -31,11 +35,32 @@ export const kinesis: ServiceDefinition = {
     return {
       service: {
         name: 'kinesis',
+        // PutRecords takes at most 5 MiB (500 records), base64 in JSON (4/3 of it).
+        // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html
+        maxBodyBytes: 8 * MiB,
         protocol: {
           kind: 'emulated',
           title: 'Kinesis',
           targetPrefix: 'Kinesis_20131202',
-          handle: ({ req, res }) => proxy(emulators.kinesisUrl, req, res),
+          // Read whole (within the limit) and passed on over HTTP/1.1, which kinesalite speaks. Kinesis
+          // reads JSON 1.1 (or CBOR); kinesalite would answer anything else in XML of its own.
+          handle: async ({ req, res, region, body }) => {
+            const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: await body(), region };
+            if (!/^application\/x-amz-(json|cbor)-1\.1/.test(String(req.headers['content-type'] ?? '')))
+              return send(
+                res,
+                jsonErrorAnswer(
+                  new AwsError('SerializationException', 'Kinesis reads requests in AWS JSON 1.1 (Content-Type: application/x-amz-json-1.1).'),
+                  contextOf(request).requestId,
+                ),
+              );
+            try {
+              if (String(req.headers['content-type']).includes('json')) checkKinesisRequest(request.body);
+            } catch (error) {
+              return send(res, jsonErrorAnswer(error, contextOf(request).requestId));
+            }
+            send(res, await forwardToEmulator(emulators.kinesalite, 'Kinesis', request));
+          },
         },
         reset: async () => {
           const client = kinesisIn(settings.region);

@@ -5,8 +5,90 @@ import { type EnvironmentSpec, ExecutionEnvironment, type InvocationOutcome } fr
 export interface PoolLimits {
   /** Most environments at once: reserved concurrency, or the local default. */
   maxConcurrency: number;
+}
+
+/** Limits of every function's environments together (see CloudOptions.lambda). */
+export interface EnvironmentLimits {
+  /** Most environments alive at once, all functions together. */
+  maxEnvironments: number;
   /** Environments idle longer than this are shut down. */
   idleMs: number;
+}
+
+/**
+ * The execution environments of every function together, each a Node.js process: at most
+ * `maxEnvironments` alive at once. A new one takes a free place, or the place of the least
+ * recently used idle environment (of any function), or waits until one is idle or gone. Idle
+ * environments are stopped after `idleMs`.
+ */
+export class EnvironmentBudget {
+  private readonly live = new Set<ExecutionEnvironment>();
+  private waiting: (() => void)[] = [];
+  /** Places given by `acquire` whose environment is not added yet: several waiters woken at once must not all take the last place. */
+  private reserved = 0;
+  private reaper?: NodeJS.Timeout;
+
+  constructor(private readonly limits: EnvironmentLimits) {}
+
+  /** Every environment alive, for measuring their memory. */
+  environments(): ExecutionEnvironment[] {
+    return [...this.live];
+  }
+
+  /** Resolves once a new environment may start (after stopping an idle one if need be); its place is kept until `add`. */
+  async acquire(): Promise<void> {
+    for (;;) {
+      if (this.live.size + this.reserved < this.limits.maxEnvironments) {
+        this.reserved++;
+        return;
+      }
+      const idle = [...this.live].filter((e) => !e.busy && e.alive).sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      if (idle) {
+        this.stop(idle);
+        continue;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  /** A new environment has started. */
+  add(environment: ExecutionEnvironment): void {
+    this.reserved = Math.max(0, this.reserved - 1);
+    this.live.add(environment);
+    this.reaper ??= setInterval(() => this.reap(), Math.min(this.limits.idleMs, 30_000));
+    this.reaper.unref();
+  }
+
+  /** An environment finished an invocation or is gone: whoever waits for a place may try again. */
+  changed(environment: ExecutionEnvironment): void {
+    if (!environment.alive) this.live.delete(environment);
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Stops an environment and frees its place. */
+  stop(environment: ExecutionEnvironment): void {
+    environment.kill();
+    this.changed(environment);
+  }
+
+  /** Stops every environment (the cloud is stopping). */
+  shutdown(): void {
+    for (const environment of this.live) environment.kill();
+    this.live.clear();
+    this.reserved = 0;
+    if (this.reaper) clearInterval(this.reaper);
+    this.reaper = undefined;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  private reap(): void {
+    const now = Date.now();
+    for (const environment of this.live) if (!environment.busy && now - environment.lastUsed > this.limits.idleMs) this.stop(environment);
+    if (this.live.size === 0 && this.reaper) {
+      clearInterval(this.reaper);
+      this.reaper = undefined;
+    }
+  }
 }
 
 export interface InvocationReport extends InvocationOutcome {
@@ -24,12 +106,14 @@ export interface InvocationReport extends InvocationOutcome {
  */
 export class EnvironmentPool {
   private readonly environments = new Set<ExecutionEnvironment>();
-  private reaper?: NodeJS.Timeout;
+  /** Environments waiting for a place in the budget: they count against the function's concurrency. */
+  private starting = 0;
 
   constructor(
     private readonly spec: EnvironmentSpec,
     private limits: PoolLimits,
     private readonly writeLog: (streamName: string, line: string) => void,
+    private readonly budget: EnvironmentBudget,
   ) {}
 
   setLimits(limits: PoolLimits): void {
@@ -49,7 +133,7 @@ export class EnvironmentPool {
     let coldStart = false;
     let initDurationMs: number | undefined;
     if (!environment) {
-      if (this.environments.size >= this.limits.maxConcurrency) {
+      if (this.environments.size + this.starting >= this.limits.maxConcurrency) {
         return {
           requestId,
           durationMs: 0,
@@ -58,8 +142,18 @@ export class EnvironmentPool {
           error: { errorType: 'TooManyRequestsException', errorMessage: 'Rate Exceeded.' },
         };
       }
-      environment = new ExecutionEnvironment(this.spec, (gone) => this.environments.delete(gone));
+      this.starting++;
+      try {
+        await this.budget.acquire();
+      } finally {
+        this.starting--;
+      }
+      environment = new ExecutionEnvironment(this.spec, (gone) => {
+        this.environments.delete(gone);
+        this.budget.changed(gone);
+      });
       this.environments.add(environment);
+      this.budget.add(environment);
       environment.busy = true;
       coldStart = true;
       const stream = environment.logStreamName;
@@ -73,17 +167,17 @@ export class EnvironmentPool {
           stream,
           `INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${initError.errorType}`,
         );
-        environment.kill();
+        this.budget.stop(environment);
         this.environments.delete(environment);
         return { requestId, durationMs: 0, coldStart, initDurationMs, error: initError };
       }
     }
-    this.scheduleReaper();
     const stream = environment.logStreamName;
     this.writeLog(stream, `START RequestId: ${requestId} Version: $LATEST`);
     const started = performance.now();
     const outcome = await environment.invoke(requestId, event, timeoutMs, (line) => this.writeLog(stream, line));
     const durationMs = performance.now() - started;
+    this.budget.changed(environment);
     if (outcome.timedOut) {
       this.writeLog(stream, `${new Date().toISOString()} ${requestId} Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
       this.environments.delete(environment);
@@ -101,30 +195,7 @@ export class EnvironmentPool {
 
   /** Shuts every environment down (code or configuration changed, function deleted, cloud stopping). */
   shutdown(): void {
-    for (const environment of this.environments) environment.kill();
+    for (const environment of this.environments) this.budget.stop(environment);
     this.environments.clear();
-    if (this.reaper) clearInterval(this.reaper);
-    this.reaper = undefined;
-  }
-
-  private scheduleReaper(): void {
-    if (this.reaper) return;
-    this.reaper = setInterval(
-      () => {
-        const now = Date.now();
-        for (const environment of this.environments) {
-          if (!environment.busy && now - environment.lastUsed > this.limits.idleMs) {
-            environment.kill();
-            this.environments.delete(environment);
-          }
-        }
-        if (this.environments.size === 0 && this.reaper) {
-          clearInterval(this.reaper);
-          this.reaper = undefined;
-        }
-      },
-      Math.min(this.limits.idleMs, 30_000),
-    );
-    this.reaper.unref();
   }
 }

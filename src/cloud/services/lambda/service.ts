@@ -6,10 +6,11 @@ import { arn, LOCAL_ACCOUNT_ID, parseArn, type RequestContext } from '../../aws/
 import { AwsError } from '../../aws/errors.ts';
 import type { RestRoute } from '../../aws/http.ts';
 import type { Delivery, Principal } from '../../delivery/delivery.ts';
+import { type Ledger, UnsavedLedger } from '../../persistence/ledger.ts';
 import type { LogsService } from '../logs/service.ts';
 import { type FunctionCode, type ObjectReader, prepareCode } from './code.ts';
 import { type PermissionStatement, statementFrom } from './permissions.ts';
-import { EnvironmentPool, type InvocationReport } from './pool.ts';
+import { EnvironmentBudget, type EnvironmentLimits, EnvironmentPool, type InvocationReport } from './pool.ts';
 
 // LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
 // Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
@@ -75,6 +76,18 @@ const notFound = (name: string, context: Pick<RequestContext, 'region'>) =>
   );
 const invalidValue = (message: string) => new AwsError('InvalidParameterValueException', message, 400);
 
+/** An asynchronous invocation Lambda still owes: kept in a ledger until it is done. */
+export interface AsyncInvocation {
+  id: string;
+  functionName: string;
+  event: unknown;
+  trigger: string;
+  /** When it was queued (epoch ms): MaximumEventAgeInSeconds counts from here. */
+  enqueued: number;
+  /** Attempts that failed so far. */
+  attempts: number;
+}
+
 export interface LambdaOptions {
   activity: ActivityStream;
   logs: LogsService;
@@ -87,6 +100,12 @@ export interface LambdaOptions {
   asyncRetryDelaysMs?: number[];
   /** Sends invocation records to on-success and on-failure destinations. */
   delivery?: Delivery;
+  /** Where queued asynchronous invocations are kept until they are done. */
+  asyncInvocations?: Ledger<AsyncInvocation>;
+  /** Limits of the execution environments, all functions together. */
+  environments?: EnvironmentLimits;
+  /** The most heap (MiB) one environment gets, whatever its function's MemorySize. */
+  maxHeapMb?: number;
 }
 
 /** AWS Lambda: functions from zip code, synchronous and asynchronous invokes, resource policies, logs. */
@@ -94,10 +113,17 @@ export class LambdaService {
   readonly functions = new Map<string, FunctionRecord>();
   /** The execution environments of each function, by name: live processes, never saved. */
   private readonly pools = new Map<string, EnvironmentPool>();
+  /** Every function's execution environments together, within the machine's limits. */
+  readonly environments: EnvironmentBudget;
+  private readonly asyncInvocations: Ledger<AsyncInvocation>;
+  private asyncSequence = 0;
   /** Set by stop: an invocation still arriving (a poller's last batch, a retry) starts no process. */
   private stopped = false;
 
-  constructor(private readonly options: LambdaOptions) {}
+  constructor(private readonly options: LambdaOptions) {
+    this.asyncInvocations = options.asyncInvocations ?? new UnsavedLedger();
+    this.environments = new EnvironmentBudget(options.environments ?? { maxEnvironments: 20, idleMs: 120_000 });
+  }
 
   readonly routes: RestRoute[] = [
     {
@@ -416,7 +442,7 @@ export class LambdaService {
   }
 
   private limitsOf(fn: FunctionRecord) {
-    return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY, idleMs: 10 * 60_000 };
+    return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY };
   }
 
   private stopEnvironments(fn: FunctionRecord): void {
@@ -460,10 +486,19 @@ export class LambdaService {
         ...fn.environment,
       };
       pool = new EnvironmentPool(
-        { functionName: fn.name, functionArn: fn.arn, codeDir: fn.code.dir, handler: fn.handler, memoryMb: fn.memorySize, env },
+        {
+          functionName: fn.name,
+          functionArn: fn.arn,
+          codeDir: fn.code.dir,
+          handler: fn.handler,
+          memoryMb: fn.memorySize,
+          heapMb: Math.min(fn.memorySize, this.options.maxHeapMb ?? fn.memorySize),
+          env,
+        },
         this.limitsOf(fn),
         (stream, line) =>
           this.options.logs.append(logGroup, stream, { region, accountId: LOCAL_ACCOUNT_ID }, [{ timestamp: Date.now(), message: line }]),
+        this.environments,
       );
       this.pools.set(fn.name, pool);
     }
@@ -518,35 +553,66 @@ export class LambdaService {
   /**
    * Asynchronous invocation, as for SNS, S3 and EventBridge: Lambda queues the event and retries
    * a failure twice by default (MaximumRetryAttempts), then drops it or sends it to the
-   * on-failure destination. It is Lambda, not the caller, that retries.
+   * on-failure destination. It is Lambda, not the caller, that retries. The event is in the
+   * ledger of asynchronous invocations until it is done, so one queued before a crash still runs.
    */
   enqueueAsync(fn: FunctionRecord, event: unknown, trigger: string): void {
-    const delays = this.options.asyncRetryDelaysMs ?? [1_000, 2_000];
-    const enqueued = Date.now();
-    const attempt = async (n: number) => {
-      const current = this.functions.get(fn.name);
-      if (!current) return;
-      const config = current.eventInvokeConfig;
-      const maxRetries = config.MaximumRetryAttempts ?? 2;
-      if (Date.now() - enqueued > (config.MaximumEventAgeInSeconds ?? 21_600) * 1000) {
-        await this.finishAsync(current, event, trigger, 'EventAgeExceeded', n, undefined);
-        return;
-      }
-      const report = await this.run(current, event, trigger);
-      if (!report.error) {
-        await this.finishAsync(current, event, trigger, 'Success', n + 1, report);
-        return;
-      }
-      // Throttled events are retried without using up an attempt, as AWS does.
-      const next = report.throttled ? n : n + 1;
-      if (next > maxRetries) {
-        await this.finishAsync(current, event, trigger, 'RetriesExhausted', n + 1, report);
-        return;
-      }
-      this.options.activity.emit('lambda.async-retry', fn.arn, { trigger, attempt: next, requestId: report.requestId });
-      setTimeout(() => void attempt(next), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
+    const invocation: AsyncInvocation = {
+      id: `${String(Date.now()).padStart(15, '0')}.${String(++this.asyncSequence).padStart(10, '0')}`,
+      functionName: fn.name,
+      event,
+      trigger,
+      enqueued: Date.now(),
+      attempts: 0,
     };
-    setImmediate(() => void attempt(0));
+    this.asyncInvocations.put(invocation.id, invocation);
+    setImmediate(() => void this.runAsync(invocation));
+  }
+
+  /** Forgets every queued asynchronous invocation (reset). */
+  forgetAsync(): void {
+    this.asyncInvocations.clear();
+  }
+
+  /** Runs what the ledger still held when the cloud stopped or was killed. */
+  resumeAsync(): void {
+    for (const [id, invocation] of this.asyncInvocations.saved()) setImmediate(() => void this.runAsync({ ...invocation, id }));
+  }
+
+  /** One attempt of an asynchronous invocation, and what follows it (a retry, or its end). */
+  private async runAsync(invocation: AsyncInvocation): Promise<void> {
+    const { event, trigger, enqueued } = invocation;
+    const n = invocation.attempts;
+    const current = this.functions.get(invocation.functionName);
+    if (!current) {
+      this.asyncInvocations.delete(invocation.id);
+      return;
+    }
+    const delays = this.options.asyncRetryDelaysMs ?? [1_000, 2_000];
+    const config = current.eventInvokeConfig;
+    const maxRetries = config.MaximumRetryAttempts ?? 2;
+    if (Date.now() - enqueued > (config.MaximumEventAgeInSeconds ?? 21_600) * 1000) {
+      await this.finishAsync(current, event, trigger, 'EventAgeExceeded', n, undefined);
+      this.asyncInvocations.delete(invocation.id);
+      return;
+    }
+    const report = await this.run(current, event, trigger);
+    if (!report.error) {
+      await this.finishAsync(current, event, trigger, 'Success', n + 1, report);
+      this.asyncInvocations.delete(invocation.id);
+      return;
+    }
+    // Throttled events are retried without using up an attempt, as AWS does.
+    const next = report.throttled ? n : n + 1;
+    if (next > maxRetries) {
+      await this.finishAsync(current, event, trigger, 'RetriesExhausted', n + 1, report);
+      this.asyncInvocations.delete(invocation.id);
+      return;
+    }
+    this.options.activity.emit('lambda.async-retry', current.arn, { trigger, attempt: next, requestId: report.requestId });
+    invocation.attempts = next;
+    this.asyncInvocations.put(invocation.id, invocation);
+    setTimeout(() => void this.runAsync(invocation), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
   }
 
   /**
@@ -602,6 +668,7 @@ export class LambdaService {
   shutdown(): void {
     for (const pool of this.pools.values()) pool.shutdown();
     this.pools.clear();
+    this.environments.shutdown();
   }
 
   /** Stops for good (the cloud is stopping): every environment ends, and no invocation starts another. */

@@ -1,20 +1,21 @@
 import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
+import { type Ledger, UnsavedLedger } from '../../persistence/ledger.ts';
 import { compileFilterPattern } from './filter-pattern.ts';
 
-interface LogEvent {
+export interface LogEvent {
   timestamp: number;
   message: string;
   ingestionTime: number;
 }
 
-interface LogStream {
+export interface LogStream {
   name: string;
   creationTime: number;
   events: LogEvent[];
 }
 
-interface LogGroup {
+export interface LogGroup {
   name: string;
   arn: string;
   creationTime: number;
@@ -26,9 +27,76 @@ interface LogGroup {
 const notFound = (message: string) => new AwsError('ResourceNotFoundException', message);
 const PAGE = 1_000;
 
-/** CloudWatch Logs: groups, streams, events; where Lambda functions' output lands. */
+/** The prefix of a group's events in the ledger: its name and creation time (a group made again under the same name starts empty). */
+const groupKey = (group: Pick<LogGroup, 'name' | 'creationTime'>) => `${group.name}\u0001${group.creationTime}\u0000`;
+
+/**
+ * CloudWatch Logs: groups, streams, events; where Lambda functions' output lands. Groups and
+ * streams are kept in the snapshot; events, which only ever grow, line by line in a ledger.
+ */
 export class LogsService {
   readonly groups = new Map<string, LogGroup>();
+
+  constructor(private readonly events: Ledger<LogEvent> = new UnsavedLedger()) {}
+
+  /** Groups and streams without their events (they are in the ledger), for the snapshot. */
+  snapshot(): Map<string, LogGroup> {
+    return new Map(
+      [...this.groups].map(([name, group]) => [
+        name,
+        { ...group, streams: new Map([...group.streams].map(([streamName, stream]) => [streamName, { ...stream, events: [] }])) },
+      ]),
+    );
+  }
+
+  /** Takes back groups and streams, then the events the ledger kept (and drops those of groups gone since). */
+  restore(groups: ReadonlyMap<string, LogGroup> | undefined): void {
+    this.groups.clear();
+    for (const [name, group] of groups ?? []) {
+      this.groups.set(name, group);
+      // A state file of an earlier version kept the events in the streams: they move to the ledger.
+      for (const stream of group.streams.values()) {
+        const kept = stream.events;
+        stream.events = [];
+        this.push(group, stream, kept);
+      }
+    }
+    const orphans = new Set<string>();
+    for (const [id, event] of this.events.saved()) {
+      // <group>\u0001<created>\u0000<stream>\u0000<sequence>
+      const key = id.slice(0, id.indexOf('\u0000'));
+      const streamName = id.slice(key.length + 1, id.lastIndexOf('\u0000'));
+      const [groupName, created] = key.split('\u0001');
+      const group = this.groups.get(groupName);
+      const stream = group && String(group.creationTime) === created ? group.streams.get(streamName) : undefined;
+      if (stream) stream.events.push(event);
+      else orphans.add(`${key}\u0000`);
+    }
+    for (const prefix of orphans) this.events.deletePrefix(prefix);
+  }
+
+  /** Deletes a group with its streams and events; false when there is none. */
+  deleteGroup(name: string): boolean {
+    const group = this.groups.get(name);
+    if (!group) return false;
+    this.groups.delete(name);
+    this.events.deletePrefix(groupKey(group));
+    return true;
+  }
+
+  /** Forgets every group (reset). */
+  clear(): void {
+    this.groups.clear();
+    this.events.clear();
+  }
+
+  /** Adds events to a stream, and to the ledger. */
+  private push(group: LogGroup, stream: LogStream, events: LogEvent[]): void {
+    for (const event of events) {
+      this.events.put(`${groupKey(group)}${stream.name}\u0000${String(stream.events.length).padStart(12, '0')}`, event);
+      stream.events.push(event);
+    }
+  }
 
   readonly actions: ActionTable = {
     CreateLogGroup: (input, context) => {
@@ -38,7 +106,7 @@ export class LogsService {
       return {};
     },
     DeleteLogGroup: (input) => {
-      if (!this.groups.delete(input.logGroupName)) throw notFound('The specified log group does not exist.');
+      if (!this.deleteGroup(input.logGroupName)) throw notFound('The specified log group does not exist.');
       return {};
     },
     DescribeLogGroups: (input) => ({
@@ -90,8 +158,11 @@ export class LogsService {
       const stream = group.streams.get(input.logStreamName);
       if (!stream) throw notFound('The specified log stream does not exist.');
       const now = Date.now();
-      for (const event of input.logEvents ?? [])
-        stream.events.push({ timestamp: event.timestamp, message: event.message, ingestionTime: now });
+      this.push(
+        group,
+        stream,
+        (input.logEvents ?? []).map((event: LogEvent) => ({ timestamp: event.timestamp, message: event.message, ingestionTime: now })),
+      );
       return { nextSequenceToken: String(stream.events.length) };
     },
     GetLogEvents: (input) => {
@@ -118,7 +189,8 @@ export class LogsService {
   ensureGroup(name: string, context: Pick<RequestContext, 'region' | 'accountId'>, tags: Record<string, string> = {}): LogGroup {
     let group = this.groups.get(name);
     if (!group) {
-      if (!/^[\w\-/.#]{1,512}$/.test(name)) throw new AwsError('InvalidParameterException', `Invalid log group name ${name}`);
+      if (typeof name !== 'string' || !/^[\w\-/.#]{1,512}$/.test(name))
+        throw new AwsError('InvalidParameterException', `Invalid log group name ${String(name).slice(0, 600)}`);
       group = { name, arn: arn('logs', context, `log-group:${name}`), creationTime: Date.now(), tags: { ...tags }, streams: new Map() };
       this.groups.set(name, group);
     }
@@ -139,7 +211,11 @@ export class LogsService {
       group.streams.set(streamName, stream);
     }
     const now = Date.now();
-    for (const line of lines) stream.events.push({ ...line, ingestionTime: now });
+    this.push(
+      group,
+      stream,
+      lines.map((line) => ({ ...line, ingestionTime: now })),
+    );
   }
 
   private group(name: string): LogGroup {

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { BucketSubresources } from './bucket-subresources.ts';
 import { S3Gateway } from './gateway.ts';
 import { S3Notifications } from './notifications.ts';
@@ -14,6 +14,9 @@ declare module '../../services.ts' {
     s3Buckets: BucketSubresources;
   }
 }
+
+/** The largest body S3 takes here (a local limit: see maxBodyBytes). */
+const MAX_UPLOAD = 256 * MiB;
 
 /** Amazon S3: buckets and objects in fauxqs; notifications, bucket policies and tags here. */
 export const s3: ServiceDefinition = {
@@ -30,7 +33,16 @@ export const s3: ServiceDefinition = {
     return {
       service: {
         name: 's3',
-        protocol: { kind: 'emulated', title: 'S3', handle: ({ req, res, body }) => gateway.handle(req, res, body) },
+        // AWS takes objects of up to 5 GB in one PUT; fauxqs holds an upload in memory, so here one is
+        // at most MAX_UPLOAD (refused as EntityTooLarge). https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html
+        maxBodyBytes: MAX_UPLOAD,
+        tooLargeCode: { code: 'EntityTooLarge', status: 400 },
+        protocol: {
+          kind: 'emulated',
+          title: 'S3',
+          errors: 'rest-xml',
+          handle: ({ req, res, body, durable }) => gateway.handle(req, res, { body, durable, maxBytes: MAX_UPLOAD }),
+        },
         snapshot: () => ({ notifications: notifications.configurations, policies: buckets.policies, tags: buckets.tags, settings: buckets.settings }),
         restore: (saved) => {
           refill(notifications.configurations, saved.notifications);

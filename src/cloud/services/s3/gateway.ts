@@ -27,11 +27,26 @@ export function s3TargetOf(url: string, host: string | undefined): S3Target {
   // As fauxqs reads it: a dotted host name that is not an IP address names the bucket.
   const virtual = hostname.includes('.') && !/^\d+\.\d+\.\d+\.\d+$/.test(hostname) ? hostname.slice(0, hostname.indexOf('.')) : undefined;
   const segments = (virtual ? `/${virtual}${path}` : path).split('/');
-  return {
-    bucket: decodeURIComponent(segments[1] ?? ''),
-    key: decodeURIComponent(segments.slice(2).join('/')),
-    query: new URLSearchParams(search),
-  };
+  return { bucket: decode(segments[1] ?? ''), key: decode(segments.slice(2).join('/')), query: new URLSearchParams(search) };
+}
+
+/** A path segment with its %-escapes decoded; a malformed one is S3's InvalidURI. */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AwsError('InvalidURI', "Couldn't parse the specified URI.");
+  }
+}
+
+/** What the gateway gives S3's front besides the request itself. */
+export interface S3Request {
+  /** Reads the whole body (once), within the limit. */
+  body(): Promise<Buffer>;
+  /** Makes what the request changed durable (before the answer). */
+  durable(): Promise<void>;
+  /** The largest body passed on to fauxqs. */
+  maxBytes: number;
 }
 
 // Bucket and object subresources fauxqs does not implement: it would treat them as other actions
@@ -59,24 +74,70 @@ export class S3Gateway {
     private readonly buckets: BucketSubresources,
   ) {}
 
-  async handle(req: Req, res: Res, readBody: () => Promise<Buffer>): Promise<void> {
+  async handle(req: Req, res: Res, { body: readBody, durable, maxBytes }: S3Request): Promise<void> {
     const method = req.method ?? 'GET';
-    const target = s3TargetOf(req.url ?? '/', req.headers.host ?? (req.headers as Record<string, string>)[':authority']);
+    let target: S3Target = { bucket: '', key: '', query: new URLSearchParams() };
     try {
+      target = s3TargetOf(req.url ?? '/', req.headers.host ?? (req.headers as Record<string, string>)[':authority']);
+      // Without a bucket only ListBuckets (GET /) means anything; fauxqs would read other requests there as SQS or SNS.
+      if (!target.bucket && method !== 'GET' && method !== 'HEAD')
+        throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
       if (target.bucket && !target.key) {
         const answered = await this.bucketSubresource(method, target, req, readBody);
-        if (answered) return reply(res, answered);
+        if (answered) {
+          if (method !== 'GET') await durable();
+          return reply(res, answered);
+        }
       }
       if (target.key) {
         const refused = UNSUPPORTED_OBJECT.find((name) => target.query.has(name));
         if (refused) throw notImplemented(`the object subresource ?${refused}`);
       }
+      // The emulator behind S3 (fauxqs) reads these two types as SQS and SNS requests, whatever the
+      // path: a body of either would be parsed rather than stored. Refused by name, not garbled.
+      const type = String(req.headers['content-type'] ?? '');
+      if ((method === 'PUT' || method === 'POST') && /x-amz-json-1\.0|x-www-form-urlencoded/.test(type))
+        throw new AwsError(
+          'InvalidArgument',
+          `The local cloud's S3 cannot take a body of Content-Type ${type.slice(0, 100)} (its emulator reads that type as SQS or SNS requests); send it as another type, or use the AWS target.`,
+        );
+      const copySource = req.headers['x-amz-copy-source'];
+      if (typeof copySource === 'string') {
+        const source = decode(copySource).replace(/^\//, '');
+        if (!source.includes('/') || source.startsWith('/'))
+          throw new AwsError('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
+      }
     } catch (error) {
       return reply(res, errorAnswer(error, target));
     }
     const change = this.changeKind(method, target, req);
-    if (!change) return proxyObserved(this.upstream, req, res, undefined);
+    const limit = {
+      maxBytes,
+      foreignError: (status: number, body: Buffer) => {
+        let message = body.toString('utf8').slice(0, 300);
+        try {
+          message = String(JSON.parse(message).message ?? message);
+        } catch {
+          // not JSON after all: the text itself
+        }
+        const error =
+          status >= 500
+            ? new AwsError('InternalError', `The local cloud's S3 failed on this request: ${message}`, 500, false)
+            : new AwsError('InvalidRequest', message, status);
+        const refused = errorAnswer(error, target);
+        return { status: refused.status, headers: { 'content-type': 'application/xml' }, body: refused.xml ?? '' };
+      },
+      tooLarge: () => {
+        const refused = errorAnswer(
+          new AwsError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed object size (${maxBytes} bytes locally).`),
+          target,
+        );
+        return { status: refused.status, headers: { 'content-type': 'application/xml' }, body: refused.xml ?? '' };
+      },
+    };
+    if (!change) return proxyObserved(this.upstream, req, res, limit);
     proxyObserved(this.upstream, req, res, {
+      ...limit,
       captureRequest: change === 'post' || change === 'delete-many',
       captureResponse: change === 'delete-many',
       done: (exchange) =>

@@ -1,6 +1,6 @@
 import { queryEndpoint } from '../../aws/http.ts';
 import { send } from '../../gateway/respond.ts';
-import type { ServiceDefinition } from '../../service.ts';
+import { MiB, type ServiceDefinition } from '../../service.ts';
 import { SnsService } from './service.ts';
 
 declare module '../../services.ts' {
@@ -15,12 +15,15 @@ const LINK_ACTIONS = new Set(['ConfirmSubscription', 'Unsubscribe']);
 
 /** Amazon SNS: topics, subscriptions, fan-out to SQS, Lambda and HTTP/S. */
 export const sns: ServiceDefinition = {
-  build: ({ settings, activity, delivery, endpoint }) => {
-    const sns = new SnsService(activity, delivery, endpoint, settings.snsHttp);
+  build: ({ settings, activity, delivery, endpoint, ledger }) => {
+    const sns = new SnsService(activity, delivery, endpoint, settings.snsHttp, ledger('sns.owed-deliveries'));
     const links = queryEndpoint('SNS', XMLNS, sns.linkActions);
     return {
       service: {
         name: 'sns',
+        // A message is at most 256 KiB, or 1 MiB with a topic's MaximumMessageSize; PublishBatch's total the
+        // same; form-encoding can triple it. https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html
+        maxBodyBytes: 4 * MiB,
         protocol: { kind: 'query', title: 'SNS', xmlns: XMLNS, actions: sns.actions },
         unsigned: {
           matches: (url, headers) =>
@@ -36,6 +39,7 @@ export const sns: ServiceDefinition = {
         },
         snapshot: () => sns.snapshot(),
         restore: (saved) => sns.restore(saved),
+        resume: () => sns.resume(),
         reset: () => sns.reset(),
         shutdown: () => sns.shutdown(),
       },

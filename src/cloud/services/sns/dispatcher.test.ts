@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { ActivityStream } from '../../activity/stream.ts';
 import { type Delivery, DeliveryRefused } from '../../delivery/delivery.ts';
 import type { QueueMessage } from '../../delivery/queues.ts';
-import { type Message, SnsDispatcher } from './dispatcher.ts';
+import type { Ledger } from '../../persistence/ledger.ts';
+import { type Message, type OwedDelivery, SnsDispatcher } from './dispatcher.ts';
 import type { HttpSubscriptions } from './http-subscriptions.ts';
 import { SnsStore, type Subscription } from './store.ts';
 
@@ -11,8 +12,27 @@ const topicArn = 'arn:aws:sns:us-east-1:000000000000:rides';
 const queueArn = 'arn:aws:sqs:us-east-1:000000000000:rides-queue';
 const dlqArn = 'arn:aws:sqs:us-east-1:000000000000:rides-dlq';
 
-/** A dispatcher whose deliveries go to `send` instead of the cloud. */
-function setUp(send: (queueArn: string, message: QueueMessage) => void, attributes: Record<string, string> = {}) {
+/** A ledger in memory: what it holds is what a commit would have written (`saved` is what a restart reads). */
+class MapLedger implements Ledger<OwedDelivery> {
+  readonly records = new Map<string, OwedDelivery>();
+  constructor(private readonly kept: [string, OwedDelivery][] = []) {}
+  put(id: string, value: OwedDelivery) {
+    this.records.set(id, structuredClone(value));
+  }
+  delete(id: string) {
+    this.records.delete(id);
+  }
+  deletePrefix() {}
+  clear() {
+    this.records.clear();
+  }
+  saved() {
+    return this.kept;
+  }
+}
+
+/** A dispatcher whose deliveries go to `send` instead of the cloud; `ledger` holds what it owes. */
+function setUp(send: (queueArn: string, message: QueueMessage) => void, attributes: Record<string, string> = {}, ledger = new MapLedger()) {
   const store = new SnsStore();
   const subscription: Subscription = {
     arn: `${topicArn}:1`,
@@ -27,12 +47,16 @@ function setUp(send: (queueArn: string, message: QueueMessage) => void, attribut
   const seen: string[] = [];
   activity.subscribe((a) => seen.push(`${a.service}.${a.type}`));
   const delivery = { sendToQueue: async (arn: string, message: QueueMessage) => send(arn, message) } as unknown as Delivery;
-  const dispatcher = new SnsDispatcher(store, delivery, {} as HttpSubscriptions, activity, {
-    delayMsPerSecond: 1,
-    endpoint: () => 'http://localhost:4566',
-  });
+  const dispatcher = new SnsDispatcher(
+    store,
+    delivery,
+    {} as HttpSubscriptions,
+    activity,
+    { delayMsPerSecond: 1, endpoint: () => 'http://localhost:4566' },
+    ledger,
+  );
   const message = (text: string): Message => ({ messageId: text, topicArn, message: text, timestamp: new Date(), attributes: {} });
-  return { store, subscription, dispatcher, seen, message };
+  return { store, subscription, dispatcher, seen, message, ledger };
 }
 
 test('Publish is answered before delivery: the dispatcher delivers on a later turn, in the order accepted', async () => {
@@ -83,13 +107,27 @@ test('a clean stop keeps the deliveries still owed; they are made after the rest
   first.dispatcher.accept(first.message('ride'), [first.subscription]);
   await first.dispatcher.settled();
   first.dispatcher.shutdown();
-  const owed = first.dispatcher.owed();
-  assert.equal(owed.length, 1, 'the retry waiting at the stop is still owed');
+  assert.equal(first.ledger.records.size, 1, 'the retry waiting at the stop is still owed');
+  assert.equal([...first.ledger.records.values()][0].attempts, 1, 'with the attempt it made');
   up = true;
-  const second = setUp((_arn, m) => void sent.push(m.body));
-  second.dispatcher.restore(owed);
+  const second = setUp((_arn, m) => void sent.push(m.body), {}, new MapLedger([...first.ledger.records]));
+  second.dispatcher.resume();
   await second.dispatcher.settled();
   assert.deepEqual(sent, ['ride']);
+  assert.equal(second.ledger.records.size, 0, 'delivered: no longer owed');
+});
+
+test('a crash between the answer and the first attempt loses nothing: what Publish accepted is owed from the start', async () => {
+  const sent: string[] = [];
+  const first = setUp(() => assert.fail('the process was killed before it delivered anything'));
+  for (const text of ['one', 'two', 'three']) first.dispatcher.accept(first.message(text), [first.subscription]);
+  // Killed here: Publish has answered (the ledger was committed before the answer), nothing was delivered.
+  const committed = [...first.ledger.records];
+  assert.equal(committed.length, 3);
+  const second = setUp((_arn, m) => void sent.push(m.body), {}, new MapLedger(committed));
+  second.dispatcher.resume();
+  await second.dispatcher.settled();
+  assert.deepEqual(sent, ['one', 'two', 'three'], 'all of them, in the order published');
 });
 
 test('a subscription removed before its delivery gets nothing', async () => {

@@ -1,5 +1,6 @@
 import type { ActivityStream } from '../../activity/stream.ts';
 import { type Delivery, DeliveryRefused, type Principal } from '../../delivery/delivery.ts';
+import type { Ledger } from '../../persistence/ledger.ts';
 import { matchesSnsFilterPolicy, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
 import { retryDelays } from './delivery-policy.ts';
 import { notificationEnvelope, type OutgoingMessage } from './envelope.ts';
@@ -10,8 +11,10 @@ import type { SnsStore, Subscription } from './store.ts';
 /** A published message on its way to one subscription (FIFO topics carry the group and deduplication ids). */
 export type Message = OutgoingMessage & { fifoIds?: { groupId: string; dedupId: string } };
 
-/** One delivery SNS still owes: what the snapshot keeps, so a clean stop loses none. */
+/** One delivery SNS still owes: kept in a ledger from the Publish's answer until it is done, so no crash loses it. */
 export interface OwedDelivery {
+  /** Its ledger id: ids sort in the order messages were accepted (FIFO topics deliver in that order). */
+  id?: string;
   subscriptionArn: string;
   message: Message;
   /** Attempts already made (0: not yet tried). */
@@ -58,11 +61,14 @@ export interface DispatcherOptions {
  * whose filter policy it passes, in the order published, through the cloud's delivery path. A
  * delivery that fails on the cloud's side is retried with AWS's policy; one the target refuses
  * goes to the subscription's dead-letter queue, or is reported as failed: never dropped in silence.
+ * Every delivery owed is in the ledger from the moment the message is accepted (the Publish is
+ * answered after the ledger is written) until it is done, so a crash in between loses none.
  */
 export class SnsDispatcher {
   private queue: OwedDelivery[] = [];
   private draining?: Promise<void>;
   private readonly waiting = new Map<NodeJS.Timeout, OwedDelivery>();
+  private sequence = 0;
 
   constructor(
     private readonly store: SnsStore,
@@ -70,12 +76,25 @@ export class SnsDispatcher {
     private readonly http: HttpSubscriptions,
     private readonly activity: ActivityStream,
     private readonly options: DispatcherOptions,
+    private readonly ledger: Ledger<OwedDelivery>,
   ) {}
 
   /** Owes `message` to each of these subscriptions; delivery starts once the caller has had its answer. */
   accept(message: Message, subscriptions: Subscription[]): void {
-    for (const subscription of subscriptions) this.queue.push({ subscriptionArn: subscription.arn, message, attempts: 0 });
+    for (const subscription of subscriptions) this.owe({ subscriptionArn: subscription.arn, message, attempts: 0 });
     this.draining ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+  }
+
+  /** Records one delivery as owed and queues it. */
+  private owe(entry: OwedDelivery): void {
+    entry.id ??= `${String(Date.now()).padStart(15, '0')}.${String(++this.sequence).padStart(10, '0')}`;
+    this.ledger.put(entry.id, entry);
+    this.queue.push(entry);
+  }
+
+  /** A delivery is done (made, filtered out, dead-lettered or failed for good): no longer owed. */
+  private done(entry: OwedDelivery): void {
+    if (entry.id) this.ledger.delete(entry.id);
   }
 
   /** Settles once everything accepted so far has had its first attempt (retries may still wait). */
@@ -88,9 +107,15 @@ export class SnsDispatcher {
     return [...this.queue, ...this.waiting.values()];
   }
 
-  /** Takes back what a snapshot owed and starts delivering it. */
+  /** Takes back what a snapshot of an earlier version owed; `resume` delivers it. */
   restore(owed: OwedDelivery[]): void {
-    for (const entry of owed) this.queue.push(entry);
+    for (const entry of owed) this.owe({ ...entry, id: undefined });
+  }
+
+  /** Starts delivering what the ledger still owed when the cloud stopped or was killed. */
+  resume(): void {
+    for (const [id, entry] of this.ledger.saved()) this.queue.push({ ...entry, id });
+    this.queue.sort((a, b) => (a.id! < b.id! ? -1 : 1));
     if (this.queue.length > 0) this.draining ??= Promise.resolve().then(() => this.drain());
   }
 
@@ -108,6 +133,7 @@ export class SnsDispatcher {
     for (const timer of this.waiting.keys()) clearTimeout(timer);
     this.waiting.clear();
     this.queue = [];
+    this.ledger.clear();
   }
 
   private async drain(): Promise<void> {
@@ -115,15 +141,18 @@ export class SnsDispatcher {
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
-      for (const entry of batch) await this.attempt(entry);
+      for (const entry of batch) {
+        if (await this.attempt(entry)) this.done(entry);
+      }
     }
     this.draining = undefined;
   }
 
-  private async attempt(entry: OwedDelivery): Promise<void> {
+  /** Makes one attempt; true when the delivery is done, false while it is still owed (a retry, an HTTP/S delivery under way). */
+  private async attempt(entry: OwedDelivery): Promise<boolean> {
     const subscription = this.store.subscriptions.get(entry.subscriptionArn);
     // Unsubscribed, or an HTTP/S subscription not confirmed: there is no one to deliver to.
-    if (!subscription || subscription.pendingConfirmation) return;
+    if (!subscription || subscription.pendingConfirmation) return true;
     const m = entry.message;
     const facts: DeliveryFacts = {
       messageId: m.messageId,
@@ -133,24 +162,27 @@ export class SnsDispatcher {
     };
     if (entry.attempts === 0 && !passesFilter(subscription, m)) {
       this.activity.emit('sns.filtered-out', m.topicArn, facts);
-      return;
+      return true;
     }
     if (isHttpProtocol(subscription.protocol)) {
-      // HTTP/S deliveries follow their own delivery policy, for up to an hour: they run on their own.
+      // HTTP/S deliveries follow their own delivery policy, for up to an hour: they run on their own,
+      // and stay owed until they end.
       void this.http
         .deliver(subscription, m, facts)
-        .catch((error: Error) => this.activity.emit('sns.delivery-failed', m.topicArn, { ...facts, reason: error.message }));
-      return;
+        .catch((error: Error) => this.activity.emit('sns.delivery-failed', m.topicArn, { ...facts, reason: error.message }))
+        .finally(() => this.done(entry));
+      return false;
     }
     entry.attempts += 1;
     try {
       await this.send(subscription, m);
       this.activity.emit('sns.delivered', m.topicArn, { ...facts, attempts: entry.attempts });
+      return true;
     } catch (error) {
       const reason = (error as Error).message;
       if (error instanceof DeliveryRefused || entry.attempts >= MANAGED_RETRIES) {
         await this.failed(subscription, m, reason, { ...facts, attempts: entry.attempts });
-        return;
+        return true;
       }
       const retryInMs = managedDelay(entry.attempts) * this.options.delayMsPerSecond;
       this.activity.emit('sns.delivery-retry', m.topicArn, { ...facts, attempt: entry.attempts, reason, retryInMs });
@@ -161,6 +193,9 @@ export class SnsDispatcher {
       }, retryInMs);
       timer.unref();
       this.waiting.set(timer, entry);
+      // The attempts made so far are kept with it.
+      if (entry.id) this.ledger.put(entry.id, entry);
+      return false;
     }
   }
 

@@ -5,6 +5,7 @@ import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import { XmlMap } from '../../aws/xml.ts';
 import type { Delivery } from '../../delivery/delivery.ts';
+import { type Ledger, UnsavedLedger } from '../../persistence/ledger.ts';
 import { FilterPatternError, parseSnsFilterPolicy } from '../../shared/filter/index.ts';
 import {
   DEFAULT_HTTP_RETRY_POLICY,
@@ -29,10 +30,25 @@ import {
 // Email, SMS, mobile push and Firehose are refused by name rather than accepted and never delivered.
 const SUPPORTED_PROTOCOLS = ['sqs', 'lambda', 'http', 'https'];
 
-/** What SNS keeps across restarts. */
+/** A message and its attributes are at most 256 KiB together. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html */
+const MAX_MESSAGE_SIZE = 262_144;
+
+/** A message's size as SNS counts it: the body, and each attribute's name, type and value. */
+function messageSize(text: unknown, attributes: Record<string, MessageAttribute>): number {
+  return (
+    (typeof text === 'string' ? Buffer.byteLength(text) : 0) +
+    Object.entries(attributes).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + String(v?.DataType ?? '').length + String(v?.StringValue ?? v?.BinaryValue ?? '').length,
+      0,
+    )
+  );
+}
+
+/** What SNS keeps across restarts (the deliveries it owes are in their own ledger). */
 export interface SnsSnapshot {
   topics: Map<string, Topic>;
   subscriptions: ReadonlyMap<string, Subscription>;
+  /** Snapshots of earlier versions kept the owed deliveries here. */
   owed?: OwedDelivery[];
 }
 
@@ -60,14 +76,19 @@ export class SnsService {
     delivery: Delivery,
     endpoint: () => string,
     httpOptions: HttpDeliveryOptions = { delayMsPerSecond: 1_000, timeoutMs: 15_000 },
+    owed: Ledger<OwedDelivery> = new UnsavedLedger(),
   ) {
     this.http = new HttpSubscriptions(activity, this.store, endpoint, httpOptions, (subscription, m, reason, facts) =>
       this.dispatcher.failed(subscription, m, reason, facts),
     );
-    this.dispatcher = new SnsDispatcher(this.store, delivery, this.http, activity, {
-      delayMsPerSecond: httpOptions.delayMsPerSecond,
-      endpoint,
-    });
+    this.dispatcher = new SnsDispatcher(
+      this.store,
+      delivery,
+      this.http,
+      activity,
+      { delayMsPerSecond: httpOptions.delayMsPerSecond, endpoint },
+      owed,
+    );
   }
 
   /**
@@ -112,14 +133,19 @@ export class SnsService {
     ListTagsForResource: (input) => ({ Tags: Object.entries(this.topic(input.ResourceArn).tags).map(([Key, Value]) => ({ Key, Value })) }),
   };
 
-  /** What SNS keeps across restarts: topics, subscriptions, and the deliveries it still owes. */
+  /** What SNS keeps across restarts: topics and subscriptions. */
   snapshot(): SnsSnapshot {
-    return { topics: this.store.topics, subscriptions: this.store.subscriptions, owed: this.dispatcher.owed() };
+    return { topics: this.store.topics, subscriptions: this.store.subscriptions };
   }
 
   restore(saved: SnsSnapshot): void {
     this.store.restore(saved.topics, saved.subscriptions);
     this.dispatcher.restore(saved.owed ?? []);
+  }
+
+  /** Delivers what was owed when the cloud stopped or was killed (once every service is restored). */
+  resume(): void {
+    this.dispatcher.resume();
   }
 
   /** Settles once every message accepted so far has had its first delivery attempt. */
@@ -418,6 +444,17 @@ export class SnsService {
     if (entries.length === 0) throw new AwsError('EmptyBatchRequest', 'The batch request does not contain any entries.');
     if (entries.length > 10)
       throw new AwsError('TooManyEntriesInBatchRequest', 'The batch request contains more entries than permissible.');
+    // "The maximum total payload size (the sum of the individual lengths of all of the batched
+    // messages)" is 256 KiB, as for one message. https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html
+    const total = entries.reduce(
+      (sum, entry) => sum + messageSize(entry?.Message, entriesToMap<MessageAttribute>(entry?.MessageAttributes, 'Name', 'Value')),
+      0,
+    );
+    if (total > MAX_MESSAGE_SIZE)
+      throw new AwsError(
+        'BatchRequestTooLong',
+        `The length of all the messages put together is more than the limit (${total} bytes; at most ${MAX_MESSAGE_SIZE}).`,
+      );
     const ids = new Set<string>();
     const Successful: unknown[] = [];
     const Failed: unknown[] = [];
@@ -445,10 +482,7 @@ export class SnsService {
     if (typeof text !== 'string' || text.length === 0) throw invalid('Invalid parameter: Empty message');
     const attributes = entriesToMap<MessageAttribute>(input.MessageAttributes, 'Name', 'Value');
     validateMessageAttributes(attributes);
-    const size =
-      Buffer.byteLength(text) +
-      Object.entries(attributes).reduce((n, [k, v]) => n + k.length + v.DataType.length + (v.StringValue ?? v.BinaryValue ?? '').length, 0);
-    if (size > 262_144) throw invalid('Invalid parameter: Message too long');
+    if (messageSize(text, attributes) > MAX_MESSAGE_SIZE) throw invalid('Invalid parameter: Message too long');
     const fifo = topic.attributes.FifoTopic === 'true';
     let sequenceNumber: string | undefined;
     let fifoIds: { groupId: string; dedupId: string } | undefined;

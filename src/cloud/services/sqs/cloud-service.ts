@@ -1,14 +1,14 @@
-import type http from 'node:http';
 import { type ReceiveMessageCommandInput, type ReceiveMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
-import { jsonEndpoint } from '../../aws/http.ts';
+import { AwsError } from '../../aws/errors.ts';
+import { contextOf, invalidInput, jsonEndpoint, jsonErrorAnswer, parseJsonObject, type ServiceEndpoint } from '../../aws/http.ts';
+import { checkInput, isOperation } from '../../aws/input-shapes.ts';
 import { QUEUE_CHANGES } from '../../delivery/queues.ts';
-import { forward } from '../../gateway/forward.ts';
-import { proxy, proxyObserved } from '../../gateway/proxy.ts';
-import { afterAnswer, send } from '../../gateway/respond.ts';
-import type { ServiceDefinition } from '../../service.ts';
+import { send } from '../../gateway/respond.ts';
+import { MiB, type ServiceDefinition } from '../../service.ts';
+import { callFauxqs } from './fauxqs-call.ts';
 import { MessageMoveTasks } from './message-move-tasks.ts';
-import { withAwsQueryErrors } from './query-error-header.ts';
 import { isSqsQueryRequest, sqsQueryEndpoint } from './query-protocol.ts';
+import { checkSqsRequest } from './validate.ts';
 
 declare module '../../services.ts' {
   interface CloudServices {
@@ -68,43 +68,45 @@ export const sqs: ServiceDefinition = {
     };
     const moveTasks = new MessageMoveTasks(sqsIn, activity);
     const extras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
-    // Older clients speak SQS's query protocol; it is translated to the JSON calls fauxqs answers.
-    const query = sqsQueryEndpoint(async (request) => {
-      const action = String(request.headers['x-amz-target']).slice('AmazonSQS.'.length);
-      if (action in moveTasks.actions) return extras(request);
-      const answer = await forward(fauxqsUrl, request);
+    // One JSON-protocol call: the actions the cloud adds, or fauxqs after the checks it lacks.
+    const json: ServiceEndpoint = async (request) => {
+      const action = String(request.headers['x-amz-target'] ?? '').slice('AmazonSQS.'.length);
+      if (Object.hasOwn(moveTasks.actions, action)) return extras(request);
+      try {
+        const input = request.body.length > 0 ? parseJsonObject(request.body) : {};
+        if (isOperation('sqs', action) === false)
+          throw new AwsError('UnknownOperationException', `Unknown operation ${JSON.stringify(action.slice(0, 100))}.`);
+        try {
+          checkInput('sqs', action, input, 'json');
+        } catch (error) {
+          throw invalidInput(error, 'SerializationException', 'MissingParameter');
+        }
+        checkSqsRequest(action, input);
+      } catch (error) {
+        return { ...jsonErrorAnswer(error, contextOf(request).requestId, '1.0'), action };
+      }
+      // AWS reads an empty body as an empty input; fauxqs would fail on it.
+      const answer = await callFauxqs(fauxqsHandle, request.body.length > 0 ? request : { ...request, body: Buffer.from('{}') });
       if (action === 'ReceiveMessage')
         services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
       if (QUEUE_CHANGES.has(action)) delivery.queues.changed();
-      return answer;
-    });
+      return { ...answer, action };
+    };
+    // Older clients speak SQS's query protocol; it is translated to the JSON calls above.
+    const query = sqsQueryEndpoint(json);
     return {
       service: {
         name: 'sqs',
+        // A message (and a batch) is at most 1 MiB; JSON escaping can grow it up to six times.
+        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html
+        maxBodyBytes: 8 * MiB,
         protocol: {
           kind: 'emulated',
           title: 'SQS',
           targetPrefix: 'AmazonSQS',
           handle: async ({ req, res, region, body }) => {
-            const method = req.method ?? 'POST';
-            const url = req.url ?? '/';
-            const action = String(req.headers['x-amz-target'] ?? '').slice('AmazonSQS.'.length);
-            if (isSqsQueryRequest(method, req.headers, url))
-              return send(res, await query({ method, url, headers: req.headers, body: await body(), region }));
-            if (action in moveTasks.actions)
-              return send(res, await extras({ method, url, headers: req.headers, body: await body(), region }));
-            if (action === 'ReceiveMessage') {
-              return proxyObserved(fauxqsUrl, req, res, {
-                captureRequest: true,
-                captureResponse: true,
-                done: (x) => services.cloudWatch.sqs.receivedThroughGateway(x.status, x.requestBody, x.responseBody),
-              });
-            }
-            if (QUEUE_CHANGES.has(action)) afterAnswer(res, () => delivery.queues.changed());
-            // JSON requests go straight to fauxqs's handler: no second trip over a socket.
-            if (req.httpVersionMajor === 1)
-              return fauxqsHandle(req as http.IncomingMessage, withAwsQueryErrors(res as http.ServerResponse));
-            return proxy(fauxqsUrl, req, res);
+            const request = { method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body: await body(), region };
+            send(res, await (isSqsQueryRequest(request.method, req.headers, request.url) ? query : json)(request));
           },
         },
         reset: () => {

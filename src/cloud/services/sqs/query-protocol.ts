@@ -92,8 +92,8 @@ export function queryToJson(request: Pick<HttpRequest, 'url' | 'body' | 'headers
   const [path, queryString = ''] = request.url.split('?');
   const form = request.body.length > 0 ? request.body.toString('utf8') : queryString;
   const { action, input: raw } = parseQuery(form);
-  const operation = SQS_QUERY_OPERATIONS[action];
-  if (!operation) throw unsupportedAction('SQS', action);
+  const operation = Object.hasOwn(SQS_QUERY_OPERATIONS, action) ? SQS_QUERY_OPERATIONS[action] : undefined;
+  if (!operation) throw unsupportedAction('SQS', action.slice(0, 200));
   for (const name of Object.keys(raw)) if (PROTOCOL_PARAMETERS.has(name) || name.startsWith('X-Amz-')) delete raw[name];
   const input = structFromQuery(operation.input, raw, '');
   if ('QueueUrl' in operation.input.members && input.QueueUrl === undefined && /^\/\d{12}\/[^/]+$/.test(path)) {
@@ -126,7 +126,7 @@ function structToQueryXml(shape: StructShape, value: Record<string, unknown>): s
 
 /** The query-protocol answer to `action` for the JSON output the action produced. */
 export function jsonToQueryXml(action: string, output: Record<string, unknown>, requestId: string): string {
-  const shape = SQS_QUERY_OPERATIONS[action]?.output;
+  const shape = Object.hasOwn(SQS_QUERY_OPERATIONS, action) ? SQS_QUERY_OPERATIONS[action].output : undefined;
   const result = shape ? `<${action}Result>${structToQueryXml(shape, output)}</${action}Result>` : '';
   return `<?xml version="1.0"?>\n<${action}Response xmlns="${XMLNS}">${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
 }

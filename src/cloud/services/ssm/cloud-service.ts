@@ -1,4 +1,4 @@
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { SsmService } from './service.ts';
 
 declare module '../../services.ts' {
@@ -14,6 +14,9 @@ export const ssm: ServiceDefinition = {
     return {
       service: {
         name: 'ssm',
+        // A parameter's value is at most 4 KB (standard) or 8 KB (advanced); requests are small.
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+        maxBodyBytes: MiB,
         protocol: { kind: 'json', title: 'SSM', targetPrefix: 'AmazonSSM', actions: ssm.actions },
         snapshot: () => ssm.parameters,
         restore: (parameters) => refill(ssm.parameters, parameters),

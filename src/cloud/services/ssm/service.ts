@@ -15,6 +15,31 @@ interface Parameter {
   tags?: Record<string, string>;
 }
 
+// A parameter's value: "Standard tier parameters support a maximum parameter value of 4096
+// characters"; advanced ones 8 KB. Names: letters, digits, `_.-` and `/` for hierarchies, at most
+// 1,011 characters. https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+const MAX_STANDARD_VALUE = 4_096;
+const MAX_ADVANCED_VALUE = 8_192;
+const NAME = /^[a-zA-Z0-9_.\-/]{1,1011}$/;
+
+/** Refuses a parameter AWS would not store. */
+function checkParameter(input: any): void {
+  if (typeof input.Name !== 'string' || !NAME.test(input.Name))
+    throw new AwsError(
+      'ValidationException',
+      'Parameter name: can\'t be prefixed with "aws" or "ssm" (case-insensitive), must be 1-1011 characters of a-zA-Z0-9_.-/.',
+    );
+  if (typeof input.Value !== 'string') throw new AwsError('ValidationException', 'Parameter Value is required and must be a string.');
+  const advanced = input.Tier === 'Advanced';
+  if (!advanced && input.Value.length > MAX_STANDARD_VALUE)
+    throw new AwsError(
+      'ValidationException',
+      `Standard tier parameters support a maximum parameter value of ${MAX_STANDARD_VALUE} characters. To create a larger parameter value, upgrade the parameter to use the advanced-parameter tier.`,
+    );
+  if (advanced && Buffer.byteLength(input.Value) > MAX_ADVANCED_VALUE)
+    throw new AwsError('ValidationException', `Advanced tier parameters support a maximum parameter value of ${MAX_ADVANCED_VALUE} bytes.`);
+}
+
 const TYPES = ['String', 'StringList', 'SecureString'];
 
 /** SSM Parameter Store: where the CDK bootstrap records its version, and labs keep switches. */
@@ -23,6 +48,7 @@ export class SsmService {
 
   readonly actions: ActionTable = {
     PutParameter: (input) => {
+      checkParameter(input);
       const existing = this.parameters.get(input.Name);
       if (existing && !input.Overwrite) throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
       if (existing && input.Tags?.length) throw new AwsError('ValidationException', 'Invalid request: tags and overwrite can\'t be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.');
@@ -31,7 +57,7 @@ export class SsmService {
       const version = (existing?.version ?? 0) + 1;
       const tags = existing?.tags ?? Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
       this.parameters.set(input.Name, { name: input.Name, type, value: String(input.Value), version, lastModified: new Date(), description: input.Description ?? existing?.description, tags });
-      return { Version: version, Tier: 'Standard' };
+      return { Version: version, Tier: input.Tier === 'Advanced' ? 'Advanced' : 'Standard' };
     },
     GetParameter: (input, context) => ({ Parameter: this.describe(this.get(input.Name), context) }),
     GetParameters: (input, context) => ({

@@ -1,4 +1,4 @@
-import { refill, type ServiceDefinition } from '../../service.ts';
+import { MiB, refill, type ServiceDefinition } from '../../service.ts';
 import { StepFunctionsService } from './service.ts';
 
 declare module '../../services.ts' {
@@ -14,6 +14,9 @@ export const states: ServiceDefinition = {
     return {
       service: {
         name: 'states',
+        // Step Functions: at most 1 MB per request, headers included (a definition is at most 1 MB).
+        // https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+        maxBodyBytes: 2 * MiB,
         protocol: {
           kind: 'json',
           title: 'Step Functions',

@@ -1,4 +1,5 @@
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { deeperThan } from '../../shared/json-depth.ts';
 import { invalidDefinition } from './errors.ts';
 import { parseResource, type TaskResource } from './resources.ts';
 
@@ -27,6 +28,8 @@ export const STATE_CONTEXT = 'WorkshopStates';
 // The interpreter gives a Task state without TimeoutSeconds 60 s; on AWS it may run for the whole
 // execution (up to a year). Timers cannot exceed 2^31-1 ms, so "no timeout" is about 24 days here.
 const NO_TIMEOUT_SECONDS = 2_147_483;
+/** Nesting the local cloud reads in a definition (AWS documents no limit below its 1 MB size). */
+const MAX_NESTING = 200;
 
 /**
  * Parses and validates an Amazon States Language definition as CreateStateMachine does, and
@@ -42,6 +45,10 @@ export function parseDefinition(text: string): ParsedDefinition {
   }
   if (!definition || typeof definition !== 'object' || Array.isArray(definition))
     throw invalidDefinition('The definition must be a JSON object.');
+  // The interpreter and its validator walk a definition recursively: one nested deeper than any
+  // real state machine is refused rather than walked into a stack overflow.
+  if (deeperThan(definition, MAX_NESTING))
+    throw invalidDefinition(`The definition is nested more than ${MAX_NESTING} levels deep, more than the local cloud reads.`);
   if (definition.QueryLanguage === 'JSONata')
     throw invalidDefinition('The local cloud runs JSONPath definitions only; QueryLanguage JSONata is not supported (use the AWS target).');
   const tasks = new Map<string, TaskSpec>();

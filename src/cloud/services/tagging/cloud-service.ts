@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../../service.ts';
+import { MiB, type ServiceDefinition } from '../../service.ts';
 import { TaggingService } from './service.ts';
 import { tagSources } from './sources.ts';
 
@@ -12,6 +12,8 @@ export const tagging: ServiceDefinition = {
     return {
       service: {
         name: 'tagging',
+        // GetResources takes filters of a few KB at most.
+        maxBodyBytes: MiB,
         protocol: { kind: 'json', title: 'Resource Groups Tagging API', targetPrefix: 'ResourceGroupsTaggingAPI_20170126', actions: tagging.actions },
       },
       provides: {},

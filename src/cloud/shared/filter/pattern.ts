@@ -151,18 +151,26 @@ function parseConditions(values: unknown[], dialect: Dialect): Condition[] {
   });
 }
 
+/**
+ * Deeper than any pattern AWS takes: an SNS policy has at most five keys, an EventBridge pattern
+ * at most 4,096 characters (two per level at the least). Checked as parsing goes, so a pattern
+ * nested thousands of levels deep is refused rather than recursed into.
+ */
+const MAX_NESTING = 1_000;
+
 /** Parses a pattern object into its internal form; throws FilterPatternError on anything AWS refuses. */
-export function parseNode(spec: unknown, dialect: Dialect, depth = 1): PatternNode {
+export function parseNode(spec: unknown, dialect: Dialect, depth = 1, nesting = 1): PatternNode {
   if (!isObject(spec)) fail('Filter policy must be a JSON object');
+  if (nesting > MAX_NESTING) fail(`Filter policy is nested more than ${MAX_NESTING} levels deep`);
   const node: PatternNode = { fields: new Map(), anyOf: [] };
   for (const [key, value] of Object.entries(spec as Record<string, unknown>)) {
     if (key === '$or') {
       if (!Array.isArray(value) || value.length < 2) fail('$or must be an array of at least two objects');
-      node.anyOf = (value as unknown[]).map((alternative) => parseNode(alternative, dialect, depth));
+      node.anyOf = (value as unknown[]).map((alternative) => parseNode(alternative, dialect, depth, nesting + 1));
     } else if (Array.isArray(value)) {
       node.fields.set(key, parseConditions(value, dialect));
     } else if (isObject(value)) {
-      node.fields.set(key, parseNode(value, dialect, depth + 1));
+      node.fields.set(key, parseNode(value, dialect, depth + 1, nesting + 1));
     } else {
       fail(`Match value for ${key} must be an array or an object`);
     }

@@ -1,13 +1,19 @@
 import { AwsError } from '../../../aws/errors.ts';
-import { tagList, type ResourceProvider } from './provider.ts';
+import { type ResourceProvider, tagList } from './provider.ts';
 
-/** AWS::Logs::LogGroup (a function's log group, when the stack manages it). */
+/**
+ * AWS::Logs::LogGroup (a function's log group, when the stack manages it). As on AWS, a group that
+ * already exists is not taken over: the resource fails (a function that ran before its stack
+ * managed its group has one already; delete it, or deploy the stack before the function runs).
+ */
 export const logGroup: ResourceProvider = {
   properties: ['LogGroupName', 'RetentionInDays', 'Tags', 'LogGroupClass'],
   replaceOn: ['LogGroupName'],
   async create(props, context) {
     const name = props.LogGroupName ?? context.generateName(512);
-    const group = context.services.logs.ensureGroup(name, context);
+    if (context.services.logs.groups.has(name))
+      throw new AwsError('AlreadyExists', `Resource of type 'AWS::Logs::LogGroup' with identifier '${name}' already exists.`);
+    const group = context.services.logs.ensureGroup(name, context, { ...context.tags, ...tagList(props.Tags) });
     group.retentionInDays = props.RetentionInDays === undefined ? undefined : Number(props.RetentionInDays);
     group.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: name, attributes: { Arn: `${group.arn}:*` } };
@@ -19,7 +25,7 @@ export const logGroup: ResourceProvider = {
     return current;
   },
   async delete(current, _props, context) {
-    context.services.logs.groups.delete(current.physicalId);
+    context.services.logs.deleteGroup(current.physicalId);
   },
 };
 
@@ -60,6 +66,6 @@ export const logRetention: ResourceProvider = {
     return logRetention.create(props, context);
   },
   async delete(current, props, context) {
-    if (String(props.RemovalPolicy).toLowerCase() === 'destroy') context.services.logs.groups.delete(current.physicalId);
+    if (String(props.RemovalPolicy).toLowerCase() === 'destroy') context.services.logs.deleteGroup(current.physicalId);
   },
 };

@@ -146,3 +146,6 @@ process.on('unhandledRejection', (reason) => {
 });
 
 main();
+// The cloud that started this environment is gone (stopped, or killed): so is the environment,
+// rather than linger as an orphan process holding memory.
+process.on('disconnect', () => process.exit(0));

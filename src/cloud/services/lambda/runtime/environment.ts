@@ -11,6 +11,8 @@ export interface EnvironmentSpec {
   codeDir: string;
   handler: string;
   memoryMb: number;
+  /** The heap the process gets (MiB): its MemorySize, within the cloud's limit per environment. */
+  heapMb?: number;
   /** Complete environment of the process: nothing of the cloud's own environment leaks in. */
   env: Record<string, string>;
 }
@@ -48,6 +50,16 @@ export class ExecutionEnvironment {
     this.logStreamName = `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
   }
 
+  /** The function it runs. */
+  get functionName(): string {
+    return this.spec.functionName;
+  }
+
+  /** The process id, while it runs. */
+  get pid(): number | undefined {
+    return this.dead ? undefined : this.child?.pid;
+  }
+
   get alive(): boolean {
     return !this.dead;
   }
@@ -59,7 +71,7 @@ export class ExecutionEnvironment {
       const child = fork(BOOTSTRAP, [], {
         cwd: this.spec.codeDir,
         env: { ...this.spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName },
-        execArgv: [`--max-old-space-size=${Math.max(64, this.spec.memoryMb)}`],
+        execArgv: [`--max-old-space-size=${Math.max(64, this.spec.heapMb ?? this.spec.memoryMb)}`],
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'advanced',
       });
