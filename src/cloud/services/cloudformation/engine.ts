@@ -150,7 +150,7 @@ export class StackEngine {
     return props;
   }
 
-  private async runProvider<T>(stack: StackRecord, logicalId: string, type: string, work: () => Promise<T>): Promise<T> {
+  private async runProvider<T>(_stack: StackRecord, logicalId: string, type: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {

@@ -61,7 +61,7 @@ function intrinsic(name: string, arg: unknown, scope: ResolveScope): unknown {
     case 'Fn::Sub': {
       const [template, variables = {}] = Array.isArray(arg) ? arg : [arg, {}];
       const resolvedVariables = resolve(variables, scope) as Record<string, unknown>;
-      return str(template, 'Fn::Sub').replace(/\$\{([^}]+)\}/g, (whole, expression: string) => {
+      return str(template, 'Fn::Sub').replace(/\$\{([^}]+)\}/g, (_whole, expression: string) => {
         if (expression.startsWith('!')) return `\${${expression.slice(1)}}`;
         if (expression in resolvedVariables) return str(resolvedVariables[expression], 'Fn::Sub');
         const dot = expression.indexOf('.');
@@ -126,7 +126,9 @@ function truthy(value: unknown): boolean {
 
 /** Logical ids a value refers to (Ref, GetAtt and ${…} in Sub): the edges of the dependency graph. */
 export function references(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => references(v, into));
+  if (Array.isArray(value)) {
+    for (const v of value) references(v, into);
+  }
   else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       if (key === 'Ref' && typeof v === 'string') into.add(v);

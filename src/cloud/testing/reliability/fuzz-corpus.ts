@@ -423,7 +423,7 @@ function flatten(value: unknown, prefix: string, form: URLSearchParams): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     if (value.length === 0) form.append(prefix, '');
-    value.forEach((item, i) => flatten(item, `${prefix}.member.${i + 1}`, form));
+    for (const [i, item] of value.entries()) flatten(item, `${prefix}.member.${i + 1}`, form);
   } else if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     for (const [key, item] of entries) flatten(item, prefix ? `${prefix}.${key}` : key, form);

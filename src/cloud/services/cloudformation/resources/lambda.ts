@@ -14,7 +14,7 @@ function codeInput(code: any, runtime: string): any {
 }
 
 function configurationInput(props: Record<string, any>) {
-  if (props.Architectures && props.Architectures.some((a: string) => a !== 'x86_64' && a !== 'arm64')) {
+  if (props.Architectures?.some((a: string) => a !== 'x86_64' && a !== 'arm64')) {
     throw new AwsError('ValidationError', `Unknown architecture ${props.Architectures.join(', ')}`);
   }
   if (props.TracingConfig && props.TracingConfig.Mode !== 'PassThrough') {
@@ -99,7 +99,7 @@ export const lambdaPermission: ResourceProvider = {
   },
   async delete(current, props, context) {
     const lambda = context.services.lambda;
-    let fn;
+    let fn: ReturnType<typeof lambda.fn>;
     try {
       fn = lambda.fn(String(props.FunctionName), context);
     } catch {
