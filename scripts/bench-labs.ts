@@ -42,7 +42,8 @@ async function benchVerify(engine: LabEngine, labId: string, row: Row, deploy?: 
   await verify();
   counting = true;
   const times: number[] = [];
-  for (let i = 0; i < rounds; i++) times.push(
+  for (let i = 0; i < rounds; i++)
+    times.push(
       await timed(async () => {
         await verify();
         return true;
@@ -50,7 +51,11 @@ async function benchVerify(engine: LabEngine, labId: string, row: Row, deploy?: 
     );
   row(`${labId}: verify (all checkpoints, warm), median`, `${ms(median(times))} (${summary} pass)`, '≤ 1000 ms');
   const slowest = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 3);
-  row(`${labId}: verify, its slowest checkpoints (mean)`, slowest.map(([id, total]) => `${id} ${Math.round(total / rounds)} ms`).join(', '), '');
+  row(
+    `${labId}: verify, its slowest checkpoints (mean)`,
+    slowest.map(([id, total]) => `${id} ${Math.round(total / rounds)} ms`).join(', '),
+    '',
+  );
   if (deploy) await engine.destroy(labId, quiet);
 }
 
@@ -82,7 +87,12 @@ export async function benchLabDeploys(engine: LabEngine, cloud: { port: number }
     row(`${lab.id}: warm redeploy, one step changed, median`, ms(median(redeploys)), '≤ 300 ms');
     row(`${lab.id}: warm destroy, median`, ms(median(destroys)), '');
     await benchVerify(engine, lab.id, row, () => engine.deploy(lab.id, full, quiet));
-    const cli = (command: string, ...args: string[]) => run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), command, lab.id, ...args, '--port', String(cloud.port), '--prefix', 'bench'], { cwd: PROJECT_ROOT });
+    const cli = (command: string, ...args: string[]) =>
+      run(
+        process.execPath,
+        [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), command, lab.id, ...args, '--port', String(cloud.port), '--prefix', 'bench'],
+        { cwd: PROJECT_ROOT },
+      );
     let started = performance.now();
     await cli('deploy', '--solution');
     row(`${lab.id}: cold CLI deploy onto nothing`, ms(performance.now() - started), '≤ 3000 ms');

@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Browser, Page } from 'playwright-core';
@@ -14,7 +14,7 @@ import { clientConfig } from '../labs/kit/clients.ts';
 import { createLabApi } from '../src/api/app.ts';
 import { serveOnLoopback } from '../src/api/node-server.ts';
 import { accessPolicy } from '../src/api/security.ts';
-import { startCloud, type RunningCloud } from '../src/cloud/cloud.ts';
+import { type RunningCloud, startCloud } from '../src/cloud/cloud.ts';
 import { LabEngine } from '../src/engine/engine.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { indexArchitecture, marksFor } from '../src/lib/architecture-activity.ts';
@@ -307,7 +307,11 @@ async function benchDiagram(
     ).toFixed(1)} ms`,
     '',
   );
-  row("  the server's event loop meanwhile: delay p99 / longest", `${(loop.percentile(99) / 1e6).toFixed(0)} / ${(loop.max / 1e6).toFixed(0)} ms`, '');
+  row(
+    "  the server's event loop meanwhile: delay p99 / longest",
+    `${(loop.percentile(99) / 1e6).toFixed(0)} / ${(loop.max / 1e6).toFixed(0)} ms`,
+    '',
+  );
   row("  the page's main thread meanwhile: long tasks, longest", `${longTasks.length}, ${Math.max(0, ...longTasks).toFixed(0)} ms`, '');
   row(
     "  the page's main thread: busy per event (tasks / scripts)",

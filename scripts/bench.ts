@@ -15,11 +15,11 @@ import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { benchClass } from './bench-class.ts';
 import { benchDurability } from './bench-durability.ts';
+import { benchEditedRedeploys } from './bench-edits.ts';
 import { snsFanOut } from './bench-fanout.ts';
 import { benchLab3 } from './bench-lab-3.ts';
 import { benchLab4 } from './bench-lab-4.ts';
 import { benchLab2 } from './bench-lab2.ts';
-import { benchEditedRedeploys } from './bench-edits.ts';
 import { benchLabDeploys } from './bench-labs.ts';
 import { snsSqsLambdaLatency, sqsThroughput } from './bench-messaging.ts';
 import { benchSite } from './bench-site.ts';
@@ -46,7 +46,11 @@ async function memoryRows(cloud: RunningCloud, when: string) {
   row(`memory of the whole cloud ${when} (RSS)`, mib(memory.totalBytes), '');
   row(`  its process (gateway, services; here also the bench)`, mib(memory.processRssBytes), '');
   row(`  dynalite and kinesalite processes`, mib(emulators.reduce((sum, c) => sum + c.rssBytes, 0)), '');
-  row(`  Lambda environments (${lambdas.length})`, mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)), `≤ ${DEFAULT_MAX_ENVIRONMENTS} environments`);
+  row(
+    `  Lambda environments (${lambdas.length})`,
+    mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)),
+    `≤ ${DEFAULT_MAX_ENVIRONMENTS} environments`,
+  );
 }
 
 async function main() {

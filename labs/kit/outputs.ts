@@ -18,10 +18,14 @@ export async function stackOutputs(): Promise<Record<string, string>> {
     throw error;
   }
   if (!stack || stack.StackStatus?.endsWith('_FAILED') || stack.StackStatus === 'DELETE_COMPLETE') {
-    fail(`Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`);
+    fail(
+      `Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`,
+    );
   }
   context.outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-  context.parameters = Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']));
+  context.parameters = Object.fromEntries(
+    (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']),
+  );
   return context.outputs;
 }
 

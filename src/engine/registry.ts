@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
 import { lastStep, SOLUTION_DIR } from '../../labs/kit/steps/index.ts';
-import { PROJECT_ROOT } from './paths.ts';
 import { EngineError } from './events.ts';
 import { folderFingerprint, LabModuleCache } from './lab-modules.ts';
+import { PROJECT_ROOT } from './paths.ts';
 
 export const LABS_DIR = join(PROJECT_ROOT, 'labs');
 
@@ -22,7 +22,11 @@ export function resolveLabFolder(id: string, root = LABS_DIR): string {
   const folders = labFolders(root);
   const number = /^(?:lab-?)?(\d+)(?:-.*)?$/.exec(id.trim())?.[1];
   const folder = folders.find((f) => f === id || f.split('-')[1] === number);
-  if (!folder) throw new EngineError('UnknownLab', `There is no lab "${id}". The labs are: ${folders.map((f) => f.split('-').slice(0, 2).join('-')).join(', ')}.`);
+  if (!folder)
+    throw new EngineError(
+      'UnknownLab',
+      `There is no lab "${id}". The labs are: ${folders.map((f) => f.split('-').slice(0, 2).join('-')).join(', ')}.`,
+    );
   return folder;
 }
 
@@ -60,7 +64,8 @@ async function importLab(root: string, folder: string): Promise<LabDefinition> {
   } catch (error) {
     throw new EngineError('LabLoadFailed', `Could not load labs/${folder}: ${(error as Error).message}`);
   }
-  if (!module.default) throw new EngineError('LabLoadFailed', `labs/${folder}/lab.ts must export its lab as default (export default defineLab({...})).`);
+  if (!module.default)
+    throw new EngineError('LabLoadFailed', `labs/${folder}/lab.ts must export its lab as default (export default defineLab({...})).`);
   checkStackFiles(root, folder, module.default);
   return module.default;
 }
@@ -71,7 +76,8 @@ function checkStackFiles(root: string, folder: string, lab: LabDefinition): void
   const starter = join(root, folder, 'stack.ts');
   const solution = join(root, folder, SOLUTION_DIR, 'stack.ts');
   for (const file of [starter, solution]) {
-    if (!existsSync(file)) throw new EngineError('LabLoadFailed', `labs/${folder} declares a stack but has no ${file.slice(root.length + 1)}.`);
+    if (!existsSync(file))
+      throw new EngineError('LabLoadFailed', `labs/${folder} declares a stack but has no ${file.slice(root.length + 1)}.`);
   }
   let last: number;
   try {
@@ -80,7 +86,10 @@ function checkStackFiles(root: string, folder: string, lab: LabDefinition): void
     throw new EngineError('LabLoadFailed', `labs/${folder}/${SOLUTION_DIR}/stack.ts: ${(error as Error).message}`);
   }
   if (last !== lab.steps.length) {
-    throw new EngineError('LabLoadFailed', `labs/${folder}/${SOLUTION_DIR}/stack.ts annotates steps up to ${last}, but lab.ts lists ${lab.steps.length} steps.`);
+    throw new EngineError(
+      'LabLoadFailed',
+      `labs/${folder}/${SOLUTION_DIR}/stack.ts annotates steps up to ${last}, but lab.ts lists ${lab.steps.length} steps.`,
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { LabDefinition, StackFactory } from '../../labs/kit/lab.ts';
-import { lastStep, relocateSource, sourceAtStep, SOLUTION_DIR } from '../../labs/kit/steps/index.ts';
+import { lastStep, relocateSource, SOLUTION_DIR, sourceAtStep } from '../../labs/kit/steps/index.ts';
 import type { StackChoice } from './deploy/synth.ts';
 import { EngineError } from './events.ts';
 import { folderFingerprint, LabModuleCache } from './lab-modules.ts';
@@ -83,7 +83,8 @@ const factories = new LabModuleCache<StackFactory>();
 export async function loadStack(lab: LabDefinition, choice: StackChoice, root = LABS_DIR): Promise<LoadedStack> {
   if (!lab.stack) throw new EngineError('NoStack', `${lab.id} has no stack to deploy.`);
   const fingerprint = folderFingerprint(root);
-  const load = (file: string, shownAs: string) => factories.get(`${file}|${lab.stack!.className}`, fingerprint, () => importStack(lab, file, shownAs));
+  const load = (file: string, shownAs: string) =>
+    factories.get(`${file}|${lab.stack!.className}`, fingerprint, () => importStack(lab, file, shownAs));
   if (!choice.solution) {
     const file = `labs/${lab.slug}/stack.ts`;
     return { factory: await load(starterFile(lab, root), file), file, description: `your ${file}` };

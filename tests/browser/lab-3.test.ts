@@ -94,7 +94,8 @@ describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
 
     // The diagram lit the scatter (the topic's delivery to each of the ten providers) and the
     // gather (the response queue's mapping to the Quotes Response Service).
-    for (let i = 1; i <= 10; i++) await litEdge(page, 'lab-3', 'subscription', ['RequestForQuotesTopic->', `UnicornManagementResource${i}#`]);
+    for (let i = 1; i <= 10; i++)
+      await litEdge(page, 'lab-3', 'subscription', ['RequestForQuotesTopic->', `UnicornManagementResource${i}#`]);
     await litEdge(page, 'lab-3', 'mapping', ['RequestForQuotesResponseQueue->', 'QuotesResponse']);
     // The chart counted the ten providers' invocations (one line, summed by metric math) and the answers sent.
     assert.ok((await chartTotal(page, 'lab-3', PROVIDER_INVOCATIONS, 10)) >= 10);

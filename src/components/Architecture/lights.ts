@@ -1,4 +1,4 @@
-import { marksFor, type EdgeCounter, type GraphIndex, type Marks, type Tone } from '@site/src/lib/architecture-activity';
+import { type EdgeCounter, type GraphIndex, type Marks, marksFor, type Tone } from '@site/src/lib/architecture-activity';
 import type { FlowEvent } from '@site/src/lib/flow';
 
 type EdgeElements = { pulse: SVGPathElement | null; counters: Partial<Record<EdgeCounter, HTMLElement | null>> };
@@ -15,7 +15,13 @@ export interface Painted {
 const now = () => performance.timeOrigin + performance.now();
 
 const PULSE_MS = 900;
-const colours: Record<Tone, string> = { move: 'var(--arch-move)', filtered: 'var(--arch-filtered)', retry: 'var(--arch-retry)', fail: 'var(--arch-fail)', 'dead-letter': 'var(--arch-fail)' };
+const colours: Record<Tone, string> = {
+  move: 'var(--arch-move)',
+  filtered: 'var(--arch-filtered)',
+  retry: 'var(--arch-retry)',
+  fail: 'var(--arch-fail)',
+  'dead-letter': 'var(--arch-fail)',
+};
 
 /**
  * Lights the diagram as events arrive, outside React: events are queued and applied once per
@@ -74,7 +80,10 @@ export class DiagramLights {
     const edgeTones = new Map<string, Tone>();
     for (const { marks } of batch) {
       for (const mark of marks.nodes) {
-        nodeTones.set(mark.id, { tone: stronger(nodeTones.get(mark.id)?.tone, mark.tone), text: mark.text ?? nodeTones.get(mark.id)?.text });
+        nodeTones.set(mark.id, {
+          tone: stronger(nodeTones.get(mark.id)?.tone, mark.tone),
+          text: mark.text ?? nodeTones.get(mark.id)?.text,
+        });
         if (mark.tone === 'dead-letter') this.alarms.set(mark.id, (this.alarms.get(mark.id) ?? 0) + 1);
       }
       for (const mark of marks.edges) {
@@ -98,7 +107,10 @@ export class DiagramLights {
       const elements = this.edges.get(id);
       if (elements?.pulse) {
         elements.pulse.style.stroke = colours[tone];
-        this.pulse(elements.pulse, [{ opacity: 1, strokeDashoffset: '24' }, { opacity: 0, strokeDashoffset: '0' }]);
+        this.pulse(elements.pulse, [
+          { opacity: 1, strokeDashoffset: '24' },
+          { opacity: 0, strokeDashoffset: '0' },
+        ]);
       }
       this.showCounts(id);
     });
@@ -132,7 +144,8 @@ export class DiagramLights {
       const element = elements.counters[key];
       if (!element) continue;
       element.hidden = counts[key] === 0;
-      element.textContent = key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`;
+      element.textContent =
+        key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`;
     }
   }
 

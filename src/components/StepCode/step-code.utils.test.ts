@@ -21,7 +21,16 @@ test('a step shows its added lines with context, and folds what lies between', (
   assert.equal(view.removed, 0);
   assert.deepEqual(
     view.rows.map((r) => (r.kind === 'fold' ? `fold ${r.lines.length}` : `${r.kind} ${r.text}`)),
-    ["context import { Stack } from 'aws-cdk-lib';", "add import * as sns from 'aws-cdk-lib/aws-sns';", 'context const a = 1;', 'context const b = 2;', 'fold 3', 'context const f = 6;', 'context const g = 7;', 'add const topic = new sns.Topic();'],
+    [
+      "context import { Stack } from 'aws-cdk-lib';",
+      "add import * as sns from 'aws-cdk-lib/aws-sns';",
+      'context const a = 1;',
+      'context const b = 2;',
+      'fold 3',
+      'context const f = 6;',
+      'context const g = 7;',
+      'add const topic = new sns.Topic();',
+    ],
   );
 });
 

@@ -19,7 +19,15 @@ const count = (namespace: string, metric: string, dimensions: Record<string, str
 const lastPart = (arn: string, separator: string) => arn.split(separator).pop() ?? arn;
 const functionName = (a: Activity) => ({ FunctionName: lastPart(a.resource, ':') });
 const topicName = (a: Activity) => ({ TopicName: lastPart(a.resource, ':') });
-const stateMachine = (a: Activity<'states.execution-started' | 'states.execution-succeeded' | 'states.execution-failed' | 'states.execution-aborted' | 'states.execution-timed-out'>) => ({
+const stateMachine = (
+  a: Activity<
+    | 'states.execution-started'
+    | 'states.execution-succeeded'
+    | 'states.execution-failed'
+    | 'states.execution-aborted'
+    | 'states.execution-timed-out'
+  >,
+) => ({
   StateMachineArn: a.detail.stateMachineArn,
 });
 const duration = (a: Activity, ms: number): Datum => ({

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, ListTagsForResourceCommand, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFoundException, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListTagsForResourceCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -98,7 +108,10 @@ test('Step Functions executions started, succeeded and failed appear as AWS/Stat
   const { Role } = await new IAMClient(clientConfig(cloud.target)).send(
     new CreateRoleCommand({
       RoleName: uniqueName('states-role'),
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
     }),
   );
   // Succeeds unless its input says fail.
@@ -110,8 +123,12 @@ test('Step Functions executions started, succeeded and failed appear as AWS/Stat
       Fail: { Type: 'Fail', Error: 'FareDeclined' },
     },
   };
-  const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('metered'), definition: JSON.stringify(definition), roleArn: Role!.Arn! }));
-  const executions = await Promise.all([false, false, true].map((fail) => sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ fail }) }))));
+  const { stateMachineArn } = await sfn.send(
+    new CreateStateMachineCommand({ name: uniqueName('metered'), definition: JSON.stringify(definition), roleArn: Role!.Arn! }),
+  );
+  const executions = await Promise.all(
+    [false, false, true].map((fail) => sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ fail }) }))),
+  );
   for (const { executionArn } of executions) {
     for (let i = 0; i < 100 && (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING'; i++) await sleep(20);
   }
@@ -121,7 +138,11 @@ test('Step Functions executions started, succeeded and failed appear as AWS/Stat
       ...recent(),
       MetricDataQueries: metrics.map((MetricName) => ({
         Id: MetricName.toLowerCase(),
-        MetricStat: { Metric: { Namespace: 'AWS/States', MetricName, Dimensions: [{ Name: 'StateMachineArn', Value: stateMachineArn! }] }, Period: 3600, Stat: 'Sum' },
+        MetricStat: {
+          Metric: { Namespace: 'AWS/States', MetricName, Dimensions: [{ Name: 'StateMachineArn', Value: stateMachineArn! }] },
+          Period: 3600,
+          Stat: 'Sum',
+        },
       })),
     }),
   );
@@ -265,7 +286,18 @@ test('an alarm on the visible messages of a dead-letter queue goes to ALARM once
 
 test('alarms carry a description and tags: set on creation, kept by an update, changed by TagResource and UntagResource', async () => {
   const AlarmName = uniqueName('parked-refunds');
-  const alarm = { AlarmName, AlarmDescription: 'A refund waits for a human.', Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'refunds' }], Statistic: 'Maximum' as const, Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const };
+  const alarm = {
+    AlarmName,
+    AlarmDescription: 'A refund waits for a human.',
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: 'refunds' }],
+    Statistic: 'Maximum' as const,
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const,
+  };
   await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'payments' }] }));
   const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [AlarmName] }));
   assert.equal(MetricAlarms[0].AlarmDescription, 'A refund waits for a human.');
@@ -275,7 +307,15 @@ test('alarms carry a description and tags: set on creation, kept by an update, c
   // As on AWS, PutMetricAlarm on an existing alarm ignores Tags.
   await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'ignored' }] }));
   assert.deepEqual(await tags(), [{ Key: 'team', Value: 'payments' }]);
-  await cloudwatch.send(new TagResourceCommand({ ResourceARN, Tags: [{ Key: 'team', Value: 'refunds' }, { Key: 'lab', Value: '4' }] }));
+  await cloudwatch.send(
+    new TagResourceCommand({
+      ResourceARN,
+      Tags: [
+        { Key: 'team', Value: 'refunds' },
+        { Key: 'lab', Value: '4' },
+      ],
+    }),
+  );
   await cloudwatch.send(new UntagResourceCommand({ ResourceARN, TagKeys: ['lab'] }));
   assert.deepEqual(await tags(), [{ Key: 'team', Value: 'refunds' }]);
   await assert.rejects(cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: `${ResourceARN}-gone` })), ResourceNotFoundException);
