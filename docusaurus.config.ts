@@ -1,5 +1,5 @@
-import type { Config } from '@docusaurus/types';
 import type * as Preset from '@docusaurus/preset-classic';
+import type { Config } from '@docusaurus/types';
 import { themes as prismThemes } from 'prism-react-renderer';
 import { readableTheme } from './src/plugins/prism-contrast.ts';
 
@@ -35,7 +35,12 @@ const config: Config = {
     image: 'img/social-card.png',
     navbar: {
       title: 'Wild Rydes',
-      logo: { alt: 'Wild Rydes logo: a unicorn horn and a message fanned out to three subscribers', src: 'img/logo.svg', width: 32, height: 32 },
+      logo: {
+        alt: 'Wild Rydes logo: a unicorn horn and a message fanned out to three subscribers',
+        src: 'img/logo.svg',
+        width: 32,
+        height: 32,
+      },
       items: [
         { type: 'docSidebar', sidebarId: 'labs', position: 'left', label: 'Labs' },
         { to: '/lab-1-fan-out', label: 'Lab 1', position: 'left' },
@@ -45,7 +50,11 @@ const config: Config = {
       style: 'dark',
       copyright: 'A hands-on workshop on asynchronous messaging. Runs against the embedded local cloud or your AWS account.',
     },
-    prism: { theme: readableTheme(prismThemes.github), darkTheme: readableTheme(prismThemes.dracula), additionalLanguages: ['bash', 'json'] },
+    prism: {
+      theme: readableTheme(prismThemes.github),
+      darkTheme: readableTheme(prismThemes.dracula),
+      additionalLanguages: ['bash', 'json'],
+    },
     colorMode: { respectPrefersColorScheme: true },
   } satisfies Preset.ThemeConfig,
 };

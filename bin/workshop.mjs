@@ -18,10 +18,7 @@ if (major >= MIN_MAJOR) {
   const { main } = await import('../src/cli/main.ts');
   await main(process.argv.slice(2));
 } else {
-  const candidates = [
-    join(root, 'node_modules', 'node', 'bin', 'node'),
-    join(root, 'node_modules', '.bin', 'node'),
-  ];
+  const candidates = [join(root, 'node_modules', 'node', 'bin', 'node'), join(root, 'node_modules', '.bin', 'node')];
   const bundled = candidates.find((file) => existsSync(file));
   if (!bundled) {
     console.error(

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import ts from 'typescript';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import ts from 'typescript';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { labFolders, loadLab } from '../src/engine/registry.ts';
 import { importStack, loadStack, readSolution, starterFile, writeStepFile } from '../src/engine/stack-source.ts';
@@ -33,7 +33,10 @@ function typeErrors(files: string[]): string[] {
   return ts
     .getPreEmitDiagnostics(program)
     .filter((d) => !d.file || files.includes(d.file.fileName))
-    .map((d) => `${d.file ? `${d.file.fileName.slice(PROJECT_ROOT.length)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    .map(
+      (d) =>
+        `${d.file ? `${d.file.fileName.slice(PROJECT_ROOT.length)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    );
 }
 
 // One output folder for every app, so that each function is bundled once.
@@ -48,7 +51,11 @@ describe('the code each step shows is the code the learner types', () => {
       const annotated = readSolution(lab);
       let file = readFileSync(starterFile(lab), 'utf8');
       const starter = learnerFileAtStep(annotated, 0);
-      assert.equal(file, starter, `labs/${lab.slug}/stack.ts is not solution/stack.ts at step 0 (${firstDifference(file, starter)}): the starter and the solution's step-0 lines must be the same file`);
+      assert.equal(
+        file,
+        starter,
+        `labs/${lab.slug}/stack.ts is not solution/stack.ts at step 0 (${firstDifference(file, starter)}): the starter and the solution's step-0 lines must be the same file`,
+      );
       for (const { n } of lab.steps) {
         const changes = stepChanges(annotated, n);
         assert.ok(changes.length > 0, `step ${n} of ${lab.id} changes nothing in stack.ts`);
@@ -59,7 +66,11 @@ describe('the code each step shows is the code the learner types', () => {
         const typed = await importStack(lab, writeStepFile(lab, n, file), `the typed stack.ts after step ${n}`);
         const deployed = await loadStack(lab, { solution: true, step: n });
         const template = (factory: typeof typed) => Template.fromStack(factory(new App({ outdir }), 'Stack', TEST_STACK_PROPS)).toJSON();
-        assert.deepEqual(template(typed), template(deployed.factory), `after step ${n}, the typed file synthesizes another template than the solution deploys`);
+        assert.deepEqual(
+          template(typed),
+          template(deployed.factory),
+          `after step ${n}, the typed file synthesizes another template than the solution deploys`,
+        );
       }
     });
   }

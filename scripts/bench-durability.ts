@@ -49,10 +49,13 @@ export async function benchDurability(row: Row): Promise<void> {
     // The publish first, while the cloud holds what a lab holds (a commit compares each changed
     // service's records: its cost grows with them, as the creates below show).
     const operations = {
-      'SNS Publish (no subscriber)': (c: typeof a, i: number) => c.sns.send(new PublishCommand({ TopicArn: c.LonelyArn, Message: `m${i}` })),
-      'SNS Publish (one SQS subscriber)': (c: typeof a, i: number) => c.sns.send(new PublishCommand({ TopicArn: c.TopicArn, Message: `m${i}` })),
+      'SNS Publish (no subscriber)': (c: typeof a, i: number) =>
+        c.sns.send(new PublishCommand({ TopicArn: c.LonelyArn, Message: `m${i}` })),
+      'SNS Publish (one SQS subscriber)': (c: typeof a, i: number) =>
+        c.sns.send(new PublishCommand({ TopicArn: c.TopicArn, Message: `m${i}` })),
       'SNS CreateTopic': (c: typeof a, i: number) => c.sns.send(new CreateTopicCommand({ Name: `bench-topic-${i}` })),
-      'SSM PutParameter': (c: typeof a, i: number) => c.ssm.send(new PutParameterCommand({ Name: `/bench/p${i}`, Value: 'v', Type: 'String' })),
+      'SSM PutParameter': (c: typeof a, i: number) =>
+        c.ssm.send(new PutParameterCommand({ Name: `/bench/p${i}`, Value: 'v', Type: 'String' })),
     };
     for (const [name, operation] of Object.entries(operations)) {
       for (let i = 0; i < 20; i++) await Promise.all([operation(a, -i - 1), operation(b, -i - 1)]); // warm-up
@@ -69,7 +72,11 @@ export async function benchDurability(row: Row): Promise<void> {
         ratios.push(z / y);
       }
       row(`${name}: durable / in memory only, median`, `${median(kept).toFixed(2)} / ${median(notKept).toFixed(2)} ms`, '');
-      row(`${name}: durability adds (median of paired ratios)`, `×${median(ratios).toFixed(2)}, +${(median(kept) - median(notKept)).toFixed(2)} ms`, `p99 ${p99(kept).toFixed(1)} / ${p99(notKept).toFixed(1)} ms`);
+      row(
+        `${name}: durability adds (median of paired ratios)`,
+        `×${median(ratios).toFixed(2)}, +${(median(kept) - median(notKept)).toFixed(2)} ms`,
+        `p99 ${p99(kept).toFixed(1)} / ${p99(notKept).toFixed(1)} ms`,
+      );
     }
   } finally {
     await durable.stop();

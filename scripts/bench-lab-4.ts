@@ -11,7 +11,8 @@ import type { EngineEvent } from '../src/engine/events.ts';
 type Row = (what: string, figure: string, budget: string) => void;
 const quiet = (_: EngineEvent) => undefined;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const RUNS = 30;
 const ENDED = new Set(['execution-succeeded', 'execution-failed', 'execution-aborted', 'execution-timed-out']);
 
@@ -46,12 +47,19 @@ export async function benchLab4(engine: LabEngine, cloud: RunningCloud, target: 
   const time = async (customerId: string, expected: string) => {
     const durations: number[] = [];
     for (let i = 0; i < RUNS; i++) {
-      const fare = { customerId, fareId: `bench_${customerId}_${i}_${Date.now()}`, fareAmount: '$20.00', cc: '2424 2424 2424 2424', expiryDate: '12/22', cvv: '111' };
+      const fare = {
+        customerId,
+        fareId: `bench_${customerId}_${i}_${Date.now()}`,
+        fareAmount: '$20.00',
+        cc: '2424 2424 2424 2424',
+        expiryDate: '12/22',
+        cvv: '111',
+      };
       const started = performance.now();
       let ended!: (status: string) => void;
       const done = new Promise<string>((resolve) => (ended = resolve));
       const name = fare.fareId;
-      const executionArn = outputs.StateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+      const executionArn = `${outputs.StateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
       ends.set(executionArn, ended);
       await sfn.send(new StartExecutionCommand({ stateMachineArn: outputs.StateMachineArn, name, input: JSON.stringify(fare) }));
       const status = await done;

@@ -1,15 +1,25 @@
 // Lab 2's rows of the benchmark (scripts/bench.ts): rides through topic → queues → event source
 // mappings with none lost, and the worker's throughput against the mapping's on one queue.
 // Figures only, no asserts.
-import { ConditionalCheckFailedException, ScanCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { dynamodb, lambda, output, sns, sqs } from '../labs/kit/index.ts';
 import { withLabContext } from '../labs/kit/context.ts';
+import { dynamodb, lambda, output, sns, sqs } from '../labs/kit/index.ts';
 import { stackNameFor, type Target } from '../labs/kit/target.ts';
 import { SAMPLE_RIDE } from '../labs/lab-1-fan-out/sample-ride.ts';
-import { ACCOUNTING, deadLetterQueueOf, depthOf, EXTRAORDINARY, mappingOf, mappingState, NOTIFICATION, requireQueue, SERVICES } from '../labs/lab-2-topic-queue-chaining/services.ts';
+import {
+  ACCOUNTING,
+  deadLetterQueueOf,
+  depthOf,
+  EXTRAORDINARY,
+  mappingOf,
+  mappingState,
+  NOTIFICATION,
+  requireQueue,
+  SERVICES,
+} from '../labs/lab-2-topic-queue-chaining/services.ts';
 import { pollQueue } from '../labs/lab-2-topic-queue-chaining/worker/poll-queue.ts';
 import type { LabEngine } from '../src/engine/engine.ts';
 import type { EngineEvent } from '../src/engine/events.ts';
@@ -17,7 +27,8 @@ import type { EngineEvent } from '../src/engine/events.ts';
 type Row = (what: string, figure: string, budget: string) => void;
 const quiet = (_: EngineEvent) => undefined;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis));
 
 const RIDES = 1_000;
@@ -28,7 +39,9 @@ async function scanRides(): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
   let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await dynamodb().send(new ScanCommand({ TableName: await output('RidesTableName'), ExclusiveStartKey, ConsistentRead: true }));
+    const page = await dynamodb().send(
+      new ScanCommand({ TableName: await output('RidesTableName'), ExclusiveStartKey, ConsistentRead: true }),
+    );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
@@ -39,7 +52,12 @@ async function scanRides(): Promise<Record<string, AttributeValue>[]> {
 async function publishRides(count: number, label: string): Promise<Map<string, number>> {
   const topicArn = await output('TopicArn');
   const published = new Map<string, number>();
-  const rides = Array.from({ length: count }, (_, i) => ({ ...SAMPLE_RIDE, id: `${label}-${i}`, customer: `${label}-${i}`, ...(i % 3 === 0 ? {} : { distance: 5, fare: 12 }) }));
+  const rides = Array.from({ length: count }, (_, i) => ({
+    ...SAMPLE_RIDE,
+    id: `${label}-${i}`,
+    customer: `${label}-${i}`,
+    ...(i % 3 === 0 ? {} : { distance: 5, fare: 12 }),
+  }));
   let next = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -50,7 +68,14 @@ async function publishRides(count: number, label: string): Promise<Map<string, n
         await sns().send(
           new PublishBatchCommand({
             TopicArn: topicArn,
-            PublishBatchRequestEntries: batch.map((ride, i) => ({ Id: String(i), Message: JSON.stringify(ride), MessageAttributes: { fare: { DataType: 'Number', StringValue: String(ride.fare) }, distance: { DataType: 'Number', StringValue: String(ride.distance) } } })),
+            PublishBatchRequestEntries: batch.map((ride, i) => ({
+              Id: String(i),
+              Message: JSON.stringify(ride),
+              MessageAttributes: {
+                fare: { DataType: 'Number', StringValue: String(ride.fare) },
+                distance: { DataType: 'Number', StringValue: String(ride.distance) },
+              },
+            })),
           }),
         );
         for (const ride of batch) published.set(ride.id, now);
@@ -107,7 +132,15 @@ async function ridesThroughTheChain(row: Row): Promise<void> {
 /** Fills a queue with rides sent straight to it (its mapping switched off). */
 async function fillQueue(queueUrl: string, label: string): Promise<void> {
   for (let i = 0; i < QUEUED; i += 10) {
-    await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: JSON.stringify({ ...SAMPLE_RIDE, id: `${label}-${i + j}` }) })) }));
+    await sqs().send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Array.from({ length: 10 }, (_, j) => ({
+          Id: String(j),
+          MessageBody: JSON.stringify({ ...SAMPLE_RIDE, id: `${label}-${i + j}` }),
+        })),
+      }),
+    );
   }
 }
 
@@ -145,7 +178,16 @@ async function workerAgainstMapping(row: Row): Promise<void> {
   const charge = async (body: string) => {
     const { id } = JSON.parse(body) as { id: string };
     try {
-      await dynamodb().send(new UpdateItemCommand({ TableName: table, Key: { id: { S: id } }, UpdateExpression: 'SET #a = :now', ConditionExpression: 'attribute_not_exists(#a)', ExpressionAttributeNames: { '#a': ACCOUNTING.mark }, ExpressionAttributeValues: { ':now': { S: new Date().toISOString() } } }));
+      await dynamodb().send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { id: { S: id } },
+          UpdateExpression: 'SET #a = :now',
+          ConditionExpression: 'attribute_not_exists(#a)',
+          ExpressionAttributeNames: { '#a': ACCOUNTING.mark },
+          ExpressionAttributeValues: { ':now': { S: new Date().toISOString() } },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -154,11 +196,23 @@ async function workerAgainstMapping(row: Row): Promise<void> {
     await fillQueue(queueUrl, `worker-${concurrency}`);
     const stop = new AbortController();
     started = Date.now();
-    const running = pollQueue({ sqs: sqs(), queueUrl, signal: stop.signal, log: () => undefined, waitSeconds: 1, concurrency, handle: async (message) => charge(message.Body!) });
+    const running = pollQueue({
+      sqs: sqs(),
+      queueUrl,
+      signal: stop.signal,
+      log: () => undefined,
+      waitSeconds: 1,
+      concurrency,
+      handle: async (message) => charge(message.Body!),
+    });
     const workerMs = await drained(queueUrl, started);
     stop.abort();
     await running;
-    row(`lab-2: ${QUEUED} queued rides, worker process (${concurrency} receive loop${concurrency > 1 ? 's' : ''}), msgs/s`, `${Math.round((QUEUED * 1000) / workerMs)}/s`, '');
+    row(
+      `lab-2: ${QUEUED} queued rides, worker process (${concurrency} receive loop${concurrency > 1 ? 's' : ''}), msgs/s`,
+      `${Math.round((QUEUED * 1000) / workerMs)}/s`,
+      '',
+    );
   }
   await switchMapping(mapping.UUID!, true);
 }
@@ -166,7 +220,13 @@ async function workerAgainstMapping(row: Row): Promise<void> {
 /** Deploys Lab 2's solution, runs its rows, destroys it. */
 export async function benchLab2(engine: LabEngine, target: Target, row: Row): Promise<void> {
   if (!(await engine.deploy('lab-2', { solution: true, step: Number.POSITIVE_INFINITY }, quiet))) throw new Error('deploy lab-2 failed');
-  const context = { target, labId: 'lab-2', stackName: stackNameFor(target, 'lab-2'), print: () => undefined, signal: new AbortController().signal };
+  const context = {
+    target,
+    labId: 'lab-2',
+    stackName: stackNameFor(target, 'lab-2'),
+    print: () => undefined,
+    signal: new AbortController().signal,
+  };
   try {
     await withLabContext(context, async () => {
       // Warm the consumers (their first environments start cold), then measure.

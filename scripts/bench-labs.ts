@@ -28,14 +28,34 @@ async function timed(work: () => Promise<boolean>, what: string): Promise<number
 async function benchVerify(engine: LabEngine, labId: string, row: Row, deploy?: () => Promise<boolean>, rounds = 3): Promise<void> {
   if (deploy && !(await deploy())) throw new Error(`deploy ${labId} failed`);
   let summary = '';
-  const verify = () =>
-    engine.verify(labId, (event) => {
+  // Each checkpoint's time (from the one before it), summed over the counted runs.
+  const spent = new Map<string, number>();
+  let counting = false;
+  const verify = () => {
+    let last = performance.now();
+    return engine.verify(labId, (event) => {
       if (event.type === 'done') summary = `${event.passed}/${event.total}`;
+      if (event.type === 'checkpoint' && counting) spent.set(event.id, (spent.get(event.id) ?? 0) + performance.now() - last);
+      last = performance.now();
     });
+  };
   await verify();
+  counting = true;
   const times: number[] = [];
-  for (let i = 0; i < rounds; i++) times.push(await timed(async () => (await verify(), true), `verify ${labId}`));
+  for (let i = 0; i < rounds; i++)
+    times.push(
+      await timed(async () => {
+        await verify();
+        return true;
+      }, `verify ${labId}`),
+    );
   row(`${labId}: verify (all checkpoints, warm), median`, `${ms(median(times))} (${summary} pass)`, '≤ 1000 ms');
+  const slowest = [...spent].sort((a, b) => b[1] - a[1]).slice(0, 3);
+  row(
+    `${labId}: verify, its slowest checkpoints (mean)`,
+    slowest.map(([id, total]) => `${id} ${Math.round(total / rounds)} ms`).join(', '),
+    '',
+  );
   if (deploy) await engine.destroy(labId, quiet);
 }
 
@@ -67,7 +87,12 @@ export async function benchLabDeploys(engine: LabEngine, cloud: { port: number }
     row(`${lab.id}: warm redeploy, one step changed, median`, ms(median(redeploys)), '≤ 300 ms');
     row(`${lab.id}: warm destroy, median`, ms(median(destroys)), '');
     await benchVerify(engine, lab.id, row, () => engine.deploy(lab.id, full, quiet));
-    const cli = (command: string, ...args: string[]) => run(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), command, lab.id, ...args, '--port', String(cloud.port), '--prefix', 'bench'], { cwd: PROJECT_ROOT });
+    const cli = (command: string, ...args: string[]) =>
+      run(
+        process.execPath,
+        [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), command, lab.id, ...args, '--port', String(cloud.port), '--prefix', 'bench'],
+        { cwd: PROJECT_ROOT },
+      );
     let started = performance.now();
     await cli('deploy', '--solution');
     row(`${lab.id}: cold CLI deploy onto nothing`, ms(performance.now() - started), '≤ 3000 ms');

@@ -2,7 +2,16 @@
 // against fauxqs alone, and SNS → SQS → Lambda latency. Figures only, no asserts.
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { clientConfig } from '../labs/kit/clients.ts';
 import type { Target } from '../labs/kit/target.ts';
@@ -11,7 +20,8 @@ import { handlerZip, TEST_ROLE } from '../src/cloud/testing/lambda-zip.ts';
 
 type Row = (what: string, figure: string, budget: string) => void;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
 const SENDS = 1_000;
 const CONCURRENCY = 16;
@@ -21,9 +31,11 @@ const perSecond = (count: number, ms: number) => Math.round((count * 1000) / ms)
 async function timed(count: number, workers: number, operation: (i: number) => Promise<unknown>): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (next < count) await operation(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < count) await operation(next++);
+    }),
+  );
   return performance.now() - started;
 }
 
@@ -37,17 +49,28 @@ async function sendRate(sqs: SQSClient, queueName: string, workers: number): Pro
 /** Messages per second received and deleted (batches of 10) from a queue filled beforehand. */
 async function consumeRate(sqs: SQSClient, queueName: string, workers: number): Promise<number> {
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-  await timed(SENDS / 10, 4, (b) => sqs.send(new SendMessageBatchCommand({ QueueUrl, Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `ride-${b}-${i}` })) })));
+  await timed(SENDS / 10, 4, (b) =>
+    sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `ride-${b}-${i}` })),
+      }),
+    ),
+  );
   let consumed = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (consumed < SENDS) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-      if (Messages.length === 0) continue;
-      consumed += Messages.length;
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) }));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (consumed < SENDS) {
+        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+        if (Messages.length === 0) continue;
+        consumed += Messages.length;
+        await sqs.send(
+          new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) }),
+        );
+      }
+    }),
+  );
   return perSecond(consumed, performance.now() - started);
 }
 
@@ -57,7 +80,11 @@ async function consumeRate(sqs: SQSClient, queueName: string, workers: number): 
  */
 export async function sqsThroughput(target: Target, row: Row, dataDir: string): Promise<void> {
   const alone = await startFauxqs({ port: 0, logger: false, host: 'localhost', dataDir });
-  const direct = new SQSClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${alone.port}`, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const direct = new SQSClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${alone.port}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const endpoint = new SQSClient(clientConfig(target));
   try {
     for (const workers of [1, CONCURRENCY]) {
@@ -90,9 +117,34 @@ export async function snsSqsLambdaLatency(cloud: RunningCloud, target: Target, r
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'bench-chain' }));
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bench-chain' }));
   const QueueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: QueueArn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } }] }) } }));
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl,
+      Attributes: {
+        Policy: JSON.stringify({
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: QueueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+            },
+          ],
+        }),
+      },
+    }),
+  );
   await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
-  const { FunctionArn } = await lambda.send(new CreateFunctionCommand({ FunctionName: 'bench-chain', Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: handlerZip('exports.handler = async () => {};') } }));
+  const { FunctionArn } = await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'bench-chain',
+      Runtime: 'nodejs22.x',
+      Role: TEST_ROLE,
+      Handler: 'index.handler',
+      Code: { ZipFile: handlerZip('exports.handler = async () => {};') },
+    }),
+  );
   await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: 'bench-chain', EventSourceArn: QueueArn, BatchSize: 1 }));
 
   // Each invocation event of the function resolves the one message in flight.
@@ -103,7 +155,10 @@ export async function snsSqsLambdaLatency(cloud: RunningCloud, target: Target, r
   const once = async () => {
     const done = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no invocation within 10 s of a publish')), 10_000);
-      arrived = () => resolve(performance.now() - (clearTimeout(timer), 0));
+      arrived = () => {
+        clearTimeout(timer);
+        resolve(performance.now());
+      };
     });
     const started = performance.now();
     await sns.send(new PublishCommand({ TopicArn, Message: 'ride' }));

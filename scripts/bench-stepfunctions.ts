@@ -11,7 +11,8 @@ import { waitForStack } from '../src/cloud/testing/stacks.ts';
 
 type Row = (what: string, figure: string, budget: string) => void;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 const RUNS = 30;
 
 /** Deploys the Lab 4 saga (the bench cloud is bootstrapped by the lab deploys before it) and times its executions. */
@@ -19,7 +20,13 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   const cfn = new CloudFormationClient(clientConfig(target));
   const sfn = new SFNClient(clientConfig(target));
   const StackName = 'bench-lab4';
-  const { StackId } = await cfn.send(new CreateStackCommand({ StackName, TemplateBody: synthesizeTemplate(lab4Stack, { stackName: StackName, prefix: 'bench', variant: 0 }), Capabilities: ['CAPABILITY_IAM'] }));
+  const { StackId } = await cfn.send(
+    new CreateStackCommand({
+      StackName,
+      TemplateBody: synthesizeTemplate(lab4Stack, { stackName: StackName, prefix: 'bench', variant: 0 }),
+      Capabilities: ['CAPABILITY_IAM'],
+    }),
+  );
   const { StackStatus, StackStatusReason } = await waitForStack(cfn, StackId!);
   if (StackStatus !== 'CREATE_COMPLETE') throw new Error(`the Lab 4 stack did not deploy: ${StackStatus} (${StackStatusReason})`);
   const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
@@ -36,7 +43,12 @@ export async function stepFunctionsExecution(cloud: RunningCloud, target: Target
   for (let i = 0; i < RUNS; i++) {
     const done = new Promise<void>((resolve) => (finished = resolve));
     const t = performance.now();
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ customerId: '3', fareId: `bench_${i}`, fareAmount: '$20.00' }) }));
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn,
+        input: JSON.stringify({ customerId: '3', fareId: `bench_${i}`, fareAmount: '$20.00' }),
+      }),
+    );
     started.set(executionArn!, t);
     await done;
   }

@@ -15,6 +15,7 @@ import type { EngineEvent } from '../src/engine/events.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { benchClass } from './bench-class.ts';
 import { benchDurability } from './bench-durability.ts';
+import { benchEditedRedeploys } from './bench-edits.ts';
 import { snsFanOut } from './bench-fanout.ts';
 import { benchLab3 } from './bench-lab-3.ts';
 import { benchLab4 } from './bench-lab-4.ts';
@@ -45,7 +46,11 @@ async function memoryRows(cloud: RunningCloud, when: string) {
   row(`memory of the whole cloud ${when} (RSS)`, mib(memory.totalBytes), '');
   row(`  its process (gateway, services; here also the bench)`, mib(memory.processRssBytes), '');
   row(`  dynalite and kinesalite processes`, mib(emulators.reduce((sum, c) => sum + c.rssBytes, 0)), '');
-  row(`  Lambda environments (${lambdas.length})`, mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)), `≤ ${DEFAULT_MAX_ENVIRONMENTS} environments`);
+  row(
+    `  Lambda environments (${lambdas.length})`,
+    mib(lambdas.reduce((sum, c) => sum + c.rssBytes, 0)),
+    `≤ ${DEFAULT_MAX_ENVIRONMENTS} environments`,
+  );
 }
 
 async function main() {
@@ -92,6 +97,8 @@ async function main() {
   row('cold CLI deploy of Lab 1 (npx workshop deploy)', ms(performance.now() - started), '≤ 3000 ms');
   // Every lab with a stack: deploy onto nothing, one-step redeploy and destroy, warm and cold.
   await benchLabDeploys(engine, cloud, row);
+  // Every lab with a stack: its stack.ts edited, then deployed (a module the server has not seen).
+  await benchEditedRedeploys(target, row);
   // Lab 3: its checkpoints with a short deadline, 100 requests for quotes at once.
   await benchLab3(engine, cloud, target, row);
   // Lab 2: 1,000 rides through topic, queues and mappings; the worker against a mapping.

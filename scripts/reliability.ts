@@ -37,7 +37,9 @@ async function main(): Promise<boolean> {
   try {
     if (positionals[0] === 'fuzz') {
       const count = Number(values.count);
-      console.log(`Fuzzing ${cloud.endpoint} with ${count} requests, seed ${seed} (replay one: npm run fuzz -- --seed ${seed} --replay 17,42)`);
+      console.log(
+        `Fuzzing ${cloud.endpoint} with ${count} requests, seed ${seed} (replay one: npm run fuzz -- --seed ${seed} --replay 17,42)`,
+      );
       const started = performance.now();
       let reported = 0;
       const figures = await fuzz(cloud, {
@@ -55,8 +57,11 @@ async function main(): Promise<boolean> {
       console.log(`other 5xx                 ${figures.serverErrors}`);
       console.log(`not AWS-shaped            ${figures.notAwsShaped.length}`);
       console.log(`crashes                   ${figures.crashes.length}`);
-      console.log(`memory before / peak / after  ${mib(figures.rssBeforeBytes)} / ${mib(figures.rssPeakBytes)} / ${mib(figures.rssAfterBytes)}`);
-      for (const sample of [...figures.crashes, ...figures.notAwsShaped, ...figures.serverErrorSamples].slice(0, 20)) console.log(`  ${JSON.stringify(sample)}`);
+      console.log(
+        `memory before / peak / after  ${mib(figures.rssBeforeBytes)} / ${mib(figures.rssPeakBytes)} / ${mib(figures.rssAfterBytes)}`,
+      );
+      for (const sample of [...figures.crashes, ...figures.notAwsShaped, ...figures.serverErrorSamples].slice(0, 20))
+        console.log(`  ${JSON.stringify(sample)}`);
       return figures.crashes.length === 0 && figures.notAwsShaped.length === 0 && figures.serverErrors === 0;
     }
     if (positionals[0] === 'soak') {
@@ -69,9 +74,13 @@ async function main(): Promise<boolean> {
       const orders = Number(values.orders);
       console.log(`\nSoak: ${orders} orders through fan-out, an event source mapping, a saga and a plain queue`);
       const figures = await soak(cloud, { orders, progress: (line) => console.log(`  ${line}`) });
-      console.log(`${'path'.padEnd(18)} ${'sent'.padStart(7)} ${'received'.padStart(9)} ${'lost'.padStart(6)} ${'duplicated'.padStart(11)}`);
+      console.log(
+        `${'path'.padEnd(18)} ${'sent'.padStart(7)} ${'received'.padStart(9)} ${'lost'.padStart(6)} ${'duplicated'.padStart(11)}`,
+      );
       for (const [path, p] of Object.entries(figures.paths))
-        console.log(`${path.padEnd(18)} ${String(p.sent).padStart(7)} ${String(p.received).padStart(9)} ${String(p.lost).padStart(6)} ${String(p.duplicated).padStart(11)}`);
+        console.log(
+          `${path.padEnd(18)} ${String(p.sent).padStart(7)} ${String(p.received).padStart(9)} ${String(p.lost).padStart(6)} ${String(p.duplicated).padStart(11)}`,
+        );
       console.log(`wrong saga outcomes ${figures.wrongOutcomes.length}; ${figures.seconds.toFixed(0)} s`);
       console.log(`memory before  ${memoryLine(figures.memoryBefore)}`);
       console.log(`memory peak    ${memoryLine(figures.memoryPeak)}`);

@@ -3,8 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 
 /**
@@ -61,11 +61,20 @@ export const LOG_RETENTION = logs.RetentionDays.ONE_WEEK;
  * log group in the stack. Without one, Lambda creates `/aws/lambda/<name>` on the first
  * invocation, outside the stack, and it outlives `destroy` on AWS.
  */
-export function labFunction(scope: Construct, id: string, props: Omit<NodejsFunctionProps, 'bundling' | 'runtime' | 'logGroup'> & { entry: string; functionName: string }): NodejsFunction {
+export function labFunction(
+  scope: Construct,
+  id: string,
+  props: Omit<NodejsFunctionProps, 'bundling' | 'runtime' | 'logGroup'> & { entry: string; functionName: string },
+): NodejsFunction {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
     logGroupName: `/aws/lambda/${props.functionName}`,
     retention: LOG_RETENTION,
     removalPolicy: RemovalPolicy.DESTROY,
   });
-  return new NodejsFunction(scope, id, { ...FUNCTION_DEFAULTS, ...props, logGroup, bundling: { ...BUNDLING, assetHash: sourceHash(props.entry) } });
+  return new NodejsFunction(scope, id, {
+    ...FUNCTION_DEFAULTS,
+    ...props,
+    logGroup,
+    bundling: { ...BUNDLING, assetHash: sourceHash(props.entry) },
+  });
 }

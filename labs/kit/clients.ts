@@ -59,7 +59,10 @@ export function clientFor<C>(Client: Constructor<C>, target: Target): C {
   return client;
 }
 
-const current = <C>(Client: Constructor<C>) => () => clientFor(Client, labContext().target);
+const current =
+  <C>(Client: Constructor<C>) =>
+  () =>
+    clientFor(Client, labContext().target);
 
 /** SDK clients for the current lab's target. */
 export const sns = current(SNSClient);

@@ -49,6 +49,7 @@ export interface Checkpoint {
   title: string;
   /** What to change when the checkpoint fails. */
   hint: string;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a checkpoint that has nothing to add returns nothing (an async function of no value)
   run: () => Promise<string | void>;
 }
 
@@ -111,12 +112,17 @@ export function defineLab(lab: LabDefinition): LabDefinition {
   }
   for (const [name, parameter] of Object.entries(lab.parameters ?? {})) {
     // CloudFormation parameter names are alphanumeric.
-    if (!/^[A-Za-z0-9]+$/.test(name)) throw new Error(`${lab.id}: parameter "${name}" is not a CloudFormation parameter name (letters and digits only)`);
-    if (parameter.local === undefined || parameter.aws === undefined) throw new Error(`${lab.id}: parameter ${name} needs a local and an aws value`);
+    if (!/^[A-Za-z0-9]+$/.test(name))
+      throw new Error(`${lab.id}: parameter "${name}" is not a CloudFormation parameter name (letters and digits only)`);
+    if (parameter.local === undefined || parameter.aws === undefined)
+      throw new Error(`${lab.id}: parameter ${name} needs a local and an aws value`);
   }
   for (const snippet of lab.snippets.filter((s) => s.untilStopped)) {
     const feed = lab.snippets.find((s) => s.name === snippet.untilStopped!.feed);
-    if (!feed || feed.untilStopped) throw new Error(`${lab.id}: snippet "${snippet.name}" is fed by "${snippet.untilStopped!.feed}", which is not a snippet of the lab that ends by itself`);
+    if (!feed || feed.untilStopped)
+      throw new Error(
+        `${lab.id}: snippet "${snippet.name}" is fed by "${snippet.untilStopped!.feed}", which is not a snippet of the lab that ends by itself`,
+      );
   }
   if (lab.stack && !/^[A-Z]\w*$/.test(lab.stack.className)) {
     throw new Error(`${lab.id}: stack.className "${lab.stack.className}" is not the name of a class`);

@@ -1,4 +1,4 @@
-import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { fail } from './checkpoint.ts';
 import { cloudformation } from './clients.ts';
 import { labContext } from './context.ts';
@@ -7,7 +7,7 @@ import { labContext } from './context.ts';
 export async function stackOutputs(): Promise<Record<string, string>> {
   const context = labContext();
   if (context.outputs) return context.outputs;
-  let stack;
+  let stack: Stack | undefined;
   try {
     const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: context.stackName }));
     stack = Stacks?.[0];
@@ -18,10 +18,14 @@ export async function stackOutputs(): Promise<Record<string, string>> {
     throw error;
   }
   if (!stack || stack.StackStatus?.endsWith('_FAILED') || stack.StackStatus === 'DELETE_COMPLETE') {
-    fail(`Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`);
+    fail(
+      `Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`,
+    );
   }
   context.outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-  context.parameters = Object.fromEntries((stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']));
+  context.parameters = Object.fromEntries(
+    (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']),
+  );
   return context.outputs;
 }
 

@@ -11,7 +11,10 @@ export const TEST_TARGET_VARIABLE = 'WORKSHOP_TEST_TARGET';
 /** Where the tests' lab runs: the target `npx workshop test` was given (the local cloud by default). */
 export function testTarget(): Target {
   const value = process.env[TEST_TARGET_VARIABLE];
-  if (!value) throw new Error(`${TEST_TARGET_VARIABLE} is not set: run the lab's tests with npx workshop test <lab> (or the Run my tests button), which sets it.`);
+  if (!value)
+    throw new Error(
+      `${TEST_TARGET_VARIABLE} is not set: run the lab's tests with npx workshop test <lab> (or the Run my tests button), which sets it.`,
+    );
   return JSON.parse(value) as Target;
 }
 
@@ -21,7 +24,10 @@ export function testTarget(): Target {
  */
 export function againstDeployedLab<T>(labId: string, fn: () => Promise<T>): Promise<T> {
   const target = testTarget();
-  return withLabContext({ target, labId, stackName: stackNameFor(target, labId), print: (line) => console.log(line), signal: new AbortController().signal }, fn);
+  return withLabContext(
+    { target, labId, stackName: stackNameFor(target, labId), print: (line) => console.log(line), signal: new AbortController().signal },
+    fn,
+  );
 }
 
 /** One message of a sample SQS event: its body, and what else a test wants to fix. */
@@ -44,7 +50,12 @@ export function sampleSqsEvent(messages: SampleMessage[], queueArn = 'arn:aws:sq
       messageId: message.messageId ?? randomUUID(),
       receiptHandle: `sample-receipt-handle-${randomUUID()}`,
       body: message.body,
-      attributes: { ApproximateReceiveCount: String(message.receiveCount ?? 1), SentTimestamp: now, SenderId: 'AIDASAMPLESENDER', ApproximateFirstReceiveTimestamp: now },
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount ?? 1),
+        SentTimestamp: now,
+        SenderId: 'AIDASAMPLESENDER',
+        ApproximateFirstReceiveTimestamp: now,
+      },
       messageAttributes: message.messageAttributes ?? {},
       md5OfBody: '',
       eventSource: 'aws:sqs' as const,

@@ -1,7 +1,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { check, cloudformation, labContext, probeId, sqs, sts, type Checkpoint } from '../kit/index.ts';
+import { type Checkpoint, check, cloudformation, labContext, probeId, sqs, sts } from '../kit/index.ts';
 
 export const checkpoints: Checkpoint[] = [
   {

@@ -10,6 +10,14 @@ export default defineLab({
     { n: 1, title: 'Check your environment' },
     { n: 2, title: 'Say hello through a queue' },
   ],
-  snippets: [{ name: 'hello-queue', title: 'Hello, queue', description: 'Create a queue, send a message, receive it, delete it, and remove the queue.', source: 'snippets/hello-queue.ts', run: helloQueue }],
+  snippets: [
+    {
+      name: 'hello-queue',
+      title: 'Hello, queue',
+      description: 'Create a queue, send a message, receive it, delete it, and remove the queue.',
+      source: 'snippets/hello-queue.ts',
+      run: helloQueue,
+    },
+  ],
   checkpoints,
 });

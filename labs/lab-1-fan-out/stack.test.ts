@@ -9,14 +9,18 @@ const { starter, steps } = await labTemplates('lab-1');
 /** Resource types and how many of each a template has. */
 const inventory = (template: Template) => {
   const counts: Record<string, number> = {};
-  for (const resource of Object.values(template.toJSON().Resources) as { Type: string }[]) counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+  for (const resource of Object.values(template.toJSON().Resources) as { Type: string }[])
+    counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
   return counts;
 };
 
 describe('Lab 1 stacks', () => {
   test('the starter: table, API and four functions, no topic', () => {
     starter.resourceCountIs('AWS::DynamoDB::Table', 1);
-    starter.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'alice-Rides', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] });
+    starter.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'alice-Rides',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    });
     starter.resourceCountIs('AWS::Lambda::Function', 4);
     starter.resourceCountIs('AWS::ApiGateway::Method', 1);
     starter.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'submit-ride-completion' });
@@ -40,9 +44,16 @@ describe('Lab 1 stacks', () => {
       Environment: { Variables: Match.objectLike({ TOPIC_ARN: { Ref: Match.stringLikeRegexp('RideCompletionTopic') } }) },
     });
     steps[2].hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('RideCompletionTopic') } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('RideCompletionTopic') } }),
+        ]),
+      },
     });
-    steps[1].hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'alice-UnicornManagementService', Environment: { Variables: Match.objectLike({ TOPIC_ARN: Match.absent() }) } });
+    steps[1].hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'alice-UnicornManagementService',
+      Environment: { Variables: Match.objectLike({ TOPIC_ARN: Match.absent() }) },
+    });
   });
 
   test('step 3: three lambda subscriptions, none filtered', () => {
@@ -65,12 +76,26 @@ describe('Lab 1 stacks', () => {
     steps[4].resourceCountIs('AWS::Events::Rule', 0);
     steps[5].hasResourceProperties('AWS::Events::Rule', {
       Name: 'alice-ExtraordinaryRides',
-      EventPattern: { source: ['wildrydes.unicorn-management'], 'detail-type': ['RideCompleted'], detail: { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] } },
+      EventPattern: {
+        source: ['wildrydes.unicorn-management'],
+        'detail-type': ['RideCompleted'],
+        detail: { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>=', 20] }] },
+      },
     });
     steps[5].hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['sqs:SendMessage']), Principal: { Service: 'events.amazonaws.com' }, Condition: Match.objectLike({ ArnEquals: Match.anyValue() }) })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['sqs:SendMessage']),
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: Match.objectLike({ ArnEquals: Match.anyValue() }),
+          }),
+        ]),
+      },
     });
-    steps[5].hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'events:PutEvents' })]) } });
+    steps[5].hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'events:PutEvents' })]) },
+    });
   });
 
   test("every function runs on the CDK's newest Node.js runtime", () => {
@@ -78,7 +103,11 @@ describe('Lab 1 stacks', () => {
       .filter((r): r is lambda.Runtime => r instanceof lambda.Runtime && /^nodejs\d+\.x$/.test(r.name))
       .sort((a, b) => Number(b.name.match(/\d+/)![0]) - Number(a.name.match(/\d+/)![0]))[0];
     const runtimes = new Set(Object.values(steps[4].findResources('AWS::Lambda::Function')).map((f) => f.Properties.Runtime));
-    assert.deepEqual([...runtimes], [lambda.Runtime.NODEJS_LATEST.name], 'set FUNCTION_DEFAULTS.runtime in labs/kit/cdk.ts to lambda.Runtime.NODEJS_LATEST');
+    assert.deepEqual(
+      [...runtimes],
+      [lambda.Runtime.NODEJS_LATEST.name],
+      'set FUNCTION_DEFAULTS.runtime in labs/kit/cdk.ts to lambda.Runtime.NODEJS_LATEST',
+    );
     assert.ok(
       Number(lambda.Runtime.NODEJS_LATEST.name.match(/\d+/)![0]) >= Number(newest.name.match(/\d+/)![0]) - 2,
       `NODEJS_LATEST (${lambda.Runtime.NODEJS_LATEST.name}) lags the newest runtime the CDK knows (${newest.name}) by more than one release`,

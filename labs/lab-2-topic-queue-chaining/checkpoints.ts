@@ -1,12 +1,36 @@
 import { GetFunctionConcurrencyCommand, GetFunctionConfigurationCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
-import { GetBucketNotificationConfigurationCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, type Subscription } from '@aws-sdk/client-sns';
 import { ListMessageMoveTasksCommand, SendMessageBatchCommand, SendMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { check, eventually, fail, functionLogLines, lambda, output, probeId, quietPeriodMs, s3, sleep, sns, sqs, type Checkpoint } from '../kit/index.ts';
+import {
+  type Checkpoint,
+  check,
+  eventually,
+  fail,
+  functionLogLines,
+  lambda,
+  output,
+  probeId,
+  quietPeriodMs,
+  s3,
+  sleep,
+  sns,
+  sqs,
+} from '../kit/index.ts';
 import { SAMPLE_RIDE } from '../lab-1-fan-out/sample-ride.ts';
-import { LONG_RIDE, mentions, publishProbeRides, SHORT_RIDE, submitProbeRides, takeOwnMessages, waitForMarks, withWorker } from './probes.ts';
+import {
+  LONG_RIDE,
+  mentions,
+  publishProbeRides,
+  SHORT_RIDE,
+  submitProbeRides,
+  takeOwnMessages,
+  waitForMarks,
+  withWorker,
+} from './probes.ts';
 import { readQueuePolicy } from './resource-policy.ts';
 import {
+  type ConsumerService,
   deadLetterQueueOf,
   depthOf,
   EXTRAORDINARY,
@@ -22,7 +46,6 @@ import {
   requireQueue,
   rideStored,
   SERVICES,
-  type ConsumerService,
 } from './services.ts';
 import { rideIdOf } from './worker/ride-batches.ts';
 
@@ -35,7 +58,10 @@ async function queuesWithDeadLetters(names: string[]) {
       const url = await findQueue(name);
       check(url, `There is no queue named ${queueName(name)}.`);
       const dlq = await deadLetterQueueOf(url);
-      check(dlq, `${queueName(name)} has no dead-letter queue (no redrive policy): a message that keeps failing would be retried until its retention period ends, then lost.`);
+      check(
+        dlq,
+        `${queueName(name)} has no dead-letter queue (no redrive policy): a message that keeps failing would be retried until its retention period ends, then lost.`,
+      );
       return { name, url, dlq };
     }),
   );
@@ -44,7 +70,10 @@ async function queuesWithDeadLetters(names: string[]) {
 async function checkDeadLetterSettings(names: string[]): Promise<string> {
   const queues = await queuesWithDeadLetters(names);
   for (const { name, url, dlq } of queues) {
-    check(dlq.maxReceiveCount >= MIN_RECEIVES, `${queueName(name)} moves a message to its dead-letter queue after ${dlq.maxReceiveCount} receive(s): a short outage of its consumer would dead-letter good messages. Use a maxReceiveCount of at least ${MIN_RECEIVES}.`);
+    check(
+      dlq.maxReceiveCount >= MIN_RECEIVES,
+      `${queueName(name)} moves a message to its dead-letter queue after ${dlq.maxReceiveCount} receive(s): a short outage of its consumer would dead-letter good messages. Use a maxReceiveCount of at least ${MIN_RECEIVES}.`,
+    );
     const source = Number((await queueAttributes(url, ['MessageRetentionPeriod'])).MessageRetentionPeriod);
     const kept = Number((await queueAttributes(dlq.url, ['MessageRetentionPeriod'])).MessageRetentionPeriod);
     check(
@@ -72,12 +101,18 @@ async function subscriptionsByService() {
   return { all: Subscriptions, byService };
 }
 
-const attributesOf = async (subscription: Subscription) => (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }))).Attributes ?? {};
+const attributesOf = async (subscription: Subscription) =>
+  (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }))).Attributes ?? {};
 
 /** Numbers in filter policies may be written 50 or 50.0: compare them as numbers, keys in order. */
 function normalise(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, normalise(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, normalise(v)]),
+    );
   return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
@@ -85,7 +120,10 @@ function normalise(value: unknown): unknown {
 async function enabledMapping(service: ConsumerService) {
   const mapping = await mappingOf(service);
   check(mapping, `No event source mapping feeds ${service.label} from ${queueName(service.queue)}.`);
-  check(!['Disabled', 'Disabling'].includes(mapping.State ?? ''), `The mapping that feeds ${service.label} is switched off (${mapping.State}): run the switch-consumer-on snippet, or npx workshop run lab-2 switch-consumer-on.`);
+  check(
+    !['Disabled', 'Disabling'].includes(mapping.State ?? ''),
+    `The mapping that feeds ${service.label} is switched off (${mapping.State}): run the switch-consumer-on snippet, or npx workshop run lab-2 switch-consumer-on.`,
+  );
   return mapping;
 }
 
@@ -109,7 +147,9 @@ function probeBatch(broken = false) {
 
 /** Waits until the worker stored the rides and Customer Notification handled them (they went through the topic). */
 async function waitForIngestedRides(rideIds: string[]): Promise<void> {
-  await eventually('The worker did not store the batch\'s rides in the Rides table', async () => ((await Promise.all(rideIds.map(rideStored))).every(Boolean) ? true : undefined));
+  await eventually("The worker did not store the batch's rides in the Rides table", async () =>
+    (await Promise.all(rideIds.map(rideStored))).every(Boolean) ? true : undefined,
+  );
   await waitForMarks(rideIds, NOTIFICATION, ' after the worker published them');
 }
 
@@ -118,11 +158,14 @@ export const checkpoints: Checkpoint[] = [
     id: 'service-queues',
     step: 1,
     title: `Each service has its queue, with a dead-letter queue after at least ${MIN_RECEIVES} receives`,
-    hint: "In stack.ts, create each queue with `deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 }`, named `${prefix}-CustomerNotificationServiceQueue`, `${prefix}-CustomerAccountingServiceQueue` and `${prefix}-ExtraordinaryRidesServiceQueue` (the queueWithDeadLetters helper of step 1).",
+    hint: 'In stack.ts, create each queue with `deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: 5 }`, named `${prefix}-CustomerNotificationServiceQueue`, `${prefix}-CustomerAccountingServiceQueue` and `${prefix}-ExtraordinaryRidesServiceQueue` (the queueWithDeadLetters helper of step 1).',
     async run() {
       const queues = await queuesWithDeadLetters(SERVICES.map((s) => s.queue));
       for (const { name, dlq } of queues) {
-        check(dlq.maxReceiveCount >= MIN_RECEIVES, `${queueName(name)} moves a message to its dead-letter queue after ${dlq.maxReceiveCount} receive(s): a brief outage of its consumer would dead-letter good messages. Use a maxReceiveCount of at least ${MIN_RECEIVES}.`);
+        check(
+          dlq.maxReceiveCount >= MIN_RECEIVES,
+          `${queueName(name)} moves a message to its dead-letter queue after ${dlq.maxReceiveCount} receive(s): a brief outage of its consumer would dead-letter good messages. Use a maxReceiveCount of at least ${MIN_RECEIVES}.`,
+        );
       }
       return queues.map(({ name, dlq }) => `${name}: DLQ after ${dlq.maxReceiveCount}`).join(', ');
     },
@@ -144,8 +187,13 @@ export const checkpoints: Checkpoint[] = [
       for (const service of SERVICES) {
         const url = await requireQueue(service.queue);
         const visibility = Number((await queueAttributes(url, ['VisibilityTimeout'])).VisibilityTimeout);
-        const { Timeout = 3 } = await lambda().send(new GetFunctionConfigurationCommand({ FunctionName: await output(service.functionOutput) }));
-        check(visibility >= 6 * Timeout, `${queueName(service.queue)} hides a received message for ${visibility} s, less than six times ${service.label}'s timeout (${Timeout} s): set visibilityTimeout to at least ${6 * Timeout} s.`);
+        const { Timeout = 3 } = await lambda().send(
+          new GetFunctionConfigurationCommand({ FunctionName: await output(service.functionOutput) }),
+        );
+        check(
+          visibility >= 6 * Timeout,
+          `${queueName(service.queue)} hides a received message for ${visibility} s, less than six times ${service.label}'s timeout (${Timeout} s): set visibilityTimeout to at least ${6 * Timeout} s.`,
+        );
         found.push(`${visibility} s ≥ 6 × ${Timeout} s`);
       }
       return found.join(', ');
@@ -164,7 +212,10 @@ export const checkpoints: Checkpoint[] = [
         check(Policy, `${queueName(service.queue)} has no queue policy: SNS could not deliver to it.`);
         const reading = readQueuePolicy(Policy, 'sns.amazonaws.com', topic);
         check(reading.problems.length === 0, `The policy of ${queueName(service.queue)} lets too much in: ${reading.problems.join('; ')}.`);
-        check(reading.allows, `The policy of ${queueName(service.queue)} does not let sns.amazonaws.com send messages with aws:SourceArn ${topic}.`);
+        check(
+          reading.allows,
+          `The policy of ${queueName(service.queue)} does not let sns.amazonaws.com send messages with aws:SourceArn ${topic}.`,
+        );
       }
       return 'sqs:SendMessage for sns.amazonaws.com, aws:SourceArn = the topic';
     },
@@ -173,22 +224,43 @@ export const checkpoints: Checkpoint[] = [
     id: 'raw-subscriptions',
     step: 3,
     title: 'The topic delivers to the three queues with raw delivery, Extraordinary Rides filtered as in Lab 1',
-    hint: "Replace the three LambdaSubscriptions with `topic.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true, ... }))`, one per service queue, and pass `filterPolicy: extraordinaryRides` to the Extraordinary Rides one only.",
+    hint: 'Replace the three LambdaSubscriptions with `topic.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true, ... }))`, one per service queue, and pass `filterPolicy: extraordinaryRides` to the Extraordinary Rides one only.',
     async run() {
       const { all, byService } = await subscriptionsByService();
       const missing = SERVICES.filter((s) => !byService.has(s)).map((s) => queueName(s.queue));
-      check(missing.length === 0, `The topic does not deliver to ${missing.join(', ')} (it has ${all.length} subscription(s): ${all.map((s) => s.Protocol).join(', ') || 'none'}).`);
+      check(
+        missing.length === 0,
+        `The topic does not deliver to ${missing.join(', ')} (it has ${all.length} subscription(s): ${all.map((s) => s.Protocol).join(', ') || 'none'}).`,
+      );
       const others = all.filter((s) => ![...byService.values()].includes(s));
-      check(others.length === 0, `The topic still has ${others.length} other subscription(s) (${others.map((s) => `${s.Protocol} ${s.Endpoint?.split(':').pop()}`).join(', ')}): each ride would reach a service twice, through two paths. Remove the LambdaSubscriptions.`);
+      check(
+        others.length === 0,
+        `The topic still has ${others.length} other subscription(s) (${others.map((s) => `${s.Protocol} ${s.Endpoint?.split(':').pop()}`).join(', ')}): each ride would reach a service twice, through two paths. Remove the LambdaSubscriptions.`,
+      );
       for (const [service, subscription] of byService) {
         const attributes = await attributesOf(subscription);
-        check(attributes.RawMessageDelivery === 'true', `The subscription of ${queueName(service.queue)} is not raw: its consumer would get SNS's JSON envelope instead of the ride. Set rawMessageDelivery: true on every SQS subscription (one delivery mode everywhere).`);
+        check(
+          attributes.RawMessageDelivery === 'true',
+          `The subscription of ${queueName(service.queue)} is not raw: its consumer would get SNS's JSON envelope instead of the ride. Set rawMessageDelivery: true on every SQS subscription (one delivery mode everywhere).`,
+        );
         if (service === EXTRAORDINARY) {
-          check(attributes.FilterPolicy, 'The Extraordinary Rides subscription has no filter policy: pass filterPolicy: extraordinaryRides.');
-          check((attributes.FilterPolicyScope ?? 'MessageAttributes') === 'MessageAttributes', `The filter policy applies to the ${attributes.FilterPolicyScope}; Lab 1's filters the message attributes.`);
-          check(JSON.stringify(normalise(JSON.parse(attributes.FilterPolicy))) === JSON.stringify(normalise(EXTRAORDINARY_FILTER)), `The filter policy is ${attributes.FilterPolicy}; Lab 1's is ${JSON.stringify(EXTRAORDINARY_FILTER)}.`);
+          check(
+            attributes.FilterPolicy,
+            'The Extraordinary Rides subscription has no filter policy: pass filterPolicy: extraordinaryRides.',
+          );
+          check(
+            (attributes.FilterPolicyScope ?? 'MessageAttributes') === 'MessageAttributes',
+            `The filter policy applies to the ${attributes.FilterPolicyScope}; Lab 1's filters the message attributes.`,
+          );
+          check(
+            JSON.stringify(normalise(JSON.parse(attributes.FilterPolicy))) === JSON.stringify(normalise(EXTRAORDINARY_FILTER)),
+            `The filter policy is ${attributes.FilterPolicy}; Lab 1's is ${JSON.stringify(EXTRAORDINARY_FILTER)}.`,
+          );
         } else {
-          check(!attributes.FilterPolicy, `The ${service.label} subscription has a filter policy (${attributes.FilterPolicy}): it must receive every ride.`);
+          check(
+            !attributes.FilterPolicy,
+            `The ${service.label} subscription has a filter policy (${attributes.FilterPolicy}): it must receive every ride.`,
+          );
         }
       }
       return `${byService.size} raw SQS subscriptions`;
@@ -206,12 +278,18 @@ export const checkpoints: Checkpoint[] = [
       const dlqs = new Set<string>();
       for (const [service, subscription] of byService) {
         const { RedrivePolicy } = await attributesOf(subscription);
-        check(RedrivePolicy, `The ${service.label} subscription has no dead-letter queue: a message SNS cannot deliver to ${queueName(service.queue)} (say, the queue was deleted) would be lost.`);
+        check(
+          RedrivePolicy,
+          `The ${service.label} subscription has no dead-letter queue: a message SNS cannot deliver to ${queueName(service.queue)} (say, the queue was deleted) would be lost.`,
+        );
         const arn: string = JSON.parse(RedrivePolicy).deadLetterTargetArn;
         const url = await queueUrlOfArn(arn);
         check(url, `The ${service.label} subscription's dead-letter queue ${arn} does not exist.`);
         const reading = readQueuePolicy((await queueAttributes(url, ['Policy'])).Policy, 'sns.amazonaws.com', topic);
-        check(reading.allows, `${arn.split(':').pop()} does not let the topic send to it: SNS could not park undeliverable messages there.`);
+        check(
+          reading.allows,
+          `${arn.split(':').pop()} does not let the topic send to it: SNS could not park undeliverable messages there.`,
+        );
         dlqs.add(arn.split(':').pop()!);
       }
       return [...dlqs].join(', ');
@@ -246,7 +324,10 @@ export const checkpoints: Checkpoint[] = [
       }
       await sleep(quietPeriodMs());
       await look();
-      check(!seen.get(EXTRAORDINARY)!.has(short), `The short ride ${short} (fare 12, distance 3) reached ${queueName(EXTRAORDINARY.queue)}: its subscription does not filter.`);
+      check(
+        !seen.get(EXTRAORDINARY)!.has(short),
+        `The short ride ${short} (fare 12, distance 3) reached ${queueName(EXTRAORDINARY.queue)}: its subscription does not filter.`,
+      );
       return `long ride ${long.slice(0, 8)} in 3 queues, short ride ${short.slice(0, 8)} in 2`;
     },
   },
@@ -254,19 +335,29 @@ export const checkpoints: Checkpoint[] = [
     id: 'event-source-mappings',
     step: 4,
     title: 'Each queue feeds its service through an event source mapping with partial batch failures and a maximum concurrency',
-    hint: "Add `services.customerNotification.addEventSource(new SqsEventSource(notificationQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }))`, and the same for the other two services (no reservedConcurrentExecutions on the functions).",
+    hint: 'Add `services.customerNotification.addEventSource(new SqsEventSource(notificationQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }))`, and the same for the other two services (no reservedConcurrentExecutions on the functions).',
     async run() {
       const found: string[] = [];
       for (const service of SERVICES) {
         const mapping = await enabledMapping(service);
-        check(mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures'), `The ${service.label} mapping does not take partial batch failures: one bad message would send its whole batch back to the queue. Set reportBatchItemFailures: true.`);
-        check(mapping.ScalingConfig?.MaximumConcurrency, `The ${service.label} mapping has no maximum concurrency: set maxConcurrency (2 to 1000) to bound how many copies of the function the queue keeps busy.`);
-        const { ReservedConcurrentExecutions } = await lambda().send(new GetFunctionConcurrencyCommand({ FunctionName: await output(service.functionOutput) }));
+        check(
+          mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures'),
+          `The ${service.label} mapping does not take partial batch failures: one bad message would send its whole batch back to the queue. Set reportBatchItemFailures: true.`,
+        );
+        check(
+          mapping.ScalingConfig?.MaximumConcurrency,
+          `The ${service.label} mapping has no maximum concurrency: set maxConcurrency (2 to 1000) to bound how many copies of the function the queue keeps busy.`,
+        );
+        const { ReservedConcurrentExecutions } = await lambda().send(
+          new GetFunctionConcurrencyCommand({ FunctionName: await output(service.functionOutput) }),
+        );
         check(
           ReservedConcurrentExecutions === undefined,
           `${service.label} has a reserved concurrency of ${ReservedConcurrentExecutions}: the mapping's pollers would be throttled, and throttled batches count as receives that end in the dead-letter queue. Limit the mapping with maxConcurrency instead.`,
         );
-        found.push(`${service.name}: batches of ${mapping.BatchSize}${mapping.MaximumBatchingWindowInSeconds ? ` within ${mapping.MaximumBatchingWindowInSeconds} s` : ''}, at most ${mapping.ScalingConfig!.MaximumConcurrency} at once`);
+        found.push(
+          `${service.name}: batches of ${mapping.BatchSize}${mapping.MaximumBatchingWindowInSeconds ? ` within ${mapping.MaximumBatchingWindowInSeconds} s` : ''}, at most ${mapping.ScalingConfig!.MaximumConcurrency} at once`,
+        );
       }
       return found.join('; ');
     },
@@ -300,8 +391,14 @@ export const checkpoints: Checkpoint[] = [
       await switchMapping(mapping.UUID!, false);
       try {
         const ids = await publishProbeRides([SHORT_RIDE, SHORT_RIDE, SHORT_RIDE]);
-        await eventually(`The rides did not wait in ${queueName(NOTIFICATION.queue)}`, async () => ((await depthOf(queueUrl)).visible >= ids.length ? true : undefined));
-        for (const id of ids) check(!(await marksOf(id)).has(NOTIFICATION.mark), `Ride ${id} was handled by Customer Notification while its mapping was switched off.`);
+        await eventually(`The rides did not wait in ${queueName(NOTIFICATION.queue)}`, async () =>
+          (await depthOf(queueUrl)).visible >= ids.length ? true : undefined,
+        );
+        for (const id of ids)
+          check(
+            !(await marksOf(id)).has(NOTIFICATION.mark),
+            `Ride ${id} was handled by Customer Notification while its mapping was switched off.`,
+          );
         await switchMapping(mapping.UUID!, true);
         await waitForMarks(ids, NOTIFICATION, ' after its mapping was switched on again');
         return `${ids.length} rides waited and were handled after switching on`;
@@ -314,7 +411,7 @@ export const checkpoints: Checkpoint[] = [
     id: 'failures-dead-lettered',
     step: 4,
     title: 'A message its consumer cannot handle is retried, then dead-lettered; the rest of its batch is not',
-    hint: "The Customer Notification mapping needs reportBatchItemFailures: true, and its queue a redrive policy (deadLetterQueue with maxReceiveCount) to a dead-letter queue.",
+    hint: 'The Customer Notification mapping needs reportBatchItemFailures: true, and its queue a redrive policy (deadLetterQueue with maxReceiveCount) to a dead-letter queue.',
     async run() {
       await enabledMapping(NOTIFICATION);
       const queueUrl = await requireQueue(NOTIFICATION.queue);
@@ -333,14 +430,19 @@ export const checkpoints: Checkpoint[] = [
       );
       const badMessageId = Successful.find((s) => s.Id === 'bad')!.MessageId!;
       await waitForMarks([good], NOTIFICATION);
-      await eventually(`The message that is not a ride did not reach ${dlq.arn.split(':').pop()}`, async () => ((await takeOwnMessages(dlq.url, mentions([bad]))).length > 0 ? true : undefined));
+      await eventually(`The message that is not a ride did not reach ${dlq.arn.split(':').pop()}`, async () =>
+        (await takeOwnMessages(dlq.url, mentions([bad]))).length > 0 ? true : undefined,
+      );
       const functionName = await output(NOTIFICATION.functionOutput);
       const failures = await eventually('Customer Notification logged no failures of the message', async () => {
         const lines = (await functionLogLines(functionName, badMessageId)).filter((line) => line.includes('"failed"'));
         return lines.length >= dlq.maxReceiveCount ? lines.length : undefined;
       });
       const goodDeliveries = (await functionLogLines(functionName, good)).length;
-      check(goodDeliveries === 1, `The good ride of the same batch was handled ${goodDeliveries} times: the whole batch was retried. The handler must report only the failed message (batchItemFailures) and the mapping take it (reportBatchItemFailures: true).`);
+      check(
+        goodDeliveries === 1,
+        `The good ride of the same batch was handled ${goodDeliveries} times: the whole batch was retried. The handler must report only the failed message (batchItemFailures) and the mapping take it (reportBatchItemFailures: true).`,
+      );
       return `failed ${failures} times, then dead-lettered; its batch mate handled once`;
     },
   },
@@ -357,7 +459,9 @@ export const checkpoints: Checkpoint[] = [
       const id = probeId('probe-redriven');
       await sqs().send(new SendMessageCommand({ QueueUrl: dlq.url, MessageBody: JSON.stringify({ ...SAMPLE_RIDE, id, customer: id }) }));
       const running = async () => (await sqs().send(new ListMessageMoveTasksCommand({ SourceArn: dlq.arn, MaxResults: 1 }))).Results?.[0];
-      await eventually('A message move task of this dead-letter queue is still running', async () => ((await running())?.Status === 'RUNNING' ? undefined : true));
+      await eventually('A message move task of this dead-letter queue is still running', async () =>
+        (await running())?.Status === 'RUNNING' ? undefined : true,
+      );
       const { TaskHandle } = await sqs().send(new StartMessageMoveTaskCommand({ SourceArn: dlq.arn }));
       const task = await eventually('The message move task did not complete', async () => {
         const latest = await running();
@@ -392,7 +496,7 @@ export const checkpoints: Checkpoint[] = [
     id: 'malformed-batch-dead-lettered',
     step: 5,
     title: 'A malformed batch ends in the dead-letter queue, with the reason',
-    hint: "RideBatchQueue needs a dead-letter queue (queueWithDeadLetters gives it one): the worker moves a batch it can never ingest there at once, with an ErrorReason attribute, instead of retrying it.",
+    hint: 'RideBatchQueue needs a dead-letter queue (queueWithDeadLetters gives it one): the worker moves a batch it can never ingest there at once, with an ErrorReason attribute, instead of retrying it.',
     async run() {
       const queueUrl = await output('RideBatchQueueUrl');
       const dlq = await deadLetterQueueOf(queueUrl);
@@ -423,10 +527,19 @@ export const checkpoints: Checkpoint[] = [
       const { QueueConfigurations = [] } = await s3().send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
       const configuration = QueueConfigurations.find((c) => c.QueueArn === QueueArn);
       check(configuration, `Bucket ${bucket} sends no event to ${queueName('RideBatchQueue')}.`);
-      check(configuration.Events?.some((e) => e === 's3:ObjectCreated:*' || e === 's3:ObjectCreated:Put'), `The bucket's notification is for ${configuration.Events?.join(', ')}, not for objects created (s3:ObjectCreated:*).`);
+      check(
+        configuration.Events?.some((e) => e === 's3:ObjectCreated:*' || e === 's3:ObjectCreated:Put'),
+        `The bucket's notification is for ${configuration.Events?.join(', ')}, not for objects created (s3:ObjectCreated:*).`,
+      );
       const reading = readQueuePolicy(Policy, 's3.amazonaws.com', `arn:aws:s3:::${bucket}`, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl']);
-      check(reading.allows, `The policy of ${queueName('RideBatchQueue')} does not let s3.amazonaws.com send for bucket ${bucket} (aws:SourceArn).`);
-      check(reading.problems.length === 0, `The policy of ${queueName('RideBatchQueue')} lets too much in: ${reading.problems.join('; ')}.`);
+      check(
+        reading.allows,
+        `The policy of ${queueName('RideBatchQueue')} does not let s3.amazonaws.com send for bucket ${bucket} (aws:SourceArn).`,
+      );
+      check(
+        reading.problems.length === 0,
+        `The policy of ${queueName('RideBatchQueue')} lets too much in: ${reading.problems.join('; ')}.`,
+      );
       const suffix = configuration.Filter?.Key?.FilterRules?.find((r) => r.Name?.toLowerCase() === 'suffix')?.Value;
       return `${configuration.Events?.join(', ')}${suffix ? `, suffix ${suffix}` : ''}`;
     },

@@ -1,16 +1,15 @@
 // Lab 2 from a terminal: the worker runs in the foreground until Ctrl-C and then stops cleanly,
 // and `npx workshop test lab-2` runs the learner's tests (the shipped examples) against the lab.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { clientConfig } from '../kit/clients.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
 import { PROJECT_ROOT } from '../../src/engine/paths.ts';
+import { clientConfig } from '../kit/clients.ts';
 import { sampleBatch } from './sample-batch.ts';
 
 const BIN = join(PROJECT_ROOT, 'bin', 'workshop.mjs');
@@ -33,7 +32,10 @@ after(() => cloud.stop());
 
 describe('Lab 2 from a terminal', () => {
   test('npx workshop run lab-2 worker ingests batches until Ctrl-C, then stops cleanly', async () => {
-    const child = spawn(process.execPath, [BIN, 'run', 'lab-2', 'worker', ...target], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'run', 'lab-2', 'worker', ...target], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -45,7 +47,9 @@ describe('Lab 2 from a terminal', () => {
     };
     await waitFor(/Polling/);
     const batch = sampleBatch('Terminal Unicorns', 3);
-    await new SQSClient(clientConfig(cloud.target)).send(new SendMessageCommand({ QueueUrl: outputs.RideBatchQueueUrl, MessageBody: JSON.stringify(batch) }));
+    await new SQSClient(clientConfig(cloud.target)).send(
+      new SendMessageCommand({ QueueUrl: outputs.RideBatchQueueUrl, MessageBody: JSON.stringify(batch) }),
+    );
     await waitFor(/3 rides of Terminal Unicorns .* stored and published/);
     child.kill('SIGINT');
     assert.equal(await exited, 0, output);
@@ -54,7 +58,10 @@ describe('Lab 2 from a terminal', () => {
   });
 
   test("npx workshop test lab-2 runs the lab's own tests against it", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'test', 'lab-2', ...target], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, 'test', 'lab-2', ...target], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     assert.match(stdout, /3 passed, 0 failed/);
     assert.match(stdout, /only that message is reported failed/);
   });

@@ -1,8 +1,8 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { PublishBatchCommand } from '@aws-sdk/client-sns';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { callApi, check, eventually, labContext, output, probeId, sns, sqs } from '../kit/index.ts';
 import { SAMPLE_RIDE } from '../lab-1-fan-out/sample-ride.ts';
-import { marksOf, type ConsumerService } from './services.ts';
+import { type ConsumerService, marksOf } from './services.ts';
 import { runRideBatchWorker } from './snippets/worker.ts';
 
 // The behaviour probes of the checkpoints: rides with a unique customer, found again by id.
@@ -35,7 +35,10 @@ export async function publishProbeRides(rides: Partial<typeof SAMPLE_RIDE>[]): P
       PublishBatchRequestEntries: batch.map((ride, i) => ({
         Id: String(i),
         Message: JSON.stringify(ride),
-        MessageAttributes: { fare: { DataType: 'Number', StringValue: String(ride.fare) }, distance: { DataType: 'Number', StringValue: String(ride.distance) } },
+        MessageAttributes: {
+          fare: { DataType: 'Number', StringValue: String(ride.fare) },
+          distance: { DataType: 'Number', StringValue: String(ride.distance) },
+        },
       })),
     }),
   );
@@ -46,10 +49,13 @@ export async function publishProbeRides(rides: Partial<typeof SAMPLE_RIDE>[]): P
 /** Waits until every ride carries `service`'s mark, or fails naming those that do not. */
 export async function waitForMarks(rideIds: string[], service: ConsumerService, why = ''): Promise<void> {
   const pending = new Set(rideIds);
-  await eventually(`${service.label} did not handle ${pending.size === 1 ? `ride ${[...pending][0]}` : `${pending.size} of ${rideIds.length} rides`}${why}`, async () => {
-    for (const id of [...pending]) if ((await marksOf(id)).has(service.mark)) pending.delete(id);
-    return pending.size === 0 ? true : undefined;
-  });
+  await eventually(
+    `${service.label} did not handle ${pending.size === 1 ? `ride ${[...pending][0]}` : `${pending.size} of ${rideIds.length} rides`}${why}`,
+    async () => {
+      for (const id of [...pending]) if ((await marksOf(id)).has(service.mark)) pending.delete(id);
+      return pending.size === 0 ? true : undefined;
+    },
+  );
 }
 
 /**
@@ -62,7 +68,14 @@ export async function takeOwnMessages(queueUrl: string, mine: (message: Message)
   const taken: Message[] = [];
   for (let round = 0; round < 5; round++) {
     const { Messages = [] } = await sqs().send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 5, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 5,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
     );
     if (Messages.length === 0) break;
     for (const message of Messages) {
@@ -70,7 +83,9 @@ export async function takeOwnMessages(queueUrl: string, mine: (message: Message)
         taken.push(message);
         await sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
       } else {
-        await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }));
+        await sqs().send(
+          new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 }),
+        );
       }
     }
   }

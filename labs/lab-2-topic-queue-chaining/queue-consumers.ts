@@ -17,7 +17,8 @@ export class QueueConsumingRideServices extends RideServices {
     super(scope, id, props);
     this.failureSwitch = new ssm.StringParameter(this, 'FailureSwitch', {
       parameterName: `/${props.prefix}/consumer-failure-switch`,
-      description: 'Wild Rydes Lab 2: the share of rides (in %) each consumer service fails on purpose, e.g. {"CustomerAccountingService": 30}',
+      description:
+        'Wild Rydes Lab 2: the share of rides (in %) each consumer service fails on purpose, e.g. {"CustomerAccountingService": 30}',
       stringValue: '{}',
     });
     for (const consumer of [this.customerNotification, this.customerAccounting, this.extraordinaryRides]) {

@@ -60,7 +60,12 @@ export function readQueuePolicy(policy: string | undefined, service: string, sou
     if (sources.length === 0) problems.push(`it lets ${principals.join(', ')} send on behalf of any source (no aws:SourceArn condition)`);
     const foreign = sources.filter((s) => s !== sourceArn);
     if (foreign.length > 0) problems.push(`it allows sources other than ${sourceArn}: ${foreign.join(', ')}`);
-    if (principals.includes(service) && actions.some((a) => a === 'sqs:sendmessage' || a === 'sqs:*' || a === '*') && sources.includes(sourceArn)) allows = true;
+    if (
+      principals.includes(service) &&
+      actions.some((a) => a === 'sqs:sendmessage' || a === 'sqs:*' || a === '*') &&
+      sources.includes(sourceArn)
+    )
+      allows = true;
   }
   return { allows, problems: [...new Set(problems)] };
 }

@@ -11,6 +11,10 @@ const DESTINATIONS = [
 /** A partner fleet's batch of `count` completed rides (a quarter of them long and expensive). */
 export function sampleBatch(fleet: string, count: number): RideBatch {
   const batchId = new Date().toISOString().replace(/[:.]/g, '-');
-  const rides = Array.from({ length: count }, (_, i) => ({ ...SAMPLE_RIDE, ...DESTINATIONS[i % DESTINATIONS.length], customer: `${fleet.toLowerCase().replace(/\W+/g, '-')}-customer-${i + 1}` }));
+  const rides = Array.from({ length: count }, (_, i) => ({
+    ...SAMPLE_RIDE,
+    ...DESTINATIONS[i % DESTINATIONS.length],
+    customer: `${fleet.toLowerCase().replace(/\W+/g, '-')}-customer-${i + 1}`,
+  }));
   return { fleet, batchId, rides };
 }

@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetEventSourceMappingCommand, ListEventSourceMappingsCommand, type EventSourceMappingConfiguration } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, QueueDoesNotExist, type QueueAttributeName } from '@aws-sdk/client-sqs';
+import { type EventSourceMappingConfiguration, GetEventSourceMappingCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, type QueueAttributeName, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { dynamodb, fail, labContext, lambda, output, sqs } from '../kit/index.ts';
 
 // What the lab's snippets and checkpoints share: the three consumer services with their queues,
@@ -18,9 +18,27 @@ export interface ConsumerService {
   mark: string;
 }
 
-export const NOTIFICATION: ConsumerService = { label: 'Customer Notification', name: 'CustomerNotificationService', functionOutput: 'CustomerNotificationFunctionName', queue: 'CustomerNotificationServiceQueue', mark: 'notified-customer' };
-export const ACCOUNTING: ConsumerService = { label: 'Customer Accounting', name: 'CustomerAccountingService', functionOutput: 'CustomerAccountingFunctionName', queue: 'CustomerAccountingServiceQueue', mark: 'charged-customer' };
-export const EXTRAORDINARY: ConsumerService = { label: 'Extraordinary Rides', name: 'ExtraordinaryRidesService', functionOutput: 'ExtraordinaryRidesFunctionName', queue: 'ExtraordinaryRidesServiceQueue', mark: 'recorded-extraordinary-ride' };
+export const NOTIFICATION: ConsumerService = {
+  label: 'Customer Notification',
+  name: 'CustomerNotificationService',
+  functionOutput: 'CustomerNotificationFunctionName',
+  queue: 'CustomerNotificationServiceQueue',
+  mark: 'notified-customer',
+};
+export const ACCOUNTING: ConsumerService = {
+  label: 'Customer Accounting',
+  name: 'CustomerAccountingService',
+  functionOutput: 'CustomerAccountingFunctionName',
+  queue: 'CustomerAccountingServiceQueue',
+  mark: 'charged-customer',
+};
+export const EXTRAORDINARY: ConsumerService = {
+  label: 'Extraordinary Rides',
+  name: 'ExtraordinaryRidesService',
+  functionOutput: 'ExtraordinaryRidesFunctionName',
+  queue: 'ExtraordinaryRidesServiceQueue',
+  mark: 'recorded-extraordinary-ride',
+};
 export const SERVICES = [NOTIFICATION, ACCOUNTING, EXTRAORDINARY];
 
 /** The filter policy Lab 1 gave the Extraordinary Rides subscription, which Lab 2 keeps. */
@@ -70,15 +88,26 @@ export async function queueAttributes(queueUrl: string, names: QueueAttributeNam
 
 /** What a queue holds: visible, in flight (received, not yet deleted) and delayed messages. */
 export async function depthOf(queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
-  const a = await queueAttributes(queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
-  return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0), delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0) };
+  const a = await queueAttributes(queueUrl, [
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+    'ApproximateNumberOfMessagesDelayed',
+  ]);
+  return {
+    visible: Number(a.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
 }
 
 /** The URL of a queue's dead-letter queue (from its redrive policy), and the policy's maxReceiveCount. */
 export async function deadLetterQueueOf(queueUrl: string): Promise<{ url: string; arn: string; maxReceiveCount: number } | undefined> {
   const { RedrivePolicy } = await queueAttributes(queueUrl, ['RedrivePolicy']);
   if (!RedrivePolicy) return undefined;
-  const { deadLetterTargetArn: arn, maxReceiveCount } = JSON.parse(RedrivePolicy) as { deadLetterTargetArn: string; maxReceiveCount: number | string };
+  const { deadLetterTargetArn: arn, maxReceiveCount } = JSON.parse(RedrivePolicy) as {
+    deadLetterTargetArn: string;
+    maxReceiveCount: number | string;
+  };
   const url = await queueUrlOfArn(arn);
   if (!url) fail(`The redrive policy of ${queueUrl.split('/').pop()} names ${arn}, which does not exist.`);
   return { url, arn, maxReceiveCount: Number(maxReceiveCount) };
@@ -89,7 +118,9 @@ export async function mappingOf(service: ConsumerService): Promise<EventSourceMa
   const queueUrl = await findQueue(service.queue);
   if (!queueUrl) return undefined;
   const { QueueArn } = await queueAttributes(queueUrl, ['QueueArn']);
-  const { EventSourceMappings = [] } = await lambda().send(new ListEventSourceMappingsCommand({ FunctionName: await output(service.functionOutput), EventSourceArn: QueueArn }));
+  const { EventSourceMappings = [] } = await lambda().send(
+    new ListEventSourceMappingsCommand({ FunctionName: await output(service.functionOutput), EventSourceArn: QueueArn }),
+  );
   return EventSourceMappings[0];
 }
 
@@ -100,12 +131,16 @@ export async function mappingState(uuid: string): Promise<string> {
 
 /** Which of `marks` a ride carries in the Rides table: the services that handled it. */
 export async function marksOf(rideId: string): Promise<Set<string>> {
-  const { Item } = await dynamodb().send(new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }));
+  const { Item } = await dynamodb().send(
+    new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }),
+  );
   return new Set(Object.keys(Item ?? {}).filter((key) => SERVICES.some((s) => s.mark === key)));
 }
 
 /** Whether a ride is stored in the Rides table. */
 export async function rideStored(rideId: string): Promise<boolean> {
-  const { Item } = await dynamodb().send(new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }));
+  const { Item } = await dynamodb().send(
+    new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }),
+  );
   return Boolean(Item?.from);
 }

@@ -11,7 +11,8 @@ const LAB1_FILTER = { fare: [{ numeric: ['>=', 50] }], distance: [{ numeric: ['>
 /** The resources of a type, by logical id. */
 const resources = (template: Template, type: string) => template.findResources(type) as Record<string, { Properties: any }>;
 /** The logical id of the queue with this name (names carry the test prefix, alice-Lab2-). */
-const queueId = (template: Template, name: string) => Object.entries(resources(template, 'AWS::SQS::Queue')).find(([, q]) => q.Properties.QueueName === `alice-Lab2-${name}`)?.[0];
+const queueId = (template: Template, name: string) =>
+  Object.entries(resources(template, 'AWS::SQS::Queue')).find(([, q]) => q.Properties.QueueName === `alice-Lab2-${name}`)?.[0];
 
 describe('Lab 2 stacks', () => {
   test("the starter is Lab 1's solution under Lab 2's names: three Lambda subscriptions, the extraordinary one filtered", () => {
@@ -19,8 +20,14 @@ describe('Lab 2 stacks', () => {
     starter.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'alice-Lab2-Rides' });
     starter.resourceCountIs('AWS::SQS::Queue', 0);
     const subscriptions = Object.values(resources(starter, 'AWS::SNS::Subscription'));
-    assert.deepEqual(subscriptions.map((s) => s.Properties.Protocol), ['lambda', 'lambda', 'lambda']);
-    assert.deepEqual(subscriptions.filter((s) => s.Properties.FilterPolicy).map((s) => s.Properties.FilterPolicy), [LAB1_FILTER]);
+    assert.deepEqual(
+      subscriptions.map((s) => s.Properties.Protocol),
+      ['lambda', 'lambda', 'lambda'],
+    );
+    assert.deepEqual(
+      subscriptions.filter((s) => s.Properties.FilterPolicy).map((s) => s.Properties.FilterPolicy),
+      [LAB1_FILTER],
+    );
     for (const fn of Object.values(resources(starter, 'AWS::Lambda::Function'))) assert.match(fn.Properties.FunctionName, /^alice-Lab2-/);
   });
 
@@ -46,16 +53,35 @@ describe('Lab 2 stacks', () => {
     for (const policy of policies) {
       const [statement, ...others] = policy.Properties.PolicyDocument.Statement;
       assert.deepEqual(others, []);
-      assert.deepEqual({ ...statement, Resource: undefined }, { Action: 'sqs:SendMessage', Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic } } }, Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Resource: undefined });
+      assert.deepEqual(
+        { ...statement, Resource: undefined },
+        {
+          Action: 'sqs:SendMessage',
+          Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic } } },
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Resource: undefined,
+        },
+      );
     }
   });
 
   test('step 3: three raw SQS subscriptions with a subscription DLQ, Lab 1 filter on Extraordinary Rides only, no Lambda subscription left', () => {
     const subscriptions = Object.values(resources(steps[3], 'AWS::SNS::Subscription'));
-    assert.deepEqual(subscriptions.map((s) => [s.Properties.Protocol, s.Properties.RawMessageDelivery]), [['sqs', true], ['sqs', true], ['sqs', true]]);
+    assert.deepEqual(
+      subscriptions.map((s) => [s.Properties.Protocol, s.Properties.RawMessageDelivery]),
+      [
+        ['sqs', true],
+        ['sqs', true],
+        ['sqs', true],
+      ],
+    );
     for (const s of subscriptions) assert.match(JSON.stringify(s.Properties.RedrivePolicy), /RideCompletionDeliveryDLQ/);
     const filtered = subscriptions.filter((s) => s.Properties.FilterPolicy);
-    assert.deepEqual(filtered.map((s) => s.Properties.FilterPolicy), [LAB1_FILTER]);
+    assert.deepEqual(
+      filtered.map((s) => s.Properties.FilterPolicy),
+      [LAB1_FILTER],
+    );
     assert.match(JSON.stringify(filtered[0].Properties.Endpoint), /ExtraordinaryRidesServiceQueue/);
     steps[3].resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
   });
@@ -68,9 +94,13 @@ describe('Lab 2 stacks', () => {
       assert.ok(m.Properties.ScalingConfig.MaximumConcurrency >= 2);
     }
     steps[4].hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 50, MaximumBatchingWindowInSeconds: 1 });
-    for (const fn of Object.values(resources(steps[4], 'AWS::Lambda::Function'))) assert.equal(fn.Properties.ReservedConcurrentExecutions, undefined);
+    for (const fn of Object.values(resources(steps[4], 'AWS::Lambda::Function')))
+      assert.equal(fn.Properties.ReservedConcurrentExecutions, undefined);
     steps[4].hasResourceProperties('AWS::SSM::Parameter', { Name: '/alice-Lab2/consumer-failure-switch', Type: 'String', Value: '{}' });
-    steps[4].hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'alice-Lab2-CustomerAccountingService', Environment: { Variables: Match.objectLike({ FAILURE_SWITCH: Match.anyValue() }) } });
+    steps[4].hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'alice-Lab2-CustomerAccountingService',
+      Environment: { Variables: Match.objectLike({ FAILURE_SWITCH: Match.anyValue() }) },
+    });
   });
 
   test("steps 5 and 6: the worker's queue with its DLQ, then a bucket notifying it of .json files, and emptied on destroy", () => {
@@ -79,10 +109,22 @@ describe('Lab 2 stacks', () => {
     steps[6].hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
     steps[6].resourceCountIs('Custom::S3AutoDeleteObjects', 1);
     steps[6].hasResourceProperties('Custom::S3BucketNotifications', {
-      NotificationConfiguration: { QueueConfigurations: [{ Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.json' }] } }, QueueArn: { 'Fn::GetAtt': [queueId(steps[6], 'RideBatchQueue'), 'Arn'] } }] },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: '.json' }] } },
+            QueueArn: { 'Fn::GetAtt': [queueId(steps[6], 'RideBatchQueue'), 'Arn'] },
+          },
+        ],
+      },
     });
     steps[6].hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'aws:SourceArn': Match.anyValue() } } })] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Principal: { Service: 's3.amazonaws.com' }, Condition: { ArnLike: { 'aws:SourceArn': Match.anyValue() } } }),
+        ],
+      },
     });
   });
 });

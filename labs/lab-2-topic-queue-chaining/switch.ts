@@ -1,6 +1,6 @@
 import { UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
 import { fail, labContext, lambda, print, sleep } from '../kit/index.ts';
-import { depthOf, mappingOf, mappingState, queueName, requireQueue, type ConsumerService } from './services.ts';
+import { type ConsumerService, depthOf, mappingOf, mappingState, queueName, requireQueue } from './services.ts';
 
 /**
  * Switches a service's event source mapping on or off, and waits until it is (on AWS that takes
@@ -12,7 +12,11 @@ export async function switchConsumer(service: ConsumerService, enabled: boolean)
   const wanted = enabled ? 'Enabled' : 'Disabled';
   await lambda().send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: enabled }));
   let state = '';
-  for (const deadline = Date.now() + 120_000; state !== wanted && Date.now() < deadline; await sleep(labContext().target.kind === 'local' ? 50 : 2_000)) {
+  for (
+    const deadline = Date.now() + 120_000;
+    state !== wanted && Date.now() < deadline;
+    await sleep(labContext().target.kind === 'local' ? 50 : 2_000)
+  ) {
     const now = await mappingState(mapping.UUID!);
     if (now !== state) print(`${service.label}'s mapping: ${now}`);
     state = now;

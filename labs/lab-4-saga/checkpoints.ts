@@ -1,18 +1,52 @@
 import { ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { SendTaskSuccessCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { check, cloudformation, cloudwatch, fail, iam, labContext, optionalOutput, output, quietPeriodMs, sns, sqs, stepfunctions, type Checkpoint } from '../kit/index.ts';
-import { cardDataIn, fareItem, forgetFares, newFare, outcomeOf, runFare, takeFareMessages, type Fare, type FareMessage, type Outcome } from './saga.ts';
+import {
+  type Checkpoint,
+  check,
+  cloudformation,
+  cloudwatch,
+  fail,
+  iam,
+  labContext,
+  optionalOutput,
+  output,
+  quietPeriodMs,
+  sns,
+  sqs,
+  stepfunctions,
+} from '../kit/index.ts';
+import {
+  cardDataIn,
+  type Fare,
+  type FareMessage,
+  fareItem,
+  forgetFares,
+  newFare,
+  type Outcome,
+  outcomeOf,
+  runFare,
+  takeFareMessages,
+} from './saga.ts';
 import { callOf, deployedMachine, handlerOf, stateOf } from './state-machine.ts';
 
 // Probe fares carry card data of their own, so that a leak is recognised wherever it ends up.
 const probeFare = (customerId: string) => ({ ...newFare(customerId, 'probe'), cc: '4111 1111 1111 1111', expiryDate: '03/30', cvv: '737' });
 
 // The queue each state of the saga leaves a message in.
-const QUEUE_OF_STATE = { NotifySuccess: 'SuccessfulTransactionsQueueUrl', NotifyFailure: 'FailedTransactionsQueueUrl', ParkFailedRefund: 'FailedRefundsQueueUrl' } as const;
+const QUEUE_OF_STATE = {
+  NotifySuccess: 'SuccessfulTransactionsQueueUrl',
+  NotifyFailure: 'FailedTransactionsQueueUrl',
+  ParkFailedRefund: 'FailedRefundsQueueUrl',
+} as const;
 
 /** The probe fares of one checkpoint: runs them, takes their messages, and cleans up after them. */
 class Probe {
@@ -49,7 +83,15 @@ class Probe {
   async cleanUp(): Promise<void> {
     for (const { outcome } of this.runs) {
       if (outcome.status !== 'RUNNING') continue;
-      await stepfunctions().send(new StopExecutionCommand({ executionArn: outcome.executionArn, error: 'Checkpoint', cause: 'Stopped by the checkpoint that started it.' })).catch(() => undefined);
+      await stepfunctions()
+        .send(
+          new StopExecutionCommand({
+            executionArn: outcome.executionArn,
+            error: 'Checkpoint',
+            cause: 'Stopped by the checkpoint that started it.',
+          }),
+        )
+        .catch(() => undefined);
     }
     for (const [state, outputName] of Object.entries(QUEUE_OF_STATE)) {
       const queueUrl = await optionalOutput(outputName);
@@ -81,8 +123,14 @@ function expectPath(outcome: Outcome, expected: string[], status: string, hint: 
   const route = outcome.path.join(' → ') || 'no state';
   let at = 0;
   for (const state of outcome.path) if (state === expected[at]) at++;
-  check(at === expected.length, `Expected the execution to go through ${expected.join(' → ')}; it went ${route} and ended ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''}. ${hint}`);
-  check(outcome.status === status, `The execution went ${route} and ended ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''}, not ${status}. ${hint}`);
+  check(
+    at === expected.length,
+    `Expected the execution to go through ${expected.join(' → ')}; it went ${route} and ended ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''}. ${hint}`,
+  );
+  check(
+    outcome.status === status,
+    `The execution went ${route} and ended ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''}, not ${status}. ${hint}`,
+  );
 }
 
 /** The fare's item, checked for its status and for card data. */
@@ -112,9 +160,13 @@ async function transactionSubscriptions() {
   const { Subscriptions = [] } = await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
   const byQueue: Record<string, Record<string, string> | undefined> = {};
   for (const outputName of ['SuccessfulTransactionsQueueUrl', 'FailedTransactionsQueueUrl']) {
-    const { Attributes } = await sqs().send(new GetQueueAttributesCommand({ QueueUrl: await output(outputName), AttributeNames: ['QueueArn'] }));
+    const { Attributes } = await sqs().send(
+      new GetQueueAttributesCommand({ QueueUrl: await output(outputName), AttributeNames: ['QueueArn'] }),
+    );
     const subscription = Subscriptions.find((s) => s.Protocol === 'sqs' && s.Endpoint === Attributes?.QueueArn);
-    byQueue[outputName] = subscription && (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }))).Attributes;
+    byQueue[outputName] =
+      subscription &&
+      (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }))).Attributes;
   }
   return byQueue;
 }
@@ -127,7 +179,9 @@ async function settle(probe: Probe, outcome: Outcome, taskToken: string): Promis
 
 /** IAM's decision for the role doing `action` on `resource`. */
 async function decision(roleArn: string, action: string, resource: string): Promise<string> {
-  const { EvaluationResults = [] } = await iam().send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: [action], ResourceArns: [resource] }));
+  const { EvaluationResults = [] } = await iam().send(
+    new SimulatePrincipalPolicyCommand({ PolicySourceArn: roleArn, ActionNames: [action], ResourceArns: [resource] }),
+  );
   return EvaluationResults[0]?.EvalDecision ?? 'implicitDeny';
 }
 
@@ -137,7 +191,14 @@ const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaExcep
 /** The saga, as LABS.md describes it: each state's next state and where its errors go. */
 const SAGA: Record<string, { type: string; next?: string; catches?: [string, string][] }> = {
   RegisterFare: { type: 'Task', next: 'ChargeFare', catches: [['States.ALL', 'NotifyFailure']] },
-  ChargeFare: { type: 'Task', next: 'CreditCustomerAccount', catches: [['PaymentAuthException', 'SetFareStatusFailed'], ['PaymentChargeException', 'SetFareStatusFailed']] },
+  ChargeFare: {
+    type: 'Task',
+    next: 'CreditCustomerAccount',
+    catches: [
+      ['PaymentAuthException', 'SetFareStatusFailed'],
+      ['PaymentChargeException', 'SetFareStatusFailed'],
+    ],
+  },
   CreditCustomerAccount: { type: 'Task', next: 'SetFareStatusCompleted', catches: [['AccountCreditException', 'RefundFare']] },
   SetFareStatusCompleted: { type: 'Task', next: 'NotifySuccess' },
   NotifySuccess: { type: 'Task', next: 'FareProcessingSucceeded' },
@@ -157,15 +218,30 @@ export const checkpoints: Checkpoint[] = [
     hint: "In stack.ts, create the Fares table and replace the Pass state with `new tasks.DynamoPutItem(this, 'RegisterFare', { table: fares, item: {…}, conditionExpression: 'attribute_not_exists(fareId)', resultPath: sfn.JsonPath.DISCARD })`.",
     async run() {
       const machine = await deployedMachine();
-      check(machine.type === 'STANDARD', `The state machine is ${machine.type}: a saga that charges cards needs a STANDARD one (exactly-once steps, a history of each execution).`);
+      check(
+        machine.type === 'STANDARD',
+        `The state machine is ${machine.type}: a saga that charges cards needs a STANDARD one (exactly-once steps, a history of each execution).`,
+      );
       check(machine.startAt === 'RegisterFare', `The state machine starts at ${machine.startAt}, not RegisterFare.`);
       const register = stateOf(machine, 'RegisterFare');
-      check(register.Type === 'Task' && register.Resource === 'arn:aws:states:::dynamodb:putItem', `RegisterFare is a ${register.Type}${register.Resource ? ` calling ${register.Resource}` : ''}, not a DynamoDB PutItem task (tasks.DynamoPutItem).`);
+      check(
+        register.Type === 'Task' && register.Resource === 'arn:aws:states:::dynamodb:putItem',
+        `RegisterFare is a ${register.Type}${register.Resource ? ` calling ${register.Resource}` : ''}, not a DynamoDB PutItem task (tasks.DynamoPutItem).`,
+      );
       const table = await output('FaresTableName');
-      check(register.Parameters?.TableName === table, `RegisterFare writes to ${register.Parameters?.TableName}, not the Fares table ${table}.`);
-      check(/attribute_not_exists\(\s*fareId\s*\)/.test(register.Parameters?.ConditionExpression ?? ''), `RegisterFare's put has no ConditionExpression attribute_not_exists(fareId) (it has ${register.Parameters?.ConditionExpression ?? 'none'}): a fare started twice would be registered, and charged, twice.`);
+      check(
+        register.Parameters?.TableName === table,
+        `RegisterFare writes to ${register.Parameters?.TableName}, not the Fares table ${table}.`,
+      );
+      check(
+        /attribute_not_exists\(\s*fareId\s*\)/.test(register.Parameters?.ConditionExpression ?? ''),
+        `RegisterFare's put has no ConditionExpression attribute_not_exists(fareId) (it has ${register.Parameters?.ConditionExpression ?? 'none'}): a fare started twice would be registered, and charged, twice.`,
+      );
       const stored = JSON.stringify(register.Parameters?.Item ?? {});
-      check(!/\$\.(cc|cvv|expiryDate)\b|"\$"/.test(stored), `RegisterFare stores card data: its Item is ${stored}. Store fareId, customerId, fareAmount and the status only.`);
+      check(
+        !/\$\.(cc|cvv|expiryDate)\b|"\$"/.test(stored),
+        `RegisterFare stores card data: its Item is ${stored}. Store fareId, customerId, fareAmount and the status only.`,
+      );
     },
   },
   {
@@ -176,9 +252,18 @@ export const checkpoints: Checkpoint[] = [
     async run() {
       const register = stateOf(await deployedMachine(), 'RegisterFare');
       const retried = THROTTLING.filter((error) => handlerOf(register, error).retried);
-      check(retried.length > 0, `RegisterFare does not retry DynamoDB throttling (${THROTTLING.join(', ')}): a busy table would fail the fare.`);
-      check(!handlerOf(register, 'DynamoDB.ConditionalCheckFailedException').retried, 'RegisterFare retries DynamoDB.ConditionalCheckFailedException: a fare already registered stays registered, retrying only costs transitions.');
-      check((register.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL')), 'RegisterFare catches no States.ALL: an error it does not retry fails the execution without anyone being told.');
+      check(
+        retried.length > 0,
+        `RegisterFare does not retry DynamoDB throttling (${THROTTLING.join(', ')}): a busy table would fail the fare.`,
+      );
+      check(
+        !handlerOf(register, 'DynamoDB.ConditionalCheckFailedException').retried,
+        'RegisterFare retries DynamoDB.ConditionalCheckFailedException: a fare already registered stays registered, retrying only costs transitions.',
+      );
+      check(
+        (register.Catch ?? []).some((c) => c.ErrorEquals.includes('States.ALL')),
+        'RegisterFare catches no States.ALL: an error it does not retry fails the execution without anyone being told.',
+      );
       return `retries ${retried.join(', ')}`;
     },
   },
@@ -186,15 +271,21 @@ export const checkpoints: Checkpoint[] = [
     id: 'fare-registered',
     step: 1,
     title: 'A fare is registered in the Fares table, without its card data',
-    hint: 'Give RegisterFare an `item` of the fare\'s fields (fareId, customerId, fareAmount, fareStatus REGISTERED…), never cc, expiryDate or cvv, and make its execution end SUCCEEDED.',
+    hint: "Give RegisterFare an `item` of the fare's fields (fareId, customerId, fareAmount, fareStatus REGISTERED…), never cc, expiryDate or cvv, and make its execution end SUCCEEDED.",
     async run() {
       return probing(async (probe) => {
         const fare = probe.fare();
         const outcome = await probe.run(fare);
-        check(outcome.status === 'SUCCEEDED', `The execution of a good fare ended ${outcome.status}${outcome.error ? ` with ${outcome.error}: ${outcome.cause}` : ''}.`);
+        check(
+          outcome.status === 'SUCCEEDED',
+          `The execution of a good fare ended ${outcome.status}${outcome.error ? ` with ${outcome.error}: ${outcome.cause}` : ''}.`,
+        );
         const item = await fareItem(fare.fareId);
         check(item, `Fare ${fare.fareId} is not in the Fares table after its execution.`);
-        check(item.customerId === fare.customerId && item.fareAmount === fare.fareAmount, `The item misses the fare's customerId or fareAmount: ${JSON.stringify(item)}.`);
+        check(
+          item.customerId === fare.customerId && item.fareAmount === fare.fareAmount,
+          `The item misses the fare's customerId or fareAmount: ${JSON.stringify(item)}.`,
+        );
         const leaks = cardDataIn(item, fare);
         check(leaks.length === 0, `The Fares table holds card data (${leaks.join(', ')}): ${JSON.stringify(item)}.`);
         return `stored ${Object.keys(item).join(', ')}`;
@@ -212,10 +303,16 @@ export const checkpoints: Checkpoint[] = [
         const first = await probe.run(fare);
         const before = await fareItem(fare.fareId);
         const second = await probe.run(fare);
-        check(taskError(second, 'RegisterFare') === 'DynamoDB.ConditionalCheckFailedException', `The second execution of fare ${fare.fareId} was not refused by RegisterFare (it went ${second.path.join(' → ')}).`);
+        check(
+          taskError(second, 'RegisterFare') === 'DynamoDB.ConditionalCheckFailedException',
+          `The second execution of fare ${fare.fareId} was not refused by RegisterFare (it went ${second.path.join(' → ')}).`,
+        );
         const charges = [first, second].filter((o) => o.path.includes('ChargeFare')).length;
         check(charges <= 1 && !second.path.includes('ChargeFare'), `Fare ${fare.fareId} went through ChargeFare ${charges} times.`);
-        check(JSON.stringify(await fareItem(fare.fareId)) === JSON.stringify(before), 'The second execution changed the fare in the table: the failure path of a refused registration must not touch the fare (catch it to NotifyFailure, not SetFareStatusFailed).');
+        check(
+          JSON.stringify(await fareItem(fare.fareId)) === JSON.stringify(before),
+          'The second execution changed the fare in the table: the failure path of a refused registration must not touch the fare (catch it to NotifyFailure, not SetFareStatusFailed).',
+        );
         return `first ${first.status}, second ${second.status} at RegisterFare`;
       });
     },
@@ -229,7 +326,12 @@ export const checkpoints: Checkpoint[] = [
       return probing(async (probe) => {
         const fare = probe.fare();
         const outcome = await probe.run(fare);
-        expectPath(outcome, ['RegisterFare', 'ChargeFare', 'CreditCustomerAccount', 'SetFareStatusCompleted', 'FareProcessingSucceeded'], 'SUCCEEDED', 'Chain the tasks after RegisterFare and end in FareProcessingSucceeded.');
+        expectPath(
+          outcome,
+          ['RegisterFare', 'ChargeFare', 'CreditCustomerAccount', 'SetFareStatusCompleted', 'FareProcessingSucceeded'],
+          'SUCCEEDED',
+          'Chain the tasks after RegisterFare and end in FareProcessingSucceeded.',
+        );
         const item = await expectFare(fare, 'COMPLETED');
         return `${outcome.path.length} states in ${outcome.durationMs} ms, charge ${item.chargeId ?? '(no chargeId stored)'}`;
       });
@@ -247,7 +349,10 @@ export const checkpoints: Checkpoint[] = [
         const missing = LAMBDA_SERVICE_ERRORS.filter((error) => !handlerOf(state, error).retried);
         check(missing.length === 0, `${name} does not retry ${missing.join(', ')}: a passing hiccup of Lambda would fail the fare.`);
         for (const error of ['PaymentAuthException', 'PaymentChargeException', 'AccountCreditException']) {
-          check(!handlerOf(state, error).retried, `${name} retries ${error}: a declined card stays declined, and a retried charge may charge twice.`);
+          check(
+            !handlerOf(state, error).retried,
+            `${name} retries ${error}: a declined card stays declined, and a retried charge may charge twice.`,
+          );
         }
       }
     },
@@ -261,19 +366,35 @@ export const checkpoints: Checkpoint[] = [
       const machine = await deployedMachine();
       const roleName = machine.roleArn.split('/').pop()!;
       const { AttachedPolicies = [] } = await iam().send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-      check(AttachedPolicies.length === 0, `The role has managed policies attached (${AttachedPolicies.map((p) => p.PolicyName).join(', ')}): they allow more than the tasks call.`);
+      check(
+        AttachedPolicies.length === 0,
+        `The role has managed policies attached (${AttachedPolicies.map((p) => p.PolicyName).join(', ')}): they allow more than the tasks call.`,
+      );
       const { PolicyNames = [] } = await iam().send(new ListRolePoliciesCommand({ RoleName: roleName }));
       for (const PolicyName of PolicyNames) {
         const { PolicyDocument } = await iam().send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName }));
-        const statements = [JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')).Statement ?? []].flat() as { Effect: string; Action?: string | string[]; NotAction?: unknown; Resource?: string | string[] }[];
+        const statements = [JSON.parse(decodeURIComponent(PolicyDocument ?? '{}')).Statement ?? []].flat() as {
+          Effect: string;
+          Action?: string | string[];
+          NotAction?: unknown;
+          Resource?: string | string[];
+        }[];
         for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
           const actions = [statement.Action ?? []].flat();
           check(!statement.NotAction, `Policy ${PolicyName} allows everything but some actions (NotAction).`);
-          check(!actions.some((a) => a.includes('*')), `Policy ${PolicyName} allows ${actions.filter((a) => a.includes('*')).join(', ')}: name the actions the tasks call instead.`);
-          check(![statement.Resource ?? []].flat().includes('*'), `Policy ${PolicyName} allows ${actions.join(', ')} on every resource ("*").`);
+          check(
+            !actions.some((a) => a.includes('*')),
+            `Policy ${PolicyName} allows ${actions.filter((a) => a.includes('*')).join(', ')}: name the actions the tasks call instead.`,
+          );
+          check(
+            ![statement.Resource ?? []].flat().includes('*'),
+            `Policy ${PolicyName} allows ${actions.join(', ')} on every resource ("*").`,
+          );
         }
       }
-      const calls = Object.values(machine.states).flatMap((state) => (state.Type === 'Task' ? [callOf(machine, state)].filter((c) => c !== undefined) : []));
+      const calls = Object.values(machine.states).flatMap((state) =>
+        state.Type === 'Task' ? [callOf(machine, state)].filter((c) => c !== undefined) : [],
+      );
       for (const { action, resource } of calls) {
         const allowed = await decision(machine.roleArn, action, resource);
         check(allowed === 'allowed', `The role may not ${action} on ${resource} (${allowed}), which a task calls.`);
@@ -306,10 +427,21 @@ export const checkpoints: Checkpoint[] = [
         const outcomes = await Promise.all(fares.map((fare) => probe.run(fare)));
         for (const [i, expected] of ['PaymentAuthException', 'PaymentChargeException'].entries()) {
           const outcome = outcomes[i];
-          check(taskError(outcome, 'ChargeFare') === expected, `Customer ${fares[i].customerId}: ChargeFare did not fail with ${expected} (it went ${outcome.path.join(' → ')}).`);
-          expectPath(outcome, ['ChargeFare', 'SetFareStatusFailed', 'FareProcessingFailed'], 'FAILED', `Catch ${expected} on ChargeFare and go to SetFareStatusFailed.`);
+          check(
+            taskError(outcome, 'ChargeFare') === expected,
+            `Customer ${fares[i].customerId}: ChargeFare did not fail with ${expected} (it went ${outcome.path.join(' → ')}).`,
+          );
+          expectPath(
+            outcome,
+            ['ChargeFare', 'SetFareStatusFailed', 'FareProcessingFailed'],
+            'FAILED',
+            `Catch ${expected} on ChargeFare and go to SetFareStatusFailed.`,
+          );
           check(!outcome.path.includes('RefundFare'), `Customer ${fares[i].customerId} was refunded, yet was never charged.`);
-          check(outcome.error === expected, `The execution failed with ${outcome.error}, not ${expected}: give FareProcessingFailed errorPath '$.error.Error' and causePath '$.error.Cause'.`);
+          check(
+            outcome.error === expected,
+            `The execution failed with ${outcome.error}, not ${expected}: give FareProcessingFailed errorPath '$.error.Error' and causePath '$.error.Cause'.`,
+          );
           await expectFare(fares[i], 'FAILED');
         }
       });
@@ -324,8 +456,16 @@ export const checkpoints: Checkpoint[] = [
       return probing(async (probe) => {
         const fare = probe.fare('3_fail_credit');
         const outcome = await probe.run(fare);
-        check(taskError(outcome, 'CreditCustomerAccount') === 'AccountCreditException', `CreditCustomerAccount did not fail with AccountCreditException (the execution went ${outcome.path.join(' → ')}).`);
-        expectPath(outcome, ['ChargeFare', 'CreditCustomerAccount', 'RefundFare', 'SetFareStatusFailed', 'FareProcessingFailed'], 'FAILED', 'Catch AccountCreditException on CreditCustomerAccount and compensate the charge with RefundFare.');
+        check(
+          taskError(outcome, 'CreditCustomerAccount') === 'AccountCreditException',
+          `CreditCustomerAccount did not fail with AccountCreditException (the execution went ${outcome.path.join(' → ')}).`,
+        );
+        expectPath(
+          outcome,
+          ['ChargeFare', 'CreditCustomerAccount', 'RefundFare', 'SetFareStatusFailed', 'FareProcessingFailed'],
+          'FAILED',
+          'Catch AccountCreditException on CreditCustomerAccount and compensate the charge with RefundFare.',
+        );
         check(!taskError(outcome, 'RefundFare'), `RefundFare failed: ${taskError(outcome, 'RefundFare')}.`);
         await expectFare(fare, 'FAILED');
       });
@@ -339,20 +479,38 @@ export const checkpoints: Checkpoint[] = [
     async run() {
       const { target } = labContext();
       const topicArn = await output('FareProcessingTopicArn');
-      check(topicArn.endsWith(`:${target.prefix}-WildRydesFareProcessingTopic`), `The topic is ${topicArn.split(':').pop()}, not ${target.prefix}-WildRydesFareProcessingTopic.`);
+      check(
+        topicArn.endsWith(`:${target.prefix}-WildRydesFareProcessingTopic`),
+        `The topic is ${topicArn.split(':').pop()}, not ${target.prefix}-WildRydesFareProcessingTopic.`,
+      );
       const subscriptions = await transactionSubscriptions();
-      for (const [outputName, value] of [['SuccessfulTransactionsQueueUrl', 'true'], ['FailedTransactionsQueueUrl', 'false']] as const) {
+      for (const [outputName, value] of [
+        ['SuccessfulTransactionsQueueUrl', 'true'],
+        ['FailedTransactionsQueueUrl', 'false'],
+      ] as const) {
         const queue = (await output(outputName)).split('/').pop();
         const attributes = subscriptions[outputName];
         check(attributes, `${queue} is not subscribed to the topic.`);
-        check(attributes.RawMessageDelivery === 'true', `The subscription of ${queue} does not use raw delivery: its consumers would get SNS's envelope around the fare.`);
+        check(
+          attributes.RawMessageDelivery === 'true',
+          `The subscription of ${queue} does not use raw delivery: its consumers would get SNS's envelope around the fare.`,
+        );
         const policy = JSON.parse(attributes.FilterPolicy ?? '{}');
-        check(JSON.stringify(policy) === JSON.stringify({ IsSuccessful: [value] }), `The subscription of ${queue} filters ${attributes.FilterPolicy ?? 'nothing'}, not {"IsSuccessful":["${value}"]}.`);
+        check(
+          JSON.stringify(policy) === JSON.stringify({ IsSuccessful: [value] }),
+          `The subscription of ${queue} filters ${attributes.FilterPolicy ?? 'nothing'}, not {"IsSuccessful":["${value}"]}.`,
+        );
       }
       const machine = await deployedMachine();
-      for (const [state, value] of [['NotifySuccess', 'true'], ['NotifyFailure', 'false']]) {
+      for (const [state, value] of [
+        ['NotifySuccess', 'true'],
+        ['NotifyFailure', 'false'],
+      ]) {
         const notify = stateOf(machine, state, 'Add it with tasks.SnsPublish.');
-        check(notify.Resource === 'arn:aws:states:::sns:publish' && notify.Parameters?.TopicArn === topicArn, `${state} does not publish to the topic.`);
+        check(
+          notify.Resource === 'arn:aws:states:::sns:publish' && notify.Parameters?.TopicArn === topicArn,
+          `${state} does not publish to the topic.`,
+        );
         const attribute = notify.Parameters?.MessageAttributes?.IsSuccessful;
         check(attribute?.StringValue === value, `${state} publishes IsSuccessful=${attribute?.StringValue ?? '(none)'}, not "${value}".`);
       }
@@ -361,8 +519,8 @@ export const checkpoints: Checkpoint[] = [
   {
     id: 'outcomes-reach-queues',
     step: 4,
-    title: "Each outcome reaches its queue: a good fare the successful one, a failed or repeated fare the failed one",
-    hint: 'Chain NotifySuccess after SetFareStatusCompleted, NotifyFailure after SetFareStatusFailed, and catch RegisterFare to NotifyFailure. The messages carry the fare\'s fields, never the card data.',
+    title: 'Each outcome reaches its queue: a good fare the successful one, a failed or repeated fare the failed one',
+    hint: "Chain NotifySuccess after SetFareStatusCompleted, NotifyFailure after SetFareStatusFailed, and catch RegisterFare to NotifyFailure. The messages carry the fare's fields, never the card data.",
     async run() {
       return probing(async (probe) => {
         const good = probe.fare();
@@ -370,18 +528,39 @@ export const checkpoints: Checkpoint[] = [
         const [goodOutcome, failedOutcome] = await Promise.all([probe.run(good), probe.run(failed)]);
         const repeated = await probe.run(good);
         const message = (await probe.take('SuccessfulTransactionsQueueUrl', [good.fareId])).get(good.fareId);
-        check(message, `The good fare ${good.fareId} did not reach the successful transactions queue (its execution went ${goodOutcome.path.join(' → ')}).`);
-        check(message.attributes.IsSuccessful === 'true', `The good fare's message has IsSuccessful=${message.attributes.IsSuccessful ?? '(none)'}.`);
+        check(
+          message,
+          `The good fare ${good.fareId} did not reach the successful transactions queue (its execution went ${goodOutcome.path.join(' → ')}).`,
+        );
+        check(
+          message.attributes.IsSuccessful === 'true',
+          `The good fare's message has IsSuccessful=${message.attributes.IsSuccessful ?? '(none)'}.`,
+        );
         const leaks = cardDataIn(message.body, good);
-        check(leaks.length === 0, `The successful transaction message carries card data (${leaks.join(', ')}): publish the fare's fields, not the whole state.`);
+        check(
+          leaks.length === 0,
+          `The successful transaction message carries card data (${leaks.join(', ')}): publish the fare's fields, not the whole state.`,
+        );
         // Both the failed fare and the repeated good one go to the failed queue; neither to the other.
         const failures = await probe.take('FailedTransactionsQueueUrl', [failed.fareId, good.fareId]);
-        check(failures.has(failed.fareId), `The failed fare ${failed.fareId} did not reach the failed transactions queue (its execution went ${failedOutcome.path.join(' → ')}).`);
-        check(failures.has(good.fareId), `The repeated fare ${good.fareId}, refused by RegisterFare, did not reach the failed transactions queue (its execution went ${repeated.path.join(' → ')}).`);
-        check(failures.get(failed.fareId)!.attributes.IsSuccessful === 'false', `The failed fare's message has IsSuccessful=${failures.get(failed.fareId)!.attributes.IsSuccessful ?? '(none)'}.`);
+        check(
+          failures.has(failed.fareId),
+          `The failed fare ${failed.fareId} did not reach the failed transactions queue (its execution went ${failedOutcome.path.join(' → ')}).`,
+        );
+        check(
+          failures.has(good.fareId),
+          `The repeated fare ${good.fareId}, refused by RegisterFare, did not reach the failed transactions queue (its execution went ${repeated.path.join(' → ')}).`,
+        );
+        check(
+          failures.get(failed.fareId)!.attributes.IsSuccessful === 'false',
+          `The failed fare's message has IsSuccessful=${failures.get(failed.fareId)!.attributes.IsSuccessful ?? '(none)'}.`,
+        );
         // SNS delivers one publish to both subscriptions together: the failed fare, now in the failed
         // queue, would be in the successful one too if its filter let it through.
-        check((await probe.take('SuccessfulTransactionsQueueUrl', [failed.fareId], { timeoutMs: 0 })).size === 0, 'A failed fare reached the successful transactions queue: check the filter policies.');
+        check(
+          (await probe.take('SuccessfulTransactionsQueueUrl', [failed.fareId], { timeoutMs: 0 })).size === 0,
+          'A failed fare reached the successful transactions queue: check the filter policies.',
+        );
       });
     },
   },
@@ -394,16 +573,31 @@ export const checkpoints: Checkpoint[] = [
       return probing(async (probe) => {
         const fare = probe.fare('3_fail_refund');
         let outcome = await probe.run(fare);
-        check(taskError(outcome, 'RefundFare') === 'PaymentRefundException', `RefundFare did not fail with PaymentRefundException (the execution went ${outcome.path.join(' → ')}).`);
-        check(outcome.path.includes('ParkFailedRefund'), `The failed refund was not caught: the execution went ${outcome.path.join(' → ')} and ended ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''}. Nobody knows the customer is owed ${fare.fareAmount}.`);
+        check(
+          taskError(outcome, 'RefundFare') === 'PaymentRefundException',
+          `RefundFare did not fail with PaymentRefundException (the execution went ${outcome.path.join(' → ')}).`,
+        );
+        check(
+          outcome.path.includes('ParkFailedRefund'),
+          `The failed refund was not caught: the execution went ${outcome.path.join(' → ')} and ended ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''}. Nobody knows the customer is owed ${fare.fareAmount}.`,
+        );
         const parked = (await probe.take('FailedRefundsQueueUrl', [fare.fareId])).get(fare.fareId);
         check(parked, `Fare ${fare.fareId} is not in the failed refunds queue.`);
-        for (const field of ['fareId', 'customerId', 'fareAmount', 'chargeId']) check(parked.body[field], `The parked refund has no ${field}: a human needs it to give the money back. It has: ${Object.keys(parked.body).join(', ')}.`);
+        for (const field of ['fareId', 'customerId', 'fareAmount', 'chargeId'])
+          check(
+            parked.body[field],
+            `The parked refund has no ${field}: a human needs it to give the money back. It has: ${Object.keys(parked.body).join(', ')}.`,
+          );
         const leaks = cardDataIn(parked.body, fare);
         check(leaks.length === 0, `The parked refund carries card data (${leaks.join(', ')}).`);
         // With the bonus step, the execution waits for the human: answer as one.
         if (outcome.waitingIn && typeof parked.body.taskToken === 'string') outcome = await settle(probe, outcome, parked.body.taskToken);
-        expectPath(outcome, ['RefundFare', 'ParkFailedRefund', 'SetFareStatusFailed', 'FareProcessingFailed'], 'FAILED', 'After parking the refund, go on to SetFareStatusFailed.');
+        expectPath(
+          outcome,
+          ['RefundFare', 'ParkFailedRefund', 'SetFareStatusFailed', 'FareProcessingFailed'],
+          'FAILED',
+          'After parking the refund, go on to SetFareStatusFailed.',
+        );
         await expectFare(fare, 'FAILED');
       });
     },
@@ -420,12 +614,20 @@ export const checkpoints: Checkpoint[] = [
       const names = StackResourceSummaries.filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm').map((r) => r.PhysicalResourceId!);
       check(names.length > 0, 'The stack has no CloudWatch alarm.');
       const { MetricAlarms = [] } = await cloudwatch().send(new DescribeAlarmsCommand({ AlarmNames: names }));
-      const onQueue = MetricAlarms.filter((a) => a.Namespace === 'AWS/SQS' && a.Dimensions?.some((d) => d.Name === 'QueueName' && d.Value === queueName));
-      check(onQueue.length > 0, `No alarm of the stack watches ${queueName} (alarms: ${MetricAlarms.map((a) => `${a.AlarmName} on ${a.MetricName}`).join(', ')}).`);
+      const onQueue = MetricAlarms.filter(
+        (a) => a.Namespace === 'AWS/SQS' && a.Dimensions?.some((d) => d.Name === 'QueueName' && d.Value === queueName),
+      );
+      check(
+        onQueue.length > 0,
+        `No alarm of the stack watches ${queueName} (alarms: ${MetricAlarms.map((a) => `${a.AlarmName} on ${a.MetricName}`).join(', ')}).`,
+      );
       const fires = onQueue.find((a) => {
         if (a.MetricName === 'ApproximateAgeOfOldestMessage') return true;
         if (a.MetricName !== 'ApproximateNumberOfMessagesVisible') return false;
-        return (a.ComparisonOperator === 'GreaterThanOrEqualToThreshold' && a.Threshold! <= 1) || (a.ComparisonOperator === 'GreaterThanThreshold' && a.Threshold! < 1);
+        return (
+          (a.ComparisonOperator === 'GreaterThanOrEqualToThreshold' && a.Threshold! <= 1) ||
+          (a.ComparisonOperator === 'GreaterThanThreshold' && a.Threshold! < 1)
+        );
       });
       check(fires, `The alarms on ${queueName} would not go off for a single refund: alarm on ApproximateNumberOfMessagesVisible >= 1.`);
       return `${fires.AlarmName} (${fires.StateValue})`;
@@ -446,7 +648,8 @@ export const checkpoints: Checkpoint[] = [
           continue;
         }
         if (state.Type !== expected.type) problems.push(`${name} is a ${state.Type}, not a ${expected.type}`);
-        if (expected.next && state.Next !== expected.next) problems.push(`${name} goes to ${state.Next ?? 'nothing'}, not ${expected.next}`);
+        if (expected.next && state.Next !== expected.next)
+          problems.push(`${name} goes to ${state.Next ?? 'nothing'}, not ${expected.next}`);
         for (const [error, next] of expected.catches ?? []) {
           const caughtBy = handlerOf(state, error).caughtBy;
           if (caughtBy !== next) problems.push(`${name} sends ${error} to ${caughtBy ?? 'nobody'}, not ${next}`);
@@ -454,8 +657,13 @@ export const checkpoints: Checkpoint[] = [
       }
       // A timed-out charge may have charged: only the errors that say "nothing happened" lead to "nothing to undo".
       for (const name of ['ChargeFare', 'CreditCustomerAccount']) {
-        const catchAll = (machine.states[name]?.Catch ?? []).flatMap((c) => c.ErrorEquals).filter((e) => e === 'States.ALL' || e === 'States.TaskFailed');
-        if (catchAll.length) problems.push(`${name} catches ${catchAll.join(', ')}: a timeout or a Lambda error does not mean the payment did not happen; catch the payment errors by name`);
+        const catchAll = (machine.states[name]?.Catch ?? [])
+          .flatMap((c) => c.ErrorEquals)
+          .filter((e) => e === 'States.ALL' || e === 'States.TaskFailed');
+        if (catchAll.length)
+          problems.push(
+            `${name} catches ${catchAll.join(', ')}: a timeout or a Lambda error does not mean the payment did not happen; catch the payment errors by name`,
+          );
       }
       const extra = Object.keys(machine.states).filter((name) => !(name in SAGA));
       if (extra.length) problems.push(`states the saga does not have: ${extra.join(', ')}`);
@@ -467,23 +675,40 @@ export const checkpoints: Checkpoint[] = [
     id: 'refund-settled-by-human',
     step: 6,
     title: 'Bonus: a parked refund waits for a human, who answers with SendTaskSuccess',
-    hint: 'In stack.ts, give ParkFailedRefund `integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN`, `taskToken: sfn.JsonPath.taskToken` in its message body, a `taskTimeout`, and `resultPath: \'$.settlement\'`.',
+    hint: "In stack.ts, give ParkFailedRefund `integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN`, `taskToken: sfn.JsonPath.taskToken` in its message body, a `taskTimeout`, and `resultPath: '$.settlement'`.",
     async run() {
       const machine = await deployedMachine();
       const park = stateOf(machine, 'ParkFailedRefund');
-      check(park.Resource === 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', `ParkFailedRefund calls ${park.Resource}, not sqs:sendMessage.waitForTaskToken: the saga does not wait for the human.`);
-      check(park.TimeoutSeconds !== undefined || park.HeartbeatSeconds !== undefined, 'ParkFailedRefund waits without a timeout: a refund nobody answers would keep its execution open for a year.');
+      check(
+        park.Resource === 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+        `ParkFailedRefund calls ${park.Resource}, not sqs:sendMessage.waitForTaskToken: the saga does not wait for the human.`,
+      );
+      check(
+        park.TimeoutSeconds !== undefined || park.HeartbeatSeconds !== undefined,
+        'ParkFailedRefund waits without a timeout: a refund nobody answers would keep its execution open for a year.',
+      );
       return probing(async (probe) => {
         const fare = probe.fare('3_fail_refund');
         const parked = await probe.run(fare);
         const message = (await probe.take('FailedRefundsQueueUrl', [fare.fareId])).get(fare.fareId);
         check(message, `Fare ${fare.fareId} is not in the failed refunds queue (the execution went ${parked.path.join(' → ')}).`);
         const { taskToken } = message.body;
-        check(typeof taskToken === 'string', `The parked refund carries no taskToken (it has ${Object.keys(message.body).join(', ')}): the human could not answer.`);
+        check(
+          typeof taskToken === 'string',
+          `The parked refund carries no taskToken (it has ${Object.keys(message.body).join(', ')}): the human could not answer.`,
+        );
         // The message was sent and nobody answered yet: the history shows the task submitted and open.
-        check(parked.status === 'RUNNING' && parked.waitingIn === 'ParkFailedRefund', `The execution did not wait for the human: it is ${parked.status}, in ${parked.path.at(-1)}.`);
+        check(
+          parked.status === 'RUNNING' && parked.waitingIn === 'ParkFailedRefund',
+          `The execution did not wait for the human: it is ${parked.status}, in ${parked.path.at(-1)}.`,
+        );
         const outcome = await settle(probe, parked, taskToken);
-        expectPath(outcome, ['ParkFailedRefund', 'SetFareStatusFailed', 'NotifyFailure', 'FareProcessingFailed'], 'FAILED', 'After the human answered, the saga goes on to SetFareStatusFailed.');
+        expectPath(
+          outcome,
+          ['ParkFailedRefund', 'SetFareStatusFailed', 'NotifyFailure', 'FareProcessingFailed'],
+          'FAILED',
+          'After the human answered, the saga goes on to SetFareStatusFailed.',
+        );
         return 'the saga waited, and went on after SendTaskSuccess';
       });
     },

@@ -1,13 +1,26 @@
 // What the snippets and the checkpoints of Lab 4 share: start a fare, wait for its execution,
 // read its history, the Fares table and the queues. Public APIs only, so it runs on AWS unchanged.
 import { randomUUID } from 'node:crypto';
-import { DeleteItemCommand, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { type AttributeValue, DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, MessageNotInflight, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { dynamodb, fail, labContext, optionalOutput, output, probeDeadlineMs, sqs, stepfunctions } from '../kit/index.ts';
 
 /** The fare of the lab's examples. Card data goes in; the saga must never store or forward it. */
-export const SAMPLE_FARE = { customerId: '3', fareId: 'wr_563', fareAmount: '$20.00', cc: '2424 2424 2424 2424', expiryDate: '12/22', cvv: '111' };
+export const SAMPLE_FARE = {
+  customerId: '3',
+  fareId: 'wr_563',
+  fareAmount: '$20.00',
+  cc: '2424 2424 2424 2424',
+  expiryDate: '12/22',
+  cvv: '111',
+};
 
 export type Fare = typeof SAMPLE_FARE;
 
@@ -18,7 +31,9 @@ export function newFare(customerId = SAMPLE_FARE.customerId, label = 'wr'): Fare
 
 /** Starts an execution of the lab's state machine for `fare`; returns its ARN. */
 export async function startFare(fare: Fare, name = `${fare.fareId}-${randomUUID().slice(0, 4)}`): Promise<string> {
-  const { executionArn } = await stepfunctions().send(new StartExecutionCommand({ stateMachineArn: await output('StateMachineArn'), name, input: JSON.stringify(fare) }));
+  const { executionArn } = await stepfunctions().send(
+    new StartExecutionCommand({ stateMachineArn: await output('StateMachineArn'), name, input: JSON.stringify(fare) }),
+  );
   return executionArn!;
 }
 
@@ -76,10 +91,23 @@ export async function outcomeOf(executionArn: string, timeoutMs = probeDeadlineM
     const waiting = running ? waitingIn(history) : undefined;
     if (!running || waiting) {
       const final = running ? history : await historyOf(executionArn);
-      const durationMs = execution.stopDate && execution.startDate ? execution.stopDate.getTime() - execution.startDate.getTime() : undefined;
-      return { executionArn, status: execution.status, error: execution.error, cause: execution.cause, durationMs, history: final, path: pathOf(final), waitingIn: waiting };
+      const durationMs =
+        execution.stopDate && execution.startDate ? execution.stopDate.getTime() - execution.startDate.getTime() : undefined;
+      return {
+        executionArn,
+        status: execution.status,
+        error: execution.error,
+        cause: execution.cause,
+        durationMs,
+        history: final,
+        path: pathOf(final),
+        waitingIn: waiting,
+      };
     }
-    if (Date.now() > deadline) fail(`Execution ${executionArn.split(':').pop()} is still RUNNING after ${(timeoutMs / 1000).toFixed(1)} s (in ${pathOf(history).at(-1) ?? 'no state yet'}).`);
+    if (Date.now() > deadline)
+      fail(
+        `Execution ${executionArn.split(':').pop()} is still RUNNING after ${(timeoutMs / 1000).toFixed(1)} s (in ${pathOf(history).at(-1) ?? 'no state yet'}).`,
+      );
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
@@ -114,12 +142,16 @@ export function describePath(history: HistoryEvent[]): string[] {
 /** A DynamoDB item as plain values (the Fares table holds strings and numbers only). */
 function plain(item: Record<string, AttributeValue> | undefined): Record<string, string | number> | undefined {
   if (!item) return undefined;
-  return Object.fromEntries(Object.entries(item).map(([key, value]) => [key, value.N !== undefined ? Number(value.N) : (value.S ?? JSON.stringify(value))]));
+  return Object.fromEntries(
+    Object.entries(item).map(([key, value]) => [key, value.N !== undefined ? Number(value.N) : (value.S ?? JSON.stringify(value))]),
+  );
 }
 
 /** The fare's item in the Fares table, or undefined. */
 export async function fareItem(fareId: string): Promise<Record<string, string | number> | undefined> {
-  const { Item } = await dynamodb().send(new GetItemCommand({ TableName: await output('FaresTableName'), Key: { fareId: { S: fareId } }, ConsistentRead: true }));
+  const { Item } = await dynamodb().send(
+    new GetItemCommand({ TableName: await output('FaresTableName'), Key: { fareId: { S: fareId } }, ConsistentRead: true }),
+  );
   return plain(Item);
 }
 
@@ -141,12 +173,23 @@ export interface FareMessage {
  * fare, deletes them unless `keep`, and gives the others straight back (visibility 0), so that
  * someone else looking for theirs at the same time is not kept waiting.
  */
-export async function takeFareMessages(queueUrl: string, fareIds: string[], options: { timeoutMs?: number; keep?: boolean } = {}): Promise<Map<string, FareMessage>> {
+export async function takeFareMessages(
+  queueUrl: string,
+  fareIds: string[],
+  options: { timeoutMs?: number; keep?: boolean } = {},
+): Promise<Map<string, FareMessage>> {
   const found = new Map<string, FareMessage>();
   const deadline = Date.now() + (options.timeoutMs ?? probeDeadlineMs());
   const aws = labContext().target.kind === 'aws';
   while (found.size < fareIds.length) {
-    const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: aws ? 1 : 0, MessageAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs().send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: aws ? 1 : 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     for (const message of Messages) {
       let body: Record<string, unknown> = {};
       try {
@@ -156,7 +199,12 @@ export async function takeFareMessages(queueUrl: string, fareIds: string[], opti
       }
       const fareId = String(body.fareId ?? '');
       if (fareIds.includes(fareId) && !found.has(fareId)) {
-        found.set(fareId, { body, attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? ''])) });
+        found.set(fareId, {
+          body,
+          attributes: Object.fromEntries(
+            Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
+          ),
+        });
         if (!options.keep) {
           await sqs().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
           continue;

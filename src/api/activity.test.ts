@@ -6,7 +6,14 @@ import { test } from 'node:test';
 import { ActivityCounter, countedResource } from './activity.ts';
 
 let seq = 0;
-const event = (service: string, type: string, resource: string, detail: Record<string, unknown> = {}, time = Date.now()) => ({ seq: ++seq, time, service, type, resource, detail });
+const event = (service: string, type: string, resource: string, detail: Record<string, unknown> = {}, time = Date.now()) => ({
+  seq: ++seq,
+  time,
+  service,
+  type,
+  resource,
+  detail,
+});
 const fn = 'arn:aws:lambda:us-east-1:0:function:f';
 
 test('counts events per resource, with billed milliseconds, deliveries per protocol and execution time', () => {
@@ -23,7 +30,12 @@ test('counts events per resource, with billed milliseconds, deliveries per proto
     const { counts } = counter.of([fn, 'topic', 'machine', 'api1', 'nothing']);
     assert.deepEqual(counts[fn], { 'lambda.invoked': 1, 'lambda.failed': 1, 'lambda.billedMs': 4 });
     assert.deepEqual(counts.topic, { 'sns.delivered': 1, 'sns.delivered.lambda': 1 });
-    assert.deepEqual(counts.machine, { 'states.execution-started': 1, 'states.state-entered': 1, 'states.execution-succeeded': 1, 'states.durationMs': 250 });
+    assert.deepEqual(counts.machine, {
+      'states.execution-started': 1,
+      'states.state-entered': 1,
+      'states.execution-succeeded': 1,
+      'states.durationMs': 250,
+    });
     assert.deepEqual(counts.api1, { 'apigateway.request': 1 });
     assert.equal(counts.nothing, undefined);
 

@@ -37,7 +37,8 @@ export function countEvent(counts: Map<string, ResourceCounts>, event: CloudEven
   add(key);
   const d = event.detail;
   if (key === 'sns.delivered' && typeof d.protocol === 'string') add(`sns.delivered.${d.protocol}`);
-  if (event.service === 'lambda' && ['invoked', 'failed', 'timed-out'].includes(event.type) && typeof d.durationMs === 'number') add('lambda.billedMs', Math.max(1, Math.ceil(d.durationMs)));
+  if (event.service === 'lambda' && ['invoked', 'failed', 'timed-out'].includes(event.type) && typeof d.durationMs === 'number')
+    add('lambda.billedMs', Math.max(1, Math.ceil(d.durationMs)));
   if (key === 'states.execution-started') startedExecutions.set(event.resource, event.time);
   if (event.service === 'states' && /^execution-(succeeded|failed|aborted|timed-out)$/.test(event.type)) {
     const started = startedExecutions.get(event.resource);
@@ -137,7 +138,10 @@ export class ActivityCounter {
 
   /** The counts of the given resources (ARNs, an API's id), since `since`. */
   of(resources: string[]): { since: number; counts: Record<string, ResourceCounts> } {
-    return { since: this.since, counts: Object.fromEntries(resources.filter((r) => this.counts.has(r)).map((r) => [r, { ...this.counts.get(r)! }])) };
+    return {
+      since: this.since,
+      counts: Object.fromEntries(resources.filter((r) => this.counts.has(r)).map((r) => [r, { ...this.counts.get(r)! }])),
+    };
   }
 
   /** Forgets the counts of the given resources, or of everything. */

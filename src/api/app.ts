@@ -1,14 +1,14 @@
 import type { LearnerClassroom } from '../class/learner/classroom.ts';
 import type { LabEngine } from '../engine/engine.ts';
-import { classRoutes } from './class-routes.ts';
-import { jsonBody, type Route } from './route.ts';
 import { EngineError } from '../engine/events.ts';
 import type { MetricsRequest } from '../engine/metrics.ts';
-import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import type { ActivityCounter } from './activity.ts';
+import { classRoutes } from './class-routes.ts';
+import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import { ndjsonStream } from './ndjson.ts';
-import { deployDescription, recordingCheckpoints, recordingDeploy, type ProgressStore } from './progress-store.ts';
-import { checkAccess, type AccessPolicy } from './security.ts';
+import { deployDescription, type ProgressStore, recordingCheckpoints, recordingDeploy } from './progress-store.ts';
+import { jsonBody, type Route } from './route.ts';
+import { type AccessPolicy, checkAccess } from './security.ts';
 
 export interface LabApiOptions {
   engine: LabEngine;
@@ -35,7 +35,9 @@ async function notFoundIfUnknown<T>(work: () => Promise<T>): Promise<T> {
  * The lab API: the registered operations of the lab engine over HTTP, and nothing else (no
  * free-form code). `fetch` takes a web Request, so tests call it in-process without sockets.
  */
-export function createLabApi({ engine, access, classroom, progress, activity }: LabApiOptions): { fetch: (request: Request) => Promise<Response> } {
+export function createLabApi({ engine, access, classroom, progress, activity }: LabApiOptions): {
+  fetch: (request: Request) => Promise<Response>;
+} {
   const lab = async (id: string) => {
     try {
       return await engine.lab(decodeURIComponent(id));
@@ -63,7 +65,13 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       handle: async ([id]) => {
         const architecture = await recentArchitecture((await lab(id)).id);
         const ids = architecture.nodes.map((n) => n.id);
-        return jsonResponse(200, { target: engine.target.kind, counting: Boolean(activity), live: activity?.live ?? false, architecture, ...(activity?.of(ids) ?? { since: null, counts: {} }) });
+        return jsonResponse(200, {
+          target: engine.target.kind,
+          counting: Boolean(activity),
+          live: activity?.live ?? false,
+          architecture,
+          ...(activity?.of(ids) ?? { since: null, counts: {} }),
+        });
       },
     },
     {
@@ -82,13 +90,21 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       // The local cloud's stream of message movements, relayed for the page's message-flow view.
       handle: async (_match, request) => {
         const { endpoint, kind } = engine.target;
-        if (kind === 'aws' || !endpoint) throw new HttpError(404, 'NoEventStream', 'AWS has no stream of message movements; watch CloudWatch Logs instead.');
+        if (kind === 'aws' || !endpoint)
+          throw new HttpError(404, 'NoEventStream', 'AWS has no stream of message movements; watch CloudWatch Logs instead.');
         const upstream = await fetch(`${endpoint}/_workshop/events`, { signal: request.signal });
-        return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform' } });
+        return new Response(upstream.body, {
+          status: upstream.status,
+          headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform' },
+        });
       },
     },
     { method: 'GET', pattern: /^\/api\/labs$/, handle: async () => jsonResponse(200, { labs: await engine.labs() }) },
-    { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/status$/, handle: async ([id]) => jsonResponse(200, await engine.status((await lab(id)).id)) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/status$/,
+      handle: async ([id]) => jsonResponse(200, await engine.status((await lab(id)).id)),
+    },
     {
       method: 'POST',
       pattern: /^\/api\/labs\/([^/]+)\/deploy$/,
@@ -98,7 +114,15 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
         const step = body.step === undefined ? Number.POSITIVE_INFINITY : Number(body.step);
         if (body.solution && !(step > 0)) throw new HttpError(400, 'BadStep', 'step must be a positive number.');
         const what = deployDescription(Boolean(body.solution), step);
-        return ndjsonStream((report) => engine.deploy(labId, body.solution ? { solution: true, step } : { solution: false }, progress ? recordingDeploy(progress, learner, labId, what, report) : report), request.signal);
+        return ndjsonStream(
+          (report) =>
+            engine.deploy(
+              labId,
+              body.solution ? { solution: true, step } : { solution: false },
+              progress ? recordingDeploy(progress, learner, labId, what, report) : report,
+            ),
+          request.signal,
+        );
       },
     },
     {
@@ -106,7 +130,10 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       pattern: /^\/api\/labs\/([^/]+)\/destroy$/,
       handle: async ([id], request) => {
         const { id: labId } = await lab(id);
-        return ndjsonStream((report) => engine.destroy(labId, progress ? recordingDeploy(progress, learner, labId, 'destroy', report) : report), request.signal);
+        return ndjsonStream(
+          (report) => engine.destroy(labId, progress ? recordingDeploy(progress, learner, labId, 'destroy', report) : report),
+          request.signal,
+        );
       },
     },
     {
@@ -151,7 +178,9 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       pattern: /^\/api\/labs\/([^/]+)\/running$/,
       handle: async ([id]) => {
         const { id: labId } = await lab(id);
-        return jsonResponse(200, { running: [...running.keys()].filter((key) => key.startsWith(`${labId}/`)).map((key) => key.slice(labId.length + 1)) });
+        return jsonResponse(200, {
+          running: [...running.keys()].filter((key) => key.startsWith(`${labId}/`)).map((key) => key.slice(labId.length + 1)),
+        });
       },
     },
     {
@@ -178,20 +207,30 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       },
     },
     // Read-only views of the lab's Step Functions state machines, for the page's execution view.
-    { method: 'GET', pattern: /^\/api\/labs\/([^/]+)\/state-machines$/, handle: async ([id]) => jsonResponse(200, { stateMachines: await notFoundIfUnknown(() => engine.stateMachines(decodeURIComponent(id))) }) },
+    {
+      method: 'GET',
+      pattern: /^\/api\/labs\/([^/]+)\/state-machines$/,
+      handle: async ([id]) =>
+        jsonResponse(200, { stateMachines: await notFoundIfUnknown(() => engine.stateMachines(decodeURIComponent(id))) }),
+    },
     {
       method: 'GET',
       pattern: /^\/api\/labs\/([^/]+)\/executions$/,
       handle: async ([id], request) => {
         const query = new URL(request.url).searchParams;
         const max = query.has('max') ? Number(query.get('max')) : undefined;
-        return jsonResponse(200, { executions: await notFoundIfUnknown(() => engine.executions(decodeURIComponent(id), { stateMachineArn: query.get('stateMachineArn') ?? undefined, max })) });
+        return jsonResponse(200, {
+          executions: await notFoundIfUnknown(() =>
+            engine.executions(decodeURIComponent(id), { stateMachineArn: query.get('stateMachineArn') ?? undefined, max }),
+          ),
+        });
       },
     },
     {
       method: 'GET',
       pattern: /^\/api\/labs\/([^/]+)\/executions\/([^/]+)\/history$/,
-      handle: async ([id, executionArn]) => jsonResponse(200, await notFoundIfUnknown(() => engine.executionHistory(decodeURIComponent(id), decodeURIComponent(executionArn)))),
+      handle: async ([id, executionArn]) =>
+        jsonResponse(200, await notFoundIfUnknown(() => engine.executionHistory(decodeURIComponent(id), decodeURIComponent(executionArn)))),
     },
     {
       method: 'POST',
@@ -200,7 +239,11 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
         const body = await jsonBody(request);
         const { id: labId } = await lab(id);
         const step = body.step === undefined ? undefined : Number(body.step);
-        return ndjsonStream((report, signal) => engine.verify(labId, progress ? recordingCheckpoints(progress, learner, labId, report) : report, { step, signal }), request.signal);
+        return ndjsonStream(
+          (report, signal) =>
+            engine.verify(labId, progress ? recordingCheckpoints(progress, learner, labId, report) : report, { step, signal }),
+          request.signal,
+        );
       },
     },
     ...(classroom ? classRoutes(classroom, engine) : []),
@@ -214,7 +257,8 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
         for (const route of routes) {
           const match = route.pattern.exec(path);
           if (!match) continue;
-          if (route.method !== request.method) throw new HttpError(405, 'MethodNotAllowed', `${request.method} ${path} is not allowed; use ${route.method}.`);
+          if (route.method !== request.method)
+            throw new HttpError(405, 'MethodNotAllowed', `${request.method} ${path} is not allowed; use ${route.method}.`);
           return await route.handle(match.slice(1), request);
         }
         throw new HttpError(404, 'NotFound', `No lab API operation at ${path}.`);
@@ -238,7 +282,8 @@ function progressRoutes(store: ProgressStore | undefined, learner: string): Rout
       pattern: /^\/api\/progress\/position$/,
       handle: async (_match, request) => {
         const body = await jsonBody(request);
-        if (typeof body.path !== 'string' || !body.path.startsWith('/') || body.path.length > 300) throw new HttpError(400, 'BadPosition', 'path must be a site path such as /lab-1-fan-out.');
+        if (typeof body.path !== 'string' || !body.path.startsWith('/') || body.path.length > 300)
+          throw new HttpError(400, 'BadPosition', 'path must be a site path such as /lab-1-fan-out.');
         const text = (value: unknown) => (typeof value === 'string' ? value.slice(0, 200) : undefined);
         required().recordPosition(learner, { path: body.path, anchor: text(body.anchor), title: text(body.title), at: Date.now() });
         return jsonResponse(200, { ok: true });
@@ -249,7 +294,8 @@ function progressRoutes(store: ProgressStore | undefined, learner: string): Rout
       pattern: /^\/api\/progress\/reset$/,
       handle: async (_match, request) => {
         const body = await jsonBody(request);
-        if (body.lab !== undefined && typeof body.lab !== 'string') throw new HttpError(400, 'BadLab', 'lab must be a lab id such as lab-1.');
+        if (body.lab !== undefined && typeof body.lab !== 'string')
+          throw new HttpError(400, 'BadLab', 'lab must be a lab id such as lab-1.');
         required().reset(learner, body.lab as string | undefined);
         return jsonResponse(200, required().get(learner));
       },

@@ -12,7 +12,10 @@ export class HttpError extends Error {
 }
 
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
 }
 
 /** Turns anything thrown by a route into a JSON answer; unknown errors become 500 without a stack. */
@@ -21,7 +24,9 @@ export function errorResponse(error: unknown): Response {
   const message = (error as Error)?.message ?? String(error);
   const cause = (error as { cause?: { code?: string } })?.cause;
   if (/ECONNREFUSED/.test(message) || cause?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(cause))) {
-    return jsonResponse(503, { error: { code: 'CloudNotRunning', message: 'The local cloud is not answering. Restart the workshop with npm start.' } });
+    return jsonResponse(503, {
+      error: { code: 'CloudNotRunning', message: 'The local cloud is not answering. Restart the workshop with npm start.' },
+    });
   }
   return jsonResponse(500, { error: { code: 'InternalError', message } });
 }

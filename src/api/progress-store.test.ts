@@ -48,7 +48,11 @@ test('the lab API and the CLI share the file: each sees what the other recorded'
     cli.recordCheckpoint('local/alice', 'lab-1', 'topic', { step: 1, ok: true, at: 2 });
     assert.equal(api.get('local/alice').labs['lab-1'].checkpoints.topic.ok, true, 'the API reads the file the CLI replaced');
     api.recordCheckpoint('local/alice', 'lab-1', 'publish', { step: 2, ok: false, at: 3 });
-    assert.deepEqual(Object.keys(cli.get('local/alice').labs['lab-1'].checkpoints).sort(), ['publish', 'topic'], 'neither write loses the other');
+    assert.deepEqual(
+      Object.keys(cli.get('local/alice').labs['lab-1'].checkpoints).sort(),
+      ['publish', 'topic'],
+      'neither write loses the other',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

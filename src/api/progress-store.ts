@@ -121,7 +121,8 @@ export class ProgressStore {
 /** A report that also records each checkpoint result of a verify run in the store. */
 export function recordingCheckpoints(store: ProgressStore, learner: string, lab: string, report: Report): Report {
   return (event: EngineEvent) => {
-    if (event.type === 'checkpoint') store.recordCheckpoint(learner, lab, event.id, { step: event.step, ok: event.ok, detail: event.detail, at: Date.now() });
+    if (event.type === 'checkpoint')
+      store.recordCheckpoint(learner, lab, event.id, { step: event.step, ok: event.ok, detail: event.detail, at: Date.now() });
     report(event);
   };
 }

@@ -20,11 +20,14 @@ export function accessPolicy(sitePort: number, apiPort: number): AccessPolicy {
  */
 export function checkAccess(request: Request, policy: AccessPolicy): void {
   const host = request.headers.get('host') ?? new URL(request.url).host;
-  if (!policy.hosts.includes(host)) throw new HttpError(403, 'ForeignHost', `The lab API answers only on ${policy.hosts.join(', ')}; refused Host ${host}.`);
+  if (!policy.hosts.includes(host))
+    throw new HttpError(403, 'ForeignHost', `The lab API answers only on ${policy.hosts.join(', ')}; refused Host ${host}.`);
   const origin = request.headers.get('origin');
-  if (origin !== null && !policy.origins.includes(origin)) throw new HttpError(403, 'ForeignOrigin', `The lab API answers only the workshop site; refused Origin ${origin}.`);
+  if (origin !== null && !policy.origins.includes(origin))
+    throw new HttpError(403, 'ForeignOrigin', `The lab API answers only the workshop site; refused Origin ${origin}.`);
   if (request.method === 'POST' && !(request.headers.get('content-type') ?? '').startsWith('application/json')) {
     throw new HttpError(415, 'JsonRequired', 'POST requests to the lab API must send Content-Type: application/json.');
   }
-  if (request.method !== 'GET' && request.method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `${request.method} is not allowed.`);
+  if (request.method !== 'GET' && request.method !== 'POST')
+    throw new HttpError(405, 'MethodNotAllowed', `${request.method} is not allowed.`);
 }

@@ -4,20 +4,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../../labs/kit/clients.ts';
 import { defineLab } from '../../labs/kit/lab.ts';
 import { stackNameFor } from '../../labs/kit/target.ts';
 import { waitForStack } from '../cloud/testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../cloud/testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../cloud/testing/test-cloud.ts';
 import { LabEngine } from '../engine/engine.ts';
 import { EngineError } from '../engine/events.ts';
 import { createLabApi } from './app.ts';
 import { accessPolicy } from './security.ts';
 
 const lab = defineLab({ id: 'lab-7', slug: 'lab-7-test', title: 'A lab with a state machine', steps: [], snippets: [], checkpoints: [] });
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+const TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 const DEFINITION = JSON.stringify({ StartAt: 'Hello', States: { Hello: { Type: 'Pass', Next: 'World' }, World: { Type: 'Succeed' } } });
 
 let cloud: TestCloud;
@@ -54,7 +57,14 @@ describe('the lab API: state machines, executions and their history', () => {
     const template = {
       Resources: {
         Role: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: JSON.parse(TRUST) } },
-        Machine: { Type: 'AWS::StepFunctions::StateMachine', Properties: { StateMachineName: `${cloud.target.prefix}-Hello`, DefinitionString: DEFINITION, RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] } } },
+        Machine: {
+          Type: 'AWS::StepFunctions::StateMachine',
+          Properties: {
+            StateMachineName: `${cloud.target.prefix}-Hello`,
+            DefinitionString: DEFINITION,
+            RoleArn: { 'Fn::GetAtt': ['Role', 'Arn'] },
+          },
+        },
       },
     };
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: JSON.stringify(template), Capabilities: ['CAPABILITY_IAM'] }));
@@ -63,29 +73,44 @@ describe('the lab API: state machines, executions and their history', () => {
     const { body } = await get('/api/labs/lab-7/state-machines');
     assert.equal(body.stateMachines.length, 1);
     const [machine] = body.stateMachines;
-    assert.deepEqual({ ...machine, arn: undefined }, { arn: undefined, name: `${cloud.target.prefix}-Hello`, type: 'STANDARD', definition: DEFINITION });
+    assert.deepEqual(
+      { ...machine, arn: undefined },
+      { arn: undefined, name: `${cloud.target.prefix}-Hello`, type: 'STANDARD', definition: DEFINITION },
+    );
 
     const arns: string[] = [];
     for (const name of ['first', 'second']) {
       const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.arn, name }));
       arns.push(executionArn!);
-      while ((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING') await new Promise((resolve) => setTimeout(resolve, 10));
+      while ((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING')
+        await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const { body: listed } = await get('/api/labs/lab-7/executions?max=5');
-    assert.deepEqual(listed.executions.map((e: { name: string; status: string }) => [e.name, e.status]), [['second', 'SUCCEEDED'], ['first', 'SUCCEEDED']]);
+    assert.deepEqual(
+      listed.executions.map((e: { name: string; status: string }) => [e.name, e.status]),
+      [
+        ['second', 'SUCCEEDED'],
+        ['first', 'SUCCEEDED'],
+      ],
+    );
 
     const { status, body: history } = await get(`/api/labs/lab-7/executions/${encodeURIComponent(arns[0])}/history`);
     assert.equal(status, 200);
     assert.equal(history.execution.status, 'SUCCEEDED');
     assert.equal(history.execution.stateMachineArn, machine.arn);
-    assert.deepEqual(history.events.map((e: { type: string }) => e.type), ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded']);
+    assert.deepEqual(
+      history.events.map((e: { type: string }) => e.type),
+      ['ExecutionStarted', 'PassStateEntered', 'PassStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded'],
+    );
     assert.ok(!Number.isNaN(Date.parse(history.events[0].timestamp)), 'timestamps are ISO text');
   });
 
   test("another state machine's executions are not the lab's to show", async () => {
     const iam = new IAMClient(clientConfig(cloud.target));
     const { Role } = await iam.send(new CreateRoleCommand({ RoleName: uniqueName('role'), AssumeRolePolicyDocument: TRUST }));
-    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: uniqueName('foreign'), definition: DEFINITION, roleArn: Role!.Arn }));
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: uniqueName('foreign'), definition: DEFINITION, roleArn: Role!.Arn }),
+    );
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
     const history = await get(`/api/labs/lab-7/executions/${encodeURIComponent(executionArn!)}/history`);
     assert.equal(history.status, 404);

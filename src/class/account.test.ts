@@ -66,8 +66,14 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
     for (const learner of ['ana', 'bob']) {
       const theirs = resources.filter((r) => r.learner === learner);
       assert.ok(theirs.length > 0 && theirs.every((r) => r.lab === 'lab-1'), `${learner}: ${JSON.stringify(theirs)}`);
-      assert.ok(theirs.some((r) => r.type === 'sns' && r.arn.endsWith(`:${learner}-RideCompletionTopic`)), `${learner}'s topic is listed`);
-      assert.ok(theirs.some((r) => r.type === 'lambda:function'), `${learner}'s functions are listed`);
+      assert.ok(
+        theirs.some((r) => r.type === 'sns' && r.arn.endsWith(`:${learner}-RideCompletionTopic`)),
+        `${learner}'s topic is listed`,
+      );
+      assert.ok(
+        theirs.some((r) => r.type === 'lambda:function'),
+        `${learner}'s functions are listed`,
+      );
     }
   });
 
@@ -155,7 +161,9 @@ describe('a shared account, as the instructor sees it', { timeout: 120_000 }, ()
   });
 
   test('what is still tagged after the wait is the proof that something billable remains', async () => {
-    mockTagging().on(GetResourcesCommand).resolves({ ResourceTagMappingList: [tagged('arn:aws:s3:::ana-uploads', 'ana', 'lab-2')] });
+    mockTagging()
+      .on(GetResourcesCommand)
+      .resolves({ ResourceTagMappingList: [tagged('arn:aws:s3:::ana-uploads', 'ana', 'lab-2')] });
     const result = await cleanupClass(target, { confirm: async () => true, report: () => undefined, settleMs: 50, pollMs: 20 });
     assert.equal(result.ok, false);
     assert.deepEqual(

@@ -30,7 +30,11 @@ test('facilitator notes never reach learner pages', () => {
   const pages = (folder: string): string[] =>
     readdirSync(folder, { withFileTypes: true }).flatMap((entry) =>
       // Tests are not shipped to learners (docs/content.test.ts checks that every lab has notes).
-      entry.isDirectory() ? pages(join(folder, entry.name)) : /\.(mdx?|tsx?)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [join(folder, entry.name)] : [],
+      entry.isDirectory()
+        ? pages(join(folder, entry.name))
+        : /\.(mdx?|tsx?)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)
+          ? [join(folder, entry.name)]
+          : [],
     );
   for (const file of [
     ...pages(join(PROJECT_ROOT, 'docs')),

@@ -18,7 +18,10 @@ after(() => rmSync(STATE, { recursive: true, force: true }));
 /** Runs the CLI as a user would, returning its exit status and output. */
 async function workshop(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], { cwd: PROJECT_ROOT, env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: STATE } });
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, NO_COLOR: '1', WORKSHOP_STATE_DIR: STATE },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -30,7 +33,8 @@ describe('workshop CLI', () => {
   test('--help lists the commands', async () => {
     const { code, stdout } = await workshop('--help');
     assert.equal(code, 0);
-    for (const command of ['start', 'up', 'deploy', 'run', 'verify', 'destroy', 'doctor']) assert.match(stdout, new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['start', 'up', 'deploy', 'run', 'verify', 'destroy', 'doctor'])
+      assert.match(stdout, new RegExp(`^  ${command}\\b`, 'm'));
   });
 
   test('an unknown command exits 2 with the usage', async () => {
@@ -63,7 +67,10 @@ describe('workshop CLI with --endpoint (any AWS-compatible endpoint)', () => {
     const target = ['--endpoint', cloud.endpoint, '--prefix', 'ep'];
     const deployed = await workshop('deploy', 'lab-1', '--solution', ...target);
     assert.equal(deployed.code, 0, deployed.stderr);
-    assert.ok([...cloud.services.lambda.functions.keys()].some((name) => name.startsWith('ep-')), 'the functions carry the prefix');
+    assert.ok(
+      [...cloud.services.lambda.functions.keys()].some((name) => name.startsWith('ep-')),
+      'the functions carry the prefix',
+    );
     const verified = await workshop('verify', 'lab-1', '--json', ...target);
     assert.equal(verified.code, 0, verified.stdout + verified.stderr);
     // What the terminal did is the learner's progress on the site too (the lab API reads this file).

@@ -6,9 +6,9 @@ import { errorOf, LabEngine } from '../engine/engine.ts';
 import type { EngineEvent } from '../engine/events.ts';
 import { STATE_DIR } from '../engine/paths.ts';
 import { resolveTarget } from '../engine/target.ts';
-import { doctor } from './doctor.ts';
-import { joinCommand, leaveCommand, learnerClassroom, printDelivery } from './learner.ts';
 import { terminalConfirm } from './confirm.ts';
+import { doctor } from './doctor.ts';
+import { joinCommand, learnerClassroom, leaveCommand, printDelivery } from './learner.ts';
 import { bold, dim, red, terminalReporter } from './print.ts';
 
 const USAGE = `${bold('workshop')}: the Wild Rydes asynchronous messaging workshop
@@ -86,7 +86,8 @@ async function command(argv: string[]): Promise<void> {
     return;
   }
   const port = values.port === undefined ? undefined : Number(values.port);
-  const target = () => resolveTarget({ target: values.target, endpoint: values.endpoint, region: values.region, prefix: values.prefix, cloudPort: port });
+  const target = () =>
+    resolveTarget({ target: values.target, endpoint: values.endpoint, region: values.region, prefix: values.prefix, cloudPort: port });
   const need = (what: string) => {
     if (!args[0]) {
       console.error(`Usage: npx workshop ${command} <lab>${what}`);
@@ -115,7 +116,11 @@ async function command(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       // The cloud and the site load only for the commands that serve them: other commands stay quick.
-      return (await import('./serve.ts')).startWorkshop({ cloudPort: port, sitePort: numberOr(values['site-port']), apiPort: numberOr(values['api-port']) });
+      return (await import('./serve.ts')).startWorkshop({
+        cloudPort: port,
+        sitePort: numberOr(values['site-port']),
+        apiPort: numberOr(values['api-port']),
+      });
     case 'up':
       return (await import('./serve.ts')).up({ port });
     case 'reset': {
@@ -140,7 +145,8 @@ async function command(argv: string[]): Promise<void> {
       return finish(await leaveCommand());
     case 'labs': {
       if (values.json) return console.log(JSON.stringify(await engine().labs()));
-      for (const lab of await engine().labs()) console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
+      for (const lab of await engine().labs())
+        console.log(`${bold(lab.id.padEnd(6))} ${lab.title} ${dim(`(${lab.steps.length} steps, ${lab.checkpoints.length} checkpoints)`)}`);
       return;
     }
     case 'deploy': {
@@ -153,13 +159,20 @@ async function command(argv: string[]): Promise<void> {
     }
     case 'destroy': {
       const lab = need('');
-      return finish(await engine().destroy(lab, await recorded(lab, (learner, labId) => recordingDeploy(progress, learner, labId, 'destroy', terminalReporter()))));
+      return finish(
+        await engine().destroy(
+          lab,
+          await recorded(lab, (learner, labId) => recordingDeploy(progress, learner, labId, 'destroy', terminalReporter())),
+        ),
+      );
     }
     case 'run': {
       const lab = need(' <snippet>');
       if (!args[1]) {
         const summary = (await engine().labs()).find((l) => l.id === lab || l.id === `lab-${lab}`);
-        console.error(`Usage: npx workshop run ${lab} <snippet>${summary ? `\nSnippets: ${summary.snippets.map((s) => s.name).join(', ')}` : ''}`);
+        console.error(
+          `Usage: npx workshop run ${lab} <snippet>${summary ? `\nSnippets: ${summary.snippets.map((s) => s.name).join(', ')}` : ''}`,
+        );
         process.exitCode = 2;
         return;
       }
@@ -176,7 +189,20 @@ async function command(argv: string[]): Promise<void> {
       printDelivery(classroom.lastDelivery);
       if (values.json) {
         const done = events.find((e) => e.type === 'done') as Extract<EngineEvent, { type: 'done' }>;
-        console.log(JSON.stringify({ lab, ok, passed: done.passed, total: done.total, error: done.error, checkpoints: events.filter((e) => e.type === 'checkpoint') }, null, 2));
+        console.log(
+          JSON.stringify(
+            {
+              lab,
+              ok,
+              passed: done.passed,
+              total: done.total,
+              error: done.error,
+              checkpoints: events.filter((e) => e.type === 'checkpoint'),
+            },
+            null,
+            2,
+          ),
+        );
       }
       return finish(ok);
     }
@@ -184,7 +210,11 @@ async function command(argv: string[]): Promise<void> {
       return finish(await engine().bootstrap(terminalReporter()));
     case 'leftovers': {
       const left = await engine().leftovers(args[0]);
-      console.log(left.length === 0 ? 'Nothing the workshop created for you is left (tagged resources, function log groups).' : `Still there from the workshop for you:\n${left.map((arn) => `  ${arn}`).join('\n')}`);
+      console.log(
+        left.length === 0
+          ? 'Nothing the workshop created for you is left (tagged resources, function log groups).'
+          : `Still there from the workshop for you:\n${left.map((arn) => `  ${arn}`).join('\n')}`,
+      );
       return finish(left.length === 0);
     }
     case 'status': {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { ActivityCounter } from '../api/activity.ts';
@@ -6,7 +6,7 @@ import { createLabApi } from '../api/app.ts';
 import { serveOnLoopback } from '../api/node-server.ts';
 import { ProgressStore } from '../api/progress-store.ts';
 import { accessPolicy } from '../api/security.ts';
-import { startCloud, type RunningCloud } from '../cloud/cloud.ts';
+import { type RunningCloud, startCloud } from '../cloud/cloud.ts';
 import { listen } from '../cloud/gateway/listener.ts';
 import { LabEngine } from '../engine/engine.ts';
 import { PROJECT_ROOT, STATE_DIR } from '../engine/paths.ts';
@@ -55,11 +55,24 @@ async function ensurePortFree(port: number, what: string, hint: string): Promise
 
 /** The site's development server (Docusaurus), proxying /api to the lab API. */
 export function startSite(options: { port: number; apiPort: number; stdio?: 'inherit' | 'ignore'; siteDir?: string }): ChildProcess {
-  return spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'start', ...(options.siteDir ? [options.siteDir] : []), '--port', String(options.port), '--host', 'localhost', '--no-open'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
-    env: { ...process.env, WORKSHOP_API_PORT: String(options.apiPort), BROWSER: 'none' },
-  });
+  return spawn(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'),
+      'start',
+      ...(options.siteDir ? [options.siteDir] : []),
+      '--port',
+      String(options.port),
+      '--host',
+      'localhost',
+      '--no-open',
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
+      env: { ...process.env, WORKSHOP_API_PORT: String(options.apiPort), BROWSER: 'none' },
+    },
+  );
 }
 
 /** Resolves once `url` answers 200, or rejects when `site` exits first or `timeoutMs` passes. */
@@ -91,14 +104,25 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   const progress = new ProgressStore(join(STATE_DIR, 'progress.json'));
   const activity = new ActivityCounter(join(STATE_DIR, 'activity.json'));
   activity.start(cloud.endpoint);
-  const api = await failWith(serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort), classroom, progress, activity }).fetch, apiPort, 'WORKSHOP_API_PORT=<port> (or --api-port)'), () => cloud.stop());
+  const api = await failWith(
+    serveOnLoopback(
+      createLabApi({ engine, access: accessPolicy(sitePort, apiPort), classroom, progress, activity }).fetch,
+      apiPort,
+      'WORKSHOP_API_PORT=<port> (or --api-port)',
+    ),
+    () => cloud.stop(),
+  );
   console.log(`${green('●')} Lab API on ${bold(`http://127.0.0.1:${api.port}`)} ${dim(`(target: local, prefix ${engine.target.prefix})`)}`);
   const stopSending = classroom.keepSending();
   const membership = classroom.membership();
   if (membership) {
-    console.log(`${green('●')} In the class ${bold(`"${membership.className}"`)} as ${membership.name} ${dim('(results go to your instructor; npx workshop leave stops it)')}`);
+    console.log(
+      `${green('●')} In the class ${bold(`"${membership.className}"`)} as ${membership.name} ${dim('(results go to your instructor; npx workshop leave stops it)')}`,
+    );
     // The instructor's dashboard shows this machine as it is now, with the workshop running.
-    void preflight(engine.target, { ports: { site: sitePort, api: api.port }, insideWorkshop: true }).then((result) => classroom.preflight(result));
+    void preflight(engine.target, { ports: { site: sitePort, api: api.port }, insideWorkshop: true }).then((result) =>
+      classroom.preflight(result),
+    );
   }
   await failWith(ensurePortFree(sitePort, 'the site', 'WORKSHOP_SITE_PORT=<port> (or --site-port)'), async () => {
     await api.close();
@@ -116,13 +140,18 @@ export async function startWorkshop(options: { cloudPort?: number; apiPort?: num
   };
   site.on('exit', (code) => {
     if (code !== 0 && code !== null) {
-      console.error(red(`The site stopped (exit ${code}). If port ${sitePort} is taken, choose another: WORKSHOP_SITE_PORT=<port> npm start`));
+      console.error(
+        red(`The site stopped (exit ${code}). If port ${sitePort} is taken, choose another: WORKSHOP_SITE_PORT=<port> npm start`),
+      );
       void stop().then(() => process.exit(1));
     }
   });
   onShutdown(stop);
   waitForSite(`http://localhost:${sitePort}/`, site, 300_000).then(
-    () => console.log(`${green('●')} Site ready at ${bold(`http://localhost:${sitePort}`)} ${dim(`(${((performance.now() - started) / 1000).toFixed(1)} s)`)}`),
+    () =>
+      console.log(
+        `${green('●')} Site ready at ${bold(`http://localhost:${sitePort}`)} ${dim(`(${((performance.now() - started) / 1000).toFixed(1)} s)`)}`,
+      ),
     () => undefined,
   );
 }

@@ -6,8 +6,8 @@ import { type Emulators, startEmulators } from './emulators/index.ts';
 import { createDualProtocolServer, listen } from './gateway/listener.ts';
 import { serveReserved } from './gateway/reserved.ts';
 import { routeRequests } from './gateway/router.ts';
-import { SavedServices } from './persistence/saved-state.ts';
 import { type CloudMemory, measureMemory } from './memory.ts';
+import { SavedServices } from './persistence/saved-state.ts';
 import { SERVICES } from './registry.ts';
 import type { CloudService, CloudSettings } from './service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
@@ -162,7 +162,9 @@ async function assembleCloud(
   };
   const memory = () =>
     measureMemory([
-      ...[emulators.dynalite, emulators.kinesalite].flatMap((e, i) => (e.pid ? [{ pid: e.pid, what: i === 0 ? 'dynalite' : 'kinesalite' }] : [])),
+      ...[emulators.dynalite, emulators.kinesalite].flatMap((e, i) =>
+        e.pid ? [{ pid: e.pid, what: i === 0 ? 'dynalite' : 'kinesalite' }] : [],
+      ),
       ...services.lambda.environments.environments().flatMap((e) => (e.pid ? [{ pid: e.pid, what: `lambda ${e.functionName}` }] : [])),
     ]);
   const server = createDualProtocolServer(

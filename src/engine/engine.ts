@@ -1,27 +1,27 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { clientFor } from '../../labs/kit/clients.ts';
 import { withLabContext } from '../../labs/kit/context.ts';
-import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { invokeUrlOn } from '../../labs/kit/http.ts';
 import type { LabDefinition } from '../../labs/kit/lab.ts';
 import { awsEndpointOverride, isLoopback, stackNameFor, type Target } from '../../labs/kit/target.ts';
+import { type Architecture, describeArchitecture } from './architecture/index.ts';
+import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
+import { findLeftovers } from './aws/leftovers.ts';
+import { type AwsDeployer, toolkitDeployer } from './aws/toolkit.ts';
+import type { Classroom, VerifyRun } from './classroom.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { describeParameterValues, stackParameterValues } from './deploy/parameters.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
-import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
-import { describeArchitecture, type Architecture } from './architecture/index.ts';
-import { findLeftovers } from './aws/leftovers.ts';
-import { toolkitDeployer, type AwsDeployer } from './aws/toolkit.ts';
-import { buildApp, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE, type StackChoice, type SynthesizedStack } from './deploy/synth.ts';
-import type { Classroom, VerifyRun } from './classroom.ts';
+import { buildApp, type StackChoice, type SynthesizedStack, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE } from './deploy/synth.ts';
 import { EngineError, type EngineEvent, type Report } from './events.ts';
 import { runLabTests } from './lab-tests.ts';
-import { labMetrics, type MetricsRequest, type MetricsAnswer } from './metrics.ts';
-import { loadAllLabs, loadLab, resolveLabId } from './registry.ts';
+import { labMetrics, type MetricsAnswer, type MetricsRequest } from './metrics.ts';
+import { LABS_DIR, loadAllLabs, loadLab, resolveLabId } from './registry.ts';
 import { loadStack } from './stack-source.ts';
 import { executionHistoryOf, executionsOf, stateMachinesOf } from './state-machines.ts';
 
@@ -51,7 +51,13 @@ export function summarize(lab: LabDefinition): LabSummary {
     title: lab.title,
     hasStack: Boolean(lab.stack),
     steps: lab.steps,
-    snippets: lab.snippets.map(({ name, title, description, source, untilStopped }) => ({ name, title, description, source, untilStopped: Boolean(untilStopped) })),
+    snippets: lab.snippets.map(({ name, title, description, source, untilStopped }) => ({
+      name,
+      title,
+      description,
+      source,
+      untilStopped: Boolean(untilStopped),
+    })),
     checkpoints: lab.checkpoints.map(({ id, step, title, hint }) => ({ id, step, title, hint })),
   };
 }
@@ -60,8 +66,16 @@ export function errorOf(error: unknown): { code: string; message: string; resour
   if (error instanceof EngineError) return { code: error.code, message: error.message, resource: error.resource };
   const e = error as Error & { name?: string; Code?: string };
   if (e.name === 'CheckpointFailure') return { code: 'CheckpointFailure', message: e.message };
-  if ((e as any).code === 'ECONNREFUSED' || (e as any).cause?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((e as any).cause ?? e.message))) {
-    return { code: 'CloudNotRunning', message: 'The local cloud is not running. Start it with "npm start" (the whole workshop) or "npx workshop up" (the cloud alone), then try again.' };
+  if (
+    (e as any).code === 'ECONNREFUSED' ||
+    (e as any).cause?.code === 'ECONNREFUSED' ||
+    /ECONNREFUSED/.test(String((e as any).cause ?? e.message))
+  ) {
+    return {
+      code: 'CloudNotRunning',
+      message:
+        'The local cloud is not running. Start it with "npm start" (the whole workshop) or "npx workshop up" (the cloud alone), then try again.',
+    };
   }
   return { code: e.name ?? 'Error', message: e.message };
 }
@@ -74,11 +88,18 @@ export function errorOf(error: unknown): { code: string; message: string; resour
 export interface LabSource {
   load(id: string): Promise<LabDefinition>;
   all(): Promise<LabDefinition[]>;
-  /** The lab's id without loading its files (loading evaluates them afresh: too much for a chart polled every few seconds). */
+  /** The lab's id without loading its files (loading may evaluate them afresh: too much for a chart polled every few seconds). */
   resolveId?(id: string): string;
+  /** The folder that holds the labs' files (their stack.ts): labs/ unless given. */
+  root?: string;
 }
 
-export const labsFolder: LabSource = { load: loadLab, all: loadAllLabs, resolveId: resolveLabId };
+/** The labs in `root`, each loaded from its files (again only after a file under `root` changed). */
+export function labsIn(root: string): LabSource {
+  return { root, load: (id) => loadLab(id, root), all: () => loadAllLabs(root), resolveId: (id) => resolveLabId(id, root) };
+}
+
+export const labsFolder: LabSource = labsIn(LABS_DIR);
 
 /** Choices of one deploy. */
 export interface DeployOptions {
@@ -116,7 +137,10 @@ export class LabEngine {
   }
 
   /** Runs `work` and ends with a `done` event whatever happens; never throws. */
-  private async operation(report: Report, work: (started: number) => Promise<Omit<Extract<EngineEvent, { type: 'done' }>, 'type' | 'durationMs'>>): Promise<boolean> {
+  private async operation(
+    report: Report,
+    work: (started: number) => Promise<Omit<Extract<EngineEvent, { type: 'done' }>, 'type' | 'durationMs'>>,
+  ): Promise<boolean> {
     const started = performance.now();
     try {
       const result = await work(started);
@@ -142,20 +166,36 @@ export class LabEngine {
       const lab = await this.source.load(labId);
       if (choice.solution) await this.options.classroom?.checkSolution(lab.id);
       if (this.target.kind === 'aws') return { ok: true, outputs: await this.deployToAws(lab, choice, report, options) };
-      const source = await loadStack(lab, choice);
+      const source = await loadStack(lab, choice, this.source.root);
       report({ type: 'progress', message: `Synthesizing ${source.description}…` });
       const synthesized = synthesize(lab, this.target, source);
       const parameters = this.parameterValues(lab, synthesized.template, options, report);
       const accountId = await this.accountId();
       // Checked on every deploy (two quick calls): the cloud may have been reset since the last one.
       if (await bootstrapEndpoint(clientFor(S3Client, this.target), clientFor(SSMClient, this.target), accountId, this.target.region)) {
-        report({ type: 'progress', message: `Bootstrapped ${this.target.endpoint} for CDK deployments (assets bucket and version parameter).` });
+        report({
+          type: 'progress',
+          message: `Bootstrapped ${this.target.endpoint} for CDK deployments (assets bucket and version parameter).`,
+        });
       }
-      await publishAssets(clientFor(S3Client, this.target), synthesized.assets, accountId, this.target.region, (message) => report({ type: 'progress', message }));
-      const templateUrl = await publishLargeTemplate(clientFor(S3Client, this.target), synthesized, { endpoint: this.target.endpoint!, accountId, region: this.target.region }, (message) => report({ type: 'progress', message }));
+      await publishAssets(clientFor(S3Client, this.target), synthesized.assets, accountId, this.target.region, (message) =>
+        report({ type: 'progress', message }),
+      );
+      const templateUrl = await publishLargeTemplate(
+        clientFor(S3Client, this.target),
+        synthesized,
+        { endpoint: this.target.endpoint!, accountId, region: this.target.region },
+        (message) => report({ type: 'progress', message }),
+      );
       const stack = await applyStack(
         clientFor(CloudFormationClient, this.target),
-        { stackName: synthesized.stackName, templateBody: synthesized.templateBody, templateUrl, parameters, tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix } },
+        {
+          stackName: synthesized.stackName,
+          templateBody: synthesized.templateBody,
+          templateUrl,
+          parameters,
+          tags: { [WORKSHOP_TAG]: WORKSHOP_TAG_VALUE, 'workshop:lab': lab.id, 'workshop:learner': this.target.prefix },
+        },
         report,
         this.pollMaxMs,
       );
@@ -165,7 +205,12 @@ export class LabEngine {
   }
 
   /** The values of the parameters `template` declares, reported as progress. */
-  private parameterValues(lab: LabDefinition, template: SynthesizedStack['template'], options: DeployOptions, report: Report): Record<string, string> {
+  private parameterValues(
+    lab: LabDefinition,
+    template: SynthesizedStack['template'],
+    options: DeployOptions,
+    report: Report,
+  ): Record<string, string> {
     const overrides = options.parameters ?? {};
     const result = stackParameterValues(lab, this.target.kind, Object.keys(template.Parameters ?? {}), overrides);
     const line = describeParameterValues(result, this.target.kind, overrides);
@@ -184,7 +229,10 @@ export class LabEngine {
         return { ok: true };
       }
       const existed = await deleteStack(clientFor(CloudFormationClient, this.target), stackName, report, this.pollMaxMs);
-      report({ type: 'progress', message: existed ? `${stackName} and all its resources are gone.` : `${stackName} was not deployed: nothing to destroy.` });
+      report({
+        type: 'progress',
+        message: existed ? `${stackName} and all its resources are gone.` : `${stackName} was not deployed: nothing to destroy.`,
+      });
       return { ok: true };
     });
   }
@@ -200,20 +248,35 @@ export class LabEngine {
    * Deploys to AWS with the CDK toolkit library, after showing the account and region and asking
    * before anything billable is created. A missing bootstrap is reported with its fix.
    */
-  private async deployToAws(lab: LabDefinition, choice: StackChoice, report: Report, options: DeployOptions): Promise<Record<string, string>> {
+  private async deployToAws(
+    lab: LabDefinition,
+    choice: StackChoice,
+    report: Report,
+    options: DeployOptions,
+  ): Promise<Record<string, string>> {
     const stackName = stackNameFor(this.target, lab.id);
     const { account, arn } = await whoAmI(this.target);
     report({ type: 'progress', message: `AWS account ${account} (${arn}), region ${this.target.region}` });
     await requireBootstrap(this.target, account);
     const question = `Deploy ${stackName} to AWS account ${account} in ${this.target.region}? It creates resources that AWS bills (tagged ${WORKSHOP_TAG}=${WORKSHOP_TAG_VALUE}, learner ${this.target.prefix}).`;
     if (!this.options.confirm || !(await this.options.confirm(question))) {
-      throw new EngineError('NotConfirmed', `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`);
+      throw new EngineError(
+        'NotConfirmed',
+        `Nothing was deployed: deploying to AWS needs your confirmation${this.options.confirm ? '' : ' (pass --yes to confirm in a script)'}.`,
+      );
     }
-    const stack = await loadStack(lab, choice);
+    const stack = await loadStack(lab, choice, this.source.root);
     // Which parameters this stack declares (a later step may add one), from a synth in this process.
-    const parameters = lab.parameters ? this.parameterValues(lab, synthesize(lab, this.target, stack).template, options, report) : undefined;
+    const parameters = lab.parameters
+      ? this.parameterValues(lab, synthesize(lab, this.target, stack).template, options, report)
+      : undefined;
     report({ type: 'progress', message: `Deploying ${stack.description} as ${stackName} with the CDK toolkit…` });
-    return this.awsDeployer.deploy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report, parameters);
+    return this.awsDeployer.deploy(
+      (outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }),
+      stackName,
+      report,
+      parameters,
+    );
   }
 
   /** Destroys on AWS, then lists anything the workshop tagged for this learner that still exists. */
@@ -223,12 +286,23 @@ export class LabEngine {
     report({ type: 'progress', message: `AWS account ${account}, region ${this.target.region}` });
     // Any stack of the lab names the stack to destroy; the starter as shipped always builds,
     // whatever state the learner's stack.ts is in.
-    const stack = await loadStack(lab, { solution: true, step: 0 });
-    await this.awsDeployer.destroy((outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }), stackName, report);
+    const stack = await loadStack(lab, { solution: true, step: 0 }, this.source.root);
+    await this.awsDeployer.destroy(
+      (outdir, context, acct) => buildApp(lab, this.target, stack, { outdir, context, account: acct ?? account }),
+      stackName,
+      report,
+    );
     const left = await findLeftovers(this.target, lab.id, await this.functionNames(lab));
-    if (left.length === 0) report({ type: 'progress', message: `Nothing of ${lab.id} for learner ${this.target.prefix} is left in ${this.target.region}: no tagged resource, no function log group.` });
+    if (left.length === 0)
+      report({
+        type: 'progress',
+        message: `Nothing of ${lab.id} for learner ${this.target.prefix} is left in ${this.target.region}: no tagged resource, no function log group.`,
+      });
     else {
-      report({ type: 'progress', message: `Still there for ${lab.id} (AWS can take a few minutes to forget deleted resources; check again with npx workshop leftovers --target aws):` });
+      report({
+        type: 'progress',
+        message: `Still there for ${lab.id} (AWS can take a few minutes to forget deleted resources; check again with npx workshop leftovers --target aws):`,
+      });
       for (const resource of left) report({ type: 'output', line: `  ${resource}` });
     }
   }
@@ -236,15 +310,27 @@ export class LabEngine {
   /** Creates the CDK bootstrap stack in the target's account and region, after confirmation. */
   bootstrap(report: Report): Promise<boolean> {
     return this.operation(report, async () => {
-      if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'Only AWS accounts need a CDK bootstrap; the deployer prepares local and endpoint targets itself.');
+      if (this.target.kind !== 'aws')
+        throw new EngineError(
+          'NotNeeded',
+          'Only AWS accounts need a CDK bootstrap; the deployer prepares local and endpoint targets itself.',
+        );
       const { account } = await whoAmI(this.target);
       const status = await bootstrapStatus(this.target);
       if (usableBootstrap(status)) {
-        report({ type: 'progress', message: `Account ${account} is already bootstrapped in ${this.target.region} (CDKToolkit is ${status}).` });
+        report({
+          type: 'progress',
+          message: `Account ${account} is already bootstrapped in ${this.target.region} (CDKToolkit is ${status}).`,
+        });
         return { ok: true };
       }
       await requireNoStrayBootstrapParameter(this.target);
-      if (!this.options.confirm || !(await this.options.confirm(`Bootstrap the CDK in AWS account ${account}, region ${this.target.region}? It creates an S3 bucket, an ECR repository and IAM roles.`))) {
+      if (
+        !this.options.confirm ||
+        !(await this.options.confirm(
+          `Bootstrap the CDK in AWS account ${account}, region ${this.target.region}? It creates an S3 bucket, an ECR repository and IAM roles.`,
+        ))
+      ) {
         throw new EngineError('NotConfirmed', 'Nothing was created: bootstrapping needs your confirmation (pass --yes in a script).');
       }
       await this.awsDeployer.bootstrap(account, this.target.region, report);
@@ -254,7 +340,8 @@ export class LabEngine {
 
   /** Lists what the workshop tagged for this learner and still exists (AWS target). */
   async leftovers(labId?: string): Promise<string[]> {
-    if (this.target.kind !== 'aws') throw new EngineError('NotNeeded', 'The leftovers check looks in an AWS account; locally, npx workshop reset empties everything.');
+    if (this.target.kind !== 'aws')
+      throw new EngineError('NotNeeded', 'The leftovers check looks in an AWS account; locally, npx workshop reset empties everything.');
     if (!labId) return findLeftovers(this.target);
     const lab = await this.source.load(labId);
     return findLeftovers(this.target, lab.id, await this.functionNames(lab));
@@ -263,7 +350,11 @@ export class LabEngine {
   /** The names of every function the lab's full solution creates (they carry the learner's prefix). */
   private async functionNames(lab: LabDefinition): Promise<string[]> {
     if (!lab.stack) return [];
-    const { template } = synthesize(lab, this.target, await loadStack(lab, { solution: true, step: Number.POSITIVE_INFINITY }));
+    const { template } = synthesize(
+      lab,
+      this.target,
+      await loadStack(lab, { solution: true, step: Number.POSITIVE_INFINITY }, this.source.root),
+    );
     return Object.values<{ Type: string; Properties?: { FunctionName?: unknown } }>(template.Resources)
       .filter((r) => r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.FunctionName === 'string')
       .map((r) => r.Properties!.FunctionName as string);
@@ -335,8 +426,15 @@ export class LabEngine {
     return this.operation(report, async () => {
       const lab = await this.source.load(labId);
       const snippet = lab.snippets.find((s) => s.name === snippetName);
-      if (!snippet) throw new EngineError('UnknownSnippet', `${lab.id} has no snippet "${snippetName}". Its snippets: ${lab.snippets.map((s) => s.name).join(', ') || 'none'}.`);
-      await withLabContext(this.context(lab, (line) => report({ type: 'output', line }), signal), () => snippet.run());
+      if (!snippet)
+        throw new EngineError(
+          'UnknownSnippet',
+          `${lab.id} has no snippet "${snippetName}". Its snippets: ${lab.snippets.map((s) => s.name).join(', ') || 'none'}.`,
+        );
+      await withLabContext(
+        this.context(lab, (line) => report({ type: 'output', line }), signal),
+        () => snippet.run(),
+      );
       return { ok: true };
     });
   }
@@ -346,7 +444,10 @@ export class LabEngine {
     return this.operation(report, async () => {
       const lab = await this.source.load(labId);
       const { ok } = await runLabTests(lab, this.target, report, signal);
-      return { ok, ...(ok ? {} : { error: { code: 'TestsFailed', message: 'Some of your tests fail: their report above says which, and why.' } }) };
+      return {
+        ok,
+        ...(ok ? {} : { error: { code: 'TestsFailed', message: 'Some of your tests fail: their report above says which, and why.' } }),
+      };
     });
   }
 
@@ -355,7 +456,8 @@ export class LabEngine {
     const id = this.source.resolveId?.(labId) ?? (await this.source.load(labId)).id;
     return labMetrics(this.target, request, async () => {
       const stack = await describeStack(clientFor(CloudFormationClient, this.target), stackNameFor(this.target, id));
-      if (!stack || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!)) throw new EngineError('NotDeployed', `${id} is not deployed: deploy it to see its metrics.`);
+      if (!stack || !['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'].includes(stack.StackStatus!))
+        throw new EngineError('NotDeployed', `${id} is not deployed: deploy it to see its metrics.`);
       return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey!, o.OutputValue!]));
     });
   }
@@ -370,16 +472,31 @@ export class LabEngine {
       const context = this.context(lab, () => undefined, options.signal ?? new AbortController().signal);
       run = { lab: lab.id, step: options.step, at: Date.now(), durationMs: 0, checkpoints: [] };
       for (const checkpoint of checkpoints) {
-        const base = { type: 'checkpoint' as const, id: checkpoint.id, step: checkpoint.step, title: checkpoint.title, hint: checkpoint.hint };
+        const base = {
+          type: 'checkpoint' as const,
+          id: checkpoint.id,
+          step: checkpoint.step,
+          title: checkpoint.title,
+          hint: checkpoint.hint,
+        };
         const checkpointStarted = performance.now();
-        const timed = (ok: boolean) => run!.checkpoints.push({ id: checkpoint.id, step: checkpoint.step, ok, durationMs: Math.round(performance.now() - checkpointStarted) });
+        const timed = (ok: boolean) =>
+          run!.checkpoints.push({
+            id: checkpoint.id,
+            step: checkpoint.step,
+            ok,
+            durationMs: Math.round(performance.now() - checkpointStarted),
+          });
         try {
           const detail = await withLabContext(context, () => checkpoint.run());
           passed++;
           timed(true);
           report({ ...base, ok: true, detail: detail || undefined });
         } catch (error) {
-          const detail = error instanceof CheckpointFailure || (error as Error).name === 'CheckpointFailure' ? (error as Error).message : errorOf(error).message;
+          const detail =
+            error instanceof CheckpointFailure || (error as Error).name === 'CheckpointFailure'
+              ? (error as Error).message
+              : errorOf(error).message;
           timed(false);
           report({ ...base, ok: false, detail });
         }

@@ -23,17 +23,38 @@ export interface TestSummary {
  * child process so a test cannot disturb the engine), streaming its report line by line.
  * The tests learn where the lab runs from WORKSHOP_TEST_TARGET.
  */
-export function runLabTests(lab: LabDefinition, target: Target, report: Report, signal: AbortSignal): Promise<TestSummary & { ok: boolean }> {
+export function runLabTests(
+  lab: LabDefinition,
+  target: Target,
+  report: Report,
+  signal: AbortSignal,
+): Promise<TestSummary & { ok: boolean }> {
   const folder = labTestsFolder(lab);
-  const files = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.ts')).sort().map((name) => join(folder, name)) : [];
-  if (files.length === 0) throw new EngineError('NoTests', `${lab.id} has no tests yet: write them in ${relative(PROJECT_ROOT, folder)}/ (every .ts file there is a test file).`);
-  report({ type: 'progress', message: `Running ${files.length} test file(s) of ${relative(PROJECT_ROOT, folder)}/ against ${target.kind === 'aws' ? `AWS (${target.region})` : target.endpoint}…` });
+  const files = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((name) => name.endsWith('.ts'))
+        .sort()
+        .map((name) => join(folder, name))
+    : [];
+  if (files.length === 0)
+    throw new EngineError(
+      'NoTests',
+      `${lab.id} has no tests yet: write them in ${relative(PROJECT_ROOT, folder)}/ (every .ts file there is a test file).`,
+    );
+  report({
+    type: 'progress',
+    message: `Running ${files.length} test file(s) of ${relative(PROJECT_ROOT, folder)}/ against ${target.kind === 'aws' ? `AWS (${target.region})` : target.endpoint}…`,
+  });
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((file) => relative(PROJECT_ROOT, file))], {
-      cwd: PROJECT_ROOT,
-      env: testEnvironment(target),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((file) => relative(PROJECT_ROOT, file))],
+      {
+        cwd: PROJECT_ROOT,
+        env: testEnvironment(target),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const stop = () => child.kill('SIGTERM');
     signal.addEventListener('abort', stop, { once: true });
     const summary: TestSummary = { tests: 0, passed: 0, failed: 0 };

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import type { LabDefinition, StackFactory } from '../../labs/kit/lab.ts';
-import { lastStep, relocateSource, sourceAtStep, SOLUTION_DIR } from '../../labs/kit/steps/index.ts';
+import { lastStep, relocateSource, SOLUTION_DIR, sourceAtStep } from '../../labs/kit/steps/index.ts';
 import type { StackChoice } from './deploy/synth.ts';
 import { EngineError } from './events.ts';
+import { folderFingerprint, LabModuleCache } from './lab-modules.ts';
 import { PROJECT_ROOT } from './paths.ts';
 import { LABS_DIR } from './registry.ts';
 
@@ -26,13 +27,13 @@ export interface LoadedStack {
 }
 
 /** The learner's file (`labs/<lab>/stack.ts`). */
-export const starterFile = (lab: LabDefinition) => join(LABS_DIR, lab.slug, 'stack.ts');
+export const starterFile = (lab: LabDefinition, root = LABS_DIR) => join(root, lab.slug, 'stack.ts');
 /** The annotated solution every step is cut from (`labs/<lab>/solution/stack.ts`). */
-export const solutionFile = (lab: LabDefinition) => join(LABS_DIR, lab.slug, SOLUTION_DIR, 'stack.ts');
+export const solutionFile = (lab: LabDefinition, root = LABS_DIR) => join(root, lab.slug, SOLUTION_DIR, 'stack.ts');
 
 /** The annotated solution's text. */
-export function readSolution(lab: LabDefinition): string {
-  return readFileSync(solutionFile(lab), 'utf8');
+export function readSolution(lab: LabDefinition, root = LABS_DIR): string {
+  return readFileSync(solutionFile(lab, root), 'utf8');
 }
 
 /**
@@ -40,11 +41,11 @@ export function readSolution(lab: LabDefinition): string {
  * name carries a hash of the content, so concurrent writers never disagree and an edit to the
  * solution gives a new module.
  */
-export function writeStepFile(lab: LabDefinition, step: number, learnerText?: string): string {
+export function writeStepFile(lab: LabDefinition, step: number, learnerText?: string, root = LABS_DIR): string {
   const folder = join(STEP_FILES_DIR, lab.slug);
   const text = learnerText
-    ? relocateSource(learnerText, join(LABS_DIR, lab.slug), folder)
-    : relocateSource(sourceAtStep(readSolution(lab), step), join(LABS_DIR, lab.slug, SOLUTION_DIR), folder);
+    ? relocateSource(learnerText, join(root, lab.slug), folder)
+    : relocateSource(sourceAtStep(readSolution(lab, root), step), join(root, lab.slug, SOLUTION_DIR), folder);
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
   const file = join(folder, `step-${step}-${hash}.ts`);
   if (!existsSync(file)) {
@@ -72,15 +73,24 @@ export async function importStack(lab: LabDefinition, file: string, shownAs: str
   return (scope, id, props) => new (StackClass as new (...args: Parameters<StackFactory>) => ReturnType<StackFactory>)(scope, id, props);
 }
 
-/** The stack a deploy builds: the learner's stack.ts, or the solution as it is after a step. */
-export async function loadStack(lab: LabDefinition, choice: StackChoice): Promise<LoadedStack> {
+const factories = new LabModuleCache<StackFactory>();
+
+/**
+ * The stack a deploy builds: the learner's stack.ts, or the solution as it is after a step. Its
+ * module is imported again only when a file under `root` (labs/) changed since it was last
+ * imported: an edit to the learner's stack.ts deploys at once, an unchanged one costs no compile.
+ */
+export async function loadStack(lab: LabDefinition, choice: StackChoice, root = LABS_DIR): Promise<LoadedStack> {
   if (!lab.stack) throw new EngineError('NoStack', `${lab.id} has no stack to deploy.`);
+  const fingerprint = folderFingerprint(root);
+  const load = (file: string, shownAs: string) =>
+    factories.get(`${file}|${lab.stack!.className}`, fingerprint, () => importStack(lab, file, shownAs));
   if (!choice.solution) {
     const file = `labs/${lab.slug}/stack.ts`;
-    return { factory: await importStack(lab, starterFile(lab), file), file, description: `your ${file}` };
+    return { factory: await load(starterFile(lab, root), file), file, description: `your ${file}` };
   }
-  const step = Math.max(0, Math.min(choice.step, lastStep(readSolution(lab))));
+  const step = Math.max(0, Math.min(choice.step, lastStep(readSolution(lab, root))));
   const description = `the solution of ${lab.id} up to step ${step}`;
-  const file = writeStepFile(lab, step);
-  return { factory: await importStack(lab, file, description), file: file.slice(PROJECT_ROOT.length), description };
+  const file = writeStepFile(lab, step, undefined, root);
+  return { factory: await load(file, description), file: file.slice(PROJECT_ROOT.length), description };
 }

@@ -2,7 +2,14 @@
 // (DescribeStateMachine), their recent executions (ListExecutions) and an execution's history
 // (GetExecutionHistory). Public APIs only, so the view works on AWS as it does locally.
 import { CloudFormationClient, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { clientFor } from '../../labs/kit/clients.ts';
 import type { Target } from '../../labs/kit/target.ts';
 import { EngineError } from './events.ts';
@@ -47,7 +54,9 @@ async function machineArns(target: Target, stackName: string): Promise<string[]>
     if ((error as Error).message?.includes('does not exist')) return [];
     throw error;
   }
-  return resources.filter((r) => r.ResourceType === 'AWS::StepFunctions::StateMachine' && r.PhysicalResourceId?.startsWith('arn:')).map((r) => r.PhysicalResourceId!);
+  return resources
+    .filter((r) => r.ResourceType === 'AWS::StepFunctions::StateMachine' && r.PhysicalResourceId?.startsWith('arn:'))
+    .map((r) => r.PhysicalResourceId!);
 }
 
 /** The state machines of a lab's stack, with their definitions. */
@@ -68,7 +77,11 @@ function machineOfExecution(executionArn: string): string | undefined {
 }
 
 /** The newest executions of a lab's state machines (or of one of them), newest first. */
-export async function executionsOf(target: Target, stackName: string, options: { stateMachineArn?: string; max?: number } = {}): Promise<ExecutionView[]> {
+export async function executionsOf(
+  target: Target,
+  stackName: string,
+  options: { stateMachineArn?: string; max?: number } = {},
+): Promise<ExecutionView[]> {
   const arns = await machineArns(target, stackName);
   if (options.stateMachineArn && !arns.includes(options.stateMachineArn)) {
     throw new EngineError('UnknownStateMachine', `${options.stateMachineArn} is not a state machine of ${stackName}.`);
@@ -77,7 +90,14 @@ export async function executionsOf(target: Target, stackName: string, options: {
   const lists = await Promise.all(
     (options.stateMachineArn ? [options.stateMachineArn] : arns).map(async (stateMachineArn) => {
       const { executions = [] } = await clientFor(SFNClient, target).send(new ListExecutionsCommand({ stateMachineArn, maxResults: max }));
-      return executions.map((e) => ({ executionArn: e.executionArn!, stateMachineArn, name: e.name ?? '', status: e.status ?? '', startDate: iso(e.startDate), stopDate: iso(e.stopDate) }));
+      return executions.map((e) => ({
+        executionArn: e.executionArn!,
+        stateMachineArn,
+        name: e.name ?? '',
+        status: e.status ?? '',
+        startDate: iso(e.startDate),
+        stopDate: iso(e.stopDate),
+      }));
     }),
   );
   return lists
@@ -87,7 +107,11 @@ export async function executionsOf(target: Target, stackName: string, options: {
 }
 
 /** An execution of one of a lab's state machines and its whole history, oldest event first. */
-export async function executionHistoryOf(target: Target, stackName: string, executionArn: string): Promise<{ execution: ExecutionView; events: HistoryEventView[] }> {
+export async function executionHistoryOf(
+  target: Target,
+  stackName: string,
+  executionArn: string,
+): Promise<{ execution: ExecutionView; events: HistoryEventView[] }> {
   const machine = machineOfExecution(executionArn);
   if (!machine || !(await machineArns(target, stackName)).includes(machine)) {
     throw new EngineError('UnknownExecution', `${executionArn} is not an execution of a state machine of ${stackName}.`);

@@ -11,7 +11,10 @@ export interface TargetOptions {
 
 /** A learner prefix from the OS user: lowercase letters and digits, short enough for every resource name. */
 export function defaultPrefix(user = safeUser()): string {
-  const cleaned = user.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 12);
+  const cleaned = user
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 12);
   return /^[a-z]/.test(cleaned) ? cleaned : `l${cleaned}`.slice(0, 12) || 'learner';
 }
 
@@ -26,7 +29,9 @@ function safeUser(): string {
 /** Checks a prefix given by the user; it ends up in every stack and resource name. */
 export function validatePrefix(prefix: string): string {
   if (!/^[a-z][a-z0-9]{0,11}$/.test(prefix)) {
-    throw new Error(`The learner prefix "${prefix}" must be 1–12 lowercase letters and digits, starting with a letter (it becomes part of every resource name).`);
+    throw new Error(
+      `The learner prefix "${prefix}" must be 1–12 lowercase letters and digits, starting with a letter (it becomes part of every resource name).`,
+    );
   }
   return prefix;
 }
@@ -37,7 +42,11 @@ export function validatePrefix(prefix: string): string {
  */
 export function resolveTarget(options: TargetOptions = {}, env: NodeJS.ProcessEnv = process.env): Target {
   const prefix = validatePrefix(options.prefix ?? env.WORKSHOP_PREFIX ?? defaultPrefix());
-  const region = options.region ?? env.WORKSHOP_REGION ?? (options.target === 'aws' ? (env.AWS_REGION ?? env.AWS_DEFAULT_REGION) : undefined) ?? DEFAULT_REGION;
+  const region =
+    options.region ??
+    env.WORKSHOP_REGION ??
+    (options.target === 'aws' ? (env.AWS_REGION ?? env.AWS_DEFAULT_REGION) : undefined) ??
+    DEFAULT_REGION;
   const kind = options.endpoint ? 'endpoint' : (options.target ?? env.WORKSHOP_TARGET ?? 'local');
   if (kind === 'aws') return { kind: 'aws', region, prefix };
   if (kind === 'endpoint') {

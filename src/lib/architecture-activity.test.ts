@@ -1,8 +1,8 @@
-import type { FlowEvent } from './flow.ts';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Architecture } from '../engine/architecture/types.ts';
 import { indexArchitecture, marksFor } from './architecture-activity.ts';
+import type { FlowEvent } from './flow.ts';
 
 const topic = 'arn:aws:sns:us-east-1:0:alice-Rides';
 const fn = (name: string) => `arn:aws:lambda:us-east-1:0:function:${name}`;
@@ -37,33 +37,56 @@ const architecture: Architecture = {
 const index = indexArchitecture(architecture);
 let seq = 0;
 // Events as the stream carries them; built loosely here, so cast to the streamed type.
-const event = (service: string, type: string, resource: string, detail: Record<string, unknown> = {}) => ({ seq: ++seq, time: Date.now(), service, type, resource, detail }) as unknown as FlowEvent;
+const event = (service: string, type: string, resource: string, detail: Record<string, unknown> = {}) =>
+  ({ seq: ++seq, time: Date.now(), service, type, resource, detail }) as unknown as FlowEvent;
 
 test('a request lights its API route; a publish lights the topic and its only publisher', () => {
-  assert.deepEqual(marksFor(event('apigateway', 'request', 'api1/prod', { method: 'POST', path: '/rides' }), index), { nodes: [{ id: 'api1', tone: 'move' }], edges: [{ id: 'e-api', tone: 'move', count: 'passed' }] });
+  assert.deepEqual(marksFor(event('apigateway', 'request', 'api1/prod', { method: 'POST', path: '/rides' }), index), {
+    nodes: [{ id: 'api1', tone: 'move' }],
+    edges: [{ id: 'e-api', tone: 'move', count: 'passed' }],
+  });
   assert.deepEqual(marksFor(event('sns', 'published', topic), index).edges, [{ id: 'e-pub', tone: 'move', count: 'passed' }]);
 });
 
 test('deliveries, filtered messages and failures count on the subscription; a dead-lettered one lights the DLQ', () => {
   const detail = { subscriptionArn: `${topic}:s1`, endpoint: queue, protocol: 'sqs' };
   assert.deepEqual(marksFor(event('sns', 'delivered', topic, detail), index).edges, [{ id: 'e-sub', tone: 'move', count: 'passed' }]);
-  assert.deepEqual(marksFor(event('sns', 'filtered-out', topic, detail), index).edges, [{ id: 'e-sub', tone: 'filtered', count: 'filtered' }]);
+  assert.deepEqual(marksFor(event('sns', 'filtered-out', topic, detail), index).edges, [
+    { id: 'e-sub', tone: 'filtered', count: 'filtered' },
+  ]);
   assert.deepEqual(marksFor(event('sns', 'delivery-failed', topic, detail), index).edges, [{ id: 'e-sub', tone: 'fail', count: 'failed' }]);
   const dead = marksFor(event('sns', 'dead-lettered', topic, { ...detail, deadLetterQueue: dlq }), index);
   assert.deepEqual(dead.nodes, [{ id: dlq, tone: 'dead-letter', text: 'dead-lettered' }]);
-  assert.deepEqual(dead.edges.map((e) => [e.id, e.tone]), [['e-sub', 'fail'], ['e-sub-dlq', 'dead-letter']]);
+  assert.deepEqual(
+    dead.edges.map((e) => [e.id, e.tone]),
+    [
+      ['e-sub', 'fail'],
+      ['e-sub-dlq', 'dead-letter'],
+    ],
+  );
 });
 
 test('an invocation from a queue lights its mapping; a failed one in red; a failed batch counts on the mapping', () => {
-  assert.deepEqual(marksFor(event('lambda', 'invoked', fn('Worker'), { trigger: 'sqs', durationMs: 4 }), index), { nodes: [{ id: fn('Worker'), tone: 'move', text: 'ran 4 ms' }], edges: [{ id: 'e-map', tone: 'move', count: 'passed' }] });
+  assert.deepEqual(marksFor(event('lambda', 'invoked', fn('Worker'), { trigger: 'sqs', durationMs: 4 }), index), {
+    nodes: [{ id: fn('Worker'), tone: 'move', text: 'ran 4 ms' }],
+    edges: [{ id: 'e-map', tone: 'move', count: 'passed' }],
+  });
   assert.equal(marksFor(event('lambda', 'failed', `${fn('Worker')}:live`, { trigger: 'sqs' }), index).nodes[0].tone, 'fail');
-  assert.deepEqual(marksFor(event('lambda', 'batch-failed', queue, { uuid: 'm1' }), index).edges, [{ id: 'e-map', tone: 'fail', count: 'failed' }]);
+  assert.deepEqual(marksFor(event('lambda', 'batch-failed', queue, { uuid: 'm1' }), index).edges, [
+    { id: 'e-map', tone: 'fail', count: 'failed' },
+  ]);
 });
 
 test('a state entered lights the Task edge of that state and names it on the machine', () => {
   const marks = marksFor(event('states', 'state-entered', `${machine}:exec-1`, { stateMachineArn: machine, state: 'ChargeFare' }), index);
-  assert.deepEqual(marks, { nodes: [{ id: machine, tone: 'move', text: '→ ChargeFare' }], edges: [{ id: 'e-task', tone: 'move', count: 'passed' }] });
-  assert.equal(marksFor(event('states', 'execution-failed', `${machine}:exec-1`, { stateMachineArn: machine }), index).nodes[0].tone, 'fail');
+  assert.deepEqual(marks, {
+    nodes: [{ id: machine, tone: 'move', text: '→ ChargeFare' }],
+    edges: [{ id: 'e-task', tone: 'move', count: 'passed' }],
+  });
+  assert.equal(
+    marksFor(event('states', 'execution-failed', `${machine}:exec-1`, { stateMachineArn: machine }), index).nodes[0].tone,
+    'fail',
+  );
 });
 
 test('events about other resources light nothing', () => {

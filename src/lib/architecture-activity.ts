@@ -2,7 +2,7 @@
 import type { ArchEdge, Architecture } from '../engine/architecture/types.ts';
 import type { FlowEvent } from './flow.ts';
 
-export type { ArchEdge, ArchNode, Architecture } from '../engine/architecture/types.ts';
+export type { ArchEdge, Architecture, ArchNode } from '../engine/architecture/types.ts';
 
 /** How a lit node or edge looks: a message moving, one filtered out, a retry, a failure, a dead-letter arrival. */
 export type Tone = 'move' | 'filtered' | 'retry' | 'fail' | 'dead-letter';
@@ -111,7 +111,10 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const edge = subscriptionEdge(index, topic, d);
       const dlq = index.node(d.deadLetterQueue);
       const dlqEdge = topic && dlq ? index.edge(topic, dlq, 'dead-letter')[0] : undefined;
-      return { nodes: dlq ? [{ id: dlq, tone: 'dead-letter', text: 'dead-lettered' }] : [], edges: [...lit(edge, 'fail', 'failed'), ...lit(dlqEdge, 'dead-letter', 'passed')] };
+      return {
+        nodes: dlq ? [{ id: dlq, tone: 'dead-letter', text: 'dead-lettered' }] : [],
+        edges: [...lit(edge, 'fail', 'failed'), ...lit(dlqEdge, 'dead-letter', 'passed')],
+      };
     }
     case 'events.put-event': {
       const bus = index.node(event.resource);
@@ -121,7 +124,9 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
     }
     case 'events.rule-matched': {
       const rule = index.node(event.resource);
-      return rule ? { nodes: [{ id: rule, tone: 'move' }], edges: index.into(rule, 'target').flatMap((e) => lit(e, 'move', 'passed')) } : NONE;
+      return rule
+        ? { nodes: [{ id: rule, tone: 'move' }], edges: index.into(rule, 'target').flatMap((e) => lit(e, 'move', 'passed')) }
+        : NONE;
     }
     case 'events.delivered':
     case 'events.delivery-failed': {
@@ -129,7 +134,12 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const target = index.node(d.target);
       const edge = rule && target ? index.edge(rule, target, 'target')[0] : undefined;
       const failed = event.type === 'delivery-failed';
-      return edge ? { nodes: [{ id: edge.target, tone: failed ? 'fail' : 'move' }], edges: lit(edge, failed ? 'fail' : 'move', failed ? 'failed' : 'passed') } : NONE;
+      return edge
+        ? {
+            nodes: [{ id: edge.target, tone: failed ? 'fail' : 'move' }],
+            edges: lit(edge, failed ? 'fail' : 'move', failed ? 'failed' : 'passed'),
+          }
+        : NONE;
     }
     case 'lambda.invoked':
     case 'lambda.failed':
@@ -138,10 +148,22 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const fn = index.node(event.resource);
       if (!fn) return NONE;
       const failed = event.type !== 'invoked';
-      const text = event.type === 'invoked' ? `ran ${d.durationMs} ms` : event.type === 'throttled' ? 'throttled' : event.type === 'timed-out' ? 'timed out' : 'failed';
+      const text =
+        event.type === 'invoked'
+          ? `ran ${d.durationMs} ms`
+          : event.type === 'throttled'
+            ? 'throttled'
+            : event.type === 'timed-out'
+              ? 'timed out'
+              : 'failed';
       // A batch from a queue or a stream: the mapping it came through lights too.
-      const mappings = ['sqs', 'kinesis', 'dynamodb'].includes(String(d.trigger)) ? index.into(fn, 'mapping').filter((e) => e.source.includes(`:${d.trigger}:`)) : [];
-      return { nodes: [{ id: fn, tone: failed ? 'fail' : 'move', text }], edges: mappings.flatMap((e) => lit(e, failed ? 'fail' : 'move', failed ? 'failed' : 'passed')) };
+      const mappings = ['sqs', 'kinesis', 'dynamodb'].includes(String(d.trigger))
+        ? index.into(fn, 'mapping').filter((e) => e.source.includes(`:${d.trigger}:`))
+        : [];
+      return {
+        nodes: [{ id: fn, tone: failed ? 'fail' : 'move', text }],
+        edges: mappings.flatMap((e) => lit(e, failed ? 'fail' : 'move', failed ? 'failed' : 'passed')),
+      };
     }
     case 'lambda.async-retry': {
       const fn = index.node(event.resource);
@@ -155,7 +177,10 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const fn = index.node(event.resource);
       const destination = index.node(d.destination);
       const edge = fn && destination ? index.edge(fn, destination, 'destination')[0] : undefined;
-      return { nodes: destination ? [{ id: destination, tone: 'dead-letter', text: 'failed event' }] : [], edges: lit(edge, 'dead-letter', 'passed') };
+      return {
+        nodes: destination ? [{ id: destination, tone: 'dead-letter', text: 'failed event' }] : [],
+        edges: lit(edge, 'dead-letter', 'passed'),
+      };
     }
     case 'lambda.batch-failed':
     case 'lambda.batch-partially-failed': {
@@ -168,7 +193,9 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       if (!mapping) return NONE;
       const destination = index.from(mapping.target, 'destination').find((e) => e.facts.mappingUuid === d.uuid);
       return {
-        nodes: destination ? [{ id: destination.target, tone: 'dead-letter', text: 'failed batch' }] : [{ id: mapping.target, tone: 'fail', text: 'batch discarded' }],
+        nodes: destination
+          ? [{ id: destination.target, tone: 'dead-letter', text: 'failed batch' }]
+          : [{ id: mapping.target, tone: 'fail', text: 'batch discarded' }],
         edges: [...lit(mapping, 'fail', 'failed'), ...lit(destination, 'dead-letter', 'passed')],
       };
     }
@@ -178,12 +205,22 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const target = index.node(d.destination ?? d.target ?? d.arn);
       const edge = bucket && target ? index.edge(bucket, target, 'notification')[0] : undefined;
       const failed = event.type === 'notification-failed';
-      return bucket ? { nodes: [{ id: bucket, tone: failed ? 'fail' : 'move' }], edges: lit(edge, failed ? 'fail' : 'move', failed ? 'failed' : 'passed') } : NONE;
+      return bucket
+        ? {
+            nodes: [{ id: bucket, tone: failed ? 'fail' : 'move' }],
+            edges: lit(edge, failed ? 'fail' : 'move', failed ? 'failed' : 'passed'),
+          }
+        : NONE;
     }
     case 'sqs.redrive-started': {
       const source = index.node(event.resource);
       const destination = index.node(d.destinationArn);
-      return source ? { nodes: [{ id: source, tone: 'move', text: 'redrive' }, ...(destination ? [{ id: destination, tone: 'move' as Tone }] : [])], edges: [] } : NONE;
+      return source
+        ? {
+            nodes: [{ id: source, tone: 'move', text: 'redrive' }, ...(destination ? [{ id: destination, tone: 'move' as Tone }] : [])],
+            edges: [],
+          }
+        : NONE;
     }
     case 'states.execution-started': {
       const machine = index.node(d.stateMachineArn);
@@ -196,8 +233,14 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       if (!machine) return NONE;
       const tone: Tone = event.type === 'task-failed' ? 'fail' : event.type === 'state-retried' ? 'retry' : 'move';
       const tasks = index.from(machine, 'task').filter((e) => e.facts.states?.includes(String(d.state)));
-      const text = event.type === 'task-failed' ? `${d.state} failed` : event.type === 'state-retried' ? `${d.state} retried` : `→ ${d.state}`;
-      return { nodes: [{ id: machine, tone, text }], edges: tasks.flatMap((e) => lit(e, tone, event.type === 'state-entered' ? 'passed' : event.type === 'task-failed' ? 'failed' : undefined)) };
+      const text =
+        event.type === 'task-failed' ? `${d.state} failed` : event.type === 'state-retried' ? `${d.state} retried` : `→ ${d.state}`;
+      return {
+        nodes: [{ id: machine, tone, text }],
+        edges: tasks.flatMap((e) =>
+          lit(e, tone, event.type === 'state-entered' ? 'passed' : event.type === 'task-failed' ? 'failed' : undefined),
+        ),
+      };
     }
     case 'states.execution-succeeded':
     case 'states.execution-failed':
@@ -205,7 +248,12 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
     case 'states.execution-timed-out': {
       const machine = index.node(d.stateMachineArn);
       const ok = event.type === 'execution-succeeded';
-      return machine ? { nodes: [{ id: machine, tone: ok ? 'move' : 'fail', text: `■ ${event.type.slice('execution-'.length).replace('-', ' ')}` }], edges: [] } : NONE;
+      return machine
+        ? {
+            nodes: [{ id: machine, tone: ok ? 'move' : 'fail', text: `■ ${event.type.slice('execution-'.length).replace('-', ' ')}` }],
+            edges: [],
+          }
+        : NONE;
     }
     default:
       return NONE;

@@ -11,7 +11,16 @@ const nodes: Architecture['nodes'] = [
   { id: 'sfn', kind: 'state-machine', label: 'sfn', aliases: [], facts: { workflowType: 'STANDARD' } },
   { id: 'stream', kind: 'stream', label: 'stream', aliases: [], facts: { shards: 2, streamMode: 'PROVISIONED', createdAt: 0 } },
 ];
-const architecture: Architecture = { lab: 'lab-9', stackName: 's', deployed: true, status: 'CREATE_COMPLETE', region: 'us-east-1', notes: [], nodes, edges: [] };
+const architecture: Architecture = {
+  lab: 'lab-9',
+  stackName: 's',
+  deployed: true,
+  status: 'CREATE_COMPLETE',
+  region: 'us-east-1',
+  notes: [],
+  nodes,
+  edges: [],
+};
 
 test('counts times prices: requests, GB-seconds, publishes, deliveries, transitions, shard-hours', () => {
   const counts = {

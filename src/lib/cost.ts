@@ -1,6 +1,6 @@
 // The graph's and the counts' shapes are declared by the Node side that produces them (type-only imports).
 import type { ResourceCounts } from '../api/activity.ts';
-import type { ArchNode, Architecture } from '../engine/architecture/types.ts';
+import type { Architecture, ArchNode } from '../engine/architecture/types.ts';
 import { PRICES, type PriceKey } from './prices.ts';
 
 /** What the lab API answers for a lab's activity. */
@@ -39,7 +39,8 @@ export interface CostReport {
 }
 
 const priced = (key: PriceKey, quantity: number) => (quantity * PRICES[key].usd) / PRICES[key].per;
-const sum = (nodes: ArchNode[], counts: Record<string, ResourceCounts>, key: string) => nodes.reduce((total, n) => total + (counts[n.id]?.[key] ?? 0), 0);
+const sum = (nodes: ArchNode[], counts: Record<string, ResourceCounts>, key: string) =>
+  nodes.reduce((total, n) => total + (counts[n.id]?.[key] ?? 0), 0);
 
 /** Requests to receive and delete `messages` messages, one by one or in batches of `batch`. */
 export function consumeRequests(messages: number, batch: number): number {
@@ -67,16 +68,26 @@ export function estimateCost(activity: Pick<Activity, 'architecture' | 'counts'>
 
   line('API Gateway requests', sum(of('api'), counts, 'apigateway.request'), 'apiGatewayRestRequest');
   const functions = of('function');
-  const invocations = ['lambda.invoked', 'lambda.failed', 'lambda.timed-out'].reduce((total, key) => total + sum(functions, counts, key), 0);
+  const invocations = ['lambda.invoked', 'lambda.failed', 'lambda.timed-out'].reduce(
+    (total, key) => total + sum(functions, counts, key),
+    0,
+  );
   line('Lambda invocations', invocations, 'lambdaRequest');
-  const gbSeconds = functions.reduce((total, fn) => total + ((counts[fn.id]?.['lambda.billedMs'] ?? 0) / 1000) * ((fn.facts.memoryMb ?? 128) / 1024), 0);
+  const gbSeconds = functions.reduce(
+    (total, fn) => total + ((counts[fn.id]?.['lambda.billedMs'] ?? 0) / 1000) * ((fn.facts.memoryMb ?? 128) / 1024),
+    0,
+  );
   line('Lambda compute, GB-seconds (billed ms × memory)', round(gbSeconds, 6), 'lambdaGbSecond');
   const standardTopics = of('topic').filter((t) => !t.facts.fifo);
   const publishes = sum(standardTopics, counts, 'sns.published');
   line('SNS publishes', publishes, 'snsPublish');
   const queueOrFunctionDeliveries = ['sqs', 'lambda'].reduce((total, p) => total + sum(of('topic'), counts, `sns.delivered.${p}`), 0);
   line('SNS deliveries to queues and functions', queueOrFunctionDeliveries, 'snsQueueOrFunctionDelivery');
-  line('SNS deliveries to HTTP/S endpoints', ['http', 'https'].reduce((total, p) => total + sum(of('topic'), counts, `sns.delivered.${p}`), 0), 'snsHttpDelivery');
+  line(
+    'SNS deliveries to HTTP/S endpoints',
+    ['http', 'https'].reduce((total, p) => total + sum(of('topic'), counts, `sns.delivered.${p}`), 0),
+    'snsHttpDelivery',
+  );
   line('EventBridge events put on a bus', sum(of('event-bus'), counts, 'events.put-event'), 'eventBridgeCustomEvent');
   const standardMachines = of('state-machine').filter((m) => m.facts.workflowType !== 'EXPRESS');
   line('Step Functions state transitions', sum(standardMachines, counts, 'states.state-entered'), 'stepFunctionsTransition');
@@ -112,17 +123,23 @@ export function estimateCost(activity: Pick<Activity, 'architecture' | 'counts'>
       title: 'Long polling on an empty queue, per consumer and day',
       asIs: { requests: idlePollRequests(day, 1), usd: priced('sqsRequest', idlePollRequests(day, 1)) },
       instead: { requests: idlePollRequests(day, 20), usd: priced('sqsRequest', idlePollRequests(day, 20)) },
-      explanation: 'A consumer that asks an empty queue once a second makes 86,400 receives a day, each billed. With WaitTimeSeconds=20 each receive waits for a message up to 20 seconds: 4,320 a day, and messages still arrive at once.',
+      explanation:
+        'A consumer that asks an empty queue once a second makes 86,400 receives a day, each billed. With WaitTimeSeconds=20 each receive waits for a message up to 20 seconds: 4,320 a day, and messages still arrive at once.',
     });
   }
 
   const notCounted: string[] = [];
-  if (of('queue').length > 0) notCounted.push('SQS requests (sends, receives, deletes, Lambda’s polling of queues): the local cloud’s event stream does not report them yet, so they are not in the total.');
+  if (of('queue').length > 0)
+    notCounted.push(
+      'SQS requests (sends, receives, deletes, Lambda’s polling of queues): the local cloud’s event stream does not report them yet, so they are not in the total.',
+    );
   if (of('table').length > 0) notCounted.push('DynamoDB reads and writes: not reported by the event stream.');
   if (of('stream').length > 0) notCounted.push('Kinesis PUT payload units and on-demand streams: not reported by the event stream.');
   if (of('bucket').length > 0) notCounted.push('S3 requests and storage: not reported by the event stream.');
-  if (of('topic').some((t) => t.facts.fifo)) notCounted.push('FIFO topic publishes: their price (per publish and per payload) is not in the table.');
-  if (of('state-machine').some((m) => m.facts.workflowType === 'EXPRESS')) notCounted.push('Express workflows (billed per request and duration): not in the table.');
+  if (of('topic').some((t) => t.facts.fifo))
+    notCounted.push('FIFO topic publishes: their price (per publish and per payload) is not in the table.');
+  if (of('state-machine').some((m) => m.facts.workflowType === 'EXPRESS'))
+    notCounted.push('Express workflows (billed per request and duration): not in the table.');
   if (functions.length > 0) notCounted.push('CloudWatch Logs ingestion of your functions’ logs and data transfer: not counted.');
   const totalUsd = lines.reduce((total, l) => total + l.usd, 0);
   return { lines, totalUsd, whatIfs, notCounted };

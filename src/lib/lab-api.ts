@@ -1,14 +1,14 @@
-import { ndjsonSplitter } from './ndjson.ts';
+import type { LabStatus } from '../engine/engine.ts';
 
 // The lab API's contract is declared once, beside the engine that produces it. Type-only
 // imports: nothing of the Node side enters the browser bundle.
 import type { EngineEvent } from '../engine/events.ts';
-import type { LabStatus } from '../engine/engine.ts';
-import type { MetricsAnswer, MetricsRequest, MetricSeriesRequest } from '../engine/metrics.ts';
+import type { MetricSeriesRequest, MetricsAnswer, MetricsRequest } from '../engine/metrics.ts';
+import { ndjsonSplitter } from './ndjson.ts';
 
 /** What the lab API streams while it works. */
 export type LabEvent = EngineEvent;
-export type { LabStatus, MetricsAnswer, MetricsRequest, MetricSeriesRequest };
+export type { LabStatus, MetricSeriesRequest, MetricsAnswer, MetricsRequest };
 
 let health: Promise<boolean> | undefined;
 
@@ -25,7 +25,12 @@ export function labApiAvailable(): Promise<boolean> {
 
 /** Calls an operation of the lab API and hands each streamed event to `onEvent` as it arrives. */
 export async function streamOperation(path: string, body: object, onEvent: (event: LabEvent) => void, signal?: AbortSignal): Promise<void> {
-  const response = await fetch(`/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  const response = await fetch(`/api${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal,
+  });
   if (!response.ok || !response.body) {
     let message = `The lab API answered ${response.status}.`;
     try {
@@ -55,7 +60,11 @@ export async function labStatus(lab: string): Promise<LabStatus> {
 
 /** Posts JSON to a lab API route that answers JSON; throws with the API's message when it refuses. */
 async function postJson<T>(path: string, body: object = {}): Promise<T> {
-  const response = await fetch(`/api${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`/api${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(answer.error?.message ?? `The lab API answered ${response.status}.`);
   return answer as T;

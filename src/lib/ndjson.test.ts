@@ -11,5 +11,9 @@ test('parses events as lines complete, joining lines split across chunks', () =>
   splitter.push('{"type":"done","ok":true}');
   assert.equal(events.length, 2);
   splitter.end();
-  assert.deepEqual(events, [{ type: 'progress', message: 'a' }, { type: 'output', line: 'b' }, { type: 'done', ok: true }]);
+  assert.deepEqual(events, [
+    { type: 'progress', message: 'a' },
+    { type: 'output', line: 'b' },
+    { type: 'done', ok: true },
+  ]);
 });

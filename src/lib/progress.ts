@@ -49,12 +49,21 @@ export async function fetchLabs(): Promise<LabSummary[]> {
 
 /** Forgets the learner's results (of one lab, or all of them and the reading position). */
 export async function resetProgress(lab?: string): Promise<Progress> {
-  const response = await fetch('/api/progress/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(lab ? { lab } : {}) });
+  const response = await fetch('/api/progress/reset', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(lab ? { lab } : {}),
+  });
   if (!response.ok) throw new Error((await response.json()).error?.message ?? `reset: ${response.status}`);
   return response.json();
 }
 
 /** Remembers where the learner is reading. */
 export function savePosition(position: { path: string; anchor?: string; title?: string }): void {
-  void fetch('/api/progress/position', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(position), keepalive: true }).catch(() => undefined);
+  void fetch('/api/progress/position', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(position),
+    keepalive: true,
+  }).catch(() => undefined);
 }

@@ -31,7 +31,11 @@ export async function recentExecutions(lab: string, max = 8, signal?: AbortSigna
 }
 
 /** An execution and its whole history (DescribeExecution, GetExecutionHistory). */
-export async function executionHistory(lab: string, executionArn: string, signal?: AbortSignal): Promise<{ execution: ExecutionView; events: HistoryEventView[] }> {
+export async function executionHistory(
+  lab: string,
+  executionArn: string,
+  signal?: AbortSignal,
+): Promise<{ execution: ExecutionView; events: HistoryEventView[] }> {
   return getJson(`${labPath(lab)}/executions/${encodeURIComponent(executionArn)}/history`, signal);
 }
 

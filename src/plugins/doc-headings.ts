@@ -22,15 +22,17 @@ export interface DocPage {
 
 /** Markdown inline markup removed, as the heading's text reads on the page. */
 function plain(markdown: string): string {
-  return markdown
-    .replace(/`([^`]*)`/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\*\*|__/g, '')
-    // *emphasis* and _emphasis_ lose their marks; identifiers such as TOPIC_ARN keep theirs.
-    .replace(/(^|[\s(])\*([^*\s][^*]*?)\*(?=$|[\s.,;:!?)])/g, '$1$2')
-    .replace(/(^|[\s(])_([^_\s][^_]*?)_(?=$|[\s.,;:!?)])/g, '$1$2')
-    .replace(/<[^>]+>/g, '')
-    .trim();
+  return (
+    markdown
+      .replace(/`([^`]*)`/g, '$1')
+      .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/\*\*|__/g, '')
+      // *emphasis* and _emphasis_ lose their marks; identifiers such as TOPIC_ARN keep theirs.
+      .replace(/(^|[\s(])\*([^*\s][^*]*?)\*(?=$|[\s.,;:!?)])/g, '$1$2')
+      .replace(/(^|[\s(])_([^_\s][^_]*?)_(?=$|[\s.,;:!?)])/g, '$1$2')
+      .replace(/<[^>]+>/g, '')
+      .trim()
+  );
 }
 
 /**
@@ -52,7 +54,13 @@ export function readDocPage(docsDir: string, file: string): DocPage {
       continue;
     }
     if (!fenced) {
-      if (/^import\s|^export\s/.test(line) || /^\s*<\/?[A-Z][^>]*>?\s*$/.test(line) || /^\s*<[A-Z][\s\S]*\/>\s*$/.test(line) || /^:::/.test(line)) continue;
+      if (
+        /^import\s|^export\s/.test(line) ||
+        /^\s*<\/?[A-Z][^>]*>?\s*$/.test(line) ||
+        /^\s*<[A-Z][\s\S]*\/>\s*$/.test(line) ||
+        /^:::/.test(line)
+      )
+        continue;
       const heading = /^(#{1,6})\s+(.*?)(?:\s*\{#([\w-]+)\})?\s*$/.exec(line);
       if (heading) {
         const text = plain(heading[2]);
@@ -69,7 +77,12 @@ export function readDocPage(docsDir: string, file: string): DocPage {
   }
   const slug = field('slug');
   const path = slug ? (slug.startsWith('/') ? slug : `/${slug}`) : `/${id.replace(/\/index$/, '').replace(/^index$/, '')}`;
-  return { id, title, path, sections: sections.filter((s) => s.heading || s.text.trim()).map((s) => ({ ...s, text: s.text.replace(/\n{2,}/g, '\n').trim() })) };
+  return {
+    id,
+    title,
+    path,
+    sections: sections.filter((s) => s.heading || s.text.trim()).map((s) => ({ ...s, text: s.text.replace(/\n{2,}/g, '\n').trim() })),
+  };
 }
 
 /** Every page under `docsDir`, in file order. */

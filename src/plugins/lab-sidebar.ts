@@ -14,13 +14,20 @@ export function labSidebarCategory(docsDir: string, folder: string) {
     link: { type: 'doc' as const, id: `${folder}/index` },
     collapsed: false,
     customProps: { lab },
-    items: steps.map((s) => ({ type: 'link' as const, label: s.heading!, href: `${page.path}#${s.anchor}`, customProps: { lab, step: Number(/^Step (\d+)/.exec(s.heading!)![1]) } })),
+    items: steps.map((s) => ({
+      type: 'link' as const,
+      label: s.heading!,
+      href: `${page.path}#${s.anchor}`,
+      customProps: { lab, step: Number(/^Step (\d+)/.exec(s.heading!)![1]) },
+    })),
   };
 }
 
 /** Every lab page under docs/ (`lab-N-name/index.mdx`), in lab order. */
 export function labDocFolders(docsDir: string): string[] {
   return readdirSync(docsDir)
-    .filter((name) => /^lab-\d+-/.test(name) && (existsSync(join(docsDir, name, 'index.mdx')) || existsSync(join(docsDir, name, 'index.md'))))
+    .filter(
+      (name) => /^lab-\d+-/.test(name) && (existsSync(join(docsDir, name, 'index.mdx')) || existsSync(join(docsDir, name, 'index.md'))),
+    )
     .sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
 }

@@ -30,7 +30,12 @@ test('a search finds the section that talks about it, headings first', () => {
 test('the sidebar lists each lab with its steps, linked to their headings', () => {
   const category = labSidebarCategory(DOCS, 'lab-1-fan-out');
   assert.equal(category.customProps.lab, 'lab-1');
-  assert.deepEqual(category.items[3], { type: 'link', label: 'Step 4: Filter extraordinary rides', href: '/lab-1-fan-out#step-4-filter-extraordinary-rides', customProps: { lab: 'lab-1', step: 4 } });
+  assert.deepEqual(category.items[3], {
+    type: 'link',
+    label: 'Step 4: Filter extraordinary rides',
+    href: '/lab-1-fan-out#step-4-filter-extraordinary-rides',
+    customProps: { lab: 'lab-1', step: 4 },
+  });
 });
 
 test('identifiers keep their underscores; emphasis loses its marks', async () => {
@@ -39,7 +44,10 @@ test('identifiers keep their underscores; emphasis loses its marks', async () =>
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'docs-'));
   try {
-    writeFileSync(join(dir, 'page.md'), '---\ntitle: A page\nslug: /a-page\n---\n\n## Set *TOPIC_ARN* on **the** function\n\nIt reads _process.env.TOPIC_ARN_.\n');
+    writeFileSync(
+      join(dir, 'page.md'),
+      '---\ntitle: A page\nslug: /a-page\n---\n\n## Set *TOPIC_ARN* on **the** function\n\nIt reads _process.env.TOPIC_ARN_.\n',
+    );
     const page = readDocPage(dir, 'page.md');
     assert.equal(page.path, '/a-page');
     assert.equal(page.sections[0].heading, 'Set TOPIC_ARN on the function');

@@ -20,7 +20,14 @@ const MAX_TEXT = 2_000;
 export function searchDocuments(docsDir: string): SearchDocument[] {
   let id = 0;
   return readDocPages(docsDir).flatMap((page) =>
-    page.sections.map((section) => ({ id: id++, title: page.title, heading: section.heading, path: page.path, anchor: section.anchor, text: section.text.slice(0, MAX_TEXT) })),
+    page.sections.map((section) => ({
+      id: id++,
+      title: page.title,
+      heading: section.heading,
+      path: page.path,
+      anchor: section.anchor,
+      text: section.text.slice(0, MAX_TEXT),
+    })),
   );
 }
 

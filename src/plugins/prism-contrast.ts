@@ -40,7 +40,8 @@ export function readableTheme(theme: PrismTheme): PrismTheme {
     const rgb = colour && parse(colour);
     if (!rgb) return colour;
     let current = rgb;
-    for (let step = 0; step <= 20 && contrast(hex(current), background) < AA; step++) current = rgb.map((c) => c + ((towards - c) * step) / 20) as [number, number, number];
+    for (let step = 0; step <= 20 && contrast(hex(current), background) < AA; step++)
+      current = rgb.map((c) => c + ((towards - c) * step) / 20) as [number, number, number];
     return hex(current);
   };
   return {

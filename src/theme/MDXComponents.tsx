@@ -1,5 +1,5 @@
 // The lab widgets every lab page uses, available in MDX without imports.
-import MDXComponents from '@theme-original/MDXComponents';
+
 import Architecture from '@site/src/components/Architecture';
 import Checkpoints from '@site/src/components/Checkpoints';
 import ClassJoin from '@site/src/components/ClassJoin';
@@ -12,6 +12,7 @@ import MessageFlow from '@site/src/components/MessageFlow';
 import Metrics from '@site/src/components/Metrics';
 import Run from '@site/src/components/Run';
 import StepCode from '@site/src/components/StepCode';
+import MDXComponents from '@theme-original/MDXComponents';
 
 export default {
   ...MDXComponents,

@@ -4,10 +4,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { clientConfig } from '../../labs/kit/clients.ts';
-import { lab2Stack, lab3Stack, lab4Stack, lab5Stack, synthesizeTemplate, type LabStackProps } from '../../src/cloud/services/cloudformation/lab-constructs.stacks.ts';
+import {
+  type LabStackProps,
+  lab2Stack,
+  lab3Stack,
+  lab4Stack,
+  lab5Stack,
+  synthesizeTemplate,
+} from '../../src/cloud/services/cloudformation/lab-constructs.stacks.ts';
 import { bootstrapTarget, waitForStack } from '../../src/cloud/testing/stacks.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
-import { describeArchitecture, type Architecture } from '../../src/engine/architecture/index.ts';
+import { type Architecture, describeArchitecture } from '../../src/engine/architecture/index.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
 
 let cloud: TestCloud;
@@ -28,7 +35,13 @@ async function deployConstructs(factory: (app: any, props: LabStackProps) => any
   const prefix = cloud.target.prefix;
   const stackName = `${prefix}-${lab}`;
   const cfn = new CloudFormationClient(clientConfig(cloud.target));
-  await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: synthesizeTemplate(factory, { stackName, prefix, variant: 0 }), Capabilities: ['CAPABILITY_IAM'] }));
+  await cfn.send(
+    new CreateStackCommand({
+      StackName: stackName,
+      TemplateBody: synthesizeTemplate(factory, { stackName, prefix, variant: 0 }),
+      Capabilities: ['CAPABILITY_IAM'],
+    }),
+  );
   const stack = await waitForStack(cfn, stackName);
   assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
   return describeArchitecture(cloud.target, lab, stackName);
@@ -74,12 +87,18 @@ describe('the architecture of a deployed lab', { timeout: 180_000 }, () => {
     const deadLetters = architecture.edges.filter((e) => e.kind === 'dead-letter');
     assert.ok(deadLetters.length >= 1, all.join('\n'));
     for (const dl of deadLetters) assert.equal(architecture.nodes.find((n) => n.id === dl.target)!.facts.deadLetter, true);
-    assert.ok(architecture.edges.some((e) => e.kind === 'subscription' && e.facts.protocol === 'sqs' && e.facts.rawDelivery), all.join('\n'));
+    assert.ok(
+      architecture.edges.some((e) => e.kind === 'subscription' && e.facts.protocol === 'sqs' && e.facts.rawDelivery),
+      all.join('\n'),
+    );
   });
 
   test('Lab 3: ten providers subscribed, a queue mapped to the quotes function, two API routes', async () => {
     const architecture = await deployConstructs(lab3Stack, 'lab-3');
-    const routes = architecture.edges.filter((e) => e.kind === 'integration').map((e) => e.label).sort();
+    const routes = architecture.edges
+      .filter((e) => e.kind === 'integration')
+      .map((e) => e.label)
+      .sort();
     assert.deepEqual(routes, ['GET /query-instant-ride-rfq/{id}', 'POST /submit-instant-ride-rfq']);
     assert.ok(architecture.edges.filter((e) => e.kind === 'subscription').length >= 10);
     assert.ok(architecture.edges.some((e) => e.kind === 'mapping'));
@@ -91,7 +110,16 @@ describe('the architecture of a deployed lab', { timeout: 180_000 }, () => {
     assert.ok(machine.facts.states!.includes('RegisterFare'));
     const tasks = architecture.edges.filter((e) => e.kind === 'task' && e.source === machine.id);
     const stateNames = tasks.flatMap((t) => t.facts.states ?? []);
-    for (const state of ['RegisterFare', 'ChargeFare', 'CreditCustomerAccount', 'RefundFare', 'NotifySuccess', 'NotifyFailure', 'ParkFailedRefund']) assert.ok(stateNames.includes(state), `no task edge for ${state}: ${stateNames}`);
+    for (const state of [
+      'RegisterFare',
+      'ChargeFare',
+      'CreditCustomerAccount',
+      'RefundFare',
+      'NotifySuccess',
+      'NotifyFailure',
+      'ParkFailedRefund',
+    ])
+      assert.ok(stateNames.includes(state), `no task edge for ${state}: ${stateNames}`);
     const kinds = new Set(tasks.map((t) => architecture.nodes.find((n) => n.id === t.target)!.kind));
     assert.deepEqual([...kinds].sort(), ['function', 'queue', 'table', 'topic']);
   });

@@ -1,12 +1,13 @@
 // What the browser tests share: a local cloud, the lab API with its progress store, the site's
 // dev server (as npm start runs them), Debian's Chromium, and axe for accessibility.
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { ActivityCounter } from '../../src/api/activity.ts';
 import { createLabApi } from '../../src/api/app.ts';
 import { serveOnLoopback } from '../../src/api/node-server.ts';
@@ -20,7 +21,13 @@ import { PROJECT_ROOT } from '../../src/engine/paths.ts';
 
 /** Debian's Chromium (test-tool browser downloads do not work here), or WORKSHOP_CHROMIUM. */
 const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -56,7 +63,10 @@ export function siteMirror(): { dir: string; remove: () => void } {
 }
 
 /** The site's dev server (as npm start runs it, proxying /api to `apiPort`) from a folder of its own, and a browser to open it in. */
-export async function siteInBrowser(sitePort: number, apiPort: number): Promise<{ siteUrl: string; browser: Browser; stop: () => Promise<void> }> {
+export async function siteInBrowser(
+  sitePort: number,
+  apiPort: number,
+): Promise<{ siteUrl: string; browser: Browser; stop: () => Promise<void> }> {
   const mirror = siteMirror();
   let site: ChildProcess | undefined;
   const stopSite = async () => {
@@ -103,7 +113,11 @@ export async function startWorkshop(cloudOptions: Partial<CloudOptions> = {}): P
   const sitePort = await freePort();
   const apiPort = await freePort();
   const progress = new ProgressStore(join(stateDir, 'progress.json'));
-  const api = await serveOnLoopback(createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort), progress, activity }).fetch, apiPort, '');
+  const api = await serveOnLoopback(
+    createLabApi({ engine: new LabEngine(cloud.target), access: accessPolicy(sitePort, apiPort), progress, activity }).fetch,
+    apiPort,
+    '',
+  );
   const stopRest = async () => {
     activity.stop();
     await api.close();
@@ -137,20 +151,105 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   type Violation = { id: string; impact: string; help: string; nodes: Node[] };
   // Nothing named inside the page function: the test's transpiler would wrap names in a helper the page lacks.
   const violations: Violation[] = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe.run(document, { resultTypes: ['violations'] });
+    const result = await (
+      window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }
+    ).axe.run(document, { resultTypes: ['violations'] });
     return JSON.parse(JSON.stringify(result.violations));
   });
   const where = (n: Node) => {
     const colours = n.any.find((a) => a.data?.fgColor)?.data;
     return `${n.target.join(' ')}${colours ? ` (${colours.fgColor} on ${colours.bgColor}: ${colours.contrastRatio})` : ''}`;
   };
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 6).map(where).join(' | ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 6).map(where).join(' | ')}`);
 }
 
 /** Waits until a streamed widget (Deploy, Run) has finished, and returns its final state. */
 export async function finished(page: Page, testId: string, timeout = 120_000): Promise<string> {
   const element = page.getByTestId(testId).first();
   await element.waitFor({ timeout });
-  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await element.elementHandle(), { timeout });
+  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await element.elementHandle(), {
+    timeout,
+  });
   return (await element.getAttribute('data-state'))!;
+}
+
+/** Waits until the live diagram of `lab` draws its `kind` edges: it counts what moves from then on. */
+export async function diagramDrawn(page: Page, lab: string, kind: string, timeout = 60_000): Promise<void> {
+  await page.locator(`[data-testid="architecture-${lab}"] [data-arch-edge^="${kind}:"]`).first().waitFor({ state: 'attached', timeout });
+}
+
+/**
+ * Waits until the live diagram of `lab` has lit an edge of `kind` whose id contains every one of
+ * `parts` (ARNs, names) with its `counter` at `min` or more, and returns that count. Edge ids read
+ * `kind:source->target#subscription-or-mapping`.
+ */
+export async function litEdge(
+  page: Page,
+  lab: string,
+  kind: string,
+  parts: string[],
+  { counter = 'passed', min = 1, timeout = 30_000 }: { counter?: 'passed' | 'filtered' | 'failed'; min?: number; timeout?: number } = {},
+): Promise<number> {
+  const args = { lab, kind, parts, counter, min };
+  // Nothing named inside the page function: the test's transpiler would wrap names in a helper the page lacks.
+  const handle = await page
+    .waitForFunction(
+      (a) => {
+        for (const label of Array.from(document.querySelectorAll(`[data-testid="architecture-${a.lab}"] [data-arch-edge^="${a.kind}:"]`))) {
+          if (!a.parts.every((part) => label.getAttribute('data-arch-edge')!.includes(part))) continue;
+          const element = label.querySelector(`[data-counter=${a.counter}]`) as HTMLElement | null;
+          const count = element && !element.hidden ? Number(/\d+/.exec(element.textContent ?? '')?.[0] ?? 0) : 0;
+          if (count >= a.min) return count;
+        }
+        return false;
+      },
+      args,
+      { timeout, polling: 250 },
+    )
+    .catch(async (error: Error) => {
+      const edges = await page
+        .locator(`[data-testid="architecture-${lab}"] [data-arch-edge]`)
+        .evaluateAll((labels) => labels.map((l) => `${l.getAttribute('data-arch-edge')}: ${(l.textContent ?? '').replace(/\s+/g, ' ')}`));
+      throw new Error(
+        `${error.message}\nno ${kind} edge with ${parts.join(', ')} reached ${min} ${counter}; the diagram's edges:\n${edges.join('\n')}`,
+      );
+    });
+  return Number(await handle.jsonValue());
+}
+
+/** Waits until line `series` of the `nth` chart of `lab` adds up to `min` or more over the chart's window, and returns that total. */
+export async function chartTotal(
+  page: Page,
+  lab: string,
+  series: number,
+  min: number,
+  { nth = 0, timeout = 30_000 } = {},
+): Promise<number> {
+  const chart = page.getByTestId(`metrics-${lab}`).nth(nth);
+  await chart.waitFor({ timeout });
+  const totals = async () => JSON.parse((await chart.getAttribute('data-totals')) ?? '[]') as number[];
+  await page
+    .waitForFunction(
+      (a) => (JSON.parse(a.el?.getAttribute('data-totals') ?? '[]')[a.series] ?? 0) >= a.min,
+      { el: await chart.elementHandle(), series, min },
+      { timeout, polling: 250 },
+    )
+    .catch(async (error: Error) =>
+      assert.fail(`${error.message}\nthe chart's totals: ${JSON.stringify(await totals())} (line ${series} should reach ${min})`),
+    );
+  return (await totals())[series];
+}
+
+/** Waits until the sidebar marks the lab done (✓), and every one of its `steps` steps. */
+export async function progressMarked(page: Page, labTitle: string, steps: number): Promise<void> {
+  const sidebar = page.locator('nav[aria-label="Docs sidebar"]');
+  await sidebar.locator('.sidebar-done').filter({ hasText: labTitle }).getByTestId('sidebar-done-lab').first().waitFor({ timeout: 30_000 });
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('nav[aria-label="Docs sidebar"] [data-testid="sidebar-done-step"]').length >= n,
+    steps,
+    { timeout: 30_000 },
+  );
+  assert.equal(await sidebar.getByTestId('sidebar-done-step').count(), steps);
 }

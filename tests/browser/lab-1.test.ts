@@ -30,18 +30,25 @@ describe('Lab 1 in the browser', { timeout: 300_000 }, () => {
     const errors = await openLab1(page);
     // Step 4 shows what to type: its subscription replaced by one with the filter policy.
     const step4 = page.getByTestId('step-code-lab-1-4');
-    assert.match(await step4.innerText(), /−\s*topic\.addSubscription\(new subscriptions\.LambdaSubscription\(services\.extraordinaryRides\)\);/);
+    assert.match(
+      await step4.innerText(),
+      /−\s*topic\.addSubscription\(new subscriptions\.LambdaSubscription\(services\.extraordinaryRides\)\);/,
+    );
     assert.match(await step4.innerText(), /\+\s*filterPolicy: \{/);
     assert.doesNotMatch(await page.locator('article').innerText(), /props\.step/);
     await page.getByTestId('deploy-solution-lab-1').first().click();
     const status = page.getByTestId('deploy-status-lab-1').first();
-    await page.waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 120_000 });
+    await page.waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), {
+      timeout: 120_000,
+    });
     assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
     assert.match(await status.innerText(), /SubmitRideUrl/);
 
     await page.getByTestId('run-lab-1-submit-ride').first().click();
     const output = page.getByTestId('run-output-lab-1-submit-ride').first();
-    await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), { timeout: 60_000 });
+    await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), {
+      timeout: 60_000,
+    });
     assert.match(await output.innerText(), /→ 201 \{"id":"/);
     const flow = page.getByTestId('message-flow');
     await page.waitForFunction((el) => /ran \(sns/.test(el?.textContent ?? ''), await flow.elementHandle(), { timeout: 30_000 });
@@ -52,7 +59,11 @@ describe('Lab 1 in the browser', { timeout: 300_000 }, () => {
     const rows = page.locator('[data-testid^="checkpoint-"]');
     const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
     assert.equal(results.length, 8);
-    assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-1').innerText());
+    assert.deepEqual(
+      results.filter(([, ok]) => ok !== 'true'),
+      [],
+      await page.getByTestId('check-summary-lab-1').innerText(),
+    );
     assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /8\/8 checkpoints pass/);
     assert.deepEqual(errors, []);
     await page.close();

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startWorkshop, type Workshop } from './harness.ts';
+import { diagramDrawn, litEdge, progressMarked, startWorkshop, type Workshop } from './harness.ts';
 
 let lab: Workshop;
 let browser: Browser;
@@ -40,7 +40,9 @@ async function run(page: Page, snippet: string, timeout = 120_000): Promise<stri
     const panel = button.locator('xpath=ancestor::section[1]');
     assert.fail(`${error.message}\nthe panel shows: ${await panel.innerText()}\nrequests still open: ${[...open].join(', ') || 'none'}`);
   });
-  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), { timeout });
+  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), {
+    timeout,
+  });
   const text = await output.innerText();
   assert.equal(await output.getAttribute('data-state'), 'done', text);
   return text;
@@ -64,25 +66,45 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
     await page.getByTestId('deploy-solution-lab-2').first().click();
     const status = page.getByTestId('deploy-status-lab-2').first();
     await page
-      .waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), { timeout: 240_000 })
+      .waitForFunction((el) => ['done', 'failed'].includes(el!.getAttribute('data-state')!), await status.elementHandle(), {
+        timeout: 240_000,
+      })
       .catch(async (error: Error) => assert.fail(`${error.message}\n${await status.innerText()}`));
     assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
     assert.match(await status.innerText(), /RideBatchQueueUrl/);
+    await diagramDrawn(page, 'lab-2', 'subscription');
 
     // Accounting switched off: the burst's rides wait in its queue, and the chart shows them.
     assert.match(await run(page, 'switch-consumer-off'), /Disabled/);
     assert.match(await run(page, 'submit-burst', 240_000), /Customer Accounting 0\/\d+ \(queue: \d+ waiting/);
-    await page.waitForFunction(() => {
-      const element = document.querySelector('[data-testid="metrics-lab-2"]');
-      return (JSON.parse(element?.getAttribute('data-peaks') ?? '[]')[1] ?? 0) >= 50;
-    }, undefined, { timeout: 60_000, polling: 500 });
+    await page.waitForFunction(
+      () => {
+        const element = document.querySelector('[data-testid="metrics-lab-2"]');
+        return (JSON.parse(element?.getAttribute('data-peaks') ?? '[]')[1] ?? 0) >= 50;
+      },
+      undefined,
+      { timeout: 60_000, polling: 500 },
+    );
     assert.ok((await chart(page, ACCOUNTING_WAITING)).peak >= 50);
     // Switched on again: the backlog drains, and the chart comes back down.
     assert.match(await run(page, 'switch-consumer-on'), /0 waiting, 0 in flight/);
-    await page.waitForFunction(() => {
-      const element = document.querySelector('[data-testid="metrics-lab-2"]');
-      return JSON.parse(element?.getAttribute('data-latest') ?? '[]')[1] === 0;
-    }, undefined, { timeout: 60_000, polling: 500 });
+    await page.waitForFunction(
+      () => {
+        const element = document.querySelector('[data-testid="metrics-lab-2"]');
+        return JSON.parse(element?.getAttribute('data-latest') ?? '[]')[1] === 0;
+      },
+      undefined,
+      { timeout: 60_000, polling: 500 },
+    );
+
+    // The diagram lit what the burst did: the topic's deliveries into each queue, and Accounting's
+    // mapping once it was switched on again.
+    for (const queue of ['CustomerNotificationServiceQueue', 'CustomerAccountingServiceQueue', 'ExtraordinaryRidesServiceQueue'])
+      await litEdge(page, 'lab-2', 'subscription', ['RideCompletionTopic->', `${queue}#`]);
+    assert.ok(
+      (await litEdge(page, 'lab-2', 'subscription', ['RideCompletionTopic->', 'CustomerAccountingServiceQueue#'], { min: 50 })) >= 50,
+    );
+    await litEdge(page, 'lab-2', 'mapping', ['CustomerAccountingServiceQueue->']);
 
     // The worker runs until stopped; an uploaded batch file reaches it.
     await page.getByTestId('run-lab-2-worker').click();
@@ -90,6 +112,7 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
     await worker.getByText(/Polling/).waitFor({ timeout: 60_000 });
     assert.match(await run(page, 'upload-batch'), /Uploaded s3:\/\//);
     await worker.getByText(/20 rides of Unicorns of the North/).waitFor({ timeout: 60_000 });
+    await litEdge(page, 'lab-2', 'notification', ['RideBatchQueue']);
     await page.getByTestId('stop-lab-2-worker').click();
     await worker.getByText(/Stopped cleanly/).waitFor({ timeout: 30_000 });
     assert.equal(await worker.getAttribute('data-state'), 'done');
@@ -102,7 +125,12 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
       .catch(async (error: Error) => assert.fail(`${error.message}\nso far:\n${(await rows.allInnerTexts()).join('\n')}`));
     const results = await rows.evaluateAll((elements) => elements.map((e) => [e.getAttribute('data-testid'), e.getAttribute('data-ok')]));
     assert.equal(results.length, 17);
-    assert.deepEqual(results.filter(([, ok]) => ok !== 'true'), [], await page.getByTestId('check-summary-lab-2').innerText());
+    assert.deepEqual(
+      results.filter(([, ok]) => ok !== 'true'),
+      [],
+      await page.getByTestId('check-summary-lab-2').innerText(),
+    );
+    await progressMarked(page, 'Lab 2', 6);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -3,13 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startWorkshop, type Workshop } from './harness.ts';
+import { chartTotal, diagramDrawn, litEdge, progressMarked, startWorkshop, type Workshop } from './harness.ts';
 
 let site: Workshop;
 before(async () => {
   site = await startWorkshop();
 });
 after(() => site?.stop());
+
+/** Lines of the page's chart. */
+const [PROVIDER_INVOCATIONS, ANSWERS_SENT] = [0, 2];
 
 /** Opens the Lab 3 page; returns the page errors it collects. */
 async function openLab3(page: Page): Promise<string[]> {
@@ -47,6 +50,7 @@ describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
     const status = page.getByTestId('deploy-status-lab-3').first();
     assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
     assert.match(await status.innerText(), /QueryRfqUrl/);
+    await diagramDrawn(page, 'lab-3', 'subscription');
 
     // As on the page: a first request for quotes, whose rows the snippet shows as they land.
     await page.getByTestId('run-lab-3-request-quote').first().click();
@@ -88,6 +92,15 @@ describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
     if (closed[1] === 'all-answered') assert.equal(silent, 0, watched);
     assert.match(watched, /The customer was told: (Your unicorn|Sorry, no unicorn can take you) from Berlin to Potsdam/);
 
+    // The diagram lit the scatter (the topic's delivery to each of the ten providers) and the
+    // gather (the response queue's mapping to the Quotes Response Service).
+    for (let i = 1; i <= 10; i++)
+      await litEdge(page, 'lab-3', 'subscription', ['RequestForQuotesTopic->', `UnicornManagementResource${i}#`]);
+    await litEdge(page, 'lab-3', 'mapping', ['RequestForQuotesResponseQueue->', 'QuotesResponse']);
+    // The chart counted the ten providers' invocations (one line, summed by metric math) and the answers sent.
+    assert.ok((await chartTotal(page, 'lab-3', PROVIDER_INVOCATIONS, 10)) >= 10);
+    assert.ok((await chartTotal(page, 'lab-3', ANSWERS_SENT, 1)) >= 1);
+
     await page.getByTestId('check-lab-3').click();
     await page.getByTestId('check-summary-lab-3').waitFor({ timeout: 240_000 });
     const rows = page.locator('[data-testid^="checkpoint-"]');
@@ -99,6 +112,7 @@ describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
       await page.getByTestId('check-summary-lab-3').innerText(),
     );
     assert.match(await page.getByTestId('check-summary-lab-3').innerText(), /9\/9 checkpoints pass/);
+    await progressMarked(page, 'Lab 3', 5);
 
     await page.getByTestId('destroy-lab-3').first().click();
     await settled(page, 'deploy-status-lab-3', 120_000);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { startWorkshop, type Workshop } from './harness.ts';
+import { chartTotal, diagramDrawn, litEdge, progressMarked, startWorkshop, type Workshop } from './harness.ts';
 
 let lab: Workshop;
 
@@ -12,6 +12,10 @@ before(async () => {
 });
 
 after(() => lab?.stop());
+
+/** Lines of the page's two charts: ordered messaging, then the stream's readers. */
+const [FIFO_PUBLISHED, LEDGER_INVOCATIONS] = [0, 5];
+const [DISTANCE_BATCHES, DISTANCE_FAILED_BATCHES, LOCATOR_BATCHES, BATCHES_NOTED] = [0, 1, 2, 4];
 
 async function openLab5(page: Page) {
   const errors: string[] = [];
@@ -63,6 +67,7 @@ describe('Lab 5 in the browser', { timeout: 420_000 }, () => {
       await page.getByTestId('deploy-status-lab-5').first().innerText(),
     );
     assert.match(await page.getByTestId('deploy-status-lab-5').first().innerText(), /TelemetryStreamName/);
+    await diagramDrawn(page, 'lab-5', 'subscription');
 
     const burst = await run(page, 'publish-ride-events');
     assert.equal(burst.match(/✓ in order/g)?.length, 12, burst);
@@ -78,6 +83,23 @@ describe('Lab 5 in the browser', { timeout: 420_000 }, () => {
     const readers = await run(page, 'compare-readers');
     assert.match(readers, /3 reader\(s\)/);
     assert.match(readers, /Shadowfax\s+[\d,.]+ m\s+[\d,.]+ m =/, 'the replay reached the live distance');
+
+    // The diagram lit both halves: the FIFO topic into the ledger's queue and its mapping; the
+    // stream's mapping to the distance service, its failed batch and the batch noted on failure.
+    assert.ok((await litEdge(page, 'lab-5', 'subscription', ['RideEvents.fifo->', 'RideLedgerQueue.fifo#'], { min: 60 })) >= 60);
+    await litEdge(page, 'lab-5', 'mapping', ['RideLedgerQueue.fifo->']);
+    await litEdge(page, 'lab-5', 'mapping', [':kinesis:', 'UnicornDistanceService#']);
+    await litEdge(page, 'lab-5', 'mapping', [':kinesis:', 'UnicornDistanceService#'], { counter: 'failed' });
+    await litEdge(page, 'lab-5', 'destination', ['UnicornDistanceService->', 'TelemetryFailures']);
+    await litEdge(page, 'lab-5', 'mapping', [':kinesis:', 'UnicornLocator#']);
+    // The charts: twelve rides of five events each published and run through the ledger one by
+    // one; the stream's readers ran in batches, one of which failed and was noted.
+    assert.ok((await chartTotal(page, 'lab-5', FIFO_PUBLISHED, 60)) >= 60);
+    assert.ok((await chartTotal(page, 'lab-5', LEDGER_INVOCATIONS, 60)) >= 60);
+    assert.ok((await chartTotal(page, 'lab-5', DISTANCE_BATCHES, 1, { nth: 1 })) >= 1);
+    assert.ok((await chartTotal(page, 'lab-5', DISTANCE_FAILED_BATCHES, 1, { nth: 1 })) >= 1);
+    assert.ok((await chartTotal(page, 'lab-5', LOCATOR_BATCHES, 1, { nth: 1 })) >= 1);
+    assert.ok((await chartTotal(page, 'lab-5', BATCHES_NOTED, 1, { nth: 1 })) >= 1);
     const table = await run(page, 'side-by-side');
     assert.match(table, /per message group: \d+\/\d+ rides in order/);
     assert.match(table, /replay = live for \d+\/\d+ unicorns/);
@@ -94,6 +116,7 @@ describe('Lab 5 in the browser', { timeout: 420_000 }, () => {
       await page.getByTestId('check-summary-lab-5').innerText(),
     );
     assert.match(await page.getByTestId('check-summary-lab-5').innerText(), /16\/16 checkpoints pass/);
+    await progressMarked(page, 'Lab 5', 6);
 
     // Clean up from the page, then the check that nothing bills by the hour.
     await page.getByTestId('destroy-lab-5').last().click();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ProgressStore } from '../../src/api/progress-store.ts';
-import { finished, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
+import { chartTotal, finished, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
 
 let workshop: Workshop;
 
@@ -26,7 +26,9 @@ async function open(path: string, heading?: string): Promise<{ page: Page; error
 
 /** The rows of every Checkpoints panel on the page: [id, passed]. */
 async function checkpointRows(page: Page): Promise<[string, string][]> {
-  return page.locator('[data-testid^="checkpoint-"]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-testid')!, r.getAttribute('data-ok')!] as [string, string]));
+  return page
+    .locator('[data-testid^="checkpoint-"]')
+    .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-testid')!, r.getAttribute('data-ok')!] as [string, string]));
 }
 
 /** The counter of the first diagram's edge whose id contains `part`. */
@@ -34,20 +36,30 @@ function edgeCounter(page: Page, part: string, counter: 'passed' | 'filtered' | 
   return page.getByTestId('architecture-lab-1').first().locator(`[data-arch-edge*="${part}"] [data-counter=${counter}]`);
 }
 
+/** Lines of Lab 1's chart, in the order of the page. */
+const [TOPIC_PUBLISHED, TOPIC_DELIVERED, TOPIC_FILTERED_OUT, NOTIFICATION_INVOCATIONS, ACCOUNTING_INVOCATIONS] = [0, 1, 2, 3, 4];
+
 const sidebar = (page: Page) => page.locator('nav[aria-label="Docs sidebar"]');
 
 describe('the site in a browser', { timeout: 600_000 }, () => {
   test('Lab 0: run the snippet, every checkpoint passes, the sidebar marks its steps and the lab done', async () => {
     const { page, errors } = await open('/lab-0-setup', 'Lab 0: Set up');
     await page.getByTestId('run-lab-0-hello-queue').click();
-    assert.equal(await finished(page, 'run-output-lab-0-hello-queue', 60_000), 'done', await page.getByTestId('run-output-lab-0-hello-queue').innerText());
+    assert.equal(
+      await finished(page, 'run-output-lab-0-hello-queue', 60_000),
+      'done',
+      await page.getByTestId('run-output-lab-0-hello-queue').innerText(),
+    );
     await page.getByTestId('check-lab-0-step-1').click();
     await page.getByTestId('check-summary-lab-0').nth(0).waitFor({ timeout: 60_000 });
     await page.getByTestId('check-lab-0-step-2').click();
     await page.getByTestId('check-summary-lab-0').nth(1).waitFor({ timeout: 60_000 });
     const rows = await checkpointRows(page);
     assert.ok(rows.length >= 3, JSON.stringify(rows));
-    assert.deepEqual(rows.filter(([, ok]) => ok !== 'true'), []);
+    assert.deepEqual(
+      rows.filter(([, ok]) => ok !== 'true'),
+      [],
+    );
     await sidebar(page).getByTestId('sidebar-done-lab').waitFor({ timeout: 15_000 });
     assert.equal(await sidebar(page).getByTestId('sidebar-done-step').count(), 2);
     assert.deepEqual(errors, []);
@@ -74,23 +86,40 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
       await edgeCounter(page, part, 'passed').first().waitFor({ state: 'visible', timeout: 15_000 });
     }
     await page.waitForFunction(
-      (el) => Array.from(el!.querySelectorAll('[data-arch-edge^="subscription:"] [data-counter=passed]')).filter((c) => !(c as HTMLElement).hidden && Number(c.textContent) >= 1).length === 3,
+      (el) =>
+        Array.from(el!.querySelectorAll('[data-arch-edge^="subscription:"] [data-counter=passed]')).filter(
+          (c) => !(c as HTMLElement).hidden && Number(c.textContent) >= 1,
+        ).length === 3,
       await diagram.elementHandle(),
       { timeout: 15_000 },
     );
+    // The chart moves: the publish, its deliveries and the subscribers' invocations, read from CloudWatch.
+    assert.ok((await chartTotal(page, 'lab-1', TOPIC_PUBLISHED, 1)) >= 1);
+    assert.ok((await chartTotal(page, 'lab-1', TOPIC_DELIVERED, 3)) >= 3);
+    for (const line of [NOTIFICATION_INVOCATIONS, ACCOUNTING_INVOCATIONS]) assert.ok((await chartTotal(page, 'lab-1', line, 1)) >= 1);
     // The short ride is filtered out for Extraordinary Rides: its edge says so.
     await page.getByTestId('run-lab-1-publish-test-messages').first().click();
     assert.equal(await finished(page, 'run-output-lab-1-publish-test-messages', 60_000), 'done');
     await edgeCounter(page, 'ExtraordinaryRidesService', 'filtered').first().waitFor({ state: 'visible', timeout: 15_000 });
     assert.match(await edgeCounter(page, 'ExtraordinaryRidesService', 'filtered').first().innerText(), /✕ \d+ filtered/);
-    assert.match(await diagram.locator('[data-role=text]').allInnerTexts().then((t) => t.join(' ')), /ran \d/);
+    assert.ok((await chartTotal(page, 'lab-1', TOPIC_FILTERED_OUT, 1)) >= 1, 'the chart counts the filtered-out delivery too');
+    assert.match(
+      await diagram
+        .locator('[data-role=text]')
+        .allInnerTexts()
+        .then((t) => t.join(' ')),
+      /ran \d/,
+    );
     // The accessible twin lists the links in words, with the filter policy in full.
     assert.match((await diagram.locator('details').textContent()) ?? '', /filter policy \{"fare"/);
 
     await page.getByTestId('check-lab-1').click();
     await page.getByTestId('check-summary-lab-1').waitFor({ timeout: 60_000 });
     assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /8\/8 checkpoints pass/);
-    assert.deepEqual((await checkpointRows(page)).filter(([, ok]) => ok !== 'true'), []);
+    assert.deepEqual(
+      (await checkpointRows(page)).filter(([, ok]) => ok !== 'true'),
+      [],
+    );
 
     // Progress: every step and the lab marked in the sidebar, kept by the lab API on disk.
     await sidebar(page).locator('.sidebar-done').filter({ hasText: 'Lab 1' }).first().waitFor({ timeout: 15_000 });
@@ -117,7 +146,11 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
     await page.getByRole('link', { name: /Continue where you left off/ }).waitFor();
     await page.getByRole('button', { name: 'Reset my progress' }).click();
     await page.getByTestId('reset-progress').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=lab-progress-lab-1]')?.getAttribute('data-passed') === '0', undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=lab-progress-lab-1]')?.getAttribute('data-passed') === '0',
+      undefined,
+      { timeout: 15_000 },
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -128,12 +161,22 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
     await lab1.waitFor({ timeout: 30_000 });
     const before = Number(await lab1.getAttribute('data-passed'));
     // What `npx workshop verify lab-1` does from a terminal: it records into the same file.
-    const labs: { id: string; checkpoints: { id: string; step: number }[] }[] = await page.evaluate(async () => (await (await fetch('/api/labs')).json()).labs);
+    const labs: { id: string; checkpoints: { id: string; step: number }[] }[] = await page.evaluate(
+      async () => (await (await fetch('/api/labs')).json()).labs,
+    );
     const unpassed = labs.find((l) => l.id === 'lab-1')!.checkpoints[before];
     const { kind, prefix } = workshop.cloud.target;
-    new ProgressStore(join(workshop.stateDir, 'progress.json')).recordCheckpoint(`${kind}/${prefix}`, 'lab-1', unpassed.id, { step: unpassed.step, ok: true, at: Date.now() });
+    new ProgressStore(join(workshop.stateDir, 'progress.json')).recordCheckpoint(`${kind}/${prefix}`, 'lab-1', unpassed.id, {
+      step: unpassed.step,
+      ok: true,
+      at: Date.now(),
+    });
     await page.evaluate(() => window.dispatchEvent(new Event('focus')));
-    await page.waitForFunction((expected) => document.querySelector('[data-testid=lab-progress-lab-1]')?.getAttribute('data-passed') === expected, String(before + 1), { timeout: 15_000 });
+    await page.waitForFunction(
+      (expected) => document.querySelector('[data-testid=lab-progress-lab-1]')?.getAttribute('data-passed') === expected,
+      String(before + 1),
+      { timeout: 15_000 },
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -141,12 +184,28 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
   for (const scheme of ['light', 'dark'] as const) {
     test(`every page has no serious accessibility violation in ${scheme} mode (axe)`, async () => {
       const found: string[] = [];
-      for (const path of ['/', '/intro', '/lab-0-setup', '/lab-1-fan-out']) {
+      for (const path of [
+        '/',
+        '/intro',
+        '/lab-0-setup',
+        '/lab-1-fan-out',
+        '/lab-2-topic-queue-chaining',
+        '/lab-3-scatter-gather',
+        '/lab-4-saga',
+        '/lab-5-messaging-and-streaming',
+      ]) {
         const page = await workshop.browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
         await page.goto(`${workshop.siteUrl}${path}`);
         await page.waitForFunction((expected) => document.documentElement.getAttribute('data-theme') === expected, scheme);
-        if (path === '/lab-1-fan-out') await page.getByTestId('architecture-lab-1').first().locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
-        else await page.waitForTimeout(1_000);
+        // Lab 1 is deployed: its diagram and its chart (with points) are checked too.
+        if (path === '/lab-1-fan-out') {
+          await page.getByTestId('architecture-lab-1').first().locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
+          await page.waitForFunction(
+            () => Number(document.querySelector('[data-testid="metrics-lab-1"]')?.getAttribute('data-points') ?? 0) > 0,
+            undefined,
+            { timeout: 30_000 },
+          );
+        } else await page.waitForTimeout(1_000);
         found.push(...(await seriousViolations(page)).map((v) => `${path}: ${v}`));
         await page.close();
       }

@@ -19,7 +19,11 @@ let browser: Browser;
 function build(dir: string): Promise<void> {
   const mirror = siteMirror();
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'build', mirror.dir, '--out-dir', dir], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'node_modules', '@docusaurus', 'core', 'bin', 'docusaurus.mjs'), 'build', mirror.dir, '--out-dir', dir],
+      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -30,12 +34,15 @@ function build(dir: string): Promise<void> {
 // WORKSHOP_STATIC_BUILD=build reuses a build made with npm run build (quicker when working on the test).
 const REUSE = process.env.WORKSHOP_STATIC_BUILD;
 
-before(async () => {
-  out = REUSE ? join(PROJECT_ROOT, REUSE) : mkdtempSync(join(tmpdir(), 'workshop-build-'));
-  if (!REUSE) await build(out);
-  site = await serveStatic(out);
-  browser = await launchChromium();
-}, { timeout: 900_000 });
+before(
+  async () => {
+    out = REUSE ? join(PROJECT_ROOT, REUSE) : mkdtempSync(join(tmpdir(), 'workshop-build-'));
+    if (!REUSE) await build(out);
+    site = await serveStatic(out);
+    browser = await launchChromium();
+  },
+  { timeout: 900_000 },
+);
 
 after(async () => {
   await browser?.close();
@@ -63,14 +70,26 @@ describe('the static build', { timeout: 300_000 }, () => {
       '/': [/Wild Rydes: asynchronous messaging/, /npm start/],
       '/intro': [/How the workshop works/, /npx workshop verify lab-1/],
       '/lab-0-setup': [/npx workshop verify lab-0 --step 1/, /npx workshop run lab-0 hello-queue/],
-      '/lab-1-fan-out': [/npx workshop deploy lab-1 --solution/, /npx workshop verify lab-1/, /Your stack, live/, /What this lab would cost on AWS/, /checked on \d{4}-\d\d-\d\d/],
+      '/lab-1-fan-out': [
+        /npx workshop deploy lab-1 --solution/,
+        /npx workshop verify lab-1/,
+        /Your stack, live/,
+        /What this lab would cost on AWS/,
+        /checked on \d{4}-\d\d-\d\d/,
+        /reads the lab's CloudWatch metrics through the lab API/,
+      ],
+      '/lab-4-saga': [/npx workshop deploy lab-4 --solution/, /Your stack, live/, /reads the lab's CloudWatch metrics through the lab API/],
     };
     for (const [path, patterns] of Object.entries(expectations)) {
       const { page, outside, errors } = await open(path);
       await page.waitForTimeout(path === '/' ? 500 : 1500);
       const text = await page.locator('body').innerText();
       for (const pattern of patterns) assert.match(text, pattern, `${path} should show ${pattern}`);
-      assert.equal(await page.locator('[data-testid^="deploy-lab-"], [data-testid^="architecture-lab-"]').count(), 0, `${path}: no button or diagram that needs a lab API`);
+      assert.equal(
+        await page.locator('[data-testid^="deploy-lab-"], [data-testid^="architecture-lab-"], [data-testid^="metrics-lab-"]').count(),
+        0,
+        `${path}: no button, diagram or chart that needs a lab API`,
+      );
       assert.deepEqual(outside, [], `${path} reaches no other host`);
       assert.deepEqual(errors, [], `${path} runs without errors`);
       assert.deepEqual(await seriousViolations(page), [], `${path}: no serious accessibility violation`);

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startTestCloud, uniqueName, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../src/cloud/testing/test-cloud.ts';
 
 /**
  * Conformance with a real client that is not the JavaScript SDK: Debian's AWS CLI (2.9.x). Its
@@ -52,7 +52,8 @@ function run(args: string[]): Promise<CliResult> {
   const argv = [...args, '--endpoint-url', cloud.endpoint, '--output', 'json', '--cli-connect-timeout', '2', '--cli-read-timeout', '8'];
   return new Promise((resolve, reject) => {
     execFile(AWS_CLI, argv, { env, timeout: 10_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(new Error(`aws ${args.join(' ')} did not finish: ${error.message}\n${stderr}`));
+      if (error && typeof error.code !== 'number')
+        return reject(new Error(`aws ${args.join(' ')} did not finish: ${error.message}\n${stderr}`));
       resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });
     });
   });
@@ -89,17 +90,50 @@ describe('AWS CLI (botocore) against the local cloud', () => {
 
   test('SQS: a queue from creation to deletion', async () => {
     const QueueName = uniqueName('cli');
-    const { QueueUrl } = await aws('sqs', 'create-queue', '--queue-name', QueueName, '--attributes', 'VisibilityTimeout=20', '--tags', 'lab=conformance');
+    const { QueueUrl } = await aws(
+      'sqs',
+      'create-queue',
+      '--queue-name',
+      QueueName,
+      '--attributes',
+      'VisibilityTimeout=20',
+      '--tags',
+      'lab=conformance',
+    );
     assert.match(QueueUrl, new RegExp(`/000000000000/${QueueName}$`));
     assert.deepEqual(await aws('sqs', 'list-queue-tags', '--queue-url', QueueUrl), { Tags: { lab: 'conformance' } });
     await awsFails('QueueAlreadyExists', 'sqs', 'create-queue', '--queue-name', QueueName, '--attributes', 'VisibilityTimeout=21');
 
-    const attributes = JSON.stringify({ color: { DataType: 'String', StringValue: 'red' }, size: { DataType: 'Number', StringValue: '3' }, raw: { DataType: 'Binary', BinaryValue: 'aGk=' } });
-    const sent = await aws('sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'hello & <welcome>', '--message-attributes', attributes);
+    const attributes = JSON.stringify({
+      color: { DataType: 'String', StringValue: 'red' },
+      size: { DataType: 'Number', StringValue: '3' },
+      raw: { DataType: 'Binary', BinaryValue: 'aGk=' },
+    });
+    const sent = await aws(
+      'sqs',
+      'send-message',
+      '--queue-url',
+      QueueUrl,
+      '--message-body',
+      'hello & <welcome>',
+      '--message-attributes',
+      attributes,
+    );
     assert.equal(sent.MD5OfMessageBody.length, 32);
     assert.equal(sent.MD5OfMessageAttributes.length, 32);
 
-    const { Messages } = await aws('sqs', 'receive-message', '--queue-url', QueueUrl, '--attribute-names', 'All', '--message-attribute-names', 'All', '--wait-time-seconds', '1');
+    const { Messages } = await aws(
+      'sqs',
+      'receive-message',
+      '--queue-url',
+      QueueUrl,
+      '--attribute-names',
+      'All',
+      '--message-attribute-names',
+      'All',
+      '--wait-time-seconds',
+      '1',
+    );
     assert.equal(Messages.length, 1);
     const [message] = Messages;
     assert.equal(message.MessageId, sent.MessageId);
@@ -114,7 +148,17 @@ describe('AWS CLI (botocore) against the local cloud', () => {
     await aws('sqs', 'delete-message', '--queue-url', QueueUrl, '--receipt-handle', message.ReceiptHandle);
 
     await aws('sqs', 'set-queue-attributes', '--queue-url', QueueUrl, '--attributes', 'VisibilityTimeout=45,DelaySeconds=0');
-    const batch = await aws('sqs', 'send-message-batch', '--queue-url', QueueUrl, '--entries', JSON.stringify([{ Id: 'one', MessageBody: '1' }, { Id: 'two', MessageBody: '2', DelaySeconds: 0 }]));
+    const batch = await aws(
+      'sqs',
+      'send-message-batch',
+      '--queue-url',
+      QueueUrl,
+      '--entries',
+      JSON.stringify([
+        { Id: 'one', MessageBody: '1' },
+        { Id: 'two', MessageBody: '2', DelaySeconds: 0 },
+      ]),
+    );
     assert.deepEqual(batch.Successful.map((entry: { Id: string }) => entry.Id).sort(), ['one', 'two']);
     assert.equal(batch.Failed, undefined);
     const { Attributes } = await aws('sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'All');
@@ -123,7 +167,11 @@ describe('AWS CLI (botocore) against the local cloud', () => {
     assert.equal(Attributes.QueueArn, `arn:aws:sqs:us-east-1:000000000000:${QueueName}`);
 
     await aws('sqs', 'purge-queue', '--queue-url', QueueUrl);
-    assert.equal((await aws('sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'ApproximateNumberOfMessages')).Attributes.ApproximateNumberOfMessages, '0');
+    assert.equal(
+      (await aws('sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'ApproximateNumberOfMessages')).Attributes
+        .ApproximateNumberOfMessages,
+      '0',
+    );
     await aws('sqs', 'delete-queue', '--queue-url', QueueUrl);
     await awsFails('AWS.SimpleQueueService.NonExistentQueue', 'sqs', 'get-queue-url', '--queue-name', QueueName);
   });
@@ -135,14 +183,41 @@ describe('AWS CLI (botocore) against the local cloud', () => {
     // As on AWS, the queue's policy must let the topic send to it.
     const Policy = JSON.stringify({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: arn, Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'sns.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: arn,
+          Condition: { ArnEquals: { 'aws:SourceArn': TopicArn } },
+        },
+      ],
     });
     const policyFile = join(scratch, 'policy.json');
     await writeFile(policyFile, JSON.stringify({ Policy }));
     await aws('sqs', 'set-queue-attributes', '--queue-url', QueueUrl, '--attributes', `file://${policyFile}`);
-    const { SubscriptionArn } = await aws('sns', 'subscribe', '--topic-arn', TopicArn, '--protocol', 'sqs', '--notification-endpoint', arn, '--return-subscription-arn');
+    const { SubscriptionArn } = await aws(
+      'sns',
+      'subscribe',
+      '--topic-arn',
+      TopicArn,
+      '--protocol',
+      'sqs',
+      '--notification-endpoint',
+      arn,
+      '--return-subscription-arn',
+    );
     assert.match(SubscriptionArn, new RegExp(`^${TopicArn}:`));
-    const { MessageId } = await aws('sns', 'publish', '--topic-arn', TopicArn, '--message', 'ride requested', '--message-attributes', JSON.stringify({ fare: { DataType: 'Number', StringValue: '12.5' } }));
+    const { MessageId } = await aws(
+      'sns',
+      'publish',
+      '--topic-arn',
+      TopicArn,
+      '--message',
+      'ride requested',
+      '--message-attributes',
+      JSON.stringify({ fare: { DataType: 'Number', StringValue: '12.5' } }),
+    );
 
     const { Messages } = await aws('sqs', 'receive-message', '--queue-url', QueueUrl, '--wait-time-seconds', '5');
     assert.equal(Messages?.length, 1, 'the published message did not reach the queue');
@@ -161,12 +236,27 @@ describe('AWS CLI (botocore) against the local cloud', () => {
   test('DynamoDB: create a table, put an item, get it back', async () => {
     const TableName = uniqueName('cli-table');
     const created = await aws(
-      'dynamodb', 'create-table', '--table-name', TableName, '--billing-mode', 'PAY_PER_REQUEST',
-      '--attribute-definitions', 'AttributeName=pk,AttributeType=S', '--key-schema', 'AttributeName=pk,KeyType=HASH',
+      'dynamodb',
+      'create-table',
+      '--table-name',
+      TableName,
+      '--billing-mode',
+      'PAY_PER_REQUEST',
+      '--attribute-definitions',
+      'AttributeName=pk,AttributeType=S',
+      '--key-schema',
+      'AttributeName=pk,KeyType=HASH',
     );
     assert.equal(created.TableDescription.TableName, TableName);
     await aws('dynamodb', 'wait', 'table-exists', '--table-name', TableName);
-    await aws('dynamodb', 'put-item', '--table-name', TableName, '--item', JSON.stringify({ pk: { S: 'ride-1' }, fare: { N: '12.5' }, tags: { SS: ['a', 'b'] } }));
+    await aws(
+      'dynamodb',
+      'put-item',
+      '--table-name',
+      TableName,
+      '--item',
+      JSON.stringify({ pk: { S: 'ride-1' }, fare: { N: '12.5' }, tags: { SS: ['a', 'b'] } }),
+    );
     const { Item } = await aws('dynamodb', 'get-item', '--table-name', TableName, '--key', JSON.stringify({ pk: { S: 'ride-1' } }));
     assert.deepEqual(Item, { pk: { S: 'ride-1' }, fare: { N: '12.5' }, tags: { SS: ['a', 'b'] } });
   });
@@ -174,7 +264,12 @@ describe('AWS CLI (botocore) against the local cloud', () => {
   test('Lambda, CloudWatch Logs, EventBridge and CloudFormation answer in shapes the CLI parses', async () => {
     assert.ok(Array.isArray((await aws('lambda', 'list-functions')).Functions));
     assert.ok(Array.isArray((await aws('logs', 'describe-log-groups')).logGroups));
-    const put = await aws('events', 'put-events', '--entries', JSON.stringify([{ Source: 'workshop.cli', DetailType: 'probe', Detail: '{"ok":true}' }]));
+    const put = await aws(
+      'events',
+      'put-events',
+      '--entries',
+      JSON.stringify([{ Source: 'workshop.cli', DetailType: 'probe', Detail: '{"ok":true}' }]),
+    );
     assert.equal(put.FailedEntryCount, 0);
     assert.match(put.Entries[0].EventId, /\S/);
     assert.ok(Array.isArray((await aws('cloudformation', 'list-stacks')).StackSummaries));

@@ -49,7 +49,8 @@ const COMMENTED = /^(\s*)\/\/ ?(.*)$/;
 function spanOf(match: RegExpExecArray, line: number): Span {
   const from = Number(match[1]);
   const until = match[2] === undefined ? Number.POSITIVE_INFINITY : Number(match[2]);
-  if (until <= from) throw new StepAnnotationError(`a line cannot be replaced in step ${until}, before or when it arrives (step ${from})`, line);
+  if (until <= from)
+    throw new StepAnnotationError(`a line cannot be replaced in step ${until}, before or when it arrives (step ${from})`, line);
   return { from, until };
 }
 
@@ -62,7 +63,11 @@ export function parseAnnotatedSource(source: string): AnnotatedLine[] {
     const open = REGION_OPEN.exec(raw);
     if (open) {
       const spec = REGION_SPEC.exec(open[1].trim());
-      if (!spec) throw new StepAnnotationError(`"#region ${open[1].trim()}" is not "#region step N" or "#region step N, replaced in step M"`, number);
+      if (!spec)
+        throw new StepAnnotationError(
+          `"#region ${open[1].trim()}" is not "#region step N" or "#region step N, replaced in step M"`,
+          number,
+        );
       const span = spanOf(spec, number);
       const outer = stack.at(-1)?.span;
       if (outer && (span.from < outer.from || span.until > outer.until)) {
@@ -82,13 +87,17 @@ export function parseAnnotatedSource(source: string): AnnotatedLine[] {
       const spec = TRAILING_SPEC.exec(trailing[1].trim());
       if (!spec) throw new StepAnnotationError(`"#step ${trailing[1].trim()}" is not "#step N" or "#step N, replaced in step M"`, number);
       const own = spanOf(spec, number);
-      if (own.from < span.from || own.until > span.until) throw new StepAnnotationError(`a line of steps ${describe(own)} cannot sit inside a region of steps ${describe(span)}`, number);
+      if (own.from < span.from || own.until > span.until)
+        throw new StepAnnotationError(`a line of steps ${describe(own)} cannot sit inside a region of steps ${describe(span)}`, number);
       span = own;
       text = raw.slice(0, trailing.index).trimEnd();
     }
     const commented = Number.isFinite(span.until);
     if (commented && text.trim() !== '' && !COMMENTED.test(text)) {
-      throw new StepAnnotationError(`code that step ${span.until} replaces is not in the finished file, so it is written commented out ("// ${text.trim()}")`, number);
+      throw new StepAnnotationError(
+        `code that step ${span.until} replaces is not in the finished file, so it is written commented out ("// ${text.trim()}")`,
+        number,
+      );
     }
     lines.push({ text, span, commented });
   });

@@ -78,7 +78,10 @@ export function stepHunks(before: string, after: string, minContext = 2): Hunk[]
     for (;;) {
       start = extend(edits, group.start, -context);
       end = extend(edits, group.end, context);
-      const expected = edits.slice(start, end).filter((e) => e.kind !== 'add').map((e) => e.text);
+      const expected = edits
+        .slice(start, end)
+        .filter((e) => e.kind !== 'add')
+        .map((e) => e.text);
       const atEdges = start === 0 && end === edits.length;
       if (atEdges || (expected.some((line) => !isBlank(line)) && occurrences(old, expected).length === 1)) break;
       context++;
@@ -124,7 +127,8 @@ export function applyHunks(file: string, hunks: Hunk[]): string {
     const expected = hunk.lines.filter((l) => l.kind !== 'add').map((l) => l.text);
     const places = occurrences(lines, expected);
     if (places.length !== 1) {
-      const where = places.length === 0 ? 'is not in the file' : `is in the file ${places.length} times (lines ${places.map((p) => p + 1).join(', ')})`;
+      const where =
+        places.length === 0 ? 'is not in the file' : `is in the file ${places.length} times (lines ${places.map((p) => p + 1).join(', ')})`;
       throw new HunkPlacementError(`Change ${index + 1} cannot be placed: the text around it ${where}:\n${expected.join('\n')}`);
     }
     const replacement = hunk.lines.filter((l) => l.kind !== 'remove').map((l) => l.text);

@@ -1,11 +1,11 @@
 // How a lab's annotated solution (labs/<lab>/solution/stack.ts) becomes what the learner types:
 // their labs/<lab>/stack.ts after each step, and the changes each step shows.
 import { sourceAtStep } from './annotated-source.ts';
-import { stepHunks, type Hunk } from './changes.ts';
+import { type Hunk, stepHunks } from './changes.ts';
 import { relocateSource } from './relocate.ts';
 
-export { lastStep, parseAnnotatedSource, sourceAtStep, StepAnnotationError } from './annotated-source.ts';
-export { applyHunks, HunkPlacementError, stepHunks, type ChangeLine, type Hunk } from './changes.ts';
+export { lastStep, parseAnnotatedSource, StepAnnotationError, sourceAtStep } from './annotated-source.ts';
+export { applyHunks, type ChangeLine, type Hunk, HunkPlacementError, stepHunks } from './changes.ts';
 export { relativeSpecifier, relocateSource } from './relocate.ts';
 
 /** Where the annotated solution sits, relative to the lab's folder (where the learner's file is). */

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyHunks, lastStep, learnerFileAtStep, relocateSource, sourceAtStep, StepAnnotationError, stepChanges, stepHunks } from './index.ts';
+import {
+  applyHunks,
+  lastStep,
+  learnerFileAtStep,
+  relocateSource,
+  StepAnnotationError,
+  sourceAtStep,
+  stepChanges,
+  stepHunks,
+} from './index.ts';
 
 const annotated = `import { Stack } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns'; // #step 1
@@ -49,11 +58,20 @@ class A extends Stack {
   });
 
   test('malformed annotations are refused with their line', () => {
-    assert.throws(() => sourceAtStep('// #region step 1\nx', 1), (e: Error) => e instanceof StepAnnotationError && /line 1: #region without an #endregion/.test(e.message));
+    assert.throws(
+      () => sourceAtStep('// #region step 1\nx', 1),
+      (e: Error) => e instanceof StepAnnotationError && /line 1: #region without an #endregion/.test(e.message),
+    );
     assert.throws(() => sourceAtStep('x\n// #endregion', 1), /line 2: #endregion without a #region/);
     assert.throws(() => sourceAtStep('// #region step 2, replaced in step 3\nold();\n// #endregion', 1), /line 2: .*written commented out/);
-    assert.throws(() => sourceAtStep('// #region step 3, replaced in step 3\n// #endregion', 1), /replaced in step 3, before or when it arrives/);
-    assert.throws(() => sourceAtStep('// #region step 2\n// #region step 1\n// #endregion\n// #endregion', 1), /line 2: a region of steps 1.. cannot sit inside one of steps 2../);
+    assert.throws(
+      () => sourceAtStep('// #region step 3, replaced in step 3\n// #endregion', 1),
+      /replaced in step 3, before or when it arrives/,
+    );
+    assert.throws(
+      () => sourceAtStep('// #region step 2\n// #region step 1\n// #endregion\n// #endregion', 1),
+      /line 2: a region of steps 1.. cannot sit inside one of steps 2../,
+    );
     assert.throws(() => sourceAtStep('// #region helpers\n// #endregion', 1), /is not "#region step N"/);
     assert.throws(() => sourceAtStep('x(); // #step one', 1), /is not "#step N"/);
   });
@@ -66,7 +84,10 @@ describe('relocating relative paths', () => {
       relocateSource(source, 'labs/lab-1/solution', 'labs/lab-1'),
       `import { a } from '../kit/lab.ts';\nimport { b } from './ride-services.ts';\nimport './solution/side.ts';\nconst h = new URL('./functions/x.ts', import.meta.url);\nimport x from 'aws-cdk-lib';`,
     );
-    assert.equal(relocateSource(`import { a } from '../x.ts';`, '/p/labs/l/solution', '/p/.workshop/steps/l'), `import { a } from '../../../labs/l/x.ts';`);
+    assert.equal(
+      relocateSource(`import { a } from '../x.ts';`, '/p/labs/l/solution', '/p/.workshop/steps/l'),
+      `import { a } from '../../../labs/l/x.ts';`,
+    );
     assert.equal(relocateSource(`import { a } from '../x.ts';`, 'solution', '.'), `import { a } from './x.ts';`);
   });
 
@@ -79,7 +100,10 @@ describe('the changes a step shows', () => {
   test('each change carries context that places it exactly once', () => {
     const [hunk, ...rest] = stepChanges(annotated, 1);
     assert.equal(rest.length, 1, 'the import and the topic are two places');
-    assert.deepEqual(hunk.lines.filter((l) => l.kind === 'add').map((l) => l.text), [`import * as sns from 'aws-cdk-lib/aws-sns';`]);
+    assert.deepEqual(
+      hunk.lines.filter((l) => l.kind === 'add').map((l) => l.text),
+      [`import * as sns from 'aws-cdk-lib/aws-sns';`],
+    );
   });
 
   test('a replacement shows the removed line, then the added one', () => {
@@ -90,7 +114,7 @@ describe('the changes a step shows', () => {
     ]);
   });
 
-  test('applying every step in order to the starter gives each step\'s file', () => {
+  test("applying every step in order to the starter gives each step's file", () => {
     let file = learnerFileAtStep(annotated, 0);
     for (let step = 1; step <= 3; step++) {
       file = applyHunks(file, stepChanges(annotated, step));
@@ -103,7 +127,10 @@ describe('the changes a step shows', () => {
     const after = ['a();', 'x();', 'y();', 'b();', 'x();', 'NEW();', 'y();', 'c();'].join('\n');
     const hunks = stepHunks(before, after, 1);
     assert.equal(applyHunks(before, hunks), after);
-    assert.ok(hunks[0].lines.some((l) => l.text === 'b();'), 'context reaches the line that tells the two places apart');
+    assert.ok(
+      hunks[0].lines.some((l) => l.text === 'b();'),
+      'context reaches the line that tells the two places apart',
+    );
   });
 
   test('a change that cannot be placed is refused, not guessed', () => {

@@ -1,4 +1,10 @@
-import { CreateQueueCommand, DeleteMessageCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  DeleteQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { labContext, print, probeId, sqs } from '../../kit/index.ts';
 
 const VISIBILITY_TIMEOUT_S = 2;
@@ -10,14 +16,24 @@ const VISIBILITY_TIMEOUT_S = 2;
 export default async function helloQueue() {
   // A new name each run: on AWS, a queue's name cannot be reused for 60 s after its deletion.
   const queueName = probeId(`${labContext().target.prefix}-hello`);
-  const { QueueUrl } = await sqs().send(new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_S) } }));
+  const { QueueUrl } = await sqs().send(
+    new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: String(VISIBILITY_TIMEOUT_S) } }),
+  );
   print(`Created queue ${queueName}, visibility timeout ${VISIBILITY_TIMEOUT_S} s`);
   try {
     const { MessageId } = await sqs().send(new SendMessageCommand({ QueueUrl, MessageBody: 'Hello from Wild Rydes!' }));
     print(`Sent message ${MessageId}`);
 
     // Long polling: wait up to 5 s for a message rather than answer "nothing" at once.
-    const receive = () => sqs().send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+    const receive = () =>
+      sqs().send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          WaitTimeSeconds: 5,
+          MaxNumberOfMessages: 1,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
     const first = (await receive()).Messages?.[0];
     if (!first) throw new Error('The message did not arrive within 5 seconds.');
     print(`Received "${first.Body}" (receive count ${first.Attributes?.ApproximateReceiveCount}).`);

@@ -41,7 +41,15 @@ export function rideSubscriber(service: string, action: string) {
       const ride = JSON.parse(record.Sns.Message) as Ride;
       const first = await doOnce(ride.id, action);
       console.log(
-        JSON.stringify({ service, action: first ? action : 'skipped-duplicate', rideId: ride.id, messageId: record.Sns.MessageId, customer: ride.customer, fare: ride.fare, distance: ride.distance }),
+        JSON.stringify({
+          service,
+          action: first ? action : 'skipped-duplicate',
+          rideId: ride.id,
+          messageId: record.Sns.MessageId,
+          customer: ride.customer,
+          fare: ride.fare,
+          distance: ride.distance,
+        }),
       );
     }
   };

@@ -41,7 +41,14 @@ export const handler = async (event: ApiGatewayProxyEvent, context: LambdaContex
     const messageId = await publishRide(sns, topicArn, ride);
     console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'published-ride', rideId: ride.id, messageId }));
   } else {
-    console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'stored-ride', rideId: ride.id, note: 'TOPIC_ARN is not set: not publishing yet' }));
+    console.log(
+      JSON.stringify({
+        service: 'UnicornManagementService',
+        action: 'stored-ride',
+        rideId: ride.id,
+        note: 'TOPIC_ARN is not set: not publishing yet',
+      }),
+    );
   }
   // The bonus step: the same ride as an event on an EventBridge bus, for rules to route. The
   // event names this function as its resource, so that a rule on a bus shared by several
@@ -50,7 +57,15 @@ export const handler = async (event: ApiGatewayProxyEvent, context: LambdaContex
   if (busName) {
     const { FailedEntryCount } = await eventBridge.send(
       new PutEventsCommand({
-        Entries: [{ EventBusName: busName, Source: 'wildrydes.unicorn-management', DetailType: 'RideCompleted', Resources: [context.invokedFunctionArn], Detail: JSON.stringify(ride) }],
+        Entries: [
+          {
+            EventBusName: busName,
+            Source: 'wildrydes.unicorn-management',
+            DetailType: 'RideCompleted',
+            Resources: [context.invokedFunctionArn],
+            Detail: JSON.stringify(ride),
+          },
+        ],
       }),
     );
     if (FailedEntryCount) console.log(JSON.stringify({ service: 'UnicornManagementService', action: 'put-event-failed', rideId: ride.id }));

@@ -39,7 +39,9 @@ export default async function publishTestMessages() {
   print('');
   for (const outputName of SERVICES) {
     const functionName = await output(outputName);
-    const marks = await Promise.all(rides.map(async (ride) => ((await functionLogLines(functionName, ride.id)).length > 0 ? '✓' : '✕ filtered out')));
+    const marks = await Promise.all(
+      rides.map(async (ride) => ((await functionLogLines(functionName, ride.id)).length > 0 ? '✓' : '✕ filtered out')),
+    );
     print(`${functionName.padEnd(40)} long ride ${marks[0].padEnd(16)} short ride ${marks[1]}`);
   }
 }

@@ -10,7 +10,9 @@ export default async function tailLogs() {
     const functionName = await output(outputName);
     print(`── ${functionName}`);
     try {
-      const { events = [] } = await logs().send(new FilterLogEventsCommand({ logGroupName: logGroupOf(functionName), startTime: since, filterPattern: '"rideId"' }));
+      const { events = [] } = await logs().send(
+        new FilterLogEventsCommand({ logGroupName: logGroupOf(functionName), startTime: since, filterPattern: '"rideId"' }),
+      );
       if (events.length === 0) print('   (no rides yet)');
       for (const event of events.slice(-10)) print(`   ${event.message?.split('\t').pop()}`);
     } catch (error) {

@@ -20,7 +20,8 @@ function rideOf(record: SqsRecord): Ride {
   } catch {
     throw new NotARideError(`the body is not JSON: ${record.body.slice(0, 80)}`);
   }
-  if (!ride || typeof ride !== 'object' || typeof ride.id !== 'string') throw new NotARideError(`the body has no ride id: ${record.body.slice(0, 80)}`);
+  if (!ride || typeof ride !== 'object' || typeof ride.id !== 'string')
+    throw new NotARideError(`the body has no ride id: ${record.body.slice(0, 80)}`);
   return ride as Ride;
 }
 
@@ -43,7 +44,13 @@ function queueUrlOf(queueArn: string): Promise<string> {
  */
 async function retrySoon(record: SqsRecord): Promise<void> {
   try {
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: await queueUrlOf(record.eventSourceARN), ReceiptHandle: record.receiptHandle, VisibilityTimeout: 0 }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: await queueUrlOf(record.eventSourceARN),
+        ReceiptHandle: record.receiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
   } catch (error) {
     // The message still comes back, after the visibility timeout.
     console.log(JSON.stringify({ action: 'retry-delay-unchanged', messageId: record.messageId, reason: (error as Error).message }));
@@ -66,9 +73,20 @@ export function queueConsumer(service: string, action: string) {
       try {
         const ride = rideOf(record);
         rideId = ride.id;
-        if (failsOnPurpose(ride.id, service, percent)) throw new SimulatedFailure(`${service} fails ${percent}% of rides on purpose: its failure switch is on`);
+        if (failsOnPurpose(ride.id, service, percent))
+          throw new SimulatedFailure(`${service} fails ${percent}% of rides on purpose: its failure switch is on`);
         const first = await doOnce(ride.id, action);
-        console.log(JSON.stringify({ service, action: first ? action : 'skipped-duplicate', rideId: ride.id, ...delivery, customer: ride.customer, fare: ride.fare, distance: ride.distance }));
+        console.log(
+          JSON.stringify({
+            service,
+            action: first ? action : 'skipped-duplicate',
+            rideId: ride.id,
+            ...delivery,
+            customer: ride.customer,
+            fare: ride.fare,
+            distance: ride.distance,
+          }),
+        );
       } catch (error) {
         const { name, message } = error as Error;
         console.log(JSON.stringify({ service, action: 'failed', rideId, ...delivery, error: name, reason: message }));

@@ -1,6 +1,6 @@
-import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { functionLogLines, output, print, sqs } from '../../kit/index.ts';
-import { deadLetterQueueOf, depthOf, findQueue, SERVICES, type ConsumerService } from '../services.ts';
+import { type ConsumerService, deadLetterQueueOf, depthOf, findQueue, SERVICES } from '../services.ts';
 
 /**
  * The DLQ runbook, steps 1 and 2: finds what is in each dead-letter queue, and reads why it
@@ -19,14 +19,31 @@ export default async function inspectDeadLetters() {
     for (const message of await peek(dlq.url, 5)) print(`   ${await describe(message, source)}`);
     if (visible > 5) print(`   … and ${visible - 5} more`);
   }
-  print(total === 0 ? 'The dead-letter queues are empty.' : `${total} dead letter(s). Once the cause is fixed (fix-consumers), redrive them (redrive-dead-letters).`);
+  print(
+    total === 0
+      ? 'The dead-letter queues are empty.'
+      : `${total} dead letter(s). Once the cause is fixed (fix-consumers), redrive them (redrive-dead-letters).`,
+  );
 }
 
 /** Up to `max` messages of a queue, left in it: received, then made visible again at once. */
 async function peek(queueUrl: string, max: number): Promise<Message[]> {
-  const { Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: max, VisibilityTimeout: 5, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }));
+  const { Messages = [] } = await sqs().send(
+    new ReceiveMessageCommand({
+      QueueUrl: queueUrl,
+      MaxNumberOfMessages: max,
+      VisibilityTimeout: 5,
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    }),
+  );
   if (Messages.length > 0) {
-    await sqs().send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) }));
+    await sqs().send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+      }),
+    );
   }
   return Messages;
 }
@@ -46,9 +63,13 @@ async function describe(message: Message, source: ConsumerService | 'RideBatchQu
     // Not JSON: the consumer's log says so.
   }
   // The consumer logs every failure with the message id and the reason (the id stays the same in the DLQ).
-  const failures = (await functionLogLines(await output(source.functionOutput), message.MessageId!)).filter((line) => line.includes('"failed"'));
+  const failures = (await functionLogLines(await output(source.functionOutput), message.MessageId!)).filter((line) =>
+    line.includes('"failed"'),
+  );
   const last = failures.at(-1);
   const why = last ? (JSON.parse(last.slice(last.indexOf('{'))) as { error: string; reason: string }) : undefined;
-  const what = ride.id ? `ride ${ride.id.slice(0, 8)} (${ride.customer}, fare ${ride.fare})` : `message ${message.MessageId?.slice(0, 8)}: ${(message.Body ?? '').slice(0, 40)}`;
+  const what = ride.id
+    ? `ride ${ride.id.slice(0, 8)} (${ride.customer}, fare ${ride.fare})`
+    : `message ${message.MessageId?.slice(0, 8)}: ${(message.Body ?? '').slice(0, 40)}`;
   return `${what}, first sent ${sent}: ${why ? `failed ${failures.length} times in ${source.label}, last with ${why.error}: ${why.reason}` : 'no failure logged by the consumer'}`;
 }

@@ -7,5 +7,7 @@ import { setFailurePercent } from '../failure-switch.ts';
  */
 export default async function makeConsumersFail() {
   print(await setFailurePercent(25));
-  print('Each consumer service now fails 25% of its rides. Submit a burst: the failed rides are retried, and after 5 receives they move to the dead-letter queues.');
+  print(
+    'Each consumer service now fails 25% of its rides. Submit a burst: the failed rides are retried, and after 5 receives they move to the dead-letter queues.',
+  );
 }

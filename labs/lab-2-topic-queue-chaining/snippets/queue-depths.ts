@@ -14,8 +14,14 @@ export default async function queueDepths() {
     }
     const dlq = await deadLetterQueueOf(url);
     for (const [label, queueUrl] of [[queueName(name), url], ...(dlq ? [[`  └ ${dlq.arn.split(':').pop()}`, dlq.url]] : [])]) {
-      const a = await queueAttributes(queueUrl, ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']);
-      print(`${label.padEnd(50)} ${a.ApproximateNumberOfMessages!.padStart(8)} ${a.ApproximateNumberOfMessagesNotVisible!.padStart(10)} ${a.ApproximateNumberOfMessagesDelayed!.padStart(8)}`);
+      const a = await queueAttributes(queueUrl, [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ]);
+      print(
+        `${label.padEnd(50)} ${a.ApproximateNumberOfMessages!.padStart(8)} ${a.ApproximateNumberOfMessagesNotVisible!.padStart(10)} ${a.ApproximateNumberOfMessagesDelayed!.padStart(8)}`,
+      );
     }
   }
 }

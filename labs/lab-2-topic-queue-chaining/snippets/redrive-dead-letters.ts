@@ -28,7 +28,9 @@ export default async function redriveDeadLetters() {
     for (const deadline = Date.now() + 300_000; Date.now() < deadline; await sleep(pause)) {
       const [task] = (await sqs().send(new ListMessageMoveTasksCommand({ SourceArn: move.arn, MaxResults: 1 }))).Results ?? [];
       if (task?.Status === 'RUNNING') continue;
-      print(`${move.name}: ${task?.Status ?? 'no task'}, ${task?.ApproximateNumberOfMessagesMoved ?? 0} moved${task?.FailureReason ? ` (${task.FailureReason})` : ''}; ${(await depthOf(move.url)).visible} left`);
+      print(
+        `${move.name}: ${task?.Status ?? 'no task'}, ${task?.ApproximateNumberOfMessagesMoved ?? 0} moved${task?.FailureReason ? ` (${task.FailureReason})` : ''}; ${(await depthOf(move.url)).visible} left`,
+      );
       break;
     }
   }

@@ -12,7 +12,11 @@ const RIDES = 100;
  */
 export default async function submitBurst() {
   const url = await output('SubmitRideUrl');
-  const rides = Array.from({ length: RIDES }, (_, i) => (i % 3 === 0 ? { ...SAMPLE_RIDE, customer: `burst-${i}` } : { ...SAMPLE_RIDE, customer: `burst-${i}`, to: 'Potsdam', distance: 3 + (i % 10), fare: 9 + (i % 20) }));
+  const rides = Array.from({ length: RIDES }, (_, i) =>
+    i % 3 === 0
+      ? { ...SAMPLE_RIDE, customer: `burst-${i}` }
+      : { ...SAMPLE_RIDE, customer: `burst-${i}`, to: 'Potsdam', distance: 3 + (i % 10), fare: 9 + (i % 20) },
+  );
   const started = Date.now();
   const ids: string[] = [];
   const accepted = new Set<number>();
@@ -20,13 +24,18 @@ export default async function submitBurst() {
   for (let i = 0; i < rides.length; i += 5) {
     const answers = await Promise.all(rides.slice(i, i + 5).map((ride) => callApi(url, { body: ride })));
     answers.forEach((answer, j) => {
-      if (answer.status !== 201) return void refused.push(`${answer.status} ${answer.text.slice(0, 120)}`);
+      if (answer.status !== 201) {
+        refused.push(`${answer.status} ${answer.text.slice(0, 120)}`);
+        return;
+      }
       ids.push((answer.body as { id: string }).id);
       accepted.add(i + j);
     });
   }
   if (refused.length > 0) print(`✗ The API refused ${refused.length} ride(s): ${[...new Set(refused)].join('; ')}`);
-  const expected = SERVICES.map((service) => (service.name === 'ExtraordinaryRidesService' ? rides.filter((ride, i) => isExtraordinary(ride) && accepted.has(i)).length : ids.length));
+  const expected = SERVICES.map((service) =>
+    service.name === 'ExtraordinaryRidesService' ? rides.filter((ride, i) => isExtraordinary(ride) && accepted.has(i)).length : ids.length,
+  );
   print(`Submitted ${ids.length} rides in ${Date.now() - started} ms (${expected[2]} long and expensive).`);
 
   const queues = await Promise.all(SERVICES.map((service) => findQueue(service.queue)));
@@ -36,7 +45,10 @@ export default async function submitBurst() {
   while (Date.now() - stillSince < (local ? 3_000 : 30_000)) {
     const handled = await handledCounts(ids);
     const depths = await Promise.all(queues.map((queue) => (queue ? depthOf(queue) : undefined)));
-    const line = SERVICES.map((service, i) => `${service.label} ${handled[i]}/${expected[i]}${depths[i] ? ` (queue: ${depths[i]!.visible} waiting, ${depths[i]!.inFlight} in flight)` : ''}`).join(' · ');
+    const line = SERVICES.map(
+      (service, i) =>
+        `${service.label} ${handled[i]}/${expected[i]}${depths[i] ? ` (queue: ${depths[i]!.visible} waiting, ${depths[i]!.inFlight} in flight)` : ''}`,
+    ).join(' · ');
     if (line !== last) {
       print(`${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line}`);
       last = line;
@@ -50,7 +62,9 @@ export default async function submitBurst() {
   }
   const handled = await handledCounts(ids);
   const behind = SERVICES.filter((_, i) => handled[i] < expected[i]).map((service) => service.label);
-  print(`Nothing moved for a while: ${behind.join(' and ')} did not handle every ride. Switched off, their rides wait in the queue; failing, they go to the dead-letter queue after 5 receives (queue-depths shows where they are).`);
+  print(
+    `Nothing moved for a while: ${behind.join(' and ')} did not handle every ride. Switched off, their rides wait in the queue; failing, they go to the dead-letter queue after 5 receives (queue-depths shows where they are).`,
+  );
 }
 
 /** How many of the rides each service has handled, from the marks they leave in the Rides table. */
@@ -61,8 +75,12 @@ async function handledCounts(ids: string[]): Promise<number[]> {
     let keys: Record<string, any>[] | undefined = ids.slice(i, i + 100).map((id) => ({ id: { S: id } }));
     // BatchGetItem may answer part of a batch: ask again for the keys it left.
     while (keys && keys.length > 0) {
-      const answer: BatchGetItemCommandOutput = await dynamodb().send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of answer.Responses?.[table] ?? []) SERVICES.forEach((service, s) => item[service.mark] && counts[s]++);
+      const answer: BatchGetItemCommandOutput = await dynamodb().send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[table] ?? []) {
+        for (const [s, service] of SERVICES.entries()) if (item[service.mark]) counts[s]++;
+      }
       keys = answer.UnprocessedKeys?.[table]?.Keys;
     }
   }

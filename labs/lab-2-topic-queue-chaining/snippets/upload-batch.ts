@@ -7,6 +7,10 @@ export default async function uploadBatch() {
   const bucket = await output('RideBatchBucketName');
   const batch = sampleBatch('Unicorns of the North', 20);
   const key = `incoming/unicorns-of-the-north/${batch.batchId}.json`;
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(batch, null, 2), ContentType: 'application/json' }));
-  print(`Uploaded s3://${bucket}/${key} (${batch.rides.length} rides). S3 puts an event on RideBatchQueue; the worker reads the file and ingests it.`);
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(batch, null, 2), ContentType: 'application/json' }),
+  );
+  print(
+    `Uploaded s3://${bucket}/${key} (${batch.rides.length} rides). S3 puts an event on RideBatchQueue; the worker reads the file and ingests it.`,
+  );
 }

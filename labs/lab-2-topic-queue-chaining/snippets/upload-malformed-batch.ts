@@ -9,6 +9,10 @@ export default async function uploadMalformedBatch() {
   const rides: unknown[] = [...batch.rides];
   rides[1] = { ...batch.rides[1], fare: 'twenty-one fifty' };
   const key = `incoming/careless-unicorns/${batch.batchId}.json`;
-  await s3().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify({ ...batch, rides }), ContentType: 'application/json' }));
-  print(`Uploaded s3://${bucket}/${key}, whose ride 2 has the fare "twenty-one fifty". Watch the worker dead-letter it, then find it with inspect-dead-letters.`);
+  await s3().send(
+    new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify({ ...batch, rides }), ContentType: 'application/json' }),
+  );
+  print(
+    `Uploaded s3://${bucket}/${key}, whose ride 2 has the fare "twenty-one fifty". Watch the worker dead-letter it, then find it with inspect-dead-letters.`,
+  );
 }

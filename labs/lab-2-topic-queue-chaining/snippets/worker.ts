@@ -1,5 +1,5 @@
 import { dynamodb, labContext, output, print, s3, sns, sqs } from '../../kit/index.ts';
-import { pollQueue, type PollStats } from '../worker/poll-queue.ts';
+import { type PollStats, pollQueue } from '../worker/poll-queue.ts';
 import { ingestRideBatches } from '../worker/ride-batches.ts';
 
 /**
@@ -7,7 +7,14 @@ import { ingestRideBatches } from '../worker/ride-batches.ts';
  * their rides, until `signal` stops it.
  */
 export async function runRideBatchWorker(signal: AbortSignal, log: (line: string) => void = print, waitSeconds = 5): Promise<PollStats> {
-  const destinations = { s3: s3(), dynamodb: dynamodb(), sns: sns(), tableName: await output('RidesTableName'), topicArn: await output('TopicArn'), log };
+  const destinations = {
+    s3: s3(),
+    dynamodb: dynamodb(),
+    sns: sns(),
+    tableName: await output('RidesTableName'),
+    topicArn: await output('TopicArn'),
+    log,
+  };
   return pollQueue({
     sqs: sqs(),
     queueUrl: await output('RideBatchQueueUrl'),
@@ -22,7 +29,11 @@ export async function runRideBatchWorker(signal: AbortSignal, log: (line: string
 export default async function worker() {
   const { signal, print: say } = labContext();
   signal.addEventListener('abort', () => say('Stopping: finishing the poll under way and the messages it brings…'), { once: true });
-  print(`Polling ${await output('RideBatchQueueUrl')} with long polls of up to 5 s, until you stop me (a stop waits for the poll under way).`);
+  print(
+    `Polling ${await output('RideBatchQueueUrl')} with long polls of up to 5 s, until you stop me (a stop waits for the poll under way).`,
+  );
   const stats = await runRideBatchWorker(signal);
-  print(`Stopped cleanly: ${stats.processed} message(s) processed, ${stats.rejected} dead-lettered, ${stats.failed} left to retry, ${stats.extended} visibility extension(s), ${stats.receives} receive(s) (${stats.emptyReceives} empty).`);
+  print(
+    `Stopped cleanly: ${stats.processed} message(s) processed, ${stats.rejected} dead-lettered, ${stats.failed} left to retry, ${stats.extended} visibility extension(s), ${stats.receives} receive(s) (${stats.emptyReceives} empty).`,
+  );
 }

@@ -105,11 +105,20 @@ export class TopicQueueChainingStack extends Stack {
 
     // Step 4: each service consumes its queue in batches, and reports the messages it failed.
     // #region step 4
-    services.customerNotification.addEventSource(new SqsEventSource(notificationQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
-    services.customerAccounting.addEventSource(new SqsEventSource(accountingQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }));
+    services.customerNotification.addEventSource(
+      new SqsEventSource(notificationQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
+    );
+    services.customerAccounting.addEventSource(
+      new SqsEventSource(accountingQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 5 }),
+    );
     // Rewards are not urgent: gather up to 50 rides per invocation, waiting at most a second.
     services.extraordinaryRides.addEventSource(
-      new SqsEventSource(extraordinaryQueue, { batchSize: 50, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 2 }),
+      new SqsEventSource(extraordinaryQueue, {
+        batchSize: 50,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+        maxConcurrency: 2,
+      }),
     );
     // #endregion
 

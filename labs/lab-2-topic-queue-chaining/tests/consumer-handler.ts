@@ -16,13 +16,22 @@ process.env.TABLE_NAME = 'Rides';
 
 beforeEach(() => {
   dynamodb.reset().on(UpdateItemCommand).resolves({});
-  sqs.reset().on(GetQueueUrlCommand).resolves({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/SampleQueue' }).on(ChangeMessageVisibilityCommand).resolves({});
+  sqs
+    .reset()
+    .on(GetQueueUrlCommand)
+    .resolves({ QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/SampleQueue' })
+    .on(ChangeMessageVisibilityCommand)
+    .resolves({});
 });
 
 const ride = (id: string) => JSON.stringify({ ...SAMPLE_RIDE, id });
 
 test('in a batch with one bad message, only that message is reported failed; the others are charged', async () => {
-  const event = sampleSqsEvent([{ body: ride('ride-1') }, { body: 'this is not a ride', messageId: 'the-bad-one' }, { body: ride('ride-2') }]);
+  const event = sampleSqsEvent([
+    { body: ride('ride-1') },
+    { body: 'this is not a ride', messageId: 'the-bad-one' },
+    { body: ride('ride-2') },
+  ]);
 
   const result = await handler(event);
 

@@ -17,12 +17,17 @@ test('a long, expensive ride published to the topic is handled by Extraordinary 
       new PublishCommand({
         TopicArn: await output('TopicArn'),
         Message: JSON.stringify(ride),
-        MessageAttributes: { fare: { DataType: 'Number', StringValue: String(ride.fare) }, distance: { DataType: 'Number', StringValue: String(ride.distance) } },
+        MessageAttributes: {
+          fare: { DataType: 'Number', StringValue: String(ride.fare) },
+          distance: { DataType: 'Number', StringValue: String(ride.distance) },
+        },
       }),
     );
     // Extraordinary Rides marks each ride it handled in the Rides table (recorded-extraordinary-ride).
     const item = await eventually('the ride never reached Extraordinary Rides', async () => {
-      const { Item } = await dynamodb().send(new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: ride.id } } }));
+      const { Item } = await dynamodb().send(
+        new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: ride.id } } }),
+      );
       return Item?.['recorded-extraordinary-ride'] ? Item : undefined;
     });
     assert.ok(item['recorded-extraordinary-ride'].S);

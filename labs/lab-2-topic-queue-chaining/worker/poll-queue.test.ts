@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startTestCloud, type TestCloud, uniqueName } from '../../../src/cloud/testing/test-cloud.ts';
 import { clientConfig } from '../../kit/clients.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../../src/cloud/testing/test-cloud.ts';
-import { pollQueue, RejectedMessage, type PollQueueOptions } from './poll-queue.ts';
+import { type PollQueueOptions, pollQueue, RejectedMessage } from './poll-queue.ts';
 
 let cloud: TestCloud;
 let sqs: SQSClient;
@@ -15,15 +15,20 @@ before(async () => {
 after(() => cloud.stop());
 
 async function queueWithDlq() {
-  const create = async (name: string, Attributes?: Record<string, string>) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }))).QueueUrl!;
+  const create = async (name: string, Attributes?: Record<string, string>) =>
+    (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }))).QueueUrl!;
   const dlq = await create(uniqueName('dlq'));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq, AttributeNames: ['QueueArn'] }));
-  const queue = await create(uniqueName('work'), { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: 5 }) });
+  const queue = await create(uniqueName('work'), {
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: 5 }),
+  });
   return { queue, dlq };
 }
 
 const count = async (QueueUrl: string) => {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  );
   return { visible: Number(Attributes.ApproximateNumberOfMessages), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible) };
 };
 
@@ -84,7 +89,10 @@ describe('the long-polling worker', () => {
       },
       async () => (await count(dlq)).visible === 1 && (await count(queue)).inFlight === 1,
     );
-    assert.deepEqual({ rejected: stats.rejected, failed: stats.failed, processed: stats.processed }, { rejected: 1, failed: 1, processed: 0 });
+    assert.deepEqual(
+      { rejected: stats.rejected, failed: stats.failed, processed: stats.processed },
+      { rejected: 1, failed: 1, processed: 0 },
+    );
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq, MessageAttributeNames: ['All'] }));
     assert.equal(Messages[0].Body, 'malformed');
     assert.equal(Messages[0].MessageAttributes?.ErrorReason?.StringValue, 'ride 2 of 3: Field "fare" must be a number.');
@@ -118,7 +126,14 @@ describe('the long-polling worker', () => {
   test('a stop during a long poll waits for it, so that no message is left hidden', async () => {
     const { queue } = await queueWithDlq();
     const stop = new AbortController();
-    const running = pollQueue({ sqs, queueUrl: queue, signal: stop.signal, log: () => undefined, waitSeconds: 1, handle: async () => undefined });
+    const running = pollQueue({
+      sqs,
+      queueUrl: queue,
+      signal: stop.signal,
+      log: () => undefined,
+      waitSeconds: 1,
+      handle: async () => undefined,
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     stop.abort();
     // Arrives while the stopped worker's last long poll is still open: it takes it and finishes it.

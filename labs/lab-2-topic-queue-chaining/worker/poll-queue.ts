@@ -3,9 +3,9 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
-  type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
@@ -67,15 +67,24 @@ export async function pollQueue(options: PollQueueOptions): Promise<PollStats> {
 
   /** Keeps a message hidden while `work` runs: every third of its visibility timeout, it is extended. */
   const keepHidden = async (message: Message, work: Promise<void>) => {
-    const timer = setInterval(() => {
-      void sqs
-        .send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: visibilitySeconds }))
-        .then(() => {
-          stats.extended++;
-          log(`  … still working on message ${short(message)}: hidden for another ${visibilitySeconds} s`);
-        })
-        .catch((error: Error) => log(`  could not extend message ${short(message)}: ${error.message}`));
-    }, (visibilitySeconds * 1000) / 3);
+    const timer = setInterval(
+      () => {
+        void sqs
+          .send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: queueUrl,
+              ReceiptHandle: message.ReceiptHandle,
+              VisibilityTimeout: visibilitySeconds,
+            }),
+          )
+          .then(() => {
+            stats.extended++;
+            log(`  … still working on message ${short(message)}: hidden for another ${visibilitySeconds} s`);
+          })
+          .catch((error: Error) => log(`  could not extend message ${short(message)}: ${error.message}`));
+      },
+      (visibilitySeconds * 1000) / 3,
+    );
     try {
       await work;
     } finally {
@@ -124,7 +133,9 @@ export async function pollQueue(options: PollQueueOptions): Promise<PollStats> {
       }
       stats.failed++;
       const receives = message.Attributes?.ApproximateReceiveCount ?? '?';
-      log(`✗ message ${short(message)} failed (receive ${receives}): ${(error as Error).message}; it comes back after its visibility timeout`);
+      log(
+        `✗ message ${short(message)} failed (receive ${receives}): ${(error as Error).message}; it comes back after its visibility timeout`,
+      );
     }
   };
 

@@ -54,7 +54,8 @@ export function ridesOf(content: unknown, source: string): Ride[] {
   const reject = (problem: string): never => {
     throw new RejectedMessage(`${source}: ${problem}`);
   };
-  if (!content || typeof content !== 'object' || Array.isArray(content)) reject('a batch must be a JSON object {"fleet", "batchId", "rides": [...]}');
+  if (!content || typeof content !== 'object' || Array.isArray(content))
+    reject('a batch must be a JSON object {"fleet", "batchId", "rides": [...]}');
   const batch = content as Partial<RideBatch>;
   if (typeof batch.fleet !== 'string' || !batch.fleet) reject('"fleet" must be a non-empty string');
   if (typeof batch.batchId !== 'string' || !batch.batchId) reject('"batchId" must be a non-empty string');
@@ -101,7 +102,10 @@ export async function batchesIn(message: Message, s3: S3Client): Promise<{ sourc
   if (!Array.isArray(body?.Records)) return [{ source: `message ${message.MessageId}`, content: body }];
   const batches = [];
   for (const record of body.Records) {
-    if (record.eventSource !== 'aws:s3' || !record.eventName?.startsWith('ObjectCreated:')) throw new RejectedMessage(`an event record of ${record.eventSource ?? 'an unknown source'} (${record.eventName ?? 'no event name'}) is not an uploaded file`);
+    if (record.eventSource !== 'aws:s3' || !record.eventName?.startsWith('ObjectCreated:'))
+      throw new RejectedMessage(
+        `an event record of ${record.eventSource ?? 'an unknown source'} (${record.eventName ?? 'no event name'}) is not an uploaded file`,
+      );
     const bucket = record.s3?.bucket?.name;
     // Keys in S3 event records are URL-encoded, with spaces as "+".
     const key = record.s3?.object?.key === undefined ? undefined : decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
@@ -130,7 +134,9 @@ export async function ingestRideBatches(message: Message, to: RideBatchDestinati
       await publishRide(to.sns, to.topicArn, ride);
     }
     ingested += rides.length;
-    to.log(`✓ ${source}: ${rides.length} rides of ${(content as RideBatch).fleet} (batch ${(content as RideBatch).batchId}) stored and published`);
+    to.log(
+      `✓ ${source}: ${rides.length} rides of ${(content as RideBatch).fleet} (batch ${(content as RideBatch).batchId}) stored and published`,
+    );
   }
   return ingested;
 }

@@ -9,8 +9,10 @@ export const handler = async (event: unknown) => {
   // Never log card data: only its last four digits.
   const card = `•••• ${request.cc!.replace(/\s/g, '').slice(-4)}`;
   const failure = forcedFailure(request.customerId);
-  if (failure === 'auth') throw new PaymentAuthException(`The card issuer declined to authorise ${request.fareAmount} on ${card} for fare ${request.fareId}.`);
-  if (failure === 'charge') throw new PaymentChargeException(`Charging ${request.fareAmount} on ${card} failed for fare ${request.fareId}.`);
+  if (failure === 'auth')
+    throw new PaymentAuthException(`The card issuer declined to authorise ${request.fareAmount} on ${card} for fare ${request.fareId}.`);
+  if (failure === 'charge')
+    throw new PaymentChargeException(`Charging ${request.fareAmount} on ${card} failed for fare ${request.fareId}.`);
   const chargeId = `ch_${request.fareId}`;
   log('ChargeFare', 'charged', request, { chargeId, card });
   return { chargeId };

@@ -5,7 +5,9 @@ export const handler = async (event: unknown) => {
   const request = fareRequest(event);
   const failure = forcedFailure(request.customerId);
   if (failure === 'credit' || failure === 'refund') {
-    throw new AccountCreditException(`The account of customer ${request.customerId} could not be credited with ${request.fareAmount} for fare ${request.fareId}.`);
+    throw new AccountCreditException(
+      `The account of customer ${request.customerId} could not be credited with ${request.fareAmount} for fare ${request.fareId}.`,
+    );
   }
   const creditId = `cr_${request.fareId}`;
   log('CreditCustomerAccount', 'credited', request, { creditId });

@@ -55,12 +55,15 @@ export function forcedFailure(customerId: string): 'auth' | 'charge' | 'credit' 
 export function fareRequest(event: unknown, ...extra: (keyof FareRequest)[]): FareRequest {
   const request = (event ?? {}) as Record<string, unknown>;
   for (const field of ['fareId', 'customerId', 'fareAmount', ...extra]) {
-    if (typeof request[field] !== 'string' || request[field] === '') throw new InvalidFareRequest(`The request has no "${field}" (a non-empty string).`);
+    if (typeof request[field] !== 'string' || request[field] === '')
+      throw new InvalidFareRequest(`The request has no "${field}" (a non-empty string).`);
   }
   return request as unknown as FareRequest;
 }
 
 /** One JSON line per action, which the page and the snippets read from CloudWatch Logs. */
 export function log(service: string, action: string, request: FareRequest, extra: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ service, action, fareId: request.fareId, customerId: request.customerId, fareAmount: request.fareAmount, ...extra }));
+  console.log(
+    JSON.stringify({ service, action, fareId: request.fareId, customerId: request.customerId, fareAmount: request.fareAmount, ...extra }),
+  );
 }

@@ -1,4 +1,4 @@
-import { ListExecutionsCommand, type ExecutionListItem, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { type ExecutionListItem, type HistoryEvent, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { output, print, stepfunctions } from '../../kit/index.ts';
 import { historyOf } from '../saga.ts';
 
@@ -37,7 +37,9 @@ export function executionCost(history: HistoryEvent[], durationMs: number) {
   const transitions = stateTransitions(history);
   const callback = history.some((e) => e.taskScheduledEventDetails?.resource?.endsWith('.waitForTaskToken'));
   const billedSeconds = (Math.ceil(Math.max(durationMs, 1) / PRICES.expressDurationStepMs) * PRICES.expressDurationStepMs) / 1_000;
-  const express = callback ? undefined : PRICES.expressPerRequest + billedSeconds * (PRICES.expressBilledMemoryMb / 1_024) * PRICES.expressPerGbSecond;
+  const express = callback
+    ? undefined
+    : PRICES.expressPerRequest + billedSeconds * (PRICES.expressBilledMemoryMb / 1_024) * PRICES.expressPerGbSecond;
   return { transitions, standard: transitions * PRICES.standardPerTransition, express };
 }
 
@@ -58,7 +60,9 @@ export default async function cost() {
   } while (nextToken && executions.length < 100);
   if (executions.length === 0) return print('No finished execution yet: process a fare first.');
   print(`Prices: AWS Step Functions, ${PRICES.region}, checked ${PRICES.checked} (aws.amazon.com/step-functions/pricing)`);
-  print(`${'execution'.padEnd(28)} ${'status'.padEnd(10)} ${'ms'.padStart(6)} ${'transitions'.padStart(11)} ${'Standard'.padStart(11)} ${'Express'.padStart(11)}`);
+  print(
+    `${'execution'.padEnd(28)} ${'status'.padEnd(10)} ${'ms'.padStart(6)} ${'transitions'.padStart(11)} ${'Standard'.padStart(11)} ${'Express'.padStart(11)}`,
+  );
   const total = { transitions: 0, standard: 0, express: 0, expressable: 0 };
   for (const execution of executions.slice(0, 100)) {
     const durationMs = execution.stopDate!.getTime() - execution.startDate!.getTime();
@@ -69,12 +73,19 @@ export default async function cost() {
       total.express += cost.express;
       total.expressable++;
     }
-    print(`${execution.name!.slice(0, 28).padEnd(28)} ${execution.status!.padEnd(10)} ${String(durationMs).padStart(6)} ${String(cost.transitions).padStart(11)} ${dollars(cost.standard).padStart(11)} ${(cost.express === undefined ? 'n/a' : dollars(cost.express)).padStart(11)}`);
+    print(
+      `${execution.name!.slice(0, 28).padEnd(28)} ${execution.status!.padEnd(10)} ${String(durationMs).padStart(6)} ${String(cost.transitions).padStart(11)} ${dollars(cost.standard).padStart(11)} ${(cost.express === undefined ? 'n/a' : dollars(cost.express)).padStart(11)}`,
+    );
   }
   const n = Math.min(executions.length, 100);
   print('');
-  print(`${n} executions, ${total.transitions} state transitions: Standard ${dollars(total.standard)} (the first ${PRICES.standardFreeTransitionsPerMonth.toLocaleString('en')} transitions of a month are free), Express ${dollars(total.express)} for the ${total.expressable} it could run.`);
+  print(
+    `${n} executions, ${total.transitions} state transitions: Standard ${dollars(total.standard)} (the first ${PRICES.standardFreeTransitionsPerMonth.toLocaleString('en')} transitions of a month are free), Express ${dollars(total.express)} for the ${total.expressable} it could run.`,
+  );
   const perMillion = (value: number, count: number) => (count ? dollars((value / count) * 1_000_000) : 'n/a');
-  print(`At a million such fares a month: Standard ${perMillion(total.standard, n)}, Express ${perMillion(total.express, total.expressable)} (Express duration here is the local cloud's; on AWS the Lambda calls make it longer).`);
-  if (total.expressable < n) print('Executions that wait for a task token (.waitForTaskToken) cannot run as Express workflows: they are n/a.');
+  print(
+    `At a million such fares a month: Standard ${perMillion(total.standard, n)}, Express ${perMillion(total.express, total.expressable)} (Express duration here is the local cloud's; on AWS the Lambda calls make it longer).`,
+  );
+  if (total.expressable < n)
+    print('Executions that wait for a task token (.waitForTaskToken) cannot run as Express workflows: they are n/a.');
 }

@@ -16,7 +16,9 @@ function detailOf(event: Record<string, any>): string {
  * console's "Events" table shows it: every event, its type, and the time since the start.
  */
 export default async function executionHistory() {
-  const { executions = [] } = await stepfunctions().send(new ListExecutionsCommand({ stateMachineArn: await output('StateMachineArn'), maxResults: 1 }));
+  const { executions = [] } = await stepfunctions().send(
+    new ListExecutionsCommand({ stateMachineArn: await output('StateMachineArn'), maxResults: 1 }),
+  );
   if (executions.length === 0) return print('No execution yet: process a fare first.');
   const [latest] = executions;
   print(`${latest.name}: ${latest.status}`);
@@ -24,6 +26,8 @@ export default async function executionHistory() {
   const start = events[0].timestamp!.getTime();
   print(`${'id'.padStart(3)}  ${'type'.padEnd(28)} ${'+ms'.padStart(6)}  detail`);
   for (const event of events) {
-    print(`${String(event.id).padStart(3)}  ${event.type!.padEnd(28)} ${String(event.timestamp!.getTime() - start).padStart(6)}  ${detailOf(event)}`);
+    print(
+      `${String(event.id).padStart(3)}  ${event.type!.padEnd(28)} ${String(event.timestamp!.getTime() - start).padStart(6)}  ${detailOf(event)}`,
+    );
   }
 }

@@ -19,7 +19,8 @@ export async function processFare(customerId: string): Promise<void> {
   print(`Fare ${fare.fareId}: customer ${fare.customerId}, ${fare.fareAmount} on card •••• ${fare.cc.slice(-4)}`);
   const outcome = await runFare(fare);
   for (const [i, line] of describePath(outcome.history).entries()) print(`  ${i + 1}. ${line}`);
-  if (outcome.waitingIn) print(`Execution RUNNING: ${outcome.waitingIn} waits for a human to answer its task token (run "Settle the parked refunds").`);
+  if (outcome.waitingIn)
+    print(`Execution RUNNING: ${outcome.waitingIn} waits for a human to answer its task token (run "Settle the parked refunds").`);
   else print(`Execution ${outcome.status}${outcome.error ? ` with ${outcome.error}` : ''} in ${outcome.durationMs} ms.`);
 
   const item = await fareItem(fare.fareId).catch(() => undefined);
@@ -31,7 +32,9 @@ export async function processFare(customerId: string): Promise<void> {
     // A consumer of the transactions queues takes its message; a parked refund stays for a human.
     const message = (await takeFareMessages(queueUrl, [fare.fareId], { keep })).get(fare.fareId);
     const attributes = Object.entries(message?.attributes ?? {}).map(([name, value]) => `${name}=${value}`);
-    print(`${queueUrl.split('/').pop()}: ${message ? JSON.stringify(message.body) : 'no message'}${attributes.length ? `  [${attributes.join(', ')}]` : ''}`);
+    print(
+      `${queueUrl.split('/').pop()}: ${message ? JSON.stringify(message.body) : 'no message'}${attributes.length ? `  [${attributes.join(', ')}]` : ''}`,
+    );
   }
 }
 

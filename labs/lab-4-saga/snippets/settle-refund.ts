@@ -15,18 +15,31 @@ export default async function settleRefund() {
     const fare = newFare('3_fail_refund');
     print(`Nothing parked: processing fare ${fare.fareId} for customer ${fare.customerId}, whose refund fails…`);
     const parked = await outcomeOf(await startFare(fare));
-    print(parked.waitingIn ? `…parked: ${parked.waitingIn} waits for a human.` : `…it ended ${parked.status} without waiting: is ParkFailedRefund a .waitForTaskToken task (step 6)?`);
+    print(
+      parked.waitingIn
+        ? `…parked: ${parked.waitingIn} waits for a human.`
+        : `…it ended ${parked.status} without waiting: is ParkFailedRefund a .waitForTaskToken task (step 6)?`,
+    );
     ({ Messages = [] } = await sqs().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 })));
   }
   for (const message of Messages) {
-    const refund = JSON.parse(message.Body ?? '{}') as { fareId: string; customerId: string; fareAmount: string; chargeId: string; execution: string; taskToken?: string };
+    const refund = JSON.parse(message.Body ?? '{}') as {
+      fareId: string;
+      customerId: string;
+      fareAmount: string;
+      chargeId: string;
+      execution: string;
+      taskToken?: string;
+    };
     print(`Refunding ${refund.fareAmount} of charge ${refund.chargeId} (fare ${refund.fareId}, customer ${refund.customerId}) by hand.`);
     if (refund.taskToken) {
       const settlement = { settledBy: 'snippet settle-refund', refundedAt: new Date().toISOString() };
       try {
         await stepfunctions().send(new SendTaskSuccessCommand({ taskToken: refund.taskToken, output: JSON.stringify(settlement) }));
         const outcome = await outcomeOf(refund.execution);
-        print(`  SendTaskSuccess → the saga went on: ${outcome.path.slice(outcome.path.indexOf('ParkFailedRefund')).join(' → ')} (${outcome.status})`);
+        print(
+          `  SendTaskSuccess → the saga went on: ${outcome.path.slice(outcome.path.indexOf('ParkFailedRefund')).join(' → ')} (${outcome.status})`,
+        );
       } catch (error) {
         // The execution stopped waiting (it timed out, was stopped, or someone answered already).
         if (!(error instanceof TaskTimedOut || error instanceof TaskDoesNotExist)) throw error;

@@ -68,14 +68,16 @@ export class FareProcessingStack extends Stack {
       queueName: `${props.prefix}-WildRydesFailedRefundsQueue`,
       retentionPeriod: Duration.days(14),
     });
-    failedRefunds.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }).createAlarm(this, 'FailedRefundsAlarm', {
-      alarmName: `${props.prefix}-FailedRefundsWaiting`,
-      alarmDescription: 'A refund failed: the customer was charged and not refunded. Settle it from the WildRydesFailedRefundsQueue.',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    failedRefunds
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' })
+      .createAlarm(this, 'FailedRefundsAlarm', {
+        alarmName: `${props.prefix}-FailedRefundsWaiting`,
+        alarmDescription: 'A refund failed: the customer was charged and not refunded. Settle it from the WildRydesFailedRefundsQueue.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
     new CfnOutput(this, 'FailedRefundsQueueUrl', { value: failedRefunds.queueUrl });
     // #endregion
 

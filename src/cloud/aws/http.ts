@@ -274,7 +274,11 @@ export function restJsonEndpoint(service: string, routes: RestRoute[], checks: I
             try {
               checkInput(checks.shapes, route.action, json, 'json');
             } catch (error) {
-              throw invalidInput(error, checks.invalidInputCode ?? 'SerializationException', checks.invalidInputCode ?? 'ValidationException');
+              throw invalidInput(
+                error,
+                checks.invalidInputCode ?? 'SerializationException',
+                checks.invalidInputCode ?? 'ValidationException',
+              );
             }
           }
         }

@@ -66,7 +66,10 @@ export class EmulatorProcess {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const child = fork(ENTRY, [JSON.stringify({ emulator: this.emulator, port: this.port })], {
-        execArgv: [...process.execArgv.filter((arg) => !arg.startsWith('--max-old-space-size')), `--max-old-space-size=${this.options.maxHeapMb}`],
+        execArgv: [
+          ...process.execArgv.filter((arg) => !arg.startsWith('--max-old-space-size')),
+          `--max-old-space-size=${this.options.maxHeapMb}`,
+        ],
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       });
       this.child = child;
@@ -85,11 +88,19 @@ export class EmulatorProcess {
       child.on('exit', (code, signal) => {
         if (this.child === child) this.child = undefined;
         if (!listening) {
-          reject(new Error(`the ${this.options.service} emulator exited (${code ?? signal}) while starting: ${stderr.trim().split('\n').pop() ?? ''}`));
+          reject(
+            new Error(
+              `the ${this.options.service} emulator exited (${code ?? signal}) while starting: ${stderr.trim().split('\n').pop() ?? ''}`,
+            ),
+          );
           return;
         }
         if (this.stopping) return;
-        const lastLine = stderr.trim().split('\n').findLast((line) => /Error|error|heap/.test(line)) ?? `it exited with ${code ?? signal}`;
+        const lastLine =
+          stderr
+            .trim()
+            .split('\n')
+            .findLast((line) => /Error|error|heap/.test(line)) ?? `it exited with ${code ?? signal}`;
         this.recover(this.stalled ?? lastLine.slice(0, 300));
         this.stalled = undefined;
       });
@@ -107,7 +118,8 @@ export class EmulatorProcess {
     }
     this.spawn().then(
       () => this.options.restarted(reason),
-      (error: Error) => console.error(`The local ${this.options.service} emulator failed (${reason}) and could not be started again: ${error.message}`),
+      (error: Error) =>
+        console.error(`The local ${this.options.service} emulator failed (${reason}) and could not be started again: ${error.message}`),
     );
   }
 

@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import { join } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
-import { createFauxqs } from './fauxqs.ts';
 import { EmulatorProcess } from './emulator-process.ts';
+import { createFauxqs } from './fauxqs.ts';
 
 /** The reused emulators, each on an internal loopback port behind the gateway. */
 export interface Emulators {

@@ -126,7 +126,10 @@ function failed(res: Res, service: CloudService | undefined, error: unknown): vo
     const { code, status } = service?.tooLargeCode ?? { code: 'RequestEntityTooLarge', status: 413 };
     const answer = errorAnswer(service ? errorFormatOf(service) : 'json', new AwsError(code, error.message, status));
     const req = (res as http.ServerResponse).req;
-    if (!req || req.complete) return send(res, answer);
+    if (!req || req.complete) {
+      send(res, answer);
+      return;
+    }
     // The rest of the body is let go unread, and the answer waits for its end: a client still
     // sending when the connection closed would lose the answer to a reset (and an SDK would retry
     // the whole upload). A body still coming after DRAIN_MS is answered anyway, and the connection ends.

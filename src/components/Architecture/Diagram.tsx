@@ -1,8 +1,20 @@
+import {
+  BaseEdge,
+  type Edge,
+  EdgeLabelRenderer,
+  type EdgeProps,
+  getBezierPath,
+  Handle,
+  MarkerType,
+  type Node,
+  type NodeProps,
+  Position,
+  ReactFlow,
+} from '@xyflow/react';
 import { createContext, useContext, useEffect, useMemo, useState } from 'react';
-import { BaseEdge, EdgeLabelRenderer, Handle, MarkerType, Position, ReactFlow, getBezierPath, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/base.css';
 import { useColorMode } from '@docusaurus/theme-common';
-import { indexArchitecture, type ArchEdge, type ArchNode, type Architecture } from '@site/src/lib/architecture-activity';
+import { type ArchEdge, type Architecture, type ArchNode, indexArchitecture } from '@site/src/lib/architecture-activity';
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
 import { KIND_LABEL, shortCaption } from './labels';
 import { layoutArchitecture, NODE_HEIGHT, NODE_WIDTH } from './layout';
@@ -17,9 +29,20 @@ type Props = {
 
 const Lights = createContext<DiagramLights | undefined>(undefined);
 
-
 /** The service's short name in a badge: readable in any font, unlike emoji. */
-const BADGE: Record<ArchNode['kind'], string> = { api: 'API', function: 'λ', topic: 'SNS', queue: 'SQS', table: 'DDB', 'state-machine': 'SFN', stream: 'KDS', bucket: 'S3', rule: 'EB', 'event-bus': 'EB', endpoint: 'URL' };
+const BADGE: Record<ArchNode['kind'], string> = {
+  api: 'API',
+  function: 'λ',
+  topic: 'SNS',
+  queue: 'SQS',
+  table: 'DDB',
+  'state-machine': 'SFN',
+  stream: 'KDS',
+  bucket: 'S3',
+  rule: 'EB',
+  'event-bus': 'EB',
+  endpoint: 'URL',
+};
 
 function ResourceNode({ data }: NodeProps<Node<{ node: ArchNode }>>) {
   const lights = useContext(Lights);
@@ -32,7 +55,13 @@ function ResourceNode({ data }: NodeProps<Node<{ node: ArchNode }>>) {
       data-dlq={node.facts.deadLetter ? 'true' : undefined}
       data-arch-node={node.id}
       title={node.id}
-      ref={(box) => lights?.registerNode(node.id, { box, text: box?.querySelector('[data-role=text]') ?? null, alarm: box?.querySelector('[data-role=alarm]') ?? null })}
+      ref={(box) =>
+        lights?.registerNode(node.id, {
+          box,
+          text: box?.querySelector('[data-role=text]') ?? null,
+          alarm: box?.querySelector('[data-role=alarm]') ?? null,
+        })
+      }
     >
       <Handle type="target" position={Position.Left} className={styles.handle} isConnectable={false} />
       <span className={styles.icon} aria-hidden="true">
@@ -49,7 +78,17 @@ function ResourceNode({ data }: NodeProps<Node<{ node: ArchNode }>>) {
   );
 }
 
-function FlowEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<Edge<{ edge: ArchEdge }>>) {
+function FlowEdge({
+  id,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  data,
+  markerEnd,
+}: EdgeProps<Edge<{ edge: ArchEdge }>>) {
   const lights = useContext(Lights);
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const edge = data!.edge;
@@ -90,7 +129,6 @@ function countersIn(label: Element) {
   };
 }
 
-
 const nodeTypes = { resource: ResourceNode };
 const edgeTypes = { flow: FlowEdge };
 
@@ -120,7 +158,16 @@ export default function Diagram({ architecture, onPainted }: Props) {
       selectable: false,
       connectable: false,
     }));
-    const flowEdges: Edge<{ edge: ArchEdge }>[] = architecture.edges.map((edge) => ({ id: edge.id, source: edge.source, target: edge.target, type: 'flow', data: { edge }, selectable: false, focusable: false, markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 } }));
+    const flowEdges: Edge<{ edge: ArchEdge }>[] = architecture.edges.map((edge) => ({
+      id: edge.id,
+      source: edge.source,
+      target: edge.target,
+      type: 'flow',
+      data: { edge },
+      selectable: false,
+      focusable: false,
+      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+    }));
     const bottom = Math.max(0, ...Array.from(placed.values()).map((p) => p.y + NODE_HEIGHT));
     return { nodes: flowNodes, edges: flowEdges, height: Math.min(620, Math.max(220, bottom + 40)) };
   }, [architecture]);

@@ -7,7 +7,9 @@ export default function TextTwin({ graph }: { graph: Architecture }) {
   const name = (id: string) => graph.nodes.find((n) => n.id === id)?.label ?? id;
   return (
     <details className={styles.twin}>
-      <summary>The diagram in words ({graph.nodes.length} resources, {graph.edges.length} links)</summary>
+      <summary>
+        The diagram in words ({graph.nodes.length} resources, {graph.edges.length} links)
+      </summary>
       <ul>
         {graph.edges.map((edge) => (
           <li key={edge.id}>

@@ -1,4 +1,3 @@
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
 import { useProgress } from '@site/src/components/ProgressProvider';
@@ -6,8 +5,9 @@ import type { Architecture as Graph } from '@site/src/lib/architecture-activity'
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
 import { LAB_CHANGED } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
-import TextTwin from './TextTwin';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import styles from './styles.module.css';
+import TextTwin from './TextTwin';
 
 // The graph and layout libraries load only when there is a deployed stack to draw.
 const Diagram = lazy(() => import('./Diagram'));
@@ -54,7 +54,11 @@ export default function Architecture({ lab }: Props) {
     const onLabChanged = (event: Event) => (event as CustomEvent<{ lab: string }>).detail?.lab === lab && soon();
     window.addEventListener(LAB_CHANGED, onLabChanged);
     const stop = subscribeCloudEvents((event) => {
-      if ((event.service === 'cloudformation' && event.type === 'resource-status') || (event.service === 'workshop' && event.type === 'reset')) soon();
+      if (
+        (event.service === 'cloudformation' && event.type === 'resource-status') ||
+        (event.service === 'workshop' && event.type === 'reset')
+      )
+        soon();
     });
     return () => {
       window.removeEventListener(LAB_CHANGED, onLabChanged);
@@ -68,16 +72,22 @@ export default function Architecture({ lab }: Props) {
     return (
       <LabPanel title="Your stack, live">
         <p className={styles.empty}>
-          Here the page draws the stack you deployed, and lights each link as messages move through it. It needs the workshop running on your machine (<code>npm start</code>); from a
-          terminal, deploy and look at what you built:
+          Here the page draws the stack you deployed, and lights each link as messages move through it. It needs the workshop running on
+          your machine (<code>npm start</code>); from a terminal, deploy and look at what you built:
         </p>
         <CliCommand command={deploy} />
       </LabPanel>
     );
   }
   const last = progress?.labs[lab]?.lastDeploy;
-  const deployedNote = last ? ` · last ${last.what === 'destroy' ? 'destroyed' : `deployed ${last.what}`} at ${new Date(last.at).toLocaleTimeString([], { hour12: false })}${last.ok ? '' : ' (failed)'}` : '';
-  const subtitle = graph?.deployed ? `${graph.stackName} · ${graph.status} · ${graph.nodes.length} resources${deployedNote}` : graph ? `nothing deployed for ${lab}${deployedNote}` : 'reading your stack…';
+  const deployedNote = last
+    ? ` · last ${last.what === 'destroy' ? 'destroyed' : `deployed ${last.what}`} at ${new Date(last.at).toLocaleTimeString([], { hour12: false })}${last.ok ? '' : ' (failed)'}`
+    : '';
+  const subtitle = graph?.deployed
+    ? `${graph.stackName} · ${graph.status} · ${graph.nodes.length} resources${deployedNote}`
+    : graph
+      ? `nothing deployed for ${lab}${deployedNote}`
+      : 'reading your stack…';
   return (
     <LabPanel title="Your stack, live" subtitle={<span data-testid={`architecture-status-${lab}`}>{subtitle}</span>}>
       {error && (
@@ -88,7 +98,8 @@ export default function Architecture({ lab }: Props) {
       {graph && !graph.deployed && (
         <div data-testid={`architecture-empty-${lab}`}>
           <p className={styles.empty}>
-            Nothing of {lab} is deployed yet{graph.notes.length > 0 ? `: ${graph.notes.join(' ')}` : ''}. Deploy your stack with the Deploy button on this page, or from a terminal:
+            Nothing of {lab} is deployed yet{graph.notes.length > 0 ? `: ${graph.notes.join(' ')}` : ''}. Deploy your stack with the Deploy
+            button on this page, or from a terminal:
           </p>
           <CliCommand command={deploy} />
         </div>

@@ -18,7 +18,14 @@ export const KIND_LABEL: Record<ArchNode['kind'], string> = {
 export function shortCaption(edge: ArchEdge): string | undefined {
   if (edge.kind === 'subscription') return edge.facts.filterPolicy ? 'filtered' : undefined;
   if (edge.kind === 'dead-letter') return 'DLQ';
-  if (edge.kind === 'sends' || edge.kind === 'integration' || edge.kind === 'task' || edge.kind === 'mapping' || edge.kind === 'destination') return edge.label;
+  if (
+    edge.kind === 'sends' ||
+    edge.kind === 'integration' ||
+    edge.kind === 'task' ||
+    edge.kind === 'mapping' ||
+    edge.kind === 'destination'
+  )
+    return edge.label;
   return undefined;
 }
 

@@ -20,7 +20,8 @@ export function layoutArchitecture(architecture: Architecture): Placed[] {
   graph.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 64, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const node of architecture.nodes) graph.setNode(node.id, { width: NODE_WIDTH, height: NODE_HEIGHT });
-  for (const edge of architecture.edges) graph.setEdge(edge.source, edge.target, { weight: edge.kind === 'dead-letter' ? 1 : 2, minlen: 1 }, edge.id);
+  for (const edge of architecture.edges)
+    graph.setEdge(edge.source, edge.target, { weight: edge.kind === 'dead-letter' ? 1 : 2, minlen: 1 }, edge.id);
   dagre.layout(graph);
   return architecture.nodes.map((node) => {
     const { x, y } = graph.node(node.id);

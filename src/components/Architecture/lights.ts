@@ -1,18 +1,27 @@
-import { marksFor, type EdgeCounter, type GraphIndex, type Marks, type Tone } from '@site/src/lib/architecture-activity';
+import { type EdgeCounter, type GraphIndex, type Marks, marksFor, type Tone } from '@site/src/lib/architecture-activity';
 import type { FlowEvent } from '@site/src/lib/flow';
 
 type EdgeElements = { pulse: SVGPathElement | null; counters: Partial<Record<EdgeCounter, HTMLElement | null>> };
 type NodeElements = { box: HTMLElement | null; text: HTMLElement | null; alarm: HTMLElement | null };
 
-/** What was painted for one event: its sequence number, when the cloud emitted it and when it was on screen. */
+/** What was painted for one event: its sequence number, when the cloud emitted it, when the page got it and when it was on screen. */
 export interface Painted {
   seq: number;
   emittedAt: number;
+  receivedAt: number;
   paintedAt: number;
 }
 
+const now = () => performance.timeOrigin + performance.now();
+
 const PULSE_MS = 900;
-const colours: Record<Tone, string> = { move: 'var(--arch-move)', filtered: 'var(--arch-filtered)', retry: 'var(--arch-retry)', fail: 'var(--arch-fail)', 'dead-letter': 'var(--arch-fail)' };
+const colours: Record<Tone, string> = {
+  move: 'var(--arch-move)',
+  filtered: 'var(--arch-filtered)',
+  retry: 'var(--arch-retry)',
+  fail: 'var(--arch-fail)',
+  'dead-letter': 'var(--arch-fail)',
+};
 
 /**
  * Lights the diagram as events arrive, outside React: events are queued and applied once per
@@ -25,8 +34,10 @@ export class DiagramLights {
   private readonly edges = new Map<string, EdgeElements>();
   private readonly edgeCounts = new Map<string, Record<EdgeCounter, number>>();
   private readonly alarms = new Map<string, number>();
-  private pending: { event: FlowEvent; marks: Marks }[] = [];
+  private pending: { event: FlowEvent; marks: Marks; receivedAt: number }[] = [];
   private frame: number | undefined;
+  /** The pulse each element shows now, if any. */
+  private readonly pulses = new WeakMap<Element, Animation>();
   /** Events that lit something, since the diagram opened. */
   matched = 0;
 
@@ -56,7 +67,7 @@ export class DiagramLights {
     const marks = marksFor(event, this.index);
     if (marks.nodes.length === 0 && marks.edges.length === 0) return;
     this.matched++;
-    this.pending.push({ event, marks });
+    this.pending.push({ event, marks, receivedAt: now() });
     this.frame ??= requestAnimationFrame(() => this.flush());
   }
 
@@ -69,7 +80,10 @@ export class DiagramLights {
     const edgeTones = new Map<string, Tone>();
     for (const { marks } of batch) {
       for (const mark of marks.nodes) {
-        nodeTones.set(mark.id, { tone: stronger(nodeTones.get(mark.id)?.tone, mark.tone), text: mark.text ?? nodeTones.get(mark.id)?.text });
+        nodeTones.set(mark.id, {
+          tone: stronger(nodeTones.get(mark.id)?.tone, mark.tone),
+          text: mark.text ?? nodeTones.get(mark.id)?.text,
+        });
         if (mark.tone === 'dead-letter') this.alarms.set(mark.id, (this.alarms.get(mark.id) ?? 0) + 1);
       }
       for (const mark of marks.edges) {
@@ -84,7 +98,7 @@ export class DiagramLights {
     nodeTones.forEach(({ tone, text }, id) => {
       const elements = this.nodes.get(id);
       if (!elements?.box) return;
-      elements.box.animate([{ boxShadow: `0 0 0 7px ${colours[tone]}` }, { boxShadow: '0 0 0 0 transparent' }], { duration: PULSE_MS, easing: 'ease-out' });
+      this.pulse(elements.box, [{ boxShadow: `0 0 0 7px ${colours[tone]}` }, { boxShadow: '0 0 0 0 transparent' }]);
       elements.box.dataset.lastTone = tone;
       if (text && elements.text) elements.text.textContent = text;
       if (tone === 'dead-letter') this.showAlarm(id);
@@ -93,15 +107,33 @@ export class DiagramLights {
       const elements = this.edges.get(id);
       if (elements?.pulse) {
         elements.pulse.style.stroke = colours[tone];
-        elements.pulse.animate([{ opacity: 1, strokeDashoffset: '24' }, { opacity: 0, strokeDashoffset: '0' }], { duration: PULSE_MS, easing: 'ease-out' });
+        this.pulse(elements.pulse, [
+          { opacity: 1, strokeDashoffset: '24' },
+          { opacity: 0, strokeDashoffset: '0' },
+        ]);
       }
       this.showCounts(id);
     });
     // The frame after this one is on screen: that is when a learner can see it.
     requestAnimationFrame(() => {
-      const paintedAt = performance.timeOrigin + performance.now();
-      this.onPainted(batch.map(({ event }) => ({ seq: event.seq, emittedAt: event.time, paintedAt })));
+      const paintedAt = now();
+      this.onPainted(batch.map(({ event, receivedAt }) => ({ seq: event.seq, emittedAt: event.time, receivedAt, paintedAt })));
     });
+  }
+
+  /**
+   * Pulses an element, restarting its pulse if one is still running rather than adding another:
+   * while messages keep coming, a new animation every frame would leave dozens running at once
+   * on each element, each one painted every frame.
+   */
+  private pulse(element: Element, keyframes: Keyframe[]): void {
+    const running = this.pulses.get(element);
+    if (running?.playState === 'running' && running.effect instanceof KeyframeEffect) {
+      running.effect.setKeyframes(keyframes);
+      running.currentTime = 0;
+      return;
+    }
+    this.pulses.set(element, element.animate(keyframes, { duration: PULSE_MS, easing: 'ease-out' }));
   }
 
   private showCounts(id: string): void {
@@ -112,7 +144,8 @@ export class DiagramLights {
       const element = elements.counters[key];
       if (!element) continue;
       element.hidden = counts[key] === 0;
-      element.textContent = key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`;
+      element.textContent =
+        key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`;
     }
   }
 

@@ -1,9 +1,9 @@
-import { useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
-import { streamOperation, type LabEvent } from '@site/src/lib/lab-api';
+import { type LabEvent, streamOperation } from '@site/src/lib/lab-api';
 import { announceLabChange } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import { useState } from 'react';
 import styles from './styles.module.css';
 
 type Props = {
@@ -25,7 +25,10 @@ export default function Checkpoints({ lab, step }: Props) {
   if (mode === 'static') {
     return (
       <LabPanel title={title}>
-        <CliCommand command={command} note="Run the checkpoints from a terminal at the project root (this page has no lab API behind it):" />
+        <CliCommand
+          command={command}
+          note="Run the checkpoints from a terminal at the project root (this page has no lab API behind it):"
+        />
       </LabPanel>
     );
   }
@@ -51,7 +54,13 @@ export default function Checkpoints({ lab, step }: Props) {
       subtitle={<code>{command}</code>}
       state={state}
       actions={
-        <button className="button button--success button--sm" disabled={mode !== 'live' || state === 'running'} onClick={check} data-testid={`check-${lab}${step ? `-step-${step}` : ''}`}>
+        <button
+          type="button"
+          className="button button--success button--sm"
+          disabled={mode !== 'live' || state === 'running'}
+          onClick={check}
+          data-testid={`check-${lab}${step ? `-step-${step}` : ''}`}
+        >
           {state === 'running' ? 'Checking…' : 'Check'}
         </button>
       }
@@ -59,8 +68,13 @@ export default function Checkpoints({ lab, step }: Props) {
       {results.length > 0 && (
         <ul className={styles.results}>
           {results.map((result) => (
-            <li key={result.id} className={result.ok ? styles.pass : styles.fail} data-testid={`checkpoint-${result.id}`} data-ok={String(result.ok)}>
-              <span className={styles.mark} aria-label={result.ok ? 'passes' : 'fails'}>
+            <li
+              key={result.id}
+              className={result.ok ? styles.pass : styles.fail}
+              data-testid={`checkpoint-${result.id}`}
+              data-ok={String(result.ok)}
+            >
+              <span className={styles.mark} role="img" aria-label={result.ok ? 'passes' : 'fails'}>
                 {result.ok ? '✓' : '✗'}
               </span>
               <div>

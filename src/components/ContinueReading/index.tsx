@@ -1,6 +1,6 @@
-import { useState } from 'react';
 import Link from '@docusaurus/Link';
 import { useProgress } from '@site/src/components/ProgressProvider';
+import { useState } from 'react';
 import styles from './styles.module.css';
 
 /** On the home page: a link back to where the learner was reading, and a way to start over. */
@@ -25,7 +25,12 @@ export default function ContinueReading() {
       ) : (
         <span className={styles.confirm}>
           Forget every checkpoint result and where you were reading?{' '}
-          <button type="button" className="button button--danger button--sm" data-testid="reset-progress" onClick={() => reset().then(() => setConfirming(false))}>
+          <button
+            type="button"
+            className="button button--danger button--sm"
+            data-testid="reset-progress"
+            onClick={() => reset().then(() => setConfirming(false))}
+          >
             Reset
           </button>{' '}
           <button type="button" className="button button--secondary button--sm" onClick={() => setConfirming(false)}>

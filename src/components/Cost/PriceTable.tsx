@@ -1,7 +1,11 @@
 import { PRICE_REGION, PRICES, PRICES_CHECKED } from '@site/src/lib/prices';
 import styles from './styles.module.css';
 
-const checked = { aws: 'AWS pricing page', secondary: 'quoted from it; confirm there', unconfirmed: 'not confirmed here; check there' } as const;
+const checked = {
+  aws: 'AWS pricing page',
+  secondary: 'quoted from it; confirm there',
+  unconfirmed: 'not confirmed here; check there',
+} as const;
 
 /** The dated price table the cost panel multiplies by, with where each price comes from. */
 export default function PriceTable() {
@@ -23,15 +27,16 @@ export default function PriceTable() {
                 {p.usd} per {p.per.toLocaleString()}
               </td>
               <td>
-                <a href={p.source}>{new URL(p.source).pathname.split('/').filter(Boolean)[0]}</a> <span className={styles.muted}>({checked[p.checkedOn]})</span>
+                <a href={p.source}>{new URL(p.source).pathname.split('/').filter(Boolean)[0]}</a>{' '}
+                <span className={styles.muted}>({checked[p.checkedOn]})</span>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className={styles.muted}>
-        {PRICE_REGION}, on-demand, first pricing tier, checked on {PRICES_CHECKED}. Most of these services have a monthly free tier that makes a workshop's activity free; the
-        totals here leave it out so that you see what the requests themselves cost.
+        {PRICE_REGION}, on-demand, first pricing tier, checked on {PRICES_CHECKED}. Most of these services have a monthly free tier that
+        makes a workshop's activity free; the totals here leave it out so that you see what the requests themselves cost.
       </p>
     </>
   );

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
 import LabPanel from '@site/src/components/LabPanel';
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
-import { estimateCost, formatUsd, type Activity } from '@site/src/lib/cost';
+import { type Activity, estimateCost, formatUsd } from '@site/src/lib/cost';
 import { LAB_CHANGED } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import PriceTable from './PriceTable';
 import styles from './styles.module.css';
 
@@ -57,7 +57,11 @@ export default function Cost({ lab }: Props) {
   if (mode !== 'live' || !activity) {
     return (
       <LabPanel title="What this lab would cost on AWS">
-        {mode === 'static' && <p className={styles.muted}>With the workshop running (<code>npm start</code>), this panel counts what your stack does and prices it. The prices it uses:</p>}
+        {mode === 'static' && (
+          <p className={styles.muted}>
+            With the workshop running (<code>npm start</code>), this panel counts what your stack does and prices it. The prices it uses:
+          </p>
+        )}
         {error && <p role="alert">✗ {error}</p>}
         <PriceTable />
       </LabPanel>
@@ -67,9 +71,10 @@ export default function Cost({ lab }: Props) {
     return (
       <LabPanel title="What this lab costs on AWS">
         <p>
-          On AWS your bill is the real count. Open the <strong>Billing and Cost Management</strong> console: <em>Bills</em> shows the month so far by service, and <em>Cost Explorer</em>{' '}
-          groups it by service or by tag (activate the <code>workshop</code> and <code>workshop:lab</code> tags as cost allocation tags first; charges appear within a day). The{' '}
-          <em>Free Tier</em> page shows how much of each service's free tier you have used.
+          On AWS your bill is the real count. Open the <strong>Billing and Cost Management</strong> console: <em>Bills</em> shows the month
+          so far by service, and <em>Cost Explorer</em> groups it by service or by tag (activate the <code>workshop</code> and{' '}
+          <code>workshop:lab</code> tags as cost allocation tags first; charges appear within a day). The <em>Free Tier</em> page shows how
+          much of each service's free tier you have used.
         </p>
         <PriceTable />
       </LabPanel>
@@ -78,15 +83,23 @@ export default function Cost({ lab }: Props) {
   const report = estimateCost(activity);
   const since = activity.since ? new Date(activity.since).toLocaleString([], { hour12: false }) : undefined;
   const reset = async () => {
-    await fetch(`/api/labs/${encodeURIComponent(lab)}/activity/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`/api/labs/${encodeURIComponent(lab)}/activity/reset`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     void load();
   };
   return (
     <LabPanel
       title="What this lab would cost on AWS"
-      subtitle={activity.architecture.deployed ? `your activity in ${activity.architecture.stackName}${since ? ` since ${since}` : ''}` : `nothing of ${lab} is deployed`}
+      subtitle={
+        activity.architecture.deployed
+          ? `your activity in ${activity.architecture.stackName}${since ? ` since ${since}` : ''}`
+          : `nothing of ${lab} is deployed`
+      }
       actions={
-        <button className="button button--secondary button--sm" onClick={reset} data-testid={`cost-reset-${lab}`}>
+        <button type="button" className="button button--secondary button--sm" onClick={reset} data-testid={`cost-reset-${lab}`}>
           Start counting again
         </button>
       }
@@ -131,7 +144,8 @@ export default function Cost({ lab }: Props) {
           <ul className={styles.whatIfs}>
             {report.whatIfs.map((w) => (
               <li key={w.title}>
-                <strong>{w.title}:</strong> {w.asIs.requests.toLocaleString()} requests ({formatUsd(w.asIs.usd)}) → {w.instead.requests.toLocaleString()} ({formatUsd(w.instead.usd)}). {w.explanation}
+                <strong>{w.title}:</strong> {w.asIs.requests.toLocaleString()} requests ({formatUsd(w.asIs.usd)}) →{' '}
+                {w.instead.requests.toLocaleString()} ({formatUsd(w.instead.usd)}). {w.explanation}
               </li>
             ))}
           </ul>

@@ -1,10 +1,10 @@
-import { useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
-import { streamOperation, type LabEvent } from '@site/src/lib/lab-api';
+import { type LabEvent, streamOperation } from '@site/src/lib/lab-api';
 import { announceLabChange } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
-import { resourceRows, type ResourceRow } from './deploy.utils';
+import { useState } from 'react';
+import { type ResourceRow, resourceRows } from './deploy.utils';
 import styles from './styles.module.css';
 
 type Props = {
@@ -26,7 +26,10 @@ export default function Deploy({ lab, step }: Props) {
   if (mode === 'static') {
     return (
       <LabPanel title="Deploy">
-        <CliCommand command={`npx workshop deploy ${lab}`} note="Deploy your stack from a terminal at the project root (this page has no lab API behind it):" />
+        <CliCommand
+          command={`npx workshop deploy ${lab}`}
+          note="Deploy your stack from a terminal at the project root (this page has no lab API behind it):"
+        />
         <CliCommand command={solution} note="Or deploy the solution:" />
       </LabPanel>
     );
@@ -57,13 +60,31 @@ export default function Deploy({ lab, step }: Props) {
       state={state}
       actions={
         <>
-          <button className="button button--primary button--sm" disabled={busy} onClick={() => start('deploy', { solution: false })} data-testid={`deploy-${lab}`}>
+          <button
+            type="button"
+            className="button button--primary button--sm"
+            disabled={busy}
+            onClick={() => start('deploy', { solution: false })}
+            data-testid={`deploy-${lab}`}
+          >
             Deploy
           </button>
-          <button className="button button--secondary button--sm" disabled={busy} onClick={() => start('deploy', { solution: true, ...(step ? { step } : {}) })} data-testid={`deploy-solution-${lab}`}>
+          <button
+            type="button"
+            className="button button--secondary button--sm"
+            disabled={busy}
+            onClick={() => start('deploy', { solution: true, ...(step ? { step } : {}) })}
+            data-testid={`deploy-solution-${lab}`}
+          >
             {step ? `Deploy solution (step ${step})` : 'Deploy solution'}
           </button>
-          <button className="button button--outline button--danger button--sm" disabled={busy} onClick={() => start('destroy', {})} data-testid={`destroy-${lab}`}>
+          <button
+            type="button"
+            className="button button--outline button--danger button--sm"
+            disabled={busy}
+            onClick={() => start('destroy', {})}
+            data-testid={`destroy-${lab}`}
+          >
             Destroy
           </button>
         </>

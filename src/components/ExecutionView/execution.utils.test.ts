@@ -5,8 +5,22 @@ import { pathFromHistory, takenEdges } from './execution.utils.ts';
 
 /** A history as GetExecutionHistory returns it, 5 ms between events. */
 function history(...events: [string, Record<string, unknown>?][]): HistoryEventView[] {
-  const detailsKey = (type: string) => (type.endsWith('StateEntered') ? 'stateEnteredEventDetails' : type.endsWith('StateExited') ? 'stateExitedEventDetails' : `${type[0].toLowerCase()}${type.slice(1)}EventDetails`);
-  return events.map(([type, details], i) => ({ id: i + 1, previousEventId: i, type, timestamp: new Date(Date.UTC(2026, 0, 1) + i * 5).toISOString(), ...(details ? { [detailsKey(type)]: details } : {}) }) as HistoryEventView);
+  const detailsKey = (type: string) =>
+    type.endsWith('StateEntered')
+      ? 'stateEnteredEventDetails'
+      : type.endsWith('StateExited')
+        ? 'stateExitedEventDetails'
+        : `${type[0].toLowerCase()}${type.slice(1)}EventDetails`;
+  return events.map(
+    ([type, details], i) =>
+      ({
+        id: i + 1,
+        previousEventId: i,
+        type,
+        timestamp: new Date(Date.UTC(2026, 0, 1) + i * 5).toISOString(),
+        ...(details ? { [detailsKey(type)]: details } : {}),
+      }) as HistoryEventView,
+  );
 }
 const task = (name: string, ...outcome: [string, Record<string, unknown>?][]): [string, Record<string, unknown>?][] => [
   ['TaskStateEntered', { name }],
@@ -32,14 +46,17 @@ test('a good fare: every state succeeded, six transitions', () => {
     ),
   );
   assert.equal(path.status, 'SUCCEEDED');
-  assert.deepEqual(path.steps.map((s) => [s.state, s.status]), [
-    ['RegisterFare', 'succeeded'],
-    ['ChargeFare', 'succeeded'],
-    ['CreditCustomerAccount', 'succeeded'],
-    ['SetFareStatusCompleted', 'succeeded'],
-    ['NotifySuccess', 'succeeded'],
-    ['FareProcessingSucceeded', 'succeeded'],
-  ]);
+  assert.deepEqual(
+    path.steps.map((s) => [s.state, s.status]),
+    [
+      ['RegisterFare', 'succeeded'],
+      ['ChargeFare', 'succeeded'],
+      ['CreditCustomerAccount', 'succeeded'],
+      ['SetFareStatusCompleted', 'succeeded'],
+      ['NotifySuccess', 'succeeded'],
+      ['FareProcessingSucceeded', 'succeeded'],
+    ],
+  );
   assert.equal(path.transitions, 6);
   assert.equal(path.durationMs, 5 * 28);
   assert.ok(takenEdges(path.steps).every((edge) => !edge.caught));
@@ -97,7 +114,10 @@ test('a callback task that sent its message and has no answer yet: the execution
     ),
   );
   assert.equal(path.status, 'RUNNING');
-  assert.deepEqual(path.steps.map((s) => s.status), ['caught', 'waiting']);
+  assert.deepEqual(
+    path.steps.map((s) => s.status),
+    ['caught', 'waiting'],
+  );
 });
 
 test('an empty history is an execution that has not started a state yet', () => {

@@ -31,7 +31,12 @@ export interface ExecutionPath {
   transitions: number;
 }
 
-const ENDINGS: Record<string, string> = { ExecutionSucceeded: 'SUCCEEDED', ExecutionFailed: 'FAILED', ExecutionTimedOut: 'TIMED_OUT', ExecutionAborted: 'ABORTED' };
+const ENDINGS: Record<string, string> = {
+  ExecutionSucceeded: 'SUCCEEDED',
+  ExecutionFailed: 'FAILED',
+  ExecutionTimedOut: 'TIMED_OUT',
+  ExecutionAborted: 'ABORTED',
+};
 
 /** Reads an execution's path from its history events, oldest first. */
 export function pathFromHistory(events: HistoryEventView[]): ExecutionPath {
@@ -53,12 +58,18 @@ export function pathFromHistory(events: HistoryEventView[]): ExecutionPath {
         step.caughtTo = event.stateEnteredEventDetails?.name;
         step.status = 'caught';
       }
-      steps.push({ state: event.stateEnteredEventDetails?.name ?? '?', type: type.slice(0, -'StateEntered'.length), status: 'running', enteredAtMs: at(event), retries: 0 });
+      steps.push({
+        state: event.stateEnteredEventDetails?.name ?? '?',
+        type: type.slice(0, -'StateEntered'.length),
+        status: 'running',
+        enteredAtMs: at(event),
+        retries: 0,
+      });
       attempts = 0;
       lastAttemptFailed = false;
       submitted = false;
     } else if (!step) {
-      continue;
+      // Task events before the first state entered belong to no step.
     } else if (type === 'TaskScheduled' || type === 'LambdaFunctionScheduled' || type === 'ActivityScheduled') {
       if (attempts++ > 0) step.retries++;
       lastAttemptFailed = false;
@@ -67,7 +78,13 @@ export function pathFromHistory(events: HistoryEventView[]): ExecutionPath {
     } else if (type === 'TaskSubmitted' && event.taskSubmittedEventDetails !== undefined) {
       submitted = true;
     } else if (/^(Task|LambdaFunction|Activity)(Failed|TimedOut|ScheduleFailed|StartFailed)$/.test(type)) {
-      const details = (event.taskFailedEventDetails ?? event.lambdaFunctionFailedEventDetails ?? event.taskTimedOutEventDetails ?? event.lambdaFunctionTimedOutEventDetails ?? event.lambdaFunctionScheduleFailedEventDetails ?? event.lambdaFunctionStartFailedEventDetails ?? event.taskStartFailedEventDetails) as { error?: string } | undefined;
+      const details = (event.taskFailedEventDetails ??
+        event.lambdaFunctionFailedEventDetails ??
+        event.taskTimedOutEventDetails ??
+        event.lambdaFunctionTimedOutEventDetails ??
+        event.lambdaFunctionScheduleFailedEventDetails ??
+        event.lambdaFunctionStartFailedEventDetails ??
+        event.taskStartFailedEventDetails) as { error?: string } | undefined;
       step.error = details?.error ?? (type.endsWith('TimedOut') ? 'States.Timeout' : type);
       step.status = 'failed';
       lastAttemptFailed = true;
@@ -81,7 +98,9 @@ export function pathFromHistory(events: HistoryEventView[]): ExecutionPath {
     } else if (ENDINGS[type]) {
       status = ENDINGS[type];
       durationMs = at(event);
-      const details = (event.executionFailedEventDetails ?? event.executionTimedOutEventDetails ?? event.executionAbortedEventDetails) as { error?: string } | undefined;
+      const details = (event.executionFailedEventDetails ?? event.executionTimedOutEventDetails ?? event.executionAbortedEventDetails) as
+        | { error?: string }
+        | undefined;
       error = details?.error;
       // The state the execution ended in (a Succeed or Fail state, or one that was stopped or timed out).
       if (step.status === 'running') step.status = status === 'SUCCEEDED' ? 'succeeded' : 'failed';

@@ -41,7 +41,10 @@ const MARGIN = 16;
 
 interface Asl {
   StartAt?: string;
-  States?: Record<string, { Type?: string; Next?: string; Default?: string; Catch?: { ErrorEquals?: string[]; Next?: string }[]; Choices?: { Next?: string }[] }>;
+  States?: Record<
+    string,
+    { Type?: string; Next?: string; Default?: string; Catch?: { ErrorEquals?: string[]; Next?: string }[]; Choices?: { Next?: string }[] }
+  >;
 }
 
 /** The transitions of a definition's top-level states (nested Parallel and Map branches stay inside their state). */
@@ -51,7 +54,8 @@ export function transitionsOf(definition: Asl): { from: string; to: string; kind
     if (state.Next) edges.push({ from: name, to: state.Next, kind: 'next' });
     for (const choice of state.Choices ?? []) if (choice.Next) edges.push({ from: name, to: choice.Next, kind: 'choice' });
     if (state.Default) edges.push({ from: name, to: state.Default, kind: 'choice', label: 'default' });
-    for (const catcher of state.Catch ?? []) if (catcher.Next) edges.push({ from: name, to: catcher.Next, kind: 'catch', label: (catcher.ErrorEquals ?? []).join(', ') });
+    for (const catcher of state.Catch ?? [])
+      if (catcher.Next) edges.push({ from: name, to: catcher.Next, kind: 'catch', label: (catcher.ErrorEquals ?? []).join(', ') });
   }
   const names = new Set(Object.keys(definition.States ?? {}));
   return edges.filter((e) => names.has(e.to));
@@ -72,7 +76,8 @@ export function layoutStateMachine(definition: string | Asl): StateGraph {
     visiting.add(name);
     order.push(name);
     for (const edge of edges.filter((e) => e.from === name)) {
-      if (visiting.has(edge.to)) back.add(edge); // a loop: drawn, but not used to rank
+      if (visiting.has(edge.to))
+        back.add(edge); // a loop: drawn, but not used to rank
       else visit(edge.to);
     }
     visiting.delete(name);
@@ -127,7 +132,8 @@ export function layoutStateMachine(definition: string | Asl): StateGraph {
   layers.forEach(place);
   for (let sweep = 0; sweep < 4; sweep++) {
     for (const slots of layers.slice(1)) {
-      const mean = (slot: Slot) => (slot.preds.length ? slot.preds.reduce((sum, p) => sum + slotOf.get(p)!.x, 0) / slot.preds.length : slot.x);
+      const mean = (slot: Slot) =>
+        slot.preds.length ? slot.preds.reduce((sum, p) => sum + slotOf.get(p)!.x, 0) / slot.preds.length : slot.x;
       const wanted = new Map(slots.map((slot) => [slot, mean(slot)]));
       slots.sort((a, b) => wanted.get(a)! - wanted.get(b)!);
       // Keep each slot as close to where its predecessors are as the slots on its left allow.
@@ -143,7 +149,13 @@ export function layoutStateMachine(definition: string | Asl): StateGraph {
   for (const slot of layers.flat()) slot.x += shift;
   const y = (depth: number) => MARGIN + depth * (NODE_HEIGHT + LAYER_GAP) + NODE_HEIGHT / 2;
 
-  const nodes: GraphNode[] = names.map((name) => ({ id: name, type: asl.States![name].Type ?? 'Task', x: slotOf.get(name)!.x, y: y(layer.get(name)!), layer: layer.get(name)! }));
+  const nodes: GraphNode[] = names.map((name) => ({
+    id: name,
+    type: asl.States![name].Type ?? 'Task',
+    x: slotOf.get(name)!.x,
+    y: y(layer.get(name)!),
+    layer: layer.get(name)!,
+  }));
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const graphEdges: GraphEdge[] = edges.map((edge) => {
     const from = byId.get(edge.from)!;

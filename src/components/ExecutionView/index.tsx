@@ -1,12 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
-import clsx from 'clsx';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
-import { pathFromHistory, takenEdges, type PathStep } from './execution.utils';
+import clsx from 'clsx';
+import { useEffect, useMemo, useState } from 'react';
+import { type PathStep, pathFromHistory, takenEdges } from './execution.utils';
 import { curveThrough, layoutStateMachine, NODE_HEIGHT, NODE_WIDTH } from './graph.utils';
-import { useExecutionFeed } from './use-execution-feed';
 import styles from './styles.module.css';
+import { useExecutionFeed } from './use-execution-feed';
 
 type Props = {
   /** The lab whose state machine to show (`lab-4`). */
@@ -53,6 +53,7 @@ export default function ExecutionView({ lab }: Props) {
 
   // Replays the path state by state: from the start for another execution, onwards as it grows.
   const [shown, setShown] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the replay starts again when another execution is selected
   useEffect(() => setShown(0), [execution?.executionArn]);
   useEffect(() => {
     if (!path || shown >= path.steps.length) return;
@@ -64,7 +65,10 @@ export default function ExecutionView({ lab }: Props) {
   if (mode !== 'live') {
     return (
       <LabPanel title="Execution">
-        <CliCommand command={`npx workshop run ${lab} execution-history`} note="The live view of executions needs the lab API (npm start). From a terminal, read your latest execution's history:" />
+        <CliCommand
+          command={`npx workshop run ${lab} execution-history`}
+          note="The live view of executions needs the lab API (npm start). From a terminal, read your latest execution's history:"
+        />
       </LabPanel>
     );
   }
@@ -73,8 +77,14 @@ export default function ExecutionView({ lab }: Props) {
   const done = path !== undefined && shown >= path.steps.length;
   const status = new Map(steps.map((step) => [step.state, step]));
   const taken = takenEdges(steps);
-  const isTaken = (from: string, to: string, kind: string) => taken.some((t) => t.from === from && t.to === to && t.caught === (kind === 'catch'));
-  const subtitle = feed.source === 'polling' ? 'polling the execution history (AWS)' : feed.source === 'live' ? 'live from the local cloud' : 'connecting…';
+  const isTaken = (from: string, to: string, kind: string) =>
+    taken.some((t) => t.from === from && t.to === to && t.caught === (kind === 'catch'));
+  const subtitle =
+    feed.source === 'polling'
+      ? 'polling the execution history (AWS)'
+      : feed.source === 'live'
+        ? 'live from the local cloud'
+        : 'connecting…';
 
   return (
     <LabPanel
@@ -86,7 +96,12 @@ export default function ExecutionView({ lab }: Props) {
           <button type="button" className="button button--sm button--secondary" onClick={() => setShown(0)} disabled={!path}>
             Replay
           </button>
-          <button type="button" className={clsx('button button--sm', feed.following ? 'button--primary' : 'button--secondary')} onClick={feed.follow} aria-pressed={feed.following}>
+          <button
+            type="button"
+            className={clsx('button button--sm', feed.following ? 'button--primary' : 'button--secondary')}
+            onClick={feed.follow}
+            aria-pressed={feed.following}
+          >
             Follow the latest
           </button>
         </>
@@ -98,7 +113,12 @@ export default function ExecutionView({ lab }: Props) {
         <ul className={styles.executions} aria-label="Recent executions">
           {feed.executions.map((e) => (
             <li key={e.executionArn}>
-              <button type="button" className={clsx(styles.execution, styles[e.status], e.executionArn === execution?.executionArn && styles.current)} onClick={() => feed.select(e.executionArn)} title={`${e.name}: ${e.status}`}>
+              <button
+                type="button"
+                className={clsx(styles.execution, styles[e.status], e.executionArn === execution?.executionArn && styles.current)}
+                onClick={() => feed.select(e.executionArn)}
+                title={`${e.name}: ${e.status}`}
+              >
                 {STATUS_ICON[e.status] ?? '?'} {e.name}
               </button>
             </li>
@@ -106,10 +126,26 @@ export default function ExecutionView({ lab }: Props) {
         </ul>
       )}
       {graph && (
-        <svg className={styles.graph} viewBox={`0 0 ${graph.width} ${graph.height}`} style={{ maxWidth: graph.width }} role="img" aria-label={`State machine graph of ${machine?.name}`} data-testid={`execution-graph-${lab}`}>
+        <svg
+          className={styles.graph}
+          viewBox={`0 0 ${graph.width} ${graph.height}`}
+          style={{ maxWidth: graph.width }}
+          role="img"
+          aria-label={`State machine graph of ${machine?.name}`}
+          data-testid={`execution-graph-${lab}`}
+        >
           <defs>
             {ARROWS.map((kind) => (
-              <marker key={kind} id={`arrow-${lab}-${kind}`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="5" markerHeight="5" orient="auto-start-reverse">
+              <marker
+                key={kind}
+                id={`arrow-${lab}-${kind}`}
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="5"
+                markerHeight="5"
+                orient="auto-start-reverse"
+              >
                 <path d="M 0 0 L 10 5 L 0 10 z" className={clsx(styles.arrowHead, styles[kind])} />
               </marker>
             ))}
@@ -130,8 +166,19 @@ export default function ExecutionView({ lab }: Props) {
           {graph.nodes.map((node) => {
             const step = status.get(node.id);
             return (
-              <g key={node.id} className={clsx(styles.node, styles[node.type], step && styles[step.status])} data-state={node.id} data-status={step?.status ?? 'not-entered'}>
-                <rect x={node.x - NODE_WIDTH / 2} y={node.y - NODE_HEIGHT / 2} width={NODE_WIDTH} height={NODE_HEIGHT} rx={node.type === 'Succeed' || node.type === 'Fail' ? NODE_HEIGHT / 2 : 6} />
+              <g
+                key={node.id}
+                className={clsx(styles.node, styles[node.type], step && styles[step.status])}
+                data-state={node.id}
+                data-status={step?.status ?? 'not-entered'}
+              >
+                <rect
+                  x={node.x - NODE_WIDTH / 2}
+                  y={node.y - NODE_HEIGHT / 2}
+                  width={NODE_WIDTH}
+                  height={NODE_HEIGHT}
+                  rx={node.type === 'Succeed' || node.type === 'Fail' ? NODE_HEIGHT / 2 : 6}
+                />
                 <text x={node.x} y={node.y} dominantBaseline="central" textAnchor="middle">
                   {step ? `${ICON[step.status]} ` : ''}
                   {node.id}
@@ -163,7 +210,9 @@ export default function ExecutionView({ lab }: Props) {
           </p>
         </>
       )}
-      {machine && !path && feed.executions.length === 0 && <p className={styles.empty}>No execution yet: process a fare, and watch it here.</p>}
+      {machine && !path && feed.executions.length === 0 && (
+        <p className={styles.empty}>No execution yet: process a fare, and watch it here.</p>
+      )}
     </LabPanel>
   );
 }

@@ -1,7 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlowEvent } from '../../lib/flow.ts';
+import {
+  type ExecutionView,
+  executionHistory,
+  type HistoryEventView,
+  recentExecutions,
+  type StateMachineView,
+  stateMachines,
+  targetKind,
+} from '../../lib/state-machines.ts';
 import { ACTIVITY } from '../../shared/activity.ts';
-import { executionHistory, recentExecutions, stateMachines, targetKind, type ExecutionView, type HistoryEventView, type StateMachineView } from '../../lib/state-machines.ts';
 
 // The Step Functions events of the local cloud's stream (see src/lib/flow.ts). The view reads
 // nothing of them but their name and resource (the execution's ARN): each says "this execution
@@ -81,7 +89,8 @@ export function useExecutionFeed(lab: string, enabled: boolean): ExecutionFeed {
           .then((list) => {
             setExecutions(list);
             setError(undefined);
-            if (current.current.following && list[0] && list[0].executionArn !== current.current.selectedArn) setSelectedArn(list[0].executionArn);
+            if (current.current.following && list[0] && list[0].executionArn !== current.current.selectedArn)
+              setSelectedArn(list[0].executionArn);
           })
           .catch(failed),
       ),
@@ -127,7 +136,8 @@ export function useExecutionFeed(lab: string, enabled: boolean): ExecutionFeed {
           timers.push(
             setInterval(() => {
               reads.executions();
-              if (current.current.executions.find((e) => e.executionArn === current.current.selectedArn)?.status === 'RUNNING') reads.history();
+              if (current.current.executions.find((e) => e.executionArn === current.current.selectedArn)?.status === 'RUNNING')
+                reads.history();
             }, POLL_MS),
           );
           return;

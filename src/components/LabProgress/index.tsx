@@ -11,7 +11,14 @@ export default function LabProgress({ lab }: { lab: string }) {
   const last = progress?.labs[lab]?.lastDeploy;
   return (
     <div className={styles.progress} data-testid={`lab-progress-${lab}`} data-passed={passed} data-total={total}>
-      <div className={styles.bar} role="progressbar" aria-label={`${summary.title}: checkpoints passed`} aria-valuemin={0} aria-valuemax={total} aria-valuenow={passed}>
+      <div
+        className={styles.bar}
+        role="progressbar"
+        aria-label={`${summary.title}: checkpoints passed`}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={passed}
+      >
         <span style={{ width: `${(100 * passed) / total}%` }} />
       </div>
       <div className={styles.text}>
@@ -19,7 +26,12 @@ export default function LabProgress({ lab }: { lab: string }) {
         {passed} of {total} checkpoints pass
         {stepsDone.length > 0 && !done ? ` · step${stepsDone.length > 1 ? 's' : ''} ${stepsDone.join(', ')} done` : ''}
       </div>
-      {last && <div className={styles.text}>{last.what === 'destroy' ? 'destroyed' : `deployed ${last.what}`}{last.ok ? '' : ' (failed)'}</div>}
+      {last && (
+        <div className={styles.text}>
+          {last.what === 'destroy' ? 'destroyed' : `deployed ${last.what}`}
+          {last.ok ? '' : ' (failed)'}
+        </div>
+      )}
     </div>
   );
 }

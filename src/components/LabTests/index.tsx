@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
 import { streamOperation } from '@site/src/lib/lab-api';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import { useState } from 'react';
 import styles from './styles.module.css';
 
 type Props = {
@@ -29,7 +29,8 @@ export default function LabTests({ lab, folder }: Props) {
     setState('running');
     setLines([]);
     await streamOperation(`/labs/${lab}/test`, {}, (event) => {
-      if (event.type === 'output') setLines((all) => [...all, { text: event.line, error: /^✖|failed/.test(event.line) && !/ 0 failed$/.test(event.line) }]);
+      if (event.type === 'output')
+        setLines((all) => [...all, { text: event.line, error: /^✖|failed/.test(event.line) && !/ 0 failed$/.test(event.line) }]);
       if (event.type === 'progress') setLines((all) => [...all, { text: event.message }]);
       if (event.type === 'done') {
         setState(event.ok ? 'done' : 'failed');
@@ -46,7 +47,13 @@ export default function LabTests({ lab, folder }: Props) {
       subtitle={<code>{command}</code>}
       state={state}
       actions={
-        <button className="button button--primary button--sm" disabled={mode !== 'live' || state === 'running'} onClick={run} data-testid={`test-${lab}`}>
+        <button
+          type="button"
+          className="button button--primary button--sm"
+          disabled={mode !== 'live' || state === 'running'}
+          onClick={run}
+          data-testid={`test-${lab}`}
+        >
           {state === 'running' ? 'Testing…' : 'Run my tests'}
         </button>
       }

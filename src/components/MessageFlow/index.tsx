@@ -1,6 +1,7 @@
 import LabPanel from '@site/src/components/LabPanel';
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
 import { describeEvent } from '@site/src/lib/flow';
+import { FrameQueue } from '@site/src/lib/frame-queue';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import clsx from 'clsx';
 import { useEffect, useState } from 'react';
@@ -11,7 +12,10 @@ type Props = {
   limit?: number;
 };
 
-type Line = { seq: number; time: number; tone: 'move' | 'fail' | 'info'; text: string };
+type Line = { seq: number; clock: string; tone: 'move' | 'fail' | 'info'; text: string };
+
+/** One formatter for every line: `toLocaleTimeString` builds a new one per call, which a burst of events pays thousands of times a second. */
+const CLOCK = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
 /** Live view of messages moving through the local cloud: published, filtered, delivered, run, failed. */
 export default function MessageFlow({ limit = 14 }: Props) {
@@ -20,10 +24,16 @@ export default function MessageFlow({ limit = 14 }: Props) {
   const [connected, setConnected] = useState(false);
   useEffect(() => {
     if (mode !== 'live') return;
-    return subscribeCloudEvents((event) => {
+    // Lines reach the screen once per frame, together: one render per frame however fast events come.
+    const queue = new FrameQueue<Line>((added) => setLines((all) => [...all, ...added].slice(-limit)));
+    const stop = subscribeCloudEvents((event) => {
       const described = describeEvent(event);
-      if (described) setLines((all) => [...all, { seq: event.seq, time: event.time, ...described }].slice(-limit));
+      if (described) queue.push({ seq: event.seq, clock: CLOCK.format(event.time), ...described });
     }, setConnected);
+    return () => {
+      stop();
+      queue.stop();
+    };
   }, [mode, limit]);
   if (mode !== 'live') {
     return (
@@ -38,7 +48,7 @@ export default function MessageFlow({ limit = 14 }: Props) {
         {lines.length === 0 && <li className={styles.empty}>Nothing has moved yet: submit a ride or publish a message.</li>}
         {lines.map((line) => (
           <li key={line.seq} className={clsx(styles[line.tone])}>
-            <time>{new Date(line.time).toLocaleTimeString([], { hour12: false })}</time> {line.text}
+            <time>{line.clock}</time> {line.text}
           </li>
         ))}
       </ol>

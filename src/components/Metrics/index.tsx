@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import 'uplot/dist/uPlot.min.css';
-import type uPlot from 'uplot';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
-import { labMetrics, type MetricsAnswer, type MetricSeriesRequest } from '@site/src/lib/lab-api';
+import { labMetrics, type MetricSeriesRequest, type MetricsAnswer } from '@site/src/lib/lab-api';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import type uPlot from 'uplot';
 import { alignSeries, latestValues, SERIES_COLOURS } from './metrics.utils';
 import styles from './styles.module.css';
 
@@ -84,7 +84,10 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
         height,
         scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(1, max ?? 0, min ?? 0)] } },
         axes: [{ stroke: 'currentColor' }, { stroke: 'currentColor' }],
-        series: [{}, ...answer.series.map((s, i) => ({ label: s.label, stroke: SERIES_COLOURS[i % SERIES_COLOURS.length], width: 2, spanGaps: true }))],
+        series: [
+          {},
+          ...answer.series.map((s, i) => ({ label: s.label, stroke: SERIES_COLOURS[i % SERIES_COLOURS.length], width: 2, spanGaps: true })),
+        ],
       };
       plot.current = new UPlot(options, data, container.current);
     });
@@ -94,12 +97,24 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
   }, [answer, height]);
 
   // Follows the width of the page; removes the chart with the component.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart's container is rendered once the mode is known, so the effect runs again then
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: element.clientWidth, height }));
+    // Resized on the next frame, and only when the width changed: resizing inside the observer's
+    // callback changes the layout it observes, which browsers report as a ResizeObserver loop
+    // error (and the dev server shows as an error overlay).
+    let frame: number | undefined;
+    const resize = new ResizeObserver(() => {
+      if (frame !== undefined) cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        frame = undefined;
+        if (plot.current && plot.current.width !== element.clientWidth) plot.current.setSize({ width: element.clientWidth, height });
+      });
+    });
     resize.observe(element);
     return () => {
+      if (frame !== undefined) cancelAnimationFrame(frame);
       resize.disconnect();
       plot.current?.destroy();
       plot.current = undefined;
@@ -109,7 +124,10 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
   if (mode === 'static') {
     return (
       <LabPanel title={title}>
-        <p className={styles.note}>This chart reads the lab's CloudWatch metrics through the lab API, which this page does not have. Start the workshop with <code>npm start</code> to see it live.</p>
+        <p className={styles.note}>
+          This chart reads the lab's CloudWatch metrics through the lab API, which this page does not have. Start the workshop with{' '}
+          <code>npm start</code> to see it live.
+        </p>
         {cli && <CliCommand command={cli} note="The same numbers, from a terminal at the project root:" />}
       </LabPanel>
     );
@@ -117,7 +135,16 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
   const missing = answer?.series.filter((s) => s.missing).map((s) => `${s.label}: ${s.missing}`) ?? [];
   const points = answer?.series.reduce((n, s) => n + s.values.length, 0) ?? 0;
   return (
-    <LabPanel title={title} subtitle={answer && <span>CloudWatch, one datapoint per {answer.periodSeconds} s, last {minutes} min</span>}>
+    <LabPanel
+      title={title}
+      subtitle={
+        answer && (
+          <span>
+            CloudWatch, one datapoint per {answer.periodSeconds} s, last {minutes} min
+          </span>
+        )
+      }
+    >
       <div
         ref={container}
         className={styles.chart}
@@ -125,11 +152,14 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
         data-points={points}
         data-latest={answer ? JSON.stringify(latestValues(answer)) : undefined}
         data-peaks={answer ? JSON.stringify(answer.series.map((s) => Math.max(0, ...s.values))) : undefined}
+        data-totals={answer ? JSON.stringify(answer.series.map((s) => s.values.reduce((a, b) => a + b, 0))) : undefined}
       />
       {!answer && !problem && <p className={styles.note}>Reading the metrics…</p>}
       {problem && <p className={`${styles.note} ${styles.error}`}>✗ {problem}</p>}
       {missing.length > 0 && <p className={styles.note}>Not deployed yet: {missing.join('; ')}.</p>}
-      {answer && points === 0 && <p className={styles.note}>No datapoints yet: the local cloud samples queues every few seconds (AWS: once a minute).</p>}
+      {answer && points === 0 && (
+        <p className={styles.note}>No datapoints yet: the local cloud samples queues every few seconds (AWS: once a minute).</p>
+      )}
     </LabPanel>
   );
 }

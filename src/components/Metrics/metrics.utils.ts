@@ -10,7 +10,7 @@ export function alignSeries(answer: MetricsAnswer): AlignedData {
   const index = new Map(times.map((time, i) => [time, i]));
   const rows = answer.series.map((s) => {
     const row: (number | null)[] = times.map(() => null);
-    s.timestamps.forEach((time, j) => (row[index.get(time)!] = s.values[j]));
+    for (const [j, time] of s.timestamps.entries()) row[index.get(time)!] = s.values[j];
     return row;
   });
   return [times.map((t) => t / 1000), ...rows];

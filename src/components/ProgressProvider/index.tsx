@@ -1,6 +1,14 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { fetchLabs, fetchProgress, LAB_CHANGED, PROGRESS_CHANGED, resetProgress, type LabSummary, type Progress } from '@site/src/lib/progress';
+import {
+  fetchLabs,
+  fetchProgress,
+  LAB_CHANGED,
+  type LabSummary,
+  PROGRESS_CHANGED,
+  type Progress,
+  resetProgress,
+} from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 
 export interface ProgressContext {
   /** False in a static build: nothing is remembered there. */
@@ -45,5 +53,7 @@ export default function ProgressProvider({ children }: { children: ReactNode }) 
     };
   }, [mode, refresh]);
   const reset = useCallback(async (lab?: string) => setProgress(await resetProgress(lab)), []);
-  return <Context.Provider value={{ available: mode === 'live' && progress !== undefined, labs, progress, reset }}>{children}</Context.Provider>;
+  return (
+    <Context.Provider value={{ available: mode === 'live' && progress !== undefined, labs, progress, reset }}>{children}</Context.Provider>
+  );
 }

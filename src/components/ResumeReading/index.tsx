@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
 import { useLocation } from '@docusaurus/router';
 import { useProgress } from '@site/src/components/ProgressProvider';
 import { savePosition } from '@site/src/lib/progress';
+import { useEffect, useRef, useState } from 'react';
 import styles from './styles.module.css';
 
 /** Pages whose reading position is kept: the intro and the labs. */

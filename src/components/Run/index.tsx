@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
-import { stopSnippet, streamOperation, type LabEvent } from '@site/src/lib/lab-api';
+import { type LabEvent, stopSnippet, streamOperation } from '@site/src/lib/lab-api';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
+import { useState } from 'react';
 import styles from './styles.module.css';
 
 type Props = {
@@ -26,7 +26,10 @@ export default function Run({ lab, snippet, title, untilStopped = false }: Props
   if (mode === 'static') {
     return (
       <LabPanel title={heading}>
-        <CliCommand command={command} note={`Run this in a terminal at the project root (this page has no lab API behind it)${untilStopped ? '; it runs until you press Ctrl-C' : ''}:`} />
+        <CliCommand
+          command={command}
+          note={`Run this in a terminal at the project root (this page has no lab API behind it)${untilStopped ? '; it runs until you press Ctrl-C' : ''}:`}
+        />
       </LabPanel>
     );
   }
@@ -71,11 +74,23 @@ export default function Run({ lab, snippet, title, untilStopped = false }: Props
       state={panelState}
       actions={
         <>
-          <button className="button button--primary button--sm" disabled={mode !== 'live' || busy} onClick={run} data-testid={`run-${lab}-${snippet}`}>
+          <button
+            type="button"
+            className="button button--primary button--sm"
+            disabled={mode !== 'live' || busy}
+            onClick={run}
+            data-testid={`run-${lab}-${snippet}`}
+          >
             {busy ? 'Running…' : untilStopped ? 'Start' : 'Run'}
           </button>
           {untilStopped && (
-            <button className="button button--secondary button--sm" disabled={!(state === 'running' || elsewhere)} onClick={stop} data-testid={`stop-${lab}-${snippet}`}>
+            <button
+              type="button"
+              className="button button--secondary button--sm"
+              disabled={!(state === 'running' || elsewhere)}
+              onClick={stop}
+              data-testid={`stop-${lab}-${snippet}`}
+            >
               {state === 'stopping' ? 'Stopping…' : 'Stop'}
             </button>
           )}

@@ -1,8 +1,8 @@
-import { useMemo, useState } from 'react';
+import { usePrismTheme } from '@docusaurus/theme-common';
 import clsx from 'clsx';
 import { Highlight } from 'prism-react-renderer';
-import { usePrismTheme } from '@docusaurus/theme-common';
-import { foldLabel, stepView, visibleRows, type Row } from './step-code.utils';
+import { useMemo, useState } from 'react';
+import { foldLabel, type Row, stepView, visibleRows } from './step-code.utils';
 import styles from './styles.module.css';
 
 type Props = {
@@ -39,13 +39,19 @@ export default function StepCode({ lab, step, source, file = 'stack.ts' }: Props
     <figure className={styles.frame} data-testid={`step-code-${lab}-${step}`}>
       <figcaption className={styles.caption}>
         <span>
-          <strong>Step {step}</strong> in <code>{file}</code>: <span className={styles.added}>+{view.added}</span> <span className={styles.removed}>−{view.removed}</span>
+          <strong>Step {step}</strong> in <code>{file}</code>: <span className={styles.added}>+{view.added}</span>{' '}
+          <span className={styles.removed}>−{view.removed}</span>
         </span>
         <span className={styles.buttons}>
           <button type="button" className="button button--link button--sm" onClick={() => setOpen(open === 'all' ? new Set() : 'all')}>
             {open === 'all' ? 'Show the changes only' : 'Show the whole file'}
           </button>
-          <button type="button" className="button button--secondary button--sm" onClick={copy} title={`Copies ${file} as it is after step ${step}`}>
+          <button
+            type="button"
+            className="button button--secondary button--sm"
+            onClick={copy}
+            title={`Copies ${file} as it is after step ${step}`}
+          >
             {copied ? 'Copied' : `Copy the file after step ${step}`}
           </button>
         </span>
@@ -58,7 +64,13 @@ export default function StepCode({ lab, step, source, file = 'stack.ts' }: Props
               const props = getLineProps({ line, className: clsx(styles.line, styles[row.kind]) });
               if (row.kind === 'fold') {
                 return (
-                  <button key={i} type="button" className={clsx(styles.line, styles.fold)} onClick={() => unfold(row.id)} title="Show these lines">
+                  <button
+                    key={i}
+                    type="button"
+                    className={clsx(styles.line, styles.fold)}
+                    onClick={() => unfold(row.id)}
+                    title="Show these lines"
+                  >
                     <span className={styles.sign}> </span>
                     {foldLabel(row)}
                   </button>
@@ -66,7 +78,10 @@ export default function StepCode({ lab, step, source, file = 'stack.ts' }: Props
               }
               return (
                 <div key={i} {...props}>
-                  <span className={styles.sign} aria-label={row.kind === 'add' ? 'added' : row.kind === 'remove' ? 'removed' : undefined}>
+                  <span
+                    className={styles.sign}
+                    {...(row.kind === 'context' ? {} : { role: 'img', 'aria-label': row.kind === 'add' ? 'added' : 'removed' })}
+                  >
                     {SIGN[row.kind]}
                   </span>
                   {line.map((token, k) => (

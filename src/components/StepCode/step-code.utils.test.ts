@@ -21,14 +21,23 @@ test('a step shows its added lines with context, and folds what lies between', (
   assert.equal(view.removed, 0);
   assert.deepEqual(
     view.rows.map((r) => (r.kind === 'fold' ? `fold ${r.lines.length}` : `${r.kind} ${r.text}`)),
-    ["context import { Stack } from 'aws-cdk-lib';", "add import * as sns from 'aws-cdk-lib/aws-sns';", 'context const a = 1;', 'context const b = 2;', 'fold 3', 'context const f = 6;', 'context const g = 7;', 'add const topic = new sns.Topic();'],
+    [
+      "context import { Stack } from 'aws-cdk-lib';",
+      "add import * as sns from 'aws-cdk-lib/aws-sns';",
+      'context const a = 1;',
+      'context const b = 2;',
+      'fold 3',
+      'context const f = 6;',
+      'context const g = 7;',
+      'add const topic = new sns.Topic();',
+    ],
   );
 });
 
 test('unfolding shows every line of the file after the step, in order', () => {
   const view = stepView(annotated, 1);
   const lines = visibleRows(view.rows, 'all').map((r) => (r.kind === 'fold' ? '' : r.text));
-  assert.equal(lines.join('\n') + '\n', view.after);
+  assert.equal(`${lines.join('\n')}\n`, view.after);
   const one = visibleRows(view.rows, new Set([view.rows.findIndex((r) => r.kind === 'fold')]));
   assert.equal(one.filter((r) => r.kind === 'fold').length, 0);
 });

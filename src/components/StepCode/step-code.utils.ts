@@ -1,9 +1,7 @@
 import { learnerFileAtStep, stepChanges } from '../../../labs/kit/steps/index.ts';
 
 /** One line of the step view: unchanged, added, removed, or a fold of unchanged lines. */
-export type Row =
-  | { kind: 'context' | 'add' | 'remove'; text: string }
-  | { kind: 'fold'; id: number; lines: string[] };
+export type Row = { kind: 'context' | 'add' | 'remove'; text: string } | { kind: 'fold'; id: number; lines: string[] };
 
 /** What a step's code view shows: its changes in the learner's file, and the file after it. */
 export interface StepView {
@@ -46,7 +44,9 @@ export function stepView(annotatedSolution: string, step: number): StepView {
 
 /** The rows to draw, with the folds in `open` unfolded into their lines. */
 export function visibleRows(rows: Row[], open: ReadonlySet<number> | 'all'): Row[] {
-  return rows.flatMap((row): Row[] => (row.kind === 'fold' && (open === 'all' || open.has(row.id)) ? row.lines.map((text) => ({ kind: 'context', text })) : [row]));
+  return rows.flatMap((row): Row[] =>
+    row.kind === 'fold' && (open === 'all' || open.has(row.id)) ? row.lines.map((text) => ({ kind: 'context', text })) : [row],
+  );
 }
 
 /** The text a fold stands for on screen. */

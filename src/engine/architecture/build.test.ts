@@ -29,18 +29,40 @@ function snapshot(): StackSnapshot {
         Publisher: { Type: 'AWS::Lambda::Function', Properties: { Role: { 'Fn::GetAtt': ['PublisherRole', 'Arn'] } } },
         Policy: {
           Type: 'AWS::IAM::Policy',
-          Properties: { Roles: [{ Ref: 'PublisherRole' }], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'Topic' } }, { Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: '*' }] } },
+          Properties: {
+            Roles: [{ Ref: 'PublisherRole' }],
+            PolicyDocument: {
+              Statement: [
+                { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'Topic' } },
+                { Effect: 'Allow', Action: ['logs:PutLogEvents'], Resource: '*' },
+              ],
+            },
+          },
         },
       },
     },
-    topics: [{ arn: topic, fifo: false, subscriptions: [{ arn: `${topic}:sub-1`, protocol: 'sqs', endpoint: queue, rawDelivery: true, filterPolicy: '{"fare":[{"numeric":[">=",50]}]}' }] }],
+    topics: [
+      {
+        arn: topic,
+        fifo: false,
+        subscriptions: [
+          { arn: `${topic}:sub-1`, protocol: 'sqs', endpoint: queue, rawDelivery: true, filterPolicy: '{"fare":[{"numeric":[">=",50]}]}' },
+        ],
+      },
+    ],
     queues: [
       { arn: queue, url: 'http://q/alice-Work', fifo: false, deadLetterTargetArn: dlq, maxReceiveCount: 5 },
       { arn: dlq, url: 'http://q/alice-WorkDLQ', fifo: false },
     ],
     functions: [
       { arn: arn('lambda', 'function:alice-Publisher'), name: 'alice-Publisher', memoryMb: 256, timeoutSeconds: 10, mappings: [] },
-      { arn: arn('lambda', 'function:alice-Worker'), name: 'alice-Worker', memoryMb: 512, timeoutSeconds: 10, mappings: [{ uuid: 'm-1', eventSourceArn: queue, batchSize: 10 }] },
+      {
+        arn: arn('lambda', 'function:alice-Worker'),
+        name: 'alice-Worker',
+        memoryMb: 512,
+        timeoutSeconds: 10,
+        mappings: [{ uuid: 'm-1', eventSourceArn: queue, batchSize: 10 }],
+      },
     ],
     buckets: [],
     rules: [],
@@ -56,10 +78,12 @@ function snapshot(): StackSnapshot {
 test('a stack becomes nodes for its resources and edges for their links', () => {
   const graph = buildArchitecture('lab-2', 'alice-lab-2', 'CREATE_COMPLETE', snapshot());
   const label = (id: string) => graph.nodes.find((n) => n.id === id)!.label;
-  assert.deepEqual(
-    graph.edges.map((e) => `${label(e.source)} -${e.kind}-> ${label(e.target)}`).sort(),
-    ['Publisher -sends-> Rides', 'Rides -subscription-> Work', 'Work -dead-letter-> WorkDLQ', 'Work -mapping-> Worker'],
-  );
+  assert.deepEqual(graph.edges.map((e) => `${label(e.source)} -${e.kind}-> ${label(e.target)}`).sort(), [
+    'Publisher -sends-> Rides',
+    'Rides -subscription-> Work',
+    'Work -dead-letter-> WorkDLQ',
+    'Work -mapping-> Worker',
+  ]);
   const subscription = graph.edges.find((e) => e.kind === 'subscription')!;
   assert.equal(subscription.facts.rawDelivery, true);
   assert.equal(subscription.facts.subscriptionArn, arn('sns', 'alice-Rides:sub-1'));
@@ -82,16 +106,37 @@ test('Task states name what they call, in every integration form', () => {
   const definition = JSON.stringify({
     StartAt: 'A',
     States: {
-      A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: arn('lambda', 'function:charge'), 'Payload.$': '$' }, Next: 'B' },
+      A: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: arn('lambda', 'function:charge'), 'Payload.$': '$' },
+        Next: 'B',
+      },
       B: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem', Parameters: { TableName: 'Fares' }, Next: 'P' },
-      P: { Type: 'Parallel', Branches: [{ StartAt: 'C', States: { C: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: arn('sns', 't') }, End: true } } }], Next: 'D' },
+      P: {
+        Type: 'Parallel',
+        Branches: [
+          {
+            StartAt: 'C',
+            States: { C: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: arn('sns', 't') }, End: true } },
+          },
+        ],
+        Next: 'D',
+      },
       D: { Type: 'Task', Resource: arn('lambda', 'function:direct'), End: true },
       E: { Type: 'Task', Resource: 'arn:aws:states:::sqs:sendMessage', Parameters: { 'QueueUrl.$': '$.queue' }, End: true },
     },
   });
   assert.deepEqual(
     tasksOf(definition).map((t) => [t.state, t.targets]),
-    [['A', [arn('lambda', 'function:charge')]], ['B', ['Fares']], ['P', []], ['C', [arn('sns', 't')]], ['D', [arn('lambda', 'function:direct')]], ['E', []]].filter(([state]) => state !== 'P'),
+    [
+      ['A', [arn('lambda', 'function:charge')]],
+      ['B', ['Fares']],
+      ['P', []],
+      ['C', [arn('sns', 't')]],
+      ['D', [arn('lambda', 'function:direct')]],
+      ['E', []],
+    ].filter(([state]) => state !== 'P'),
   );
 });
 

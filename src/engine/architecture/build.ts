@@ -1,5 +1,5 @@
-import type { ArchEdge, ArchNode, Architecture, EdgeKind, NodeKind } from './types.ts';
 import type { StackSnapshot } from './snapshot.ts';
+import type { ArchEdge, Architecture, ArchNode, EdgeKind, NodeKind } from './types.ts';
 
 /** The short name of an ARN, a queue URL or a name: what the diagram writes on a node. */
 export function shortLabel(id: string): string {
@@ -34,7 +34,8 @@ export function unqualifiedFunctionArn(arn: string): string {
 function taskTargets(state: Record<string, unknown>): string[] {
   const resource = String(state.Resource ?? '');
   const parameters = (state.Parameters ?? state.Arguments ?? {}) as Record<string, unknown>;
-  const first = (...keys: string[]) => keys.map((k) => parameters[k] ?? parameters[`${k}.$`]).find((v) => typeof v === 'string') as string | undefined;
+  const first = (...keys: string[]) =>
+    keys.map((k) => parameters[k] ?? parameters[`${k}.$`]).find((v) => typeof v === 'string') as string | undefined;
   if (/^arn:[^:]+:lambda:/.test(resource)) return [resource];
   const integration = /^arn:[^:]+:states:::([a-z0-9-]+):/.exec(resource)?.[1];
   const named = {
@@ -55,7 +56,8 @@ export function tasksOf(definition: string): { state: string; targets: string[];
   const walk = (states: Record<string, Record<string, unknown>> | undefined) => {
     for (const [name, state] of Object.entries(states ?? {})) {
       if (state.Type === 'Task') found.push({ state: name, targets: taskTargets(state), resource: String(state.Resource ?? '') });
-      for (const branch of (state.Branches as { States?: Record<string, Record<string, unknown>> }[] | undefined) ?? []) walk(branch.States);
+      for (const branch of (state.Branches as { States?: Record<string, Record<string, unknown>> }[] | undefined) ?? [])
+        walk(branch.States);
       const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, Record<string, unknown>> } | undefined;
       walk(processor?.States);
     }
@@ -78,7 +80,8 @@ function statesOf(definition: string): string[] {
 }
 
 /** The write actions that make a `sends` edge from a function to a resource: what moves a message. */
-const SENDING_ACTIONS = /^(sns:Publish|sqs:SendMessage|events:PutEvents|states:StartExecution|states:StartSyncExecution|kinesis:PutRecords?|dynamodb:(PutItem|UpdateItem|BatchWriteItem|DeleteItem)|s3:PutObject)$/i;
+const SENDING_ACTIONS =
+  /^(sns:Publish|sqs:SendMessage|events:PutEvents|states:StartExecution|states:StartSyncExecution|kinesis:PutRecords?|dynamodb:(PutItem|UpdateItem|BatchWriteItem|DeleteItem)|s3:PutObject)$/i;
 
 type TemplateValue = unknown;
 
@@ -125,25 +128,77 @@ export function buildArchitecture(lab: string, stackName: string, status: string
   };
 
   // Nodes: every resource of the stack that holds, moves or processes messages.
-  for (const t of snapshot.topics) addNode({ id: t.arn, kind: 'topic', label: shortLabel(t.arn), logicalId: logicalOf(t.arn), facts: { fifo: t.fifo } });
-  for (const q of snapshot.queues) addNode({ id: q.arn, kind: 'queue', label: shortLabel(q.arn), logicalId: logicalOf(q.url), aliases: [q.url], facts: { fifo: q.fifo, url: q.url } });
+  for (const t of snapshot.topics)
+    addNode({ id: t.arn, kind: 'topic', label: shortLabel(t.arn), logicalId: logicalOf(t.arn), facts: { fifo: t.fifo } });
+  for (const q of snapshot.queues)
+    addNode({
+      id: q.arn,
+      kind: 'queue',
+      label: shortLabel(q.arn),
+      logicalId: logicalOf(q.url),
+      aliases: [q.url],
+      facts: { fifo: q.fifo, url: q.url },
+    });
   for (const f of snapshot.functions) {
-    addNode({ id: f.arn, kind: 'function', label: f.name, logicalId: logicalOf(f.name), aliases: [f.name], facts: { memoryMb: f.memoryMb, timeoutSeconds: f.timeoutSeconds } });
+    addNode({
+      id: f.arn,
+      kind: 'function',
+      label: f.name,
+      logicalId: logicalOf(f.name),
+      aliases: [f.name],
+      facts: { memoryMb: f.memoryMb, timeoutSeconds: f.timeoutSeconds },
+    });
   }
-  for (const t of snapshot.tables) addNode({ id: t.arn, kind: 'table', label: t.name, logicalId: logicalOf(t.name), aliases: [t.name], facts: { billingMode: t.billingMode } });
+  for (const t of snapshot.tables)
+    addNode({
+      id: t.arn,
+      kind: 'table',
+      label: t.name,
+      logicalId: logicalOf(t.name),
+      aliases: [t.name],
+      facts: { billingMode: t.billingMode },
+    });
   for (const m of snapshot.stateMachines) {
-    addNode({ id: m.arn, kind: 'state-machine', label: m.name, logicalId: logicalOf(m.arn), facts: { workflowType: m.type, states: statesOf(m.definition) } });
+    addNode({
+      id: m.arn,
+      kind: 'state-machine',
+      label: m.name,
+      logicalId: logicalOf(m.arn),
+      facts: { workflowType: m.type, states: statesOf(m.definition) },
+    });
   }
   for (const s of snapshot.streams) {
-    addNode({ id: s.arn, kind: 'stream', label: s.name, logicalId: logicalOf(s.name), aliases: [s.name], facts: { shards: s.shards, streamMode: s.mode, createdAt: s.createdAt } });
+    addNode({
+      id: s.arn,
+      kind: 'stream',
+      label: s.name,
+      logicalId: logicalOf(s.name),
+      aliases: [s.name],
+      facts: { shards: s.shards, streamMode: s.mode, createdAt: s.createdAt },
+    });
   }
-  for (const b of snapshot.buckets) addNode({ id: `arn:aws:s3:::${b.name}`, kind: 'bucket', label: b.name, logicalId: logicalOf(b.name), aliases: [b.name] });
-  for (const bus of snapshot.eventBuses) addNode({ id: bus.arn, kind: 'event-bus', label: `${bus.name} event bus`, logicalId: logicalOf(bus.name), aliases: [bus.name] });
+  for (const b of snapshot.buckets)
+    addNode({ id: `arn:aws:s3:::${b.name}`, kind: 'bucket', label: b.name, logicalId: logicalOf(b.name), aliases: [b.name] });
+  for (const bus of snapshot.eventBuses)
+    addNode({ id: bus.arn, kind: 'event-bus', label: `${bus.name} event bus`, logicalId: logicalOf(bus.name), aliases: [bus.name] });
   for (const r of snapshot.rules) {
-    addNode({ id: r.arn, kind: 'rule', label: r.name, logicalId: snapshot.resources.find((x) => x.type === 'AWS::Events::Rule' && (x.physicalId === r.name || x.physicalId.endsWith(`|${r.name}`) || x.physicalId === r.arn))?.logicalId });
+    addNode({
+      id: r.arn,
+      kind: 'rule',
+      label: r.name,
+      logicalId: snapshot.resources.find(
+        (x) => x.type === 'AWS::Events::Rule' && (x.physicalId === r.name || x.physicalId.endsWith(`|${r.name}`) || x.physicalId === r.arn),
+      )?.logicalId,
+    });
   }
   for (const api of snapshot.apis) {
-    addNode({ id: api.id, kind: 'api', label: api.name, logicalId: logicalOf(api.id), aliases: api.stages.map((stage) => `${api.id}/${stage}`) });
+    addNode({
+      id: api.id,
+      kind: 'api',
+      label: api.name,
+      logicalId: logicalOf(api.id),
+      aliases: api.stages.map((stage) => `${api.id}/${stage}`),
+    });
   }
   for (const r of snapshot.resources) {
     const id = aliases.get(r.physicalId);
@@ -155,19 +210,45 @@ export function buildArchitecture(lab: string, stackName: string, status: string
     for (const s of topic.subscriptions) {
       const target = nodeFor(s.endpoint);
       const filter = s.filterPolicy ? `filter ${s.filterPolicy}` : undefined;
-      addEdge(topic.arn, target, 'subscription', { protocol: s.protocol, filterPolicy: s.filterPolicy, rawDelivery: s.rawDelivery, subscriptionArn: s.arn }, filter);
-      if (s.deadLetterTargetArn) addEdge(topic.arn, nodeFor(s.deadLetterTargetArn), 'dead-letter', { subscriptionArn: s.arn }, `DLQ of the ${shortLabel(s.endpoint)} subscription`);
+      addEdge(
+        topic.arn,
+        target,
+        'subscription',
+        { protocol: s.protocol, filterPolicy: s.filterPolicy, rawDelivery: s.rawDelivery, subscriptionArn: s.arn },
+        filter,
+      );
+      if (s.deadLetterTargetArn)
+        addEdge(
+          topic.arn,
+          nodeFor(s.deadLetterTargetArn),
+          'dead-letter',
+          { subscriptionArn: s.arn },
+          `DLQ of the ${shortLabel(s.endpoint)} subscription`,
+        );
     }
   }
   for (const queue of snapshot.queues) {
     if (!queue.deadLetterTargetArn) continue;
     const dlq = nodeFor(queue.deadLetterTargetArn);
-    addEdge(queue.arn, dlq, 'dead-letter', { maxReceiveCount: queue.maxReceiveCount }, queue.maxReceiveCount ? `after ${queue.maxReceiveCount} receives` : undefined);
+    addEdge(
+      queue.arn,
+      dlq,
+      'dead-letter',
+      { maxReceiveCount: queue.maxReceiveCount },
+      queue.maxReceiveCount ? `after ${queue.maxReceiveCount} receives` : undefined,
+    );
   }
   for (const f of snapshot.functions) {
     for (const m of f.mappings) {
-      addEdge(nodeFor(m.eventSourceArn), f.arn, 'mapping', { mappingUuid: m.uuid, batchSize: m.batchSize }, m.batchSize ? `batches of ${m.batchSize}` : undefined);
-      if (m.onFailure) addEdge(f.arn, nodeFor(m.onFailure), 'destination', { condition: 'on-failure', mappingUuid: m.uuid }, 'failed batches');
+      addEdge(
+        nodeFor(m.eventSourceArn),
+        f.arn,
+        'mapping',
+        { mappingUuid: m.uuid, batchSize: m.batchSize },
+        m.batchSize ? `batches of ${m.batchSize}` : undefined,
+      );
+      if (m.onFailure)
+        addEdge(f.arn, nodeFor(m.onFailure), 'destination', { condition: 'on-failure', mappingUuid: m.uuid }, 'failed batches');
     }
     if (f.onFailure) addEdge(f.arn, nodeFor(f.onFailure), 'destination', { condition: 'on-failure' }, 'on failure');
     if (f.onSuccess) addEdge(f.arn, nodeFor(f.onSuccess), 'destination', { condition: 'on-success' }, 'on success');
@@ -178,7 +259,9 @@ export function buildArchitecture(lab: string, stackName: string, status: string
   }
   for (const rule of snapshot.rules) {
     const busArn = rule.eventBusName.startsWith('arn:') ? rule.eventBusName : arn('events', `event-bus/${rule.eventBusName}`);
-    const bus = aliases.get(busArn) ?? addNode({ id: busArn, kind: 'event-bus', label: `${shortLabel(busArn)} event bus`, aliases: [shortLabel(busArn)] }).id;
+    const bus =
+      aliases.get(busArn) ??
+      addNode({ id: busArn, kind: 'event-bus', label: `${shortLabel(busArn)} event bus`, aliases: [shortLabel(busArn)] }).id;
     addEdge(bus, rule.arn, 'target');
     for (const t of rule.targets) {
       addEdge(rule.arn, nodeFor(t.arn), 'target');
@@ -220,7 +303,9 @@ export function buildArchitecture(lab: string, stackName: string, status: string
     const roles = ((resource.Properties?.Roles as TemplateValue[]) ?? []).map(refOf).filter(Boolean) as string[];
     const senders = roles.flatMap((role) => functionsByRole.get(role) ?? []);
     if (senders.length === 0) continue;
-    const statements = ((resource.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] })?.Statement ?? []).filter((s) => s.Effect !== 'Deny');
+    const statements = ((resource.Properties?.PolicyDocument as { Statement?: Record<string, unknown>[] })?.Statement ?? []).filter(
+      (s) => s.Effect !== 'Deny',
+    );
     for (const statement of statements) {
       const actions = ([] as string[]).concat(statement.Action as string | string[]).filter((a) => SENDING_ACTIONS.test(a));
       if (actions.length === 0) continue;
@@ -228,7 +313,8 @@ export function buildArchitecture(lab: string, stackName: string, status: string
         const target = resolve(value);
         const node = target ? (aliases.get(target) ?? (target.includes(':event-bus/') ? nodeFor(target) : undefined)) : undefined;
         if (!node) continue;
-        for (const sender of senders) if (sender !== node) addEdge(sender, node, 'sends', { actions }, actions.map((a) => a.split(':')[1]).join(', '));
+        for (const sender of senders)
+          if (sender !== node) addEdge(sender, node, 'sends', { actions }, actions.map((a) => a.split(':')[1]).join(', '));
       }
     }
   }
@@ -268,12 +354,23 @@ const KNOWN_TYPES = new Set([
 ]);
 
 /** Resources that carry no messages (permissions, logs, deployments, metadata): never drawn, never noted. */
-const IGNORED_TYPES = /^(AWS::IAM::|AWS::Logs::|AWS::Lambda::Permission|AWS::SNS::TopicPolicy|AWS::SQS::QueuePolicy|AWS::S3::BucketPolicy|AWS::ApiGateway::(Deployment|Stage|Resource|Account)|AWS::CDK::Metadata|AWS::CloudWatch::|AWS::SSM::|Custom::|AWS::CloudFormation::)/;
+const IGNORED_TYPES =
+  /^(AWS::IAM::|AWS::Logs::|AWS::Lambda::Permission|AWS::SNS::TopicPolicy|AWS::SQS::QueuePolicy|AWS::S3::BucketPolicy|AWS::ApiGateway::(Deployment|Stage|Resource|Account)|AWS::CDK::Metadata|AWS::CloudWatch::|AWS::SSM::|Custom::|AWS::CloudFormation::)/;
 
 /** What a `sends` edge says, in a word: publishes, sends, writes… */
 function sendingVerb(actions: string[]): string {
   const service = actions[0]?.split(':')[0].toLowerCase();
-  return { sns: 'publishes', sqs: 'sends', events: 'puts events', states: 'starts', kinesis: 'puts records', dynamodb: 'writes', s3: 'puts objects' }[service ?? ''] ?? actions.join(', ');
+  return (
+    {
+      sns: 'publishes',
+      sqs: 'sends',
+      events: 'puts events',
+      states: 'starts',
+      kinesis: 'puts records',
+      dynamodb: 'writes',
+      s3: 'puts objects',
+    }[service ?? ''] ?? actions.join(', ')
+  );
 }
 
 function refOf(value: TemplateValue): string | undefined {
@@ -309,7 +406,12 @@ function apiPath(resourceId: string | undefined, template: NonNullable<StackSnap
  * Fn::Sub and the pseudo parameters) into ARNs, URLs and names, as the deployed stack has them.
  */
 function templateResolver(snapshot: StackSnapshot, logicalToNode: Map<string, string>, physicalOf: Map<string, string>) {
-  const pseudo: Record<string, string> = { 'AWS::Region': snapshot.region, 'AWS::AccountId': snapshot.account, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+  const pseudo: Record<string, string> = {
+    'AWS::Region': snapshot.region,
+    'AWS::AccountId': snapshot.account,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
   const resolve = (value: TemplateValue): string | undefined => {
     if (typeof value === 'string') return value;
     if (!value || typeof value !== 'object') return undefined;
@@ -323,7 +425,11 @@ function templateResolver(snapshot: StackSnapshot, logicalToNode: Map<string, st
       return parts.every((p) => p !== undefined) ? parts.join(join[0]) : undefined;
     }
     const sub = (value as Record<string, unknown>)['Fn::Sub'];
-    if (typeof sub === 'string') return sub.replace(/\$\{([^}]+)\}/g, (_, name: string) => pseudo[name] ?? physicalOf.get(name) ?? logicalToNode.get(name.replace(/\.Arn$/, '')) ?? '');
+    if (typeof sub === 'string')
+      return sub.replace(
+        /\$\{([^}]+)\}/g,
+        (_, name: string) => pseudo[name] ?? physicalOf.get(name) ?? logicalToNode.get(name.replace(/\.Arn$/, '')) ?? '',
+      );
     return undefined;
   };
   return resolve;

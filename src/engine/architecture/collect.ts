@@ -3,7 +3,12 @@ import { CloudFormationClient, GetTemplateCommand, ListStackResourcesCommand } f
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeEventBusCommand, DescribeRuleCommand, EventBridgeClient, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
 import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { GetFunctionConfigurationCommand, GetFunctionEventInvokeConfigCommand, LambdaClient, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConfigurationCommand,
+  GetFunctionEventInvokeConfigCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+} from '@aws-sdk/client-lambda';
 import { GetBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -27,7 +32,8 @@ async function allPages<T>(page: (token?: string) => Promise<{ items: T[]; next?
   return items;
 }
 
-const notFound = (error: unknown) => /NotFound|does not exist|ResourceNotFound/i.test(`${(error as Error).name} ${(error as Error).message}`);
+const notFound = (error: unknown) =>
+  /NotFound|does not exist|ResourceNotFound/i.test(`${(error as Error).name} ${(error as Error).message}`);
 
 /**
  * Reads a deployed stack and the links between its resources through public AWS APIs:
@@ -40,7 +46,12 @@ export async function collectStack(target: Target, stackName: string): Promise<S
   const [resources, template, identity] = await Promise.all([
     allPages(async (NextToken) => {
       const page = await cfn.send(new ListStackResourcesCommand({ StackName: stackName, NextToken }));
-      return { items: (page.StackResourceSummaries ?? []).filter((r) => r.PhysicalResourceId && !r.ResourceStatus?.startsWith('DELETE')).map((r) => ({ logicalId: r.LogicalResourceId!, type: r.ResourceType!, physicalId: r.PhysicalResourceId! })), next: page.NextToken };
+      return {
+        items: (page.StackResourceSummaries ?? [])
+          .filter((r) => r.PhysicalResourceId && !r.ResourceStatus?.startsWith('DELETE'))
+          .map((r) => ({ logicalId: r.LogicalResourceId!, type: r.ResourceType!, physicalId: r.PhysicalResourceId! })),
+        next: page.NextToken,
+      };
     }),
     cfn.send(new GetTemplateCommand({ StackName: stackName })).then((t) => JSON.parse(t.TemplateBody ?? '{}')),
     clientFor(STSClient, target).send(new GetCallerIdentityCommand({})),
@@ -83,7 +94,7 @@ export async function collectStack(target: Target, stackName: string): Promise<S
       });
       const subscriptions = await Promise.all(
         listed
-          .filter((s) => s.SubscriptionArn && s.SubscriptionArn.startsWith('arn:'))
+          .filter((s) => s.SubscriptionArn?.startsWith('arn:'))
           .map(async (s) => {
             const { Attributes: a = {} } = await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: s.SubscriptionArn }));
             return {
@@ -99,9 +110,17 @@ export async function collectStack(target: Target, stackName: string): Promise<S
       snapshot.topics.push({ arn: r.physicalId, fifo: r.physicalId.endsWith('.fifo'), subscriptions });
     }),
     each('AWS::SQS::Queue', async (r) => {
-      const { Attributes: a = {} } = await clientFor(SQSClient, target).send(new GetQueueAttributesCommand({ QueueUrl: r.physicalId, AttributeNames: ['QueueArn', 'RedrivePolicy', 'FifoQueue'] }));
+      const { Attributes: a = {} } = await clientFor(SQSClient, target).send(
+        new GetQueueAttributesCommand({ QueueUrl: r.physicalId, AttributeNames: ['QueueArn', 'RedrivePolicy', 'FifoQueue'] }),
+      );
       const redrive = a.RedrivePolicy ? JSON.parse(a.RedrivePolicy) : undefined;
-      snapshot.queues.push({ arn: a.QueueArn!, url: r.physicalId, fifo: a.FifoQueue === 'true', deadLetterTargetArn: redrive?.deadLetterTargetArn, maxReceiveCount: redrive ? Number(redrive.maxReceiveCount) : undefined });
+      snapshot.queues.push({
+        arn: a.QueueArn!,
+        url: r.physicalId,
+        fifo: a.FifoQueue === 'true',
+        deadLetterTargetArn: redrive?.deadLetterTargetArn,
+        maxReceiveCount: redrive ? Number(redrive.maxReceiveCount) : undefined,
+      });
     }),
     each('AWS::Lambda::Function', async (r) => {
       const lambda = clientFor(LambdaClient, target);
@@ -124,7 +143,13 @@ export async function collectStack(target: Target, stackName: string): Promise<S
         onFailure: invoke?.DestinationConfig?.OnFailure?.Destination,
         onSuccess: invoke?.DestinationConfig?.OnSuccess?.Destination,
         deadLetterTargetArn: config.DeadLetterConfig?.TargetArn,
-        mappings: mappings.map((m) => ({ uuid: m.UUID!, eventSourceArn: m.EventSourceArn!, batchSize: m.BatchSize, onFailure: m.DestinationConfig?.OnFailure?.Destination, state: m.State })),
+        mappings: mappings.map((m) => ({
+          uuid: m.UUID!,
+          eventSourceArn: m.EventSourceArn!,
+          batchSize: m.BatchSize,
+          onFailure: m.DestinationConfig?.OnFailure?.Destination,
+          state: m.State,
+        })),
       };
       snapshot.functions.push(fn);
     }),
@@ -140,13 +165,22 @@ export async function collectStack(target: Target, stackName: string): Promise<S
     each('AWS::Events::Rule', async (r) => {
       const events = clientFor(EventBridgeClient, target);
       // A rule's physical id is its name on the default bus, `bus|name` on another (or its ARN).
-      const [bus, name] = r.physicalId.startsWith('arn:') ? [r.physicalId.split('/').length > 2 ? r.physicalId.split('/')[1] : 'default', r.physicalId.split('/').pop()!] : r.physicalId.includes('|') ? r.physicalId.split('|') : ['default', r.physicalId];
+      const [bus, name] = r.physicalId.startsWith('arn:')
+        ? [r.physicalId.split('/').length > 2 ? r.physicalId.split('/')[1] : 'default', r.physicalId.split('/').pop()!]
+        : r.physicalId.includes('|')
+          ? r.physicalId.split('|')
+          : ['default', r.physicalId];
       const rule = await events.send(new DescribeRuleCommand({ Name: name, EventBusName: bus }));
       const targets = await allPages(async (NextToken) => {
         const page = await events.send(new ListTargetsByRuleCommand({ Rule: name, EventBusName: bus, NextToken }));
         return { items: page.Targets ?? [], next: page.NextToken };
       });
-      snapshot.rules.push({ arn: rule.Arn!, name, eventBusName: rule.EventBusName ?? bus, targets: targets.map((t) => ({ arn: t.Arn!, deadLetterArn: t.DeadLetterConfig?.Arn })) });
+      snapshot.rules.push({
+        arn: rule.Arn!,
+        name,
+        eventBusName: rule.EventBusName ?? bus,
+        targets: targets.map((t) => ({ arn: t.Arn!, deadLetterArn: t.DeadLetterConfig?.Arn })),
+      });
     }),
     each('AWS::Events::EventBus', async (r) => {
       const bus = await clientFor(EventBridgeClient, target).send(new DescribeEventBusCommand({ Name: r.physicalId.split('/').pop() }));
@@ -154,10 +188,17 @@ export async function collectStack(target: Target, stackName: string): Promise<S
     }),
     each('AWS::StepFunctions::StateMachine', async (r) => {
       const m = await clientFor(SFNClient, target).send(new DescribeStateMachineCommand({ stateMachineArn: r.physicalId }));
-      snapshot.stateMachines.push({ arn: m.stateMachineArn!, name: m.name!, type: (m.type as 'STANDARD' | 'EXPRESS') ?? 'STANDARD', definition: m.definition ?? '{}' });
+      snapshot.stateMachines.push({
+        arn: m.stateMachineArn!,
+        name: m.name!,
+        type: (m.type as 'STANDARD' | 'EXPRESS') ?? 'STANDARD',
+        definition: m.definition ?? '{}',
+      });
     }),
     each('AWS::Kinesis::Stream', async (r) => {
-      const { StreamDescriptionSummary: s } = await clientFor(KinesisClient, target).send(new DescribeStreamSummaryCommand({ StreamName: r.physicalId }));
+      const { StreamDescriptionSummary: s } = await clientFor(KinesisClient, target).send(
+        new DescribeStreamSummaryCommand({ StreamName: r.physicalId }),
+      );
       snapshot.streams.push({
         arn: s!.StreamARN!,
         name: s!.StreamName!,
@@ -168,11 +209,18 @@ export async function collectStack(target: Target, stackName: string): Promise<S
     }),
     each('AWS::DynamoDB::Table', async (r) => {
       const { Table: t } = await clientFor(DynamoDBClient, target).send(new DescribeTableCommand({ TableName: r.physicalId }));
-      snapshot.tables.push({ arn: t!.TableArn ?? arn('dynamodb', `table/${r.physicalId}`), name: t!.TableName!, billingMode: t!.BillingModeSummary?.BillingMode });
+      snapshot.tables.push({
+        arn: t!.TableArn ?? arn('dynamodb', `table/${r.physicalId}`),
+        name: t!.TableName!,
+        billingMode: t!.BillingModeSummary?.BillingMode,
+      });
     }),
     each('AWS::ApiGateway::RestApi', async (r) => {
       const apigw = clientFor(APIGatewayClient, target);
-      const [api, stages] = await Promise.all([apigw.send(new GetRestApiCommand({ restApiId: r.physicalId })), apigw.send(new GetStagesCommand({ restApiId: r.physicalId }))]);
+      const [api, stages] = await Promise.all([
+        apigw.send(new GetRestApiCommand({ restApiId: r.physicalId })),
+        apigw.send(new GetStagesCommand({ restApiId: r.physicalId })),
+      ]);
       snapshot.apis.push({ id: r.physicalId, name: api.name ?? r.physicalId, stages: (stages.item ?? []).map((s) => s.stageName!) });
     }),
   ]);

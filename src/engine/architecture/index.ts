@@ -6,7 +6,7 @@ import { buildArchitecture } from './build.ts';
 import { collectStack } from './collect.ts';
 import type { Architecture } from './types.ts';
 
-export type { Architecture, ArchEdge, ArchNode } from './types.ts';
+export type { ArchEdge, Architecture, ArchNode } from './types.ts';
 
 const SETTLED = /_COMPLETE$/;
 
@@ -17,11 +17,25 @@ const SETTLED = /_COMPLETE$/;
 export async function describeArchitecture(target: Target, lab: string, stackName: string): Promise<Architecture> {
   const stack = await describeStack(clientFor(CloudFormationClient, target), stackName);
   const status = stack?.StackStatus ?? null;
-  if (!stack || !status || status.startsWith('DELETE_') || (!SETTLED.test(status) && !status.endsWith('_IN_PROGRESS') && !status.endsWith('_FAILED'))) {
+  if (
+    !stack ||
+    !status ||
+    status.startsWith('DELETE_') ||
+    (!SETTLED.test(status) && !status.endsWith('_IN_PROGRESS') && !status.endsWith('_FAILED'))
+  ) {
     return { lab, stackName, deployed: false, status, region: target.region, nodes: [], edges: [], notes: [] };
   }
   if (status === 'ROLLBACK_COMPLETE' || status === 'CREATE_FAILED') {
-    return { lab, stackName, deployed: false, status, region: target.region, nodes: [], edges: [], notes: [`${stackName} failed to create (${status}): deploy again once the error is fixed.`] };
+    return {
+      lab,
+      stackName,
+      deployed: false,
+      status,
+      region: target.region,
+      nodes: [],
+      edges: [],
+      notes: [`${stackName} failed to create (${status}): deploy again once the error is fixed.`],
+    };
   }
   return buildArchitecture(lab, stackName, status, await collectStack(target, stackName));
 }

@@ -4,7 +4,18 @@
  */
 
 /** What a node stands for; the site picks its icon and colour from it. */
-export type NodeKind = 'api' | 'function' | 'topic' | 'queue' | 'table' | 'state-machine' | 'stream' | 'bucket' | 'rule' | 'event-bus' | 'endpoint';
+export type NodeKind =
+  | 'api'
+  | 'function'
+  | 'topic'
+  | 'queue'
+  | 'table'
+  | 'state-machine'
+  | 'stream'
+  | 'bucket'
+  | 'rule'
+  | 'event-bus'
+  | 'endpoint';
 
 export interface ArchNode {
   /** The resource's ARN (an API's id), the key events name it by. */

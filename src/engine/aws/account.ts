@@ -12,7 +12,10 @@ export async function whoAmI(target: Target): Promise<{ account: string; arn: st
     const identity = await clientFor(STSClient, target).send(new GetCallerIdentityCommand({}));
     return { account: identity.Account!, arn: identity.Arn! };
   } catch (error) {
-    throw new EngineError('NoCredentials', `No AWS credentials work for ${target.region}: ${(error as Error).message}. Configure them (aws configure, AWS_PROFILE or environment variables) and try again.`);
+    throw new EngineError(
+      'NoCredentials',
+      `No AWS credentials work for ${target.region}: ${(error as Error).message}. Configure them (aws configure, AWS_PROFILE or environment variables) and try again.`,
+    );
   }
 }
 

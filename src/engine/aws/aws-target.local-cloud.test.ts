@@ -35,7 +35,13 @@ let environment: NodeJS.ProcessEnv;
 
 before(async () => {
   cloud = await startTestCloud();
-  environment = { AWS_ENDPOINT_URL: cloud.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: REGION, AWS_EC2_METADATA_DISABLED: 'true' };
+  environment = {
+    AWS_ENDPOINT_URL: cloud.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: REGION,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_DEFAULT_PROFILE;
   Object.assign(process.env, environment);
@@ -57,7 +63,9 @@ async function run(work: (report: (event: EngineEvent) => void) => Promise<boole
   return { ok, events, done, said, why: `${JSON.stringify(done.error)}\n${said.slice(-15).join('\n')}` };
 }
 
-test('an account without the CDK bootstrap is told how to bootstrap it, and nothing is deployed', { skip: labs.length === 0 && 'no lab has a stack' }, async () => {
+test('an account without the CDK bootstrap is told how to bootstrap it, and nothing is deployed', {
+  skip: labs.length === 0 && 'no lab has a stack',
+}, async () => {
   const result = await run((report) => engine.deploy(labs[0].id, { solution: true, step: Number.POSITIVE_INFINITY }, report));
   assert.equal(result.done.error?.code, 'NotBootstrapped', result.why);
   assert.match(result.done.error!.message, /npx workshop bootstrap --target aws --region us-east-1/);
@@ -75,7 +83,11 @@ test("a bootstrap version parameter without its stack (the local target's) is re
 });
 
 test('npx workshop bootstrap --target aws creates the CDK bootstrap stack through a change set', async () => {
-  const cli = async () => exec(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'bootstrap', '--target', 'aws', '--yes', '--prefix', prefix], { cwd: PROJECT_ROOT, env: { ...process.env, ...environment, NO_COLOR: '1' } });
+  const cli = async () =>
+    exec(process.execPath, [join(PROJECT_ROOT, 'bin', 'workshop.mjs'), 'bootstrap', '--target', 'aws', '--yes', '--prefix', prefix], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...environment, NO_COLOR: '1' },
+    });
   const first = await cli().catch((error) => assert.fail(`bootstrap failed:\n${error.stdout}\n${error.stderr}`));
   assert.match(first.stdout + first.stderr, /creating CloudFormation changeset/);
   const { cfn, ssm } = clients();
@@ -83,7 +95,10 @@ test('npx workshop bootstrap --target aws creates the CDK bootstrap stack throug
   assert.equal(toolkit.StackStatus, 'CREATE_COMPLETE', toolkit.StackStatusReason);
   const outputs = Object.fromEntries(toolkit.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
   assert.equal(outputs.BucketName, `cdk-hnb659fds-assets-000000000000-${REGION}`);
-  assert.equal((await ssm.send(new GetParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version' }))).Parameter!.Value, outputs.BootstrapVersion);
+  assert.equal(
+    (await ssm.send(new GetParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version' }))).Parameter!.Value,
+    outputs.BootstrapVersion,
+  );
   const again = await cli();
   assert.match(again.stdout, /already bootstrapped in us-east-1 \(CDKToolkit is CREATE_COMPLETE\)/);
 });
@@ -115,7 +130,10 @@ describe('every lab with a stack, through --target aws', { concurrency: true }, 
 
       const destroyed = await run((report) => engine.destroy(lab.id, report));
       assert.ok(destroyed.ok, `destroy failed: ${destroyed.why}`);
-      assert.ok(destroyed.said.some((line) => line.includes(stray!)), `destroy names what is left: ${destroyed.said.join(' | ')}`);
+      assert.ok(
+        destroyed.said.some((line) => line.includes(stray!)),
+        `destroy names what is left: ${destroyed.said.join(' | ')}`,
+      );
       assert.deepEqual(await engine.leftovers(lab.id), [stray]);
       await sns.send(new DeleteTopicCommand({ TopicArn: stray }));
       assert.deepEqual(await engine.leftovers(lab.id), [], 'nothing tagged for the lab is left');

@@ -42,7 +42,7 @@ function recordingDeployer() {
   return { deployer, calls };
 }
 
-async function run(engine: LabEngine, work: (report: (e: EngineEvent) => void) => Promise<boolean>) {
+async function run(_engine: LabEngine, work: (report: (e: EngineEvent) => void) => Promise<boolean>) {
   const events: EngineEvent[] = [];
   const ok = await work((e) => events.push(e));
   return { ok, events, done: events.at(-1) as Extract<EngineEvent, { type: 'done' }> };
@@ -51,10 +51,18 @@ async function run(engine: LabEngine, work: (report: (e: EngineEvent) => void) =
 describe('the AWS target', () => {
   test('asks before creating billable resources, naming account and region; no means nothing deployed', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/alice' });
-    cfn.on(DescribeStacksCommand, { StackName: 'CDKToolkit' }).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
+    cfn
+      .on(DescribeStacksCommand, { StackName: 'CDKToolkit' })
+      .resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'CREATE_COMPLETE', CreationTime: new Date() }] });
     const { deployer, calls } = recordingDeployer();
     const questions: string[] = [];
-    const engine = new LabEngine(target, undefined, { confirm: async (q) => (questions.push(q), false), awsDeployer: deployer });
+    const engine = new LabEngine(target, undefined, {
+      confirm: async (q) => {
+        questions.push(q);
+        return false;
+      },
+      awsDeployer: deployer,
+    });
     const { ok, done } = await run(engine, (r) => engine.deploy('lab-1', { solution: false }, r));
     assert.equal(ok, false);
     assert.equal(done.error?.code, 'NotConfirmed');
@@ -63,14 +71,23 @@ describe('the AWS target', () => {
   });
 
   test('credentials AWS refuses stop every operation with what to configure', async () => {
-    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId' }));
+    sts
+      .on(GetCallerIdentityCommand)
+      .rejects(Object.assign(new Error('The security token included in the request is invalid.'), { name: 'InvalidClientTokenId' }));
     const { deployer, calls } = recordingDeployer();
     const engine = new LabEngine(target, undefined, { confirm: async () => true, awsDeployer: deployer });
-    for (const operation of [(r: (e: EngineEvent) => void) => engine.deploy('lab-1', { solution: false }, r), (r: (e: EngineEvent) => void) => engine.bootstrap(r), (r: (e: EngineEvent) => void) => engine.destroy('lab-1', r)]) {
+    for (const operation of [
+      (r: (e: EngineEvent) => void) => engine.deploy('lab-1', { solution: false }, r),
+      (r: (e: EngineEvent) => void) => engine.bootstrap(r),
+      (r: (e: EngineEvent) => void) => engine.destroy('lab-1', r),
+    ]) {
       const { ok, done } = await run(engine, operation);
       assert.equal(ok, false);
       assert.equal(done.error?.code, 'NoCredentials');
-      assert.match(done.error!.message, /security token included in the request is invalid.*aws configure, AWS_PROFILE or environment variables/);
+      assert.match(
+        done.error!.message,
+        /security token included in the request is invalid.*aws configure, AWS_PROFILE or environment variables/,
+      );
     }
     assert.deepEqual(calls, []);
   });
@@ -81,7 +98,13 @@ describe('the AWS target', () => {
     ssm.on(GetParameterCommand).rejects(Object.assign(new Error('Parameter not found'), { name: 'ParameterNotFound' }));
     const { deployer, calls } = recordingDeployer();
     const questions: string[] = [];
-    const engine = new LabEngine(target, undefined, { confirm: async (q) => (questions.push(q), false), awsDeployer: deployer });
+    const engine = new LabEngine(target, undefined, {
+      confirm: async (q) => {
+        questions.push(q);
+        return false;
+      },
+      awsDeployer: deployer,
+    });
     const { done } = await run(engine, (r) => engine.bootstrap(r));
     assert.equal(done.error?.code, 'NotConfirmed');
     assert.match(questions[0], /Bootstrap the CDK in AWS account 123456789012, region eu-west-1\?/);
@@ -90,7 +113,9 @@ describe('the AWS target', () => {
 
   test('without a way to ask (no --yes, no terminal), it refuses', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012', Arn: 'arn' });
-    cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
+    cfn
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ StackName: 'CDKToolkit', StackStatus: 'UPDATE_COMPLETE', CreationTime: new Date() }] });
     const { deployer, calls } = recordingDeployer();
     const engine = new LabEngine(target, undefined, { awsDeployer: deployer });
     const { done } = await run(engine, (r) => engine.deploy('lab-1', { solution: true, step: 4 }, r));

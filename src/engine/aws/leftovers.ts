@@ -52,6 +52,9 @@ async function untaggedLogGroups(target: Target, functionNames?: string[]): Prom
  * groups Lambda created for the lab's functions outside the stack.
  */
 export async function findLeftovers(target: Target, labId?: string, functionNames?: string[]): Promise<string[]> {
-  const [tagged, logGroups] = await Promise.all([taggedLeftovers(target, labId), untaggedLogGroups(target, labId ? (functionNames ?? []) : undefined)]);
+  const [tagged, logGroups] = await Promise.all([
+    taggedLeftovers(target, labId),
+    untaggedLogGroups(target, labId ? (functionNames ?? []) : undefined),
+  ]);
   return [...new Set([...tagged, ...logGroups])];
 }

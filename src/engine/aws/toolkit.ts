@@ -6,8 +6,17 @@ import type { Report } from '../events.ts';
 /** Deploys to AWS; the CDK toolkit library in the product, a fake in tests of the logic around it. */
 export interface AwsDeployer {
   /** `parameters`: every value the stack's parameters take in this deploy (the others: their defaults). */
-  deploy(build: (outdir: string, context: Record<string, unknown>, account?: string) => App, stackName: string, report: Report, parameters?: Record<string, string>): Promise<Record<string, string>>;
-  destroy(build: (outdir: string, context: Record<string, unknown>, account?: string) => App, stackName: string, report: Report): Promise<void>;
+  deploy(
+    build: (outdir: string, context: Record<string, unknown>, account?: string) => App,
+    stackName: string,
+    report: Report,
+    parameters?: Record<string, string>,
+  ): Promise<Record<string, string>>;
+  destroy(
+    build: (outdir: string, context: Record<string, unknown>, account?: string) => App,
+    stackName: string,
+    report: Report,
+  ): Promise<void>;
   bootstrap(account: string, region: string, report: Report): Promise<void>;
 }
 
@@ -55,10 +64,13 @@ export function toolkitDeployer(options: ToolkitOptions = {}): AwsDeployer {
       });
       return result.stacks.find((s) => s.stackName === stackName)?.outputs ?? {};
     },
-    async destroy(build, stackName, report) {
+    async destroy(build, _stackName, report) {
       const cdk = await toolkit(report);
       const { StackSelectionStrategy } = await library();
-      await cdk.destroy(await source(cdk, build), { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] }, stackEventPollingInterval });
+      await cdk.destroy(await source(cdk, build), {
+        stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH_SINGLE, patterns: [LAB_STACK_ID] },
+        stackEventPollingInterval,
+      });
     },
     async bootstrap(account, region, report) {
       const { BootstrapEnvironments } = await library();

@@ -1,7 +1,7 @@
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { zipSync } from 'fflate';
 import { assetsBucket } from './bootstrap.ts';
 import type { FileAsset } from './synth.ts';
@@ -29,7 +29,13 @@ export function zipFolder(folder: string): Buffer {
  * Publishes a stack's file assets to the bootstrap bucket, as `cdk deploy` does before it
  * deploys: an object already there (same content hash in its key) is not uploaded again.
  */
-export async function publishAssets(s3: S3Client, assets: FileAsset[], accountId: string, region: string, report: (message: string) => void): Promise<number> {
+export async function publishAssets(
+  s3: S3Client,
+  assets: FileAsset[],
+  accountId: string,
+  region: string,
+  report: (message: string) => void,
+): Promise<number> {
   let uploaded = 0;
   for (const asset of assets) {
     const Bucket = resolvePlaceholders(asset.bucketName, accountId, region);
@@ -66,9 +72,15 @@ export async function publishLargeTemplate(
   const size = Buffer.byteLength(stack.templateBody);
   if (size <= TEMPLATE_BODY_LIMIT) return undefined;
   const asset = stack.assets.find((a) => a.path.endsWith('.template.json'));
-  const Bucket = asset ? resolvePlaceholders(asset.bucketName, target.accountId, target.region) : assetsBucket(target.accountId, target.region);
-  const Key = asset ? resolvePlaceholders(asset.objectKey, target.accountId, target.region) : `${createHash('sha256').update(stack.templateBody).digest('hex')}.json`;
+  const Bucket = asset
+    ? resolvePlaceholders(asset.bucketName, target.accountId, target.region)
+    : assetsBucket(target.accountId, target.region);
+  const Key = asset
+    ? resolvePlaceholders(asset.objectKey, target.accountId, target.region)
+    : `${createHash('sha256').update(stack.templateBody).digest('hex')}.json`;
   await s3.send(new PutObjectCommand({ Bucket, Key, Body: stack.templateBody, ContentType: 'application/json' }));
-  report(`Published the template (${(size / 1024).toFixed(1)} KiB, over CloudFormation's ${TEMPLATE_BODY_LIMIT / 1024} KiB TemplateBody limit) to ${Bucket}`);
+  report(
+    `Published the template (${(size / 1024).toFixed(1)} KiB, over CloudFormation's ${TEMPLATE_BODY_LIMIT / 1024} KiB TemplateBody limit) to ${Bucket}`,
+  );
   return `${target.endpoint.replace(/\/$/, '')}/${Bucket}/${Key.split('/').map(encodeURIComponent).join('/')}`;
 }

@@ -26,7 +26,9 @@ export async function bootstrapEndpoint(s3: S3Client, ssm: SSMClient, accountId:
   try {
     await ssm.send(new GetParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER }));
   } catch {
-    await ssm.send(new PutParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER, Value: BOOTSTRAP_VERSION, Type: 'String', Overwrite: true }));
+    await ssm.send(
+      new PutParameterCommand({ Name: BOOTSTRAP_VERSION_PARAMETER, Value: BOOTSTRAP_VERSION, Type: 'String', Overwrite: true }),
+    );
     changed = true;
   }
   return changed;

@@ -1,12 +1,12 @@
 import {
+  type CloudFormationClient,
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
   DescribeStacksCommand,
-  UpdateStackCommand,
-  type CloudFormationClient,
   type Stack,
   type StackEvent,
+  UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { EngineError, type Report } from '../events.ts';
 
@@ -28,7 +28,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * reporting each resource's progress. Polls quickly at first (a local deploy takes milliseconds)
  * and backs off to `maxIntervalMs` (a deploy on AWS takes a minute).
  */
-export async function followStack(cfn: CloudFormationClient, stackId: string, since: Date, report: Report, maxIntervalMs: number): Promise<{ stack: Stack; failure?: StackEvent }> {
+export async function followStack(
+  cfn: CloudFormationClient,
+  stackId: string,
+  since: Date,
+  report: Report,
+  maxIntervalMs: number,
+): Promise<{ stack: Stack; failure?: StackEvent }> {
   const seen = new Set<string>();
   let interval = 10;
   let firstFailure: StackEvent | undefined;
@@ -44,8 +50,19 @@ export async function followStack(cfn: CloudFormationClient, stackId: string, si
     for (const event of events.reverse()) {
       seen.add(event.EventId!);
       if (event.ResourceType === 'AWS::CloudFormation::Stack') continue;
-      if (event.ResourceStatus?.endsWith('_FAILED') && !firstFailure && !event.ResourceStatusReason?.includes('Resource creation cancelled')) firstFailure = event;
-      report({ type: 'resource', logicalId: event.LogicalResourceId!, resourceType: event.ResourceType!, status: event.ResourceStatus!, reason: event.ResourceStatusReason });
+      if (
+        event.ResourceStatus?.endsWith('_FAILED') &&
+        !firstFailure &&
+        !event.ResourceStatusReason?.includes('Resource creation cancelled')
+      )
+        firstFailure = event;
+      report({
+        type: 'resource',
+        logicalId: event.LogicalResourceId!,
+        resourceType: event.ResourceType!,
+        status: event.ResourceStatus!,
+        reason: event.ResourceStatusReason,
+      });
     }
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackId }));
     const stack = Stacks![0];
@@ -74,7 +91,13 @@ export async function applyStack(
   const Tags = Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value }));
   const template = input.templateUrl ? { TemplateURL: input.templateUrl } : { TemplateBody: input.templateBody };
   const Parameters = Object.entries(input.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
-  const common = { StackName: input.stackName, ...template, ...(Parameters.length > 0 ? { Parameters } : {}), Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const, Tags };
+  const common = {
+    StackName: input.stackName,
+    ...template,
+    ...(Parameters.length > 0 ? { Parameters } : {}),
+    Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const,
+    Tags,
+  };
   const since = new Date(Date.now() - 1);
   let stackId: string;
   if (existing && existing.StackStatus === 'ROLLBACK_COMPLETE') {
@@ -85,11 +108,15 @@ export async function applyStack(
   }
   if (!existing || existing.StackStatus === 'ROLLBACK_COMPLETE') {
     report({ type: 'progress', message: `Creating stack ${input.stackName}…` });
-    ({ StackId: stackId } = (await cfn.send(new CreateStackCommand({ ...common, Capabilities: [...common.Capabilities] }))) as { StackId: string });
+    ({ StackId: stackId } = (await cfn.send(new CreateStackCommand({ ...common, Capabilities: [...common.Capabilities] }))) as {
+      StackId: string;
+    });
   } else {
     report({ type: 'progress', message: `Updating stack ${input.stackName}…` });
     try {
-      ({ StackId: stackId } = (await cfn.send(new UpdateStackCommand({ ...common, Capabilities: [...common.Capabilities] }))) as { StackId: string });
+      ({ StackId: stackId } = (await cfn.send(new UpdateStackCommand({ ...common, Capabilities: [...common.Capabilities] }))) as {
+        StackId: string;
+      });
     } catch (error) {
       if ((error as Error).message?.includes('No updates are to be performed')) {
         report({ type: 'progress', message: 'No changes: the deployed stack is already up to date.' });
@@ -102,7 +129,11 @@ export async function applyStack(
   if (!['CREATE_COMPLETE', 'UPDATE_COMPLETE'].includes(stack.StackStatus!)) {
     const where = failure ? `${failure.LogicalResourceId} (${failure.ResourceType})` : input.stackName;
     const reason = String(failure?.ResourceStatusReason ?? stack.StackStatusReason ?? stack.StackStatus).replace(/\.+$/, '');
-    throw new EngineError('DeployFailed', `Deploy failed at ${where}: ${reason}. The stack is ${stack.StackStatus}.`, failure?.LogicalResourceId);
+    throw new EngineError(
+      'DeployFailed',
+      `Deploy failed at ${where}: ${reason}. The stack is ${stack.StackStatus}.`,
+      failure?.LogicalResourceId,
+    );
   }
   return stack;
 }
@@ -115,7 +146,11 @@ export async function deleteStack(cfn: CloudFormationClient, stackName: string, 
   await cfn.send(new DeleteStackCommand({ StackName: existing.StackId }));
   const { stack, failure } = await followStack(cfn, existing.StackId!, since, report, maxIntervalMs);
   if (stack.StackStatus !== 'DELETE_COMPLETE') {
-    throw new EngineError('DestroyFailed', `Destroy failed at ${failure?.LogicalResourceId ?? stackName}: ${failure?.ResourceStatusReason ?? stack.StackStatusReason}.`, failure?.LogicalResourceId);
+    throw new EngineError(
+      'DestroyFailed',
+      `Destroy failed at ${failure?.LogicalResourceId ?? stackName}: ${failure?.ResourceStatusReason ?? stack.StackStatusReason}.`,
+      failure?.LogicalResourceId,
+    );
   }
   return true;
 }

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Tags } from 'aws-cdk-lib';
 import type { LabDefinition } from '../../../labs/kit/lab.ts';
-import type { LoadedStack } from '../stack-source.ts';
 import { stackNameFor, type Target } from '../../../labs/kit/target.ts';
 import { EngineError } from '../events.ts';
 import { STATE_DIR } from '../paths.ts';
+import type { LoadedStack } from '../stack-source.ts';
 
 /** A file asset as the CDK's asset manifest describes it. */
 export interface FileAsset {
@@ -47,14 +47,18 @@ export function synthesize(lab: LabDefinition, target: Target, stack: LoadedStac
   const stackName = stackNameFor(target, lab.id);
   const outdir = join(STATE_DIR, 'cdk.out', `${lab.id}-${target.prefix}`);
   const app = buildApp(lab, target, stack, { outdir });
-  let assembly;
+  let assembly: ReturnType<App['synth']>;
   try {
     assembly = app.synth();
   } catch (error) {
     throw new EngineError('SynthFailed', `Synthesizing ${lab.id} failed: ${(error as Error).message}`);
   }
   const artifact = assembly.stacks.find((s) => s.stackName === stackName);
-  if (!artifact) throw new EngineError('SynthFailed', `${lab.id}'s app did not produce a stack named ${stackName}; build the stack with the props the engine passes (stackName).`);
+  if (!artifact)
+    throw new EngineError(
+      'SynthFailed',
+      `${lab.id}'s app did not produce a stack named ${stackName}; build the stack with the props the engine passes (stackName).`,
+    );
   const templateBody = readFileSync(join(outdir, artifact.templateFile), 'utf8');
   return { stackName, templateBody, template: JSON.parse(templateBody), assets: readAssets(outdir, `${artifact.id}.assets.json`) };
 }
@@ -63,7 +67,12 @@ export function synthesize(lab: LabDefinition, target: Target, stack: LoadedStac
  * The CDK app of a lab for a learner: the chosen stack, named with the learner's prefix, and
  * every resource tagged with the workshop, the lab and the learner (for the leftovers check).
  */
-export function buildApp(lab: LabDefinition, target: Target, stack: LoadedStack, options: { outdir: string; context?: Record<string, unknown>; account?: string }): App {
+export function buildApp(
+  lab: LabDefinition,
+  target: Target,
+  stack: LoadedStack,
+  options: { outdir: string; context?: Record<string, unknown>; account?: string },
+): App {
   const stackName = stackNameFor(target, lab.id);
   const app = new App({ outdir: options.outdir, context: options.context });
   try {
@@ -90,7 +99,13 @@ function readAssets(outdir: string, manifestFile: string): FileAsset[] {
   const assets: FileAsset[] = [];
   for (const [id, file] of Object.entries<any>(manifest.files ?? {})) {
     for (const destination of Object.values<any>(file.destinations ?? {})) {
-      assets.push({ id, path: join(outdir, file.source.path), packaging: file.source.packaging === 'zip' ? 'zip' : 'file', bucketName: destination.bucketName, objectKey: destination.objectKey });
+      assets.push({
+        id,
+        path: join(outdir, file.source.path),
+        packaging: file.source.packaging === 'zip' ? 'zip' : 'file',
+        bucketName: destination.bucketName,
+        objectKey: destination.objectKey,
+      });
     }
   }
   return assets;

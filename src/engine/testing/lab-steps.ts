@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
-import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { after, before, describe, test } from 'node:test';
-import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import type { Snippet } from '../../../labs/kit/lab.ts';
+import { startTestCloud, type TestCloud } from '../../cloud/testing/test-cloud.ts';
 import { LabEngine } from '../engine.ts';
 import type { EngineEvent } from '../events.ts';
 
@@ -39,8 +39,15 @@ async function runUntilStopped(engine: LabEngine, labId: string, snippet: Snippe
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   stop.abort();
-  const stopped = await Promise.race([running, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000))]);
-  assert.equal(stopped, true, `${snippet.name} did not stop cleanly within 10 s of being stopped: ${JSON.stringify(events.find((e) => e.type === 'done'))}\n${output()}`);
+  const stopped = await Promise.race([
+    running,
+    new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 10_000)),
+  ]);
+  assert.equal(
+    stopped,
+    true,
+    `${snippet.name} did not stop cleanly within 10 s of being stopped: ${JSON.stringify(events.find((e) => e.type === 'done'))}\n${output()}`,
+  );
 }
 
 /**
@@ -90,7 +97,13 @@ export function testLabSteps(labId: string): void {
     test('the full solution passes every checkpoint and runs every snippet; destroy removes everything', async () => {
       await deploy({ solution: true, step: Number.POSITIVE_INFINITY });
       const verified = await collect((report) => engine.verify(labId, report));
-      assert.ok(verified.ok, `failing: ${verified.checkpoints.filter((c) => !c.ok).map((c) => `${c.id}: ${c.detail}`).join('; ')}`);
+      assert.ok(
+        verified.ok,
+        `failing: ${verified.checkpoints
+          .filter((c) => !c.ok)
+          .map((c) => `${c.id}: ${c.detail}`)
+          .join('; ')}`,
+      );
       // The code a page shows is the code that runs: every snippet works on the solution.
       for (const snippet of (await engine.lab(labId)).snippets) {
         if (snippet.untilStopped) {
@@ -114,8 +127,16 @@ export function testLabSteps(labId: string): void {
       assert.equal(services.stepFunctions.machines.size, 0, 'state machines left behind');
       assert.equal(services.cloudWatch.alarms.size, 0, 'alarms left behind');
       // The deployer's own bootstrap version parameter stays, as the CDK bootstrap stack's does on AWS.
-      assert.deepEqual([...services.ssm.parameters.keys()].filter((name) => !name.startsWith('/cdk-bootstrap/')), [], 'Parameter Store parameters left behind');
-      assert.deepEqual([...services.logs.groups.keys()], [], 'log groups left behind (give each function its log group in the stack: labFunction does)');
+      assert.deepEqual(
+        [...services.ssm.parameters.keys()].filter((name) => !name.startsWith('/cdk-bootstrap/')),
+        [],
+        'Parameter Store parameters left behind',
+      );
+      assert.deepEqual(
+        [...services.logs.groups.keys()],
+        [],
+        'log groups left behind (give each function its log group in the stack: labFunction does)',
+      );
       const { StreamNames = [] } = await services.kinesisIn('us-east-1').send(new ListStreamsCommand({}));
       assert.deepEqual(StreamNames, [], 'streams left behind');
       const { QueueUrls = [] } = await services.sqs.send(new ListQueuesCommand({}));
@@ -123,8 +144,16 @@ export function testLabSteps(labId: string): void {
       const { TableNames = [] } = await services.dynamodb.send(new ListTablesCommand({}));
       assert.deepEqual(TableNames, [], 'tables left behind');
       const { Buckets = [] } = await services.s3.send(new ListBucketsCommand({}));
-      assert.deepEqual(Buckets.map((b) => b.Name).filter((name) => !name?.startsWith('cdk-')), [], 'buckets left behind (give them removalPolicy DESTROY and autoDeleteObjects)');
-      assert.deepEqual([...services.ssm.parameters.keys()].filter((name) => !name.startsWith('/cdk-bootstrap/')), [], 'SSM parameters left behind');
+      assert.deepEqual(
+        Buckets.map((b) => b.Name).filter((name) => !name?.startsWith('cdk-')),
+        [],
+        'buckets left behind (give them removalPolicy DESTROY and autoDeleteObjects)',
+      );
+      assert.deepEqual(
+        [...services.ssm.parameters.keys()].filter((name) => !name.startsWith('/cdk-bootstrap/')),
+        [],
+        'SSM parameters left behind',
+      );
     });
   });
 }

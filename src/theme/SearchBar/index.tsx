@@ -1,16 +1,19 @@
 // The classic theme ships no search box; this one searches the docs offline (see
 // src/plugins/local-search.ts), in the dev server and the static build alike.
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import type MiniSearch from 'minisearch';
+
 import { useHistory } from '@docusaurus/router';
-import { buildIndex, search, type SearchDocument, type SearchHit } from './search.utils';
+import type MiniSearch from 'minisearch';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { buildIndex, type SearchDocument, type SearchHit, search } from './search.utils';
 import styles from './styles.module.css';
 
 let loading: Promise<MiniSearch<SearchDocument>> | undefined;
 
 /** Loads the documents (their own chunk) and indexes them, once per page load. */
 function loadIndex(): Promise<MiniSearch<SearchDocument>> {
-  loading ??= import('@generated/local-search/default/search-documents.json').then((module) => buildIndex((module.default ?? module) as SearchDocument[]));
+  loading ??= import('@generated/local-search/default/search-documents.json').then((module) =>
+    buildIndex((module.default ?? module) as SearchDocument[]),
+  );
   return loading;
 }
 

@@ -48,14 +48,24 @@ describe("the CDK's bootstrap stack on the local cloud", () => {
       { ParameterKey: 'FileAssetsBucketKmsKeyId', ParameterValue: 'AWS_MANAGED_KEY' },
       { ParameterKey: 'PublicAccessBlockConfiguration', ParameterValue: 'true' },
     ];
-    await cfn.send(new CreateStackCommand({ StackName: 'CDKToolkit', TemplateBody: BOOTSTRAP_TEMPLATE, Parameters, Capabilities: ['CAPABILITY_NAMED_IAM'] }));
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'CDKToolkit',
+        TemplateBody: BOOTSTRAP_TEMPLATE,
+        Parameters,
+        Capabilities: ['CAPABILITY_NAMED_IAM'],
+      }),
+    );
     const stack = await waitForStack(cfn, 'CDKToolkit');
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE', stack.StackStatusReason);
     const outputs = Object.fromEntries(stack.Outputs!.map((o) => [o.OutputKey, o.OutputValue]));
     assert.equal(outputs.BucketName, name('assets'));
     assert.equal(outputs.ImageRepositoryName, name('container-assets'));
     assert.equal(outputs.FileAssetKeyArn, 'AWS_MANAGED_KEY');
-    assert.deepEqual((await cfn.send(new ListExportsCommand({}))).Exports!.map((e) => e.Name), ['CdkBootstrap-hnb659fds-FileAssetKeyArn']);
+    assert.deepEqual(
+      (await cfn.send(new ListExportsCommand({}))).Exports!.map((e) => e.Name),
+      ['CdkBootstrap-hnb659fds-FileAssetKeyArn'],
+    );
 
     // The staging bucket, with its settings, policy, lifecycle and public access block.
     const Bucket = name('assets');
@@ -63,11 +73,24 @@ describe("the CDK's bootstrap stack on the local cloud", () => {
     assert.equal(encryption.ServerSideEncryptionConfiguration!.Rules![0].ApplyServerSideEncryptionByDefault!.SSEAlgorithm, 'aws:kms');
     assert.equal((await s3.send(new GetBucketVersioningCommand({ Bucket }))).Status, 'Enabled');
     const lifecycle = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }));
-    assert.deepEqual(lifecycle.Rules!.map((r) => [r.ID, r.Status, r.NoncurrentVersionExpiration?.NoncurrentDays, r.AbortIncompleteMultipartUpload?.DaysAfterInitiation]), [
-      ['CleanupOldVersions', 'Enabled', 30, undefined],
-      ['AbortIncompleteMultipartUploads', 'Enabled', undefined, 1],
-    ]);
-    assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
+    assert.deepEqual(
+      lifecycle.Rules!.map((r) => [
+        r.ID,
+        r.Status,
+        r.NoncurrentVersionExpiration?.NoncurrentDays,
+        r.AbortIncompleteMultipartUpload?.DaysAfterInitiation,
+      ]),
+      [
+        ['CleanupOldVersions', 'Enabled', 30, undefined],
+        ['AbortIncompleteMultipartUploads', 'Enabled', undefined, 1],
+      ],
+    );
+    assert.deepEqual((await s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      IgnorePublicAcls: true,
+      BlockPublicPolicy: true,
+      RestrictPublicBuckets: true,
+    });
     assert.match((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!, /AllowSSLRequestsOnly/);
 
     // The container asset repository, with its policies.
@@ -75,19 +98,36 @@ describe("the CDK's bootstrap stack on the local cloud", () => {
     const [repository] = (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name('container-assets')] }))).repositories!;
     assert.equal(repository.imageTagMutability, 'IMMUTABLE');
     assert.equal(repository.repositoryUri, `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name('container-assets')}`);
-    assert.match((await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: repository.repositoryName }))).lifecyclePolicyText!, /"countNumber": 365/);
-    assert.match((await ecr.send(new GetRepositoryPolicyCommand({ repositoryName: repository.repositoryName }))).policyText!, /LambdaECRImageRetrievalPolicy/);
+    assert.match(
+      (await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: repository.repositoryName }))).lifecyclePolicyText!,
+      /"countNumber": 365/,
+    );
+    assert.match(
+      (await ecr.send(new GetRepositoryPolicyCommand({ repositoryName: repository.repositoryName }))).policyText!,
+      /LambdaECRImageRetrievalPolicy/,
+    );
 
     // The roles, their trust, tags and managed policies; the version parameter.
     const iam = new IAMClient(config);
-    for (const [role, tag] of [['deploy-role', 'deploy'], ['file-publishing-role', 'file-publishing'], ['image-publishing-role', 'image-publishing'], ['lookup-role', 'lookup']]) {
+    for (const [role, tag] of [
+      ['deploy-role', 'deploy'],
+      ['file-publishing-role', 'file-publishing'],
+      ['image-publishing-role', 'image-publishing'],
+      ['lookup-role', 'lookup'],
+    ]) {
       const { Role } = await iam.send(new GetRoleCommand({ RoleName: name(role) }));
       assert.match(decodeURIComponent(Role!.AssumeRolePolicyDocument!), /"sts:ExternalId":"true"/, `${role} refuses an ExternalId`);
       const { Tags } = await iam.send(new ListRoleTagsCommand({ RoleName: name(role) }));
-      assert.ok(Tags!.some((t) => t.Key === 'aws-cdk:bootstrap-role' && t.Value === tag), `${role} is tagged ${tag}`);
+      assert.ok(
+        Tags!.some((t) => t.Key === 'aws-cdk:bootstrap-role' && t.Value === tag),
+        `${role} is tagged ${tag}`,
+      );
     }
     const execution = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name('cfn-exec-role') }));
-    assert.deepEqual(execution.AttachedPolicies!.map((p) => p.PolicyArn), ['arn:aws:iam::aws:policy/AdministratorAccess']);
+    assert.deepEqual(
+      execution.AttachedPolicies!.map((p) => p.PolicyArn),
+      ['arn:aws:iam::aws:policy/AdministratorAccess'],
+    );
     const version = await new SSMClient(config).send(new GetParameterCommand({ Name: '/cdk-bootstrap/hnb659fds/version' }));
     assert.equal(version.Parameter!.Value, outputs.BootstrapVersion);
 

@@ -1,8 +1,8 @@
 import type { Change, ResourceChange, ResourceChangeDetail } from '@aws-sdk/client-cloudformation';
 import { Evaluation } from './engine.ts';
 import { NO_VALUE, resolve } from './intrinsics.ts';
-import { PROVIDERS } from './resources/registry.ts';
 import { requiresReplacement } from './replacement.ts';
+import { PROVIDERS } from './resources/registry.ts';
 import type { StackRecord } from './stack.ts';
 import { creationOrder, type Template } from './template.ts';
 
@@ -28,7 +28,8 @@ class PlanScope extends Evaluation {
 }
 
 const json = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
-const shown = (value: unknown) => (value === undefined ? undefined : json(value).replace(new RegExp(UNKNOWN_VALUE, 'g'), (_whole, entity: string) => `\${${entity}}`));
+const shown = (value: unknown) =>
+  value === undefined ? undefined : json(value).replace(new RegExp(UNKNOWN_VALUE, 'g'), (_whole, entity: string) => `\${${entity}}`);
 const context = (props: Record<string, unknown>) => shown({ Properties: props });
 
 /** The entity (resource, or resource.attribute) a value waits for, if it waits for one. */
@@ -83,7 +84,12 @@ export interface ImportOptions {
  * a custom name known before deployment (not waiting for another resource), DeletionPolicy
  * Retain or RetainExceptOnCreate, an existing resource of that name no other stack holds.
  */
-async function importable(logicalId: string, definition: Template['Resources'][string], props: Record<string, unknown>, options: ImportOptions): Promise<string | undefined> {
+async function importable(
+  logicalId: string,
+  definition: Template['Resources'][string],
+  props: Record<string, unknown>,
+  options: ImportOptions,
+): Promise<string | undefined> {
   if (definition.DeletionPolicy !== 'Retain' && definition.DeletionPolicy !== 'RetainExceptOnCreate') return undefined;
   if (!PROVIDERS[definition.Type]?.adopt || causingEntity(props) !== undefined) return undefined;
   const existing = await options.existing(logicalId, definition.Type, props);
@@ -114,7 +120,17 @@ export async function planChanges(
       scope.pending.add(logicalId);
       const physicalId = imports ? await importable(logicalId, definition, props, imports) : undefined;
       if (physicalId) imported.push(logicalId);
-      changes.push(change({ Action: physicalId ? 'Import' : 'Add', LogicalResourceId: logicalId, PhysicalResourceId: physicalId, ResourceType: definition.Type, Scope: [], Details: [], AfterContext: context(props) }));
+      changes.push(
+        change({
+          Action: physicalId ? 'Import' : 'Add',
+          LogicalResourceId: logicalId,
+          PhysicalResourceId: physicalId,
+          ResourceType: definition.Type,
+          Scope: [],
+          Details: [],
+          AfterContext: context(props),
+        }),
+      );
       continue;
     }
     const typeChanged = current.type !== definition.Type;

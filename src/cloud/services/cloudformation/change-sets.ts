@@ -5,14 +5,14 @@ import type {
   ExecuteChangeSetOutput,
   ListChangeSetsOutput,
 } from '@aws-sdk/client-cloudformation';
-import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import { planChanges, withoutValues } from './change-plan.ts';
 import { validationError } from './errors.ts';
 import { describeParameters, givenParameters } from './parameters.ts';
 import type { CloudFormationService } from './service.ts';
-import { inProgress, type ChangeSetRecord, type StackRecord } from './stack.ts';
+import { type ChangeSetRecord, inProgress, type StackRecord } from './stack.ts';
 import { parseTemplate } from './template.ts';
 import { templateOf } from './template-source.ts';
 
@@ -70,15 +70,21 @@ export class ChangeSets {
   private async create(input: any, context: RequestContext): Promise<CreateChangeSetOutput> {
     const name = String(input.ChangeSetName ?? '');
     if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) {
-      throw validationError(`1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
+      throw validationError(
+        `1 validation error detected: Value '${name}' at 'changeSetName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+      );
     }
     const type = String(input.ChangeSetType ?? 'UPDATE');
     if (type === 'IMPORT' || given(input.ResourcesToImport)) {
-      throw validationError('The local cloud does not support IMPORT change sets (ResourcesToImport); ImportExistingResources imports resources by their custom names.');
+      throw validationError(
+        'The local cloud does not support IMPORT change sets (ResourcesToImport); ImportExistingResources imports resources by their custom names.',
+      );
     }
     if (type !== 'CREATE' && type !== 'UPDATE') throw validationError(`ChangeSetType ${type} is not one of CREATE, UPDATE, IMPORT.`);
-    if (given(input.DeploymentMode)) throw validationError(`The local cloud does not support DeploymentMode ${input.DeploymentMode} (it does not track drift).`);
-    if (String(input.UsePreviousTemplate) === 'true' && type === 'CREATE') throw validationError('UsePreviousTemplate cannot be used with a CREATE change set: the stack has no template yet.');
+    if (given(input.DeploymentMode))
+      throw validationError(`The local cloud does not support DeploymentMode ${input.DeploymentMode} (it does not track drift).`);
+    if (String(input.UsePreviousTemplate) === 'true' && type === 'CREATE')
+      throw validationError('UsePreviousTemplate cannot be used with a CREATE change set: the stack has no template yet.');
 
     const stackName = String(input.StackName ?? '');
     // Read first (a TemplateURL is read from S3): all that follows happens at once, so no other
@@ -87,7 +93,8 @@ export class ChangeSets {
     const existing = this.service.find(stackName);
     let stack: StackRecord;
     if (type === 'CREATE') {
-      if (existing && existing.status !== 'REVIEW_IN_PROGRESS') throw validationError(`Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`);
+      if (existing && existing.status !== 'REVIEW_IN_PROGRESS')
+        throw validationError(`Stack [${stackName}] already exists and cannot be created again with the changeSet [${name}].`);
       stack = existing ?? this.service.newStack(stackName, context, 'REVIEW_IN_PROGRESS');
     } else {
       if (!existing || existing.status === 'REVIEW_IN_PROGRESS') throw validationError(`Stack [${stackName}] does not exist`);
@@ -100,7 +107,8 @@ export class ChangeSets {
     const prepared = this.service.prepare(stack, input, body, type === 'UPDATE' ? givenParameters(stack) : {});
     const onStackFailure = given(input.OnStackFailure) ? (input.OnStackFailure as ChangeSetRecord['onStackFailure']) : undefined;
     if (onStackFailure && type !== 'CREATE') throw validationError('OnStackFailure applies to CREATE change sets only.');
-    if (onStackFailure && !['ROLLBACK', 'DELETE', 'DO_NOTHING'].includes(onStackFailure)) throw validationError(`OnStackFailure ${onStackFailure} is not one of DO_NOTHING, ROLLBACK, DELETE.`);
+    if (onStackFailure && !['ROLLBACK', 'DELETE', 'DO_NOTHING'].includes(onStackFailure))
+      throw validationError(`OnStackFailure ${onStackFailure} is not one of DO_NOTHING, ROLLBACK, DELETE.`);
     const record: ChangeSetRecord = {
       id: arn('cloudformation', context, `changeSet/${name}/${randomUUID()}`),
       name,
@@ -134,9 +142,12 @@ export class ChangeSets {
       const template = parseTemplate(record.templateBody);
       const imports = record.importExisting
         ? {
-            existing: (logicalId: string, type: string, props: Record<string, unknown>) => this.service.engine.existing(stack, logicalId, type, props),
+            existing: (logicalId: string, type: string, props: Record<string, unknown>) =>
+              this.service.engine.existing(stack, logicalId, type, props),
             heldByAnotherStack: (type: string, physicalId: string) =>
-              [...this.service.stacks.values()].some((s) => s !== stack && [...s.resources.values()].some((r) => r.type === type && r.physicalId === physicalId)),
+              [...this.service.stacks.values()].some(
+                (s) => s !== stack && [...s.resources.values()].some((r) => r.type === type && r.physicalId === physicalId),
+              ),
           }
         : undefined;
       const plan = await planChanges(stack, { template, parameters: record.parameters }, (name) => this.service.exportValue(name), imports);
@@ -158,7 +169,12 @@ export class ChangeSets {
       record.status = 'FAILED';
       record.statusReason = (error as Error).message;
     }
-    this.service.services.activity.emit('cloudformation.change-set-status', record.id, { stackName: stack.name, changeSetName: record.name, status: record.status, reason: record.statusReason });
+    this.service.services.activity.emit('cloudformation.change-set-status', record.id, {
+      stackName: stack.name,
+      changeSetName: record.name,
+      status: record.status,
+      reason: record.statusReason,
+    });
   }
 
   private describe(input: any): DescribeChangeSetOutput {
@@ -190,11 +206,16 @@ export class ChangeSets {
 
   private execute(input: any): ExecuteChangeSetOutput {
     const { stack, changeSet } = this.find(input);
-    if (changeSet.status !== 'CREATE_COMPLETE') throw invalidStatus(`ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`);
-    if (changeSet.executionStatus !== 'AVAILABLE') throw invalidStatus(`ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`);
+    if (changeSet.status !== 'CREATE_COMPLETE')
+      throw invalidStatus(`ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.status}]`);
+    if (changeSet.executionStatus !== 'AVAILABLE')
+      throw invalidStatus(
+        `ChangeSet [${changeSet.id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`,
+      );
     if (inProgress(stack.status)) throw invalidStatus(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
     const disableRollback = String(input.DisableRollback) === 'true';
-    if (disableRollback && changeSet.type === 'UPDATE') throw validationError('The local cloud always rolls back a failed update: DisableRollback applies to CREATE change sets only.');
+    if (disableRollback && changeSet.type === 'UPDATE')
+      throw validationError('The local cloud always rolls back a failed update: DisableRollback applies to CREATE change sets only.');
     const template = parseTemplate(changeSet.templateBody);
     // As on AWS: once one change set runs, the others no longer describe what they would change.
     stack.changeSets = [changeSet];
@@ -203,16 +224,35 @@ export class ChangeSets {
     stack.capabilities = changeSet.capabilities;
     let operation: Promise<void>;
     if (changeSet.type === 'CREATE') {
-      Object.assign(stack, { template, templateBody: changeSet.templateBody, parameters: changeSet.parameters, ssmParameterNames: changeSet.ssmParameterNames, tags: changeSet.tags, description: template.Description, created: new Date() });
+      Object.assign(stack, {
+        template,
+        templateBody: changeSet.templateBody,
+        parameters: changeSet.parameters,
+        ssmParameterNames: changeSet.ssmParameterNames,
+        tags: changeSet.tags,
+        description: template.Description,
+        created: new Date(),
+      });
       stack.onFailure = disableRollback ? 'DO_NOTHING' : (changeSet.onStackFailure ?? 'ROLLBACK');
       operation = this.service.engine.create(stack, new Set(changeSet.imports));
     } else {
-      operation = this.service.engine.update(stack, { template, templateBody: changeSet.templateBody, parameters: changeSet.parameters, ssmParameterNames: changeSet.ssmParameterNames, tags: changeSet.tags }, new Set(changeSet.imports));
+      operation = this.service.engine.update(
+        stack,
+        {
+          template,
+          templateBody: changeSet.templateBody,
+          parameters: changeSet.parameters,
+          ssmParameterNames: changeSet.ssmParameterNames,
+          tags: changeSet.tags,
+        },
+        new Set(changeSet.imports),
+      );
     }
     this.service.launch(
       stack,
       operation.then(() => {
-        changeSet.executionStatus = /_COMPLETE$/.test(stack.status) && !stack.status.includes('ROLLBACK') ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
+        changeSet.executionStatus =
+          /_COMPLETE$/.test(stack.status) && !stack.status.includes('ROLLBACK') ? 'EXECUTE_COMPLETE' : 'EXECUTE_FAILED';
       }),
     );
     return {};
@@ -224,7 +264,11 @@ export class ChangeSets {
     const changeSet = stack.changeSets.find((c) => c.id === name || c.name === name);
     // Deleting a change set the stack does not have succeeds, as on AWS.
     if (!changeSet) return {};
-    if (changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS' || changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') {
+    if (
+      changeSet.status === 'CREATE_PENDING' ||
+      changeSet.status === 'CREATE_IN_PROGRESS' ||
+      changeSet.executionStatus === 'EXECUTE_IN_PROGRESS'
+    ) {
       throw invalidStatus('An operation on this ChangeSet is currently in progress.  Please attempt this operation again later.');
     }
     stack.changeSets = stack.changeSets.filter((c) => c !== changeSet);

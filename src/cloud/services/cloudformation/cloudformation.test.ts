@@ -221,7 +221,9 @@ describe('CloudFormation', () => {
     const logGroupName = `/workshop/${StackName}/existing`;
     const logs = new CloudWatchLogsClient(clientConfig(cloud.target));
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
-    const group = { Group: { Type: 'AWS::Logs::LogGroup', DependsOn: 'Topic', Properties: { LogGroupName: logGroupName, RetentionInDays: 7 } } };
+    const group = {
+      Group: { Type: 'AWS::Logs::LogGroup', DependsOn: 'Topic', Properties: { LogGroupName: logGroupName, RetentionInDays: 7 } },
+    };
     await cfn.send(new CreateStackCommand({ StackName, TemplateBody: template({}, group) }));
     const stack = await waitForStack(cfn, StackName);
     assert.equal(stack.StackStatus, 'ROLLBACK_COMPLETE');

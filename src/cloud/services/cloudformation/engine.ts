@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AwsError } from '../../aws/errors.ts';
 import type { CloudServices } from '../../services.ts';
 import { ResourceFailure, validationError } from './errors.ts';
-import { NO_VALUE, resolve, type ResolveScope } from './intrinsics.ts';
+import { NO_VALUE, type ResolveScope, resolve } from './intrinsics.ts';
+import { requiresReplacement } from './replacement.ts';
 import type { ProviderContext, ProvisionedResource, ResourceProvider } from './resources/provider.ts';
 import { PROVIDERS } from './resources/registry.ts';
-import { requiresReplacement } from './replacement.ts';
 import type { ResourceState, StackRecord } from './stack.ts';
 import { creationOrder, type Template } from './template.ts';
 
@@ -49,7 +49,8 @@ export class Evaluation implements ResolveScope {
       return type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',') : value;
     }
     const resource = this.resources.get(name);
-    if (!resource?.physicalId) throw validationError(`Template error: instance of Fn::GetAtt or Ref references ${name}, which does not exist or is not yet created`);
+    if (!resource?.physicalId)
+      throw validationError(`Template error: instance of Fn::GetAtt or Ref references ${name}, which does not exist or is not yet created`);
     return resource.physicalId;
   }
 
@@ -57,7 +58,9 @@ export class Evaluation implements ResolveScope {
     const resource = this.resources.get(logicalId);
     if (!resource?.physicalId) throw validationError(`Template error: instance of Fn::GetAtt references undefined resource ${logicalId}`);
     if (!(attribute in resource.attributes)) {
-      throw validationError(`Template error: resource ${logicalId} (${resource.type}) does not support attribute type ${attribute} in Fn::GetAtt (the local cloud provides: ${Object.keys(resource.attributes).join(', ') || 'none'})`);
+      throw validationError(
+        `Template error: resource ${logicalId} (${resource.type}) does not support attribute type ${attribute} in Fn::GetAtt (the local cloud provides: ${Object.keys(resource.attributes).join(', ') || 'none'})`,
+      );
     }
     return resource.attributes[attribute];
   }
@@ -106,7 +109,13 @@ export class StackEngine {
       ResourceStatus: status,
       ResourceStatusReason: reason,
     });
-    this.services.activity.emit('cloudformation.resource-status', stack.stackId, { stackName: stack.name, logicalId, resourceType: type, status, reason });
+    this.services.activity.emit('cloudformation.resource-status', stack.stackId, {
+      stackName: stack.name,
+      logicalId,
+      resourceType: type,
+      status,
+      reason,
+    });
   }
 
   setStackStatus(stack: StackRecord, status: string, reason?: string): void {
@@ -125,7 +134,12 @@ export class StackEngine {
       stackName: stack.name,
       stackId: stack.stackId,
       logicalId,
-      tags: { ...stack.tags, 'aws:cloudformation:stack-name': stack.name, 'aws:cloudformation:stack-id': stack.stackId, 'aws:cloudformation:logical-id': logicalId },
+      tags: {
+        ...stack.tags,
+        'aws:cloudformation:stack-name': stack.name,
+        'aws:cloudformation:stack-id': stack.stackId,
+        'aws:cloudformation:logical-id': logicalId,
+      },
       generateName(maxLength, options = {}) {
         const random = randomBytes(8).toString('hex').toUpperCase().slice(0, 12);
         const suffix = options.suffix ?? '';
@@ -145,17 +159,24 @@ export class StackEngine {
     if (props === (NO_VALUE as unknown)) return {};
     const unknown = Object.keys(props).filter((name) => !provider.properties.includes(name));
     if (unknown.length > 0) {
-      throw new ResourceFailure(logicalId, definition.Type, `Properties [${unknown.join(', ')}] of ${definition.Type} are not supported by the local cloud (it applies: ${provider.properties.join(', ')}).`);
+      throw new ResourceFailure(
+        logicalId,
+        definition.Type,
+        `Properties [${unknown.join(', ')}] of ${definition.Type} are not supported by the local cloud (it applies: ${provider.properties.join(', ')}).`,
+      );
     }
     return props;
   }
 
-  private async runProvider<T>(stack: StackRecord, logicalId: string, type: string, work: () => Promise<T>): Promise<T> {
+  private async runProvider<T>(_stack: StackRecord, logicalId: string, type: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (error instanceof ResourceFailure) throw error;
-      const reason = error instanceof AwsError ? `${error.message} (Service: ${type.split('::')[1]}, Status Code: ${error.status}, Error Code: ${error.code})` : (error as Error).message;
+      const reason =
+        error instanceof AwsError
+          ? `${error.message} (Service: ${type.split('::')[1]}, Status Code: ${error.status}, Error Code: ${error.code})`
+          : (error as Error).message;
       throw new ResourceFailure(logicalId, type, reason);
     }
   }
@@ -164,7 +185,13 @@ export class StackEngine {
    * Creates one resource, or with `adopt` takes in the existing one its custom name names (a
    * change set's ImportExistingResources): imported as it is, its properties left unapplied.
    */
-  private async createResource(stack: StackRecord, evaluation: Evaluation, logicalId: string, into: Map<string, ResourceState>, adopt = false): Promise<ResourceState> {
+  private async createResource(
+    stack: StackRecord,
+    evaluation: Evaluation,
+    logicalId: string,
+    into: Map<string, ResourceState>,
+    adopt = false,
+  ): Promise<ResourceState> {
     const { Type: type } = evaluation.template.Resources[logicalId];
     const verb = adopt ? 'IMPORT' : 'CREATE';
     this.event(stack, logicalId, type, `${verb}_IN_PROGRESS`);
@@ -177,7 +204,15 @@ export class StackEngine {
         if (!existing) throw new ResourceFailure(logicalId, type, `The resource to import no longer exists.`);
         return existing;
       });
-      const state: ResourceState = { logicalId, type, physicalId: provisioned.physicalId, attributes: provisioned.attributes ?? {}, props, status: `${verb}_COMPLETE`, updated: new Date() };
+      const state: ResourceState = {
+        logicalId,
+        type,
+        physicalId: provisioned.physicalId,
+        attributes: provisioned.attributes ?? {},
+        props,
+        status: `${verb}_COMPLETE`,
+        updated: new Date(),
+      };
       into.set(logicalId, state);
       this.event(stack, logicalId, type, `${verb}_COMPLETE`, state.physicalId);
       return state;
@@ -189,7 +224,12 @@ export class StackEngine {
   }
 
   /** The existing resource a new resource's custom name names (see ResourceProvider.adopt), for a change set to import. */
-  async existing(stack: StackRecord, logicalId: string, type: string, props: Record<string, any>): Promise<ProvisionedResource | undefined> {
+  async existing(
+    stack: StackRecord,
+    logicalId: string,
+    type: string,
+    props: Record<string, any>,
+  ): Promise<ProvisionedResource | undefined> {
     return PROVIDERS[type]?.adopt?.(props, this.context(stack, logicalId));
   }
 
@@ -201,7 +241,13 @@ export class StackEngine {
     }
     this.event(stack, state.logicalId, state.type, 'DELETE_IN_PROGRESS', state.physicalId);
     try {
-      await this.runProvider(stack, state.logicalId, state.type, () => PROVIDERS[state.type].delete({ physicalId: state.physicalId!, attributes: state.attributes }, state.props, this.context(stack, state.logicalId)));
+      await this.runProvider(stack, state.logicalId, state.type, () =>
+        PROVIDERS[state.type].delete(
+          { physicalId: state.physicalId!, attributes: state.attributes },
+          state.props,
+          this.context(stack, state.logicalId),
+        ),
+      );
     } catch (error) {
       this.event(stack, state.logicalId, state.type, 'DELETE_FAILED', state.physicalId, (error as Error).message);
       throw error;
@@ -211,7 +257,10 @@ export class StackEngine {
 
   /** Deletes resources in the reverse of the order they depend on each other in `template`. */
   private async deleteAll(stack: StackRecord, template: Template, resources: Map<string, ResourceState>): Promise<void> {
-    const known = creationOrder({ ...template, Resources: Object.fromEntries(Object.entries(template.Resources).filter(([id]) => resources.has(id))) });
+    const known = creationOrder({
+      ...template,
+      Resources: Object.fromEntries(Object.entries(template.Resources).filter(([id]) => resources.has(id))),
+    });
     const order = [...known, ...[...resources.keys()].filter((id) => !known.includes(id))].reverse();
     for (const logicalId of order) {
       const state = resources.get(logicalId)!;
@@ -252,7 +301,11 @@ export class StackEngine {
         this.setStackStatus(stack, 'CREATE_FAILED', reason);
         return;
       }
-      this.setStackStatus(stack, 'ROLLBACK_IN_PROGRESS', `The following resource(s) failed to create: [${reason}]. Rollback requested by user.`);
+      this.setStackStatus(
+        stack,
+        'ROLLBACK_IN_PROGRESS',
+        `The following resource(s) failed to create: [${reason}]. Rollback requested by user.`,
+      );
       try {
         await this.deleteAll(stack, stack.template, stack.resources);
         this.setStackStatus(stack, 'ROLLBACK_COMPLETE', reason);
@@ -270,11 +323,23 @@ export class StackEngine {
    */
   async update(
     stack: StackRecord,
-    next: { template: Template; templateBody: string; parameters: Record<string, string>; ssmParameterNames?: Record<string, string>; tags: Record<string, string> },
+    next: {
+      template: Template;
+      templateBody: string;
+      parameters: Record<string, string>;
+      ssmParameterNames?: Record<string, string>;
+      tags: Record<string, string>;
+    },
     imports: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     this.setStackStatus(stack, 'UPDATE_IN_PROGRESS', 'User Initiated');
-    const previous = { template: stack.template, templateBody: stack.templateBody, parameters: stack.parameters, tags: stack.tags, outputs: stack.outputs };
+    const previous = {
+      template: stack.template,
+      templateBody: stack.templateBody,
+      parameters: stack.parameters,
+      tags: stack.tags,
+      outputs: stack.outputs,
+    };
     const before = new Map([...stack.resources].map(([id, state]) => [id, { ...state }]));
     const working = new Map(before);
     const created: string[] = [];
@@ -301,16 +366,34 @@ export class StackEngine {
         }
         const provider: ResourceProvider = PROVIDERS[definition.Type];
         if (current.type === definition.Type && JSON.stringify(props) === JSON.stringify(current.props)) continue;
-        const changed = Object.keys({ ...props, ...current.props }).filter((k) => JSON.stringify(props[k]) !== JSON.stringify(current.props[k]));
+        const changed = Object.keys({ ...props, ...current.props }).filter(
+          (k) => JSON.stringify(props[k]) !== JSON.stringify(current.props[k]),
+        );
         const replace = current.type !== definition.Type || changed.some((k) => requiresReplacement(provider, k));
         if (replace) {
-          const nameProperty = provider.properties.find((p) => /Name$/.test(p) && ['FunctionName', 'TopicName', 'TableName', 'RoleName', 'QueueName', 'LogGroupName', 'StateMachineName', 'Name'].includes(p));
-          if (nameProperty && props[nameProperty] !== undefined && props[nameProperty] === current.props[nameProperty] && current.type === definition.Type) {
+          const nameProperty = provider.properties.find(
+            (p) =>
+              /Name$/.test(p) &&
+              ['FunctionName', 'TopicName', 'TableName', 'RoleName', 'QueueName', 'LogGroupName', 'StateMachineName', 'Name'].includes(p),
+          );
+          if (
+            nameProperty &&
+            props[nameProperty] !== undefined &&
+            props[nameProperty] === current.props[nameProperty] &&
+            current.type === definition.Type
+          ) {
             const reason = `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${props[nameProperty]} and update the stack again. (Changed: ${changed.join(', ')})`;
             this.event(stack, logicalId, definition.Type, 'UPDATE_FAILED', current.physicalId, reason);
             throw new ResourceFailure(logicalId, definition.Type, reason);
           }
-          this.event(stack, logicalId, definition.Type, 'UPDATE_IN_PROGRESS', current.physicalId, 'Requested update requires the creation of a new physical resource; hence creating one.');
+          this.event(
+            stack,
+            logicalId,
+            definition.Type,
+            'UPDATE_IN_PROGRESS',
+            current.physicalId,
+            'Requested update requires the creation of a new physical resource; hence creating one.',
+          );
           replaced.set(logicalId, current);
           working.delete(logicalId);
           const fresh = await this.createResource(stack, evaluation, logicalId, working);
@@ -320,9 +403,21 @@ export class StackEngine {
         this.event(stack, logicalId, definition.Type, 'UPDATE_IN_PROGRESS', current.physicalId);
         try {
           const result: ProvisionedResource = await this.runProvider(stack, logicalId, definition.Type, () =>
-            provider.update!({ physicalId: current.physicalId!, attributes: current.attributes }, props, current.props, this.context(stack, logicalId)),
+            provider.update!(
+              { physicalId: current.physicalId!, attributes: current.attributes },
+              props,
+              current.props,
+              this.context(stack, logicalId),
+            ),
           );
-          working.set(logicalId, { ...current, physicalId: result.physicalId, attributes: result.attributes ?? current.attributes, props, status: 'UPDATE_COMPLETE', updated: new Date() });
+          working.set(logicalId, {
+            ...current,
+            physicalId: result.physicalId,
+            attributes: result.attributes ?? current.attributes,
+            props,
+            status: 'UPDATE_COMPLETE',
+            updated: new Date(),
+          });
           updated.push(logicalId);
           this.event(stack, logicalId, definition.Type, 'UPDATE_COMPLETE', result.physicalId);
         } catch (error) {
@@ -332,10 +427,16 @@ export class StackEngine {
       }
       const outputs = this.outputs(evaluation);
       this.setStackStatus(stack, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-      const removed = new Map([...working].filter(([id]) => !next.template.Resources[id] || !evaluation.included(next.template.Resources[id].Condition)));
+      const removed = new Map(
+        [...working].filter(([id]) => !next.template.Resources[id] || !evaluation.included(next.template.Resources[id].Condition)),
+      );
       const cleanupFailures: string[] = [];
       for (const [id, old] of replaced) {
-        await this.deleteResource(stack, old, previous.template.Resources[id]?.UpdateReplacePolicy === 'Retain' ? 'Retain' : undefined).catch((e) => cleanupFailures.push((e as Error).message));
+        await this.deleteResource(
+          stack,
+          old,
+          previous.template.Resources[id]?.UpdateReplacePolicy === 'Retain' ? 'Retain' : undefined,
+        ).catch((e) => cleanupFailures.push((e as Error).message));
       }
       const gone = new Map(removed);
       await this.deleteAll(stack, previous.template, gone).catch((e) => cleanupFailures.push((e as Error).message));
@@ -347,7 +448,11 @@ export class StackEngine {
       stack.ssmParameterNames = next.ssmParameterNames;
       stack.outputs = outputs;
       stack.updated = new Date();
-      this.setStackStatus(stack, 'UPDATE_COMPLETE', cleanupFailures.length > 0 ? `Cleanup failed: ${cleanupFailures.join('; ')}` : undefined);
+      this.setStackStatus(
+        stack,
+        'UPDATE_COMPLETE',
+        cleanupFailures.length > 0 ? `Cleanup failed: ${cleanupFailures.join('; ')}` : undefined,
+      );
     } catch (error) {
       const reason = failureReason(error);
       this.setStackStatus(stack, 'UPDATE_ROLLBACK_IN_PROGRESS', `The following resource(s) failed to update: [${reason}].`);
@@ -368,7 +473,12 @@ export class StackEngine {
           const old = before.get(logicalId)!;
           const state = working.get(logicalId)!;
           this.event(stack, logicalId, old.type, 'UPDATE_IN_PROGRESS', old.physicalId);
-          await PROVIDERS[old.type].update!({ physicalId: state.physicalId!, attributes: state.attributes }, old.props, state.props, this.context(stack, logicalId));
+          await PROVIDERS[old.type].update!(
+            { physicalId: state.physicalId!, attributes: state.attributes },
+            old.props,
+            state.props,
+            this.context(stack, logicalId),
+          );
           working.set(logicalId, old);
           this.event(stack, logicalId, old.type, 'UPDATE_COMPLETE', old.physicalId);
         }

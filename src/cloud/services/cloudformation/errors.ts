@@ -6,7 +6,8 @@ export const validationError = (message: string) => new AwsError('ValidationErro
 /** Refuses a DeploymentConfig.Mode other than STANDARD (what every stack operation does here). */
 export function requireStandardMode(input: { DeploymentConfig?: { Mode?: string } }): void {
   const mode = input.DeploymentConfig?.Mode;
-  if (mode !== undefined && mode !== '' && mode !== 'STANDARD') throw validationError(`The local cloud runs stack operations in STANDARD mode only (DeploymentConfig.Mode ${mode}).`);
+  if (mode !== undefined && mode !== '' && mode !== 'STANDARD')
+    throw validationError(`The local cloud runs stack operations in STANDARD mode only (DeploymentConfig.Mode ${mode}).`);
 }
 
 /** A resource that failed, with the reason CloudFormation shows in the stack events. */

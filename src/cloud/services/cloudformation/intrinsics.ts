@@ -61,11 +61,12 @@ function intrinsic(name: string, arg: unknown, scope: ResolveScope): unknown {
     case 'Fn::Sub': {
       const [template, variables = {}] = Array.isArray(arg) ? arg : [arg, {}];
       const resolvedVariables = resolve(variables, scope) as Record<string, unknown>;
-      return str(template, 'Fn::Sub').replace(/\$\{([^}]+)\}/g, (whole, expression: string) => {
+      return str(template, 'Fn::Sub').replace(/\$\{([^}]+)\}/g, (_whole, expression: string) => {
         if (expression.startsWith('!')) return `\${${expression.slice(1)}}`;
         if (expression in resolvedVariables) return str(resolvedVariables[expression], 'Fn::Sub');
         const dot = expression.indexOf('.');
-        if (dot > 0 && !expression.startsWith('AWS::')) return str(scope.getAtt(expression.slice(0, dot), expression.slice(dot + 1)), 'Fn::Sub');
+        if (dot > 0 && !expression.startsWith('AWS::'))
+          return str(scope.getAtt(expression.slice(0, dot), expression.slice(dot + 1)), 'Fn::Sub');
         return str(scope.ref(expression), 'Fn::Sub');
       });
     }
@@ -73,7 +74,8 @@ function intrinsic(name: string, arg: unknown, scope: ResolveScope): unknown {
       const [index, items] = arg as [unknown, unknown];
       const list = resolve(items, scope);
       const i = Number(resolve(index, scope));
-      if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) throw validationError(`Template error: Fn::Select cannot select index ${i}`);
+      if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length)
+        throw validationError(`Template error: Fn::Select cannot select index ${i}`);
       return list[i];
     }
     case 'Fn::Split': {
@@ -126,8 +128,9 @@ function truthy(value: unknown): boolean {
 
 /** Logical ids a value refers to (Ref, GetAtt and ${…} in Sub): the edges of the dependency graph. */
 export function references(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => references(v, into));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const v of value) references(v, into);
+  } else if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
       if (key === 'Ref' && typeof v === 'string') into.add(v);
       else if (key === 'Fn::GetAtt') into.add(Array.isArray(v) ? String(v[0]) : String(v).split('.')[0]);

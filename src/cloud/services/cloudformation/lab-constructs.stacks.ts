@@ -58,14 +58,21 @@ export function lab2Stack(app: App, { stackName, prefix, variant }: LabStackProp
       new subscriptions.SqsSubscription(queue, {
         rawMessageDelivery: true,
         filterPolicy: extraordinary
-          ? { fare: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: 50 }), distance: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: 20 }) }
+          ? {
+              fare: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: 50 }),
+              distance: sns.SubscriptionFilter.numericFilter({ greaterThanOrEqualTo: 20 }),
+            }
           : undefined,
       }),
     );
     const consumer = inlineFunction(stack, service, { functionName: `${prefix}-${service}`, reservedConcurrentExecutions: 5 });
-    consumer.addEventSource(new SqsEventSource(queue, { batchSize: 5, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 2 }));
+    consumer.addEventSource(
+      new SqsEventSource(queue, { batchSize: 5, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true, maxConcurrency: 2 }),
+    );
     // Queue depth and DLQ depth, as the monitoring topic of the workshop teaches.
-    queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }).createAlarm(stack, `${service}Backlog`, { threshold: 100, evaluationPeriods: 1 });
+    queue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) })
+      .createAlarm(stack, `${service}Backlog`, { threshold: 100, evaluationPeriods: 1 });
     dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }).createAlarm(stack, `${service}DlqNotEmpty`, {
       threshold: 0,
       evaluationPeriods: 1,
@@ -74,7 +81,11 @@ export function lab2Stack(app: App, { stackName, prefix, variant }: LabStackProp
     });
   }
   // A function with a log group the stack owns (retention, removed on destroy).
-  const logGroup = new logs.LogGroup(stack, 'AuditLogs', { logGroupName: `/workshop/${prefix}/audit`, retention: logs.RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY });
+  const logGroup = new logs.LogGroup(stack, 'AuditLogs', {
+    logGroupName: `/workshop/${prefix}/audit`,
+    retention: logs.RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   inlineFunction(stack, 'AuditService', { functionName: `${prefix}-AuditService`, logGroup });
   return stack;
 }
@@ -90,28 +101,50 @@ export function lab3Stack(app: App, { stackName, prefix, variant }: LabStackProp
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const topic = new sns.Topic(stack, 'RequestForQuotesTopic', { topicName: `${prefix}-RequestForQuotesTopic` });
-  const responses = new sqs.Queue(stack, 'RequestForQuotesResponseQueue', { queueName: `${prefix}-RequestForQuotesResponseQueue`, visibilityTimeout: Duration.seconds(60) });
+  const responses = new sqs.Queue(stack, 'RequestForQuotesResponseQueue', {
+    queueName: `${prefix}-RequestForQuotesResponseQueue`,
+    visibilityTimeout: Duration.seconds(60),
+  });
   for (let i = 1; i <= 10; i++) {
-    const provider = inlineFunction(stack, `UnicornProvider${i}`, { functionName: `${prefix}-UnicornProvider${i}`, environment: { RESPONSE_QUEUE_URL: responses.queueUrl, DELAY_MS: variant === 0 ? '100' : '200' } });
+    const provider = inlineFunction(stack, `UnicornProvider${i}`, {
+      functionName: `${prefix}-UnicornProvider${i}`,
+      environment: { RESPONSE_QUEUE_URL: responses.queueUrl, DELAY_MS: variant === 0 ? '100' : '200' },
+    });
     responses.grantSendMessages(provider);
     topic.addSubscription(new subscriptions.LambdaSubscription(provider));
   }
-  const submit = inlineFunction(stack, 'SubmitRfq', { functionName: `${prefix}-SubmitInstantRideRfq`, environment: { TABLE_NAME: table.tableName, TOPIC_ARN: topic.topicArn } });
+  const submit = inlineFunction(stack, 'SubmitRfq', {
+    functionName: `${prefix}-SubmitInstantRideRfq`,
+    environment: { TABLE_NAME: table.tableName, TOPIC_ARN: topic.topicArn },
+  });
   table.grantWriteData(submit);
   topic.grantPublish(submit);
-  const query = inlineFunction(stack, 'QueryRfq', { functionName: `${prefix}-QueryInstantRideRfq`, environment: { TABLE_NAME: table.tableName } });
+  const query = inlineFunction(stack, 'QueryRfq', {
+    functionName: `${prefix}-QueryInstantRideRfq`,
+    environment: { TABLE_NAME: table.tableName },
+  });
   table.grantReadData(query);
-  const quotes = inlineFunction(stack, 'QuotesResponseService', { functionName: `${prefix}-QuotesResponseService`, environment: { TABLE_NAME: table.tableName } });
+  const quotes = inlineFunction(stack, 'QuotesResponseService', {
+    functionName: `${prefix}-QuotesResponseService`,
+    environment: { TABLE_NAME: table.tableName },
+  });
   table.grantWriteData(quotes);
   quotes.addEventSource(new SqsEventSource(responses, { batchSize: 10 }));
   // The CDK's default RestApi, with the account's CloudWatch role; that role is retained on destroy
   // unless told otherwise (on AWS too), so a lab that keeps it must say DESTROY.
-  const api = new apigateway.RestApi(stack, 'RfqApi', { restApiName: `${prefix}-rfq`, deployOptions: { stageName: 'prod' }, cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY });
+  const api = new apigateway.RestApi(stack, 'RfqApi', {
+    restApiName: `${prefix}-rfq`,
+    deployOptions: { stageName: 'prod' },
+    cloudWatchRoleRemovalPolicy: RemovalPolicy.DESTROY,
+  });
   api.root.addResource('submit-instant-ride-rfq').addMethod('POST', new apigateway.LambdaIntegration(submit));
   api.root.addResource('query-instant-ride-rfq').addResource('{id}').addMethod('GET', new apigateway.LambdaIntegration(query));
   // An EventBridge rule publishing to a topic (the CDK adds an AWS::SNS::TopicPolicy for it).
   const alerts = new sns.Topic(stack, 'RfqAlerts', { topicName: `${prefix}-RfqAlerts` });
-  new events.Rule(stack, 'ClosedRfqRule', { eventPattern: { source: ['wildrydes.rfq'], detailType: ['RfqClosed'] }, targets: [new targets.SnsTopic(alerts)] });
+  new events.Rule(stack, 'ClosedRfqRule', {
+    eventPattern: { source: ['wildrydes.rfq'], detailType: ['RfqClosed'] },
+    targets: [new targets.SnsTopic(alerts)],
+  });
   return stack;
 }
 
@@ -127,12 +160,23 @@ function sagaFunction(scope: Construct, id: string, suffix: string, errorName: s
 /** Lab 4: RegisterFare → ChargeFare → CreditCustomerAccount → notify, with compensation on failure. */
 export function lab4Stack(app: App, { stackName, prefix, variant }: LabStackProps): Stack {
   const stack = new Stack(app, stackName, { stackName, env: { region: 'us-east-1' } });
-  const fares = new dynamodb.Table(stack, 'Fares', { tableName: `${prefix}-Fares`, partitionKey: { name: 'fareId', type: dynamodb.AttributeType.STRING }, removalPolicy: RemovalPolicy.DESTROY });
+  const fares = new dynamodb.Table(stack, 'Fares', {
+    tableName: `${prefix}-Fares`,
+    partitionKey: { name: 'fareId', type: dynamodb.AttributeType.STRING },
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const topic = new sns.Topic(stack, 'FareProcessingTopic', { topicName: `${prefix}-FareProcessingTopic` });
   const queues = Object.fromEntries(
     (['true', 'false'] as const).map((successful) => {
-      const queue = new sqs.Queue(stack, successful === 'true' ? 'SuccessfulTransactions' : 'FailedTransactions', { queueName: `${prefix}-${successful === 'true' ? 'Successful' : 'Failed'}Transactions` });
-      topic.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true, filterPolicy: { IsSuccessful: sns.SubscriptionFilter.stringFilter({ allowlist: [successful] }) } }));
+      const queue = new sqs.Queue(stack, successful === 'true' ? 'SuccessfulTransactions' : 'FailedTransactions', {
+        queueName: `${prefix}-${successful === 'true' ? 'Successful' : 'Failed'}Transactions`,
+      });
+      topic.addSubscription(
+        new subscriptions.SqsSubscription(queue, {
+          rawMessageDelivery: true,
+          filterPolicy: { IsSuccessful: sns.SubscriptionFilter.stringFilter({ allowlist: [successful] }) },
+        }),
+      );
       return [successful, queue];
     }),
   );
@@ -141,27 +185,60 @@ export function lab4Stack(app: App, { stackName, prefix, variant }: LabStackProp
   const refund = sagaFunction(stack, 'RefundFareFunction', '_fail_refund', 'RefundException');
   const fareKey = { fareId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.fareId')) };
   const setStatus = (id: string, status: string) =>
-    new tasks.DynamoUpdateItem(stack, id, { table: fares, key: fareKey, updateExpression: 'SET fareStatus = :s', expressionAttributeValues: { ':s': tasks.DynamoAttributeValue.fromString(status) }, resultPath: sfn.JsonPath.DISCARD });
+    new tasks.DynamoUpdateItem(stack, id, {
+      table: fares,
+      key: fareKey,
+      updateExpression: 'SET fareStatus = :s',
+      expressionAttributeValues: { ':s': tasks.DynamoAttributeValue.fromString(status) },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
   const notify = (id: string, successful: boolean) =>
-    new tasks.SnsPublish(stack, id, { topic, message: sfn.TaskInput.fromJsonPathAt('$'), messageAttributes: { IsSuccessful: { value: String(successful) } }, resultPath: sfn.JsonPath.DISCARD });
+    new tasks.SnsPublish(stack, id, {
+      topic,
+      message: sfn.TaskInput.fromJsonPathAt('$'),
+      messageAttributes: { IsSuccessful: { value: String(successful) } },
+      resultPath: sfn.JsonPath.DISCARD,
+    });
 
-  const failure = setStatus('SetFareStatusFailed', 'failed').next(notify('NotifyFailure', false)).next(new sfn.Fail(stack, 'FareProcessingFailed', { error: 'FareProcessingFailed' }));
+  const failure = setStatus('SetFareStatusFailed', 'failed')
+    .next(notify('NotifyFailure', false))
+    .next(new sfn.Fail(stack, 'FareProcessingFailed', { error: 'FareProcessingFailed' }));
   // A refund that fails must not vanish: it is parked on the failed-transactions queue for a human.
-  const parkRefund = new tasks.SqsSendMessage(stack, 'ParkFailedRefund', { queue: queues.false, messageBody: sfn.TaskInput.fromJsonPathAt('$'), resultPath: sfn.JsonPath.DISCARD }).next(failure);
-  const refundFare = new tasks.LambdaInvoke(stack, 'RefundFare', { lambdaFunction: refund, payloadResponseOnly: true, resultPath: sfn.JsonPath.DISCARD })
+  const parkRefund = new tasks.SqsSendMessage(stack, 'ParkFailedRefund', {
+    queue: queues.false,
+    messageBody: sfn.TaskInput.fromJsonPathAt('$'),
+    resultPath: sfn.JsonPath.DISCARD,
+  }).next(failure);
+  const refundFare = new tasks.LambdaInvoke(stack, 'RefundFare', {
+    lambdaFunction: refund,
+    payloadResponseOnly: true,
+    resultPath: sfn.JsonPath.DISCARD,
+  })
     .addCatch(parkRefund, { errors: ['RefundException'], resultPath: '$.refundError' })
     .next(failure);
   const definition = new tasks.DynamoPutItem(stack, 'RegisterFare', {
     table: fares,
-    item: { ...fareKey, customerId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.customerId')), fareStatus: tasks.DynamoAttributeValue.fromString('new') },
+    item: {
+      ...fareKey,
+      customerId: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt('$.customerId')),
+      fareStatus: tasks.DynamoAttributeValue.fromString('new'),
+    },
     resultPath: sfn.JsonPath.DISCARD,
   })
     .addRetry({ errors: ['DynamoDB.ProvisionedThroughputExceededException'], maxAttempts: 3 })
     .next(
-      new tasks.LambdaInvoke(stack, 'ChargeFare', { lambdaFunction: charge, resultSelector: { 'chargeId.$': '$.Payload.ok' }, resultPath: '$.charge' })
+      new tasks.LambdaInvoke(stack, 'ChargeFare', {
+        lambdaFunction: charge,
+        resultSelector: { 'chargeId.$': '$.Payload.ok' },
+        resultPath: '$.charge',
+      })
         .addCatch(failure, { errors: ['PaymentAuthException', 'PaymentChargeException'], resultPath: '$.error' })
         .next(
-          new tasks.LambdaInvoke(stack, 'CreditCustomerAccount', { lambdaFunction: credit, payloadResponseOnly: true, resultPath: sfn.JsonPath.DISCARD })
+          new tasks.LambdaInvoke(stack, 'CreditCustomerAccount', {
+            lambdaFunction: credit,
+            payloadResponseOnly: true,
+            resultPath: sfn.JsonPath.DISCARD,
+          })
             .addCatch(refundFare, { errors: ['AccountCreditException'], resultPath: '$.error' })
             .next(setStatus('SetFareStatusCompleted', 'completed'))
             .next(notify('NotifySuccess', true))
@@ -180,12 +257,27 @@ export function lab4Stack(app: App, { stackName, prefix, variant }: LabStackProp
 /** Lab 5: ordered messaging (SNS FIFO → SQS FIFO) and streaming (Kinesis with two consumers). */
 export function lab5Stack(app: App, { stackName, prefix, variant }: LabStackProps): Stack {
   const stack = new Stack(app, stackName, { stackName, env: { region: 'us-east-1' } });
-  const rideEvents = new sns.Topic(stack, 'RideEventsTopic', { topicName: `${prefix}-RideEvents`, fifo: true, contentBasedDeduplication: true });
+  const rideEvents = new sns.Topic(stack, 'RideEventsTopic', {
+    topicName: `${prefix}-RideEvents`,
+    fifo: true,
+    contentBasedDeduplication: true,
+  });
   for (const name of ['Billing', 'Tracking']) {
-    const queue = new sqs.Queue(stack, `${name}Queue`, { queueName: `${prefix}-${name}.fifo`, fifo: true, contentBasedDeduplication: true, visibilityTimeout: Duration.seconds(30) });
+    const queue = new sqs.Queue(stack, `${name}Queue`, {
+      queueName: `${prefix}-${name}.fifo`,
+      fifo: true,
+      contentBasedDeduplication: true,
+      visibilityTimeout: Duration.seconds(30),
+    });
     rideEvents.addSubscription(new subscriptions.SqsSubscription(queue, { rawMessageDelivery: true }));
   }
-  const stream = new kinesis.Stream(stack, 'TelemetryStream', { streamName: `${prefix}-UnicornTelemetry`, shardCount: 2, streamMode: kinesis.StreamMode.PROVISIONED, encryption: kinesis.StreamEncryption.UNENCRYPTED, removalPolicy: RemovalPolicy.DESTROY });
+  const stream = new kinesis.Stream(stack, 'TelemetryStream', {
+    streamName: `${prefix}-UnicornTelemetry`,
+    shardCount: 2,
+    streamMode: kinesis.StreamMode.PROVISIONED,
+    encryption: kinesis.StreamEncryption.UNENCRYPTED,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
   const failures = new sqs.Queue(stack, 'TelemetryFailures', { queueName: `${prefix}-TelemetryFailures` });
   const aggregator = inlineFunction(stack, 'TelemetryAggregator', { functionName: `${prefix}-TelemetryAggregator` });
   aggregator.addEventSource(

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { APIGatewayClient, GetAccountCommand, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
-import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, UpdateStackCommand, type Stack } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  type Stack,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -9,13 +15,19 @@ import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { ListSubscriptionsCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DescribeExecutionCommand, DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListQueuesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { bootstrapTarget, waitForStack } from '../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
-import { lab2Stack, lab3Stack, lab4Stack, lab5Stack, synthesizeTemplate, type LabStackProps } from './lab-constructs.stacks.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
+import { type LabStackProps, lab2Stack, lab3Stack, lab4Stack, lab5Stack, synthesizeTemplate } from './lab-constructs.stacks.ts';
 
 let cloud: TestCloud;
 let cfn: CloudFormationClient;
@@ -40,7 +52,9 @@ async function inventory(): Promise<Record<string, string[]>> {
     new KinesisClient(config).send(new ListStreamsCommand({})).then((r) => r.StreamNames ?? []),
     new EventBridgeClient(config).send(new ListRulesCommand({})).then((r) => (r.Rules ?? []).map((x) => x.Name!)),
     new CloudWatchClient(config).send(new DescribeAlarmsCommand({})).then((r) => (r.MetricAlarms ?? []).map((a) => a.AlarmName!)),
-    new CloudWatchLogsClient(config).send(new DescribeLogGroupsCommand({})).then((r) => (r.logGroups ?? []).map((g) => g.logGroupName!).filter((name) => !name.startsWith('/aws/lambda/'))),
+    new CloudWatchLogsClient(config)
+      .send(new DescribeLogGroupsCommand({}))
+      .then((r) => (r.logGroups ?? []).map((g) => g.logGroupName!).filter((name) => !name.startsWith('/aws/lambda/'))),
     new APIGatewayClient(config).send(new GetRestApisCommand({})).then((r) => (r.items ?? []).map((a) => a.id!)),
     new IAMClient(config).send(new ListRolesCommand({})).then((r) => (r.Roles ?? []).map((x) => x.RoleName!)),
     new SFNClient(config).send(new ListStateMachinesCommand({})).then((r) => (r.stateMachines ?? []).map((m) => m.stateMachineArn!)),
@@ -52,7 +66,10 @@ async function inventory(): Promise<Record<string, string[]>> {
  * Deploys a lab's CDK stack, updates it with a one-line change, and destroys it; on the way,
  * `checks` look at what the first and the updated deploy made.
  */
-async function roundTrip(factory: (app: any, props: LabStackProps) => any, checks: (variant: 0 | 1, stack: Stack, props: LabStackProps) => Promise<void>) {
+async function roundTrip(
+  factory: (app: any, props: LabStackProps) => any,
+  checks: (variant: 0 | 1, stack: Stack, props: LabStackProps) => Promise<void>,
+) {
   const stackName = uniqueName('labstack');
   const prefix = uniqueName('p');
   const before = await inventory();
@@ -94,11 +111,16 @@ describe('CloudFormation deploys what Labs 2 to 5 synthesize', () => {
       const mappings = [...services.eventSourceMappings.mappings.values()].filter((m) => m.eventSourceArn.includes(prefix));
       assert.equal(mappings.length, 3);
       for (const m of mappings) {
-        assert.deepEqual([m.batchSize, m.maximumBatchingWindowInSeconds, m.functionResponseTypes, m.maximumConcurrency], [5, 1, ['ReportBatchItemFailures'], 2]);
+        assert.deepEqual(
+          [m.batchSize, m.maximumBatchingWindowInSeconds, m.functionResponseTypes, m.maximumConcurrency],
+          [5, 1, ['ReportBatchItemFailures'], 2],
+        );
       }
       const fn = services.lambda.functions.get(`${prefix}-CustomerAccountingService`)!;
       assert.equal(fn.reservedConcurrency, 5);
-      const alarms = [...services.cloudWatch.alarms.values()].filter((a) => Object.values(a.dimensions).some((v) => String(v).includes(prefix)));
+      const alarms = [...services.cloudWatch.alarms.values()].filter((a) =>
+        Object.values(a.dimensions).some((v) => String(v).includes(prefix)),
+      );
       assert.equal(alarms.length, 6);
       const audit = services.lambda.functions.get(`${prefix}-AuditService`)!;
       assert.equal(audit.logGroup, `/workshop/${prefix}/audit`);
@@ -138,7 +160,14 @@ describe('CloudFormation deploys what Labs 2 to 5 synthesize', () => {
       stateMachineArn = stateMachines.find((m) => m.name === `${prefix}-FareProcessing`)?.stateMachineArn;
       assert.ok(stateMachineArn, 'the state machine has its CDK name');
       const execute = async (customerId: string, fareId: string) => {
-        const input = JSON.stringify({ customerId, fareId, fareAmount: '$20.00', cc: '2424 2424 2424 2424', expiryDate: '12/22', cvv: '111' });
+        const input = JSON.stringify({
+          customerId,
+          fareId,
+          fareAmount: '$20.00',
+          cc: '2424 2424 2424 2424',
+          expiryDate: '12/22',
+          cvv: '111',
+        });
         const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input }));
         for (;;) {
           const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -146,7 +175,9 @@ describe('CloudFormation deploys what Labs 2 to 5 synthesize', () => {
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      const fareStatus = async (fareId: string) => (await new DynamoDBClient(config).send(new GetItemCommand({ TableName: `${prefix}-Fares`, Key: { fareId: { S: fareId } } }))).Item?.fareStatus?.S;
+      const fareStatus = async (fareId: string) =>
+        (await new DynamoDBClient(config).send(new GetItemCommand({ TableName: `${prefix}-Fares`, Key: { fareId: { S: fareId } } }))).Item
+          ?.fareStatus?.S;
 
       const ok = await execute('3', 'wr_563');
       assert.equal(ok.status, 'SUCCEEDED', ok.cause);
@@ -164,7 +195,10 @@ describe('CloudFormation deploys what Labs 2 to 5 synthesize', () => {
       const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix}-FailedTransactions` }));
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       const parked = Messages.map((m) => JSON.parse(m.Body!));
-      assert.ok(parked.some((m) => m.fareId === 'wr_565' && m.refundError?.Error === 'RefundException'), JSON.stringify(parked));
+      assert.ok(
+        parked.some((m) => m.fareId === 'wr_565' && m.refundError?.Error === 'RefundException'),
+        JSON.stringify(parked),
+      );
     });
   });
 

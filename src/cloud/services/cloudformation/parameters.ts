@@ -1,8 +1,8 @@
 import { AwsError } from '../../aws/errors.ts';
 import type { SsmService } from '../ssm/service.ts';
+import type { Evaluation } from './engine.ts';
 import { validationError } from './errors.ts';
 import { resolve } from './intrinsics.ts';
-import type { Evaluation } from './engine.ts';
 import type { Template, TemplateParameter } from './template.ts';
 
 /**
@@ -55,15 +55,21 @@ export function resolveParameters(
 }
 
 /** What a stack's parameters were given: for SSM types the Parameter Store name, else the value (what UsePreviousValue reuses). */
-export function givenParameters(stack: { parameters: Record<string, string>; ssmParameterNames?: Record<string, string> }): Record<string, string> {
+export function givenParameters(stack: {
+  parameters: Record<string, string>;
+  ssmParameterNames?: Record<string, string>;
+}): Record<string, string> {
   return { ...stack.parameters, ...stack.ssmParameterNames };
 }
 
 /** Parameters as DescribeStacks and DescribeChangeSet show them: an SSM type's name, with the value it resolved to. */
 export function describeParameters(values: Record<string, string>, ssmNames: Record<string, string> = {}) {
-  return Object.entries(values).map(([ParameterKey, value]) => (ParameterKey in ssmNames ? { ParameterKey, ParameterValue: ssmNames[ParameterKey], ResolvedValue: value } : { ParameterKey, ParameterValue: value }));
+  return Object.entries(values).map(([ParameterKey, value]) =>
+    ParameterKey in ssmNames
+      ? { ParameterKey, ParameterValue: ssmNames[ParameterKey], ResolvedValue: value }
+      : { ParameterKey, ParameterValue: value },
+  );
 }
-
 
 /**
  * The constraints CloudFormation checks on a parameter's value before it deploys anything: a
@@ -72,19 +78,26 @@ export function describeParameters(values: Record<string, string>, ssmNames: Rec
  */
 function checkConstraints(name: string, definition: TemplateParameter, value: string): void {
   const fail = (message: string): never => {
-    throw validationError(definition.ConstraintDescription ? `Parameter ${name} failed to satisfy constraint: ${definition.ConstraintDescription}` : message);
+    throw validationError(
+      definition.ConstraintDescription ? `Parameter ${name} failed to satisfy constraint: ${definition.ConstraintDescription}` : message,
+    );
   };
   if (definition.Type === 'Number') {
     const number = Number(value);
     if (value.trim() === '' || Number.isNaN(number)) fail(`Parameter '${name}' must be a number.`);
-    if (definition.MinValue !== undefined && number < Number(definition.MinValue)) fail(`Parameter '${name}' must be a number not less than ${definition.MinValue}`);
-    if (definition.MaxValue !== undefined && number > Number(definition.MaxValue)) fail(`Parameter '${name}' must be a number not greater than ${definition.MaxValue}`);
+    if (definition.MinValue !== undefined && number < Number(definition.MinValue))
+      fail(`Parameter '${name}' must be a number not less than ${definition.MinValue}`);
+    if (definition.MaxValue !== undefined && number > Number(definition.MaxValue))
+      fail(`Parameter '${name}' must be a number not greater than ${definition.MaxValue}`);
   }
   if (definition.Type === 'String') {
-    if (definition.MinLength !== undefined && value.length < Number(definition.MinLength)) fail(`Parameter '${name}' must contain at least ${definition.MinLength} characters`);
-    if (definition.MaxLength !== undefined && value.length > Number(definition.MaxLength)) fail(`Parameter '${name}' must contain at most ${definition.MaxLength} characters`);
+    if (definition.MinLength !== undefined && value.length < Number(definition.MinLength))
+      fail(`Parameter '${name}' must contain at least ${definition.MinLength} characters`);
+    if (definition.MaxLength !== undefined && value.length > Number(definition.MaxLength))
+      fail(`Parameter '${name}' must contain at most ${definition.MaxLength} characters`);
     // CloudFormation matches the whole value against the pattern.
-    if (definition.AllowedPattern !== undefined && !new RegExp(`^(?:${definition.AllowedPattern})$`).test(value)) fail(`Parameter '${name}' must match pattern ${definition.AllowedPattern}`);
+    if (definition.AllowedPattern !== undefined && !new RegExp(`^(?:${definition.AllowedPattern})$`).test(value))
+      fail(`Parameter '${name}' must match pattern ${definition.AllowedPattern}`);
   }
 }
 
@@ -100,11 +113,20 @@ export function checkRules(template: Template, evaluation: Evaluation): void {
   }
 }
 
-const IAM_TYPES = ['AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy', 'AWS::IAM::User', 'AWS::IAM::Group', 'AWS::IAM::InstanceProfile'];
+const IAM_TYPES = [
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::IAM::User',
+  'AWS::IAM::Group',
+  'AWS::IAM::InstanceProfile',
+];
 const NAMES = ['RoleName', 'UserName', 'GroupName', 'ManagedPolicyName'];
 
 /** The capability a template needs (its IAM resources, named or not), and the resources that need it. */
-export function requiredCapability(template: Template): { capability: 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM'; types: string[] } | undefined {
+export function requiredCapability(
+  template: Template,
+): { capability: 'CAPABILITY_IAM' | 'CAPABILITY_NAMED_IAM'; types: string[] } | undefined {
   const iam = Object.values(template.Resources).filter((r) => IAM_TYPES.includes(r.Type));
   if (iam.length === 0) return undefined;
   const named = iam.some((r) => r.Properties && NAMES.some((name) => name in r.Properties!));

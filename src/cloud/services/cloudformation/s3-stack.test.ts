@@ -5,9 +5,17 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CloudFormationClient, CreateStackCommand, DeleteStackCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DeleteObjectCommand, GetBucketNotificationConfigurationCommand, GetBucketPolicyCommand, GetBucketTaggingCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetBucketNotificationConfigurationCommand,
+  GetBucketPolicyCommand,
+  GetBucketTaggingCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { App, CfnOutput, RemovalPolicy, Stack as CdkStack } from 'aws-cdk-lib';
+import { App, Stack as CdkStack, CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -17,7 +25,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { publishAssets } from '../../../engine/deploy/assets.ts';
 import { bootstrapTarget, waitForStack } from '../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 process.env.CDK_VALIDATION ??= 'false';
 
@@ -60,7 +68,13 @@ function synthesize(stackName: string, options: { autoDeleteObjects: boolean }) 
   const artifact = app.synth().getStackByName(stackName);
   const manifest = JSON.parse(readFileSync(join(outdir, `${artifact.id}.assets.json`), 'utf8'));
   const assets = Object.entries<any>(manifest.files).flatMap(([id, file]) =>
-    Object.values<any>(file.destinations).map((d) => ({ id, path: join(outdir, file.source.path), packaging: file.source.packaging, bucketName: d.bucketName, objectKey: d.objectKey })),
+    Object.values<any>(file.destinations).map((d) => ({
+      id,
+      path: join(outdir, file.source.path),
+      packaging: file.source.packaging,
+      bucketName: d.bucketName,
+      objectKey: d.objectKey,
+    })),
   );
   return { templateBody: readFileSync(join(outdir, artifact.templateFile), 'utf8'), assets };
 }
@@ -106,7 +120,9 @@ describe('S3 in CloudFormation', () => {
     const logs = new CloudWatchLogsClient(clientConfig(cloud.target));
     let logged: string | undefined;
     for (const deadline = Date.now() + 5_000; !logged && Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
-      const { events = [] } = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${outputs.FunctionName}` })).catch(() => ({ events: [] }));
+      const { events = [] } = await logs
+        .send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${outputs.FunctionName}` }))
+        .catch(() => ({ events: [] }));
       logged = events.find((e) => e.message?.includes('photos/p.jpg'))?.message;
     }
     assert.ok(logged, 'the function received the photo event');

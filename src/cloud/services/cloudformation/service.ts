@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import { entriesToMap } from '../../aws/query.ts';
 import type { CloudServices } from '../../services.ts';
@@ -9,8 +9,8 @@ import { requireStandardMode, validationError } from './errors.ts';
 import { checkCapabilities, checkRules, describeParameters, givenParameters, resolveParameters } from './parameters.ts';
 import { inProgress, type StackRecord } from './stack.ts';
 import { parseTemplate, unsupportedTypes, unsupportedTypesError } from './template.ts';
-import { templateSummary } from './template-summary.ts';
 import { templateOf } from './template-source.ts';
+import { templateSummary } from './template-summary.ts';
 
 // LIMITATIONS: JSON and YAML templates; no nested stacks, no macros, no resource import, no
 // stack policies; resource types and properties are those the workshop's labs and the CDK's
@@ -45,12 +45,19 @@ export class CloudFormationService {
       return { StackId: stack.stackId };
     },
     ...this.changeSets.actions,
-    DescribeStacks: (input) => ({ Stacks: (input.StackName ? [this.stack(input.StackName, String(input.StackName).startsWith('arn:'))] : [...this.stacks.values()]).map((s) => this.describe(s)) }),
+    DescribeStacks: (input) => ({
+      Stacks: (input.StackName ? [this.stack(input.StackName, String(input.StackName).startsWith('arn:'))] : [...this.stacks.values()]).map(
+        (s) => this.describe(s),
+      ),
+    }),
     DescribeStackEvents: (input) => {
       // Newest first, a page at a time, as AWS pages them.
       const events = [...this.stack(input.StackName, true).events].reverse();
       const start = Number(input.NextToken ?? 0) || 0;
-      return { StackEvents: events.slice(start, start + EVENTS_PAGE), NextToken: start + EVENTS_PAGE < events.length ? String(start + EVENTS_PAGE) : undefined };
+      return {
+        StackEvents: events.slice(start, start + EVENTS_PAGE),
+        NextToken: start + EVENTS_PAGE < events.length ? String(start + EVENTS_PAGE) : undefined,
+      };
     },
     GetTemplateSummary: async (input) => {
       const body = input.StackName ? this.stack(input.StackName, true).templateBody : await templateOf(input, this.services.s3);
@@ -70,27 +77,62 @@ export class CloudFormationService {
       return {
         StackResources: [...stack.resources.values()]
           .filter((r) => !input.LogicalResourceId || r.logicalId === input.LogicalResourceId)
-          .map((r) => ({ StackName: stack.name, StackId: stack.stackId, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, Timestamp: r.updated, ResourceStatus: r.status })),
+          .map((r) => ({
+            StackName: stack.name,
+            StackId: stack.stackId,
+            LogicalResourceId: r.logicalId,
+            PhysicalResourceId: r.physicalId,
+            ResourceType: r.type,
+            Timestamp: r.updated,
+            ResourceStatus: r.status,
+          })),
       };
     },
     DescribeStackResource: (input) => {
       const stack = this.stack(input.StackName);
       const r = stack.resources.get(input.LogicalResourceId);
       if (!r) throw validationError(`Resource ${input.LogicalResourceId} does not exist for stack ${stack.name}`);
-      return { StackResourceDetail: { StackName: stack.name, StackId: stack.stackId, LogicalResourceId: r.logicalId, PhysicalResourceId: r.physicalId, ResourceType: r.type, LastUpdatedTimestamp: r.updated, ResourceStatus: r.status } };
+      return {
+        StackResourceDetail: {
+          StackName: stack.name,
+          StackId: stack.stackId,
+          LogicalResourceId: r.logicalId,
+          PhysicalResourceId: r.physicalId,
+          ResourceType: r.type,
+          LastUpdatedTimestamp: r.updated,
+          ResourceStatus: r.status,
+        },
+      };
     },
     GetTemplate: (input) => ({ TemplateBody: this.stack(input.StackName, true).templateBody, StagesAvailable: ['Original', 'Processed'] }),
     ValidateTemplate: async (input) => {
       const template = parseTemplate(await templateOf(input, this.services.s3));
       return {
-        Parameters: Object.entries(template.Parameters ?? {}).map(([ParameterKey, p]) => ({ ParameterKey, DefaultValue: p.Default === undefined ? undefined : String(p.Default), NoEcho: String(p.NoEcho) === 'true', Description: p.Description })),
+        Parameters: Object.entries(template.Parameters ?? {}).map(([ParameterKey, p]) => ({
+          ParameterKey,
+          DefaultValue: p.Default === undefined ? undefined : String(p.Default),
+          NoEcho: String(p.NoEcho) === 'true',
+          Description: p.Description,
+        })),
         Description: template.Description,
       };
     },
     ListStacks: () => ({
-      StackSummaries: [...this.stacks.values(), ...this.deleted].map((s) => ({ StackId: s.stackId, StackName: s.name, CreationTime: s.created, LastUpdatedTime: s.updated, DeletionTime: s.deleted, StackStatus: s.status, StackStatusReason: s.statusReason })),
+      StackSummaries: [...this.stacks.values(), ...this.deleted].map((s) => ({
+        StackId: s.stackId,
+        StackName: s.name,
+        CreationTime: s.created,
+        LastUpdatedTime: s.updated,
+        DeletionTime: s.deleted,
+        StackStatus: s.status,
+        StackStatusReason: s.statusReason,
+      })),
     }),
-    ListExports: () => ({ Exports: [...this.stacks.values()].flatMap((s) => s.outputs.filter((o) => o.ExportName).map((o) => ({ ExportingStackId: s.stackId, Name: o.ExportName, Value: o.OutputValue }))) }),
+    ListExports: () => ({
+      Exports: [...this.stacks.values()].flatMap((s) =>
+        s.outputs.filter((o) => o.ExportName).map((o) => ({ ExportingStackId: s.stackId, Name: o.ExportName, Value: o.OutputValue })),
+      ),
+    }),
   };
 
   /** Finds a stack by name or id; `includeDeleted` finds deleted stacks by id, as AWS does. */
@@ -108,7 +150,10 @@ export class CloudFormationService {
 
   /** A stack record not yet known to the service (see admit), with no template and no resources. */
   newStack(name: string, context: RequestContext, status: string): StackRecord {
-    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) throw validationError(`1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`);
+    if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name))
+      throw validationError(
+        `1 validation error detected: Value '${name}' at 'stackName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z][-a-zA-Z0-9]*`,
+      );
     return {
       stackId: arn('cloudformation', context, `stack/${name}/${randomUUID()}`),
       name,
@@ -151,7 +196,12 @@ export class CloudFormationService {
     const list = (value: unknown) => (Array.isArray(value) ? value : []);
     const capabilities: string[] = list(input.Capabilities);
     checkCapabilities(template, capabilities);
-    const { values: parameters, ssmNames: ssmParameterNames } = resolveParameters(template, list(input.Parameters), previousParameters, this.services.ssm);
+    const { values: parameters, ssmNames: ssmParameterNames } = resolveParameters(
+      template,
+      list(input.Parameters),
+      previousParameters,
+      this.services.ssm,
+    );
     const evaluation = new Evaluation(stack, template, parameters, new Map(), () => undefined);
     const unsupported = unsupportedTypes(template, (condition) => evaluation.included(condition));
     if (unsupported.length > 0) throw unsupportedTypesError(unsupported);
@@ -188,13 +238,26 @@ export class CloudFormationService {
     }
     const prepared = this.prepare(stack, input, body, givenParameters(stack));
     const tags = input.Tags ? entriesToMap(input.Tags, 'Key', 'Value') : stack.tags;
-    if (body === stack.templateBody && JSON.stringify(prepared.parameters) === JSON.stringify(stack.parameters) && JSON.stringify(tags) === JSON.stringify(stack.tags)) {
+    if (
+      body === stack.templateBody &&
+      JSON.stringify(prepared.parameters) === JSON.stringify(stack.parameters) &&
+      JSON.stringify(tags) === JSON.stringify(stack.tags)
+    ) {
       throw validationError('No updates are to be performed.');
     }
     stack.capabilities = prepared.capabilities;
     // Change sets made before this update no longer describe what they would change.
     for (const changeSet of stack.changeSets) if (changeSet.executionStatus === 'AVAILABLE') changeSet.executionStatus = 'OBSOLETE';
-    this.launch(stack, this.engine.update(stack, { template: prepared.template, templateBody: body, parameters: prepared.parameters, ssmParameterNames: prepared.ssmParameterNames, tags }));
+    this.launch(
+      stack,
+      this.engine.update(stack, {
+        template: prepared.template,
+        templateBody: body,
+        parameters: prepared.parameters,
+        ssmParameterNames: prepared.ssmParameterNames,
+        tags,
+      }),
+    );
     return { StackId: stack.stackId };
   }
 
@@ -206,7 +269,8 @@ export class CloudFormationService {
       return {}; // AWS: deleting a stack that does not exist succeeds.
     }
     if (stack.status === 'DELETE_IN_PROGRESS') return {};
-    if (stack.terminationProtection) throw validationError(`Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
+    if (stack.terminationProtection)
+      throw validationError(`Stack [${stack.name}] cannot be deleted while TerminationProtection is enabled`);
     if (inProgress(stack.status)) throw validationError(`Stack ${stack.name} is in ${stack.status} state and can not be deleted now.`);
     this.launch(stack, this.engine.delete(stack));
     return {};

@@ -9,7 +9,9 @@ const TEMPLATE_URL_LENGTH_LIMIT = 1_024;
 /** The constraint message AWS's request validation gives, naming the member and its limit. */
 function tooLong(member: string, value: string, limit: number) {
   const shown = value.length > 80 ? `${value.slice(0, 80)}...` : value;
-  return validationError(`1 validation error detected: Value '${shown}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`);
+  return validationError(
+    `1 validation error detected: Value '${shown}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${limit}`,
+  );
 }
 
 /**
@@ -75,6 +77,7 @@ export async function templateOf(input: any, s3: S3Client, previous?: () => stri
   } catch {
     throw validationError('TemplateURL must reference a valid S3 object to which you have access.');
   }
-  if (bytes.byteLength > TEMPLATE_URL_OBJECT_LIMIT) throw validationError(`Template may not exceed ${TEMPLATE_URL_OBJECT_LIMIT} bytes in size.`);
+  if (bytes.byteLength > TEMPLATE_URL_OBJECT_LIMIT)
+    throw validationError(`Template may not exceed ${TEMPLATE_URL_OBJECT_LIMIT} bytes in size.`);
   return Buffer.from(bytes).toString('utf8');
 }

@@ -1,8 +1,28 @@
-import { parse, type CollectionTag, type ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
+import { type CollectionTag, parse, type ScalarTag, YAMLMap, YAMLSeq } from 'yaml';
 
 // The short forms of CloudFormation's intrinsic functions (`!Ref`, `!Sub`…), each turned into the
 // long form the template evaluator reads (`{ "Ref": … }`, `{ "Fn::Sub": … }`).
-const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'If', 'Equals', 'Not', 'And', 'Or', 'Contains', 'ToJsonString', 'Length', 'GetAtt'];
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'If',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Contains',
+  'ToJsonString',
+  'Length',
+  'GetAtt',
+];
 
 function longForm(name: string, value: unknown): Record<string, unknown> {
   if (name === 'Ref' || name === 'Condition') return { [name]: value };

@@ -41,7 +41,18 @@ export interface Template {
   Metadata?: unknown;
 }
 
-const KNOWN_SECTIONS = ['AWSTemplateFormatVersion', 'Description', 'Parameters', 'Conditions', 'Mappings', 'Rules', 'Resources', 'Outputs', 'Metadata', 'Transform'];
+const KNOWN_SECTIONS = [
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Parameters',
+  'Conditions',
+  'Mappings',
+  'Rules',
+  'Resources',
+  'Outputs',
+  'Metadata',
+  'Transform',
+];
 
 /** Reads a template body: JSON (what the CDK synthesizes) or YAML (what the CDK toolkit sends). */
 function readBody(body: string): Template {
@@ -56,7 +67,9 @@ function readBody(body: string): Template {
     return parseYamlTemplate(body) as Template;
   } catch (error) {
     const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-    throw validationError(`Template format error: YAML not well-formed.${position ? ` (line ${position.line}, column ${position.col})` : ''}`);
+    throw validationError(
+      `Template format error: YAML not well-formed.${position ? ` (line ${position.line}, column ${position.col})` : ''}`,
+    );
   }
 }
 
@@ -65,12 +78,20 @@ function readBody(body: string): Template {
  * A resource whose condition is false is never created, so its type needs no support.
  */
 export function unsupportedTypes(template: Template, included: (condition: string | undefined) => boolean): string[] {
-  return [...new Set(Object.values(template.Resources).filter((r) => !PROVIDERS[r?.Type] && included(r?.Condition)).map((r) => r?.Type))];
+  return [
+    ...new Set(
+      Object.values(template.Resources)
+        .filter((r) => !PROVIDERS[r?.Type] && included(r?.Condition))
+        .map((r) => r?.Type),
+    ),
+  ];
 }
 
 /** The error naming resource types the local cloud does not deploy. */
 export function unsupportedTypesError(types: string[]) {
-  return validationError(`Template format error: the local cloud does not support the resource types [${types.join(', ')}]. It deploys: ${Object.keys(PROVIDERS).join(', ')}.`);
+  return validationError(
+    `Template format error: the local cloud does not support the resource types [${types.join(', ')}]. It deploys: ${Object.keys(PROVIDERS).join(', ')}.`,
+  );
 }
 
 /**
@@ -79,19 +100,25 @@ export function unsupportedTypesError(types: string[]) {
  */
 export function parseTemplate(body: string): Template {
   const template = readBody(body);
-  if (!template || typeof template !== 'object' || Array.isArray(template)) throw validationError('Template format error: the template must be a JSON or YAML object.');
+  if (!template || typeof template !== 'object' || Array.isArray(template))
+    throw validationError('Template format error: the template must be a JSON or YAML object.');
   for (const section of Object.keys(template)) {
-    if (!KNOWN_SECTIONS.includes(section)) throw validationError(`Template format error: Invalid template property or properties [${section}]`);
+    if (!KNOWN_SECTIONS.includes(section))
+      throw validationError(`Template format error: Invalid template property or properties [${section}]`);
   }
-  if (template.Transform) throw validationError('Template format error: the local cloud does not support Transform (macros such as AWS::Serverless).');
-  if (!template.Resources || Object.keys(template.Resources).length === 0) throw validationError('Template format error: At least one Resources member must be defined.');
+  if (template.Transform)
+    throw validationError('Template format error: the local cloud does not support Transform (macros such as AWS::Serverless).');
+  if (!template.Resources || Object.keys(template.Resources).length === 0)
+    throw validationError('Template format error: At least one Resources member must be defined.');
   const unsupported = unsupportedTypes(template, (condition) => condition === undefined);
   if (unsupported.length > 0) throw unsupportedTypesError(unsupported);
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (!/^[A-Za-z0-9]+$/.test(logicalId)) throw validationError(`Template format error: Resource name ${logicalId} is non alphanumeric.`);
     for (const dependency of dependenciesOf(resource)) {
       if (!template.Resources[dependency] && !template.Parameters?.[dependency] && !dependency.startsWith('AWS::')) {
-        throw validationError(`Template format error: Unresolved resource dependencies [${dependency}] in the Resources block of the template`);
+        throw validationError(
+          `Template format error: Unresolved resource dependencies [${dependency}] in the Resources block of the template`,
+        );
       }
     }
   }

@@ -19,6 +19,17 @@ const count = (namespace: string, metric: string, dimensions: Record<string, str
 const lastPart = (arn: string, separator: string) => arn.split(separator).pop() ?? arn;
 const functionName = (a: Activity) => ({ FunctionName: lastPart(a.resource, ':') });
 const topicName = (a: Activity) => ({ TopicName: lastPart(a.resource, ':') });
+const stateMachine = (
+  a: Activity<
+    | 'states.execution-started'
+    | 'states.execution-succeeded'
+    | 'states.execution-failed'
+    | 'states.execution-aborted'
+    | 'states.execution-timed-out'
+  >,
+) => ({
+  StateMachineArn: a.detail.stateMachineArn,
+});
 const duration = (a: Activity, ms: number): Datum => ({
   namespace: 'AWS/Lambda',
   metric: 'Duration',
@@ -56,6 +67,12 @@ const METRICS: { [K in ActivityType]?: (activity: Activity<K>) => Datum[] } = {
     count('AWS/SNS', 'NumberOfNotificationsRedrivenToDlq', topicName(a)),
   ],
   'sns.filtered-out': (a) => [count('AWS/SNS', 'NumberOfNotificationsFilteredOut', topicName(a))],
+  // Step Functions counts executions by state machine (the activity's resource is the execution).
+  'states.execution-started': (a) => [count('AWS/States', 'ExecutionsStarted', stateMachine(a))],
+  'states.execution-succeeded': (a) => [count('AWS/States', 'ExecutionsSucceeded', stateMachine(a))],
+  'states.execution-failed': (a) => [count('AWS/States', 'ExecutionsFailed', stateMachine(a))],
+  'states.execution-aborted': (a) => [count('AWS/States', 'ExecutionsAborted', stateMachine(a))],
+  'states.execution-timed-out': (a) => [count('AWS/States', 'ExecutionsTimedOut', stateMachine(a))],
   'events.rule-matched': (a) => [count('AWS/Events', 'MatchedEvents', { RuleName: lastPart(a.resource, '/') })],
 };
 

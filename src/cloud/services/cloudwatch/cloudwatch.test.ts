@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, ListTagsForResourceCommand, PutMetricAlarmCommand, PutMetricDataCommand, ResourceNotFoundException, TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListTagsForResourceCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+  ResourceNotFoundException,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
@@ -87,6 +99,60 @@ test('Lambda invocations and errors appear as AWS/Lambda metrics', async () => {
     [
       ['invocations', 3],
       ['errors', 1],
+    ],
+  );
+});
+
+test('Step Functions executions started, succeeded and failed appear as AWS/States metrics of their state machine', async () => {
+  const sfn = new SFNClient(clientConfig(cloud.target));
+  const { Role } = await new IAMClient(clientConfig(cloud.target)).send(
+    new CreateRoleCommand({
+      RoleName: uniqueName('states-role'),
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'states.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
+  // Succeeds unless its input says fail.
+  const definition = {
+    StartAt: 'Decide',
+    States: {
+      Decide: { Type: 'Choice', Choices: [{ Variable: '$.fail', BooleanEquals: true, Next: 'Fail' }], Default: 'Done' },
+      Done: { Type: 'Succeed' },
+      Fail: { Type: 'Fail', Error: 'FareDeclined' },
+    },
+  };
+  const { stateMachineArn } = await sfn.send(
+    new CreateStateMachineCommand({ name: uniqueName('metered'), definition: JSON.stringify(definition), roleArn: Role!.Arn! }),
+  );
+  const executions = await Promise.all(
+    [false, false, true].map((fail) => sfn.send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify({ fail }) }))),
+  );
+  for (const { executionArn } of executions) {
+    for (let i = 0; i < 100 && (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status === 'RUNNING'; i++) await sleep(20);
+  }
+  const metrics = ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsAborted'];
+  const { MetricDataResults = [] } = await cloudwatch.send(
+    new GetMetricDataCommand({
+      ...recent(),
+      MetricDataQueries: metrics.map((MetricName) => ({
+        Id: MetricName.toLowerCase(),
+        MetricStat: {
+          Metric: { Namespace: 'AWS/States', MetricName, Dimensions: [{ Name: 'StateMachineArn', Value: stateMachineArn! }] },
+          Period: 3600,
+          Stat: 'Sum',
+        },
+      })),
+    }),
+  );
+  assert.deepEqual(
+    MetricDataResults.map((r) => [r.Id, r.Values?.reduce((a, b) => a + b, 0) ?? 0]),
+    [
+      ['executionsstarted', 3],
+      ['executionssucceeded', 2],
+      ['executionsfailed', 1],
+      ['executionsaborted', 0],
     ],
   );
 });
@@ -220,7 +286,18 @@ test('an alarm on the visible messages of a dead-letter queue goes to ALARM once
 
 test('alarms carry a description and tags: set on creation, kept by an update, changed by TagResource and UntagResource', async () => {
   const AlarmName = uniqueName('parked-refunds');
-  const alarm = { AlarmName, AlarmDescription: 'A refund waits for a human.', Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: 'refunds' }], Statistic: 'Maximum' as const, Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const };
+  const alarm = {
+    AlarmName,
+    AlarmDescription: 'A refund waits for a human.',
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: 'refunds' }],
+    Statistic: 'Maximum' as const,
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold' as const,
+  };
   await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'payments' }] }));
   const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [AlarmName] }));
   assert.equal(MetricAlarms[0].AlarmDescription, 'A refund waits for a human.');
@@ -230,7 +307,15 @@ test('alarms carry a description and tags: set on creation, kept by an update, c
   // As on AWS, PutMetricAlarm on an existing alarm ignores Tags.
   await cloudwatch.send(new PutMetricAlarmCommand({ ...alarm, Tags: [{ Key: 'team', Value: 'ignored' }] }));
   assert.deepEqual(await tags(), [{ Key: 'team', Value: 'payments' }]);
-  await cloudwatch.send(new TagResourceCommand({ ResourceARN, Tags: [{ Key: 'team', Value: 'refunds' }, { Key: 'lab', Value: '4' }] }));
+  await cloudwatch.send(
+    new TagResourceCommand({
+      ResourceARN,
+      Tags: [
+        { Key: 'team', Value: 'refunds' },
+        { Key: 'lab', Value: '4' },
+      ],
+    }),
+  );
   await cloudwatch.send(new UntagResourceCommand({ ResourceARN, TagKeys: ['lab'] }));
   assert.deepEqual(await tags(), [{ Key: 'team', Value: 'refunds' }]);
   await assert.rejects(cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: `${ResourceARN}-gone` })), ResourceNotFoundException);

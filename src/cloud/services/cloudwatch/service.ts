@@ -175,7 +175,9 @@ export class CloudWatchService {
       for (const key of input.TagKeys ?? []) delete alarm.tags[key];
       return {};
     },
-    ListTagsForResource: (input) => ({ Tags: Object.entries(this.alarmByArn(input.ResourceARN).tags).map(([Key, Value]) => ({ Key, Value })) }),
+    ListTagsForResource: (input) => ({
+      Tags: Object.entries(this.alarmByArn(input.ResourceARN).tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
   };
 
   /** GetMetricData: MetricStat queries, and math expressions over them (see metric-math.ts). */
@@ -236,7 +238,11 @@ export class CloudWatchService {
 
   private alarmByArn(resourceArn: unknown): Alarm {
     const alarm = [...this.alarms.values()].find((a) => a.arn === resourceArn);
-    if (!alarm) throw new AwsError('ResourceNotFoundException', `The alarm ${String(resourceArn)} does not exist (the local cloud tags alarms only).`);
+    if (!alarm)
+      throw new AwsError(
+        'ResourceNotFoundException',
+        `The alarm ${String(resourceArn)} does not exist (the local cloud tags alarms only).`,
+      );
     return alarm;
   }
 

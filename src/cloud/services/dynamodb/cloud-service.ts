@@ -37,7 +37,10 @@ export const dynamodb: ServiceDefinition = {
             try {
               // DynamoDB reads AWS JSON 1.0; dynalite would answer anything else with XML of its own.
               if (!String(req.headers['content-type'] ?? '').startsWith('application/x-amz-json-1.0'))
-                throw new AwsError('UnknownOperationException', 'DynamoDB reads requests in AWS JSON 1.0 (Content-Type: application/x-amz-json-1.0).');
+                throw new AwsError(
+                  'UnknownOperationException',
+                  'DynamoDB reads requests in AWS JSON 1.0 (Content-Type: application/x-amz-json-1.0).',
+                );
               if (request.body.length > 0) checkDynamoDbRequest(parseJsonObject(request.body));
             } catch (error) {
               return send(res, jsonErrorAnswer(error, contextOf(request).requestId, '1.0'));

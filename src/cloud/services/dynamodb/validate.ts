@@ -18,7 +18,13 @@ const MAX_EXPRESSION_BYTES = 4_096;
  * Deeper expressions are refused here, naming the local limit.
  */
 const MAX_EXPRESSION_NESTING = 5;
-const EXPRESSIONS = new Set(['ConditionExpression', 'KeyConditionExpression', 'FilterExpression', 'UpdateExpression', 'ProjectionExpression']);
+const EXPRESSIONS = new Set([
+  'ConditionExpression',
+  'KeyConditionExpression',
+  'FilterExpression',
+  'UpdateExpression',
+  'ProjectionExpression',
+]);
 
 /** Refuses an expression DynamoDB would refuse for its size, or the local emulator could not parse in reasonable time. */
 function checkExpression(name: string, expression: string): void {

@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateRepositoryCommand, DeleteRepositoryCommand, DescribeRepositoriesCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import {
+  CreateRepositoryCommand,
+  DeleteRepositoryCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let ecr: ECRClient;
@@ -22,7 +28,9 @@ describe('ECR', () => {
     await assert.rejects(ecr.send(new CreateRepositoryCommand({ repositoryName: 'Upper/Case' })), { name: 'InvalidParameterException' });
     const [described] = (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }))).repositories!;
     assert.equal(described.imageTagMutability, 'IMMUTABLE');
-    await assert.rejects(ecr.send(new PutImageCommand({ repositoryName, imageManifest: '{}' })), { message: /does not support ECR PutImage/ });
+    await assert.rejects(ecr.send(new PutImageCommand({ repositoryName, imageManifest: '{}' })), {
+      message: /does not support ECR PutImage/,
+    });
     await ecr.send(new DeleteRepositoryCommand({ repositoryName }));
     await assert.rejects(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] })), {
       name: 'RepositoryNotFoundException',

@@ -1,5 +1,5 @@
 import type { DescribeRepositoriesResponse, Repository } from '@aws-sdk/client-ecr';
-import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 
 // LIMITATIONS: repositories without images. The local cloud runs no Docker engine, so nothing
@@ -39,12 +39,20 @@ export class EcrService {
     },
     GetRepositoryPolicy: (input, context) => {
       const repository = this.repository(input.repositoryName, context);
-      if (!repository.policyText) throw new AwsError('RepositoryPolicyNotFoundException', `Repository policy does not exist for the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`);
+      if (!repository.policyText)
+        throw new AwsError(
+          'RepositoryPolicyNotFoundException',
+          `Repository policy does not exist for the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`,
+        );
       return { registryId: repository.registryId, repositoryName: repository.name, policyText: repository.policyText };
     },
     GetLifecyclePolicy: (input, context) => {
       const repository = this.repository(input.repositoryName, context);
-      if (!repository.lifecyclePolicyText) throw new AwsError('LifecyclePolicyNotFoundException', `Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`);
+      if (!repository.lifecyclePolicyText)
+        throw new AwsError(
+          'LifecyclePolicyNotFoundException',
+          `Lifecycle policy does not exist for the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`,
+        );
       return { registryId: repository.registryId, repositoryName: repository.name, lifecyclePolicyText: repository.lifecyclePolicyText };
     },
     ListTagsForResource: (input) => {
@@ -55,14 +63,28 @@ export class EcrService {
   };
 
   /** CreateRepository, with the checks ECR makes on the name and the policies. */
-  create(input: { repositoryName: string; imageTagMutability?: string; tags?: { Key: string; Value: string }[] }, context: RequestContext): EcrRepository {
+  create(
+    input: { repositoryName: string; imageTagMutability?: string; tags?: { Key: string; Value: string }[] },
+    context: RequestContext,
+  ): EcrRepository {
     const name = String(input.repositoryName ?? '');
     if (name.length < 2 || name.length > 256 || !NAME.test(name)) {
-      throw new AwsError('InvalidParameterException', `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`);
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'repositoryName' failed to satisfy constraint: 'must satisfy regular expression '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*''`,
+      );
     }
-    if (this.repositories.has(name)) throw new AwsError('RepositoryAlreadyExistsException', `The repository with name '${name}' already exists in the registry with id '${context.accountId}'`);
+    if (this.repositories.has(name))
+      throw new AwsError(
+        'RepositoryAlreadyExistsException',
+        `The repository with name '${name}' already exists in the registry with id '${context.accountId}'`,
+      );
     const mutability = input.imageTagMutability ?? 'MUTABLE';
-    if (mutability !== 'MUTABLE' && mutability !== 'IMMUTABLE') throw new AwsError('InvalidParameterException', `Invalid parameter at 'imageTagMutability': ${mutability} is not one of MUTABLE, IMMUTABLE.`);
+    if (mutability !== 'MUTABLE' && mutability !== 'IMMUTABLE')
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'imageTagMutability': ${mutability} is not one of MUTABLE, IMMUTABLE.`,
+      );
     const repository: EcrRepository = {
       name,
       arn: arn('ecr', context, `repository/${name}`),
@@ -79,7 +101,11 @@ export class EcrService {
   /** A repository by name; ECR's error when there is none. */
   repository(name: string, context: Pick<RequestContext, 'accountId'>): EcrRepository {
     const repository = this.repositories.get(name);
-    if (!repository) throw new AwsError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${context.accountId}'`);
+    if (!repository)
+      throw new AwsError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${context.accountId}'`,
+      );
     return repository;
   }
 
@@ -88,7 +114,10 @@ export class EcrService {
     try {
       JSON.parse(text);
     } catch {
-      throw new AwsError('InvalidParameterException', `Invalid parameter at '${member}' failed to satisfy constraint: 'Invalid JSON syntax'`);
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at '${member}' failed to satisfy constraint: 'Invalid JSON syntax'`,
+      );
     }
     return text;
   }

@@ -67,10 +67,24 @@ export const MANAGED_POLICIES: Record<string, { Version: string; Statement: obje
   'arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess': {
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Action: ['cloudformation:Describe*', 'cloudformation:EstimateTemplateCost', 'cloudformation:Get*', 'cloudformation:List*', 'cloudformation:ValidateTemplate', 'cloudformation:Detect*'], Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: [
+          'cloudformation:Describe*',
+          'cloudformation:EstimateTemplateCost',
+          'cloudformation:Get*',
+          'cloudformation:List*',
+          'cloudformation:ValidateTemplate',
+          'cloudformation:Detect*',
+        ],
+        Resource: '*',
+      },
     ],
   },
   // ...and its lookup role this one. AWS's document lists the read actions of every service one
   // by one (thousands of lines); the read verbs of every service stand for them here.
-  'arn:aws:iam::aws:policy/ReadOnlyAccess': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['*:Describe*', '*:Get*', '*:List*', '*:BatchGet*'], Resource: '*' }] },
+  'arn:aws:iam::aws:policy/ReadOnlyAccess': {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: ['*:Describe*', '*:Get*', '*:List*', '*:BatchGet*'], Resource: '*' }],
+  },
 };

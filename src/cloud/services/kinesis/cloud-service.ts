@@ -50,7 +50,10 @@ export const kinesis: ServiceDefinition = {
               return send(
                 res,
                 jsonErrorAnswer(
-                  new AwsError('SerializationException', 'Kinesis reads requests in AWS JSON 1.1 (Content-Type: application/x-amz-json-1.1).'),
+                  new AwsError(
+                    'SerializationException',
+                    'Kinesis reads requests in AWS JSON 1.1 (Content-Type: application/x-amz-json-1.1).',
+                  ),
                   contextOf(request).requestId,
                 ),
               );

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, GetEventSourceMappingCommand, LambdaClient, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  CreateFunctionCommand,
+  GetEventSourceMappingCommand,
+  LambdaClient,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
@@ -141,7 +147,11 @@ describe('SQS event source mappings', () => {
     await new Promise((r) => setTimeout(r, 200));
     const { State } = await lambda.send(new UpdateEventSourceMappingCommand({ UUID, Enabled: false }));
     assert.equal(State, 'Disabling');
-    await waitFor(async () => ((await lambda.send(new GetEventSourceMappingCommand({ UUID }))).State === 'Disabled' ? true : undefined), 'the mapping Disabled', 3_000);
+    await waitFor(
+      async () => ((await lambda.send(new GetEventSourceMappingCommand({ UUID }))).State === 'Disabled' ? true : undefined),
+      'the mapping Disabled',
+      3_000,
+    );
     await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: 'after' }));
     await new Promise((r) => setTimeout(r, 1_500));
     assert.equal(await count(q.QueueUrl, 'ApproximateNumberOfMessages'), 1, 'the message waits, visible');

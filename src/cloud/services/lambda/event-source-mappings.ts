@@ -381,7 +381,13 @@ export class EventSourceMappings {
   }
 
   /** Receives up to BatchSize messages, waiting up to the batching window for a fuller batch. */
-  private async gather(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, signal: AbortSignal, stopped: () => boolean): Promise<Message[]> {
+  private async gather(
+    client: SQSClient,
+    queueUrl: string,
+    mapping: EventSourceMapping,
+    signal: AbortSignal,
+    stopped: () => boolean,
+  ): Promise<Message[]> {
     const batch: Message[] = [];
     const deadline = Date.now() + mapping.maximumBatchingWindowInSeconds * 1000;
     do {
@@ -400,7 +406,8 @@ export class EventSourceMappings {
       batch.push(...Messages);
       if (Messages.length === 0 && batch.length > 0 && Date.now() >= deadline) break;
       // Less than a second of the window left: poll again shortly rather than at once.
-      if (Messages.length === 0 && wait === 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now()))));
+      if (Messages.length === 0 && wait === 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now()))));
     } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline && !stopped());
     return batch;
   }

@@ -507,7 +507,13 @@ export class LambdaService {
 
   /** Runs one invocation and reports it on the event stream. */
   async run(fn: FunctionRecord, event: unknown, trigger: string): Promise<InvocationReport> {
-    if (this.stopped) return { requestId: randomUUID(), durationMs: 0, coldStart: false, error: { errorType: 'ServiceException', errorMessage: 'The local cloud is stopping.' } };
+    if (this.stopped)
+      return {
+        requestId: randomUUID(),
+        durationMs: 0,
+        coldStart: false,
+        error: { errorType: 'ServiceException', errorMessage: 'The local cloud is stopping.' },
+      };
     const report = await this.poolOf(fn).invoke(event, fn.timeout * 1000);
     const detail = {
       requestId: report.requestId,

@@ -28,22 +28,29 @@ export interface LifecycleRule {
 }
 
 const XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
-const document = (name: string, inner: Record<string, unknown> | unknown[]) => `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(name, inner).replace(`<${name}>`, `<${name} xmlns="${XMLNS}">`)}`;
+const document = (name: string, inner: Record<string, unknown> | unknown[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(name, inner).replace(`<${name}>`, `<${name} xmlns="${XMLNS}">`)}`;
 
 /** The XML of GetBucketEncryption. Every bucket has default encryption, as on AWS since 2023. */
 export function encryptionXml(settings: BucketSettings | undefined): string {
   const encryption = settings?.encryption ?? { algorithm: 'AES256' };
-  const rule = { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: encryption.algorithm, KMSMasterKeyID: encryption.kmsKeyId }, BucketKeyEnabled: encryption.bucketKeyEnabled ?? false };
+  const rule = {
+    ApplyServerSideEncryptionByDefault: { SSEAlgorithm: encryption.algorithm, KMSMasterKeyID: encryption.kmsKeyId },
+    BucketKeyEnabled: encryption.bucketKeyEnabled ?? false,
+  };
   return document('ServerSideEncryptionConfiguration', { Rule: rule });
 }
 
 /** The XML of GetBucketVersioning: no Status for a bucket that was never versioned. */
 export function versioningXml(settings: BucketSettings | undefined): string {
-  return settings?.versioning ? document('VersioningConfiguration', { Status: settings.versioning }) : `<?xml version="1.0" encoding="UTF-8"?>\n<VersioningConfiguration xmlns="${XMLNS}"/>`;
+  return settings?.versioning
+    ? document('VersioningConfiguration', { Status: settings.versioning })
+    : `<?xml version="1.0" encoding="UTF-8"?>\n<VersioningConfiguration xmlns="${XMLNS}"/>`;
 }
 
 export function publicAccessBlockXml(settings: BucketSettings | undefined): string {
-  if (!settings?.publicAccessBlock) throw new AwsError('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', 404);
+  if (!settings?.publicAccessBlock)
+    throw new AwsError('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', 404);
   return document('PublicAccessBlockConfiguration', settings.publicAccessBlock);
 }
 

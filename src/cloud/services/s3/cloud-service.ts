@@ -43,7 +43,12 @@ export const s3: ServiceDefinition = {
           errors: 'rest-xml',
           handle: ({ req, res, body, durable }) => gateway.handle(req, res, { body, durable, maxBytes: MAX_UPLOAD }),
         },
-        snapshot: () => ({ notifications: notifications.configurations, policies: buckets.policies, tags: buckets.tags, settings: buckets.settings }),
+        snapshot: () => ({
+          notifications: notifications.configurations,
+          policies: buckets.policies,
+          tags: buckets.tags,
+          settings: buckets.settings,
+        }),
         restore: (saved) => {
           refill(notifications.configurations, saved.notifications);
           refill(buckets.policies, saved.policies);

@@ -51,7 +51,27 @@ export interface S3Request {
 
 // Bucket and object subresources fauxqs does not implement: it would treat them as other actions
 // (a PUT ?versioning would create the bucket again), so they are refused by name instead.
-const UNSUPPORTED_BUCKET = ['accelerate', 'acl', 'analytics', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle', 'logging', 'metrics', 'object-lock', 'ownershipControls', 'policyStatus', 'publicAccessBlock', 'replication', 'requestPayment', 'versioning', 'versions', 'website'];
+const UNSUPPORTED_BUCKET = [
+  'accelerate',
+  'acl',
+  'analytics',
+  'cors',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'lifecycle',
+  'logging',
+  'metrics',
+  'object-lock',
+  'ownershipControls',
+  'policyStatus',
+  'publicAccessBlock',
+  'replication',
+  'requestPayment',
+  'versioning',
+  'versions',
+  'website',
+];
 // Bucket settings CloudFormation sets, which S3's Get calls return (bucket-settings.ts).
 const SETTINGS: Record<string, (settings: ReturnType<BucketSubresources['settings']['get']>) => string> = {
   encryption: encryptionXml,
@@ -197,7 +217,8 @@ export class S3Gateway {
       await this.notifications.requireBucket(bucket);
       return { status: 200, xml: SETTINGS[setting](this.buckets.settings.get(bucket)) };
     }
-    const refused = UNSUPPORTED_BUCKET.find((name) => query.has(name)) ?? (method === 'GET' && query.has('uploads') ? 'uploads' : undefined);
+    const refused =
+      UNSUPPORTED_BUCKET.find((name) => query.has(name)) ?? (method === 'GET' && query.has('uploads') ? 'uploads' : undefined);
     if (refused) throw notImplemented(`the bucket subresource ?${refused}`);
     return undefined;
   }

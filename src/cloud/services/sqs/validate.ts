@@ -89,7 +89,10 @@ export function checkSqsRequest(action: string, input: Record<string, unknown>):
   for (const [name, [min, max]] of Object.entries(Object.hasOwn(RANGES, action) ? RANGES[action] : {})) {
     const value = input[name];
     if (value !== undefined && value !== null && (!Number.isInteger(value) || (value as number) < min || (value as number) > max))
-      throw new AwsError('InvalidParameterValue', `Value ${String(value).slice(0, 40)} for parameter ${name} is invalid. Reason: must be between ${min} and ${max}.`);
+      throw new AwsError(
+        'InvalidParameterValue',
+        `Value ${String(value).slice(0, 40)} for parameter ${name} is invalid. Reason: must be between ${min} and ${max}.`,
+      );
   }
   if (action === 'CreateQueue') {
     const name = input.QueueName;

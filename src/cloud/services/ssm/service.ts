@@ -1,4 +1,4 @@
-import { arn, type ActionTable, type RequestContext } from '../../aws/context.ts';
+import { type ActionTable, arn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 
 // LIMITATIONS: Parameter Store only, standard tier: String, StringList and SecureString
@@ -50,13 +50,29 @@ export class SsmService {
     PutParameter: (input) => {
       checkParameter(input);
       const existing = this.parameters.get(input.Name);
-      if (existing && !input.Overwrite) throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
-      if (existing && input.Tags?.length) throw new AwsError('ValidationException', 'Invalid request: tags and overwrite can\'t be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.');
+      if (existing && !input.Overwrite)
+        throw new AwsError(
+          'ParameterAlreadyExists',
+          'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+        );
+      if (existing && input.Tags?.length)
+        throw new AwsError(
+          'ValidationException',
+          "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.",
+        );
       const type = input.Type ?? existing?.type ?? 'String';
       if (!TYPES.includes(type)) throw new AwsError('ValidationException', `Invalid parameter type ${input.Type}`);
       const version = (existing?.version ?? 0) + 1;
       const tags = existing?.tags ?? Object.fromEntries((input.Tags ?? []).map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
-      this.parameters.set(input.Name, { name: input.Name, type, value: String(input.Value), version, lastModified: new Date(), description: input.Description ?? existing?.description, tags });
+      this.parameters.set(input.Name, {
+        name: input.Name,
+        type,
+        value: String(input.Value),
+        version,
+        lastModified: new Date(),
+        description: input.Description ?? existing?.description,
+        tags,
+      });
       return { Version: version, Tier: input.Tier === 'Advanced' ? 'Advanced' : 'Standard' };
     },
     GetParameter: (input, context) => ({ Parameter: this.describe(this.get(input.Name), context) }),
@@ -91,13 +107,22 @@ export class SsmService {
 
   /** The parameter a tagging request names (ResourceType "Parameter", ResourceId its name). */
   private tagged(input: { ResourceType?: string; ResourceId?: string }): Parameter {
-    if (input.ResourceType !== 'Parameter') throw new AwsError('InvalidResourceType', `The local cloud tags parameters only, not ${input.ResourceType}.`);
+    if (input.ResourceType !== 'Parameter')
+      throw new AwsError('InvalidResourceType', `The local cloud tags parameters only, not ${input.ResourceType}.`);
     const parameter = this.parameters.get(String(input.ResourceId));
     if (!parameter) throw new AwsError('InvalidResourceId', `The parameter ${input.ResourceId} does not exist.`);
     return parameter;
   }
 
   private describe(p: Parameter, context: Pick<RequestContext, 'region' | 'accountId'>) {
-    return { Name: p.name, Type: p.type, Value: p.value, Version: p.version, LastModifiedDate: p.lastModified, ARN: arn('ssm', context, `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`), DataType: 'text' };
+    return {
+      Name: p.name,
+      Type: p.type,
+      Value: p.value,
+      Version: p.version,
+      LastModifiedDate: p.lastModified,
+      ARN: arn('ssm', context, `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`),
+      DataType: 'text',
+    };
   }
 }

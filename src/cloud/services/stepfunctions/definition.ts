@@ -57,12 +57,26 @@ export function parseDefinition(text: string): ParsedDefinition {
   walk(prepared, tasks, stateKeys);
   let machine: StateMachine;
   try {
-    // The interpreter validates the definition (structure, JSONPaths, transitions) when built.
-    machine = new StateMachine(prepared, { validationOptions: { checkArn: false } });
+    // The interpreter validates the definition (structure, JSONPaths, transitions) when built. Its
+    // validator compiles its schemas on every call (100–300 ms for a saga), so a definition it
+    // accepted once is not validated again: a redeploy that keeps a state machine unchanged, or
+    // updates it with the same text, builds it at once.
+    const validated = VALIDATED.has(text);
+    machine = new StateMachine(prepared, { validationOptions: validated ? { noValidate: true } : { checkArn: false } });
+    if (!validated) remember(text);
   } catch (error) {
     throw invalidDefinition((error as Error).message.replace(/\s+/g, ' ').trim());
   }
   return { definition: prepared, tasks, stateKeys, machine };
+}
+
+/** Definitions the interpreter has accepted, most recent last; a bounded set of texts. */
+const VALIDATED = new Set<string>();
+const VALIDATED_MAX = 200;
+
+function remember(text: string): void {
+  VALIDATED.add(text);
+  if (VALIDATED.size > VALIDATED_MAX) VALIDATED.delete(VALIDATED.values().next().value!);
 }
 
 function walk(machine: any, tasks: Map<string, TaskSpec>, stateKeys: Map<string, string>): void {

@@ -636,13 +636,34 @@ describe('Step Functions: executions', () => {
       {
         StartAt: 'Describe',
         States: {
-          Describe: { Type: 'Pass', Parameters: { 'state.$': '$$.State.Name', 'entered.$': '$$.State.EnteredTime', 'execution.$': '$$.Execution.Name', 'machine.$': '$$.StateMachine.Name', 'started.$': '$$.Execution.StartTime', 'fare.$': '$$.Execution.Input.fareId', 'label.$': "States.Format('{} in {}', $$.State.Name, $$.Execution.Name)" }, Next: 'Retried' },
-          Retried: { Type: 'Task', Resource: flaky, Parameters: { 'attempt.$': '$$.State.RetryCount' }, Retry: [{ ErrorEquals: ['NotYet'], MaxAttempts: 3, IntervalSeconds: 1 }], ResultPath: '$.retried', End: true },
+          Describe: {
+            Type: 'Pass',
+            Parameters: {
+              'state.$': '$$.State.Name',
+              'entered.$': '$$.State.EnteredTime',
+              'execution.$': '$$.Execution.Name',
+              'machine.$': '$$.StateMachine.Name',
+              'started.$': '$$.Execution.StartTime',
+              'fare.$': '$$.Execution.Input.fareId',
+              'label.$': "States.Format('{} in {}', $$.State.Name, $$.Execution.Name)",
+            },
+            Next: 'Retried',
+          },
+          Retried: {
+            Type: 'Task',
+            Resource: flaky,
+            Parameters: { 'attempt.$': '$$.State.RetryCount' },
+            Retry: [{ ErrorEquals: ['NotYet'], MaxAttempts: 3, IntervalSeconds: 1 }],
+            ResultPath: '$.retried',
+            End: true,
+          },
         },
       },
       roleArn,
     );
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, name: 'ctx-1', input: JSON.stringify({ fareId: 'wr_1' }) }));
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn: arn, name: 'ctx-1', input: JSON.stringify({ fareId: 'wr_1' }) }),
+    );
     const done = await waitForEnd(executionArn!);
     assert.equal(done.status, 'SUCCEEDED', done.cause);
     const output = JSON.parse(done.output!);
@@ -651,7 +672,10 @@ describe('Step Functions: executions', () => {
     assert.equal(output.machine, arn.split(':').pop());
     assert.equal(output.label, 'Describe in ctx-1');
     // The interpreter stamps its own start, a few milliseconds after the execution's startDate.
-    assert.ok(Math.abs(Date.parse(output.started) - done.startDate!.getTime()) < 2_000, `${output.started} is not the start ${done.startDate!.toISOString()}`);
+    assert.ok(
+      Math.abs(Date.parse(output.started) - done.startDate!.getTime()) < 2_000,
+      `${output.started} is not the start ${done.startDate!.toISOString()}`,
+    );
     assert.equal(output.fare, 'wr_1');
     assert.ok(Math.abs(Date.parse(output.entered) - done.startDate!.getTime()) < 5_000, output.entered);
     assert.deepEqual(output.retried, { attempt: 2 }, 'the third attempt sees two retries');

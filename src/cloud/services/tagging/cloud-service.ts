@@ -14,7 +14,12 @@ export const tagging: ServiceDefinition = {
         name: 'tagging',
         // GetResources takes filters of a few KB at most.
         maxBodyBytes: MiB,
-        protocol: { kind: 'json', title: 'Resource Groups Tagging API', targetPrefix: 'ResourceGroupsTaggingAPI_20170126', actions: tagging.actions },
+        protocol: {
+          kind: 'json',
+          title: 'Resource Groups Tagging API',
+          targetPrefix: 'ResourceGroupsTaggingAPI_20170126',
+          actions: tagging.actions,
+        },
       },
       provides: {},
     };

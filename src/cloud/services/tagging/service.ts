@@ -1,7 +1,7 @@
 import type { GetResourcesOutput } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { ActionTable } from '../../aws/context.ts';
-import { AwsError } from '../../aws/errors.ts';
 import { parseArn } from '../../aws/context.ts';
+import { AwsError } from '../../aws/errors.ts';
 import type { TaggedResource, TagSource } from './sources.ts';
 
 // LIMITATIONS: GetResources only (the resources the local cloud's services keep tags for, see
@@ -34,7 +34,8 @@ export class TaggingService {
   readonly actions: ActionTable = {
     GetResources: async (input, context): Promise<GetResourcesOutput> => {
       const perPage = Number(input.ResourcesPerPage ?? 100);
-      if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) throw new AwsError('InvalidParameterException', 'ResourcesPerPage must be between 1 and 100.');
+      if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+        throw new AwsError('InvalidParameterException', 'ResourcesPerPage must be between 1 and 100.');
       if (input.ResourceARNList && (input.TagFilters?.length || input.ResourceTypeFilters?.length)) {
         throw new AwsError('InvalidParameterException', 'ResourceARNList cannot be used with TagFilters or ResourceTypeFilters.');
       }
@@ -47,7 +48,9 @@ export class TaggingService {
         .sort((a, b) => a.arn.localeCompare(b.arn));
       const start = Number(input.PaginationToken || 0) || 0;
       return {
-        ResourceTagMappingList: found.slice(start, start + perPage).map((r) => ({ ResourceARN: r.arn, Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) })),
+        ResourceTagMappingList: found
+          .slice(start, start + perPage)
+          .map((r) => ({ ResourceARN: r.arn, Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })) })),
         PaginationToken: start + perPage < found.length ? String(start + perPage) : '',
       };
     },

@@ -26,7 +26,10 @@ export function tagSources(services: CloudServices): TagSource[] {
     (region) => [...services.lambda.functions.values()].map((f) => ({ arn: f.arn, tags: f.tags })).filter(inRegion(region)),
     (region) =>
       [...services.eventSourceMappings.mappings.values()]
-        .map((m) => ({ arn: `arn:aws:lambda:${parseArn(m.functionArn)?.region}:${LOCAL_ACCOUNT_ID}:event-source-mapping:${m.uuid}`, tags: m.tags ?? {} }))
+        .map((m) => ({
+          arn: `arn:aws:lambda:${parseArn(m.functionArn)?.region}:${LOCAL_ACCOUNT_ID}:event-source-mapping:${m.uuid}`,
+          tags: m.tags ?? {},
+        }))
         .filter(inRegion(region)),
     (region) => [...services.stepFunctions.machines.values()].map((m) => ({ arn: m.arn, tags: m.tags })).filter(inRegion(region)),
     (region) => [...services.eventBridge.rules.values()].map((r) => ({ arn: r.arn, tags: r.tags ?? {} })).filter(inRegion(region)),
@@ -36,7 +39,10 @@ export function tagSources(services: CloudServices): TagSource[] {
     (region) =>
       [...services.apigateway.apis.values()].flatMap((api) => [
         { arn: `arn:aws:apigateway:${region}::/restapis/${api.id}`, tags: api.tags },
-        ...[...api.stages.values()].map((stage) => ({ arn: `arn:aws:apigateway:${region}::/restapis/${api.id}/stages/${stage.name}`, tags: stage.tags ?? {} })),
+        ...[...api.stages.values()].map((stage) => ({
+          arn: `arn:aws:apigateway:${region}::/restapis/${api.id}/stages/${stage.name}`,
+          tags: stage.tags ?? {},
+        })),
       ]),
     // fauxqs keeps buckets without a region: they are listed in every region.
     () => [...services.s3Buckets.tags].map(([bucket, tags]) => ({ arn: `arn:aws:s3:::${bucket}`, tags })),
@@ -44,7 +50,10 @@ export function tagSources(services: CloudServices): TagSource[] {
       const sqs = services.sqsIn(region);
       const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
       return Promise.all(
-        QueueUrls.map(async (QueueUrl) => ({ arn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1)}`, tags: (await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {} })),
+        QueueUrls.map(async (QueueUrl) => ({
+          arn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1)}`,
+          tags: (await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {},
+        })),
       );
     },
     async () => {
@@ -63,7 +72,10 @@ export function tagSources(services: CloudServices): TagSource[] {
       return Promise.all(
         StreamNames.map(async (StreamName) => {
           const { Tags = [] } = await kinesis.send(new ListTagsForStreamCommand({ StreamName }));
-          return { arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${StreamName}`, tags: Object.fromEntries(Tags.map((t) => [t.Key!, t.Value ?? ''])) };
+          return {
+            arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${StreamName}`,
+            tags: Object.fromEntries(Tags.map((t) => [t.Key!, t.Value ?? ''])),
+          };
         }),
       );
     },

@@ -25,7 +25,9 @@ export function notAwsShaped(wire: Wire, method: string, answer: Answer): string
   if (answer.status < 100 || answer.status > 599) return `status ${answer.status}`;
   if (wire === 'any') {
     if (answer.status < 300) return undefined;
-    return notAwsShaped('json', method, answer) && notAwsShaped('query', method, answer) ? `an error in no AWS format: ${answer.body.toString('utf8').slice(0, 120)}` : undefined;
+    return notAwsShaped('json', method, answer) && notAwsShaped('query', method, answer)
+      ? `an error in no AWS format: ${answer.body.toString('utf8').slice(0, 120)}`
+      : undefined;
   }
   const error = answer.status >= 300;
   if (wire === 'json' || wire === 'rest-json') {

@@ -28,7 +28,17 @@ export class ChildCloud {
   async start(): Promise<string> {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', ENTRY, '--data-dir', this.dataDir, '--persist', String(this.options.persist ?? true), '--port', String(this.port)],
+      [
+        '--import',
+        'tsx',
+        ENTRY,
+        '--data-dir',
+        this.dataDir,
+        '--persist',
+        String(this.options.persist ?? true),
+        '--port',
+        String(this.port),
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child = child;

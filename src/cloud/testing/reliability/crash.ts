@@ -1,13 +1,35 @@
-import { CreateLogGroupCommand, CloudWatchLogsClient, CreateLogStreamCommand, DescribeLogGroupsCommand, GetLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DescribeLogGroupsCommand,
+  GetLogEventsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeRuleCommand, EventBridgeClient, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { CreateFunctionCommand, GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetObjectCommand, PutObjectCommand, S3Client, CreateBucketCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { CreateTopicCommand, GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateTopicCommand,
+  GetTopicAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  PublishCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { handlerZip, TEST_ROLE } from '../lambda-zip.ts';
 import type { ChildCloud } from './child-cloud.ts';
@@ -77,7 +99,13 @@ export function allowTopic(queueArn: string, topicArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queueArn, Condition: { ArnEquals: { 'aws:SourceArn': topicArn } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: queueArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+      },
     ],
   });
 }
@@ -99,9 +127,16 @@ async function createBase(c: Clients, id: string): Promise<Base> {
   const { QueueUrl: fanOutQueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: `crash-fanout-${id}` }));
   const { TopicArn: topicArn } = await c.sns.send(new CreateTopicCommand({ Name: `crash-${id}` }));
   const { Attributes } = await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: fanOutQueueUrl, AttributeNames: ['QueueArn'] }));
-  await c.sqs.send(new SetQueueAttributesCommand({ QueueUrl: fanOutQueueUrl, Attributes: { Policy: allowTopic(Attributes!.QueueArn!, topicArn!) } }));
+  await c.sqs.send(
+    new SetQueueAttributesCommand({ QueueUrl: fanOutQueueUrl, Attributes: { Policy: allowTopic(Attributes!.QueueArn!, topicArn!) } }),
+  );
   await c.sns.send(
-    new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: Attributes!.QueueArn,
+      Attributes: { RawMessageDelivery: 'true' },
+    }),
   );
   const table = `crash-${id}`;
   await c.dynamodb.send(
@@ -120,7 +155,17 @@ async function createBase(c: Clients, id: string): Promise<Base> {
   const bucket = `crash-${id}`;
   await c.s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const sagaRole = await stepFunctionsRole(c.iam, `crash-${id}`, []);
-  return { sagaRole, queueUrl: queueUrl!, fanOutQueueUrl: fanOutQueueUrl!, topicArn: topicArn!, table, stream, logGroup, logStream: 'main', bucket };
+  return {
+    sagaRole,
+    queueUrl: queueUrl!,
+    fanOutQueueUrl: fanOutQueueUrl!,
+    topicArn: topicArn!,
+    table,
+    stream,
+    logGroup,
+    logStream: 'main',
+    bucket,
+  };
 }
 
 /** Everything a run expects to find at the end: message bodies per queue, records, log lines. */
@@ -134,9 +179,25 @@ interface Expected {
 /** One write of the workload, chosen by `r`: resolves to the write once the cloud acknowledged it. */
 async function write(c: Clients, base: Base, r: Random, id: string, expected: Expected): Promise<Write> {
   const kind = r.pick([
-    'sqs.send', 'sqs.send', 'sns.publish', 'sns.publish', 'dynamodb.put', 'dynamodb.put', 'kinesis.put', 'kinesis.put',
-    'sqs.createQueue', 'sns.createTopic', 'sns.subscribe', 'ssm.put', 'iam.createRole', 'events.putRule', 'logs.put',
-    'logs.createGroup', 'sfn.create', 's3.put', 'lambda.create',
+    'sqs.send',
+    'sqs.send',
+    'sns.publish',
+    'sns.publish',
+    'dynamodb.put',
+    'dynamodb.put',
+    'kinesis.put',
+    'kinesis.put',
+    'sqs.createQueue',
+    'sns.createTopic',
+    'sns.subscribe',
+    'ssm.put',
+    'iam.createRole',
+    'events.putRule',
+    'logs.put',
+    'logs.createGroup',
+    'sfn.create',
+    's3.put',
+    'lambda.create',
   ] as const);
   switch (kind) {
     case 'sqs.send':
@@ -153,7 +214,11 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
       return { kind };
     case 'logs.put':
       await c.logs.send(
-        new PutLogEventsCommand({ logGroupName: base.logGroup, logStreamName: base.logStream, logEvents: [{ timestamp: Date.now(), message: id }] }),
+        new PutLogEventsCommand({
+          logGroupName: base.logGroup,
+          logStreamName: base.logStream,
+          logEvents: [{ timestamp: Date.now(), message: id }],
+        }),
       );
       expected.logLines.add(id);
       return { kind };
@@ -162,7 +227,9 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
       return {
         kind,
         check: async (k) => {
-          const { Item } = await k.dynamodb.send(new GetItemCommand({ TableName: base.table, Key: { id: { S: id } }, ConsistentRead: true }));
+          const { Item } = await k.dynamodb.send(
+            new GetItemCommand({ TableName: base.table, Key: { id: { S: id } }, ConsistentRead: true }),
+          );
           return Item ? undefined : `item ${id} of table ${base.table}`;
         },
       };
@@ -177,8 +244,12 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
       // A queue and its subscription, written to two stores: both survive, or neither was acknowledged.
       const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: `sub-${id}` }));
       const { Attributes } = await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-      await c.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: allowTopic(Attributes!.QueueArn!, base.topicArn) } }));
-      const { SubscriptionArn } = await c.sns.send(new SubscribeCommand({ TopicArn: base.topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
+      await c.sqs.send(
+        new SetQueueAttributesCommand({ QueueUrl, Attributes: { Policy: allowTopic(Attributes!.QueueArn!, base.topicArn) } }),
+      );
+      const { SubscriptionArn } = await c.sns.send(
+        new SubscribeCommand({ TopicArn: base.topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }),
+      );
       return {
         kind,
         check: async (k) => {
@@ -205,7 +276,9 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
         },
       };
     case 'iam.createRole':
-      await c.iam.send(new CreateRoleCommand({ RoleName: id, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }));
+      await c.iam.send(
+        new CreateRoleCommand({ RoleName: id, AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }) }),
+      );
       return { kind, check: (k) => found(() => k.iam.send(new GetRoleCommand({ RoleName: id })), `role ${id}`) };
     case 'events.putRule':
       await c.events.send(new PutRuleCommand({ Name: id, EventPattern: JSON.stringify({ source: [id] }) }));
@@ -220,7 +293,9 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
         },
       };
     case 'sfn.create': {
-      const { stateMachineArn } = await c.sfn.send(new CreateStateMachineCommand({ name: id, definition: DEFINITION, roleArn: base.sagaRole }));
+      const { stateMachineArn } = await c.sfn.send(
+        new CreateStateMachineCommand({ name: id, definition: DEFINITION, roleArn: base.sagaRole }),
+      );
       return { kind, check: (k) => found(() => k.sfn.send(new DescribeStateMachineCommand({ stateMachineArn })), `state machine ${id}`) };
     }
     case 's3.put':
@@ -233,7 +308,15 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
         },
       };
     case 'lambda.create':
-      await c.lambda.send(new CreateFunctionCommand({ FunctionName: id, Runtime: 'nodejs22.x', Role: TEST_ROLE, Handler: 'index.handler', Code: { ZipFile: ZIP } }));
+      await c.lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: id,
+          Runtime: 'nodejs22.x',
+          Role: TEST_ROLE,
+          Handler: 'index.handler',
+          Code: { ZipFile: ZIP },
+        }),
+      );
       return { kind, check: (k) => found(() => k.lambda.send(new GetFunctionCommand({ FunctionName: id })), `function ${id}`) };
   }
 }
@@ -242,7 +325,9 @@ async function write(c: Clients, base: Base, r: Random, id: string, expected: Ex
 async function drain(sqs: SQSClient, QueueUrl: string): Promise<Map<string, number>> {
   const bodies = new Map<string, number>();
   for (let empty = 0; empty < 2; ) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 600 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 600 }),
+    );
     if (Messages.length === 0) empty++;
     else empty = 0;
     for (const m of Messages) bodies.set(m.Body!, (bodies.get(m.Body!) ?? 0) + 1);
@@ -252,7 +337,9 @@ async function drain(sqs: SQSClient, QueueUrl: string): Promise<Map<string, numb
 
 async function readRecords(kinesis: KinesisClient, StreamName: string): Promise<Set<string>> {
   const seen = new Set<string>();
-  let { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
+  let { ShardIterator } = await kinesis.send(
+    new GetShardIteratorCommand({ StreamName, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+  );
   while (ShardIterator) {
     const page = await kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
     for (const record of page.Records ?? []) seen.add(new TextDecoder().decode(record.Data));
@@ -266,7 +353,9 @@ async function readLogLines(logs: CloudWatchLogsClient, base: Base): Promise<Set
   const seen = new Set<string>();
   let nextToken: string | undefined;
   for (;;) {
-    const page = await logs.send(new GetLogEventsCommand({ logGroupName: base.logGroup, logStreamName: base.logStream, startFromHead: true, nextToken }));
+    const page = await logs.send(
+      new GetLogEventsCommand({ logGroupName: base.logGroup, logStreamName: base.logStream, startFromHead: true, nextToken }),
+    );
     for (const event of page.events ?? []) seen.add(event.message!);
     if (!page.nextForwardToken || page.nextForwardToken === nextToken) break;
     nextToken = page.nextForwardToken;
@@ -335,7 +424,9 @@ export async function crashAndRestart(
     clients = clientsOf(cloud.endpoint);
     const missing = await checkAll(writes, clients);
     figures.lost.push(...missing.map((m) => `after kill ${round + 1}: ${m}`));
-    options.progress?.(`kill ${round + 1}/${options.kills} after ${killAfterMs} ms: ${figures.acknowledged} writes acknowledged so far, ${missing.length} missing`);
+    options.progress?.(
+      `kill ${round + 1}/${options.kills} after ${killAfterMs} ms: ${figures.acknowledged} writes acknowledged so far, ${missing.length} missing`,
+    );
   }
   const [queue, fanOut, records, logLines] = await Promise.all([
     drain(clients.sqs, base.queueUrl),
@@ -344,7 +435,8 @@ export async function crashAndRestart(
     readLogLines(clients.logs, base),
   ]);
   for (const id of expected.queue) if (!queue.has(id)) figures.lost.push(`message ${id} sent to ${base.queueUrl}`);
-  for (const id of expected.fanOut) if (!fanOut.has(id)) figures.lost.push(`message ${id} published to ${base.topicArn} (never reached its queue)`);
+  for (const id of expected.fanOut)
+    if (!fanOut.has(id)) figures.lost.push(`message ${id} published to ${base.topicArn} (never reached its queue)`);
   for (const id of expected.records) if (!records.has(id)) figures.lost.push(`record ${id} of stream ${base.stream}`);
   for (const id of expected.logLines) if (!logLines.has(id)) figures.lost.push(`log line ${id} in ${base.logGroup}`);
   return figures;

@@ -41,14 +41,54 @@ const QUERY_SERVICES: Record<string, string> = {
   cloudformation: '2010-05-15',
 };
 /** DynamoDB and Kinesis have no table in input-shapes.json (their emulators check types themselves): their actions by hand. */
-const DYNAMODB_ACTIONS = ['CreateTable', 'PutItem', 'GetItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchWriteItem', 'BatchGetItem', 'TransactWriteItems', 'DescribeTable', 'ListTables'];
-const KINESIS_ACTIONS = ['CreateStream', 'PutRecord', 'PutRecords', 'GetShardIterator', 'GetRecords', 'DescribeStream', 'DescribeStreamSummary', 'ListStreams', 'ListShards'];
+const DYNAMODB_ACTIONS = [
+  'CreateTable',
+  'PutItem',
+  'GetItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchWriteItem',
+  'BatchGetItem',
+  'TransactWriteItems',
+  'DescribeTable',
+  'ListTables',
+];
+const KINESIS_ACTIONS = [
+  'CreateStream',
+  'PutRecord',
+  'PutRecords',
+  'GetShardIterator',
+  'GetRecords',
+  'DescribeStream',
+  'DescribeStreamSummary',
+  'ListStreams',
+  'ListShards',
+];
 
 /** Names that exist on every JavaScript object, and other strings handlers were not written for. */
 const NASTY_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
-const NASTY_STRINGS = ['', ' ', '../x', '..%2fx', '%', '%zz', '%E0%A4%A', '\u0000', '💥🚀', 'x'.repeat(2_000), 'arn:aws:', 'null', '{', '[]', ...NASTY_NAMES];
+const NASTY_STRINGS = [
+  '',
+  ' ',
+  '../x',
+  '..%2fx',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '\u0000',
+  '💥🚀',
+  'x'.repeat(2_000),
+  'arn:aws:',
+  'null',
+  '{',
+  '[]',
+  ...NASTY_NAMES,
+];
 /** Members whose value is itself a JSON document: filled with malformed or deeply nested JSON too. */
-const DOCUMENT_MEMBERS = /^(Definition|EventPattern|FilterPolicy|Policy|PolicyDocument|AssumeRolePolicyDocument|Detail|Input|Message|TemplateBody|RedrivePolicy|DeliveryPolicy|Value|Attributes|Payload|InputTemplate)$/;
+const DOCUMENT_MEMBERS =
+  /^(Definition|EventPattern|FilterPolicy|Policy|PolicyDocument|AssumeRolePolicyDocument|Detail|Input|Message|TemplateBody|RedrivePolicy|DeliveryPolicy|Value|Attributes|Payload|InputTemplate)$/;
 
 /** Sets an own, enumerable property, even one named `__proto__` (plain assignment would set the prototype instead). */
 function own(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -137,7 +177,19 @@ export class FuzzCorpus {
 
   generate(r: Random): FuzzRequest {
     if (r.chance(0.003)) return this.oversized(r);
-    const kind = r.pick(['json', 'json', 'json', 'query', 'query', 'dynamodb', 'kinesis', 'kinesis-h2', 'rest-json', 'rest-xml', 'headers'] as const);
+    const kind = r.pick([
+      'json',
+      'json',
+      'json',
+      'query',
+      'query',
+      'dynamodb',
+      'kinesis',
+      'kinesis-h2',
+      'rest-json',
+      'rest-xml',
+      'headers',
+    ] as const);
     if (kind === 'json') return this.json(r);
     if (kind === 'query') return this.query(r);
     if (kind === 'dynamodb') return this.dynamodb(r);
@@ -166,7 +218,8 @@ export class FuzzCorpus {
     const struct = table.shapes[ref]?.struct;
     if (!struct || depth > 6) return {};
     const out: Record<string, unknown> = {};
-    for (const [name, memberRef] of Object.entries(struct)) if (r.chance(0.6)) own(out, name, this.value(r, table, memberRef, name, depth + 1, p));
+    for (const [name, memberRef] of Object.entries(struct))
+      if (r.chance(0.6)) own(out, name, this.value(r, table, memberRef, name, depth + 1, p));
     if (r.chance(p)) own(out, r.pick(NASTY_NAMES), { polluted: r.text(4) });
     return out;
   }
@@ -183,7 +236,8 @@ export class FuzzCorpus {
         () => JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:x', maxReceiveCount: r.int(-5, 5_000) }),
       ])();
     if (r.chance(0.2)) return r.pick(NASTY_STRINGS);
-    if (/Arn$|ARN$|TopicArn|TargetArn|Resource/.test(member)) return `arn:aws:${r.pick(['sns', 'sqs', 'lambda', 'states', 'events', 'iam'])}:us-east-1:000000000000:${r.text(r.int(1, 20))}`;
+    if (/Arn$|ARN$|TopicArn|TargetArn|Resource/.test(member))
+      return `arn:aws:${r.pick(['sns', 'sqs', 'lambda', 'states', 'events', 'iam'])}:us-east-1:000000000000:${r.text(r.int(1, 20))}`;
     if (/Url$/.test(member)) return `http://localhost/000000000000/${r.text(r.int(1, 20))}`;
     return r.text(r.int(1, 24));
   }
@@ -242,7 +296,17 @@ export class FuzzCorpus {
     const input = Object.hasOwn(table.operations, action) ? this.value(r, table, table.operations[action], action, 0, 0.1) : {};
     const form = new URLSearchParams({ Action: action, Version: sqs ? '2012-11-05' : QUERY_SERVICES[service] });
     flatten(input, '', form);
-    if (r.chance(0.1)) form.append(r.pick(['__proto__.polluted', 'constructor.prototype.polluted', 'a.b.c.d.e.f.g.h.i.j.k.l.m.n', 'Tags.member.99999999.Key', 'Tags.member.0.Key']), '1');
+    if (r.chance(0.1))
+      form.append(
+        r.pick([
+          '__proto__.polluted',
+          'constructor.prototype.polluted',
+          'a.b.c.d.e.f.g.h.i.j.k.l.m.n',
+          'Tags.member.99999999.Key',
+          'Tags.member.0.Key',
+        ]),
+        '1',
+      );
     let body = form.toString();
     if (r.chance(0.05)) body += `&${r.pick(['%zz', '%E0%A4%A', '=', '&&&', 'Action'])}`;
     return {
@@ -257,7 +321,8 @@ export class FuzzCorpus {
 
   /** An attribute value, `depth` maps or lists deep. */
   private attributeValue(r: Random, depth: number): unknown {
-    if (depth <= 0) return r.pick([{ S: r.text(5) }, { N: String(r.int(0, 99)) }, { BOOL: true }, { NULL: true }, { SS: ['a', 'b'] }, { B: 'AAAA' }]);
+    if (depth <= 0)
+      return r.pick([{ S: r.text(5) }, { N: String(r.int(0, 99)) }, { BOOL: true }, { NULL: true }, { SS: ['a', 'b'] }, { B: 'AAAA' }]);
     return r.chance(0.5) ? { M: { k: this.attributeValue(r, depth - 1) } } : { L: [this.attributeValue(r, depth - 1)] };
   }
 
@@ -268,7 +333,12 @@ export class FuzzCorpus {
     const item: Record<string, unknown> = { id: { S: r.text(6) } };
     own(item, r.chance(0.2) ? r.pick(NASTY_NAMES) : 'data', this.attributeValue(r, depth));
     const bodies: Record<string, unknown> = {
-      CreateTable: { TableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' },
+      CreateTable: {
+        TableName,
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
       PutItem: { TableName, Item: item },
       GetItem: { TableName, Key: { id: item.id } },
       UpdateItem: {
@@ -354,25 +424,44 @@ export class FuzzCorpus {
 
   private s3(r: Random): FuzzRequest {
     const method = r.pick(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']);
-    const bucket = r.chance(0.7) ? 'fuzz-bucket' : r.pick(['%E0%A4%A', '%zz', 'a', 'Bad_Bucket', encodeURIComponent('__proto__'), 'x'.repeat(70)]);
+    const bucket = r.chance(0.7)
+      ? 'fuzz-bucket'
+      : r.pick(['%E0%A4%A', '%zz', 'a', 'Bad_Bucket', encodeURIComponent('__proto__'), 'x'.repeat(70)]);
     const key = r.chance(0.5) ? '' : `/${r.pick([r.text(8), '%E0%A4%A', 'a/b/../c', encodeURIComponent('💥'), 'constructor'])}`;
-    const sub = r.pick(['', '?notification', '?policy', '?tagging', '?uploads', '?versioning', '?acl', '?delete', '?list-type=2', '?uploadId=x&partNumber=1']);
-    const body = method === 'PUT' || method === 'POST'
-      ? r.pick([
-          () => r.text(r.int(0, 500)),
-          () => '<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:nope</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>',
-          () => `<Tagging><TagSet>${'<Tag>'.repeat(r.int(1, 500))}</TagSet></Tagging>`,
-          () => '{"Version":"2012-10-17","Statement":[]}',
-          () => '<Delete><Object><Key>x</Key></Object></Delete>',
-          () => '<<<',
-        ])()
-      : '';
+    const sub = r.pick([
+      '',
+      '?notification',
+      '?policy',
+      '?tagging',
+      '?uploads',
+      '?versioning',
+      '?acl',
+      '?delete',
+      '?list-type=2',
+      '?uploadId=x&partNumber=1',
+    ]);
+    const body =
+      method === 'PUT' || method === 'POST'
+        ? r.pick([
+            () => r.text(r.int(0, 500)),
+            () =>
+              '<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:nope</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>',
+            () => `<Tagging><TagSet>${'<Tag>'.repeat(r.int(1, 500))}</TagSet></Tagging>`,
+            () => '{"Version":"2012-10-17","Statement":[]}',
+            () => '<Delete><Object><Key>x</Key></Object></Delete>',
+            () => '<<<',
+          ])()
+        : '';
     return {
       label: `rest-xml s3 ${method} /${bucket}${key}${sub}`,
       wire: 'rest-xml',
       method,
       path: `/${bucket}${key}${sub}`,
-      headers: { ...signed('s3'), 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', ...(r.chance(0.1) ? { 'x-amz-copy-source': r.pick(['/a/b', '%zz', '']) } : {}) },
+      headers: {
+        ...signed('s3'),
+        'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+        ...(r.chance(0.1) ? { 'x-amz-copy-source': r.pick(['/a/b', '%zz', '']) } : {}),
+      },
       body: Buffer.from(body),
     };
   }
@@ -402,8 +491,23 @@ export class FuzzCorpus {
     const service = r.pick(['sns', 'sqs', 'logs', 'dynamodb', 'kinesis', 'lambda', 's3', ...NASTY_NAMES]);
     const region = r.pick(['us-east-1', ...NASTY_NAMES, '', 'x'.repeat(100), 'eu-west-1']);
     const headers: Record<string, string> = r.chance(0.8) ? signed(service, region) : {};
-    if (r.chance(0.5)) headers['x-amz-target'] = r.pick(['AmazonSQS.ListQueues', 'Logs_20140328.__proto__', 'AWSStepFunctions.constructor', 'DynamoDB_20120810.hasOwnProperty', 'nodot', '.', 'a.b.c']);
-    if (r.chance(0.3)) headers.authorization = r.pick(['AWS4-HMAC-SHA256', 'Bearer x', 'AWS4-HMAC-SHA256 Credential=/', 'AWS4-HMAC-SHA256 Credential=a/b/c/d/e/aws4_request']);
+    if (r.chance(0.5))
+      headers['x-amz-target'] = r.pick([
+        'AmazonSQS.ListQueues',
+        'Logs_20140328.__proto__',
+        'AWSStepFunctions.constructor',
+        'DynamoDB_20120810.hasOwnProperty',
+        'nodot',
+        '.',
+        'a.b.c',
+      ]);
+    if (r.chance(0.3))
+      headers.authorization = r.pick([
+        'AWS4-HMAC-SHA256',
+        'Bearer x',
+        'AWS4-HMAC-SHA256 Credential=/',
+        'AWS4-HMAC-SHA256 Credential=a/b/c/d/e/aws4_request',
+      ]);
     headers['content-type'] = r.pick(['application/x-amz-json-1.0', 'application/x-www-form-urlencoded', 'text/plain', 'application/json']);
     // Which format the answer comes in depends on what the gateway can make of these headers.
     const wire: Wire = 'any';
@@ -423,7 +527,7 @@ function flatten(value: unknown, prefix: string, form: URLSearchParams): void {
   if (value === null || value === undefined) return;
   if (Array.isArray(value)) {
     if (value.length === 0) form.append(prefix, '');
-    value.forEach((item, i) => flatten(item, `${prefix}.member.${i + 1}`, form));
+    for (const [i, item] of value.entries()) flatten(item, `${prefix}.member.${i + 1}`, form);
   } else if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
     for (const [key, item] of entries) flatten(item, prefix ? `${prefix}.${key}` : key, form);

@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
 import type { ShapeFile } from '../../aws/input-shapes.ts';
 import { type Answer, notAwsShaped } from './aws-shape.ts';
 import type { ChildCloud } from './child-cloud.ts';
@@ -87,7 +87,8 @@ function sendOversize(endpoint: URL, request: FuzzRequest): Promise<Answer> {
     const head = [`${request.method} ${request.path} HTTP/1.1`, `host: ${endpoint.host}`, 'connection: close'];
     for (const [name, value] of Object.entries(request.headers)) head.push(`${name}: ${value}`);
     if (!declared) head.push('transfer-encoding: chunked');
-    const frame = (chunk: Buffer) => (declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    const frame = (chunk: Buffer) =>
+      declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
     const received: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000} s`)), ANSWER_TIMEOUT_MS);
     let failure: Error | undefined;
@@ -149,7 +150,9 @@ function sendHttp2(session: http2.ClientHttp2Session, request: FuzzRequest): Pro
       headers = h as Answer['headers'];
     });
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => (status ? resolve({ status, headers, body: Buffer.concat(chunks) }) : reject(new Error('the stream ended without an answer'))));
+    stream.on('end', () =>
+      status ? resolve({ status, headers, body: Buffer.concat(chunks) }) : reject(new Error('the stream ended without an answer')),
+    );
     stream.on('error', reject);
     stream.end(request.body);
   });
@@ -242,7 +245,9 @@ export async function fuzz(
   if (options.only) {
     for (const index of options.only) {
       const request = corpus.generate(base.fork(index));
-      console.log(`#${index} ${request.label}\n  ${request.method} ${request.path} ${JSON.stringify(request.headers)}\n  ${request.body.toString('utf8').slice(0, 500)}`);
+      console.log(
+        `#${index} ${request.label}\n  ${request.method} ${request.path} ${JSON.stringify(request.headers)}\n  ${request.body.toString('utf8').slice(0, 500)}`,
+      );
       const before = figures.notAwsShaped.length + figures.serverErrorSamples.length + figures.crashes.length;
       await send(index, request, false);
       const after = [...figures.notAwsShaped, ...figures.serverErrorSamples, ...figures.crashes].slice(before);

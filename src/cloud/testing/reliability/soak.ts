@@ -109,7 +109,12 @@ function sagaDefinition(table: string, resultsUrl: string) {
         // What the CDK's LambdaInvoke adds by default: a throttled or failed invocation is tried again.
         Retry: [
           {
-            ErrorEquals: ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'],
+            ErrorEquals: [
+              'Lambda.ServiceException',
+              'Lambda.AWSLambdaException',
+              'Lambda.SdkClientException',
+              'Lambda.TooManyRequestsException',
+            ],
             IntervalSeconds: 5,
             MaxAttempts: 10,
             BackoffRate: 2,
@@ -249,9 +254,18 @@ export async function soak(
   );
   const charge = await fn('charge', CHARGE);
   const results = await queue('results');
-  const roleArn = await stepFunctionsRole(new IAMClient(config), `soak-saga-${id}`, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'lambda:InvokeFunction', 'sqs:SendMessage']);
+  const roleArn = await stepFunctionsRole(new IAMClient(config), `soak-saga-${id}`, [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'lambda:InvokeFunction',
+    'sqs:SendMessage',
+  ]);
   const { stateMachineArn } = await sfn.send(
-    new CreateStateMachineCommand({ name: `soak-saga-${id}`, roleArn, definition: JSON.stringify(sagaDefinition(table, results.url)(charge)) }),
+    new CreateStateMachineCommand({
+      name: `soak-saga-${id}`,
+      roleArn,
+      definition: JSON.stringify(sagaDefinition(table, results.url)(charge)),
+    }),
   );
   const direct = await queue('direct');
 
@@ -286,7 +300,7 @@ export async function soak(
       for (let batch = next++; batch < batches; batch = next++) {
         const entries = Array.from({ length: Math.min(10, options.orders - batch * 10) }, (_, i) => {
           const orderId = `order-${id}-${batch * 10 + i}`;
-          const amount = (batch * 10 + i) % 7 + 1;
+          const amount = ((batch * 10 + i) % 7) + 1;
           amounts.set(orderId, amount);
           return { Id: String(i), Message: JSON.stringify({ id: orderId, amount }) };
         });
@@ -294,7 +308,10 @@ export async function soak(
         if ((published.Failed ?? []).length > 0) throw new Error(`PublishBatch failed for ${JSON.stringify(published.Failed)}`);
         for (const entry of entries) orders.push(entry.Message);
         const sent = await sqs.send(
-          new SendMessageBatchCommand({ QueueUrl: direct.url, Entries: entries.map((e) => ({ Id: e.Id, MessageBody: `direct:${e.Message}` })) }),
+          new SendMessageBatchCommand({
+            QueueUrl: direct.url,
+            Entries: entries.map((e) => ({ Id: e.Id, MessageBody: `direct:${e.Message}` })),
+          }),
         );
         if ((sent.Failed ?? []).length > 0) throw new Error(`SendMessageBatch failed for ${JSON.stringify(sent.Failed)}`);
         for (const entry of entries) directBodies.push(`direct:${entry.Message}`);

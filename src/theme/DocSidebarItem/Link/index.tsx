@@ -1,10 +1,11 @@
 // Wraps the sidebar's links to mark a lab's steps done (✓) when all their checkpoints passed:
 // wrapping keeps the original link, its active state and its accessibility.
-import type { ComponentProps } from 'react';
-import Link from '@theme-original/DocSidebarItem/Link';
+
+import DoneMark from '@site/src/components/DoneMark';
 import { useProgress } from '@site/src/components/ProgressProvider';
 import { standing } from '@site/src/lib/progress';
-import DoneMark from '@site/src/components/DoneMark';
+import Link from '@theme-original/DocSidebarItem/Link';
+import type { ComponentProps } from 'react';
 
 type Props = ComponentProps<typeof Link>;
 
@@ -14,5 +15,19 @@ export default function LinkWithProgress(props: Props) {
   const lab = custom?.lab && labs.find((l) => l.id === custom.lab);
   const done = lab && custom?.step !== undefined && standing(lab, progress, lab.id).stepsDone.includes(custom.step);
   if (!done) return <Link {...props} />;
-  return <Link {...props} item={{ ...props.item, label: (<><DoneMark what="step" />{props.item.label}</>) as unknown as string, className: `${props.item.className ?? ''} sidebar-done` }} />;
+  return (
+    <Link
+      {...props}
+      item={{
+        ...props.item,
+        label: (
+          <>
+            <DoneMark what="step" />
+            {props.item.label}
+          </>
+        ) as unknown as string,
+        className: `${props.item.className ?? ''} sidebar-done`,
+      }}
+    />
+  );
 }

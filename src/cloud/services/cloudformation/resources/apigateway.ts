@@ -1,11 +1,15 @@
 import { AwsError } from '../../../aws/errors.ts';
-import { tagList, type ResourceProvider } from './provider.ts';
+import { type ResourceProvider, tagList } from './provider.ts';
 
 /** AWS::ApiGateway::RestApi (REGIONAL or EDGE endpoints behave the same locally). */
 export const restApi: ResourceProvider = {
   properties: ['Name', 'Description', 'EndpointConfiguration', 'Tags', 'BinaryMediaTypes', 'DisableExecuteApiEndpoint'],
   async create(props, context) {
-    const api = context.services.apigateway.createRestApi({ name: props.Name ?? context.logicalId, description: props.Description, tags: { ...context.tags, ...tagList(props.Tags) } });
+    const api = context.services.apigateway.createRestApi({
+      name: props.Name ?? context.logicalId,
+      description: props.Description,
+      tags: { ...context.tags, ...tagList(props.Tags) },
+    });
     return { physicalId: api.id, attributes: { RestApiId: api.id, RootResourceId: api.rootResourceId } };
   },
   async update(current, props, _previous, context) {
@@ -35,17 +39,46 @@ export const apiResource: ResourceProvider = {
 
 /** AWS::ApiGateway::Method with its integration (Lambda proxy or MOCK). */
 export const apiMethod: ResourceProvider = {
-  properties: ['HttpMethod', 'ResourceId', 'RestApiId', 'AuthorizationType', 'Integration', 'MethodResponses', 'ApiKeyRequired', 'RequestParameters', 'OperationName', 'AuthorizerId', 'RequestModels'],
+  properties: [
+    'HttpMethod',
+    'ResourceId',
+    'RestApiId',
+    'AuthorizationType',
+    'Integration',
+    'MethodResponses',
+    'ApiKeyRequired',
+    'RequestParameters',
+    'OperationName',
+    'AuthorizerId',
+    'RequestModels',
+  ],
   replaceOn: ['HttpMethod', 'ResourceId', 'RestApiId'],
   async create(props, context) {
     const authorization = props.AuthorizationType ?? 'NONE';
-    if (authorization !== 'NONE') throw new AwsError('ValidationError', `The local cloud serves unauthenticated methods only; AuthorizationType ${authorization} is not supported.`);
-    if (props.AuthorizerId || String(props.ApiKeyRequired) === 'true') throw new AwsError('ValidationError', 'The local cloud has no authorizers or API keys.');
+    if (authorization !== 'NONE')
+      throw new AwsError(
+        'ValidationError',
+        `The local cloud serves unauthenticated methods only; AuthorizationType ${authorization} is not supported.`,
+      );
+    if (props.AuthorizerId || String(props.ApiKeyRequired) === 'true')
+      throw new AwsError('ValidationError', 'The local cloud has no authorizers or API keys.');
     for (const name of ['RequestParameters', 'RequestModels'] as const) {
-      if (props[name] && Object.keys(props[name]).length > 0) throw new AwsError('ValidationError', `The local cloud does not validate or map requests: ${name} on AWS::ApiGateway::Method is not supported.`);
+      if (props[name] && Object.keys(props[name]).length > 0)
+        throw new AwsError(
+          'ValidationError',
+          `The local cloud does not validate or map requests: ${name} on AWS::ApiGateway::Method is not supported.`,
+        );
     }
-    const integration = props.Integration && { type: props.Integration.Type, httpMethod: props.Integration.IntegrationHttpMethod, uri: props.Integration.Uri };
-    context.services.apigateway.putMethod(props.RestApiId, props.ResourceId, { httpMethod: props.HttpMethod, authorizationType: authorization, integration });
+    const integration = props.Integration && {
+      type: props.Integration.Type,
+      httpMethod: props.Integration.IntegrationHttpMethod,
+      uri: props.Integration.Uri,
+    };
+    context.services.apigateway.putMethod(props.RestApiId, props.ResourceId, {
+      httpMethod: props.HttpMethod,
+      authorizationType: authorization,
+      integration,
+    });
     return { physicalId: `${props.ResourceId}-${String(props.HttpMethod).toUpperCase()}` };
   },
   async update(current, props, _previous, context) {
@@ -80,14 +113,19 @@ export const apiStage: ResourceProvider = {
   properties: ['RestApiId', 'DeploymentId', 'StageName', 'Variables', 'Description', 'Tags', 'MethodSettings', 'TracingEnabled'],
   replaceOn: ['RestApiId', 'StageName'],
   async create(props, context) {
-    if (String(props.TracingEnabled) === 'true') throw new AwsError('ValidationError', 'The local cloud has no X-Ray tracing for API Gateway stages.');
-    if (Array.isArray(props.MethodSettings) && props.MethodSettings.length > 0) throw new AwsError('ValidationError', 'The local cloud does not throttle, cache or log API stages: MethodSettings is not supported.');
+    if (String(props.TracingEnabled) === 'true')
+      throw new AwsError('ValidationError', 'The local cloud has no X-Ray tracing for API Gateway stages.');
+    if (Array.isArray(props.MethodSettings) && props.MethodSettings.length > 0)
+      throw new AwsError('ValidationError', 'The local cloud does not throttle, cache or log API stages: MethodSettings is not supported.');
     const stage = context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables);
     stage.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: stage.name };
   },
   async update(current, props, _previous, context) {
-    context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables).tags = { ...context.tags, ...tagList(props.Tags) };
+    context.services.apigateway.putStage(props.RestApiId, props.StageName, props.DeploymentId, props.Variables).tags = {
+      ...context.tags,
+      ...tagList(props.Tags),
+    };
     return current;
   },
   async delete(current, props, context) {
@@ -117,6 +155,7 @@ export const apiAccount: ResourceProvider = {
   },
   async delete(_current, props, context) {
     // The role it names usually goes with the same stack; leaving the setting would point at nothing.
-    if (context.services.apigateway.account.cloudwatchRoleArn === props.CloudWatchRoleArn) context.services.apigateway.account.cloudwatchRoleArn = undefined;
+    if (context.services.apigateway.account.cloudwatchRoleArn === props.CloudWatchRoleArn)
+      context.services.apigateway.account.cloudwatchRoleArn = undefined;
   },
 };

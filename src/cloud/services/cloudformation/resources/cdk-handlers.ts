@@ -18,7 +18,12 @@ const NATIVE_MODELS = [
 export function nativelyModelledHandler(props: Record<string, any>): string | undefined {
   const code = props.Code?.ZipFile;
   const model = NATIVE_MODELS.find(
-    (m) => props.Description === m.description && props.Handler === m.handler && m.runtime.test(String(props.Runtime)) && typeof code === 'string' && m.markers.every((marker) => code.includes(marker)),
+    (m) =>
+      props.Description === m.description &&
+      props.Handler === m.handler &&
+      m.runtime.test(String(props.Runtime)) &&
+      typeof code === 'string' &&
+      m.markers.every((marker) => code.includes(marker)),
   );
   return model?.resourceType;
 }

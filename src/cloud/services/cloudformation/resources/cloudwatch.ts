@@ -1,4 +1,4 @@
-import { tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
+import { type ProviderContext, type ResourceProvider, tagList } from './provider.ts';
 
 /** The stack's tags and the alarm's own, as TagResource takes them. */
 const tagsOf = (props: Record<string, any>, context: ProviderContext) =>
@@ -8,7 +8,26 @@ const tagsOf = (props: Record<string, any>, context: ProviderContext) =>
 
 /** AWS::CloudWatch::Alarm (a threshold on one metric, SNS actions). */
 export const cloudWatchAlarm: ResourceProvider = {
-  properties: ['AlarmName', 'AlarmDescription', 'Namespace', 'MetricName', 'Dimensions', 'Statistic', 'Period', 'EvaluationPeriods', 'DatapointsToAlarm', 'Threshold', 'ComparisonOperator', 'TreatMissingData', 'AlarmActions', 'OKActions', 'ActionsEnabled', 'Unit', 'Metrics', 'Tags'],
+  properties: [
+    'AlarmName',
+    'AlarmDescription',
+    'Namespace',
+    'MetricName',
+    'Dimensions',
+    'Statistic',
+    'Period',
+    'EvaluationPeriods',
+    'DatapointsToAlarm',
+    'Threshold',
+    'ComparisonOperator',
+    'TreatMissingData',
+    'AlarmActions',
+    'OKActions',
+    'ActionsEnabled',
+    'Unit',
+    'Metrics',
+    'Tags',
+  ],
   replaceOn: ['AlarmName'],
   async create(props, context) {
     const AlarmName = props.AlarmName ?? context.generateName(255);

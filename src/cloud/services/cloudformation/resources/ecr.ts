@@ -1,6 +1,6 @@
 import { AwsError } from '../../../aws/errors.ts';
 import { EcrService } from '../../ecr/service.ts';
-import { tagList, type ResourceProvider } from './provider.ts';
+import { type ResourceProvider, tagList } from './provider.ts';
 
 const doc = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -13,7 +13,13 @@ export const ecrRepository: ResourceProvider = {
   replaceOn: ['RepositoryName'],
   async create(props, context) {
     const ecr = context.services.ecr;
-    const repository = ecr.create({ repositoryName: props.RepositoryName ?? context.generateName(256, { lowercase: true }), imageTagMutability: props.ImageTagMutability }, context);
+    const repository = ecr.create(
+      {
+        repositoryName: props.RepositoryName ?? context.generateName(256, { lowercase: true }),
+        imageTagMutability: props.ImageTagMutability,
+      },
+      context,
+    );
     try {
       return await ecrRepository.update!({ physicalId: repository.name }, props, {}, context);
     } catch (error) {
@@ -25,10 +31,18 @@ export const ecrRepository: ResourceProvider = {
     const repository = context.services.ecr.repository(current.physicalId, context);
     const lifecycle = props.LifecyclePolicy ?? {};
     const unknown = Object.keys(lifecycle).filter((key) => key !== 'LifecyclePolicyText' && key !== 'RegistryId');
-    if (unknown.length > 0) throw new AwsError('ValidationError', `Properties [LifecyclePolicy.${unknown.join(', LifecyclePolicy.')}] of AWS::ECR::Repository are not supported by the local cloud.`);
+    if (unknown.length > 0)
+      throw new AwsError(
+        'ValidationError',
+        `Properties [LifecyclePolicy.${unknown.join(', LifecyclePolicy.')}] of AWS::ECR::Repository are not supported by the local cloud.`,
+      );
     repository.imageTagMutability = props.ImageTagMutability ?? 'MUTABLE';
-    repository.lifecyclePolicyText = lifecycle.LifecyclePolicyText === undefined ? undefined : EcrService.checkPolicy(doc(lifecycle.LifecyclePolicyText), 'lifecyclePolicyText');
-    repository.policyText = props.RepositoryPolicyText === undefined ? undefined : EcrService.checkPolicy(doc(props.RepositoryPolicyText), 'policyText');
+    repository.lifecyclePolicyText =
+      lifecycle.LifecyclePolicyText === undefined
+        ? undefined
+        : EcrService.checkPolicy(doc(lifecycle.LifecyclePolicyText), 'lifecyclePolicyText');
+    repository.policyText =
+      props.RepositoryPolicyText === undefined ? undefined : EcrService.checkPolicy(doc(props.RepositoryPolicyText), 'policyText');
     repository.tags = { ...context.tags, ...tagList(props.Tags) };
     return { physicalId: repository.name, attributes: { Arn: repository.arn, RepositoryUri: repository.uri } };
   },

@@ -54,12 +54,14 @@ export const logRetention: ResourceProvider = {
   properties: ['ServiceToken', 'LogGroupName', 'RetentionInDays', 'LogGroupRegion', 'RemovalPolicy', 'SdkRetry'],
   replaceOn: ['LogGroupName', 'LogGroupRegion'],
   async create(props, context) {
-    if (props.LogGroupRegion && props.LogGroupRegion !== context.region) throw new AwsError('ValidationError', 'The local cloud keeps log groups in the stack\'s own region only (LogGroupRegion).');
+    if (props.LogGroupRegion && props.LogGroupRegion !== context.region)
+      throw new AwsError('ValidationError', "The local cloud keeps log groups in the stack's own region only (LogGroupRegion).");
     // As on AWS, the handler the ServiceToken names must exist.
     context.services.lambda.fn(String(props.ServiceToken), context);
     const group = context.services.logs.ensureGroup(String(props.LogGroupName), context);
     // RetentionInDays "Infinity" (RetentionDays.INFINITE) removes the retention policy.
-    group.retentionInDays = props.RetentionInDays === undefined || String(props.RetentionInDays) === 'Infinity' ? undefined : Number(props.RetentionInDays);
+    group.retentionInDays =
+      props.RetentionInDays === undefined || String(props.RetentionInDays) === 'Infinity' ? undefined : Number(props.RetentionInDays);
     return { physicalId: String(props.LogGroupName), attributes: { LogGroupName: String(props.LogGroupName) } };
   },
   async update(_current, props, _previous, context) {

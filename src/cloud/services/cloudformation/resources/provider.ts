@@ -32,7 +32,12 @@ export interface ResourceProvider {
   replaceAlways?: boolean;
   create(props: Record<string, any>, context: ProviderContext): Promise<ProvisionedResource>;
   /** In-place update; without it every change is a replacement. */
-  update?(current: ProvisionedResource, props: Record<string, any>, previous: Record<string, any>, context: ProviderContext): Promise<ProvisionedResource>;
+  update?(
+    current: ProvisionedResource,
+    props: Record<string, any>,
+    previous: Record<string, any>,
+    context: ProviderContext,
+  ): Promise<ProvisionedResource>;
   delete(current: ProvisionedResource, props: Record<string, any>, context: ProviderContext): Promise<void>;
   /**
    * The existing resource the template's custom name names, if there is one: what a change set

@@ -12,7 +12,16 @@ const DOCUMENTED_REPLACEMENT: Record<string, readonly string[] | 'always'> = {
   'AWS::IAM::Role': ['RoleName', 'Path'],
   'AWS::IAM::Policy': [],
   'AWS::Lambda::Function': ['FunctionName', 'PackageType'],
-  'AWS::Lambda::Permission': ['Action', 'EventSourceToken', 'FunctionName', 'FunctionUrlAuthType', 'Principal', 'PrincipalOrgID', 'SourceAccount', 'SourceArn'],
+  'AWS::Lambda::Permission': [
+    'Action',
+    'EventSourceToken',
+    'FunctionName',
+    'FunctionUrlAuthType',
+    'Principal',
+    'PrincipalOrgID',
+    'SourceAccount',
+    'SourceArn',
+  ],
   'AWS::Lambda::EventSourceMapping': ['EventSourceArn', 'StartingPosition', 'StartingPositionTimestamp'],
   'AWS::Lambda::EventInvokeConfig': ['FunctionName', 'Qualifier'],
   'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
@@ -47,7 +56,8 @@ describe('per-property update behaviour of the resource providers', () => {
         return;
       }
       assert.deepEqual([...(provider.replaceOn ?? [])].sort(), documented.filter((p) => provider.properties.includes(p)).sort());
-      if (provider.properties.some((p) => !documented.includes(p))) assert.ok(provider.update, `${type} has properties that update in place, so it needs update()`);
+      if (provider.properties.some((p) => !documented.includes(p)))
+        assert.ok(provider.update, `${type} has properties that update in place, so it needs update()`);
     });
   }
 });

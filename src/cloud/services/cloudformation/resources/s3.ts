@@ -1,8 +1,20 @@
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, NoSuchBucket } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  NoSuchBucket,
+} from '@aws-sdk/client-s3';
 import { AwsError } from '../../../aws/errors.ts';
-import { configurationFromJson, eventBridgeNotSupported, type NotificationConfiguration, type NotificationRule } from '../../s3/notification-config.ts';
 import type { BucketSettings, LifecycleRule } from '../../s3/bucket-settings.ts';
-import { tagList, type ProviderContext, type ResourceProvider } from './provider.ts';
+import {
+  configurationFromJson,
+  eventBridgeNotSupported,
+  type NotificationConfiguration,
+  type NotificationRule,
+} from '../../s3/notification-config.ts';
+import { type ProviderContext, type ResourceProvider, tagList } from './provider.ts';
 
 // LIMITATIONS: buckets have names, tags, notifications, policies (stored, not enforced) and the
 // settings the CDK's bootstrap bucket uses: default encryption, versioning, a public access
@@ -27,11 +39,16 @@ async function bucketExists(context: ProviderContext, Bucket: string): Promise<b
 function apiNotificationShape(cfn: any): any {
   const filter = (f: any) => (f?.S3Key?.Rules ? { Key: { FilterRules: f.S3Key.Rules } } : undefined);
   const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
-  if (cfn?.EventBridgeConfiguration !== undefined && String(cfn.EventBridgeConfiguration.EventBridgeEnabled) === 'true') throw eventBridgeNotSupported();
+  if (cfn?.EventBridgeConfiguration !== undefined && String(cfn.EventBridgeConfiguration.EventBridgeEnabled) === 'true')
+    throw eventBridgeNotSupported();
   return {
     QueueConfigurations: list(cfn?.QueueConfigurations).map((c) => ({ QueueArn: c.Queue, Events: [c.Event], Filter: filter(c.Filter) })),
     TopicConfigurations: list(cfn?.TopicConfigurations).map((c) => ({ TopicArn: c.Topic, Events: [c.Event], Filter: filter(c.Filter) })),
-    LambdaFunctionConfigurations: list(cfn?.LambdaConfigurations).map((c) => ({ LambdaFunctionArn: c.Function, Events: [c.Event], Filter: filter(c.Filter) })),
+    LambdaFunctionConfigurations: list(cfn?.LambdaConfigurations).map((c) => ({
+      LambdaFunctionArn: c.Function,
+      Events: [c.Event],
+      Filter: filter(c.Filter),
+    })),
   };
 }
 
@@ -48,40 +65,83 @@ const invalid = (message: string) => new AwsError('ValidationError', message);
 
 /** A lifecycle rule of AWS::S3::Bucket in the S3 API's terms; rules the local cloud cannot keep are refused by name. */
 function lifecycleRule(rule: Record<string, any>): LifecycleRule {
-  const known = ['Id', 'Status', 'Prefix', 'ExpirationInDays', 'ExpiredObjectDeleteMarker', 'NoncurrentVersionExpiration', 'NoncurrentVersionExpirationInDays', 'AbortIncompleteMultipartUpload'];
+  const known = [
+    'Id',
+    'Status',
+    'Prefix',
+    'ExpirationInDays',
+    'ExpiredObjectDeleteMarker',
+    'NoncurrentVersionExpiration',
+    'NoncurrentVersionExpirationInDays',
+    'AbortIncompleteMultipartUpload',
+  ];
   const unknown = Object.keys(rule).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw invalid(`Lifecycle rule properties [${unknown.join(', ')}] are not supported by the local cloud (it keeps: ${known.join(', ')}).`);
-  if (rule.Status !== 'Enabled' && rule.Status !== 'Disabled') throw invalid(`Lifecycle rule ${rule.Id ?? ''} needs a Status of Enabled or Disabled.`);
+  if (unknown.length > 0)
+    throw invalid(
+      `Lifecycle rule properties [${unknown.join(', ')}] are not supported by the local cloud (it keeps: ${known.join(', ')}).`,
+    );
+  if (rule.Status !== 'Enabled' && rule.Status !== 'Disabled')
+    throw invalid(`Lifecycle rule ${rule.Id ?? ''} needs a Status of Enabled or Disabled.`);
   const noncurrentDays = rule.NoncurrentVersionExpiration?.NoncurrentDays ?? rule.NoncurrentVersionExpirationInDays;
   const expiration = rule.ExpirationInDays !== undefined || rule.ExpiredObjectDeleteMarker !== undefined;
   return {
     ID: rule.Id,
     Status: rule.Status,
     Filter: { Prefix: rule.Prefix ?? '' },
-    Expiration: expiration ? { Days: rule.ExpirationInDays === undefined ? undefined : Number(rule.ExpirationInDays), ExpiredObjectDeleteMarker: rule.ExpiredObjectDeleteMarker === undefined ? undefined : truth(rule.ExpiredObjectDeleteMarker) } : undefined,
+    Expiration: expiration
+      ? {
+          Days: rule.ExpirationInDays === undefined ? undefined : Number(rule.ExpirationInDays),
+          ExpiredObjectDeleteMarker: rule.ExpiredObjectDeleteMarker === undefined ? undefined : truth(rule.ExpiredObjectDeleteMarker),
+        }
+      : undefined,
     NoncurrentVersionExpiration:
-      noncurrentDays === undefined ? undefined : { NoncurrentDays: Number(noncurrentDays), NewerNoncurrentVersions: rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions === undefined ? undefined : Number(rule.NoncurrentVersionExpiration.NewerNoncurrentVersions) },
-    AbortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload ? { DaysAfterInitiation: Number(rule.AbortIncompleteMultipartUpload.DaysAfterInitiation) } : undefined,
+      noncurrentDays === undefined
+        ? undefined
+        : {
+            NoncurrentDays: Number(noncurrentDays),
+            NewerNoncurrentVersions:
+              rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions === undefined
+                ? undefined
+                : Number(rule.NoncurrentVersionExpiration.NewerNoncurrentVersions),
+          },
+    AbortIncompleteMultipartUpload: rule.AbortIncompleteMultipartUpload
+      ? { DaysAfterInitiation: Number(rule.AbortIncompleteMultipartUpload.DaysAfterInitiation) }
+      : undefined,
   };
 }
 
 /** The bucket settings AWS::S3::Bucket's properties describe (undefined members: S3's defaults). */
 function settingsOf(props: Record<string, any>): BucketSettings {
   if (props.AccessControl !== undefined && props.AccessControl !== 'Private') {
-    throw invalid(`AccessControl ${props.AccessControl} is not supported by the local cloud: its buckets are private (AccessControl Private).`);
+    throw invalid(
+      `AccessControl ${props.AccessControl} is not supported by the local cloud: its buckets are private (AccessControl Private).`,
+    );
   }
   const rules = props.BucketEncryption?.ServerSideEncryptionConfiguration ?? [];
   const byDefault = rules[0]?.ServerSideEncryptionByDefault;
   if (rules.length > 1) throw invalid('BucketEncryption takes one ServerSideEncryptionConfiguration rule.');
-  if (byDefault && !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(byDefault.SSEAlgorithm)) throw invalid(`SSEAlgorithm ${byDefault.SSEAlgorithm} is not one of AES256, aws:kms, aws:kms:dsse.`);
+  if (byDefault && !['AES256', 'aws:kms', 'aws:kms:dsse'].includes(byDefault.SSEAlgorithm))
+    throw invalid(`SSEAlgorithm ${byDefault.SSEAlgorithm} is not one of AES256, aws:kms, aws:kms:dsse.`);
   const versioning = props.VersioningConfiguration?.Status;
-  if (versioning !== undefined && versioning !== 'Enabled' && versioning !== 'Suspended') throw invalid(`VersioningConfiguration Status ${versioning} is not one of Enabled, Suspended.`);
+  if (versioning !== undefined && versioning !== 'Enabled' && versioning !== 'Suspended')
+    throw invalid(`VersioningConfiguration Status ${versioning} is not one of Enabled, Suspended.`);
   const block = props.PublicAccessBlockConfiguration;
   return {
-    encryption: byDefault ? { algorithm: byDefault.SSEAlgorithm, kmsKeyId: byDefault.KMSMasterKeyID, bucketKeyEnabled: rules[0].BucketKeyEnabled === undefined ? undefined : truth(rules[0].BucketKeyEnabled) } : undefined,
+    encryption: byDefault
+      ? {
+          algorithm: byDefault.SSEAlgorithm,
+          kmsKeyId: byDefault.KMSMasterKeyID,
+          bucketKeyEnabled: rules[0].BucketKeyEnabled === undefined ? undefined : truth(rules[0].BucketKeyEnabled),
+        }
+      : undefined,
     versioning,
     publicAccessBlock: block
-      ? { BlockPublicAcls: truth(block.BlockPublicAcls), IgnorePublicAcls: truth(block.IgnorePublicAcls), BlockPublicPolicy: truth(block.BlockPublicPolicy), RestrictPublicBuckets: truth(block.RestrictPublicBuckets) }
+      ? {
+          BlockPublicAcls: truth(block.BlockPublicAcls),
+          IgnorePublicAcls: truth(block.IgnorePublicAcls),
+          BlockPublicPolicy: truth(block.BlockPublicPolicy),
+          RestrictPublicBuckets: truth(block.RestrictPublicBuckets),
+        }
       : undefined,
     lifecycle: props.LifecycleConfiguration?.Rules?.map(lifecycleRule),
   };
@@ -89,7 +149,16 @@ function settingsOf(props: Record<string, any>): BucketSettings {
 
 /** AWS::S3::Bucket, in fauxqs through the S3 API; tags, notifications and settings kept beside it. */
 export const s3Bucket: ResourceProvider = {
-  properties: ['BucketName', 'Tags', 'NotificationConfiguration', 'AccessControl', 'BucketEncryption', 'PublicAccessBlockConfiguration', 'VersioningConfiguration', 'LifecycleConfiguration'],
+  properties: [
+    'BucketName',
+    'Tags',
+    'NotificationConfiguration',
+    'AccessControl',
+    'BucketEncryption',
+    'PublicAccessBlockConfiguration',
+    'VersioningConfiguration',
+    'LifecycleConfiguration',
+  ],
   replaceOn: ['BucketName'],
   async create(props, context) {
     const name = props.BucketName ?? context.generateName(63, { lowercase: true });
@@ -111,7 +180,9 @@ export const s3Bucket: ResourceProvider = {
   },
   async adopt(props, context) {
     const name = props.BucketName;
-    return name && (await bucketExists(context, name)) ? { physicalId: name, attributes: bucketAttributes(name, context.region) } : undefined;
+    return name && (await bucketExists(context, name))
+      ? { physicalId: name, attributes: bucketAttributes(name, context.region) }
+      : undefined;
   },
   async delete(current, _props, context) {
     try {
@@ -132,7 +203,10 @@ export const s3BucketPolicy: ResourceProvider = {
   async create(props, context) {
     const bucket = String(props.Bucket);
     if (!(await bucketExists(context, bucket))) throw new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404);
-    context.services.s3Buckets.putPolicy(bucket, typeof props.PolicyDocument === 'string' ? props.PolicyDocument : JSON.stringify(props.PolicyDocument));
+    context.services.s3Buckets.putPolicy(
+      bucket,
+      typeof props.PolicyDocument === 'string' ? props.PolicyDocument : JSON.stringify(props.PolicyDocument),
+    );
     return { physicalId: `${context.stackName}-${context.logicalId}` };
   },
   async update(current, props, _previous, context) {
@@ -144,14 +218,24 @@ export const s3BucketPolicy: ResourceProvider = {
   },
 };
 
-const sameRule = (a: NotificationRule, b: NotificationRule) => a.kind === b.kind && a.arn === b.arn && a.prefix === b.prefix && a.suffix === b.suffix && JSON.stringify([...a.events].sort()) === JSON.stringify([...b.events].sort());
+const sameRule = (a: NotificationRule, b: NotificationRule) =>
+  a.kind === b.kind &&
+  a.arn === b.arn &&
+  a.prefix === b.prefix &&
+  a.suffix === b.suffix &&
+  JSON.stringify([...a.events].sort()) === JSON.stringify([...b.events].sort());
 
 /**
  * The configuration a Custom::S3BucketNotifications leaves on its bucket. Managed (the CDK's
  * default): exactly its own. Unmanaged: the bucket's other configurations stay, its previous
  * ones are replaced by its new ones, as the CDK's handler merges them.
  */
-function mergedConfiguration(current: NotificationConfiguration, previous: NotificationConfiguration, next: NotificationConfiguration, managed: boolean): NotificationConfiguration {
+function mergedConfiguration(
+  current: NotificationConfiguration,
+  previous: NotificationConfiguration,
+  next: NotificationConfiguration,
+  managed: boolean,
+): NotificationConfiguration {
   if (managed) return next;
   const others = current.rules.filter((r) => !previous.rules.some((p) => sameRule(p, r)) && !next.rules.some((n) => sameRule(n, r)));
   return { rules: [...others, ...next.rules] };
@@ -182,7 +266,9 @@ export const s3BucketNotifications: ResourceProvider = {
     const bucket = String(props.BucketName);
     if (!(await bucketExists(context, bucket))) return;
     const current = await notifications.get(bucket);
-    const left = managedOf(props) ? { rules: [] } : { rules: current.rules.filter((r) => !parsedOf(props).rules.some((p) => sameRule(p, r))) };
+    const left = managedOf(props)
+      ? { rules: [] }
+      : { rules: current.rules.filter((r) => !parsedOf(props).rules.some((p) => sameRule(p, r))) };
     await notifications.put(bucket, left, true);
   },
 };
@@ -190,7 +276,12 @@ export const s3BucketNotifications: ResourceProvider = {
 async function applyNotifications(props: Record<string, any>, previous: Record<string, any>, context: ProviderContext): Promise<void> {
   const notifications = context.services.s3Notifications;
   const bucket = String(props.BucketName);
-  const next = mergedConfiguration(await notifications.get(bucket), previous.NotificationConfiguration ? parsedOf(previous) : { rules: [] }, parsedOf(props), managedOf(props));
+  const next = mergedConfiguration(
+    await notifications.get(bucket),
+    previous.NotificationConfiguration ? parsedOf(previous) : { rules: [] },
+    parsedOf(props),
+    managedOf(props),
+  );
   await notifications.put(bucket, next, String(props.SkipDestinationValidation) === 'true');
 }
 

@@ -10,14 +10,22 @@ export const snsTopicPolicy: ResourceProvider = {
   properties: ['PolicyDocument', 'Topics'],
   async create(props, context) {
     const document = props.PolicyDocument;
-    if (!document || typeof document !== 'object' || !document.Statement) throw new AwsError('InvalidParameter', 'Invalid parameter: Policy Error: null');
+    if (!document || typeof document !== 'object' || !document.Statement)
+      throw new AwsError('InvalidParameter', 'Invalid parameter: Policy Error: null');
     for (const topic of props.Topics ?? []) {
-      await context.services.sns.actions.SetTopicAttributes({ TopicArn: topic, AttributeName: 'Policy', AttributeValue: asString(document) }, context);
+      await context.services.sns.actions.SetTopicAttributes(
+        { TopicArn: topic, AttributeName: 'Policy', AttributeValue: asString(document) },
+        context,
+      );
     }
     return { physicalId: context.generateName(128) };
   },
   async update(current, props, previous, context) {
-    await snsTopicPolicy.delete(current, { ...previous, Topics: (previous.Topics ?? []).filter((t: string) => !(props.Topics ?? []).includes(t)) }, context);
+    await snsTopicPolicy.delete(
+      current,
+      { ...previous, Topics: (previous.Topics ?? []).filter((t: string) => !(props.Topics ?? []).includes(t)) },
+      context,
+    );
     await snsTopicPolicy.create(props, context);
     return current;
   },

@@ -1,7 +1,14 @@
 import { AwsError } from '../../../aws/errors.ts';
-import { asString, tagList, type ResourceProvider } from './provider.ts';
+import { asString, type ResourceProvider, tagList } from './provider.ts';
 
-const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'DeliveryPolicy', 'SubscriptionRoleArn'] as const;
+const SUBSCRIPTION_ATTRIBUTES = [
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'RawMessageDelivery',
+  'RedrivePolicy',
+  'DeliveryPolicy',
+  'SubscriptionRoleArn',
+] as const;
 
 /**
  * AWS::SNS::Topic. KmsMasterKeyId and TracingConfig are kept without a local effect: encryption at
@@ -9,20 +16,33 @@ const SUBSCRIPTION_ATTRIBUTES = ['FilterPolicy', 'FilterPolicyScope', 'RawMessag
  * FifoThroughputScope would, so they are refused by name.
  */
 export const snsTopic: ResourceProvider = {
-  properties: ['TopicName', 'DisplayName', 'FifoTopic', 'ContentBasedDeduplication', 'Tags', 'Subscription', 'KmsMasterKeyId', 'TracingConfig', 'SignatureVersion'],
+  properties: [
+    'TopicName',
+    'DisplayName',
+    'FifoTopic',
+    'ContentBasedDeduplication',
+    'Tags',
+    'Subscription',
+    'KmsMasterKeyId',
+    'TracingConfig',
+    'SignatureVersion',
+  ],
   replaceOn: ['TopicName', 'FifoTopic'],
   async create(props, context) {
     const fifo = String(props.FifoTopic) === 'true';
     const Name = props.TopicName ?? context.generateName(fifo ? 251 : 256, { suffix: fifo ? '.fifo' : '' });
     const Attributes = [
       ...(fifo ? [{ key: 'FifoTopic', value: 'true' }] : []),
-      ...(props.ContentBasedDeduplication !== undefined ? [{ key: 'ContentBasedDeduplication', value: String(props.ContentBasedDeduplication) }] : []),
+      ...(props.ContentBasedDeduplication !== undefined
+        ? [{ key: 'ContentBasedDeduplication', value: String(props.ContentBasedDeduplication) }]
+        : []),
       ...(props.DisplayName !== undefined ? [{ key: 'DisplayName', value: props.DisplayName }] : []),
       ...(props.SignatureVersion !== undefined ? [{ key: 'SignatureVersion', value: String(props.SignatureVersion) }] : []),
     ];
     const Tags = Object.entries({ ...context.tags, ...tagList(props.Tags) }).map(([Key, Value]) => ({ Key, Value }));
     const { TopicArn } = (await context.services.sns.actions.CreateTopic({ Name, Attributes, Tags }, context)) as { TopicArn: string };
-    for (const s of props.Subscription ?? []) await context.services.sns.actions.Subscribe({ TopicArn, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
+    for (const s of props.Subscription ?? [])
+      await context.services.sns.actions.Subscribe({ TopicArn, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
     return { physicalId: TopicArn, attributes: { TopicArn, TopicName: Name } };
   },
   async update(current, props, previous, context) {
@@ -35,10 +55,27 @@ export const snsTopic: ResourceProvider = {
       const id = `${subscription.protocol}|${subscription.endpoint}`;
       if (had.has(id) && !wanted.has(id)) await sns.actions.Unsubscribe({ SubscriptionArn: subscription.arn }, context);
     }
-    for (const s of props.Subscription ?? []) if (!had.has(key(s))) await sns.actions.Subscribe({ TopicArn: current.physicalId, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
-    if (props.DisplayName !== undefined) await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'DisplayName', AttributeValue: props.DisplayName }, context);
-    await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'SignatureVersion', AttributeValue: String(props.SignatureVersion ?? '1') }, context);
-    if (props.ContentBasedDeduplication !== undefined) await sns.actions.SetTopicAttributes({ TopicArn: current.physicalId, AttributeName: 'ContentBasedDeduplication', AttributeValue: String(props.ContentBasedDeduplication) }, context);
+    for (const s of props.Subscription ?? [])
+      if (!had.has(key(s)))
+        await sns.actions.Subscribe({ TopicArn: current.physicalId, Protocol: s.Protocol, Endpoint: s.Endpoint }, context);
+    if (props.DisplayName !== undefined)
+      await sns.actions.SetTopicAttributes(
+        { TopicArn: current.physicalId, AttributeName: 'DisplayName', AttributeValue: props.DisplayName },
+        context,
+      );
+    await sns.actions.SetTopicAttributes(
+      { TopicArn: current.physicalId, AttributeName: 'SignatureVersion', AttributeValue: String(props.SignatureVersion ?? '1') },
+      context,
+    );
+    if (props.ContentBasedDeduplication !== undefined)
+      await sns.actions.SetTopicAttributes(
+        {
+          TopicArn: current.physicalId,
+          AttributeName: 'ContentBasedDeduplication',
+          AttributeValue: String(props.ContentBasedDeduplication),
+        },
+        context,
+      );
     sns.topic(current.physicalId).tags = { ...context.tags, ...tagList(props.Tags) };
     return current;
   },
@@ -52,8 +89,12 @@ export const snsSubscription: ResourceProvider = {
   properties: ['TopicArn', 'Protocol', 'Endpoint', 'Region', ...SUBSCRIPTION_ATTRIBUTES],
   replaceOn: ['TopicArn', 'Protocol', 'Endpoint', 'Region'],
   async create(props, context) {
-    if (props.Region && props.Region !== context.region) throw new AwsError('ValidationError', 'The local cloud does not subscribe across regions.');
-    const Attributes = SUBSCRIPTION_ATTRIBUTES.filter((name) => props[name] !== undefined).map((name) => ({ key: name, value: asString(props[name]) }));
+    if (props.Region && props.Region !== context.region)
+      throw new AwsError('ValidationError', 'The local cloud does not subscribe across regions.');
+    const Attributes = SUBSCRIPTION_ATTRIBUTES.filter((name) => props[name] !== undefined).map((name) => ({
+      key: name,
+      value: asString(props[name]),
+    }));
     const { SubscriptionArn } = (await context.services.sns.actions.Subscribe(
       { TopicArn: props.TopicArn, Protocol: props.Protocol, Endpoint: props.Endpoint, Attributes, ReturnSubscriptionArn: 'true' },
       context,
@@ -65,7 +106,10 @@ export const snsSubscription: ResourceProvider = {
       if (asString(props[name]) === asString(previous[name])) continue;
       const cleared = name === 'RawMessageDelivery' ? 'false' : name === 'FilterPolicyScope' ? 'MessageAttributes' : '';
       const value = props[name] === undefined ? cleared : asString(props[name]);
-      await context.services.sns.actions.SetSubscriptionAttributes({ SubscriptionArn: current.physicalId, AttributeName: name, AttributeValue: value }, context);
+      await context.services.sns.actions.SetSubscriptionAttributes(
+        { SubscriptionArn: current.physicalId, AttributeName: name, AttributeValue: value },
+        context,
+      );
     }
     return current;
   },

@@ -4,7 +4,7 @@ import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, UpdateSta
 import { GetParameterCommand, ListTagsForResourceCommand, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientConfig } from '../../../../../labs/kit/clients.ts';
 import { waitForStack } from '../../../testing/stacks.ts';
-import { startTestCloud, uniqueName, type TestCloud } from '../../../testing/test-cloud.ts';
+import { startTestCloud, type TestCloud, uniqueName } from '../../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
 let cfn: CloudFormationClient;
@@ -19,7 +19,12 @@ after(() => cloud.stop());
 
 const template = (value: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
-    Resources: { Switch: { Type: 'AWS::SSM::Parameter', Properties: { Name: '/lab/switch', Type: 'String', Value: value, Description: 'a switch', Tags: { team: 'rides' }, ...extra } } },
+    Resources: {
+      Switch: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: { Name: '/lab/switch', Type: 'String', Value: value, Description: 'a switch', Tags: { team: 'rides' }, ...extra },
+      },
+    },
     Outputs: { Name: { Value: { Ref: 'Switch' } }, Value: { Value: { 'Fn::GetAtt': ['Switch', 'Value'] } } },
   });
 

@@ -4,13 +4,24 @@ import type { ProviderContext, ResourceProvider } from './provider.ts';
 // AWS::SSM::Parameter: String and StringList parameters (CloudFormation creates no SecureString),
 // in the standard tier, with a description and tags. Ref is the name; GetAtt Type and Value.
 
-const tagMap = (tags: unknown): Record<string, string> => (tags && typeof tags === 'object' && !Array.isArray(tags) ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) : {});
+const tagMap = (tags: unknown): Record<string, string> =>
+  tags && typeof tags === 'object' && !Array.isArray(tags) ? Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])) : {};
 
 function check(props: Record<string, any>): void {
-  if (!['String', 'StringList'].includes(String(props.Type))) throw new AwsError('ValidationError', `AWS::SSM::Parameter Type must be String or StringList (CloudFormation does not create ${props.Type} parameters).`);
-  if (props.Tier !== undefined && props.Tier !== 'Standard') throw new AwsError('ValidationError', `The local cloud keeps standard parameters only; Tier ${props.Tier} is not supported.`);
-  if (props.Policies !== undefined) throw new AwsError('ValidationError', 'The local Parameter Store does not apply parameter policies (Policies, an Advanced-tier feature): remove them, or try this stack on AWS.');
-  if (props.DataType !== undefined && props.DataType !== 'text') throw new AwsError('ValidationError', `The local cloud keeps text parameters only; DataType ${props.DataType} is not supported.`);
+  if (!['String', 'StringList'].includes(String(props.Type)))
+    throw new AwsError(
+      'ValidationError',
+      `AWS::SSM::Parameter Type must be String or StringList (CloudFormation does not create ${props.Type} parameters).`,
+    );
+  if (props.Tier !== undefined && props.Tier !== 'Standard')
+    throw new AwsError('ValidationError', `The local cloud keeps standard parameters only; Tier ${props.Tier} is not supported.`);
+  if (props.Policies !== undefined)
+    throw new AwsError(
+      'ValidationError',
+      'The local Parameter Store does not apply parameter policies (Policies, an Advanced-tier feature): remove them, or try this stack on AWS.',
+    );
+  if (props.DataType !== undefined && props.DataType !== 'text')
+    throw new AwsError('ValidationError', `The local cloud keeps text parameters only; DataType ${props.DataType} is not supported.`);
   if (props.AllowedPattern !== undefined && !new RegExp(String(props.AllowedPattern)).test(String(props.Value))) {
     throw new AwsError('ValidationError', `Parameter value, cannot be validated against allowedPattern: ${props.AllowedPattern}`);
   }
@@ -19,7 +30,17 @@ function check(props: Record<string, any>): void {
 async function put(name: string, props: Record<string, any>, context: ProviderContext, overwrite: boolean): Promise<void> {
   check(props);
   const Tags = Object.entries({ ...context.tags, ...tagMap(props.Tags) }).map(([Key, Value]) => ({ Key, Value }));
-  await context.services.ssm.actions.PutParameter({ Name: name, Type: props.Type, Value: String(props.Value), Description: props.Description, Overwrite: overwrite, Tags: overwrite ? undefined : Tags }, context);
+  await context.services.ssm.actions.PutParameter(
+    {
+      Name: name,
+      Type: props.Type,
+      Value: String(props.Value),
+      Description: props.Description,
+      Overwrite: overwrite,
+      Tags: overwrite ? undefined : Tags,
+    },
+    context,
+  );
   if (overwrite) {
     const parameter = context.services.ssm.get(name);
     parameter.tags = Object.fromEntries(Tags.map((t) => [t.Key, t.Value]));
