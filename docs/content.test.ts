@@ -17,7 +17,7 @@ test('every lab has a page and a sidebar entry', () => {
     assert.ok(existsSync(page(folder)), `labs/${folder} has no page: add docs/${folder}/index.mdx`);
     assert.ok(
       entries.includes(`${folder}/index`),
-      `docs/${folder}/index.mdx is not in sidebars.ts: add '${folder}/index' to the labs sidebar`,
+      `docs/${folder}/index.mdx is not in the sidebar: add '${folder}' to LAB_PAGES in sidebars.ts`,
     );
   }
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDocPage } from './doc-headings.ts';
 
@@ -21,13 +21,4 @@ export function labSidebarCategory(docsDir: string, folder: string) {
       customProps: { lab, step: Number(/^Step (\d+)/.exec(s.heading!)![1]) },
     })),
   };
-}
-
-/** Every lab page under docs/ (`lab-N-name/index.mdx`), in lab order. */
-export function labDocFolders(docsDir: string): string[] {
-  return readdirSync(docsDir)
-    .filter(
-      (name) => /^lab-\d+-/.test(name) && (existsSync(join(docsDir, name, 'index.mdx')) || existsSync(join(docsDir, name, 'index.md'))),
-    )
-    .sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
 }
