@@ -9,6 +9,7 @@ const fn = (name: string) => `arn:aws:lambda:us-east-1:0:function:${name}`;
 const queue = 'arn:aws:sqs:us-east-1:0:alice-Work';
 const dlq = 'arn:aws:sqs:us-east-1:0:alice-WorkDLQ';
 const machine = 'arn:aws:states:us-east-1:0:stateMachine:Fares';
+const stream = 'arn:aws:kinesis:us-east-1:0:stream/alice-Pings';
 const architecture: Architecture = {
   lab: 'lab-9',
   stackName: 'alice-lab-9',
@@ -24,6 +25,7 @@ const architecture: Architecture = {
     { id: queue, kind: 'queue', label: 'Work', aliases: ['http://q/Work'], facts: {} },
     { id: dlq, kind: 'queue', label: 'WorkDLQ', aliases: [], facts: { deadLetter: true } },
     { id: machine, kind: 'state-machine', label: 'Fares', aliases: [], facts: {} },
+    { id: stream, kind: 'stream', label: 'Pings', aliases: ['alice-Pings'], facts: {} },
   ],
   edges: [
     { id: 'e-api', source: 'api1', target: fn('Publisher'), kind: 'integration', facts: { method: 'POST', path: '/rides' } },
@@ -32,6 +34,7 @@ const architecture: Architecture = {
     { id: 'e-sub-dlq', source: topic, target: dlq, kind: 'dead-letter', facts: { subscriptionArn: `${topic}:s1` } },
     { id: 'e-map', source: queue, target: fn('Worker'), kind: 'mapping', facts: { mappingUuid: 'm1' } },
     { id: 'e-task', source: machine, target: fn('Worker'), kind: 'task', facts: { states: ['ChargeFare'] } },
+    { id: 'e-put', source: fn('Worker'), target: stream, kind: 'sends', facts: {} },
   ],
 };
 const index = indexArchitecture(architecture);
@@ -46,6 +49,14 @@ test('a request lights its API route; a publish lights the topic and its only pu
     edges: [{ id: 'e-api', tone: 'move', count: 'passed' }],
   });
   assert.deepEqual(marksFor(event('sns', 'published', topic), index).edges, [{ id: 'e-pub', tone: 'move', count: 'passed' }]);
+});
+
+test('records put on a stream light the stream and its only producer', () => {
+  assert.deepEqual(marksFor(event('kinesis', 'records-put', stream, { records: 3 }), index), {
+    nodes: [{ id: stream, tone: 'move' }],
+    edges: [{ id: 'e-put', tone: 'move', count: 'passed' }],
+  });
+  assert.deepEqual(marksFor(event('kinesis', 'records-put', `${stream}-other`, { records: 1 }), index), { nodes: [], edges: [] });
 });
 
 test('deliveries, filtered messages and failures count on the subscription; a dead-lettered one lights the DLQ', () => {

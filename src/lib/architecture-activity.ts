@@ -122,6 +122,12 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const publishers = index.into(bus, 'sends');
       return { nodes: [{ id: bus, tone: 'move' }], edges: publishers.length === 1 ? lit(publishers[0], 'move', 'passed') : [] };
     }
+    case 'kinesis.records-put': {
+      const stream = index.node(event.resource);
+      if (!stream) return NONE;
+      const producers = index.into(stream, 'sends');
+      return { nodes: [{ id: stream, tone: 'move' }], edges: producers.length === 1 ? lit(producers[0], 'move', 'passed') : [] };
+    }
     case 'events.rule-matched': {
       const rule = index.node(event.resource);
       return rule

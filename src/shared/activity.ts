@@ -191,6 +191,11 @@ export const ACTIVITY = {
     text: `EventBridge ${name} → ${short(d.target)}: failed (${d.reason})`,
   })),
 
+  'kinesis.records-put': row<{ records: number }>((d, name) => ({
+    tone: 'move',
+    text: `Kinesis ${name} ← ${d.records} record${d.records === 1 ? '' : 's'}`,
+  })),
+
   'lambda.function-created': row(),
   'lambda.function-updated': row(),
   'lambda.function-deleted': row(),

@@ -1,5 +1,6 @@
 import { DeleteStreamCommand, KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { LOCAL_ACCOUNT_ID } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
 import { contextOf, jsonErrorAnswer } from '../../aws/http.ts';
 import { forwardToEmulator } from '../../gateway/forward.ts';
@@ -16,8 +17,24 @@ declare module '../../services.ts' {
 
 /** Amazon Kinesis Data Streams, served by kinesalite behind the gateway (which speaks HTTP/2 for it). */
 export const kinesis: ServiceDefinition = {
-  build: ({ emulators, settings }) => {
+  build: ({ emulators, settings, activity }) => {
     const clients = new Map<string, KinesisClient>();
+    // Tells the stream's readers (event source mappings) and the site that records arrived, so a
+    // reader need not poll often to pass them on at once. CBOR requests are not read: their
+    // records are found by the readers' own polling.
+    const recordsPut = (target: string, input: Record<string, unknown>, region: string) => {
+      const action = target.split('.').pop();
+      if (action !== 'PutRecord' && action !== 'PutRecords') return;
+      const { StreamARN, StreamName, Records } = input;
+      const arn =
+        typeof StreamARN === 'string'
+          ? StreamARN
+          : typeof StreamName === 'string'
+            ? `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${StreamName}`
+            : undefined;
+      if (arn)
+        activity.emit('kinesis.records-put', arn, { records: action === 'PutRecords' && Array.isArray(Records) ? Records.length : 1 });
+    };
     const kinesisIn = (region: string) => {
       let client = clients.get(region);
       // kinesalite speaks HTTP/1.1 only; the SDK's Kinesis client would open HTTP/2.
@@ -57,12 +74,21 @@ export const kinesis: ServiceDefinition = {
                   contextOf(request).requestId,
                 ),
               );
+            let input: Record<string, unknown> | undefined;
             try {
-              if (String(req.headers['content-type']).includes('json')) checkKinesisRequest(request.body);
+              if (String(req.headers['content-type']).includes('json')) input = checkKinesisRequest(request.body);
             } catch (error) {
               return send(res, jsonErrorAnswer(error, contextOf(request).requestId));
             }
-            send(res, await forwardToEmulator(emulators.kinesalite, 'Kinesis', request));
+            // kinesalite predates StreamARN (which AWS takes in place of StreamName): it gets the name.
+            if (input && typeof input.StreamARN === 'string' && input.StreamName === undefined) {
+              const { StreamARN, ...rest } = input;
+              input = { ...rest, StreamName: StreamARN.split('/').pop() };
+              request.body = Buffer.from(JSON.stringify(input));
+            }
+            const answer = await forwardToEmulator(emulators.kinesalite, 'Kinesis', request);
+            if (answer.status === 200 && input) recordsPut(String(req.headers['x-amz-target'] ?? ''), input, region);
+            send(res, answer);
           },
         },
         reset: async () => {

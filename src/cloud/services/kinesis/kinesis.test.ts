@@ -50,6 +50,35 @@ test('the Kinesis SDK client works through the endpoint unconfigured (it speaks 
   );
 });
 
+test('records put through the endpoint are told on the activity stream (what wakes the stream readers)', async () => {
+  const kinesis = new KinesisClient(clientConfig(cloud.target));
+  const StreamName = uniqueName('pings');
+  await kinesis.send(new CreateStreamCommand({ StreamName, ShardCount: 1 }));
+  const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName }));
+  const seen: { resource: string; records: number }[] = [];
+  const stop = cloud.services.activity.subscribe((event) => {
+    if (event.service === 'kinesis' && event.type === 'records-put') seen.push({ resource: event.resource, records: event.detail.records });
+  });
+  try {
+    await kinesis.send(new PutRecordCommand({ StreamName, PartitionKey: 'u1', Data: new TextEncoder().encode('one') }));
+    await kinesis.send(
+      new PutRecordsCommand({
+        StreamARN: StreamDescriptionSummary?.StreamARN,
+        Records: ['a', 'b', 'c'].map((d) => ({ PartitionKey: d, Data: new TextEncoder().encode(d) })),
+      }),
+    );
+    await assert.rejects(
+      kinesis.send(new PutRecordCommand({ StreamName: `${StreamName}-missing`, PartitionKey: 'x', Data: new Uint8Array(1) })),
+    );
+  } finally {
+    stop();
+  }
+  assert.deepEqual(seen, [
+    { resource: StreamDescriptionSummary?.StreamARN, records: 1 },
+    { resource: StreamDescriptionSummary?.StreamARN, records: 3 },
+  ]);
+});
+
 test('streams, shards and records keep their sequence numbers across a restart; reset empties them', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'workshop-kinesis-'));
   const kinesisAt = (endpoint: string) => new KinesisClient(clientConfig({ kind: 'local', endpoint, region: 'us-east-1', prefix: 'k' }));

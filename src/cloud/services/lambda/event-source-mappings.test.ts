@@ -5,6 +5,7 @@ import {
   CreateEventSourceMappingCommand,
   CreateFunctionCommand,
   GetEventSourceMappingCommand,
+  InvokeCommand,
   LambdaClient,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
@@ -115,6 +116,9 @@ describe('SQS event source mappings', () => {
     const fn = await consumer(
       `exports.handler = async (e) => { const failed = e.Records.filter((r) => r.body.startsWith('bad') && r.attributes.ApproximateReceiveCount === '1'); for (const r of e.Records) console.log('saw', r.body, r.attributes.ApproximateReceiveCount); return { batchItemFailures: failed.map((r) => ({ itemIdentifier: r.messageId })) }; };`,
     );
+    // Started before its first batch: a cold start longer than the 1 s visibility timeout would
+    // redeliver the good messages too, as AWS would.
+    await lambda.send(new InvokeCommand({ FunctionName: fn, Payload: JSON.stringify({ Records: [] }) }));
     for (const body of ['good-1', 'bad-1', 'good-2']) await sqs.send(new SendMessageCommand({ QueueUrl: q.QueueUrl, MessageBody: body }));
     await lambda.send(
       new CreateEventSourceMappingCommand({
@@ -139,7 +143,7 @@ describe('SQS event source mappings', () => {
     await waitFor(async () => ((await lines(fn, 'late waiting')).length === 1 ? true : undefined), 'the waiting message processed');
   });
 
-  test('a mapping switched off reads Disabling until its pollers are done, and hides no message it did not deliver', async () => {
+  test('a mapping switched off reads Disabling until no batch is with its function, and hides no message it did not deliver', async () => {
     const q = await queue();
     const fn = await consumer(`exports.handler = async (e) => { for (const r of e.Records) console.log('got', r.body); };`);
     const { UUID } = await lambda.send(new CreateEventSourceMappingCommand({ FunctionName: fn, EventSourceArn: q.arn }));

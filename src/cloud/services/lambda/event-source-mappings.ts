@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DeleteMessageBatchCommand, GetQueueUrlCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  GetQueueUrlCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { ActivityStream } from '../../activity/stream.ts';
 import { parseArn, type RequestContext } from '../../aws/context.ts';
 import { AwsError } from '../../aws/errors.ts';
@@ -344,6 +351,8 @@ export class EventSourceMappings {
     }
     let stopped = false;
     const controller = new AbortController();
+    // The batches being handed to the function: switching the mapping off waits for these only.
+    const delivering = new Set<Promise<void>>();
     const source = parseArn(mapping.eventSourceArn)!;
     const client = this.sqs(source.region);
     // AWS starts with five pollers and scales up to MaximumConcurrency; reserved concurrency also caps it.
@@ -357,10 +366,22 @@ export class EventSourceMappings {
               abortSignal: controller.signal,
             })
           ).QueueUrl!;
-          // A receive under way when the mapping is switched off is not cut short: a receive cut
-          // short would still hide what it was given. What it brings is delivered.
+          // A receive under way when the mapping is switched off is not cut short (a receive cut
+          // short would still hide what it was given): what it brings after that goes back to the
+          // queue at once, visible, as a poller's batch the function never got does on AWS.
           const batch = await this.gather(client, queueUrl, mapping, controller.signal, () => stopped);
-          if (batch.length > 0) await this.deliver(client, queueUrl, mapping, batch);
+          if (batch.length === 0) continue;
+          if (stopped) {
+            await this.release(client, queueUrl, batch);
+            return;
+          }
+          const delivery = this.deliver(client, queueUrl, mapping, batch);
+          delivering.add(delivery);
+          try {
+            await delivery;
+          } finally {
+            delivering.delete(delivery);
+          }
         } catch (error) {
           if (stopped) return;
           queueUrl = undefined;
@@ -375,8 +396,14 @@ export class EventSourceMappings {
     const loops = Array.from({ length: pollers }, loop);
     return async (now = false) => {
       stopped = true;
-      if (now) controller.abort();
-      await Promise.all(loops);
+      if (now) {
+        controller.abort();
+        await Promise.all(loops);
+      } else {
+        // Switched off: done once no batch is with the function. A long poll still waiting ends
+        // by itself within a second and gives back what it got; it invokes nothing.
+        await Promise.allSettled([...delivering]);
+      }
     };
   }
 
@@ -410,6 +437,18 @@ export class EventSourceMappings {
         await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now()))));
     } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline && !stopped());
     return batch;
+  }
+
+  /** Makes a received batch visible again at once (it still counts as a receive, as on AWS). */
+  private async release(client: SQSClient, queueUrl: string, batch: Message[]): Promise<void> {
+    for (let i = 0; i < batch.length; i += 10) {
+      await client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
   }
 
   private async deliver(client: SQSClient, queueUrl: string, mapping: EventSourceMapping, batch: Message[]): Promise<void> {

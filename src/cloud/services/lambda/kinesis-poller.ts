@@ -33,7 +33,39 @@ export class KinesisPoller {
     private readonly kinesis: (region: string) => KinesisClient,
     private readonly activity: ActivityStream,
     private readonly delivery: Delivery,
-  ) {}
+  ) {
+    activity.subscribe((event) => {
+      if (event.service === 'kinesis' && event.type === 'records-put') this.wake(event.resource);
+    });
+  }
+
+  /** The shard readers idling on each stream (by ARN), woken when records are put on it. */
+  private readonly idle = new Map<string, Set<() => void>>();
+  /** How many puts each stream has had: a reader that read nothing but missed a put reads again at once. */
+  private readonly puts = new Map<string, number>();
+
+  private wake(streamArn: string): void {
+    this.puts.set(streamArn, (this.puts.get(streamArn) ?? 0) + 1);
+    const sleepers = this.idle.get(streamArn);
+    this.idle.delete(streamArn);
+    for (const resume of sleepers ?? []) resume();
+  }
+
+  /** Waits until records are put on the stream through the endpoint, or POLL_MS at most (records put otherwise). */
+  private waitForRecords(streamArn: string, putsBeforeRead: number): Promise<void> {
+    if ((this.puts.get(streamArn) ?? 0) !== putsBeforeRead) return Promise.resolve();
+    return new Promise((resolve) => {
+      let sleepers = this.idle.get(streamArn);
+      if (!sleepers) this.idle.set(streamArn, (sleepers = new Set()));
+      const resume = () => {
+        clearTimeout(timer);
+        sleepers.delete(resume);
+        resolve();
+      };
+      const timer = setTimeout(resume, POLL_MS).unref();
+      sleepers.add(resume);
+    });
+  }
 
   start(mapping: EventSourceMapping): () => void {
     let stopped = false;
@@ -86,6 +118,7 @@ export class KinesisPoller {
     while (!stopped()) {
       try {
         iterator ??= await this.iterator(client, streamName, shardId, settings, checkpoint);
+        const putsBeforeRead = this.puts.get(mapping.eventSourceArn) ?? 0;
         const page = await client.send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.max(1, mapping.batchSize - pending.length) }),
         );
@@ -100,7 +133,7 @@ export class KinesisPoller {
           checkpoint = batch.at(-1)!.SequenceNumber;
         }
         if (!iterator) return; // the shard was closed
-        if ((page.Records ?? []).length === 0) await sleep(POLL_MS);
+        if ((page.Records ?? []).length === 0) await this.waitForRecords(mapping.eventSourceArn, putsBeforeRead);
       } catch (error) {
         if (stopped()) return;
         iterator = undefined;
@@ -181,7 +214,9 @@ export class KinesisPoller {
         });
       } else {
         queue[0] = { records: remaining, attempts: work.attempts };
-        await sleep(Math.min(1_000, 50 * 2 ** work.attempts));
+        // AWS documents no delay between retries of a batch: a short, growing pause keeps a
+        // failing function from spinning while its retries still end in a fraction of a second.
+        await sleep(Math.min(1_000, 20 * 2 ** work.attempts));
       }
     }
   }
