@@ -310,11 +310,14 @@ export const checkpoints: Checkpoint[] = [
       // A ride has reached a queue when it waits there, or when the queue's consumer (step 4) handled it.
       const seen = new Map<ConsumerService, Set<string>>(SERVICES.map((s) => [s, new Set()]));
       const look = async () => {
-        for (const service of SERVICES) {
-          const url = await requireQueue(service.queue);
-          for (const message of await takeOwnMessages(url, mentions([long, short]))) seen.get(service)!.add(JSON.parse(message.Body!).id);
-          for (const id of [long, short]) if ((await marksOf(id)).has(service.mark)) seen.get(service)!.add(id);
-        }
+        const marks = await Promise.all([long, short].map(async (id) => [id, await marksOf(id)] as const));
+        await Promise.all(
+          SERVICES.map(async (service) => {
+            const url = await requireQueue(service.queue);
+            for (const message of await takeOwnMessages(url, mentions([long, short]))) seen.get(service)!.add(JSON.parse(message.Body!).id);
+            for (const [id, mark] of marks) if (mark.has(service.mark)) seen.get(service)!.add(id);
+          }),
+        );
       };
       for (const [service, ids] of expected) {
         await eventually(`A ride did not reach ${queueName(service.queue)}`, async () => {
@@ -374,8 +377,8 @@ export const checkpoints: Checkpoint[] = [
       const longIds = ids.filter((_, i) => i % 2 === 0);
       await Promise.all(SERVICES.map((service) => waitForMarks(service === EXTRAORDINARY ? longIds : ids, service)));
       await sleep(quietPeriodMs());
-      const wrongly = [];
-      for (const id of ids.filter((id) => !longIds.includes(id))) if ((await marksOf(id)).has(EXTRAORDINARY.mark)) wrongly.push(id);
+      const shortIds = ids.filter((id) => !longIds.includes(id));
+      const wrongly = (await Promise.all(shortIds.map(async (id) => ((await marksOf(id)).has(EXTRAORDINARY.mark) ? [id] : [])))).flat();
       check(wrongly.length === 0, `${wrongly.length} short ride(s) reached Extraordinary Rides.`);
       return `${ids.length} rides: ${ids.length} notified, ${ids.length} charged, ${longIds.length} extraordinary`;
     },

@@ -10,16 +10,16 @@ import { runRideBatchWorker } from './snippets/worker.ts';
 export const LONG_RIDE = { fare: 256.5, distance: 600 };
 export const SHORT_RIDE = { fare: 12, distance: 3, to: 'Potsdam' };
 
-/** Submits rides through the API one after the other, each with a unique customer; returns their ids. */
+/** Submits rides through the API at once, each with a unique customer; returns their ids, in order. */
 export async function submitProbeRides(rides: Partial<typeof SAMPLE_RIDE>[]): Promise<string[]> {
   const url = await output('SubmitRideUrl');
-  const ids: string[] = [];
-  for (const ride of rides) {
-    const response = await callApi(url, { body: { ...SAMPLE_RIDE, customer: probeId('probe'), ...ride } });
-    check(response.status === 201, `POST /submit-ride-completion answered ${response.status}: ${response.text}`);
-    ids.push((response.body as { id: string }).id);
-  }
-  return ids;
+  return Promise.all(
+    rides.map(async (ride) => {
+      const response = await callApi(url, { body: { ...SAMPLE_RIDE, customer: probeId('probe'), ...ride } });
+      check(response.status === 201, `POST /submit-ride-completion answered ${response.status}: ${response.text}`);
+      return (response.body as { id: string }).id;
+    }),
+  );
 }
 
 /**
@@ -52,7 +52,8 @@ export async function waitForMarks(rideIds: string[], service: ConsumerService, 
   await eventually(
     `${service.label} did not handle ${pending.size === 1 ? `ride ${[...pending][0]}` : `${pending.size} of ${rideIds.length} rides`}${why}`,
     async () => {
-      for (const id of [...pending]) if ((await marksOf(id)).has(service.mark)) pending.delete(id);
+      const marks = await Promise.all([...pending].map(async (id) => [id, await marksOf(id)] as const));
+      for (const [id, mark] of marks) if (mark.has(service.mark)) pending.delete(id);
       return pending.size === 0 ? true : undefined;
     },
   );
