@@ -14,7 +14,7 @@ import { LearnerClassroom } from '../../src/class/learner/classroom.ts';
 import { type RunningClass, startClassServer } from '../../src/class/run.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
-import { freePort, siteInBrowser } from './harness.ts';
+import { freePort, siteInBrowser, sitePortForTests } from './harness.ts';
 
 let cloud: TestCloud;
 let running: RunningClass;
@@ -28,7 +28,7 @@ let bob: { classroom: LearnerClassroom; engine: LabEngine; api: ReturnType<typeo
 before(async () => {
   cloud = await startTestCloud();
   running = await startClassServer({ dir: mkdtempSync(join(tmpdir(), 'class-browser-')), port: 0, name: 'Browser class' });
-  const sitePort = await freePort();
+  const sitePort = await sitePortForTests();
   const apiPort = await freePort();
   // Ana's machine: the site and her lab API, as npm start runs them.
   const classroom = new LearnerClassroom(mkdtempSync(join(tmpdir(), 'learner-ana-')));

@@ -2,7 +2,7 @@
 // dev server (as npm start runs them), Debian's Chromium, and axe for accessibility.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,9 @@ import { startSite, waitForSite } from '../../src/cli/serve.ts';
 import type { CloudOptions } from '../../src/cloud/cloud.ts';
 import { startTestCloud, type TestCloud } from '../../src/cloud/testing/test-cloud.ts';
 import { LabEngine } from '../../src/engine/engine.ts';
-import { PROJECT_ROOT } from '../../src/engine/paths.ts';
+import { LAB_API_COOKIE, sharedSite, sharedSiteReady, siteMirror } from './shared-site.ts';
+
+export { siteMirror };
 
 /** Debian's Chromium (test-tool browser downloads do not work here), or WORKSHOP_CHROMIUM. */
 const CHROMIUM = process.env.WORKSHOP_CHROMIUM ?? '/usr/bin/chromium';
@@ -42,31 +44,28 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** The pages and the files that list them are copied: Docusaurus names a page after its path under the site's folder, which a link would resolve elsewhere. */
-const COPIED = ['docs', 'sidebars.ts', 'docusaurus.config.ts'];
-
-/**
- * The site's folder as one dev server or build of a test sees it: links to the project's files,
- * with its own `.docusaurus` folder. Each server writes its own settings (its lab API's port)
- * into `.docusaurus`; a second server sharing that folder would make the first one rebuild and
- * reload its open pages in the middle of a test. `remove` deletes the copy.
- */
-export function siteMirror(): { dir: string; remove: () => void } {
-  mkdirSync(join(PROJECT_ROOT, '.workshop'), { recursive: true });
-  const dir = mkdtempSync(join(PROJECT_ROOT, '.workshop', 'test-site-'));
-  for (const entry of readdirSync(PROJECT_ROOT)) {
-    if (['.docusaurus', '.workshop', '.git', 'build'].includes(entry)) continue;
-    if (COPIED.includes(entry)) cpSync(join(PROJECT_ROOT, entry), join(dir, entry), { recursive: true });
-    else symlinkSync(join(PROJECT_ROOT, entry), join(dir, entry));
-  }
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+/** The port the site is served on: the shared dev server's when `npm test` started one, else a free one for this file's own. */
+export async function sitePortForTests(): Promise<number> {
+  return sharedSite()?.sitePort ?? freePort();
 }
 
-/** The site's dev server (as npm start runs it, proxying /api to `apiPort`) from a folder of its own, and a browser to open it in. */
+/**
+ * The site's dev server (as npm start runs it, proxying /api to `apiPort`), and a browser to open
+ * it in. Under `npm test` that is the run's shared dev server (see shared-site.ts), and every page
+ * the browser opens carries the cookie that sends its /api requests to `apiPort`; run alone, the
+ * file starts a dev server of its own, from a folder of its own, on `sitePort`.
+ */
 export async function siteInBrowser(
   sitePort: number,
   apiPort: number,
 ): Promise<{ siteUrl: string; browser: Browser; stop: () => Promise<void> }> {
+  const shared = sharedSite();
+  if (shared) {
+    assert.equal(sitePort, shared.sitePort, 'with a shared site, take the port from sitePortForTests()');
+    await sharedSiteReady(shared);
+    const browser = withLabApiCookie(await launchChromium(), shared.siteUrl, apiPort);
+    return { siteUrl: shared.siteUrl, browser, stop: () => browser.close() };
+  }
   const mirror = siteMirror();
   let site: ChildProcess | undefined;
   const stopSite = async () => {
@@ -96,6 +95,24 @@ export async function siteInBrowser(
   }
 }
 
+/** Every page the browser opens (each in a context of its own) carries the cookie naming this file's lab API, before it loads anything. */
+function withLabApiCookie(browser: Browser, siteUrl: string, apiPort: number): Browser {
+  const cookies = [{ name: LAB_API_COOKIE, value: String(apiPort), url: siteUrl }];
+  const newPage = browser.newPage.bind(browser);
+  const newContext = browser.newContext.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    await page.context().addCookies(cookies);
+    return page;
+  };
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await context.addCookies(cookies);
+    return context;
+  };
+  return browser;
+}
+
 export interface Workshop {
   cloud: TestCloud;
   siteUrl: string;
@@ -110,7 +127,7 @@ export async function startWorkshop(cloudOptions: Partial<CloudOptions> = {}): P
   const stateDir = mkdtempSync(join(tmpdir(), 'workshop-site-'));
   const activity = new ActivityCounter(join(stateDir, 'activity.json'));
   activity.start(cloud.endpoint);
-  const sitePort = await freePort();
+  const sitePort = await sitePortForTests();
   const apiPort = await freePort();
   const progress = new ProgressStore(join(stateDir, 'progress.json'));
   const api = await serveOnLoopback(

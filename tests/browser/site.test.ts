@@ -1,5 +1,6 @@
 // Labs 0 and 1 in a real browser as a learner uses them, with what the site adds to the labs:
-// the live architecture, progress in the sidebar and on the home page, the cost panel, and
+// the step code shown as what to type, the live architecture and message flow, progress in the
+// sidebar and on the home page, the cost panel, the CLI commands shown without a lab API, and
 // accessibility (axe) on every page in light and dark mode.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -68,12 +69,21 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
 
   test('Lab 1: deploy the solution, see the stack drawn and lit as rides move, every checkpoint ✓, progress kept', async () => {
     const { page, errors } = await open('/lab-1-fan-out', 'Lab 1: Fan-out and message filtering');
+    // Step 4 shows what to type: its subscription replaced by one with the filter policy.
+    const step4 = page.getByTestId('step-code-lab-1-4');
+    assert.match(
+      await step4.innerText(),
+      /−\s*topic\.addSubscription\(new subscriptions\.LambdaSubscription\(services\.extraordinaryRides\)\);/,
+    );
+    assert.match(await step4.innerText(), /\+\s*filterPolicy: \{/);
+    assert.doesNotMatch(await page.locator('article').innerText(), /props\.step/);
     // Nothing deployed yet: the diagram says so, with the command.
     await page.getByTestId('architecture-empty-lab-1').first().waitFor({ timeout: 30_000 });
     assert.match(await page.getByTestId('architecture-empty-lab-1').first().innerText(), /npx workshop deploy lab-1/);
 
     await page.getByTestId('deploy-solution-lab-1').first().click();
     assert.equal(await finished(page, 'deploy-status-lab-1'), 'done', await page.getByTestId('deploy-status-lab-1').first().innerText());
+    assert.match(await page.getByTestId('deploy-status-lab-1').first().innerText(), /SubmitRideUrl/, 'the deploy shows the outputs');
     const diagram = page.getByTestId('architecture-lab-1').first();
     await diagram.locator('[data-arch-node]').first().waitFor({ timeout: 30_000 });
     assert.equal(await diagram.locator('[data-arch-node]').count(), 10, 'API, 4 functions, topic, table, default bus, rule, queue');
@@ -82,6 +92,11 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
     // A ride through the API: the route, the publish and the three deliveries light and count.
     await page.getByTestId('run-lab-1-submit-ride').first().click();
     assert.equal(await finished(page, 'run-output-lab-1-submit-ride', 60_000), 'done');
+    assert.match(await page.getByTestId('run-output-lab-1-submit-ride').first().innerText(), /→ 201 \{"id":"/);
+    // The message flow follows the ride from the publish to the subscribers that ran.
+    const flow = page.getByTestId('message-flow');
+    await page.waitForFunction((el) => /ran \(sns/.test(el?.textContent ?? ''), await flow.elementHandle(), { timeout: 30_000 });
+    assert.match(await flow.innerText(), /RideCompletionTopic ← published/);
     for (const part of ['integration:', 'CustomerNotificationService', 'CustomerAccountingService']) {
       await edgeCounter(page, part, 'passed').first().waitFor({ state: 'visible', timeout: 15_000 });
     }
@@ -116,8 +131,10 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
     await page.getByTestId('check-lab-1').click();
     await page.getByTestId('check-summary-lab-1').waitFor({ timeout: 60_000 });
     assert.match(await page.getByTestId('check-summary-lab-1').innerText(), /8\/8 checkpoints pass/);
+    const rows = await checkpointRows(page);
+    assert.equal(rows.length, 8, JSON.stringify(rows));
     assert.deepEqual(
-      (await checkpointRows(page)).filter(([, ok]) => ok !== 'true'),
+      rows.filter(([, ok]) => ok !== 'true'),
       [],
     );
 
@@ -178,6 +195,17 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
       { timeout: 15_000 },
     );
     assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('Lab 1 without a lab API (a static build): the widgets show the CLI commands', async () => {
+    const page = await workshop.browser.newPage();
+    await page.route('**/api/**', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+    await page.goto(`${workshop.siteUrl}/lab-1-fan-out`);
+    await page.getByRole('heading', { name: 'Lab 1: Fan-out and message filtering', level: 1 }).waitFor();
+    await page.getByText('npx workshop verify lab-1', { exact: true }).first().waitFor();
+    assert.equal(await page.getByTestId('deploy-lab-1').count(), 0, 'no Deploy button that cannot work');
+    assert.ok((await page.getByText('npx workshop run lab-1 submit-ride').count()) > 0);
     await page.close();
   });
 

@@ -7,6 +7,12 @@ import { loadLab } from '../registry.ts';
 import { loadStack } from '../stack-source.ts';
 
 /** Props a lab stack gets in template tests: learner `alice`, one region, no account. */
+// The CDK's built-in template validation (a WASM engine, about 5 s of CPU to start in each test
+// process) only prints warnings unless the app opts into @aws-cdk/core:validateAgainstDefaultRules,
+// which no lab does: it can fail no test. The engine deploys without it too (see deploy/synth.ts),
+// and the tests that deploy have the local CloudFormation check every template.
+process.env.CDK_VALIDATION ??= 'false';
+
 export const TEST_STACK_PROPS = { prefix: 'alice', stackName: 'alice-lab', env: { region: 'us-east-1' } };
 
 /**
