@@ -15,7 +15,9 @@ import { EnvironmentBudget, type EnvironmentLimits, EnvironmentPool, type Invoca
 // LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
 // Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
 // of about 1 and 2 minutes, so a lab observes them while it runs; destination records are sent
-// without checking the execution role's permissions for them.
+// without checking the execution role's permissions for them; a function without reserved
+// concurrency runs in at most 10 processes, and invocations beyond them wait for one instead of
+// each getting an environment of its own (their latency shows it, not a throttle).
 
 const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 const RESERVED_ENV = [
@@ -38,8 +40,13 @@ const RESERVED_ENV = [
   'LAMBDA_TASK_ROOT',
   'LAMBDA_RUNTIME_DIR',
 ];
-/** Concurrency of a function without reserved concurrency: AWS's account pool is 1,000; a laptop's is smaller. */
-const LOCAL_UNRESERVED_CONCURRENCY = 10;
+/**
+ * A function without reserved concurrency: AWS's account pool of 1,000 concurrent invocations
+ * (throttled beyond it), run here by at most 10 processes; invocations beyond those wait for one
+ * that is free. A laptop has room for fewer processes than AWS has environments, but AWS would
+ * not throttle ten, so neither does the local cloud.
+ */
+const UNRESERVED = { maxConcurrency: 1_000, maxEnvironments: 10 };
 
 /** The origin of the local cloud's queue URLs in a region (fauxqs's form, on the gateway's port). */
 function sqsEndpoint(endpoint: string, region: string): string {
@@ -442,7 +449,8 @@ export class LambdaService {
   }
 
   private limitsOf(fn: FunctionRecord) {
-    return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY };
+    const reserved = fn.reservedConcurrency;
+    return reserved === undefined ? UNRESERVED : { maxConcurrency: reserved, maxEnvironments: reserved };
   }
 
   private stopEnvironments(fn: FunctionRecord): void {
