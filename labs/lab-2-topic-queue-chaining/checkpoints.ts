@@ -38,7 +38,7 @@ import {
   findQueue,
   mappingOf,
   mappingState,
-  marksOf,
+  marksOfRides,
   NOTIFICATION,
   queueAttributes,
   queueName,
@@ -310,7 +310,7 @@ export const checkpoints: Checkpoint[] = [
       // A ride has reached a queue when it waits there, or when the queue's consumer (step 4) handled it.
       const seen = new Map<ConsumerService, Set<string>>(SERVICES.map((s) => [s, new Set()]));
       const look = async () => {
-        const marks = await Promise.all([long, short].map(async (id) => [id, await marksOf(id)] as const));
+        const marks = await marksOfRides([long, short]);
         await Promise.all(
           SERVICES.map(async (service) => {
             const url = await requireQueue(service.queue);
@@ -378,7 +378,7 @@ export const checkpoints: Checkpoint[] = [
       await Promise.all(SERVICES.map((service) => waitForMarks(service === EXTRAORDINARY ? longIds : ids, service)));
       await sleep(quietPeriodMs());
       const shortIds = ids.filter((id) => !longIds.includes(id));
-      const wrongly = (await Promise.all(shortIds.map(async (id) => ((await marksOf(id)).has(EXTRAORDINARY.mark) ? [id] : [])))).flat();
+      const wrongly = [...(await marksOfRides(shortIds))].filter(([, marks]) => marks.has(EXTRAORDINARY.mark));
       check(wrongly.length === 0, `${wrongly.length} short ride(s) reached Extraordinary Rides.`);
       return `${ids.length} rides: ${ids.length} notified, ${ids.length} charged, ${longIds.length} extraordinary`;
     },
@@ -397,11 +397,8 @@ export const checkpoints: Checkpoint[] = [
         await eventually(`The rides did not wait in ${queueName(NOTIFICATION.queue)}`, async () =>
           (await depthOf(queueUrl)).visible >= ids.length ? true : undefined,
         );
-        for (const id of ids)
-          check(
-            !(await marksOf(id)).has(NOTIFICATION.mark),
-            `Ride ${id} was handled by Customer Notification while its mapping was switched off.`,
-          );
+        for (const [id, marks] of await marksOfRides(ids))
+          check(!marks.has(NOTIFICATION.mark), `Ride ${id} was handled by Customer Notification while its mapping was switched off.`);
         await switchMapping(mapping.UUID!, true);
         await waitForMarks(ids, NOTIFICATION, ' after its mapping was switched on again');
         return `${ids.length} rides waited and were handled after switching on`;

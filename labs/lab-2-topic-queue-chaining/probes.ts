@@ -2,7 +2,7 @@ import { PublishBatchCommand } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { callApi, check, eventually, labContext, output, probeId, sns, sqs } from '../kit/index.ts';
 import { SAMPLE_RIDE } from '../lab-1-fan-out/sample-ride.ts';
-import { type ConsumerService, marksOf } from './services.ts';
+import { type ConsumerService, marksOfRides } from './services.ts';
 import { runRideBatchWorker } from './snippets/worker.ts';
 
 // The behaviour probes of the checkpoints: rides with a unique customer, found again by id.
@@ -52,8 +52,7 @@ export async function waitForMarks(rideIds: string[], service: ConsumerService, 
   await eventually(
     `${service.label} did not handle ${pending.size === 1 ? `ride ${[...pending][0]}` : `${pending.size} of ${rideIds.length} rides`}${why}`,
     async () => {
-      const marks = await Promise.all([...pending].map(async (id) => [id, await marksOf(id)] as const));
-      for (const [id, mark] of marks) if (mark.has(service.mark)) pending.delete(id);
+      for (const [id, marks] of await marksOfRides([...pending])) if (marks.has(service.mark)) pending.delete(id);
       return pending.size === 0 ? true : undefined;
     },
   );

@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type EventSourceMappingConfiguration, GetEventSourceMappingCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type QueueAttributeName, QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { dynamodb, fail, labContext, lambda, output, sqs } from '../kit/index.ts';
@@ -129,12 +129,27 @@ export async function mappingState(uuid: string): Promise<string> {
   return (await lambda().send(new GetEventSourceMappingCommand({ UUID: uuid }))).State ?? 'unknown';
 }
 
-/** Which of `marks` a ride carries in the Rides table: the services that handled it. */
-export async function marksOf(rideId: string): Promise<Set<string>> {
-  const { Item } = await dynamodb().send(
-    new GetItemCommand({ TableName: await output('RidesTableName'), Key: { id: { S: rideId } }, ConsistentRead: true }),
-  );
-  return new Set(Object.keys(Item ?? {}).filter((key) => SERVICES.some((s) => s.mark === key)));
+/** The services' marks on an item of the Rides table: the services that handled the ride. */
+const marksOn = (item: Record<string, unknown> | undefined) =>
+  new Set(Object.keys(item ?? {}).filter((key) => SERVICES.some((s) => s.mark === key)));
+
+/** Which services handled each ride (their marks in the Rides table), read 100 rides at a time; a ride not stored has none. */
+export async function marksOfRides(rideIds: string[]): Promise<Map<string, Set<string>>> {
+  const table = await output('RidesTableName');
+  const marks = new Map(rideIds.map((id) => [id, new Set<string>()]));
+  const unique = [...marks.keys()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, any>[] | undefined = unique.slice(i, i + 100).map((id) => ({ id: { S: id } }));
+    // BatchGetItem may answer part of a batch: ask again for the keys it left.
+    while (keys && keys.length > 0) {
+      const answer: BatchGetItemCommandOutput = await dynamodb().send(
+        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[table] ?? []) marks.set(String(item.id?.S), marksOn(item));
+      keys = answer.UnprocessedKeys?.[table]?.Keys;
+    }
+  }
+  return marks;
 }
 
 /** Whether a ride is stored in the Rides table. */

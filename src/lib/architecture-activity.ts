@@ -86,12 +86,14 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
       const api = index.node(event.resource.split('/')[0]);
       return api ? { nodes: [{ id: api, tone: 'fail' }], edges: [] } : NONE;
     }
-    case 'sns.published': {
-      const topic = index.node(event.resource);
-      if (!topic) return NONE;
-      // Who published is not in the event; with a single possible publisher, it was that one.
-      const publishers = index.into(topic, 'sends');
-      return { nodes: [{ id: topic, tone: 'move' }], edges: publishers.length === 1 ? lit(publishers[0], 'move', 'passed') : [] };
+    case 'sns.published':
+    case 'events.put-event':
+    case 'kinesis.records-put': {
+      const arrivedAt = index.node(event.resource);
+      if (!arrivedAt) return NONE;
+      // Who sent it is not in the event; with a single possible sender, it was that one.
+      const senders = index.into(arrivedAt, 'sends');
+      return { nodes: [{ id: arrivedAt, tone: 'move' }], edges: senders.length === 1 ? lit(senders[0], 'move', 'passed') : [] };
     }
     case 'sns.delivered': {
       const edge = subscriptionEdge(index, index.node(event.resource), d);
@@ -115,18 +117,6 @@ export function marksFor(event: FlowEvent, index: GraphIndex): Marks {
         nodes: dlq ? [{ id: dlq, tone: 'dead-letter', text: 'dead-lettered' }] : [],
         edges: [...lit(edge, 'fail', 'failed'), ...lit(dlqEdge, 'dead-letter', 'passed')],
       };
-    }
-    case 'events.put-event': {
-      const bus = index.node(event.resource);
-      if (!bus) return NONE;
-      const publishers = index.into(bus, 'sends');
-      return { nodes: [{ id: bus, tone: 'move' }], edges: publishers.length === 1 ? lit(publishers[0], 'move', 'passed') : [] };
-    }
-    case 'kinesis.records-put': {
-      const stream = index.node(event.resource);
-      if (!stream) return NONE;
-      const producers = index.into(stream, 'sends');
-      return { nodes: [{ id: stream, tone: 'move' }], edges: producers.length === 1 ? lit(producers[0], 'move', 'passed') : [] };
     }
     case 'events.rule-matched': {
       const rule = index.node(event.resource);

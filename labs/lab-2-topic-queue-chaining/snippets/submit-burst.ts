@@ -1,7 +1,6 @@
-import { BatchGetItemCommand, type BatchGetItemCommandOutput } from '@aws-sdk/client-dynamodb';
-import { callApi, dynamodb, labContext, output, print, sleep } from '../../kit/index.ts';
+import { callApi, labContext, output, print, sleep } from '../../kit/index.ts';
 import { SAMPLE_RIDE } from '../../lab-1-fan-out/sample-ride.ts';
-import { depthOf, findQueue, isExtraordinary, SERVICES } from '../services.ts';
+import { depthOf, findQueue, isExtraordinary, marksOfRides, SERVICES } from '../services.ts';
 
 const RIDES = 100;
 
@@ -69,20 +68,6 @@ export default async function submitBurst() {
 
 /** How many of the rides each service has handled, from the marks they leave in the Rides table. */
 async function handledCounts(ids: string[]): Promise<number[]> {
-  const table = await output('RidesTableName');
-  const counts = SERVICES.map(() => 0);
-  for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, any>[] | undefined = ids.slice(i, i + 100).map((id) => ({ id: { S: id } }));
-    // BatchGetItem may answer part of a batch: ask again for the keys it left.
-    while (keys && keys.length > 0) {
-      const answer: BatchGetItemCommandOutput = await dynamodb().send(
-        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of answer.Responses?.[table] ?? []) {
-        for (const [s, service] of SERVICES.entries()) if (item[service.mark]) counts[s]++;
-      }
-      keys = answer.UnprocessedKeys?.[table]?.Keys;
-    }
-  }
-  return counts;
+  const marks = [...(await marksOfRides(ids)).values()];
+  return SERVICES.map((service) => marks.filter((m) => m.has(service.mark)).length);
 }
