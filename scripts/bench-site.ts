@@ -2,8 +2,8 @@
 // diagram's event-to-pixel latency and frame rate under a burst, measured in Chromium on the
 // production build served with the lab API behind it.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -98,6 +98,46 @@ export default function Home() {
   );
 }
 
+/** What a process under this one is, for the CPU rows: the browser, a Lambda environment, an emulator. */
+function roleOf(pid: number, cmdline: string[]): string {
+  if (pid === process.pid) return 'this process';
+  if (cmdline.some((arg) => arg.endsWith('bootstrap.cjs'))) return 'Lambda environments';
+  if (cmdline.some((arg) => arg.includes('emulator-entry'))) return 'emulators';
+  if (cmdline[0]?.includes('chrom')) return 'the browser';
+  return 'other';
+}
+
+/**
+ * CPU time (ms) of this process and every process under it, by role, from /proc (Linux; empty
+ * elsewhere). CPU time, unlike latency, hardly moves when other work shares the machine: it says
+ * which process the time went to.
+ */
+function cpuByRole(): Map<string, number> {
+  const byRole = new Map<string, number>();
+  if (!existsSync('/proc/self/stat')) return byRole;
+  const processes = new Map<number, { parent: number; ms: number; cmdline: string[] }>();
+  const ticks = 100; // USER_HZ, 100 on Linux
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which may hold spaces): state, ppid, …, utime (14th), stime (15th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      processes.set(Number(entry), { parent: Number(fields[1]), ms: ((Number(fields[11]) + Number(fields[12])) * 1000) / ticks, cmdline });
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const mine = (pid: number) => {
+    for (let at = pid, depth = 0; at > 1 && depth < 64; at = processes.get(at)?.parent ?? 0, depth++) if (at === process.pid) return true;
+    return false;
+  };
+  for (const [pid, { ms, cmdline }] of processes)
+    if (mine(pid)) byRole.set(roleOf(pid, cmdline), (byRole.get(roleOf(pid, cmdline)) ?? 0) + ms);
+  return byRole;
+}
+
 /** The JavaScript a page loads (bodies of script responses), raw and gzipped, and the URLs. */
 async function jsWeight(
   browser: Browser,
@@ -123,8 +163,16 @@ async function jsWeight(
   };
 }
 
-/** `weights: false` measures the diagram only (no template build, no JS weights): quicker while working on it. */
-export async function benchSite(cloud: RunningCloud, row: Row, { weights = true } = {}): Promise<void> {
+/**
+ * `weights: false` measures the diagram only (no template build, no JS weights): quicker while
+ * working on it. `siteBuild` serves a build made earlier (`npm run build -- --out-dir <dir>`)
+ * instead of building the site: quicker still, while working on the server side only.
+ */
+export async function benchSite(
+  cloud: RunningCloud,
+  row: Row,
+  { weights = true, siteBuild }: { weights?: boolean; siteBuild?: string } = {},
+): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'workshop-bench-site-'));
   const target = { kind: 'local' as const, endpoint: cloud.endpoint, region: 'us-east-1', prefix: 'benchsite' };
   let browser: Browser | undefined;
@@ -133,10 +181,11 @@ export async function benchSite(cloud: RunningCloud, row: Row, { weights = true 
     const templateDir = join(work, 'template');
     writeTemplateSite(templateDir);
     const started = performance.now();
-    await Promise.all([build(PROJECT_ROOT, join(work, 'site')), weights && build(templateDir, join(work, 'template-build'))]);
+    const siteDir = siteBuild ?? join(work, 'site');
+    await Promise.all([!siteBuild && build(PROJECT_ROOT, siteDir), weights && build(templateDir, join(work, 'template-build'))]);
     row(
       weights ? 'build the site and the template (in parallel)' : 'build the site',
-      `${((performance.now() - started) / 1000).toFixed(0)} s`,
+      siteBuild ? `(built before: ${siteBuild})` : `${((performance.now() - started) / 1000).toFixed(0)} s`,
       '',
     );
 
@@ -144,12 +193,12 @@ export async function benchSite(cloud: RunningCloud, row: Row, { weights = true 
     const engine = new LabEngine(target);
     if (!(await engine.deploy('lab-1', { solution: true, step: Number.POSITIVE_INFINITY }, () => undefined)))
       throw new Error('deploying lab-1 failed');
-    const staticSite = await serveStatic(join(work, 'site'));
+    const staticSite = await serveStatic(siteDir);
     closers.push(staticSite.close);
     const [sitePort, apiPort] = [await freePort(), await freePort()];
     const api = await serveOnLoopback(createLabApi({ engine, access: accessPolicy(sitePort, apiPort) }).fetch, apiPort, '');
     closers.push(api.close);
-    const site = await serveStatic(join(work, 'site'), { prefix: '/api', port: apiPort }, sitePort);
+    const site = await serveStatic(siteDir, { prefix: '/api', port: apiPort }, sitePort);
     closers.push(site.close);
 
     browser = await launchChromium();
@@ -272,6 +321,14 @@ async function benchDiagram(
     return Object.fromEntries(metrics.map((m) => [m.name, m.value])) as Record<string, number>;
   };
   const before = await busy();
+  // Lambda's share: environments started (each a process loading its code) and invocations throttled.
+  const lambda = { coldStarts: 0, throttled: 0 };
+  const stopCounting = cloud.services.activity.subscribe((event) => {
+    if (event.service !== 'lambda') return;
+    if (event.type === 'invoked' && (event.detail as { coldStart?: boolean }).coldStart) lambda.coldStarts++;
+    if (event.type === 'throttled') lambda.throttled++;
+  });
+  const [cpuBefore, ownBefore, loadBefore] = [cpuByRole(), process.cpuUsage(), loadavg()[0]];
   loop.enable();
   for (let i = 0; i < 200; i++) {
     await publish(i);
@@ -279,10 +336,13 @@ async function benchDiagram(
   }
   const steady = await settle(30_000);
   loop.disable();
+  const [cpuAfter, own, loadAfter] = [cpuByRole(), process.cpuUsage(ownBefore), loadavg()[0]];
+  stopCounting();
   const after = await busy();
   const longTasks = (await page.evaluate('window.longTasks')) as number[];
   const latencies = steady.map(([, [ms]]) => ms);
-  const steadyLost = [...expected].filter((seq) => !steady.some(([s]) => s === seq)).length;
+  const steadySeen = new Set(steady.map(([seq]) => seq));
+  const steadyLost = [...expected].filter((seq) => !steadySeen.has(seq)).length;
   row(`diagram: event emitted → lit on screen, p50 (${latencies.length} events)`, `${percentile(latencies, 50).toFixed(1)} ms`, '');
   row('diagram: event emitted → lit on screen, p99', `${percentile(latencies, 99).toFixed(1)} ms`, '≤ 100 ms');
   row(
@@ -311,6 +371,25 @@ async function benchDiagram(
     "  the server's event loop meanwhile: delay p99 / longest",
     `${(loop.percentile(99) / 1e6).toFixed(0)} / ${(loop.max / 1e6).toFixed(0)} ms`,
     '',
+  );
+  row(
+    "  the server process's CPU meanwhile, per publish",
+    `${((own.user + own.system) / 1000 / 200).toFixed(2)} ms`,
+    'cloud, lab API, publisher, site server, browser driver',
+  );
+  if (cpuAfter.size > 0) {
+    const roles = ['this process', 'the browser', 'Lambda environments', 'emulators'];
+    row(
+      `  CPU meanwhile (s): ${roles.join(' / ')}`,
+      roles.map((r) => (((cpuAfter.get(r) ?? 0) - (cpuBefore.get(r) ?? 0)) / 1000).toFixed(1)).join(' / '),
+      'processes alive at the end',
+    );
+  }
+  row('  Lambda meanwhile: environments started / invocations throttled', `${lambda.coldStarts} / ${lambda.throttled}`, '');
+  row(
+    "  the machine's load average (1 min) before / after",
+    `${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}`,
+    'latencies need a quiet machine',
   );
   row("  the page's main thread meanwhile: long tasks, longest", `${longTasks.length}, ${Math.max(0, ...longTasks).toFixed(0)} ms`, '');
   row(
@@ -351,7 +430,8 @@ async function benchDiagram(
     w.recording = false;
     return w.frames;
   });
-  const lost = [...expected].filter((seq) => !burst.some(([s]) => s === seq)).length;
+  const burstSeen = new Set(burst.map(([seq]) => seq));
+  const lost = [...expected].filter((seq) => !burstSeen.has(seq)).length;
   row(
     `diagram under a burst of ${sent} publishes (${expected.size} events, ${seconds.toFixed(1)} s): frame rate`,
     `${(frames.length / seconds).toFixed(0)} fps`,
@@ -370,13 +450,14 @@ async function benchDiagram(
   await page.close();
 }
 
-// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only]
+// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only] [--site-build <dir>]
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = mkdtempSync(join(tmpdir(), 'workshop-bench-'));
   const cloud = await startCloud({ port: 0, dataDir });
   try {
     await benchSite(cloud, (what, figure, budget) => console.log(`${what.padEnd(70)} ${figure.padStart(18)}   ${budget}`), {
       weights: !process.argv.includes('--diagram-only'),
+      siteBuild: process.argv.includes('--site-build') ? process.argv[process.argv.indexOf('--site-build') + 1] : undefined,
     });
   } finally {
     await cloud.stop();

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ActivityStream } from './activity/stream.ts';
 import { Delivery } from './delivery/delivery.ts';
@@ -62,6 +63,13 @@ export interface LambdaLimits {
    * (`WORKSHOP_LAMBDA_MAX_HEAP_MB`).
    */
   maxHeapMb: number;
+  /**
+   * Most environments starting at once, all functions together: each start loads the function's
+   * code and the AWS SDK in a new process, CPU-bound, so more at once than the machine has cores
+   * only makes each slower. Default: the machine's available parallelism
+   * (`WORKSHOP_LAMBDA_MAX_STARTING`).
+   */
+  maxStarting: number;
 }
 
 /** A positive number from the environment, or undefined. */
@@ -97,6 +105,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       maxEnvironments: options.lambda?.maxEnvironments ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_ENVIRONMENTS') ?? DEFAULT_MAX_ENVIRONMENTS,
       idleMs: options.lambda?.idleMs ?? (fromEnvironment('WORKSHOP_LAMBDA_IDLE_SECONDS') ?? 120) * 1000,
       maxHeapMb: options.lambda?.maxHeapMb ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_HEAP_MB') ?? 512,
+      maxStarting: options.lambda?.maxStarting ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_STARTING') ?? availableParallelism(),
     },
   };
   await ensureCodeRoot(join(settings.dataDir, 'lambda-code'));

@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { LedgerChange } from './ledger.ts';
+import { WalCheckpointer } from './wal-checkpointer.ts';
 
 /** What one commit writes: each service's changed records, and each ledger's changes. */
 export interface Commit {
@@ -10,21 +11,24 @@ export interface Commit {
 /**
  * The cloud's own state in one SQLite database (`state.db`): the services' snapshots record by
  * record, and their ledgers. A commit is one transaction, written to the write-ahead log before
- * it returns; SQLite folds the log into the database as it grows (a checkpoint every 1,000
- * pages), so nothing has to rewrite the whole state. `synchronous=NORMAL` in WAL mode: a commit
- * survives the cloud's process being killed the moment after (the log is written, only its
- * flush to the disk is left to the operating system); a power cut may lose the last commits,
- * never corrupt the database.
+ * it returns; the log is folded into the database on a worker thread (see WalCheckpointer), so
+ * nothing has to rewrite the whole state and no commit waits for a checkpoint's fsync.
+ * `synchronous=NORMAL` in WAL mode: a commit survives the cloud's process being killed the moment
+ * after (the log is written, only its flush to the disk is left to the operating system); a
+ * power cut may lose the last commits, never corrupt the database.
  */
 export class DurableStore {
   private readonly db: DatabaseSync;
   private readonly statements;
+  private readonly checkpointer: WalCheckpointer;
 
   constructor(readonly path: string) {
     try {
       this.db = new DatabaseSync(path);
       this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA synchronous = NORMAL');
+      // The checkpointer's connection may hold a lock for a moment: a commit waits rather than fails.
+      this.db.exec('PRAGMA busy_timeout = 2000');
       this.db.exec(`
         CREATE TABLE IF NOT EXISTS records (service TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (service, key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS ledgers (name TEXT NOT NULL, id TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (name, id)) WITHOUT ROWID;
@@ -44,6 +48,7 @@ export class DurableStore {
       removeLedgerRange: this.db.prepare('DELETE FROM ledgers WHERE name = ? AND id >= ? AND id < ?'),
       clearLedger: this.db.prepare('DELETE FROM ledgers WHERE name = ?'),
     };
+    this.checkpointer = new WalCheckpointer(this.db, path);
   }
 
   /** Whether anything was ever committed (a first start, or one after the state file format). */
@@ -89,9 +94,11 @@ export class DurableStore {
       this.db.exec('ROLLBACK');
       throw error;
     }
+    this.checkpointer.written();
   }
 
   close(): void {
+    this.checkpointer.close();
     if (this.db.isOpen) this.db.close();
   }
 }

@@ -22,7 +22,11 @@ export const lambda: ServiceDefinition = {
       asyncRetryDelaysMs: settings.asyncRetryDelaysMs,
       delivery,
       asyncInvocations: ledger('lambda.async-invocations'),
-      environments: { maxEnvironments: settings.lambda.maxEnvironments, idleMs: settings.lambda.idleMs },
+      environments: {
+        maxEnvironments: settings.lambda.maxEnvironments,
+        idleMs: settings.lambda.idleMs,
+        maxStarting: settings.lambda.maxStarting,
+      },
       maxHeapMb: settings.lambda.maxHeapMb,
       readObject: async (bucket, key) => {
         const object = await services.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -14,8 +14,11 @@ import { EnvironmentBudget, type EnvironmentLimits, EnvironmentPool, type Invoca
 
 // LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
 // Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
-// of about 1 and 2 minutes, so a lab observes them while it runs; destination records are sent
-// without checking the execution role's permissions for them.
+// of about 1 and 2 minutes, so a lab observes them while it runs (throttled ones from 1 s to 5 s
+// instead of from 1 s to 5 minutes); destination records are sent
+// without checking the execution role's permissions for them; a function without reserved
+// concurrency runs in at most 10 processes, and invocations beyond them wait for one instead of
+// each getting an environment of its own (their latency shows it, not a throttle).
 
 const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 const RESERVED_ENV = [
@@ -38,8 +41,13 @@ const RESERVED_ENV = [
   'LAMBDA_TASK_ROOT',
   'LAMBDA_RUNTIME_DIR',
 ];
-/** Concurrency of a function without reserved concurrency: AWS's account pool is 1,000; a laptop's is smaller. */
-const LOCAL_UNRESERVED_CONCURRENCY = 10;
+/**
+ * A function without reserved concurrency: AWS's account pool of 1,000 concurrent invocations
+ * (throttled beyond it), run here by at most 10 processes; invocations beyond those wait for one
+ * that is free. A laptop has room for fewer processes than AWS has environments, but AWS would
+ * not throttle ten, so neither does the local cloud.
+ */
+const UNRESERVED = { maxConcurrency: 1_000, maxEnvironments: 10 };
 
 /** The origin of the local cloud's queue URLs in a region (fauxqs's form, on the gateway's port). */
 function sqsEndpoint(endpoint: string, region: string): string {
@@ -86,6 +94,8 @@ export interface AsyncInvocation {
   enqueued: number;
   /** Attempts that failed so far. */
   attempts: number;
+  /** Attempts throttled so far (they use up no attempt, but each waits longer). */
+  throttles?: number;
 }
 
 export interface LambdaOptions {
@@ -442,7 +452,8 @@ export class LambdaService {
   }
 
   private limitsOf(fn: FunctionRecord) {
-    return { maxConcurrency: fn.reservedConcurrency ?? LOCAL_UNRESERVED_CONCURRENCY };
+    const reserved = fn.reservedConcurrency;
+    return reserved === undefined ? UNRESERVED : { maxConcurrency: reserved, maxEnvironments: reserved };
   }
 
   private stopEnvironments(fn: FunctionRecord): void {
@@ -617,8 +628,12 @@ export class LambdaService {
     }
     this.options.activity.emit('lambda.async-retry', current.arn, { trigger, attempt: next, requestId: report.requestId });
     invocation.attempts = next;
+    if (report.throttled) invocation.throttles = (invocation.throttles ?? 0) + 1;
     this.asyncInvocations.put(invocation.id, invocation);
-    setTimeout(() => void this.runAsync(invocation), delays[Math.min(next - 1, delays.length - 1)] ?? 1_000).unref();
+    const delay = report.throttled
+      ? throttleDelay(invocation.throttles!, delays[0] ?? 1_000)
+      : delays[Math.min(next - 1, delays.length - 1)];
+    setTimeout(() => void this.runAsync(invocation), delay ?? 1_000).unref();
   }
 
   /**
@@ -694,6 +709,16 @@ export function destinationPrincipal(fn: Pick<FunctionRecord, 'arn'>): Principal
     sourceArn: fn.arn,
     authority: { unchecked: "destinations are sent with the function's execution role, which the local cloud does not check" },
   };
+}
+
+/**
+ * The wait before retry `n` of a throttled asynchronous invocation. AWS: from 1 second, doubling,
+ * to at most 5 minutes. Here from the first retry delay (1 s), to 5 of them: the 5 minutes
+ * shortened as the retries of errors are (1 minute to 1 s), so a throttled event still comes back
+ * while the lab runs, and a queue of them does not retry every second for six hours.
+ */
+export function throttleDelay(n: number, firstMs: number): number {
+  return Math.min(firstMs * 2 ** (n - 1), firstMs * 5);
 }
 
 function lambdaTimestamp(): string {
