@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { join } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
+import { WalCheckpointer } from '../persistence/wal-checkpointer.ts';
 import { EmulatorProcess } from './emulator-process.ts';
 import { createFauxqs } from './fauxqs.ts';
 
@@ -55,7 +56,13 @@ export async function startEmulators({ region, dataDir, persist, restarted }: Em
       dataDir: persist ? join(dataDir, 'fauxqs') : undefined,
       messageSpies: { bufferSize: 0 },
     });
-    started.push(() => fauxqs.stop());
+    // fauxqs's SQLite database checkpoints its log in the middle of a write, on this event loop:
+    // a worker thread folds it first (see WalCheckpointer).
+    const checkpointer = persist ? new WalCheckpointer(join(dataDir, 'fauxqs', 'fauxqs.db')) : undefined;
+    started.push(async () => {
+      await checkpointer?.close();
+      await fauxqs.stop();
+    });
     // Both start at once: each is a process of its own.
     const children = await Promise.allSettled([
       EmulatorProcess.start(
