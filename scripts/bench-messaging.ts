@@ -23,7 +23,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`;
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))];
 
-const SENDS = 1_000;
+const SENDS = Number(process.env.BENCH_SQS_SENDS ?? 1_000);
 const CONCURRENCY = 16;
 const perSecond = (count: number, ms: number) => Math.round((count * 1000) / ms);
 
@@ -39,44 +39,93 @@ async function timed(count: number, workers: number, operation: (i: number) => P
   return performance.now() - started;
 }
 
-/** Sends per second into a fresh queue of `sqs`. */
-async function sendRate(sqs: SQSClient, queueName: string, workers: number): Promise<number> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-  await timed(50, workers, () => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'warm-up' })));
-  return perSecond(SENDS, await timed(SENDS, workers, (i) => sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `ride-${i}` }))));
-}
+/** Operations per chunk: fauxqs alone and the endpoint take turns, chunk by chunk. */
+const CHUNK = 100;
 
-/** Messages per second received and deleted (batches of 10) from a queue filled beforehand. */
-async function consumeRate(sqs: SQSClient, queueName: string, workers: number): Promise<number> {
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
-  await timed(SENDS / 10, 4, (b) =>
-    sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl,
-        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `ride-${b}-${i}` })),
-      }),
-    ),
-  );
-  let consumed = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (consumed < SENDS) {
-        const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
-        if (Messages.length === 0) continue;
-        consumed += Messages.length;
-        await sqs.send(
-          new DeleteMessageBatchCommand({ QueueUrl, Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })) }),
-        );
-      }
-    }),
-  );
-  return perSecond(consumed, performance.now() - started);
+/** A rate measured for fauxqs alone and for the endpoint: operations per second, and this process's CPU per operation. */
+interface Rates {
+  perSecond: [number, number];
+  cpuMs: [number, number];
 }
 
 /**
- * SQS send and receive+delete throughput through the endpoint against fauxqs alone, same run.
- * fauxqs alone persists to `dataDir` as the cloud's does, so the ratio is the gateway's cost.
+ * Makes `count` messages' worth of operations on each side (0: fauxqs alone, 1: the endpoint) in
+ * turns of about CHUNK messages (`perOperation` each at most), the side that goes first
+ * alternating, so that a machine busy with other work slows both alike. `operation(side, i)`
+ * does operation `i` of a side and says how many messages it moved. CPU is this process's
+ * (clients and servers alike), so the difference between the sides is what the endpoint adds.
+ */
+async function inTurns(
+  count: number,
+  workers: number,
+  perOperation: number,
+  operation: (side: 0 | 1, i: number) => Promise<number>,
+): Promise<Rates> {
+  const elapsed: [number, number] = [0, 0];
+  const cpu: [number, number] = [0, 0];
+  const done: [number, number] = [0, 0];
+  for (let chunk = 0; done[0] < count || done[1] < count; chunk++) {
+    for (const side of (chunk % 2 === 0 ? [0, 1] : [1, 0]) as (0 | 1)[]) {
+      if (done[side] >= count) continue;
+      const before = process.cpuUsage();
+      let made = 0;
+      elapsed[side] += await timed(Math.ceil(Math.min(CHUNK, count - done[side]) / perOperation), workers, async (i) => {
+        const got = await operation(side, done[side] + i);
+        made += got;
+      });
+      const used = process.cpuUsage(before);
+      cpu[side] += (used.user + used.system) / 1000;
+      done[side] += made;
+    }
+  }
+  return {
+    perSecond: [perSecond(done[0], elapsed[0]), perSecond(done[1], elapsed[1])],
+    cpuMs: [cpu[0] / done[0], cpu[1] / done[1]],
+  };
+}
+
+/** Sends into a fresh queue on each side. */
+async function sendRates(sides: [SQSClient, SQSClient], queueName: string, workers: number): Promise<Rates> {
+  const urls = await Promise.all(sides.map(async (sqs) => (await sqs.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl));
+  for (const [side, sqs] of sides.entries())
+    await timed(50, workers, () => sqs.send(new SendMessageCommand({ QueueUrl: urls[side], MessageBody: 'warm-up' })));
+  return inTurns(SENDS, workers, 1, async (side, i) => {
+    await sides[side].send(new SendMessageCommand({ QueueUrl: urls[side], MessageBody: `ride-${i}` }));
+    return 1;
+  });
+}
+
+/** Messages received and deleted (batches of 10) from a queue on each side, filled beforehand. */
+async function consumeRates(sides: [SQSClient, SQSClient], queueName: string, workers: number): Promise<Rates> {
+  const urls = await Promise.all(sides.map(async (sqs) => (await sqs.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl));
+  for (const [side, sqs] of sides.entries())
+    await timed(SENDS / 10, 4, (b) =>
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: urls[side],
+          Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `ride-${b}-${i}` })),
+        }),
+      ),
+    );
+  // Each operation is one receive of up to 10 and the delete of what it got.
+  return inTurns(SENDS, workers, 10, async (side) => {
+    const sqs = sides[side];
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: urls[side], MaxNumberOfMessages: 10 }));
+    if (Messages.length === 0) return 0;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: urls[side],
+        Entries: Messages.map((m, i) => ({ Id: `d${i}`, ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+    return Messages.length;
+  });
+}
+
+/**
+ * SQS send and receive+delete throughput through the endpoint against fauxqs alone, same run,
+ * taking turns (see inTurns). fauxqs alone persists to `dataDir` as the cloud's does, so the
+ * ratio is the gateway's cost; the CPU rows say the same without the disk's waits.
  */
 export async function sqsThroughput(target: Target, row: Row, dataDir: string): Promise<void> {
   const alone = await startFauxqs({ port: 0, logger: false, host: 'localhost', dataDir });
@@ -86,19 +135,21 @@ export async function sqsThroughput(target: Target, row: Row, dataDir: string): 
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const endpoint = new SQSClient(clientConfig(target));
+  const sides: [SQSClient, SQSClient] = [direct, endpoint];
+  const cpu = ({ cpuMs: [a, b] }: Rates) => `${a.toFixed(2)} / ${b.toFixed(2)} ms`;
   try {
     for (const workers of [1, CONCURRENCY]) {
       const label = workers === 1 ? 'sequential' : `${workers} concurrent clients`;
-      const fauxqs = await sendRate(direct, `bench-send-alone-${workers}`, workers);
-      const cloud = await sendRate(endpoint, `bench-send-${workers}`, workers);
-      row(`SQS sends/s, ${label}: fauxqs alone`, `${fauxqs}/s`, '');
-      row(`SQS sends/s, ${label}: through the endpoint`, `${cloud}/s`, '');
-      row(`  ratio endpoint / fauxqs alone`, `${(cloud / fauxqs).toFixed(2)}×`, '≥ 0.9×');
-      const fauxqsConsume = await consumeRate(direct, `bench-consume-alone-${workers}`, workers);
-      const cloudConsume = await consumeRate(endpoint, `bench-consume-${workers}`, workers);
-      row(`SQS receive+delete msgs/s, ${label}: fauxqs alone`, `${fauxqsConsume}/s`, '');
-      row(`SQS receive+delete msgs/s, ${label}: endpoint`, `${cloudConsume}/s`, '');
-      row(`  ratio endpoint / fauxqs alone`, `${(cloudConsume / fauxqsConsume).toFixed(2)}×`, '');
+      const sends = await sendRates(sides, `bench-send-${workers}`, workers);
+      row(`SQS sends/s, ${label}: fauxqs alone`, `${sends.perSecond[0]}/s`, '');
+      row(`SQS sends/s, ${label}: through the endpoint`, `${sends.perSecond[1]}/s`, '');
+      row(`  ratio endpoint / fauxqs alone`, `${(sends.perSecond[1] / sends.perSecond[0]).toFixed(2)}×`, '≥ 0.9×');
+      row('  CPU per send, fauxqs alone / endpoint', cpu(sends), 'client and server, this process');
+      const consumed = await consumeRates(sides, `bench-consume-${workers}`, workers);
+      row(`SQS receive+delete msgs/s, ${label}: fauxqs alone`, `${consumed.perSecond[0]}/s`, '');
+      row(`SQS receive+delete msgs/s, ${label}: endpoint`, `${consumed.perSecond[1]}/s`, '');
+      row(`  ratio endpoint / fauxqs alone`, `${(consumed.perSecond[1] / consumed.perSecond[0]).toFixed(2)}×`, '');
+      row('  CPU per message, fauxqs alone / endpoint', cpu(consumed), 'client and server, this process');
     }
   } finally {
     direct.destroy();

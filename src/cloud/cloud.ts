@@ -122,7 +122,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
   } catch (error) {
     // A damaged state file or a taken port: stop what started, so nothing is left running.
     for (const service of built.reverse()) await service.shutdown?.();
-    saved?.close();
+    await saved?.close();
     await emulators.stop();
     throw error;
   }
@@ -202,7 +202,7 @@ async function assembleCloud(
       for (const service of [...built].reverse()) await service.shutdown?.();
       await server.closeAll();
       await saved.flush();
-      saved.close();
+      await saved.close();
       await emulators.stop();
     },
   };

@@ -1,41 +1,60 @@
-import http from 'node:http';
+import type http from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { fixFauxqsPersistence } from '../services/sqs/fauxqs-persistence.ts';
 
 type FauxqsOptions = NonNullable<Parameters<typeof startFauxqs>[0]>;
-type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-/** fauxqs (SQS and S3), with the function its HTTP server hands each request to. */
+/**
+ * fauxqs's dispatcher of SQS's JSON protocol (its class is not exported): runs the action that
+ * X-Amz-Target names on an input already parsed, setting the answer's status and headers on
+ * `reply`, and returns the answer's body as an object (an SQS error as its JSON document).
+ */
+export interface FauxqsSqsRouter {
+  handle(
+    request: { headers: http.IncomingHttpHeaders; body: unknown },
+    reply: { status(code: number): unknown; header(name: string, value: string): unknown },
+  ): Promise<unknown>;
+}
+
+/** fauxqs (SQS and S3), with its SQS dispatcher. */
 export interface Fauxqs {
   server: FauxqsServer;
   /**
-   * fauxqs's own request handler: the gateway gives it an HTTP/1.1 request it has received
-   * directly, without a second trip over a loopback socket (the SQS send path is benchmarked).
+   * What fauxqs's web server hands an SQS JSON request to once it has parsed it: the gateway,
+   * which has read and checked the request already, calls it directly, without a second trip
+   * through an HTTP server (the SQS send path is benchmarked against fauxqs alone).
    */
-  handle: RequestHandler;
+  sqs: FauxqsSqsRouter;
 }
 
-/** Starts fauxqs on an internal port, keeping hold of its request handler. */
+/** Starts fauxqs on an internal port, keeping hold of its SQS dispatcher. */
 export async function createFauxqs(options: FauxqsOptions): Promise<Fauxqs> {
   await fixFauxqsPersistence();
-  // fauxqs builds its Fastify server inside startFauxqs and keeps it private; the handler is
-  // caught as Fastify creates the server, during the synchronous start of the call.
-  const createServer = http.createServer;
-  let handle: RequestHandler | undefined;
-  (http as { createServer: unknown }).createServer = (...args: unknown[]) => {
-    handle ??= args.find((arg): arg is RequestHandler => typeof arg === 'function');
-    return (createServer as (...a: unknown[]) => http.Server)(...args);
+  // fauxqs builds its dispatcher inside startFauxqs and keeps it private; it is caught as it
+  // registers its first action, during the synchronous start of the call. The module is the one
+  // fauxqs's app.js imports, by its file (the package exports only its entry).
+  const app = fileURLToPath(import.meta.resolve('fauxqs'));
+  const { SqsRouter } = (await import(pathToFileURL(join(dirname(app), 'sqs', 'sqsRouter.js')).href)) as {
+    SqsRouter: { prototype: FauxqsSqsRouter & { register(...args: unknown[]): unknown } };
+  };
+  const register = SqsRouter.prototype.register;
+  let sqs: FauxqsSqsRouter | undefined;
+  SqsRouter.prototype.register = function (this: FauxqsSqsRouter, ...args: unknown[]) {
+    sqs ??= this;
+    return register.apply(this, args);
   };
   let starting: Promise<FauxqsServer>;
   try {
     starting = startFauxqs(options);
   } finally {
-    (http as { createServer: unknown }).createServer = createServer;
+    SqsRouter.prototype.register = register;
   }
   const server = await starting;
-  if (!handle) {
+  if (!sqs) {
     await server.stop();
-    throw new Error('fauxqs did not create its HTTP server as expected; the installed fauxqs version is not the one the project pins.');
+    throw new Error('fauxqs did not build its SQS dispatcher as expected; the installed fauxqs version is not the one the project pins.');
   }
-  return { server, handle };
+  return { server, sqs };
 }

@@ -1,15 +1,15 @@
-import type http from 'node:http';
 import { join } from 'node:path';
 import type { FauxqsServer } from 'fauxqs';
+import { WalCheckpointer } from '../persistence/wal-checkpointer.ts';
 import { EmulatorProcess } from './emulator-process.ts';
-import { createFauxqs } from './fauxqs.ts';
+import { createFauxqs, type FauxqsSqsRouter } from './fauxqs.ts';
 
 /** The reused emulators, each on an internal loopback port behind the gateway. */
 export interface Emulators {
   /** SQS and S3. */
   fauxqs: FauxqsServer;
-  /** fauxqs's request handler, for requests the gateway hands over directly. */
-  fauxqsHandle: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  /** fauxqs's SQS dispatcher, for the JSON requests the gateway hands over directly. */
+  fauxqsSqs: FauxqsSqsRouter;
   fauxqsUrl: URL;
   /** DynamoDB (dynalite) and Kinesis (kinesalite), each in a process of its own. */
   dynalite: EmulatorProcess;
@@ -47,7 +47,7 @@ export async function startEmulators({ region, dataDir, persist, restarted }: Em
   };
   try {
     // The message spy feeds CloudWatch's SQS counters; it keeps no buffer, nothing reads it back.
-    const { server: fauxqs, handle: fauxqsHandle } = await createFauxqs({
+    const { server: fauxqs, sqs: fauxqsSqs } = await createFauxqs({
       port: 0,
       logger: false,
       host: 'localhost',
@@ -55,7 +55,13 @@ export async function startEmulators({ region, dataDir, persist, restarted }: Em
       dataDir: persist ? join(dataDir, 'fauxqs') : undefined,
       messageSpies: { bufferSize: 0 },
     });
-    started.push(() => fauxqs.stop());
+    // fauxqs's SQLite database checkpoints its log in the middle of a write, on this event loop:
+    // a worker thread folds it first (see WalCheckpointer).
+    const checkpointer = persist ? new WalCheckpointer(join(dataDir, 'fauxqs', 'fauxqs.db')) : undefined;
+    started.push(async () => {
+      await checkpointer?.close();
+      await fauxqs.stop();
+    });
     // Both start at once: each is a process of its own.
     const children = await Promise.allSettled([
       EmulatorProcess.start(
@@ -85,7 +91,7 @@ export async function startEmulators({ region, dataDir, persist, restarted }: Em
     const [dynalite, kinesis] = children.map((child) => (child as PromiseFulfilledResult<EmulatorProcess>).value);
     return {
       fauxqs,
-      fauxqsHandle,
+      fauxqsSqs,
       fauxqsUrl: new URL(`http://127.0.0.1:${fauxqs.port}`),
       dynalite,
       kinesalite: kinesis,

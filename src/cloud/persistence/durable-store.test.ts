@@ -22,11 +22,11 @@ test("a commit leaves the log's checkpoint to a worker thread, which folds it in
     assert.ok(size(path) - before < 1_000_000, 'and was not copied into the database on the committing thread');
     for (let i = 0; i < 100 && size(path) - before < 5_000_000; i++) await new Promise((r) => setTimeout(r, 50));
     assert.ok(size(path) - before >= 5_000_000, 'the worker checkpointed the log into the database');
-    store.close();
+    await store.close();
 
     const reopened = new DurableStore(path);
     assert.equal(reopened.records().get('test')?.size, 1_500);
-    reopened.close();
+    await reopened.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -48,7 +48,7 @@ export class DurableStore {
       removeLedgerRange: this.db.prepare('DELETE FROM ledgers WHERE name = ? AND id >= ? AND id < ?'),
       clearLedger: this.db.prepare('DELETE FROM ledgers WHERE name = ?'),
     };
-    this.checkpointer = new WalCheckpointer(this.db, path);
+    this.checkpointer = new WalCheckpointer(path, this.db);
   }
 
   /** Whether anything was ever committed (a first start, or one after the state file format). */
@@ -97,8 +97,9 @@ export class DurableStore {
     this.checkpointer.written();
   }
 
-  close(): void {
-    this.checkpointer.close();
+  /** Closes the database, the checkpointer's connection first: the last to close folds the log in. */
+  async close(): Promise<void> {
+    await this.checkpointer.close();
     if (this.db.isOpen) this.db.close();
   }
 }

@@ -172,10 +172,10 @@ export class SavedServices {
   }
 
   /** Stops background commits and closes the database (after `flush`). */
-  close(): void {
+  async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.store?.close();
+    await this.store?.close();
   }
 
   private soon(): void {

@@ -16,30 +16,40 @@ const AUTOCHECKPOINT_PAGES = 1_000;
  * DurableStore), and a checkpoint cut short by a crash is completed when the database is next
  * opened.
  *
- * The owner's connection stops checkpointing by itself (`wal_autocheckpoint = 0`); should the
- * worker fail, it starts again.
+ * With the owner's connection (`owner`), that connection stops checkpointing by itself
+ * (`wal_autocheckpoint = 0`) and says when it wrote; should the worker fail, it checkpoints again.
+ * Without it (a reused emulator's database, whose connection is not ours), the worker looks at
+ * the log every interval and folds it when it changed, so that the emulator's own connection
+ * seldom reaches its thousand pages.
  */
 export class WalCheckpointer {
   private worker?: Worker;
 
   constructor(
-    private readonly db: DatabaseSync,
     path: string,
+    private readonly owner?: DatabaseSync,
   ) {
     let worker: Worker;
     try {
-      worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), { workerData: { path, intervalMs: INTERVAL_MS } });
+      worker = new Worker(new URL('./wal-checkpoint-worker.mjs', import.meta.url), {
+        workerData: { path, intervalMs: INTERVAL_MS, watch: !owner },
+      });
     } catch (error) {
-      console.error(`The local cloud folds its write-ahead log on its event loop: no worker thread (${(error as Error).message}).`);
+      console.error(
+        `The local cloud folds the write-ahead log of ${path} on its event loop: no worker thread (${(error as Error).message}).`,
+      );
       return;
     }
     this.worker = worker;
     worker.unref();
     worker.on('message', (message: { failed?: string }) => {
-      if (message.failed) this.fallBack(new Error(message.failed));
+      if (message.failed) this.fallBack(path, new Error(message.failed));
     });
-    worker.on('error', (error) => this.fallBack(error));
-    db.exec('PRAGMA wal_autocheckpoint = 0');
+    worker.on('error', (error) => this.fallBack(path, error));
+    worker.once('exit', () => {
+      if (this.worker === worker) this.worker = undefined;
+    });
+    owner?.exec('PRAGMA wal_autocheckpoint = 0');
   }
 
   /** Something was committed: a checkpoint follows within INTERVAL_MS. */
@@ -47,19 +57,26 @@ export class WalCheckpointer {
     this.worker?.postMessage('written');
   }
 
-  /** Stops the worker (the database is closing; closing it checkpoints what is left). */
-  close(): void {
-    this.worker?.postMessage('close');
+  /**
+   * Stops the worker once it has closed its connection (the database is closing: the last
+   * connection to close checkpoints what is left and removes the log).
+   */
+  async close(): Promise<void> {
+    const worker = this.worker;
     this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage('close');
+    await exited;
   }
 
   /** The worker cannot checkpoint: the owner's connection does again, as SQLite does by default. */
-  private fallBack(error: Error): void {
+  private fallBack(path: string, error: Error): void {
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
     void worker.terminate();
-    if (this.db.isOpen) this.db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
-    console.error(`The local cloud folds its write-ahead log on its event loop again: its worker failed (${error.message}).`);
+    if (this.owner?.isOpen) this.owner.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    console.error(`The local cloud folds the write-ahead log of ${path} on its event loop again: its worker failed (${error.message}).`);
   }
 }

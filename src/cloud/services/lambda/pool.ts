@@ -151,9 +151,7 @@ export interface InvocationReport extends InvocationOutcome {
 }
 
 /** What an invocation waiting for an environment gets: one to run on, or the error of the start made for it. */
-type Handed =
-  | { environment: Environment; initDurationMs?: number }
-  | { initError: NonNullable<InvocationOutcome['error']>; initDurationMs: number };
+type Handed = { environment: Environment } | { initError: NonNullable<InvocationOutcome['error']>; initDurationMs: number };
 
 /** How long a start is taken to last before one was measured: a Node.js process loading the AWS SDK, on a laptop. */
 const FIRST_START_ESTIMATE_MS = 250;
@@ -168,7 +166,7 @@ const FIRST_START_ESTIMATE_MS = 250;
  * hundred milliseconds of CPU, and gives the invocation an environment no sooner than it takes,
  * while a warm one may be free sooner. So a function with no environment starts one at once, and
  * an invocation that has waited as long as the function's last start took gets a start of its
- * own (never more than twice the wait of the better choice). A start no longer needed by the time
+ * own (so it never waits more than twice as long as the better choice would have taken). A start no longer needed by the time
  * the budget lets it begin (a warm environment took its invocation meanwhile) is not made.
  * Messages arriving faster than a start takes so queue behind one or two starts, where each
  * would otherwise fork a process; invocations that stay busy still get one environment each.

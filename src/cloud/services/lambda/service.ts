@@ -15,10 +15,10 @@ import { EnvironmentBudget, type EnvironmentLimits, EnvironmentPool, type Invoca
 // LIMITATIONS: zip-packaged Node.js functions only (nodejs20.x and newer, run on the cloud's own
 // Node.js); $LATEST only (no versions or aliases); asynchronous retries wait 1 s and 2 s instead
 // of about 1 and 2 minutes, so a lab observes them while it runs (throttled ones from 1 s to 5 s
-// instead of from 1 s to 5 minutes); destination records are sent
-// without checking the execution role's permissions for them; a function without reserved
-// concurrency runs in at most 10 processes, and invocations beyond them wait for one instead of
-// each getting an environment of its own (their latency shows it, not a throttle).
+// instead of from 1 s to 5 minutes); destination records are sent without checking the execution
+// role's permissions for them; a function without reserved concurrency runs in at most 10
+// processes, and invocations beyond them wait for one instead of each getting an environment of
+// its own (their latency shows it, not a throttle).
 
 const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../../node_modules', import.meta.url));
 const RESERVED_ENV = [

@@ -28,7 +28,7 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
  */
 export const sqs: ServiceDefinition = {
   build: ({ emulators, settings, activity, delivery, services, endpoint }) => {
-    const { fauxqs, fauxqsHandle, fauxqsUrl } = emulators;
+    const { fauxqs, fauxqsSqs, fauxqsUrl } = emulators;
     // Every SQS call the cloud itself makes (pollers, redrives, CloudFormation) is seen as the gateway sees a client's.
     const observed = (action: string, input: unknown, output: unknown) => {
       if (action === 'ReceiveMessage')
@@ -72,8 +72,10 @@ export const sqs: ServiceDefinition = {
     const json: ServiceEndpoint = async (request) => {
       const action = String(request.headers['x-amz-target'] ?? '').slice('AmazonSQS.'.length);
       if (Object.hasOwn(moveTasks.actions, action)) return extras(request);
+      let input: Record<string, unknown>;
       try {
-        const input = request.body.length > 0 ? parseJsonObject(request.body) : {};
+        // AWS reads an empty body as an empty input.
+        input = request.body.length > 0 ? parseJsonObject(request.body) : {};
         if (isOperation('sqs', action) === false)
           throw new AwsError('UnknownOperationException', `Unknown operation ${JSON.stringify(action.slice(0, 100))}.`);
         try {
@@ -85,8 +87,7 @@ export const sqs: ServiceDefinition = {
       } catch (error) {
         return { ...jsonErrorAnswer(error, contextOf(request).requestId, '1.0'), action };
       }
-      // AWS reads an empty body as an empty input; fauxqs would fail on it.
-      const answer = await callFauxqs(fauxqsHandle, request.body.length > 0 ? request : { ...request, body: Buffer.from('{}') });
+      const answer = await callFauxqs(fauxqsSqs, request, input);
       if (action === 'ReceiveMessage')
         services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
       if (QUEUE_CHANGES.has(action)) delivery.queues.changed();

@@ -1,51 +1,48 @@
 import type http from 'node:http';
-import inject from 'light-my-request';
 import { AwsError } from '../../aws/errors.ts';
 import { contextOf, type HttpRequest, type HttpResponse, jsonErrorAnswer } from '../../aws/http.ts';
+import type { FauxqsSqsRouter } from '../../emulators/fauxqs.ts';
 import { awsQueryErrorHeader } from './query-error-header.ts';
-
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** The headers of a request as an HTTP/1.1 server takes them: HTTP/2's pseudo-headers become Host. */
 function plainHeaders(headers: HttpRequest['headers']): http.IncomingHttpHeaders {
   const out: http.IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) if (!name.startsWith(':') && value !== undefined) out[name] = value;
   out.host ??= String(headers[':authority'] ?? 'localhost');
-  delete out['content-length'];
   return out;
 }
 
 /**
- * Calls fauxqs's own request handler in process (no socket; the SQS send path is benchmarked)
- * with a request whose body was read and checked, and gives back its whole answer in AWS's shape:
- * the x-amzn-query-error header as AWS sends it, and an error of fauxqs's web framework (its own
- * JSON, not AWS's) as an AWS JSON error.
+ * Runs one SQS action in fauxqs, in process, on an input the gateway has read, parsed and checked
+ * (fauxqs's web server would only parse it again), and gives back its whole answer in AWS's
+ * shape: the x-amzn-query-error header as AWS sends it, and a failure of fauxqs that is not one
+ * of its SQS errors as an AWS InternalFailure.
  */
-export async function callFauxqs(handle: Handler, request: HttpRequest): Promise<HttpResponse> {
-  const response = await inject(handle as never, {
-    method: request.method as 'POST',
-    url: request.url,
-    headers: plainHeaders(request.headers),
-    payload: request.body,
-  });
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (value === undefined || name === 'content-length' || name === 'transfer-encoding' || name === 'connection') continue;
-    headers[name] = name === 'x-amzn-query-error' ? awsQueryErrorHeader(String(value)) : String(value);
+export async function callFauxqs(sqs: FauxqsSqsRouter, request: HttpRequest, input: Record<string, unknown>): Promise<HttpResponse> {
+  const { requestId } = contextOf(request);
+  let status = 200;
+  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId };
+  const reply = {
+    status(code: number) {
+      status = code;
+      return reply;
+    },
+    header(name: string, value: string) {
+      const key = name.toLowerCase();
+      headers[key] = key === 'x-amzn-query-error' ? awsQueryErrorHeader(String(value)) : String(value);
+      return reply;
+    },
+  };
+  let result: unknown;
+  try {
+    result = await sqs.handle({ headers: plainHeaders(request.headers), body: input }, reply);
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error).slice(0, 500);
+    return jsonErrorAnswer(
+      new AwsError('InternalFailure', `The local cloud's SQS failed on this request: ${message}`, 500, false),
+      requestId,
+      '1.0',
+    );
   }
-  const body = response.rawPayload;
-  if (response.statusCode >= 400 && !String(headers['content-type']).startsWith('application/x-amz-json')) {
-    let message = body.toString('utf8').slice(0, 500);
-    try {
-      message = JSON.parse(message).message ?? message;
-    } catch {
-      // not JSON: the text itself
-    }
-    const error =
-      response.statusCode >= 500
-        ? new AwsError('InternalFailure', `The local cloud's SQS failed on this request: ${message}`, 500, false)
-        : new AwsError('InvalidParameterValue', message, response.statusCode);
-    return jsonErrorAnswer(error, contextOf(request).requestId, '1.0');
-  }
-  return { status: response.statusCode, headers, body };
+  return { status, headers, body: JSON.stringify(result ?? {}) };
 }
