@@ -130,6 +130,17 @@ describe("the learner's classroom", () => {
     assert.equal(readdirSync(join(classroom.dir, 'rejected')).length, 1, 'kept for a look, not lost');
   });
 
+  test('reports made in the same millisecond are sent in the order they were made', async () => {
+    const { server, classroom } = await joined();
+    server.set('down');
+    const at = Date.now();
+    for (const step of [1, 2, 3, 4, 5, 6]) await classroom.verified({ lab: 'lab-7', step, at, durationMs: 1, checkpoints: [] });
+    server.set('ok');
+    await classroom.flush();
+    const sent = server.received.filter((r) => r.path === '/class/reports' && r.body).map((r) => r.body!.step);
+    assert.deepEqual(sent, [1, 2, 3, 4, 5, 6]);
+  });
+
   test('a solution waits for its release; offline, the last release heard decides', async () => {
     const { server, classroom, engine } = await joined();
     const events: EngineEvent[] = [];

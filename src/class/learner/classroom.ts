@@ -199,7 +199,7 @@ export class LearnerClassroom implements Classroom {
     if (!membership) return;
     const queued = { ...report, id: randomUUID(), learner: membership.name } as QueuedReport;
     try {
-      writeAtomically(join(this.outbox, `${String(queued.at).padStart(15, '0')}-${queued.id}.json`), JSON.stringify(queued));
+      writeAtomically(join(this.outbox, outboxFileName(queued)), JSON.stringify(queued));
     } catch (error) {
       this.lastDelivery = { sent: 0, pending: 0, rejected: [`could not queue the report: ${(error as Error).message}`], at: Date.now() };
       return;
@@ -266,6 +266,19 @@ export class LearnerClassroom implements Classroom {
     timer.unref();
     return () => clearInterval(timer);
   }
+}
+
+/** Reports queued by this process so far: orders the ones queued within the same millisecond. */
+let queuedSoFar = 0;
+
+/**
+ * The outbox file of a report. The outbox is sent in the order of its file names: the time the
+ * report was made, then the order in which this process queued it (two verify runs can start in
+ * the same millisecond; a random id alone would send them in either order).
+ */
+function outboxFileName(report: QueuedReport): string {
+  queuedSoFar++;
+  return `${String(report.at).padStart(15, '0')}-${String(queuedSoFar).padStart(9, '0')}-${report.id}.json`;
 }
 
 /** `http://host:port` from what a learner typed (`host:port`, a trailing slash, `/class`). */
