@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { ProgressStore } from '../../src/api/progress-store.ts';
-import { chartTotal, finished, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
+import { chartTotal, finished, SITE_PAGES, seriousViolations, startWorkshop, type Workshop } from './harness.ts';
 
 let workshop: Workshop;
 
@@ -184,16 +184,7 @@ describe('the site in a browser', { timeout: 600_000 }, () => {
   for (const scheme of ['light', 'dark'] as const) {
     test(`every page has no serious accessibility violation in ${scheme} mode (axe)`, async () => {
       const found: string[] = [];
-      for (const path of [
-        '/',
-        '/intro',
-        '/lab-0-setup',
-        '/lab-1-fan-out',
-        '/lab-2-topic-queue-chaining',
-        '/lab-3-scatter-gather',
-        '/lab-4-saga',
-        '/lab-5-messaging-and-streaming',
-      ]) {
+      for (const path of SITE_PAGES) {
         const page = await workshop.browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
         await page.goto(`${workshop.siteUrl}${path}`);
         await page.waitForFunction((expected) => document.documentElement.getAttribute('data-theme') === expected, scheme);
