@@ -138,8 +138,11 @@ async function jsWeight(
   };
 }
 
-/** `weights: false` measures the diagram only (no template build, no JS weights): quicker while working on it. */
-export async function benchSite(cloud: RunningCloud, row: Row, { weights = true } = {}): Promise<void> {
+/**
+ * `weights: false` measures the diagram only (no template build, no JS weights), `diagram: false`
+ * the weights only: quicker while working on one of them.
+ */
+export async function benchSite(cloud: RunningCloud, row: Row, { weights = true, diagram = true } = {}): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'workshop-bench-site-'));
   const target = { kind: 'local' as const, endpoint: cloud.endpoint, region: 'us-east-1', prefix: 'benchsite' };
   let browser: Browser | undefined;
@@ -169,7 +172,7 @@ export async function benchSite(cloud: RunningCloud, row: Row, { weights = true 
 
     browser = await launchChromium();
     if (weights) await benchWeights(browser, join(work, 'site'), join(work, 'template-build'), staticSite.url, site.url, row, closers);
-    await benchDiagram(browser, cloud, engine, `${site.url}/lab-1-fan-out`, target, row);
+    if (diagram) await benchDiagram(browser, cloud, engine, `${site.url}/lab-1-fan-out`, target, row);
     await engine.destroy('lab-1', () => undefined);
   } finally {
     await browser?.close();
@@ -425,13 +428,14 @@ async function benchDiagram(
   await page.close();
 }
 
-// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only]
+// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only | --weights-only]
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = mkdtempSync(join(tmpdir(), 'workshop-bench-'));
   const cloud = await startCloud({ port: 0, dataDir });
   try {
     await benchSite(cloud, (what, figure, budget) => console.log(`${what.padEnd(70)} ${figure.padStart(18)}   ${budget}`), {
       weights: !process.argv.includes('--diagram-only'),
+      diagram: !process.argv.includes('--weights-only'),
     });
   } finally {
     await cloud.stop();

@@ -28,14 +28,20 @@ import { launchChromium } from '../tests/browser/harness.ts';
  */
 async function draw(page: Page, source: string, mode: ColourMode): Promise<string> {
   const svg = await page.evaluate(
-    async ({ source, theme, fontFamily, themeCSS }) => {
+    async ({ source, theme, fontFamily, handDrawnSeed, themeCSS }) => {
       const mermaid = (window as unknown as { mermaid: any }).mermaid;
-      mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme, fontFamily, themeCSS });
+      mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme, fontFamily, handDrawnSeed, themeCSS });
       const holder = document.createElement('div');
       holder.innerHTML = (await mermaid.render('diagram', source)).svg;
       return new XMLSerializer().serializeToString(holder.firstElementChild!);
     },
-    { source, theme: COLOUR_MODES[mode], fontFamily: RENDER_OPTIONS.fontFamily, themeCSS: RENDER_OPTIONS.themeCSS[mode] },
+    {
+      source,
+      theme: COLOUR_MODES[mode],
+      fontFamily: RENDER_OPTIONS.fontFamily,
+      handDrawnSeed: RENDER_OPTIONS.handDrawnSeed,
+      themeCSS: RENDER_OPTIONS.themeCSS[mode],
+    },
   );
   const viewBox = /<svg\b[^>]*\sviewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"/.exec(svg);
   if (!viewBox) throw new DiagramError(`mermaid drew a diagram without a viewBox: ${source.split('\n')[0]}`);
@@ -51,6 +57,7 @@ async function draw(page: Page, source: string, mode: ColourMode): Promise<strin
   )}\n`;
 }
 
+/** Draws the diagrams that have no drawing yet (all of them with `force`), and removes drawings no diagram uses. */
 export async function renderDiagrams({ force = false, log = console.log } = {}): Promise<void> {
   const dir = join(PROJECT_ROOT, DIAGRAMS_DIR);
   mkdirSync(dir, { recursive: true });
@@ -72,7 +79,11 @@ export async function renderDiagrams({ force = false, log = console.log } = {}):
   );
   log(`${diagrams.length} mermaid diagrams in docs/; ${toDraw.length} to draw.`);
   if (toDraw.length > 0) {
-    const browser = await launchChromium();
+    const browser = await launchChromium().catch((error: Error) => {
+      throw new DiagramError(
+        `mermaid draws in a browser, and Chromium did not start (Debian: apt-get install chromium; elsewhere WORKSHOP_CHROMIUM=/path/to/chrome): ${error.message.split('\n')[0]}`,
+      );
+    });
     try {
       const page = await browser.newPage();
       await page.setContent('<!doctype html><html><body></body></html>');

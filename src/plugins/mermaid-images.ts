@@ -22,6 +22,9 @@ export type ColourMode = keyof typeof COLOUR_MODES;
  */
 export const RENDER_OPTIONS = {
   fontFamily: 'Arial, "Liberation Sans", Helvetica, sans-serif',
+  // Mermaid draws some shapes' outlines with a random wobble: a fixed seed draws them the same way
+  // every time, so that drawing a diagram again changes no file.
+  handDrawnSeed: 1,
   themeCSS: {
     light: '',
     // Edge labels in dark mode: light text on the label's own dark background.
