@@ -1,10 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import type * as Preset from '@docusaurus/preset-classic';
 import type { Config } from '@docusaurus/types';
 import { themes as prismThemes } from 'prism-react-renderer';
+import mermaidImages from './src/plugins/mermaid-images.ts';
 import { readableTheme } from './src/plugins/prism-contrast.ts';
 
 // Environment read once: where the lab API listens (npm start passes it to the dev server).
 const API_PORT = Number(process.env.WORKSHOP_API_PORT ?? 3001);
+const SITE_DIR = fileURLToPath(new URL('.', import.meta.url));
+const BASE_URL = '/';
 
 const config: Config = {
   title: 'Wild Rydes: Asynchronous Messaging',
@@ -15,16 +19,20 @@ const config: Config = {
     { tagName: 'link', attributes: { rel: 'icon', type: 'image/png', sizes: '32x32', href: '/img/favicon-32.png' } },
     { tagName: 'link', attributes: { rel: 'apple-touch-icon', href: '/img/apple-touch-icon.png' } },
   ],
-  baseUrl: '/',
+  baseUrl: BASE_URL,
   onBrokenLinks: 'throw',
-  markdown: { mermaid: true, hooks: { onBrokenMarkdownLinks: 'throw' } },
-  themes: ['@docusaurus/theme-mermaid'],
+  markdown: { hooks: { onBrokenMarkdownLinks: 'throw' } },
   i18n: { defaultLocale: 'en', locales: ['en'] },
   presets: [
     [
       'classic',
       {
-        docs: { routeBasePath: '/', sidebarPath: './sidebars.ts' },
+        docs: {
+          routeBasePath: '/',
+          sidebarPath: './sidebars.ts',
+          // Mermaid diagrams are drawn ahead of time (npm run diagrams), not in the reader's browser.
+          remarkPlugins: [[mermaidImages, { siteDir: SITE_DIR, baseUrl: BASE_URL }]],
+        },
         blog: false,
         theme: { customCss: './src/css/custom.css' },
       } satisfies Preset.Options,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -19,6 +19,18 @@ test('every lab has a page and a sidebar entry', () => {
       entries.includes(`${folder}/index`),
       `docs/${folder}/index.mdx is not in the sidebar: add '${folder}' to LAB_PAGES in sidebars.ts`,
     );
+  }
+});
+
+test('each page imports the widgets it shows, and so loads those and no others', () => {
+  const widgets = readdirSync(join(PROJECT_ROOT, 'src', 'components')).filter((name) => /^[A-Z]/.test(name));
+  for (const folder of labFolders()) {
+    const text = readFileSync(page(folder), 'utf8');
+    for (const widget of widgets.filter((name) => new RegExp(`<${name}[\\s/>]`).test(text)))
+      assert.ok(
+        text.includes(`import ${widget} from '@site/src/components/${widget}';`),
+        `docs/${folder} shows <${widget}>: add import ${widget} from '@site/src/components/${widget}'; under its other imports`,
+      );
   }
 });
 

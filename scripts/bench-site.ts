@@ -18,12 +18,13 @@ import { type RunningCloud, startCloud } from '../src/cloud/cloud.ts';
 import { LabEngine } from '../src/engine/engine.ts';
 import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { indexArchitecture, marksFor } from '../src/lib/architecture-activity.ts';
-import { freePort, launchChromium } from '../tests/browser/harness.ts';
+import { freePort, launchChromium, SITE_PAGES } from '../tests/browser/harness.ts';
 import { serveStatic } from '../tests/browser/static-server.ts';
 
 type Row = (what: string, figure: string, budget: string) => void;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+const signed = (bytes: number) => `${bytes < 0 ? '−' : '+'}${kb(Math.abs(bytes))}`;
 const percentile = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))] ?? Number.NaN;
 
@@ -138,19 +139,33 @@ function cpuByRole(): Map<string, number> {
   return byRole;
 }
 
+/** Scrolls a page to its end a window at a time, so that whatever loads as it comes into view loads. */
+async function readThrough(page: Page): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const atEnd = await page.evaluate(() => {
+      window.scrollBy(0, window.innerHeight);
+      return window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 2;
+    });
+    await page.waitForTimeout(100);
+    if (atEnd) break;
+  }
+}
+
 /** The JavaScript a page loads (bodies of script responses), raw and gzipped, and the URLs. */
 async function jsWeight(
   browser: Browser,
   url: string,
   settle: (page: Page) => Promise<void>,
+  { toTheEnd = true } = {},
 ): Promise<{ raw: number; gzip: number; scripts: Map<string, number> }> {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const scripts = new Map<string, Buffer>();
   page.on('response', async (response) => {
     if (response.request().resourceType() === 'script') scripts.set(response.url(), await response.body().catch(() => Buffer.alloc(0)));
   });
   // A page with a lab API keeps its event stream open: it never goes network-idle.
   await page.goto(url, { waitUntil: 'load' });
+  if (toTheEnd) await readThrough(page);
   await settle(page);
   await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
   await page.waitForTimeout(500);
@@ -164,14 +179,15 @@ async function jsWeight(
 }
 
 /**
- * `weights: false` measures the diagram only (no template build, no JS weights): quicker while
- * working on it. `siteBuild` serves a build made earlier (`npm run build -- --out-dir <dir>`)
- * instead of building the site: quicker still, while working on the server side only.
+ * `weights: false` measures the diagram only (no template build, no JS weights), `diagram: false`
+ * the weights only: quicker while working on one of them. `siteBuild` serves a build made earlier
+ * (`npm run build -- --out-dir <dir>`) instead of building the site: quicker still, while working
+ * on the server side only.
  */
 export async function benchSite(
   cloud: RunningCloud,
   row: Row,
-  { weights = true, siteBuild }: { weights?: boolean; siteBuild?: string } = {},
+  { weights = true, diagram = true, siteBuild }: { weights?: boolean; diagram?: boolean; siteBuild?: string } = {},
 ): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'workshop-bench-site-'));
   const target = { kind: 'local' as const, endpoint: cloud.endpoint, region: 'us-east-1', prefix: 'benchsite' };
@@ -202,8 +218,8 @@ export async function benchSite(
     closers.push(site.close);
 
     browser = await launchChromium();
-    if (weights) await benchWeights(browser, join(work, 'template-build'), staticSite.url, site.url, row, closers);
-    await benchDiagram(browser, cloud, engine, `${site.url}/lab-1-fan-out`, target, row);
+    if (weights) await benchWeights(browser, siteDir, join(work, 'template-build'), staticSite.url, site.url, row, closers);
+    if (diagram) await benchDiagram(browser, cloud, engine, `${site.url}/lab-1-fan-out`, target, row);
     await engine.destroy('lab-1', () => undefined);
   } finally {
     await browser?.close();
@@ -212,9 +228,27 @@ export async function benchSite(
   }
 }
 
-/** The JS each page loads, against the Docusaurus template's pages. */
+/**
+ * The gzipped weight of the graph libraries (React Flow and dagre, with what React Flow brings) and
+ * of the chart library (uPlot), from the chunks the site's webpack settings name after them.
+ */
+function libraryWeights(siteBuild: string): { graph: number; chart: number } {
+  const dir = join(siteBuild, 'assets', 'js');
+  const weigh = (chunk: string) => {
+    const file = readdirSync(dir).find((name) => name.startsWith(`${chunk}.`) && name.endsWith('.js'));
+    if (!file) throw new Error(`the build has no ${chunk} chunk: src/plugins/site-webpack.ts names it`);
+    return gzipSync(readFileSync(join(dir, file))).length;
+  };
+  return { graph: weigh('graph-libraries'), chart: weigh('chart-library') };
+}
+
+/**
+ * The JS each page loads, read to its end, against the Docusaurus template's pages. The budget: no
+ * page over the template by more than the graph and chart libraries weigh.
+ */
 async function benchWeights(
   browser: Browser,
+  siteBuild: string,
   templateBuild: string,
   staticUrl: string,
   liveUrl: string,
@@ -228,25 +262,47 @@ async function benchWeights(
   const templateHome = await jsWeight(browser, `${template.url}/`, nothing);
   row('template (classic): JS of a doc page, gzipped', kb(templateDoc.gzip), `raw ${kb(templateDoc.raw)}`);
   row('template (classic): JS of the home page, gzipped', kb(templateHome.gzip), `raw ${kb(templateHome.raw)}`);
-  for (const path of ['/', '/intro', '/lab-0-setup', '/lab-1-fan-out']) {
+  const libraries = libraryWeights(siteBuild);
+  const budget = libraries.graph + libraries.chart;
+  row(
+    'budget: graph libraries (React Flow + dagre) + chart library (uPlot)',
+    `+${kb(budget)}`,
+    `${kb(libraries.graph)} + ${kb(libraries.chart)}, gzipped`,
+  );
+  const verdict = (over: number) => (over <= budget ? `≤ +${kb(budget)} ✓` : `✗ over the budget by ${kb(over - budget)}`);
+  const isLibrary = (script: string) => /^(graph-libraries|chart-library)\./.test(script);
+  for (const path of SITE_PAGES) {
     const weight = await jsWeight(browser, `${staticUrl}${path}`, nothing);
-    const base = path === '/' ? templateHome : templateDoc;
+    const over = weight.gzip - (path === '/' ? templateHome : templateDoc).gzip;
+    const libs = [...weight.scripts.keys()].filter(isLibrary);
     row(
       `site ${path} (no lab API): JS gzipped, over the template`,
-      `${kb(weight.gzip)} (+${kb(weight.gzip - base.gzip)})`,
-      `raw ${kb(weight.raw)}`,
+      `${kb(weight.gzip)} (${signed(over)})`,
+      `${verdict(over)}${libs.length > 0 ? ` (loaded ${libs.join(', ')})` : ''}`,
     );
   }
-  // With the lab API and a deployed stack, the diagram's chunk (React Flow, dagre) loads too.
-  const withDiagram = await jsWeight(browser, `${liveUrl}/lab-1-fan-out`, async (page) => {
-    await page.locator('[data-arch-node]').first().waitFor({ timeout: 60_000 });
-  });
-  const staticLab1 = await jsWeight(browser, `${staticUrl}/lab-1-fan-out`, nothing);
-  row(
-    'site /lab-1-fan-out with a deployed stack: JS gzipped (+ graph libs)',
-    `${kb(withDiagram.gzip)} (+${kb(withDiagram.gzip - staticLab1.gzip)})`,
-    'graph libs load only with a stack',
-  );
+  // With the lab API and a deployed stack, the diagram draws (React Flow, dagre) as the page opens,
+  // and the chart (uPlot) once the learner scrolls to it.
+  const drawn = (page: Page) => page.locator('[data-arch-node]').first().waitFor({ timeout: 60_000 });
+  const live = [
+    ['on opening, diagram drawn', await jsWeight(browser, `${liveUrl}/lab-1-fan-out`, drawn, { toTheEnd: false })],
+    [
+      'read to the end, diagram and chart drawn',
+      await jsWeight(browser, `${liveUrl}/lab-1-fan-out`, async (page) => {
+        await drawn(page);
+        await page.locator('[data-testid="metrics-lab-1"] .uplot').first().waitFor({ timeout: 60_000 });
+      }),
+    ],
+  ] as const;
+  for (const [when, weight] of live) {
+    const over = weight.gzip - templateDoc.gzip;
+    const loaded = [...weight.scripts].filter(([script]) => isLibrary(script)).reduce((t, [, gz]) => t + gz, 0);
+    row(
+      `site /lab-1-fan-out with a deployed stack, ${when}`,
+      `${kb(weight.gzip)} (${signed(over)})`,
+      `${verdict(over)}; of which libraries ${kb(loaded)}, the rest ${signed(over - loaded)}`,
+    );
+  }
 }
 
 /** Event-to-pixel latency at a steady rate, then the frame rate and lost events under a burst. */
@@ -450,7 +506,7 @@ async function benchDiagram(
   await page.close();
 }
 
-// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only] [--site-build <dir>]
+// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only | --weights-only] [--site-build <dir>]
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = mkdtempSync(join(tmpdir(), 'workshop-bench-'));
   const cloud = await startCloud({ port: 0, dataDir });
@@ -458,6 +514,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     await benchSite(cloud, (what, figure, budget) => console.log(`${what.padEnd(70)} ${figure.padStart(18)}   ${budget}`), {
       weights: !process.argv.includes('--diagram-only'),
       siteBuild: process.argv.includes('--site-build') ? process.argv[process.argv.indexOf('--site-build') + 1] : undefined,
+      diagram: !process.argv.includes('--weights-only'),
     });
   } finally {
     await cloud.stop();

@@ -9,9 +9,41 @@ export default function siteWebpack(context: LoadContext, options: { apiPort: nu
     name: 'site-webpack',
     configureWebpack() {
       return {
-        // theme-mermaid's optional ELK layout is not installed; its import sits in dead code
-        // that webpack still resolves.
-        resolve: { alias: { '@mermaid-js/layout-elk': false } },
+        optimization: {
+          splitChunks: {
+            cacheGroups: {
+              // The graph and chart libraries, each in a chunk named for it, loaded only by the
+              // widgets that draw with them (the live diagram, the metrics chart): `npm run bench`
+              // weighs the pages against the template plus these two.
+              graphLibraries: {
+                test: /[\\/]node_modules[\\/](@xyflow|@dagrejs|d3-[a-z]+|zustand|classcat|use-sync-external-store)[\\/]/,
+                name: 'graph-libraries',
+                chunks: 'async',
+                enforce: true,
+                priority: 35,
+              },
+              chartLibrary: {
+                test: /[\\/]node_modules[\\/]uplot[\\/]/,
+                name: 'chart-library',
+                chunks: 'async',
+                enforce: true,
+                priority: 35,
+              },
+              // Each page imports the lab widgets it shows, so they load with it, before React
+              // hydrates it. The site's own modules go into chunks shared by exactly the pages that
+              // use them, never into Docusaurus's "common" chunk that every page loads: the intro
+              // carries no lab widget, and no page a widget it does not show.
+              siteModules: {
+                test: /^(?!.*[\\/]node_modules[\\/]).*[\\/](src|labs)[\\/]/,
+                chunks: 'async',
+                minChunks: 2,
+                minSize: 2_000,
+                priority: 45,
+                reuseExistingChunk: true,
+              },
+            },
+          },
+        },
         // The project is an ES module package ("type": "module"), which would make webpack read
         // the .js files Docusaurus generates as strict ESM; they rely on require.resolveWeak.
         module: { rules: [{ test: /\.js$/, include: [context.generatedFilesDir], type: 'javascript/auto' }] },

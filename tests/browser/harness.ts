@@ -31,6 +31,18 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
 ];
 
+/** Every page of the site a learner reads: the home page, the intro and each lab's page. */
+export const SITE_PAGES = [
+  '/',
+  '/intro',
+  '/lab-0-setup',
+  '/lab-1-fan-out',
+  '/lab-2-topic-queue-chaining',
+  '/lab-3-scatter-gather',
+  '/lab-4-saga',
+  '/lab-5-messaging-and-streaming',
+] as const;
+
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();

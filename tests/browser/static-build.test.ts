@@ -50,18 +50,20 @@ after(async () => {
   if (!REUSE) rmSync(out, { recursive: true, force: true });
 });
 
-/** Opens a page, recording every request that leaves this machine (there must be none). */
-async function open(path: string): Promise<{ page: Page; outside: string[]; errors: string[] }> {
+/** Opens a page, recording every request that leaves this machine (there must be none) and the scripts it loads. */
+async function open(path: string): Promise<{ page: Page; outside: string[]; errors: string[]; scripts: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const outside: string[] = [];
   const errors: string[] = [];
+  const scripts: string[] = [];
   page.on('request', (request) => {
     const host = new URL(request.url()).hostname;
     if (!['localhost', '127.0.0.1'].includes(host) && !request.url().startsWith('data:')) outside.push(request.url());
+    if (request.resourceType() === 'script') scripts.push(request.url().split('/').pop()!);
   });
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${site.url}${path}`);
-  return { page, outside, errors };
+  return { page, outside, errors, scripts };
 }
 
 describe('the static build', { timeout: 300_000 }, () => {
@@ -81,7 +83,7 @@ describe('the static build', { timeout: 300_000 }, () => {
       '/lab-4-saga': [/npx workshop deploy lab-4 --solution/, /Your stack, live/, /reads the lab's CloudWatch metrics through the lab API/],
     };
     for (const [path, patterns] of Object.entries(expectations)) {
-      const { page, outside, errors } = await open(path);
+      const { page, outside, errors, scripts } = await open(path);
       await page.waitForTimeout(path === '/' ? 500 : 1500);
       const text = await page.locator('body').innerText();
       for (const pattern of patterns) assert.match(text, pattern, `${path} should show ${pattern}`);
@@ -90,10 +92,38 @@ describe('the static build', { timeout: 300_000 }, () => {
         0,
         `${path}: no button, diagram or chart that needs a lab API`,
       );
+      assert.deepEqual(
+        scripts.filter((script) => /^(graph-libraries|chart-library)\./.test(script)),
+        [],
+        `${path}: the graph and chart libraries load only where a diagram or a chart is drawn`,
+      );
       assert.deepEqual(outside, [], `${path} reaches no other host`);
       assert.deepEqual(errors, [], `${path} runs without errors`);
       assert.deepEqual(await seriousViolations(page), [], `${path}: no serious accessibility violation`);
       await page.close();
+    }
+  });
+
+  test("a lab's diagrams are images drawn for the colour mode, with their text alternative", async () => {
+    for (const mode of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme: mode, viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${site.url}/lab-1-fan-out`);
+      const diagram = page.locator('.mermaid-diagram').first();
+      const shown = diagram.locator(`img.mermaid-diagram__${mode}`);
+      await shown.scrollIntoViewIfNeeded();
+      await page.waitForFunction(
+        (image) => (image as HTMLImageElement).complete && (image as HTMLImageElement).naturalWidth > 0,
+        await shown.elementHandle(),
+        { timeout: 10_000 },
+      );
+      assert.ok(await shown.isVisible(), `the ${mode} drawing shows in ${mode} mode`);
+      assert.equal(await diagram.locator('img:visible').count(), 1, `only the ${mode} drawing shows`);
+      assert.match(
+        (await shown.getAttribute('alt')) ?? '',
+        /^Lab 1's architecture\. The Wild Rydes app sends POST \/submit-ride-completion/,
+      );
+      await context.close();
     }
   });
 

@@ -5,12 +5,10 @@ import type { Architecture as Graph } from '@site/src/lib/architecture-activity'
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
 import { LAB_CHANGED } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import styles from './styles.module.css';
 import TextTwin from './TextTwin';
-
-// The graph and layout libraries load only when there is a deployed stack to draw.
-const Diagram = lazy(() => import('./Diagram'));
+import { useDiagram } from './use-diagram';
 
 type Props = {
   lab: string;
@@ -30,6 +28,7 @@ export default function Architecture({ lab }: Props) {
   const [graph, setGraph] = useState<Graph>();
   const [error, setError] = useState<string>();
   const timer = useRef<number>(undefined);
+  const { Diagram, problem, retry } = useDiagram(graph?.deployed === true);
 
   const load = useCallback(async () => {
     try {
@@ -106,9 +105,18 @@ export default function Architecture({ lab }: Props) {
       )}
       {graph?.deployed && (
         <div data-testid={`architecture-${lab}`}>
-          <Suspense fallback={<p className={styles.empty}>Drawing your stack…</p>}>
+          {Diagram ? (
             <Diagram architecture={graph} onPainted={announcePainted} />
-          </Suspense>
+          ) : problem ? (
+            <p className={styles.empty} role="alert">
+              ✗ The diagram's code did not load ({problem}). Is the workshop still running?{' '}
+              <button type="button" className="button button--secondary button--sm" onClick={retry}>
+                Try again
+              </button>
+            </p>
+          ) : (
+            <p className={styles.empty}>Drawing your stack…</p>
+          )}
           <TextTwin graph={graph} />
         </div>
       )}

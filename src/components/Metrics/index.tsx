@@ -68,9 +68,22 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
     };
   }, [mode, lab, request, refresh]);
 
+  // uPlot (a chunk of its own) loads once the chart is about to scroll into view, not with the page.
+  const [inView, setInView] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the chart's container is rendered once the mode is known, so the effect runs again then
+  useEffect(() => {
+    const element = container.current;
+    if (!element || inView) return;
+    const watcher = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setInView(true), {
+      rootMargin: '300px',
+    });
+    watcher.observe(element);
+    return () => watcher.disconnect();
+  }, [inView, mode]);
+
   // Draws with uPlot, loaded in the browser only (it needs a DOM), and redraws on new data.
   useEffect(() => {
-    if (!answer || !container.current) return;
+    if (!answer || !inView || !container.current) return;
     const data = alignSeries(answer) as uPlot.AlignedData;
     if (plot.current) {
       plot.current.setData(data);
@@ -94,7 +107,7 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
     return () => {
       cancelled = true;
     };
-  }, [answer, height]);
+  }, [answer, inView, height]);
 
   // Follows the width of the page; removes the chart with the component.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the chart's container is rendered once the mode is known, so the effect runs again then

@@ -2,17 +2,24 @@
 // src/plugins/local-search.ts), in the dev server and the static build alike.
 
 import { useHistory } from '@docusaurus/router';
-import type MiniSearch from 'minisearch';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
-import { buildIndex, type SearchDocument, type SearchHit, search } from './search.utils';
+import type { SearchDocument, SearchHit } from './search.utils';
 import styles from './styles.module.css';
 
-let loading: Promise<MiniSearch<SearchDocument>> | undefined;
+type Search = (query: string) => SearchHit[];
 
-/** Loads the documents (their own chunk) and indexes them, once per page load. */
-function loadIndex(): Promise<MiniSearch<SearchDocument>> {
-  loading ??= import('@generated/local-search/default/search-documents.json').then((module) =>
-    buildIndex((module.default ?? module) as SearchDocument[]),
+let loading: Promise<Search> | undefined;
+
+/**
+ * Loads the search code and the documents (chunks of their own, so that a page that is only read
+ * never loads them) and indexes them, once per page load.
+ */
+function loadSearch(): Promise<Search> {
+  loading ??= Promise.all([import('./search.utils'), import('@generated/local-search/default/search-documents.json')]).then(
+    ([{ buildIndex, search }, module]) => {
+      const index = buildIndex((module.default ?? module) as SearchDocument[]);
+      return (query) => search(index, query);
+    },
   );
   return loading;
 }
@@ -41,8 +48,8 @@ export default function SearchBar() {
 
   const run = useCallback(async (text: string) => {
     setQuery(text);
-    const index = await loadIndex();
-    setHits(search(index, text));
+    const search = await loadSearch();
+    setHits(search(text));
     setActive(0);
     setOpen(true);
   }, []);
@@ -68,7 +75,7 @@ export default function SearchBar() {
         aria-autocomplete="list"
         aria-activedescendant={open && hits[active] ? `${listId}-${hits[active].id}` : undefined}
         value={query}
-        onFocus={() => void loadIndex()}
+        onFocus={() => void loadSearch()}
         onChange={(event) => void run(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
