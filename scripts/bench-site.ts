@@ -303,6 +303,10 @@ async function benchWeights(
       `${verdict(over)}; of which libraries ${kb(loaded)}, the rest ${signed(over - loaded)}`,
     );
   }
+  // Where the weight goes: each script the page loads, heaviest first.
+  const [, read] = live[1];
+  for (const [script, gz] of [...read.scripts].sort((a, b) => b[1] - a[1]))
+    row(`  /lab-1-fan-out read to the end loads ${script}`, kb(gz), '');
 }
 
 /** Event-to-pixel latency at a steady rate, then the frame rate and lost events under a burst. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
 
 /**
@@ -44,6 +45,9 @@ export default function siteWebpack(context: LoadContext, options: { apiPort: nu
             },
           },
         },
+        // Code blocks highlight with a Prism that has only the grammars the pages use (the
+        // package's own brings some forty grammars and twenty colour themes to every page).
+        resolve: { alias: { 'prism-react-renderer$': join(context.siteDir, 'src', 'lib', 'highlight', 'index.ts') } },
         // The project is an ES module package ("type": "module"), which would make webpack read
         // the .js files Docusaurus generates as strict ESM; they rely on require.resolveWeak.
         module: { rules: [{ test: /\.js$/, include: [context.generatedFilesDir], type: 'javascript/auto' }] },
