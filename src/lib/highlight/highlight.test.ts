@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Highlight as PackageHighlight, themes } from 'prism-react-renderer';
+import { Highlight as PackageHighlight, Prism as PackagePrism, themes } from 'prism-react-renderer';
 import { createElement, type ReactElement } from 'react';
 import { PROJECT_ROOT } from '../../engine/paths.ts';
 import { readableTheme } from '../../plugins/prism-contrast.ts';
-import { Highlight, type RenderProps } from './index.ts';
+import { Highlight, Prism, type RenderProps } from './index.ts';
 
 // The way Docusaurus's code block draws lines and tokens, with a class and a style of its own on
 // each, so that every prop the highlighter hands out shows in the markup.
@@ -32,12 +33,48 @@ const markup = (component: unknown, code: string, language: string, theme = read
     createElement(component as (props: Record<string, unknown>) => ReactElement, { code, language, theme }, draw as never),
   );
 
-const labSource = readFileSync(join(PROJECT_ROOT, 'labs', 'lab-1-fan-out', 'solution', 'stack.ts'), 'utf8');
+// Docusaurus adds docusaurus.config.ts's additionalLanguages to the package's Prism as below.
+const require = createRequire(import.meta.url);
+for (const language of ['bash', 'json']) {
+  const grammar = require.resolve(`prismjs/components/prism-${language}`);
+  const scope = globalThis as { Prism?: unknown };
+  const before = scope.Prism;
+  scope.Prism = PackagePrism;
+  delete require.cache[grammar];
+  require(grammar);
+  scope.Prism = before;
+}
 
-test('a lab stack in TypeScript renders exactly as prism-react-renderer renders it, in both themes', () => {
-  for (const theme of [readableTheme(themes.github), readableTheme(themes.dracula)])
-    for (const language of ['ts', 'tsx', 'typescript'])
-      assert.equal(markup(Highlight, labSource, language, theme), markup(PackageHighlight, labSource, language, theme));
+/** The files the lab pages show (imported with raw-loader). */
+const shownFiles = () => {
+  const files = new Set<string>();
+  for (const page of globSync('docs/**/*.mdx', { cwd: PROJECT_ROOT }))
+    for (const [, file] of readFileSync(join(PROJECT_ROOT, page), 'utf8').matchAll(/raw-loader!@site\/([^'"]+)/g)) files.add(file);
+  return [...files];
+};
+
+test('every file a lab page shows renders exactly as prism-react-renderer renders it, as ts and tsx, in both themes', () => {
+  const files = shownFiles();
+  assert.ok(files.length > 50, `only ${files.length} files shown`);
+  for (const file of files) {
+    const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
+    for (const theme of [readableTheme(themes.github), readableTheme(themes.dracula)])
+      for (const language of ['ts', 'tsx'])
+        assert.equal(
+          markup(Highlight, source, language, theme),
+          markup(PackageHighlight, source, language, theme),
+          `${file} as ${language}`,
+        );
+  }
+});
+
+test('shell commands and JSON render as prism-react-renderer renders them with the additional languages of the config', () => {
+  assert.ok(Prism.languages.bash && Prism.languages.json);
+  const shell =
+    'npx workshop deploy lab-1 --step 3 --solution\nexport AWS_REGION=us-east-1 # a comment\naws sqs receive-message --queue-url "$URL" | jq .';
+  assert.equal(markup(Highlight, shell, 'bash'), markup(PackageHighlight, shell, 'bash'));
+  const json = '{ "id": "ride-1", "fare": 60, "tags": ["long", null, true] }';
+  assert.equal(markup(Highlight, json, 'json'), markup(PackageHighlight, json, 'json'));
 });
 
 test('TSX with markup, empty lines and nested tokens renders as the package renders it', () => {

@@ -51,8 +51,8 @@ export function themeDictionary(theme: PrismTheme, language: string): ThemeDicti
 }
 
 /** The types of a token inside another: its own added, unless the same as the innermost. */
-const withType = (types: string[], type: string | string[] | undefined) =>
-  type === undefined || types.at(-1) === type ? types : types.concat(type);
+const withType = (types: string[], type: string | string[] | null | undefined) =>
+  !type || types.at(-1) === type ? types : types.concat(type);
 
 /**
  * Prism's nested tokens as lines of flat tokens, each with the types of every token it sits in
