@@ -20,6 +20,7 @@ import { PROJECT_ROOT } from '../src/engine/paths.ts';
 import { indexArchitecture, marksFor } from '../src/lib/architecture-activity.ts';
 import { freePort, launchChromium, SITE_PAGES } from '../tests/browser/harness.ts';
 import { serveStatic } from '../tests/browser/static-server.ts';
+import { startProfiles } from './bench-profile.ts';
 
 type Row = (what: string, figure: string, budget: string) => void;
 
@@ -182,12 +183,19 @@ async function jsWeight(
  * `weights: false` measures the diagram only (no template build, no JS weights), `diagram: false`
  * the weights only: quicker while working on one of them. `siteBuild` serves a build made earlier
  * (`npm run build -- --out-dir <dir>`) instead of building the site: quicker still, while working
- * on the server side only.
+ * on the server side only. `profile` records the page and the server while the diagram's latency
+ * is measured, into that folder (see bench-profile.ts); the recording itself costs some of what is
+ * measured.
  */
 export async function benchSite(
   cloud: RunningCloud,
   row: Row,
-  { weights = true, diagram = true, siteBuild }: { weights?: boolean; diagram?: boolean; siteBuild?: string } = {},
+  {
+    weights = true,
+    diagram = true,
+    siteBuild,
+    profile,
+  }: { weights?: boolean; diagram?: boolean; siteBuild?: string; profile?: string } = {},
 ): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'workshop-bench-site-'));
   const target = { kind: 'local' as const, endpoint: cloud.endpoint, region: 'us-east-1', prefix: 'benchsite' };
@@ -219,7 +227,7 @@ export async function benchSite(
 
     browser = await launchChromium();
     if (weights) await benchWeights(browser, siteDir, join(work, 'template-build'), staticSite.url, site.url, row, closers);
-    if (diagram) await benchDiagram(browser, cloud, engine, `${site.url}/lab-1-fan-out`, target, row);
+    if (diagram) await benchDiagram(browser, cloud, engine, `${site.url}/lab-1-fan-out`, target, row, profile);
     await engine.destroy('lab-1', () => undefined);
   } finally {
     await browser?.close();
@@ -317,6 +325,7 @@ async function benchDiagram(
   url: string,
   target: Parameters<typeof clientConfig>[0],
   row: Row,
+  profile?: string,
 ): Promise<void> {
   const architecture = await engine.architecture('lab-1');
   const index = indexArchitecture(architecture);
@@ -380,6 +389,9 @@ async function benchDiagram(
     const { metrics } = await cdp.send('Performance.getMetrics');
     return Object.fromEntries(metrics.map((m) => [m.name, m.value])) as Record<string, number>;
   };
+  const stopProfiles = profile ? await startProfiles(cdp, profile) : undefined;
+  // The profiler's start held the page's main thread: not one of the page's own long tasks.
+  if (profile) await page.evaluate('window.longTasks.length = 0');
   const before = await busy();
   // Lambda's share: environments started (each a process loading its code) and invocations throttled.
   const lambda = { coldStarts: 0, throttled: 0 };
@@ -396,6 +408,7 @@ async function benchDiagram(
   }
   const steady = await settle(30_000);
   loop.disable();
+  if (stopProfiles) row('  recorded meanwhile (profiles cost some of the above)', (await stopProfiles()).join(', '), '');
   const [cpuAfter, own, loadAfter] = [cpuByRole(), process.cpuUsage(ownBefore), loadavg()[0]];
   stopCounting();
   const after = await busy();
@@ -510,7 +523,7 @@ async function benchDiagram(
   await page.close();
 }
 
-// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only | --weights-only] [--site-build <dir>]
+// Run alone: node --import tsx scripts/bench-site.ts [--diagram-only | --weights-only] [--site-build <dir>] [--profile <dir>]
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = mkdtempSync(join(tmpdir(), 'workshop-bench-'));
   const cloud = await startCloud({ port: 0, dataDir });
@@ -519,6 +532,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       weights: !process.argv.includes('--diagram-only'),
       siteBuild: process.argv.includes('--site-build') ? process.argv[process.argv.indexOf('--site-build') + 1] : undefined,
       diagram: !process.argv.includes('--weights-only'),
+      profile: process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined,
     });
   } finally {
     await cloud.stop();

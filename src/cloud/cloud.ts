@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ActivityStream } from './activity/stream.ts';
 import { Delivery } from './delivery/delivery.ts';
@@ -12,6 +11,7 @@ import { SavedServices } from './persistence/saved-state.ts';
 import { SERVICES } from './registry.ts';
 import type { CloudService, CloudSettings } from './service.ts';
 import { ensureCodeRoot } from './services/lambda/code.ts';
+import { defaultMaxStarting } from './services/lambda/pool.ts';
 import type { CloudServices } from './services.ts';
 
 export interface CloudOptions {
@@ -66,8 +66,9 @@ export interface LambdaLimits {
   /**
    * Most environments starting at once, all functions together: each start loads the function's
    * code and the AWS SDK in a new process, CPU-bound, so more at once than the machine has cores
-   * only makes each slower. Default: the machine's available parallelism
-   * (`WORKSHOP_LAMBDA_MAX_STARTING`).
+   * only makes each slower. Default: one less than the machine's available parallelism, at least
+   * one (see defaultMaxStarting), so that a first burst of messages leaves a core to the cloud's
+   * own work (`WORKSHOP_LAMBDA_MAX_STARTING`).
    */
   maxStarting: number;
 }
@@ -105,7 +106,7 @@ export async function startCloud(options: CloudOptions): Promise<RunningCloud> {
       maxEnvironments: options.lambda?.maxEnvironments ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_ENVIRONMENTS') ?? DEFAULT_MAX_ENVIRONMENTS,
       idleMs: options.lambda?.idleMs ?? (fromEnvironment('WORKSHOP_LAMBDA_IDLE_SECONDS') ?? 120) * 1000,
       maxHeapMb: options.lambda?.maxHeapMb ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_HEAP_MB') ?? 512,
-      maxStarting: options.lambda?.maxStarting ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_STARTING') ?? availableParallelism(),
+      maxStarting: options.lambda?.maxStarting ?? fromEnvironment('WORKSHOP_LAMBDA_MAX_STARTING') ?? defaultMaxStarting(),
     },
   };
   await ensureCodeRoot(join(settings.dataDir, 'lambda-code'));

@@ -1,25 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FrameQueue, type FrameScheduler } from './frame-queue.ts';
-
-/** Frames that run only when the test says so. */
-function manualFrames() {
-  const waiting = new Map<number, () => void>();
-  let next = 1;
-  const scheduler: FrameScheduler = {
-    request: (callback) => {
-      waiting.set(next, callback);
-      return next++;
-    },
-    cancel: (handle) => waiting.delete(handle),
-  };
-  const frame = () => {
-    const callbacks = [...waiting.values()];
-    waiting.clear();
-    for (const callback of callbacks) callback();
-  };
-  return { scheduler, frame, pending: () => waiting.size };
-}
+import { FrameQueue } from './frame-queue.ts';
+import { manualFrames } from './manual-frames.ts';
 
 test('items pushed between two frames are handed over together, once, at the next frame', () => {
   const frames = manualFrames();

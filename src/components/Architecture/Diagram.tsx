@@ -11,7 +11,7 @@ import {
   Position,
   ReactFlow,
 } from '@xyflow/react';
-import { createContext, useContext, useEffect, useMemo, useState } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import '@xyflow/react/dist/base.css';
 import { useColorMode } from '@docusaurus/theme-common';
 import { type ArchEdge, type Architecture, type ArchNode, indexArchitecture } from '@site/src/lib/architecture-activity';
@@ -145,6 +145,15 @@ export default function Diagram({ architecture, onPainted }: Props) {
       lights.stop();
     };
   }, [lights]);
+  // A page shows its lab's diagram more than once: only the one in view pulses.
+  const canvas = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver(([entry]) => lights.setVisible(entry.isIntersecting), { rootMargin: '200px 0px' });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [lights]);
   const { nodes, edges, height } = useMemo(() => {
     const placed = new Map(layoutArchitecture(architecture).map((p) => [p.id, p]));
     const flowNodes: Node<{ node: ArchNode }>[] = architecture.nodes.map((node) => ({
@@ -173,7 +182,7 @@ export default function Diagram({ architecture, onPainted }: Props) {
   }, [architecture]);
   return (
     <Lights.Provider value={lights}>
-      <div className={styles.canvas} style={{ height }} data-testid="architecture-canvas">
+      <div ref={canvas} className={styles.canvas} style={{ height }} data-testid="architecture-canvas">
         <ReactFlow
           nodes={nodes}
           edges={edges}

@@ -1,5 +1,7 @@
-import { type EdgeCounter, type GraphIndex, type Marks, marksFor, type Tone } from '@site/src/lib/architecture-activity';
-import type { FlowEvent } from '@site/src/lib/flow';
+// Relative imports (not @site/…): the unit tests run this file under Node.
+import { type EdgeCounter, type GraphIndex, type Marks, marksFor, type Tone } from '../../lib/architecture-activity.ts';
+import type { FlowEvent } from '../../lib/flow.ts';
+import { animationFrames, type FrameScheduler } from '../../lib/frame-queue.ts';
 
 type EdgeElements = { pulse: SVGPathElement | null; counters: Partial<Record<EdgeCounter, HTMLElement | null>> };
 type NodeElements = { box: HTMLElement | null; text: HTMLElement | null; alarm: HTMLElement | null };
@@ -28,6 +30,11 @@ const colours: Record<Tone, string> = {
  * animation frame (a burst of a thousand messages costs one style pass per frame, not one render
  * per event), pulses are Web Animations, and counters are text written into spans React leaves
  * empty. Counts survive a new layout: elements register again and get their current numbers.
+ *
+ * Only what changed is written: setting a counter's text or `hidden` to what it already is still
+ * makes the browser lay the page out again, and under a burst that was most of every frame. A
+ * diagram scrolled out of view keeps counting but starts no pulses (nobody would see them, and
+ * each running one costs a style and paint pass every frame).
  */
 export class DiagramLights {
   private readonly nodes = new Map<string, NodeElements>();
@@ -38,13 +45,21 @@ export class DiagramLights {
   private frame: number | undefined;
   /** The pulse each element shows now, if any. */
   private readonly pulses = new WeakMap<Element, Animation>();
+  /** Whether the diagram is on screen (or near it): pulses are only started then. */
+  private visible = true;
   /** Events that lit something, since the diagram opened. */
   matched = 0;
 
   constructor(
     private index: GraphIndex,
     private readonly onPainted: (painted: Painted[]) => void,
+    private readonly frames: FrameScheduler = animationFrames,
   ) {}
+
+  /** The diagram came into view or left it. */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+  }
 
   setIndex(index: GraphIndex): void {
     this.index = index;
@@ -68,7 +83,7 @@ export class DiagramLights {
     if (marks.nodes.length === 0 && marks.edges.length === 0) return;
     this.matched++;
     this.pending.push({ event, marks, receivedAt: now() });
-    this.frame ??= requestAnimationFrame(() => this.flush());
+    this.frame ??= this.frames.request(() => this.flush());
   }
 
   private flush(): void {
@@ -98,15 +113,15 @@ export class DiagramLights {
     nodeTones.forEach(({ tone, text }, id) => {
       const elements = this.nodes.get(id);
       if (!elements?.box) return;
-      this.pulse(elements.box, [{ boxShadow: `0 0 0 7px ${colours[tone]}` }, { boxShadow: '0 0 0 0 transparent' }]);
-      elements.box.dataset.lastTone = tone;
-      if (text && elements.text) elements.text.textContent = text;
+      if (this.visible) this.pulse(elements.box, [{ boxShadow: `0 0 0 7px ${colours[tone]}` }, { boxShadow: '0 0 0 0 transparent' }]);
+      if (elements.box.dataset.lastTone !== tone) elements.box.dataset.lastTone = tone;
+      if (text && elements.text) setText(elements.text, text);
       if (tone === 'dead-letter') this.showAlarm(id);
     });
     edgeTones.forEach((tone, id) => {
       const elements = this.edges.get(id);
-      if (elements?.pulse) {
-        elements.pulse.style.stroke = colours[tone];
+      if (elements?.pulse && this.visible) {
+        if (elements.pulse.style.stroke !== colours[tone]) elements.pulse.style.stroke = colours[tone];
         this.pulse(elements.pulse, [
           { opacity: 1, strokeDashoffset: '24' },
           { opacity: 0, strokeDashoffset: '0' },
@@ -115,7 +130,7 @@ export class DiagramLights {
       this.showCounts(id);
     });
     // The frame after this one is on screen: that is when a learner can see it.
-    requestAnimationFrame(() => {
+    this.frames.request(() => {
       const paintedAt = now();
       this.onPainted(batch.map(({ event, receivedAt }) => ({ seq: event.seq, emittedAt: event.time, receivedAt, paintedAt })));
     });
@@ -143,9 +158,12 @@ export class DiagramLights {
     for (const key of ['passed', 'filtered', 'failed'] as const) {
       const element = elements.counters[key];
       if (!element) continue;
-      element.hidden = counts[key] === 0;
-      element.textContent =
-        key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`;
+      setHidden(element, counts[key] === 0);
+      if (counts[key] > 0)
+        setText(
+          element,
+          key === 'passed' ? `${counts[key]}` : key === 'filtered' ? `✕ ${counts[key]} filtered` : `✗ ${counts[key]} failed`,
+        );
     }
   }
 
@@ -153,9 +171,9 @@ export class DiagramLights {
     const count = this.alarms.get(id);
     const elements = this.nodes.get(id);
     if (!count || !elements?.alarm || !elements.box) return;
-    elements.alarm.hidden = false;
-    elements.alarm.textContent = `${count} in DLQ`;
-    elements.box.dataset.alarm = 'true';
+    setHidden(elements.alarm, false);
+    setText(elements.alarm, `${count} in DLQ`);
+    if (elements.box.dataset.alarm !== 'true') elements.box.dataset.alarm = 'true';
   }
 
   /** Every edge's counts, for the diagram's text twin. */
@@ -164,8 +182,18 @@ export class DiagramLights {
   }
 
   stop(): void {
-    if (this.frame !== undefined) cancelAnimationFrame(this.frame);
+    if (this.frame !== undefined) this.frames.cancel(this.frame);
+    this.frame = undefined;
   }
+}
+
+/** Writes an element's text only when it changes (a write of the same text is still a layout). */
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function setHidden(element: HTMLElement, hidden: boolean): void {
+  if (element.hidden !== hidden) element.hidden = hidden;
 }
 
 const strength: Record<Tone, number> = { filtered: 0, move: 1, retry: 2, fail: 3, 'dead-letter': 4 };

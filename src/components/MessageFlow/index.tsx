@@ -14,6 +14,13 @@ type Props = {
 
 type Line = { seq: number; clock: string; tone: 'move' | 'fail' | 'info'; text: string };
 
+/**
+ * From this many lines on, the list is as tall as it may grow (18rem, a line being at least 1.5rem):
+ * its height is then fixed and its layout contained, so the lines it replaces every frame under a
+ * burst are laid out alone rather than with the whole page.
+ */
+const LINES_AT_MAX_HEIGHT = 12;
+
 /** One formatter for every line: `toLocaleTimeString` builds a new one per call, which a burst of events pays thousands of times a second. */
 const CLOCK = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 
@@ -44,7 +51,7 @@ export default function MessageFlow({ limit = 14 }: Props) {
   }
   return (
     <LabPanel title="Message flow" subtitle={connected ? 'live from the local cloud' : 'connecting…'}>
-      <ol className={styles.flow} data-testid="message-flow">
+      <ol className={clsx(styles.flow, lines.length >= LINES_AT_MAX_HEIGHT && styles.full)} data-testid="message-flow">
         {lines.length === 0 && <li className={styles.empty}>Nothing has moved yet: submit a ride or publish a message.</li>}
         {lines.map((line) => (
           <li key={line.seq} className={clsx(styles[line.tone])}>

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import { type Environment, EnvironmentBudget, type EnvironmentFactory, EnvironmentPool } from './pool.ts';
 import type { InvocationOutcome } from './runtime/environment.ts';
@@ -163,6 +164,16 @@ describe('EnvironmentPool', () => {
 });
 
 describe('EnvironmentBudget', () => {
+  test('unless told, lets one start fewer at once than the machine has cores (at least one): a core is left to the cloud', async () => {
+    const budget = new EnvironmentBudget({ maxEnvironments: 50, idleMs: 60_000 });
+    const expected = Math.max(1, availableParallelism() - 1);
+    let granted = 0;
+    for (let i = 0; i <= expected; i++) void budget.acquire().then(() => granted++);
+    await sleep(20);
+    assert.equal(granted, expected);
+    budget.shutdown();
+  });
+
   test('withdraws a start that is no longer wanted without holding a place', async () => {
     const budget = new EnvironmentBudget({ maxEnvironments: 1, idleMs: 60_000, maxStarting: 1 });
     assert.equal(await budget.acquire(), true);

@@ -18,9 +18,19 @@ export interface EnvironmentLimits {
   idleMs: number;
   /**
    * Most environments starting at once, all functions together (see LambdaLimits.maxStarting).
-   * Default: the machine's available parallelism.
+   * Default: defaultMaxStarting().
    */
   maxStarting?: number;
+}
+
+/**
+ * How many environments may start at once unless told: one less than the machine's available
+ * parallelism, at least one. Starts are CPU-bound; with as many as there are cores, a first burst
+ * of messages to a few functions takes every core, and the cloud's own work (deliveries, the
+ * answers to requests, the event stream a page lights its diagram from) waits behind them.
+ */
+export function defaultMaxStarting(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** What a pool needs of an execution environment (ExecutionEnvironment; a stand-in in tests). */
@@ -56,7 +66,7 @@ export class EnvironmentBudget {
   private readonly maxStarting: number;
 
   constructor(private readonly limits: EnvironmentLimits) {
-    this.maxStarting = Math.max(1, limits.maxStarting ?? availableParallelism());
+    this.maxStarting = Math.max(1, limits.maxStarting ?? defaultMaxStarting());
   }
 
   /** Every environment alive, for measuring their memory. */
