@@ -12,7 +12,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -25,7 +25,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -71,15 +71,7 @@ async function waitForAlarmState(AlarmName: string, expected: string): Promise<s
 test('Lambda invocations and errors appear as AWS/Lambda metrics', async () => {
   const lambda = new LambdaClient(clientConfig(cloud.target));
   const FunctionName = uniqueName('metered');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName,
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Code: { ZipFile: handlerZip('exports.handler = async (e) => { if (e.fail) throw new Error("no"); };') },
-    }),
-  );
+  await createTestFunction(lambda, FunctionName, 'exports.handler = async (e) => { if (e.fail) throw new Error("no"); };');
   for (const fail of [false, false, true]) await lambda.send(new InvokeCommand({ FunctionName, Payload: JSON.stringify({ fail }) }));
   const { MetricDataResults = [] } = await cloudwatch.send(
     new GetMetricDataCommand({

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  CreateFunctionCommand,
-  InvokeCommand,
-  LambdaClient,
-  PutFunctionConcurrencyCommand,
-  PutFunctionEventInvokeConfigCommand,
-} from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, PutFunctionConcurrencyCommand, PutFunctionEventInvokeConfigCommand } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import type { Activity } from '../../activity/stream.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 import { throttleDelay } from './service.ts';
 
@@ -28,16 +22,10 @@ test('a failing asynchronous invocation is retried by Lambda, then sent to the o
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('failures') }));
   const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   const FunctionName = uniqueName('flaky');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName,
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Code: {
-        ZipFile: handlerZip(`exports.handler = async (e) => { console.log('attempt', e.ride); throw new Error('payment service down'); };`),
-      },
-    }),
+  await createTestFunction(
+    lambda,
+    FunctionName,
+    `exports.handler = async (e) => { console.log('attempt', e.ride); throw new Error('payment service down'); };`,
   );
   await lambda.send(
     new PutFunctionEventInvokeConfigCommand({
@@ -71,16 +59,10 @@ test('a failing asynchronous invocation is retried by Lambda, then sent to the o
 test('a throttled asynchronous invocation is kept and retried, backing off, until it runs', async () => {
   const lambda = new LambdaClient(clientConfig(cloud.target));
   const FunctionName = uniqueName('narrow');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName,
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Code: {
-        ZipFile: handlerZip(`exports.handler = async (e) => { console.log('ran', e.n); await new Promise((r) => setTimeout(r, 300)); };`),
-      },
-    }),
+  await createTestFunction(
+    lambda,
+    FunctionName,
+    `exports.handler = async (e) => { console.log('ran', e.n); await new Promise((r) => setTimeout(r, 300)); };`,
   );
   await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions: 1 }));
   const seen: Activity[] = [];

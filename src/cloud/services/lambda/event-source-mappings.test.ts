@@ -3,7 +3,6 @@ import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateEventSourceMappingCommand,
-  CreateFunctionCommand,
   GetEventSourceMappingCommand,
   InvokeCommand,
   LambdaClient,
@@ -11,7 +10,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -45,16 +44,7 @@ async function queue(attributes: Record<string, string> = {}) {
 
 async function consumer(source: string) {
   const FunctionName = uniqueName('consumer');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName,
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Timeout: 3,
-      Code: { ZipFile: handlerZip(source) },
-    }),
-  );
+  await createTestFunction(lambda, FunctionName, source, { Timeout: 3 });
   return FunctionName;
 }
 

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction, handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -22,16 +22,7 @@ const decode = (payload?: Uint8Array) => JSON.parse(new TextDecoder().decode(pay
 
 async function createFunction(source: string, extra: Record<string, unknown> = {}) {
   const FunctionName = uniqueName('fn');
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName,
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Code: { ZipFile: handlerZip(source) },
-      ...extra,
-    }),
-  );
+  await createTestFunction(lambda, FunctionName, source, extra);
   return FunctionName;
 }
 

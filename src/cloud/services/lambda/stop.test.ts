@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud } from '../../testing/test-cloud.ts';
 
 test('a stopped cloud starts no execution environment for an invocation that arrives late (a poller, a retry)', async () => {
   const cloud = await startTestCloud();
   const lambda = new LambdaClient(clientConfig(cloud.target));
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: 'late',
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Code: { ZipFile: handlerZip('exports.handler = async () => "ran";') },
-    }),
-  );
+  await createTestFunction(lambda, 'late', 'exports.handler = async () => "ran";');
   await lambda.send(new InvokeCommand({ FunctionName: 'late', Payload: '{}' }));
   const fn = cloud.services.lambda.functions.get('late')!;
   assert.equal(cloud.services.lambda.environmentCount('late'), 1);

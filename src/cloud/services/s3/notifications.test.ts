@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -34,7 +34,7 @@ import {
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import type { Target } from '../../../../labs/kit/target.ts';
 import { startCloud } from '../../cloud.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -185,15 +185,7 @@ describe('S3 notification configuration', () => {
   test('a function without a permission for S3, and a topic whose policy does not allow it, fail validation', async () => {
     const Bucket = await newBucket();
     const lambda = new LambdaClient(clientConfig(cloud.target));
-    const { FunctionArn } = await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: uniqueName('fn'),
-        Runtime: 'nodejs22.x',
-        Role: TEST_ROLE,
-        Handler: 'index.handler',
-        Code: { ZipFile: handlerZip('exports.handler = async () => {};') },
-      }),
-    );
+    const FunctionArn = await createTestFunction(lambda, uniqueName('fn'), 'exports.handler = async () => {};');
     await assert.rejects(
       s3.send(
         new PutBucketNotificationConfigurationCommand({
@@ -421,14 +413,10 @@ describe('S3 event delivery', () => {
     const Bucket = await newBucket();
     const lambda = new LambdaClient(clientConfig(cloud.target));
     const FunctionName = uniqueName('on-upload');
-    const { FunctionArn } = await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName,
-        Runtime: 'nodejs22.x',
-        Role: TEST_ROLE,
-        Handler: 'index.handler',
-        Code: { ZipFile: handlerZip('exports.handler = async (event) => { console.log("EVENT " + JSON.stringify(event)); };') },
-      }),
+    const FunctionArn = await createTestFunction(
+      lambda,
+      FunctionName,
+      'exports.handler = async (event) => { console.log("EVENT " + JSON.stringify(event)); };',
     );
     await lambda.send(
       new AddPermissionCommand({

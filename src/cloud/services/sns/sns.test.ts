@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createVerify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateTopicCommand,
   GetSubscriptionAttributesCommand,
@@ -23,7 +23,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -234,15 +234,7 @@ describe('SNS → Lambda', () => {
     const source = `exports.handler = async (event) => { for (const r of event.Records) console.log('got', r.Sns.Message, r.EventSource, r.Sns.MessageAttributes.fare.Value); };`;
     const names = { allowed: uniqueName('allowed'), denied: uniqueName('denied') };
     for (const FunctionName of Object.values(names)) {
-      const { FunctionArn } = await lambda.send(
-        new CreateFunctionCommand({
-          FunctionName,
-          Runtime: 'nodejs22.x',
-          Role: TEST_ROLE,
-          Handler: 'index.handler',
-          Code: { ZipFile: handlerZip(source) },
-        }),
-      );
+      const FunctionArn = await createTestFunction(lambda, FunctionName, source);
       await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'lambda', Endpoint: FunctionArn }));
     }
     await lambda.send(

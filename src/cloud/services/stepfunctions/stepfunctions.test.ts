@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
@@ -36,7 +36,7 @@ import {
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import type { Activity } from '../../activity/stream.ts';
 import { startCloud } from '../../cloud.ts';
-import { handlerZip, TEST_ROLE } from '../../testing/lambda-zip.ts';
+import { createTestFunction } from '../../testing/lambda-zip.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
 let cloud: TestCloud;
@@ -85,15 +85,7 @@ async function roleAllowing(actions: string[], service = 'states.amazonaws.com')
 
 async function createFunction(source: string): Promise<string> {
   const FunctionName = uniqueName('fn');
-  const { FunctionArn } = await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName,
-      Runtime: 'nodejs22.x',
-      Role: TEST_ROLE,
-      Handler: 'index.handler',
-      Code: { ZipFile: handlerZip(source) },
-    }),
-  );
+  const FunctionArn = await createTestFunction(lambda, FunctionName, source);
   return FunctionArn!;
 }
 

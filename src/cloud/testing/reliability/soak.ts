@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateTopicCommand, PublishBatchCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -13,7 +13,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { CloudMemory } from '../../memory.ts';
-import { handlerZip, TEST_ROLE } from '../lambda-zip.ts';
+import { createTestFunction } from '../lambda-zip.ts';
 import type { ChildCloud } from './child-cloud.ts';
 import { allowTopic } from './crash.ts';
 import { stepFunctionsRole } from './roles.ts';
@@ -227,17 +227,7 @@ export async function soak(
   const billed = await queue('billed');
   const fn = async (name: string, source: string, env: Record<string, string> = {}) => {
     const FunctionName = `soak-${name}-${id}`;
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName,
-        Runtime: 'nodejs22.x',
-        Role: TEST_ROLE,
-        Handler: 'index.handler',
-        Code: { ZipFile: handlerZip(source) },
-        Timeout: 20,
-        Environment: { Variables: env },
-      }),
-    );
+    await createTestFunction(lambda, FunctionName, source, { Timeout: 20, Environment: { Variables: env } });
     return FunctionName;
   };
   const bill = await fn('bill', BILL, { OUT: billed.url });
