@@ -2,27 +2,25 @@
 // src/plugins/local-search.ts), in the dev server and the static build alike.
 
 import { useHistory } from '@docusaurus/router';
+import { loadOnce } from '@site/src/lib/load-once';
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { SearchDocument, SearchHit } from './search.utils';
 import styles from './styles.module.css';
 
 type Search = (query: string) => SearchHit[];
 
-let loading: Promise<Search> | undefined;
-
 /**
- * Loads the search code and the documents (chunks of their own, so that a page that is only read
- * never loads them) and indexes them, once per page load.
+ * The search code and the documents (chunks of their own, so that a page that is only read never
+ * loads them), indexed once per page load; a failed fetch is fetched again on the next search.
  */
-function loadSearch(): Promise<Search> {
-  loading ??= Promise.all([import('./search.utils'), import('@generated/local-search/default/search-documents.json')]).then(
+const searchCode = loadOnce<Search>(() =>
+  Promise.all([import('./search.utils'), import('@generated/local-search/default/search-documents.json')]).then(
     ([{ buildIndex, search }, module]) => {
       const index = buildIndex((module.default ?? module) as SearchDocument[]);
       return (query) => search(index, query);
     },
-  );
-  return loading;
-}
+  ),
+);
 
 export default function SearchBar() {
   const history = useHistory();
@@ -48,7 +46,7 @@ export default function SearchBar() {
 
   const run = useCallback(async (text: string) => {
     setQuery(text);
-    const search = await loadSearch();
+    const search = await searchCode.load();
     setHits(search(text));
     setActive(0);
     setOpen(true);
@@ -75,7 +73,7 @@ export default function SearchBar() {
         aria-autocomplete="list"
         aria-activedescendant={open && hits[active] ? `${listId}-${hits[active].id}` : undefined}
         value={query}
-        onFocus={() => void loadSearch()}
+        onFocus={() => void searchCode.load().catch(() => undefined)}
         onChange={(event) => void run(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === 'ArrowDown') setActive((a) => Math.min(a + 1, hits.length - 1));
