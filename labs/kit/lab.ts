@@ -51,6 +51,13 @@ export interface Checkpoint {
   hint: string;
   // biome-ignore lint/suspicious/noConfusingVoidType: a checkpoint that has nothing to add returns nothing (an async function of no value)
   run: () => Promise<string | void>;
+  /**
+   * Starts with the verify run instead of after the checkpoints listed before it, which then run
+   * while it waits. For a behaviour probe that spends most of its time waiting (on a batching
+   * window, say) and disturbs nothing those checkpoints look at; its result is still reported in
+   * its place. The checkpoints after it start once it has finished, as usual.
+   */
+  startEarly?: boolean;
 }
 
 /**

@@ -2,7 +2,6 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { clientFor } from '../../labs/kit/clients.ts';
 import { withLabContext } from '../../labs/kit/context.ts';
 import { invokeUrlOn } from '../../labs/kit/http.ts';
@@ -12,13 +11,14 @@ import { type Architecture, describeArchitecture } from './architecture/index.ts
 import { bootstrapStatus, requireBootstrap, requireNoStrayBootstrapParameter, usableBootstrap, whoAmI } from './aws/account.ts';
 import { findLeftovers } from './aws/leftovers.ts';
 import { type AwsDeployer, toolkitDeployer } from './aws/toolkit.ts';
+import { runCheckpoints } from './checkpoint-run.ts';
 import type { Classroom, VerifyRun } from './classroom.ts';
 import { publishAssets, publishLargeTemplate } from './deploy/assets.ts';
 import { bootstrapEndpoint } from './deploy/bootstrap.ts';
 import { describeParameterValues, stackParameterValues } from './deploy/parameters.ts';
 import { applyStack, deleteStack, describeStack } from './deploy/stack-operations.ts';
 import { buildApp, type StackChoice, type SynthesizedStack, synthesize, WORKSHOP_TAG, WORKSHOP_TAG_VALUE } from './deploy/synth.ts';
-import { EngineError, type EngineEvent, type Report } from './events.ts';
+import { EngineError, type EngineEvent, errorOf, type Report } from './events.ts';
 import { runLabTests } from './lab-tests.ts';
 import { labMetrics, type MetricsAnswer, type MetricsRequest } from './metrics.ts';
 import { LABS_DIR, loadAllLabs, loadLab, resolveLabId } from './registry.ts';
@@ -60,24 +60,6 @@ export function summarize(lab: LabDefinition): LabSummary {
     })),
     checkpoints: lab.checkpoints.map(({ id, step, title, hint }) => ({ id, step, title, hint })),
   };
-}
-
-export function errorOf(error: unknown): { code: string; message: string; resource?: string } {
-  if (error instanceof EngineError) return { code: error.code, message: error.message, resource: error.resource };
-  const e = error as Error & { name?: string; Code?: string };
-  if (e.name === 'CheckpointFailure') return { code: 'CheckpointFailure', message: e.message };
-  if (
-    (e as any).code === 'ECONNREFUSED' ||
-    (e as any).cause?.code === 'ECONNREFUSED' ||
-    /ECONNREFUSED/.test(String((e as any).cause ?? e.message))
-  ) {
-    return {
-      code: 'CloudNotRunning',
-      message:
-        'The local cloud is not running. Start it with "npm start" (the whole workshop) or "npx workshop up" (the cloud alone), then try again.',
-    };
-  }
-  return { code: e.name ?? 'Error', message: e.message };
 }
 
 /**
@@ -471,36 +453,19 @@ export class LabEngine {
       let passed = 0;
       const context = this.context(lab, () => undefined, options.signal ?? new AbortController().signal);
       run = { lab: lab.id, step: options.step, at: Date.now(), durationMs: 0, checkpoints: [] };
-      for (const checkpoint of checkpoints) {
-        const base = {
-          type: 'checkpoint' as const,
+      await runCheckpoints(checkpoints, context, (checkpoint, { ok, detail, durationMs }) => {
+        if (ok) passed++;
+        run!.checkpoints.push({ id: checkpoint.id, step: checkpoint.step, ok, durationMs });
+        report({
+          type: 'checkpoint',
           id: checkpoint.id,
           step: checkpoint.step,
           title: checkpoint.title,
           hint: checkpoint.hint,
-        };
-        const checkpointStarted = performance.now();
-        const timed = (ok: boolean) =>
-          run!.checkpoints.push({
-            id: checkpoint.id,
-            step: checkpoint.step,
-            ok,
-            durationMs: Math.round(performance.now() - checkpointStarted),
-          });
-        try {
-          const detail = await withLabContext(context, () => checkpoint.run());
-          passed++;
-          timed(true);
-          report({ ...base, ok: true, detail: detail || undefined });
-        } catch (error) {
-          const detail =
-            error instanceof CheckpointFailure || (error as Error).name === 'CheckpointFailure'
-              ? (error as Error).message
-              : errorOf(error).message;
-          timed(false);
-          report({ ...base, ok: false, detail });
-        }
-      }
+          ok,
+          detail,
+        });
+      });
       run.durationMs = Math.round(performance.now() - started);
       return { ok: passed === checkpoints.length, passed, total: checkpoints.length };
     });

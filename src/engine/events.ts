@@ -30,3 +30,22 @@ export class EngineError extends Error {
     super(message);
   }
 }
+
+/** What went wrong, as the page and the CLI show it: an engine error as it is, the rest named. */
+export function errorOf(error: unknown): { code: string; message: string; resource?: string } {
+  if (error instanceof EngineError) return { code: error.code, message: error.message, resource: error.resource };
+  const e = error as Error & { name?: string; Code?: string };
+  if (e.name === 'CheckpointFailure') return { code: 'CheckpointFailure', message: e.message };
+  if (
+    (e as any).code === 'ECONNREFUSED' ||
+    (e as any).cause?.code === 'ECONNREFUSED' ||
+    /ECONNREFUSED/.test(String((e as any).cause ?? e.message))
+  ) {
+    return {
+      code: 'CloudNotRunning',
+      message:
+        'The local cloud is not running. Start it with "npm start" (the whole workshop) or "npx workshop up" (the cloud alone), then try again.',
+    };
+  }
+  return { code: e.name ?? 'Error', message: e.message };
+}
