@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { viewAtStep } from '../components/StepCode/step-code.utils.ts';
 import { stepChain, stepView } from '../components/StepCode/step-view.ts';
 import { PROJECT_ROOT } from '../engine/paths.ts';
-import stepCodeViews, { StepCodeError, solutionOf, VIEWS_CONSTANT } from './step-code-views.ts';
+import stepCodeViews, { StepCodeError, solutionOf, stepCodeFiles, VIEWS_CONSTANT } from './step-code-views.ts';
 
 const FILE = 'labs/lab-1-fan-out/stack.ts';
 
@@ -53,4 +53,13 @@ test('a <StepCode> the build cannot show fails it, saying what to fix', () => {
   fails(stepCode({ lab: 'lab-1', file: 'labs/lab-9/stack.ts' }, '1'), /labs\/lab-9\/solution\/stack\.ts is not there/);
   fails(stepCode({ lab: 'lab-1', file: FILE }, '99'), /has steps 1 to 5/);
   fails(stepCode({ lab: 'lab-1', file: FILE, source: 'x' }, '1'), /remove it/);
+});
+
+test('webpack is told that a lab page depends on the solution of each file its step code shows', () => {
+  const mdx = readFileSync(join(PROJECT_ROOT, 'docs/lab-1-fan-out/index.mdx'), 'utf8');
+  assert.deepEqual(stepCodeFiles(mdx), [FILE]);
+  assert.deepEqual(stepCodeFiles('<StepCode lab="a" step={1} file="x/stack.ts" />\n<StepCode lab="b" step={2} file="y/other.ts" />'), [
+    'x/stack.ts',
+    'y/other.ts',
+  ]);
 });

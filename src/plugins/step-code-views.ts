@@ -36,9 +36,6 @@ type Estree = Record<string, unknown>;
 /** The annotated solution a step of `file` (the learner's file, relative to the site) is cut from. */
 export const solutionOf = (file: string) => join(dirname(file), SOLUTION_DIR, basename(file));
 
-/** The solutions each page read (page's path → solutions' paths), for webpack to watch. */
-const solutionsReadBy = new Map<string, Set<string>>();
-
 /** A literal attribute's value (`file="…"` or `step={3}`), or undefined. */
 function literal(node: MdNode, name: string): string | undefined {
   const value = node.attributes?.find((attribute) => attribute.type === 'mdxJsxAttribute' && attribute.name === name)?.value;
@@ -101,7 +98,6 @@ export default function stepCodeViews(options: { siteDir: string }) {
       // The chain replays each step from the one before: check it gives back what the step shows.
       if (!isDeepStrictEqual(viewAtStep(chains[file], step), stepView(solution, step)))
         throw new StepCodeError(`${where}: the step's view does not survive its encoding (step-code.utils.ts): fix encodeStepChain.`);
-      solutionsReadBy.set(page, (solutionsReadBy.get(page) ?? new Set()).add(path));
       const views = {
         type: 'MemberExpression',
         object: { type: 'Identifier', name: VIEWS_CONSTANT },
@@ -137,8 +133,15 @@ export default function stepCodeViews(options: { siteDir: string }) {
   };
 }
 
-/** The Docusaurus plugin that makes each page that shows step code depend on the solutions it read. */
-export function stepCodeViewsDependencies(): Plugin {
+/** The learner's files a page's `<StepCode>` elements name, read from the page's source. */
+export const stepCodeFiles = (mdx: string) => [...new Set([...mdx.matchAll(/<StepCode\b[^>]*\bfile="([^"]+)"/g)].map((match) => match[1]))];
+
+/**
+ * The Docusaurus plugin that makes each page that shows step code depend on the solutions it
+ * reads. It tells webpack as the page starts to build (when a dependency still counts for the
+ * persistent cache's record of the page), so it reads the files from the page's source.
+ */
+export function stepCodeViewsDependencies(context: { siteDir: string }): Plugin {
   return {
     name: 'step-code-views-dependencies',
     configureWebpack: () => ({
@@ -146,9 +149,10 @@ export function stepCodeViewsDependencies(): Plugin {
         {
           apply(compiler: Compiler) {
             compiler.hooks.compilation.tap('step-code-views', (compilation) =>
-              compilation.hooks.succeedModule.tap('step-code-views', (module) => {
-                const page = (module as { resource?: string }).resource?.split('?')[0] ?? '';
-                for (const path of solutionsReadBy.get(page) ?? []) module.buildInfo?.fileDependencies?.add(path);
+              compiler.webpack.NormalModule.getCompilationHooks(compilation).loader.tap('step-code-views', (loader, module) => {
+                const page = module.resource.split('?')[0];
+                if (!page.endsWith('.mdx') || !existsSync(page)) return;
+                for (const file of stepCodeFiles(readFileSync(page, 'utf8'))) loader.addDependency(join(context.siteDir, solutionOf(file)));
               }),
             );
           },
