@@ -4,6 +4,7 @@ import type { Config } from '@docusaurus/types';
 import { themes as prismThemes } from 'prism-react-renderer';
 import mermaidImages from './src/plugins/mermaid-images.ts';
 import { readableTheme } from './src/plugins/prism-contrast.ts';
+import stepCodeViews, { stepCodeViewsDependencies } from './src/plugins/step-code-views.ts';
 
 // Environment read once: where the lab API listens (npm start passes it to the dev server).
 const API_PORT = Number(process.env.WORKSHOP_API_PORT ?? 3001);
@@ -31,14 +32,18 @@ const config: Config = {
           routeBasePath: '/',
           sidebarPath: './sidebars.ts',
           // Mermaid diagrams are drawn ahead of time (npm run diagrams), not in the reader's browser.
-          remarkPlugins: [[mermaidImages, { siteDir: SITE_DIR, baseUrl: BASE_URL }]],
+          // So is each step's code view (<StepCode>), from the lab's annotated solution.
+          remarkPlugins: [
+            [mermaidImages, { siteDir: SITE_DIR, baseUrl: BASE_URL }],
+            [stepCodeViews, { siteDir: SITE_DIR }],
+          ],
         },
         blog: false,
         theme: { customCss: './src/css/custom.css' },
       } satisfies Preset.Options,
     ],
   ],
-  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }], './src/plugins/local-search.ts'],
+  plugins: [['./src/plugins/site-webpack.ts', { apiPort: API_PORT }], './src/plugins/local-search.ts', stepCodeViewsDependencies],
   themeConfig: {
     image: 'img/social-card.png',
     navbar: {

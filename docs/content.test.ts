@@ -88,8 +88,8 @@ test('each step of a lab with a stack shows the code the learner types, and the 
     for (const { n } of lab.steps) {
       assert.match(
         text,
-        new RegExp(`<StepCode lab="${lab.id}" step=\\{${n}\\}`),
-        `docs/${folder}: step ${n} has no <StepCode lab="${lab.id}" step={${n}} source={solution} />`,
+        new RegExp(`<StepCode lab="${lab.id}" step=\\{${n}\\} file="labs/${folder}/stack\\.ts"`),
+        `docs/${folder}: step ${n} has no <StepCode lab="${lab.id}" step={${n}} file="labs/${folder}/stack.ts" />`,
       );
     }
     assert.doesNotMatch(text, /props\.step/, `docs/${folder}: a learner never reads props.step`);

@@ -2,17 +2,20 @@ import { usePrismTheme } from '@docusaurus/theme-common';
 import clsx from 'clsx';
 import { Highlight } from 'prism-react-renderer';
 import { useMemo, useState } from 'react';
-import { foldLabel, type Row, stepView, visibleRows } from './step-code.utils';
+import { foldLabel, highlightedCode, type Row, type StepChain, viewAtStep, visibleRows } from './step-code.utils';
 import styles from './styles.module.css';
 
 type Props = {
   /** The lab's id, as the other widgets name it (`lab-1`). */
   lab: string;
   step: number;
-  /** The lab's annotated solution, imported with `!!raw-loader!`. */
-  source: string;
-  /** The learner's file, as the title shows it. */
-  file?: string;
+  /**
+   * The views of every step of `file`, put there by the build (src/plugins/step-code-views.ts)
+   * from the annotated solution beside it: a page does not write it.
+   */
+  views?: StepChain;
+  /** The learner's file, as the title shows it; its folder's solution/ holds the annotated solution. */
+  file: string;
 };
 
 const SIGN: Record<Row['kind'], string> = { context: ' ', add: '+', remove: '−', fold: ' ' };
@@ -20,15 +23,19 @@ const SIGN: Record<Row['kind'], string> = { context: ' ', add: '+', remove: '−
 /**
  * What one step asks the learner to type into their stack.ts: the lines to add (green) and to
  * remove (red), with enough unchanged lines around them to find the place. Unchanged stretches
- * are folded; "Show the whole file" unfolds them all. Cut from the lab's annotated solution.
+ * are folded; "Show the whole file" unfolds them all. Cut from the lab's annotated solution when
+ * the site is built.
  */
-export default function StepCode({ lab, step, source, file = 'stack.ts' }: Props) {
-  const view = useMemo(() => stepView(source, step), [source, step]);
+export default function StepCode({ lab, step, views, file }: Props) {
+  const view = useMemo(() => {
+    if (!views) throw new Error(`<StepCode lab="${lab}" step={${step}}> has no views: the step-code-views remark plugin adds them.`);
+    return viewAtStep(views, step);
+  }, [lab, views, step]);
   const [open, setOpen] = useState<Set<number> | 'all'>(new Set());
   const [copied, setCopied] = useState(false);
   const theme = usePrismTheme();
   const rows = visibleRows(view.rows, open);
-  const text = rows.map((row) => (row.kind === 'fold' ? `// ${foldLabel(row)}` : row.text)).join('\n');
+  const text = highlightedCode(rows);
   const unfold = (id: number) => setOpen((current) => (current === 'all' ? current : new Set(current).add(id)));
   const copy = async () => {
     await navigator.clipboard.writeText(view.after);

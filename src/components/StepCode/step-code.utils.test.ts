@@ -1,48 +1,47 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { stepView, visibleRows } from './step-code.utils.ts';
+import { lastStep } from '../../../labs/kit/steps/index.ts';
+import { PROJECT_ROOT } from '../../engine/paths.ts';
+import { encodeStepChain, type StepView, viewAtStep } from './step-code.utils.ts';
+import { stepChain, stepView } from './step-view.ts';
 
-const annotated = `import { Stack } from 'aws-cdk-lib';
-import * as sns from 'aws-cdk-lib/aws-sns'; // #step 1
-const a = 1;
-const b = 2;
-const c = 3;
-const d = 4;
-const e = 5;
-const f = 6;
-const g = 7;
-const topic = new sns.Topic(); // #step 1
-`;
+test('the views the page carries replay every step of every lab as the build computed it', () => {
+  const solutions = globSync('labs/*/solution/stack.ts', { cwd: PROJECT_ROOT });
+  assert.ok(solutions.length >= 5, `the labs' solutions are found (${solutions.length})`);
+  for (const file of solutions) {
+    const solution = readFileSync(join(PROJECT_ROOT, file), 'utf8');
+    // Through JSON, as the page carries it.
+    const carried = JSON.parse(JSON.stringify(stepChain(solution)));
+    for (let step = 1; step <= lastStep(solution); step++)
+      assert.deepEqual(viewAtStep(carried, step), stepView(solution, step), `${file} step ${step}`);
+  }
+});
 
-test('a step shows its added lines with context, and folds what lies between', () => {
-  const view = stepView(annotated, 1);
-  assert.equal(view.added, 2);
-  assert.equal(view.removed, 0);
-  assert.deepEqual(
-    view.rows.map((r) => (r.kind === 'fold' ? `fold ${r.lines.length}` : `${r.kind} ${r.text}`)),
-    [
-      "context import { Stack } from 'aws-cdk-lib';",
-      "add import * as sns from 'aws-cdk-lib/aws-sns';",
-      'context const a = 1;',
-      'context const b = 2;',
-      'fold 3',
-      'context const f = 6;',
-      'context const g = 7;',
-      'add const topic = new sns.Topic();',
+test('a step carries only the lines it adds: the rest are counts over the file before it', () => {
+  const before = 'a\nb\nc\nold 1\nold 2\ne\n';
+  const view: StepView = {
+    after: 'a\nb\nc\nd\ne\n',
+    rows: [
+      { kind: 'fold', id: 0, lines: ['a', 'b'] },
+      { kind: 'context', text: 'c' },
+      { kind: 'remove', text: 'old 1' },
+      { kind: 'remove', text: 'old 2' },
+      { kind: 'add', text: 'd' },
+      { kind: 'context', text: 'e' },
     ],
-  );
-});
-
-test('unfolding shows every line of the file after the step, in order', () => {
-  const view = stepView(annotated, 1);
-  const lines = visibleRows(view.rows, 'all').map((r) => (r.kind === 'fold' ? '' : r.text));
-  assert.equal(`${lines.join('\n')}\n`, view.after);
-  const one = visibleRows(view.rows, new Set([view.rows.findIndex((r) => r.kind === 'fold')]));
-  assert.equal(one.filter((r) => r.kind === 'fold').length, 0);
-});
-
-test('every step of every lab solution can be shown', () => {
-  const solution = readFileSync(new URL('../../../labs/lab-1-fan-out/solution/stack.ts', import.meta.url), 'utf8');
-  for (const step of [1, 2, 3, 4, 5]) assert.ok(stepView(solution, step).added > 0, `step ${step} adds nothing`);
+    added: 1,
+    removed: 2,
+  };
+  const chain = encodeStepChain(before, [view]);
+  assert.deepEqual(chain.steps[0], [
+    ['f', 2],
+    ['c', 1],
+    ['r', 2],
+    ['a', 'd'],
+    ['c', 1],
+  ]);
+  assert.deepEqual(viewAtStep(chain, 1), view);
+  assert.deepEqual(viewAtStep(chain, 0).after, before, 'step 0 is the starter');
 });

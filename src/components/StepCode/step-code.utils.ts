@@ -1,4 +1,6 @@
-import { learnerFileAtStep, stepChanges } from '../../../labs/kit/steps/index.ts';
+// What the StepCode component does in the browser: it reads the view the build computed for its
+// step (src/plugins/step-code-views.ts, from step-view.ts) and unfolds it as the learner asks.
+// Nothing here parses or diffs a solution: that code and the solution's text stay out of the page.
 
 /** One line of the step view: unchanged, added, removed, or a fold of unchanged lines. */
 export type Row = { kind: 'context' | 'add' | 'remove'; text: string } | { kind: 'fold'; id: number; lines: string[] };
@@ -13,33 +15,77 @@ export interface StepView {
 }
 
 /**
- * The learner's stack.ts after `step` as rows: the step's changes with their context, and the
- * unchanged stretches between them folded (each fold keeps its lines, to unfold in place).
+ * One stretch of a step's rows, over the learner's file before the step: `c`ontext, `f`olded or
+ * `r`emoved, each a count of that file's next lines; `a`dded, with its lines (the only text the
+ * step brings).
  */
-export function stepView(annotatedSolution: string, step: number): StepView {
-  const after = learnerFileAtStep(annotatedSolution, step);
-  const lines = after.split('\n');
+export type Op = ['c' | 'f' | 'r', number] | ['a', ...string[]];
+
+/**
+ * The step views of one file as a page carries them: the file before the first step, then each
+ * step's rows as ops over the file before it. The file after a step is what its rows leave, so
+ * each step's text travels once, however many steps show it.
+ */
+export interface StepChain {
+  start: string;
+  steps: Op[][];
+}
+
+/** One step's rows as ops over the file before it (`views[i]` is step i + 1; the build calls this). */
+export function encodeStepChain(start: string, views: StepView[]): StepChain {
+  const steps = views.map((view) => {
+    const ops: Op[] = [];
+    const push = (code: 'c' | 'f' | 'r', count: number) => {
+      const last = ops.at(-1);
+      // Neighbouring rows of a kind join into one op; a fold stands alone, to unfold on its own.
+      if (code !== 'f' && last?.[0] === code) last[1] = (last[1] as number) + count;
+      else ops.push([code, count]);
+    };
+    for (const row of view.rows) {
+      if (row.kind === 'fold') push('f', row.lines.length);
+      else if (row.kind === 'add') {
+        const last = ops.at(-1);
+        if (last?.[0] === 'a') last.push(row.text);
+        else ops.push(['a', row.text]);
+      } else push(row.kind === 'remove' ? 'r' : 'c', 1);
+    }
+    return ops;
+  });
+  return { start, steps };
+}
+
+const KIND_OF_OP = { c: 'context', r: 'remove' } as const;
+
+/** Step `step`'s view, rows and counts as the build made them, replayed from the chain's start. */
+export function viewAtStep({ start, steps }: StepChain, step: number): StepView {
+  let view: StepView = { rows: [], after: start, added: 0, removed: 0 };
+  for (const ops of steps.slice(0, step)) view = nextView(view.after, ops);
+  return view;
+}
+
+function nextView(before: string, ops: Op[]): StepView {
+  const lines = before.split('\n');
+  const kept: string[] = [];
   const rows: Row[] = [];
   let next = 0;
   let added = 0;
   let removed = 0;
-  const fold = (end: number) => {
-    if (end > next) rows.push({ kind: 'fold', id: rows.length, lines: lines.slice(next, end) });
-  };
-  for (const hunk of stepChanges(annotatedSolution, step)) {
-    fold(hunk.newStart);
-    for (const line of hunk.lines) {
-      rows.push({ kind: line.kind, text: line.text });
-      if (line.kind === 'add') added++;
-      if (line.kind === 'remove') removed++;
+  for (const [code, ...rest] of ops) {
+    if (code === 'a') {
+      for (const text of rest as string[]) rows.push({ kind: 'add', text });
+      kept.push(...(rest as string[]));
+      added += rest.length;
+      continue;
     }
-    next = hunk.newStart + hunk.lines.filter((l) => l.kind !== 'remove').length;
+    const taken = lines.slice(next, next + (rest[0] as number));
+    next += taken.length;
+    if (code === 'r') removed += taken.length;
+    else kept.push(...taken);
+    if (code === 'f') rows.push({ kind: 'fold', id: rows.length, lines: taken });
+    else for (const text of taken) rows.push({ kind: KIND_OF_OP[code], text });
   }
-  // A file ends with a newline: its last "line" is empty, and not worth showing.
-  const end = lines.at(-1) === '' ? lines.length - 1 : lines.length;
-  fold(end);
-  if (next > end && rows.at(-1)?.kind === 'context') rows.pop();
-  return { rows, after, added, removed };
+  // What the rows leave out at the end (the empty "line" after the file's last newline) is unchanged.
+  return { rows, after: [...kept, ...lines.slice(next)].join('\n'), added, removed };
 }
 
 /** The rows to draw, with the folds in `open` unfolded into their lines. */
@@ -52,4 +98,9 @@ export function visibleRows(rows: Row[], open: ReadonlySet<number> | 'all'): Row
 /** The text a fold stands for on screen. */
 export function foldLabel(row: Extract<Row, { kind: 'fold' }>): string {
   return `⋯ ${row.lines.length} unchanged line${row.lines.length === 1 ? '' : 's'}`;
+}
+
+/** The code the rows show, as it is highlighted: a fold reads as a comment. */
+export function highlightedCode(rows: Row[]): string {
+  return rows.map((row) => (row.kind === 'fold' ? `// ${foldLabel(row)}` : row.text)).join('\n');
 }

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Highlight as PackageHighlight, Prism as PackagePrism, themes } from 'prism-react-renderer';
 import { createElement, type ReactElement } from 'react';
+import { highlightedCode, visibleRows } from '../../components/StepCode/step-code.utils.ts';
+import { stepView } from '../../components/StepCode/step-view.ts';
 import { PROJECT_ROOT } from '../../engine/paths.ts';
 import { readableTheme } from '../../plugins/prism-contrast.ts';
+import { solutionOf } from '../../plugins/step-code-views.ts';
 import { Highlight, Prism, type RenderProps } from './index.ts';
 
 // The way Docusaurus's code block draws lines and tokens, with a class and a style of its own on
@@ -45,19 +48,32 @@ for (const language of ['bash', 'json']) {
   scope.Prism = before;
 }
 
-/** The files the lab pages show (imported with raw-loader). */
-const shownFiles = () => {
-  const files = new Set<string>();
-  for (const page of globSync('docs/**/*.mdx', { cwd: PROJECT_ROOT }))
-    for (const [, file] of readFileSync(join(PROJECT_ROOT, page), 'utf8').matchAll(/raw-loader!@site\/([^'"]+)/g)) files.add(file);
-  return [...files];
+/**
+ * The code the lab pages show: the files imported with raw-loader, and each step's code view
+ * (computed by the build from the lab's solution), with its folds closed and open.
+ */
+const shownCode = () => {
+  const shown = new Map<string, string>();
+  for (const page of globSync('docs/**/*.mdx', { cwd: PROJECT_ROOT })) {
+    const text = readFileSync(join(PROJECT_ROOT, page), 'utf8');
+    for (const [, file] of text.matchAll(/raw-loader!@site\/([^'"]+)/g)) shown.set(file, readFileSync(join(PROJECT_ROOT, file), 'utf8'));
+    for (const [, step, file] of text.matchAll(/<StepCode [^>]*step=\{(\d+)\} file="([^"]+)"/g)) {
+      const { rows } = stepView(readFileSync(join(PROJECT_ROOT, solutionOf(file)), 'utf8'), Number(step));
+      shown.set(`${file} step ${step}`, highlightedCode(visibleRows(rows, new Set())));
+      shown.set(`${file} step ${step}, unfolded`, highlightedCode(visibleRows(rows, 'all')));
+    }
+  }
+  return shown;
 };
 
-test('every file a lab page shows renders exactly as prism-react-renderer renders it, as ts and tsx, in both themes', () => {
-  const files = shownFiles();
-  assert.ok(files.length > 50, `only ${files.length} files shown`);
-  for (const file of files) {
-    const source = readFileSync(join(PROJECT_ROOT, file), 'utf8');
+test('all the code a lab page shows renders exactly as prism-react-renderer renders it, as ts and tsx, in both themes', () => {
+  const shown = shownCode();
+  assert.ok(shown.size > 100, `only ${shown.size} files and step views shown`);
+  assert.ok(
+    [...shown.keys()].some((name) => name.endsWith('step 1')),
+    'the step code views are among them',
+  );
+  for (const [file, source] of shown) {
     for (const theme of [readableTheme(themes.github), readableTheme(themes.dracula)])
       for (const language of ['ts', 'tsx'])
         assert.equal(

@@ -1,0 +1,41 @@
+// The step view, computed when the site is built (src/plugins/step-code-views.ts): it cuts the
+// learner's file after a step from the lab's annotated solution and diffs it with the file before.
+// Kept out of the page's code: nothing of it changes while the site runs.
+import { lastStep, learnerFileAtStep, stepChanges } from '../../../labs/kit/steps/index.ts';
+import { encodeStepChain, type Row, type StepChain, type StepView } from './step-code.utils.ts';
+
+/**
+ * The learner's stack.ts after `step` as rows: the step's changes with their context, and the
+ * unchanged stretches between them folded (each fold keeps its lines, to unfold in place).
+ */
+export function stepView(annotatedSolution: string, step: number): StepView {
+  const after = learnerFileAtStep(annotatedSolution, step);
+  const lines = after.split('\n');
+  const rows: Row[] = [];
+  let next = 0;
+  let added = 0;
+  let removed = 0;
+  const fold = (end: number) => {
+    if (end > next) rows.push({ kind: 'fold', id: rows.length, lines: lines.slice(next, end) });
+  };
+  for (const hunk of stepChanges(annotatedSolution, step)) {
+    fold(hunk.newStart);
+    for (const line of hunk.lines) {
+      rows.push({ kind: line.kind, text: line.text });
+      if (line.kind === 'add') added++;
+      if (line.kind === 'remove') removed++;
+    }
+    next = hunk.newStart + hunk.lines.filter((l) => l.kind !== 'remove').length;
+  }
+  // A file ends with a newline: its last "line" is empty, and not worth showing.
+  const end = lines.at(-1) === '' ? lines.length - 1 : lines.length;
+  fold(end);
+  if (next > end && rows.at(-1)?.kind === 'context') rows.pop();
+  return { rows, after, added, removed };
+}
+
+/** Every step's view of the learner's file, as a page carries them (see `StepChain`). */
+export function stepChain(annotatedSolution: string): StepChain {
+  const steps = Array.from({ length: lastStep(annotatedSolution) }, (_, i) => stepView(annotatedSolution, i + 1));
+  return encodeStepChain(learnerFileAtStep(annotatedSolution, 0), steps);
+}
