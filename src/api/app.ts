@@ -4,6 +4,7 @@ import { EngineError } from '../engine/events.ts';
 import type { MetricsRequest } from '../engine/metrics.ts';
 import type { ActivityCounter } from './activity.ts';
 import { classRoutes } from './class-routes.ts';
+import { type Activity, estimateCost } from './cost.ts';
 import { errorResponse, HttpError, jsonResponse } from './http-error.ts';
 import { ndjsonStream } from './ndjson.ts';
 import { deployDescription, type ProgressStore, recordingCheckpoints, recordingDeploy } from './progress-store.ts';
@@ -65,13 +66,15 @@ export function createLabApi({ engine, access, classroom, progress, activity }: 
       handle: async ([id]) => {
         const architecture = await recentArchitecture((await lab(id)).id);
         const ids = architecture.nodes.map((n) => n.id);
+        const counted = activity?.of(ids) ?? { since: null, counts: {} };
         return jsonResponse(200, {
           target: engine.target.kind,
           counting: Boolean(activity),
           live: activity?.live ?? false,
           architecture,
-          ...(activity?.of(ids) ?? { since: null, counts: {} }),
-        });
+          ...counted,
+          cost: estimateCost({ architecture, counts: counted.counts }),
+        } satisfies Activity);
       },
     },
     {

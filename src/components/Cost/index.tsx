@@ -1,9 +1,10 @@
 import LabPanel from '@site/src/components/LabPanel';
 import { subscribeCloudEvents } from '@site/src/lib/cloud-events';
-import { type Activity, estimateCost, formatUsd } from '@site/src/lib/cost';
 import { LAB_CHANGED } from '@site/src/lib/progress';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Activity } from '../../api/cost';
+import { formatUsd } from './format-usd';
 import PriceTable from './PriceTable';
 import styles from './styles.module.css';
 
@@ -14,7 +15,8 @@ type Props = {
 /**
  * What the learner's own activity in this lab would cost on AWS: the local cloud's counts of
  * requests, publishes, invocations, transitions and shard-hours, times AWS's prices for one
- * Region, and what batching and long polling would change. On AWS, it says where the bill is.
+ * Region, and what batching and long polling would change, as the lab API reckons it
+ * (src/api/cost.ts) with each answer about the lab's activity. On AWS, it says where the bill is.
  */
 export default function Cost({ lab }: Props) {
   const mode = useLabApiMode();
@@ -80,7 +82,7 @@ export default function Cost({ lab }: Props) {
       </LabPanel>
     );
   }
-  const report = estimateCost(activity);
+  const report = activity.cost;
   const since = activity.since ? new Date(activity.since).toLocaleString([], { hour12: false }) : undefined;
   const reset = async () => {
     await fetch(`/api/labs/${encodeURIComponent(lab)}/activity/reset`, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Architecture } from '../engine/architecture/types.ts';
-import { consumeRequests, estimateCost, formatUsd, idlePollRequests } from './cost.ts';
+import { consumeRequests, estimateCost, idlePollRequests } from './cost.ts';
 
 const nodes: Architecture['nodes'] = [
   { id: 'api', kind: 'api', label: 'api', aliases: [], facts: {} },
@@ -61,11 +61,4 @@ test('says what it does not count rather than leaving it out silently', () => {
   const report = estimateCost({ architecture, counts: {} }, 0);
   assert.match(report.notCounted.join('\n'), /SQS requests/);
   assert.deepEqual(report.lines, []);
-});
-
-test('dollars a learner can read', () => {
-  assert.equal(formatUsd(0), '$0');
-  assert.equal(formatUsd(1.234), '$1.23');
-  assert.equal(formatUsd(0.0000425), '$0.0000425');
-  assert.equal(formatUsd(0.25), '$0.25');
 });

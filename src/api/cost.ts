@@ -1,7 +1,9 @@
-// The graph's and the counts' shapes are declared by the Node side that produces them (type-only imports).
-import type { ResourceCounts } from '../api/activity.ts';
+// What a lab's activity would cost on AWS, computed by the lab API with each answer about the
+// lab's activity: the page shows the report and carries none of this arithmetic. The price table
+// is shared with the page, which shows it (src/lib/prices.ts).
 import type { Architecture, ArchNode } from '../engine/architecture/types.ts';
-import { PRICES, type PriceKey } from './prices.ts';
+import { PRICES, type PriceKey } from '../lib/prices.ts';
+import type { ResourceCounts } from './activity.ts';
 
 /** What the lab API answers for a lab's activity. */
 export interface Activity {
@@ -12,6 +14,8 @@ export interface Activity {
   since: number | null;
   architecture: Architecture;
   counts: Record<string, ResourceCounts>;
+  /** What the counts would cost on AWS (estimateCost). */
+  cost: CostReport;
 }
 
 export interface CostLine {
@@ -148,13 +152,4 @@ export function estimateCost(activity: Pick<Activity, 'architecture' | 'counts'>
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-/** Dollars a learner can read: `$0.000042` for fractions of a cent, `$1.23` above a dollar. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd >= 1) return `$${usd.toFixed(2)}`;
-  // Three significant digits below a dollar, never fewer than two decimals.
-  const digits = Math.max(2, Math.min(10, Math.ceil(-Math.log10(usd)) + 2));
-  return `$${usd.toFixed(digits).replace(/(\.\d{2,}?)0+$/, '$1')}`;
 }
