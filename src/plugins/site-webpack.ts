@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { LoadContext, Plugin } from '@docusaurus/types';
+import TerserPlugin from 'terser-webpack-plugin';
 
 /**
  * The site's webpack settings. In `docusaurus start` it forwards /api to the lab API, so the
@@ -8,9 +9,26 @@ import type { LoadContext, Plugin } from '@docusaurus/types';
 export default function siteWebpack(context: LoadContext, options: { apiPort: number }): Plugin {
   return {
     name: 'site-webpack',
-    configureWebpack() {
+    configureWebpack(config) {
+      const others = (config.optimization?.minimizer ?? []).filter((minimizer) => !(minimizer instanceof TerserPlugin));
       return {
+        mergeStrategy: { 'optimization.minimizer': 'replace' },
         optimization: {
+          // Docusaurus's own Terser settings, except that it may write ES2020 (what Babel already
+          // emits for the browsers the site supports), compresses twice, and keeps characters such
+          // as "—" and "→", frequent in the widgets' words, as they are instead of \u escapes:
+          // about a kilobyte less on a lab page.
+          minimizer: [
+            new TerserPlugin({
+              terserOptions: {
+                parse: { ecma: 2020 },
+                compress: { ecma: 2020, passes: 2 },
+                mangle: { safari10: true },
+                format: { ecma: 2020, comments: false, ascii_only: false },
+              },
+            }),
+            ...others,
+          ],
           splitChunks: {
             cacheGroups: {
               // The graph and chart libraries, each in a chunk named for it, loaded only by the
