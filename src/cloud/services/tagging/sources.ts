@@ -15,6 +15,23 @@ export type TagSource = (region: string) => Promise<TaggedResource[]> | TaggedRe
 
 const inRegion = (region: string) => (resource: TaggedResource) => parseArn(resource.arn)?.region === region;
 
+/** What the emulators answer for a queue, table or stream that is no longer there. */
+const GONE = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'ResourceNotFoundException']);
+
+/**
+ * The resource `read` finds, or none when it was deleted between the listing and the read of its
+ * tags (a stack being destroyed meanwhile): GetResources leaves deleted resources out, as AWS
+ * does, instead of failing the whole call.
+ */
+async function unlessDeleted(read: () => Promise<TaggedResource>): Promise<TaggedResource[]> {
+  try {
+    return [await read()];
+  } catch (error) {
+    if (GONE.has((error as Error).name)) return [];
+    throw error;
+  }
+}
+
 /**
  * Every service of the local cloud that keeps tags, read through its own store or (for the
  * reused emulators) its own API. IAM is left out, as on AWS: GetResources does not list IAM
@@ -49,35 +66,44 @@ export function tagSources(services: CloudServices): TagSource[] {
     async (region) => {
       const sqs = services.sqsIn(region);
       const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
-      return Promise.all(
-        QueueUrls.map(async (QueueUrl) => ({
-          arn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1)}`,
-          tags: (await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {},
-        })),
+      const found = await Promise.all(
+        QueueUrls.map((QueueUrl) =>
+          unlessDeleted(async () => ({
+            arn: `arn:aws:sqs:${region}:${LOCAL_ACCOUNT_ID}:${QueueUrl.slice(QueueUrl.lastIndexOf('/') + 1)}`,
+            tags: (await sqs.send(new ListQueueTagsCommand({ QueueUrl }))).Tags ?? {},
+          })),
+        ),
       );
+      return found.flat();
     },
     async () => {
       const { TableNames = [] } = await services.dynamodb.send(new ListTablesCommand({}));
-      return Promise.all(
-        TableNames.map(async (TableName) => {
-          const arn = (await services.dynamodb.send(new DescribeTableCommand({ TableName }))).Table!.TableArn!;
-          const { Tags = [] } = await services.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
-          return { arn, tags: Object.fromEntries(Tags.map((t) => [t.Key!, t.Value!])) };
-        }),
+      const found = await Promise.all(
+        TableNames.map((TableName) =>
+          unlessDeleted(async () => {
+            const arn = (await services.dynamodb.send(new DescribeTableCommand({ TableName }))).Table!.TableArn!;
+            const { Tags = [] } = await services.dynamodb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }));
+            return { arn, tags: Object.fromEntries(Tags.map((t) => [t.Key!, t.Value!])) };
+          }),
+        ),
       );
+      return found.flat();
     },
     async (region) => {
       const kinesis = services.kinesisIn(region);
       const { StreamNames = [] } = await kinesis.send(new ListStreamsCommand({}));
-      return Promise.all(
-        StreamNames.map(async (StreamName) => {
-          const { Tags = [] } = await kinesis.send(new ListTagsForStreamCommand({ StreamName }));
-          return {
-            arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${StreamName}`,
-            tags: Object.fromEntries(Tags.map((t) => [t.Key!, t.Value ?? ''])),
-          };
-        }),
+      const found = await Promise.all(
+        StreamNames.map((StreamName) =>
+          unlessDeleted(async () => {
+            const { Tags = [] } = await kinesis.send(new ListTagsForStreamCommand({ StreamName }));
+            return {
+              arn: `arn:aws:kinesis:${region}:${LOCAL_ACCOUNT_ID}:stream/${StreamName}`,
+              tags: Object.fromEntries(Tags.map((t) => [t.Key!, t.Value ?? ''])),
+            };
+          }),
+        ),
       );
+      return found.flat();
     },
   ];
 }
