@@ -11,8 +11,9 @@ const error = (name: string) => Object.assign(new Error(`${name}: it is gone`), 
  */
 function cloudDeletingAsItIsListed(otherFailure?: Error): CloudServices {
   const empty = { values: () => [] };
-  const client = (answers: Record<string, (input: any) => unknown>) => ({
-    send: async (command: { constructor: { name: string }; input: any }) => answers[command.constructor.name](command.input),
+  // Each fake client answers by the command's name.
+  const client = (answer: (command: string, input: any) => unknown) => ({
+    send: async (command: { constructor: { name: string }; input: any }) => answer(command.constructor.name, command.input),
   });
   return {
     sns: { store: { topics: empty } },
@@ -25,28 +26,22 @@ function cloudDeletingAsItIsListed(otherFailure?: Error): CloudServices {
     apigateway: { apis: empty },
     s3Buckets: { tags: new Map() },
     sqsIn: () =>
-      client({
-        ListQueuesCommand: () => ({ QueueUrls: ['http://q/000000000000/kept', 'http://q/000000000000/deleted'] }),
-        ListQueueTagsCommand: ({ QueueUrl }) => {
-          if (QueueUrl.endsWith('deleted')) throw otherFailure ?? error('QueueDoesNotExist');
-          return { Tags: { workshop: 'yes' } };
-        },
+      client((command, { QueueUrl }) => {
+        if (command === 'ListQueuesCommand') return { QueueUrls: ['http://q/000000000000/kept', 'http://q/000000000000/deleted'] };
+        if (QueueUrl.endsWith('deleted')) throw otherFailure ?? error('QueueDoesNotExist');
+        return { Tags: { workshop: 'yes' } };
       }),
-    dynamodb: client({
-      ListTablesCommand: () => ({ TableNames: ['kept', 'deleted'] }),
-      DescribeTableCommand: ({ TableName }) => {
-        if (TableName === 'deleted') throw error('ResourceNotFoundException');
-        return { Table: { TableArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${TableName}` } };
-      },
-      ListTagsOfResourceCommand: () => ({ Tags: [{ Key: 'workshop', Value: 'yes' }] }),
+    dynamodb: client((command, { TableName }) => {
+      if (command === 'ListTablesCommand') return { TableNames: ['kept', 'deleted'] };
+      if (command === 'ListTagsOfResourceCommand') return { Tags: [{ Key: 'workshop', Value: 'yes' }] };
+      if (TableName === 'deleted') throw error('ResourceNotFoundException');
+      return { Table: { TableArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${TableName}` } };
     }),
     kinesisIn: () =>
-      client({
-        ListStreamsCommand: () => ({ StreamNames: ['kept', 'deleted'] }),
-        ListTagsForStreamCommand: ({ StreamName }) => {
-          if (StreamName === 'deleted') throw error('ResourceNotFoundException');
-          return { Tags: [{ Key: 'workshop', Value: 'yes' }] };
-        },
+      client((command, { StreamName }) => {
+        if (command === 'ListStreamsCommand') return { StreamNames: ['kept', 'deleted'] };
+        if (StreamName === 'deleted') throw error('ResourceNotFoundException');
+        return { Tags: [{ Key: 'workshop', Value: 'yes' }] };
       }),
   } as unknown as CloudServices;
 }
