@@ -320,7 +320,6 @@ function postedKey(body: Buffer, contentType: string): string | undefined {
     }
     if (name?.toLowerCase() === 'key') key = Buffer.from(rest.join('\r\n\r\n').replace(/\r\n$/, ''), 'latin1').toString('utf8');
   }
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's POST form substitutes the literal ${filename} in the key.
   return key?.replaceAll('${filename}', filename);
 }
 

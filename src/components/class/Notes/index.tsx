@@ -39,7 +39,6 @@ export default function Notes({ connection, lab }: Props) {
       {state.kind === 'notes' &&
         state.blocks
           .filter((block) => !(block.kind === 'heading' && block.level === 1))
-          // biome-ignore lint/suspicious/noArrayIndexKey: a document's blocks, never reordered
           .map((block, i) => <NoteBlock key={i} block={block} />)}
     </section>
   );
@@ -48,7 +47,6 @@ export default function Notes({ connection, lab }: Props) {
 function NoteBlock({ block }: { block: Block }) {
   if (block.kind === 'heading') return block.level <= 2 ? <h3>{inline(block.text)}</h3> : <h4>{inline(block.text)}</h4>;
   if (block.kind === 'paragraph') return <p>{inline(block.text)}</p>;
-  // biome-ignore lint/suspicious/noArrayIndexKey: a document's list items, never reordered
   const items = block.items.map((item, i) => <li key={i}>{inline(item)}</li>);
   return block.ordered ? <ol>{items}</ol> : <ul>{items}</ul>;
 }
