@@ -1,6 +1,6 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { type LaunchedProcess, launcher } from './launcher.ts';
 
 const BOOTSTRAP = fileURLToPath(new URL('./bootstrap.cjs', import.meta.url));
 
@@ -37,7 +37,7 @@ export class ExecutionEnvironment {
   readonly startedAt = Date.now();
   lastUsed = Date.now();
   busy = false;
-  private child?: ChildProcess;
+  private child?: LaunchedProcess;
   private pending?: { requestId: string; resolve: (outcome: InvocationOutcome) => void };
   private dead = false;
   private currentLog?: (line: string) => void;
@@ -68,20 +68,19 @@ export class ExecutionEnvironment {
   init(onLog: (line: string) => void): Promise<InvocationOutcome['error'] | undefined> {
     this.currentLog = onLog;
     return new Promise((resolve) => {
-      const child = fork(BOOTSTRAP, [], {
+      // Started by the launcher process, so that the fork does not hold this process's event loop.
+      const child = launcher.launch(BOOTSTRAP, {
         cwd: this.spec.codeDir,
         env: { ...this.spec.env, AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName },
         execArgv: [`--max-old-space-size=${Math.max(64, this.spec.heapMb ?? this.spec.memoryMb)}`],
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-        serialization: 'advanced',
       });
       this.child = child;
       // Output written around console (process.stdout.write) still belongs to the current invocation.
-      const forward = (chunk: Buffer) => {
-        for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) this.currentLog?.(line);
+      const forward = (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line.trim()) this.currentLog?.(line);
       };
-      child.stdout!.on('data', forward);
-      child.stderr!.on('data', forward);
+      child.stdout.on('data', forward);
+      child.stderr.on('data', forward);
       child.on('message', (message: any) => {
         if (message.type === 'log') this.currentLog?.(message.line);
         else if (message.type === 'ready') resolve(undefined);
