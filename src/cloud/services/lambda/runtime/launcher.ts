@@ -78,7 +78,8 @@ export class Launcher {
 
   private started(): ChildProcess {
     if (this.child?.connected) return this.child;
-    const child = fork(LAUNCHER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    // None of this process's Node options (a TypeScript loader, an inspector port): it needs none.
+    const child = fork(LAUNCHER, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     child.on('message', (report: { id: number; type: string }) => this.running.get(report.id)?.receive(report));
     // The launcher died (killed from outside): its environments died with it.
     child.on('exit', (code, signal) => {
