@@ -97,7 +97,9 @@ export default function stepCodeViews(options: { siteDir: string }) {
       chains[file] ??= stepChain(solution);
       // The chain replays each step from the one before: check it gives back what the step shows.
       if (!isDeepStrictEqual(viewAtStep(chains[file], step), stepView(solution, step)))
-        throw new StepCodeError(`${where}: the step's view does not survive its encoding (step-code.utils.ts): fix encodeStepChain.`);
+        throw new StepCodeError(
+          `${where}: the step's view does not survive its encoding: fix encodeStepChain (step-view.ts) or viewAtStep (step-code.utils.ts).`,
+        );
       const views = {
         type: 'MemberExpression',
         object: { type: 'Identifier', name: VIEWS_CONSTANT },

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lastStep } from '../../../labs/kit/steps/index.ts';
 import { PROJECT_ROOT } from '../../engine/paths.ts';
-import { encodeStepChain, type StepView, viewAtStep } from './step-code.utils.ts';
-import { stepChain, stepView } from './step-view.ts';
+import { type StepView, viewAtStep } from './step-code.utils.ts';
+import { encodeStepChain, stepChain, stepView } from './step-view.ts';
 
 test('the views the page carries replay every step of every lab as the build computed it', () => {
   const solutions = globSync('labs/*/solution/stack.ts', { cwd: PROJECT_ROOT });

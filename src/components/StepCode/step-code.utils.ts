@@ -1,5 +1,6 @@
 // What the StepCode component does in the browser: it reads the view the build computed for its
-// step (src/plugins/step-code-views.ts, from step-view.ts) and unfolds it as the learner asks.
+// step (src/plugins/step-code-views.ts, from step-view.ts, which also encodes it) and unfolds it
+// as the learner asks.
 // Nothing here parses or diffs a solution: that code and the solution's text stay out of the page.
 
 /** One line of the step view: unchanged, added, removed, or a fold of unchanged lines. */
@@ -29,29 +30,6 @@ export type Op = ['c' | 'f' | 'r', number] | ['a', ...string[]];
 export interface StepChain {
   start: string;
   steps: Op[][];
-}
-
-/** One step's rows as ops over the file before it (`views[i]` is step i + 1; the build calls this). */
-export function encodeStepChain(start: string, views: StepView[]): StepChain {
-  const steps = views.map((view) => {
-    const ops: Op[] = [];
-    const push = (code: 'c' | 'f' | 'r', count: number) => {
-      const last = ops.at(-1);
-      // Neighbouring rows of a kind join into one op; a fold stands alone, to unfold on its own.
-      if (code !== 'f' && last?.[0] === code) last[1] = (last[1] as number) + count;
-      else ops.push([code, count]);
-    };
-    for (const row of view.rows) {
-      if (row.kind === 'fold') push('f', row.lines.length);
-      else if (row.kind === 'add') {
-        const last = ops.at(-1);
-        if (last?.[0] === 'a') last.push(row.text);
-        else ops.push(['a', row.text]);
-      } else push(row.kind === 'remove' ? 'r' : 'c', 1);
-    }
-    return ops;
-  });
-  return { start, steps };
 }
 
 const KIND_OF_OP = { c: 'context', r: 'remove' } as const;

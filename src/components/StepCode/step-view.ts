@@ -2,7 +2,7 @@
 // learner's file after a step from the lab's annotated solution and diffs it with the file before.
 // Kept out of the page's code: nothing of it changes while the site runs.
 import { lastStep, learnerFileAtStep, stepChanges } from '../../../labs/kit/steps/index.ts';
-import { encodeStepChain, type Row, type StepChain, type StepView } from './step-code.utils.ts';
+import type { Op, Row, StepChain, StepView } from './step-code.utils.ts';
 
 /**
  * The learner's stack.ts after `step` as rows: the step's changes with their context, and the
@@ -38,4 +38,27 @@ export function stepView(annotatedSolution: string, step: number): StepView {
 export function stepChain(annotatedSolution: string): StepChain {
   const steps = Array.from({ length: lastStep(annotatedSolution) }, (_, i) => stepView(annotatedSolution, i + 1));
   return encodeStepChain(learnerFileAtStep(annotatedSolution, 0), steps);
+}
+
+/** One step's rows as ops over the file before it (`views[i]` is step i + 1; the build calls this). */
+export function encodeStepChain(start: string, views: StepView[]): StepChain {
+  const steps = views.map((view) => {
+    const ops: Op[] = [];
+    const push = (code: 'c' | 'f' | 'r', count: number) => {
+      const last = ops.at(-1);
+      // Neighbouring rows of a kind join into one op; a fold stands alone, to unfold on its own.
+      if (code !== 'f' && last?.[0] === code) last[1] = (last[1] as number) + count;
+      else ops.push([code, count]);
+    };
+    for (const row of view.rows) {
+      if (row.kind === 'fold') push('f', row.lines.length);
+      else if (row.kind === 'add') {
+        const last = ops.at(-1);
+        if (last?.[0] === 'a') last.push(row.text);
+        else ops.push(['a', row.text]);
+      } else push(row.kind === 'remove' ? 'r' : 'c', 1);
+    }
+    return ops;
+  });
+  return { start, steps };
 }
