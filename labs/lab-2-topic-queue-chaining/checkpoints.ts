@@ -116,12 +116,15 @@ function normalise(value: unknown): unknown {
   return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
+/** Whether a mapping consumes its queue, or is about to (not switched off, nor being). */
+const switchedOn = (mapping: { State?: string }) => !['Disabled', 'Disabling'].includes(mapping.State ?? '');
+
 /** The mapping of a service, which must exist and be switched on. */
 async function enabledMapping(service: ConsumerService) {
   const mapping = await mappingOf(service);
   check(mapping, `No event source mapping feeds ${service.label} from ${queueName(service.queue)}.`);
   check(
-    !['Disabled', 'Disabling'].includes(mapping.State ?? ''),
+    switchedOn(mapping),
     `The mapping that feeds ${service.label} is switched off (${mapping.State}): run the switch-consumer-on snippet, or npx workshop run lab-2 switch-consumer-on.`,
   );
   return mapping;
@@ -314,8 +317,8 @@ export const checkpoints: Checkpoint[] = [
         (
           await Promise.all(
             SERVICES.map(async (service) => {
-              const state = (await mappingOf(service))?.State;
-              return state && !['Disabled', 'Disabling'].includes(state) ? [service] : [];
+              const mapping = await mappingOf(service);
+              return mapping && switchedOn(mapping) ? [service] : [];
             }),
           )
         ).flat(),
