@@ -5,7 +5,6 @@ import {
   DeleteMessageBatchCommand,
   GetQueueUrlCommand,
   type Message,
-  ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { ActivityStream } from '../../activity/stream.ts';
@@ -16,6 +15,7 @@ import type { Delivery } from '../../delivery/delivery.ts';
 import { matchesAnyFilter } from '../../shared/filter/index.ts';
 import { KinesisPoller, type StreamSettings } from './kinesis-poller.ts';
 import type { LambdaService } from './service.ts';
+import { gatherBatch } from './sqs-batch.ts';
 
 // LIMITATIONS: SQS queues (standard and FIFO) and Kinesis streams (ParallelizationFactor 1,
 // shards as listed when the mapping starts, no tumbling windows); DynamoDB streams are refused
@@ -369,7 +369,7 @@ export class EventSourceMappings {
           // A receive under way when the mapping is switched off is not cut short (a receive cut
           // short would still hide what it was given): what it brings after that goes back to the
           // queue at once, visible, as a poller's batch the function never got does on AWS.
-          const batch = await this.gather(client, queueUrl, mapping, controller.signal, () => stopped);
+          const batch = await gatherBatch(client, queueUrl, mapping, controller.signal, () => stopped);
           if (batch.length === 0) continue;
           if (stopped) {
             await this.release(client, queueUrl, batch);
@@ -405,38 +405,6 @@ export class EventSourceMappings {
         await Promise.allSettled([...delivering]);
       }
     };
-  }
-
-  /** Receives up to BatchSize messages, waiting up to the batching window for a fuller batch. */
-  private async gather(
-    client: SQSClient,
-    queueUrl: string,
-    mapping: EventSourceMapping,
-    signal: AbortSignal,
-    stopped: () => boolean,
-  ): Promise<Message[]> {
-    const batch: Message[] = [];
-    const deadline = Date.now() + mapping.maximumBatchingWindowInSeconds * 1000;
-    do {
-      const remaining = mapping.batchSize - batch.length;
-      const wait = batch.length === 0 ? 1 : Math.max(0, Math.min(1, Math.floor((deadline - Date.now()) / 1000)));
-      const { Messages = [] } = await client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, remaining),
-          WaitTimeSeconds: wait,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-        { abortSignal: signal },
-      );
-      batch.push(...Messages);
-      if (Messages.length === 0 && batch.length > 0 && Date.now() >= deadline) break;
-      // Less than a second of the window left: poll again shortly rather than at once.
-      if (Messages.length === 0 && wait === 0)
-        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(0, deadline - Date.now()))));
-    } while (batch.length > 0 && batch.length < mapping.batchSize && Date.now() < deadline && !stopped());
-    return batch;
   }
 
   /** Makes a received batch visible again at once (it still counts as a receive, as on AWS). */

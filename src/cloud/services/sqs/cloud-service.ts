@@ -1,4 +1,9 @@
-import { type ReceiveMessageCommandInput, type ReceiveMessageCommandOutput, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  type ReceiveMessageCommandInput,
+  type ReceiveMessageCommandOutput,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { AwsError } from '../../aws/errors.ts';
 import { contextOf, invalidInput, jsonEndpoint, jsonErrorAnswer, parseJsonObject, type ServiceEndpoint } from '../../aws/http.ts';
 import { checkInput, isOperation } from '../../aws/input-shapes.ts';
@@ -6,6 +11,7 @@ import { QUEUE_CHANGES } from '../../delivery/queues.ts';
 import { send } from '../../gateway/respond.ts';
 import { MiB, type ServiceDefinition } from '../../service.ts';
 import { callFauxqs } from './fauxqs-call.ts';
+import { longPoll } from './long-poll.ts';
 import { MessageMoveTasks } from './message-move-tasks.ts';
 import { isSqsQueryRequest, sqsQueryEndpoint } from './query-protocol.ts';
 import { checkSqsRequest } from './validate.ts';
@@ -66,6 +72,14 @@ export const sqs: ServiceDefinition = {
       }
       return client;
     };
+    /** A queue's ReceiveMessageWaitTimeSeconds: how long a receive that names no wait time waits. */
+    const receiveWaitOf = async (region: string, QueueUrl: unknown) => {
+      if (typeof QueueUrl !== 'string') return 0;
+      const { Attributes } = await sqsIn(region)
+        .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ReceiveMessageWaitTimeSeconds'] }))
+        .catch(() => ({ Attributes: undefined }));
+      return Number(Attributes?.ReceiveMessageWaitTimeSeconds ?? 0);
+    };
     const moveTasks = new MessageMoveTasks(sqsIn, activity);
     const extras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
     // One JSON-protocol call: the actions the cloud adds, or fauxqs after the checks it lacks.
@@ -87,7 +101,14 @@ export const sqs: ServiceDefinition = {
       } catch (error) {
         return { ...jsonErrorAnswer(error, contextOf(request).requestId, '1.0'), action };
       }
-      const answer = await callFauxqs(fauxqsSqs, request, input);
+      const answer =
+        action === 'ReceiveMessage'
+          ? await longPoll(
+              (wait) => callFauxqs(fauxqsSqs, request, wait === undefined ? input : { ...input, WaitTimeSeconds: wait }),
+              (reply) => reply.status === 200 && !JSON.parse(String(reply.body)).Messages?.length,
+              () => (input.WaitTimeSeconds as number | undefined) ?? receiveWaitOf(request.region, input.QueueUrl),
+            )
+          : await callFauxqs(fauxqsSqs, request, input);
       if (action === 'ReceiveMessage')
         services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
       if (QUEUE_CHANGES.has(action)) delivery.queues.changed();
