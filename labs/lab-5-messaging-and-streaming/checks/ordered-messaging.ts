@@ -120,6 +120,8 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'order-per-ride',
+    // Its rides are message groups of their own: it runs beside the other probes.
+    startEarly: true,
     step: 2,
     title: 'Under an interleaved burst of 6 rides, each ride’s events arrive in order',
     hint: 'Each ride must be its own message group (MessageGroupId = ride id) on a FIFO topic and FIFO queue, and the ledger must read the queue. Run "publish-ride-events" to see the arrivals.',
@@ -149,6 +151,8 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'duplicates-dropped',
+    // Its rides are message groups of their own: it runs beside the other probes.
+    startEarly: true,
     step: 2,
     title: 'A duplicate within the 5-minute window is delivered once (by id and by content)',
     hint: 'The topic and the queue must be FIFO, and the topic must have contentBasedDeduplication: true. Run "publish-duplicates" to see what the ledger receives.',
@@ -181,6 +185,8 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'poison-blocks-only-its-ride',
+    // Its rides are message groups of their own: it runs beside the other probes.
+    startEarly: true,
     step: 2,
     title: 'A poisoned ride waits behind its bad message until the FIFO dead-letter queue; the other rides do not',
     hint: 'Give RideLedgerQueue.fifo a FIFO dead-letter queue (maxReceiveCount 3) and read it with batchSize: 1. Run "poison-a-ride" to watch it.',
@@ -231,6 +237,8 @@ export const orderedMessagingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'receipts-filtered',
+    // Its rides are message groups of their own: it runs beside the other probes.
+    startEarly: true,
     step: 2,
     title: 'The receipts queue gets a ride’s dropped-off event, in its message group, and nothing else of it',
     hint: 'Subscribe RideReceiptsQueue.fifo with raw delivery and filterPolicyWithMessageBody { type: [\'dropped-off\'] }. Run "read-receipts" to see what it holds.',

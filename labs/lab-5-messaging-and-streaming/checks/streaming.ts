@@ -75,6 +75,10 @@ export const streamingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'distance-adds-up',
+    // Each stream probe walks a unicorn of its own. A bad record holds up the records behind it on
+    // its shard only while it is retried and bisected (a fraction of a second locally, within
+    // every probe's deadline): the probes run beside each other.
+    startEarly: true,
     step: 4,
     title: 'A unicorn’s pings add up to the distance it walked',
     hint: 'The Unicorn Distance Service must read the stream (its event source mapping) and write UnicornDistance. Run "send-telemetry" to see what it adds up.',
@@ -102,6 +106,7 @@ export const streamingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'bad-record-isolated',
+    startEarly: true,
     step: 4,
     title: 'A bad record is bisected out, noted in TelemetryFailures, and the good records of its batch still count',
     hint: 'Give the mapping `bisectBatchOnError: true`, `retryAttempts: 2` and `onFailure: new SqsDlq(telemetryFailures)`. Run "send-bad-ping" to watch it.',
@@ -181,6 +186,7 @@ export const streamingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'independent-readers',
+    startEarly: true,
     step: 5,
     title: 'The same pings reach both readers: the distance table and the locator',
     hint: 'Both functions need their own event source mapping on the stream. Run "compare-readers" to see what each made of the records.',
@@ -225,6 +231,7 @@ export const streamingCheckpoints: Checkpoint[] = [
   },
   {
     id: 'replay-reproduces',
+    startEarly: true,
     step: 6,
     title: 'The replay arrives at the same distance as the live reader',
     hint: 'The replay must read the same stream with the same settings into its own table (UnicornDistanceReplay). Run "compare-readers" to compare the two tables.',
