@@ -35,6 +35,12 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const sqs: ServiceDefinition = {
   build: ({ emulators, settings, activity, delivery, services, endpoint }) => {
     const { fauxqs, fauxqsSqs, fauxqsUrl } = emulators;
+    /** Each queue's ReceiveMessageWaitTimeSeconds, by URL, read once after any change to the queues. */
+    const receiveWaits = new Map<string, Promise<number>>();
+    const queuesChanged = () => {
+      receiveWaits.clear();
+      delivery.queues.changed();
+    };
     // Every SQS call the cloud itself makes (pollers, redrives, CloudFormation) is seen as the gateway sees a client's.
     const observed = (action: string, input: unknown, output: unknown) => {
       if (action === 'ReceiveMessage')
@@ -42,7 +48,7 @@ export const sqs: ServiceDefinition = {
           (input as ReceiveMessageCommandInput).QueueUrl ?? '',
           (output as ReceiveMessageCommandOutput).Messages?.length ?? 0,
         );
-      if (QUEUE_CHANGES.has(action)) delivery.queues.changed();
+      if (QUEUE_CHANGES.has(action)) queuesChanged();
     };
     const clients = new Map<string, SQSClient>();
     const sqsIn = (region: string) => {
@@ -72,13 +78,18 @@ export const sqs: ServiceDefinition = {
       }
       return client;
     };
-    /** A queue's ReceiveMessageWaitTimeSeconds: how long a receive that names no wait time waits. */
-    const receiveWaitOf = async (region: string, QueueUrl: unknown) => {
-      if (typeof QueueUrl !== 'string') return 0;
-      const { Attributes } = await sqsIn(region)
-        .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ReceiveMessageWaitTimeSeconds'] }))
-        .catch(() => ({ Attributes: undefined }));
-      return Number(Attributes?.ReceiveMessageWaitTimeSeconds ?? 0);
+    /** How long a receive that names no wait time waits: its queue's ReceiveMessageWaitTimeSeconds. */
+    const receiveWaitOf = (region: string, QueueUrl: unknown): Promise<number> => {
+      if (typeof QueueUrl !== 'string') return Promise.resolve(0);
+      let wait = receiveWaits.get(QueueUrl);
+      if (!wait) {
+        wait = sqsIn(region)
+          .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ReceiveMessageWaitTimeSeconds'] }))
+          .then(({ Attributes }) => Number(Attributes?.ReceiveMessageWaitTimeSeconds ?? 0))
+          .catch(() => 0);
+        receiveWaits.set(QueueUrl, wait);
+      }
+      return wait;
     };
     const moveTasks = new MessageMoveTasks(sqsIn, activity);
     const extras = jsonEndpoint('SQS', 'AmazonSQS', moveTasks.actions, '1.0');
@@ -111,7 +122,7 @@ export const sqs: ServiceDefinition = {
           : await callFauxqs(fauxqsSqs, request, input);
       if (action === 'ReceiveMessage')
         services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
-      if (QUEUE_CHANGES.has(action)) delivery.queues.changed();
+      if (QUEUE_CHANGES.has(action)) queuesChanged();
       return { ...answer, action };
     };
     // Older clients speak SQS's query protocol; it is translated to the JSON calls above.
@@ -134,7 +145,7 @@ export const sqs: ServiceDefinition = {
         reset: () => {
           // fauxqs keeps S3's buckets and objects too: both are emptied here.
           fauxqs.purgeAll();
-          delivery.queues.changed();
+          queuesChanged();
         },
         shutdown: () => {
           for (const client of clients.values()) client.destroy();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
@@ -42,4 +42,9 @@ test("a receive without WaitTimeSeconds waits the queue's ReceiveMessageWaitTime
   assert.equal(winner.got, 1);
   assert.equal(other.got, 0);
   assert.ok(other.tookMs >= 950, `the other receive answered empty after ${other.tookMs} ms, before the queue's 1 s wait`);
+
+  // Set back to short polling, the queue's receives answer at once again.
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { ReceiveMessageWaitTimeSeconds: '0' } }));
+  const [, shortPoll] = await twoWaitingReceives(sqs, QueueUrl!);
+  assert.ok(shortPoll.tookMs < 150, `an empty short poll took ${shortPoll.tookMs} ms`);
 });
