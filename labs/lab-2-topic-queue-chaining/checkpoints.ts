@@ -157,11 +157,15 @@ async function extraordinaryQueueSettled(): Promise<void> {
   }
 }
 
-/** A batch of two rides for the worker, under a unique fleet name; `broken` makes its second ride's fare a string. */
+/**
+ * A batch of two rides for the worker, under a unique fleet name; `broken` makes its second ride's
+ * fare a string. Both are short: a long one would also reach Extraordinary Rides, and start a
+ * batching window there that the filter probes, running beside, would wait out.
+ */
 function probeBatch(broken = false) {
   const fleet = probeId('probe-fleet');
   const rides = [
-    { ...SAMPLE_RIDE, customer: `${fleet}-a` },
+    { ...SAMPLE_RIDE, ...SHORT_RIDE, customer: `${fleet}-a` },
     { ...SAMPLE_RIDE, ...SHORT_RIDE, customer: `${fleet}-b`, ...(broken ? { fare: 'twelve' } : {}) },
   ];
   const batch = { fleet, batchId: 'probe', rides };
@@ -330,24 +334,22 @@ export const checkpoints: Checkpoint[] = [
     title: "A long ride reaches all three services' queues; a short one skips Extraordinary Rides",
     hint: 'Each service queue needs its SqsSubscription and a policy that lets the topic send; the filter belongs on the Extraordinary Rides subscription only. The queue-depths snippet shows where rides wait.',
     async run() {
-      // Fails at once, with the cause, when a queue has no subscription: no waiting for the deadline.
-      const { byService } = await subscriptionsByService();
-      const unsubscribed = SERVICES.filter((s) => !byService.has(s)).map((s) => queueName(s.queue));
-      check(unsubscribed.length === 0, `Rides cannot reach ${unsubscribed.join(', ')}: the topic has no subscription for it.`);
+      // The rides go first, so that they are on their way while the subscriptions are read.
+      const submitted = submitProbeRides([LONG_RIDE, SHORT_RIDE]);
+      submitted.catch(() => undefined); // a failure to submit is reported below, after the subscriptions'
       // A queue its mapping consumes (step 4) is not received from: each receive counts toward the
       // maxReceiveCount of every message it returns (other probes' rides, the learner's), and a
       // few looks would send them to the dead-letter queue. Its consumer's mark says the ride came.
-      const consumed = new Set(
-        (
-          await Promise.all(
-            SERVICES.map(async (service) => {
-              const mapping = await mappingOf(service);
-              return mapping && switchedOn(mapping) ? [service] : [];
-            }),
-          )
-        ).flat(),
-      );
-      const [long, short] = await submitProbeRides([LONG_RIDE, SHORT_RIDE]);
+      const [{ byService }, consumed] = await Promise.all([
+        subscriptionsByService(),
+        Promise.all(SERVICES.map(async (service) => ({ service, mapping: await mappingOf(service) }))).then(
+          (found) => new Set(found.filter(({ mapping }) => mapping && switchedOn(mapping)).map(({ service }) => service)),
+        ),
+      ]);
+      // Fails at once, with the cause, when a queue has no subscription: no waiting for the deadline.
+      const unsubscribed = SERVICES.filter((s) => !byService.has(s)).map((s) => queueName(s.queue));
+      check(unsubscribed.length === 0, `Rides cannot reach ${unsubscribed.join(', ')}: the topic has no subscription for it.`);
+      const [long, short] = await submitted;
       const expected = new Map<ConsumerService, string[]>(SERVICES.map((s) => [s, s === EXTRAORDINARY ? [long] : [long, short]]));
       // A ride has reached a queue when it waits there, or when the queue's consumer (step 4) handled it.
       const seen = new Map<ConsumerService, Set<string>>(SERVICES.map((s) => [s, new Set()]));
@@ -418,7 +420,7 @@ export const checkpoints: Checkpoint[] = [
     title: 'A burst of rides reaches each service exactly as filtered',
     hint: 'Each service needs its event source mapping, switched on, and a consumer that handles its rides (run the submit-burst snippet and the tail of its output shows who got what).',
     async run() {
-      for (const service of SERVICES) await enabledMapping(service);
+      await Promise.all(SERVICES.map(enabledMapping));
       const rides = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? LONG_RIDE : SHORT_RIDE));
       const ids = await publishProbeRides(rides);
       const longIds = ids.filter((_, i) => i % 2 === 0);
