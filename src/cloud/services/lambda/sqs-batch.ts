@@ -36,13 +36,14 @@ export async function gatherBatch(
       }),
       { abortSignal: signal },
     );
-  const empty = (answer: ReceiveMessageCommandOutput) => !answer.Messages?.length;
+  // The SDK throws on an error: an answer is messages or nothing.
+  const outcomeOf = (answer: ReceiveMessageCommandOutput) => (answer.Messages?.length ? ('messages' as const) : ('empty' as const));
   do {
     const max = Math.min(10, settings.batchSize - batch.length);
     const wait = batch.length === 0 ? 1 : Math.max(0, Math.min(1, Math.floor((deadline - Date.now()) / 1000)));
     const { Messages = [] } = await longPoll(
       (left) => receive(max, left ?? wait),
-      empty,
+      outcomeOf,
       () => wait,
       stopped,
     );

@@ -83,11 +83,16 @@ export const sqs: ServiceDefinition = {
       if (typeof QueueUrl !== 'string') return Promise.resolve(0);
       let wait = receiveWaits.get(QueueUrl);
       if (!wait) {
-        wait = sqsIn(region)
+        const asked: Promise<number> = sqsIn(region)
           .send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ReceiveMessageWaitTimeSeconds'] }))
           .then(({ Attributes }) => Number(Attributes?.ReceiveMessageWaitTimeSeconds ?? 0))
-          .catch(() => 0);
-        receiveWaits.set(QueueUrl, wait);
+          .catch(() => {
+            // A failed lookup is not kept: the next receive asks again.
+            if (receiveWaits.get(QueueUrl) === asked) receiveWaits.delete(QueueUrl);
+            return 0;
+          });
+        receiveWaits.set(QueueUrl, asked);
+        wait = asked;
       }
       return wait;
     };
@@ -116,7 +121,7 @@ export const sqs: ServiceDefinition = {
         action === 'ReceiveMessage'
           ? await longPoll(
               (wait) => callFauxqs(fauxqsSqs, request, wait === undefined ? input : { ...input, WaitTimeSeconds: wait }),
-              (reply) => reply.status === 200 && !JSON.parse(String(reply.body)).Messages?.length,
+              (reply) => (reply.status !== 200 ? 'error' : JSON.parse(String(reply.body)).Messages?.length ? 'messages' : 'empty'),
               () => (input.WaitTimeSeconds as number | undefined) ?? receiveWaitOf(request.region, input.QueueUrl),
             )
           : await callFauxqs(fauxqsSqs, request, input);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { startTestCloud, type TestCloud, uniqueName } from '../../testing/test-cloud.ts';
 
@@ -47,4 +54,29 @@ test("a receive without WaitTimeSeconds waits the queue's ReceiveMessageWaitTime
   await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { ReceiveMessageWaitTimeSeconds: '0' } }));
   const [, shortPoll] = await twoWaitingReceives(sqs, QueueUrl!);
   assert.ok(shortPoll.tookMs < 150, `an empty short poll took ${shortPoll.tookMs} ms`);
+});
+
+test('a receive waiting again ends when its queue is deleted, and when the cloud stops', async () => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('long-poll-deleted') }));
+  const started = Date.now();
+  const receive = () => sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 10 })).then(() => Date.now() - started);
+  // One receive gets the message; the other waits again, until the queue is deleted under it.
+  const receives = [receive(), receive()];
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'one' }));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+  const took = await Promise.all(receives);
+  assert.ok(Math.max(...took) < 2_000, `the receives answered after ${took.join(' and ')} ms`);
+
+  const other = await startTestCloud();
+  const client = new SQSClient(clientConfig(other.target));
+  const { QueueUrl: otherQueue } = await client.send(new CreateQueueCommand({ QueueName: uniqueName('long-poll-stop') }));
+  const waiting = client.send(new ReceiveMessageCommand({ QueueUrl: otherQueue, WaitTimeSeconds: 10 })).catch(() => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const stopping = Date.now();
+  await other.stop();
+  await waiting;
+  client.destroy();
+  assert.ok(Date.now() - stopping < 2_000, `the waiting receive held the stop for ${Date.now() - stopping} ms`);
 });
