@@ -38,6 +38,15 @@ export function quietPeriodMs(): number {
 }
 
 /**
+ * How long SQS's approximate message counts may lag behind a queue. The local cloud's are exact.
+ * AWS says they may not be consistent until a minute after the last send, so on AWS a count of 0
+ * proves nothing before the quiet period is over.
+ */
+export function queueCountsLagMs(): number {
+  return labContext().target.kind === 'local' ? 0 : quietPeriodMs();
+}
+
+/**
  * Polls `probe` until it returns a value other than undefined, or fails with `description` at the
  * deadline. The pause between polls doubles from `intervalMs` up to `maxIntervalMs`: asking the
  * local cloud again is cheap, so there the pause stays short and a checkpoint ends soon after its

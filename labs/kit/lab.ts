@@ -54,8 +54,9 @@ export interface Checkpoint {
   /**
    * Starts with the verify run instead of after the checkpoints listed before it, which then run
    * while it waits. For a behaviour probe that spends most of its time waiting (on a batching
-   * window, say) and disturbs nothing those checkpoints look at; its result is still reported in
-   * its place. The checkpoints after it start once it has finished, as usual.
+   * window, say) and disturbs nothing those checkpoints look at, nor what the other early ones
+   * look at (they all run at once); its result is still reported in its place. The checkpoints
+   * after it start once it has finished, as usual.
    */
   startEarly?: boolean;
 }

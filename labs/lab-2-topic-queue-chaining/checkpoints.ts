@@ -11,6 +11,7 @@ import {
   lambda,
   output,
   probeId,
+  queueCountsLagMs,
   quietPeriodMs,
   s3,
   sleep,
@@ -30,6 +31,7 @@ import {
 } from './probes.ts';
 import { readQueuePolicy } from './resource-policy.ts';
 import {
+  ACCOUNTING,
   type ConsumerService,
   deadLetterQueueOf,
   depthOf,
@@ -144,12 +146,13 @@ async function switchMapping(uuid: string, enabled: boolean): Promise<void> {
 /**
  * Waits until Extraordinary Rides' queue holds nothing, or the quiet period ends, whichever comes
  * first. Once the queue its mapping consumes is empty, whatever reached it was handled: a short
- * ride let through would carry the service's mark. (On AWS the queue's counts lag; the quiet
- * period still bounds the wait.)
+ * ride let through would carry the service's mark. The queue's counts are believed only once they
+ * can no longer lag (at once locally; on AWS, that is the whole quiet period).
  */
 async function extraordinaryQueueSettled(): Promise<void> {
   const url = await requireQueue(EXTRAORDINARY.queue);
   const until = Date.now() + quietPeriodMs();
+  await sleep(Math.min(queueCountsLagMs(), quietPeriodMs()));
   while (Date.now() < until) {
     const { visible, inFlight, delayed } = await depthOf(url);
     if (visible + inFlight + delayed === 0) return;
@@ -334,9 +337,6 @@ export const checkpoints: Checkpoint[] = [
     title: "A long ride reaches all three services' queues; a short one skips Extraordinary Rides",
     hint: 'Each service queue needs its SqsSubscription and a policy that lets the topic send; the filter belongs on the Extraordinary Rides subscription only. The queue-depths snippet shows where rides wait.',
     async run() {
-      // The rides go first, so that they are on their way while the subscriptions are read.
-      const submitted = submitProbeRides([LONG_RIDE, SHORT_RIDE]);
-      submitted.catch(() => undefined); // a failure to submit is reported below, after the subscriptions'
       // A queue its mapping consumes (step 4) is not received from: each receive counts toward the
       // maxReceiveCount of every message it returns (other probes' rides, the learner's), and a
       // few looks would send them to the dead-letter queue. Its consumer's mark says the ride came.
@@ -349,7 +349,7 @@ export const checkpoints: Checkpoint[] = [
       // Fails at once, with the cause, when a queue has no subscription: no waiting for the deadline.
       const unsubscribed = SERVICES.filter((s) => !byService.has(s)).map((s) => queueName(s.queue));
       check(unsubscribed.length === 0, `Rides cannot reach ${unsubscribed.join(', ')}: the topic has no subscription for it.`);
-      const [long, short] = await submitted;
+      const [long, short] = await submitProbeRides([LONG_RIDE, SHORT_RIDE]);
       const expected = new Map<ConsumerService, string[]>(SERVICES.map((s) => [s, s === EXTRAORDINARY ? [long] : [long, short]]));
       // A ride has reached a queue when it waits there, or when the queue's consumer (step 4) handled it.
       const seen = new Map<ConsumerService, Set<string>>(SERVICES.map((s) => [s, new Set()]));
@@ -438,20 +438,22 @@ export const checkpoints: Checkpoint[] = [
     id: 'consumer-off-loses-nothing',
     step: 4,
     title: 'With its consumer switched off, a queue keeps the rides, and drains when it is switched on',
-    hint: "Customer Notification's queue needs its event source mapping (step 4), with a retention period (the default 4 days) that keeps rides while nobody consumes them.",
+    hint: "Customer Accounting's queue needs its event source mapping (step 4), with a retention period (the default 4 days) that keeps rides while nobody consumes them.",
     async run() {
-      const mapping = await enabledMapping(NOTIFICATION);
-      const queueUrl = await requireQueue(NOTIFICATION.queue);
+      // Customer Accounting, as the switch-consumer snippets: the probes that run beside this one
+      // (the failures and worker probes) wait on Customer Notification.
+      const mapping = await enabledMapping(ACCOUNTING);
+      const queueUrl = await requireQueue(ACCOUNTING.queue);
       await switchMapping(mapping.UUID!, false);
       try {
         const ids = await publishProbeRides([SHORT_RIDE, SHORT_RIDE, SHORT_RIDE]);
-        await eventually(`The rides did not wait in ${queueName(NOTIFICATION.queue)}`, async () =>
+        await eventually(`The rides did not wait in ${queueName(ACCOUNTING.queue)}`, async () =>
           (await depthOf(queueUrl)).visible >= ids.length ? true : undefined,
         );
         for (const [id, marks] of await marksOfRides(ids))
-          check(!marks.has(NOTIFICATION.mark), `Ride ${id} was handled by Customer Notification while its mapping was switched off.`);
+          check(!marks.has(ACCOUNTING.mark), `Ride ${id} was handled by Customer Accounting while its mapping was switched off.`);
         await switchMapping(mapping.UUID!, true);
-        await waitForMarks(ids, NOTIFICATION, ' after its mapping was switched on again');
+        await waitForMarks(ids, ACCOUNTING, ' after its mapping was switched on again');
         return `${ids.length} rides waited and were handled after switching on`;
       } finally {
         if ((await mappingState(mapping.UUID!)) !== 'Enabled') await switchMapping(mapping.UUID!, true);
