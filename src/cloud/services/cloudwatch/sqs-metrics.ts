@@ -91,18 +91,6 @@ export class SqsMetrics {
     else this.count(QueueName, 'NumberOfEmptyReceives', 1, time);
   }
 
-  /** A ReceiveMessage exchange seen at the gateway (JSON protocol): counts what it returned. */
-  receivedThroughGateway(status: number, request?: Buffer, answer?: Buffer): void {
-    if (status !== 200 || !request || !answer) return;
-    try {
-      const { QueueUrl } = JSON.parse(request.toString('utf8')) as { QueueUrl?: string };
-      const { Messages } = JSON.parse(answer.toString('utf8')) as { Messages?: unknown[] };
-      if (QueueUrl) this.received(QueueUrl, Messages?.length ?? 0);
-    } catch {
-      // Not a JSON exchange: fauxqs answered it with an error, which is not a receive.
-    }
-  }
-
   /** Records the gauges of one queue, and zero counters when it saw no traffic for a minute. */
   sample(queue: QueueSample, now = Date.now()): void {
     const QueueName = queue.name;

@@ -10,7 +10,7 @@ import { checkInput, isOperation } from '../../aws/input-shapes.ts';
 import { QUEUE_CHANGES } from '../../delivery/queues.ts';
 import { send } from '../../gateway/respond.ts';
 import { MiB, type ServiceDefinition } from '../../service.ts';
-import { callFauxqs } from './fauxqs-call.ts';
+import { callFauxqs, type FauxqsAnswer } from './fauxqs-call.ts';
 import { longPoll } from './long-poll.ts';
 import { MessageMoveTasks } from './message-move-tasks.ts';
 import { isSqsQueryRequest, sqsQueryEndpoint } from './query-protocol.ts';
@@ -117,17 +117,20 @@ export const sqs: ServiceDefinition = {
       } catch (error) {
         return { ...jsonErrorAnswer(error, contextOf(request).requestId, '1.0'), action };
       }
-      const answer =
-        action === 'ReceiveMessage'
-          ? await longPoll(
-              (wait) => callFauxqs(fauxqsSqs, request, wait === undefined ? input : { ...input, WaitTimeSeconds: wait }),
-              (reply) => (reply.status !== 200 ? 'error' : JSON.parse(String(reply.body)).Messages?.length ? 'messages' : 'empty'),
-              () => (input.WaitTimeSeconds as number | undefined) ?? receiveWaitOf(request.region, input.QueueUrl),
-            )
-          : await callFauxqs(fauxqsSqs, request, input);
-      if (action === 'ReceiveMessage')
-        services.cloudWatch.sqs.receivedThroughGateway(answer.status, request.body, Buffer.from(answer.body));
-      if (QUEUE_CHANGES.has(action)) queuesChanged();
+      if (action !== 'ReceiveMessage') {
+        const { result: _, ...answer } = await callFauxqs(fauxqsSqs, request, input);
+        if (QUEUE_CHANGES.has(action)) queuesChanged();
+        return { ...answer, action };
+      }
+      // How many messages an answer brought, read from fauxqs's result (the body is not parsed again).
+      const received = (reply: FauxqsAnswer) => (reply.result as { Messages?: unknown[] } | undefined)?.Messages?.length ?? 0;
+      const reply = await longPoll(
+        (wait) => callFauxqs(fauxqsSqs, request, wait === undefined ? input : { ...input, WaitTimeSeconds: wait }),
+        (reply) => (reply.status !== 200 ? 'error' : received(reply) > 0 ? 'messages' : 'empty'),
+        () => (input.WaitTimeSeconds as number | undefined) ?? receiveWaitOf(request.region, input.QueueUrl),
+      );
+      if (reply.status === 200 && typeof input.QueueUrl === 'string') services.cloudWatch.sqs.received(input.QueueUrl, received(reply));
+      const { result: _, ...answer } = reply;
       return { ...answer, action };
     };
     // Older clients speak SQS's query protocol; it is translated to the JSON calls above.

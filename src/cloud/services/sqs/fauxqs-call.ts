@@ -12,13 +12,16 @@ function plainHeaders(headers: HttpRequest['headers']): http.IncomingHttpHeaders
   return out;
 }
 
+/** fauxqs's answer: the HTTP response, and the answer's body as fauxqs gave it (undefined on a failure). */
+export type FauxqsAnswer = HttpResponse & { result?: unknown };
+
 /**
  * Runs one SQS action in fauxqs, in process, on an input the gateway has read, parsed and checked
  * (fauxqs's web server would only parse it again), and gives back its whole answer in AWS's
  * shape: the x-amzn-query-error header as AWS sends it, and a failure of fauxqs that is not one
  * of its SQS errors as an AWS InternalFailure.
  */
-export async function callFauxqs(sqs: FauxqsSqsRouter, request: HttpRequest, input: Record<string, unknown>): Promise<HttpResponse> {
+export async function callFauxqs(sqs: FauxqsSqsRouter, request: HttpRequest, input: Record<string, unknown>): Promise<FauxqsAnswer> {
   const { requestId } = contextOf(request);
   let status = 200;
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId };
@@ -44,5 +47,5 @@ export async function callFauxqs(sqs: FauxqsSqsRouter, request: HttpRequest, inp
       '1.0',
     );
   }
-  return { status, headers, body: JSON.stringify(result ?? {}) };
+  return { status, headers, body: JSON.stringify(result ?? {}), result };
 }
