@@ -19,6 +19,8 @@ export interface LabContext {
   outputs?: Record<string, string>;
   /** Memo of the stack's parameter values, filled with the outputs. */
   parameters?: Record<string, string>;
+  /** What `oncePerRun` looked up in this run, by key. */
+  lookups?: Map<string, Promise<unknown>>;
 }
 
 // One store per process, shared by every copy of this module: the engine loads lab files in
@@ -39,6 +41,26 @@ export function labContext(): LabContext {
     throw new Error('Lab code must run inside the lab engine (npx workshop run / verify), which sets its target.');
   }
   return context;
+}
+
+/**
+ * `lookup`'s answer for `key`, asked once per run (a verify, a snippet): the calls after it in
+ * the same run, and those made while it is under way, share its answer. For what a run may take
+ * as fixed, such as a queue's URL by its name: a verify's probes would otherwise ask for it in
+ * every poll. An answer of undefined, or a failure, is not kept: the next call asks again.
+ */
+export function oncePerRun<T>(key: string, lookup: () => Promise<T | undefined>): Promise<T | undefined> {
+  const lookups = (labContext().lookups ??= new Map());
+  let answer = lookups.get(key) as Promise<T | undefined> | undefined;
+  if (!answer) {
+    answer = lookup();
+    lookups.set(key, answer);
+    answer.then(
+      (value) => value === undefined && lookups.delete(key),
+      () => lookups.delete(key),
+    );
+  }
+  return answer;
 }
 
 /** Prints one line of output of the running snippet or checkpoint. */

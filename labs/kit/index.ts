@@ -2,7 +2,7 @@
 // checkpoint helpers and log access.
 export * from './checkpoint.ts';
 export * from './clients.ts';
-export { type LabContext, labContext, print } from './context.ts';
+export { type LabContext, labContext, oncePerRun, print } from './context.ts';
 export * from './http.ts';
 export * from './lab.ts';
 export * from './logs.ts';

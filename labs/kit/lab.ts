@@ -57,8 +57,12 @@ export interface Checkpoint {
    * window, say) and disturbs nothing those checkpoints look at, nor what the other early ones
    * look at (they all run at once); its result is still reported in its place. The checkpoints
    * after it start once it has finished, as usual.
+   *
+   * `{ after: [ids] }` starts it once those checkpoints have finished instead: for a probe that
+   * would disturb them (a redrive that moves every dead letter, while another probe waits for its
+   * own). They must be early ones listed before it.
    */
-  startEarly?: boolean;
+  startEarly?: boolean | { after: string[] };
 }
 
 /**

@@ -1,32 +1,34 @@
 import { DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { fail } from './checkpoint.ts';
 import { cloudformation } from './clients.ts';
-import { labContext } from './context.ts';
+import { labContext, oncePerRun } from './context.ts';
 
 /** The outputs of the current lab's stack, read through CloudFormation's DescribeStacks. */
 export async function stackOutputs(): Promise<Record<string, string>> {
   const context = labContext();
-  if (context.outputs) return context.outputs;
-  let stack: Stack | undefined;
-  try {
-    const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: context.stackName }));
-    stack = Stacks?.[0];
-  } catch (error) {
-    if ((error as Error).message?.includes('does not exist')) {
-      fail(`Stack ${context.stackName} is not deployed. Deploy it first: npx workshop deploy ${context.labId}`);
+  // The checkpoints that a verify starts at once all ask for the outputs: one DescribeStacks serves them.
+  context.outputs ??= await oncePerRun('stack outputs', async () => {
+    let stack: Stack | undefined;
+    try {
+      const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: context.stackName }));
+      stack = Stacks?.[0];
+    } catch (error) {
+      if ((error as Error).message?.includes('does not exist')) {
+        fail(`Stack ${context.stackName} is not deployed. Deploy it first: npx workshop deploy ${context.labId}`);
+      }
+      throw error;
     }
-    throw error;
-  }
-  if (!stack || stack.StackStatus?.endsWith('_FAILED') || stack.StackStatus === 'DELETE_COMPLETE') {
-    fail(
-      `Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`,
+    if (!stack || stack.StackStatus?.endsWith('_FAILED') || stack.StackStatus === 'DELETE_COMPLETE') {
+      fail(
+        `Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`,
+      );
+    }
+    context.parameters = Object.fromEntries(
+      (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']),
     );
-  }
-  context.outputs = Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
-  context.parameters = Object.fromEntries(
-    (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']),
-  );
-  return context.outputs;
+    return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  });
+  return context.outputs!;
 }
 
 /**

@@ -8,6 +8,8 @@ import {
   eventually,
   fail,
   functionLogLines,
+  type LabContext,
+  labContext,
   lambda,
   output,
   probeId,
@@ -42,6 +44,7 @@ import {
   mappingState,
   marksOfRides,
   NOTIFICATION,
+  queueArnOf,
   queueAttributes,
   queueName,
   queueUrlOfArn,
@@ -96,7 +99,7 @@ async function subscriptionsByService() {
   const queueArns = await Promise.all(
     SERVICES.map(async (service) => {
       const url = await findQueue(service.queue);
-      return url && (await queueAttributes(url, ['QueueArn'])).QueueArn;
+      return url && (await queueArnOf(url));
     }),
   );
   const byService = new Map<ConsumerService, Subscription>();
@@ -122,8 +125,21 @@ function normalise(value: unknown): unknown {
   return typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
 }
 
-/** Whether a mapping consumes its queue, or is about to (not switched off, nor being). */
-const switchedOn = (mapping: { State?: string }) => !['Disabled', 'Disabling'].includes(mapping.State ?? '');
+/**
+ * The mappings a probe of the current run has switched off for a moment: it switches them on
+ * again before it ends. The other checks, which run meanwhile, take them as switched on: what
+ * they ask is whether the learner left the mapping on.
+ */
+const switchedOffByProbes = new WeakMap<LabContext, Set<string>>();
+function probeSwitches(): Set<string> {
+  let uuids = switchedOffByProbes.get(labContext());
+  if (!uuids) switchedOffByProbes.set(labContext(), (uuids = new Set()));
+  return uuids;
+}
+
+/** Whether a mapping consumes its queue, or is about to (not switched off, nor being, but by a probe). */
+const switchedOn = (mapping: { UUID?: string; State?: string }) =>
+  probeSwitches().has(mapping.UUID ?? '') || !['Disabled', 'Disabling'].includes(mapping.State ?? '');
 
 /** The mapping of a service, which must exist and be switched on. */
 async function enabledMapping(service: ConsumerService) {
@@ -436,16 +452,20 @@ export const checkpoints: Checkpoint[] = [
   },
   {
     id: 'consumer-off-loses-nothing',
+    // The other checks take the mapping it switches off for a moment as switched on (probeSwitches),
+    // and those beside it wait on Customer Notification, not on Customer Accounting.
+    startEarly: true,
     step: 4,
     title: 'With its consumer switched off, a queue keeps the rides, and drains when it is switched on',
     hint: "Customer Accounting's queue needs its event source mapping (step 4), with a retention period (the default 4 days) that keeps rides while nobody consumes them.",
     async run() {
-      // Customer Accounting, as the switch-consumer snippets: the probes that run beside this one
-      // (the failures and worker probes) wait on Customer Notification.
+      // Customer Accounting, as the switch-consumer snippets: the failures, redrive and worker
+      // probes, which run beside this one, wait on Customer Notification.
       const mapping = await enabledMapping(ACCOUNTING);
       const queueUrl = await requireQueue(ACCOUNTING.queue);
-      await switchMapping(mapping.UUID!, false);
+      probeSwitches().add(mapping.UUID!);
       try {
+        await switchMapping(mapping.UUID!, false);
         const ids = await publishProbeRides([SHORT_RIDE, SHORT_RIDE, SHORT_RIDE]);
         await eventually(`The rides did not wait in ${queueName(ACCOUNTING.queue)}`, async () =>
           (await depthOf(queueUrl)).visible >= ids.length ? true : undefined,
@@ -456,14 +476,18 @@ export const checkpoints: Checkpoint[] = [
         await waitForMarks(ids, ACCOUNTING, ' after its mapping was switched on again');
         return `${ids.length} rides waited and were handled after switching on`;
       } finally {
-        if ((await mappingState(mapping.UUID!)) !== 'Enabled') await switchMapping(mapping.UUID!, true);
+        try {
+          if ((await mappingState(mapping.UUID!)) !== 'Enabled') await switchMapping(mapping.UUID!, true);
+        } finally {
+          probeSwitches().delete(mapping.UUID!);
+        }
       }
     },
   },
   {
     id: 'failures-dead-lettered',
     // Sends its own messages straight to the queue and takes only its own dead letter: it can run
-    // beside the others. The redrive, which moves every dead letter, comes after it.
+    // beside the others. The redrive, which moves every dead letter, starts after it.
     startEarly: true,
     step: 4,
     title: 'A message its consumer cannot handle is retried, then dead-lettered; the rest of its batch is not',
@@ -504,6 +528,8 @@ export const checkpoints: Checkpoint[] = [
   },
   {
     id: 'redrive-brings-back',
+    // It moves every dead letter: once the failures probe has taken its own, it can run beside the others.
+    startEarly: { after: ['failures-dead-lettered'] },
     step: 4,
     title: 'A redrive (StartMessageMoveTask) takes dead letters back to their queue, where they are handled',
     hint: "The dead-letter queue must be the DLQ of Customer Notification's queue only (its redrive policy), and that queue's mapping switched on. Run the redrive-dead-letters snippet to see a redrive.",

@@ -1,7 +1,7 @@
 import { BatchGetItemCommand, type BatchGetItemCommandOutput, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { type EventSourceMappingConfiguration, GetEventSourceMappingCommand, ListEventSourceMappingsCommand } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type QueueAttributeName, QueueDoesNotExist } from '@aws-sdk/client-sqs';
-import { dynamodb, fail, labContext, lambda, output, sqs } from '../kit/index.ts';
+import { dynamodb, fail, labContext, lambda, oncePerRun, output, sqs } from '../kit/index.ts';
 
 // What the lab's snippets and checkpoints share: the three consumer services with their queues,
 // and small reads of queues, mappings and the marks the consumers leave on rides.
@@ -53,25 +53,34 @@ export function labPrefix(): string {
 /** The full name of one of the lab's queues, e.g. `alice-Lab2-CustomerAccountingServiceQueue`. */
 export const queueName = (name: string) => `${labPrefix()}-${name}`;
 
-/** A queue's URL by its short name; undefined when there is no such queue. */
-export async function findQueue(name: string): Promise<string | undefined> {
-  try {
-    return (await sqs().send(new GetQueueUrlCommand({ QueueName: queueName(name) }))).QueueUrl;
-  } catch (error) {
-    if (error instanceof QueueDoesNotExist) return undefined;
-    throw error;
-  }
+/**
+ * A queue's URL by its short name; undefined when there is no such queue. Asked once per run: a
+ * verify's probes look their queues up in every poll.
+ */
+export function findQueue(name: string): Promise<string | undefined> {
+  return queueUrlByName(queueName(name));
 }
 
 /** The URL of the queue an ARN names; undefined when there is no such queue. */
-export async function queueUrlOfArn(arn: string): Promise<string | undefined> {
+export function queueUrlOfArn(arn: string): Promise<string | undefined> {
   const [, , , , account, name] = arn.split(':');
-  try {
-    return (await sqs().send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl;
-  } catch (error) {
-    if (error instanceof QueueDoesNotExist) return undefined;
-    throw error;
-  }
+  return queueUrlByName(name, account);
+}
+
+function queueUrlByName(name: string, account?: string): Promise<string | undefined> {
+  return oncePerRun(`queue url ${account ?? ''}:${name}`, async () => {
+    try {
+      return (await sqs().send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl;
+    } catch (error) {
+      if (error instanceof QueueDoesNotExist) return undefined;
+      throw error;
+    }
+  });
+}
+
+/** A queue's ARN, asked once per run. */
+export function queueArnOf(queueUrl: string): Promise<string | undefined> {
+  return oncePerRun(`queue arn ${queueUrl}`, async () => (await queueAttributes(queueUrl, ['QueueArn'])).QueueArn);
 }
 
 /** A queue's URL by its short name; fails the checkpoint or snippet when it does not exist. */
@@ -117,7 +126,7 @@ export async function deadLetterQueueOf(queueUrl: string): Promise<{ url: string
 export async function mappingOf(service: ConsumerService): Promise<EventSourceMappingConfiguration | undefined> {
   const queueUrl = await findQueue(service.queue);
   if (!queueUrl) return undefined;
-  const { QueueArn } = await queueAttributes(queueUrl, ['QueueArn']);
+  const QueueArn = await queueArnOf(queueUrl);
   const { EventSourceMappings = [] } = await lambda().send(
     new ListEventSourceMappingsCommand({ FunctionName: await output(service.functionOutput), EventSourceArn: QueueArn }),
   );

@@ -81,4 +81,44 @@ describe('a verify run', () => {
       ['crashed', false, 'boom'],
     ]);
   });
+
+  test('starts an early checkpoint that names others once they are done, still beside the checks listed before it', async () => {
+    const log: string[] = [];
+    const reported: string[] = [];
+    await runCheckpoints(
+      [
+        timed('state', 80, log),
+        timed('failures', 20, log, { startEarly: true }),
+        timed('other', 60, log, { startEarly: true }),
+        timed('redrive', 10, log, { startEarly: { after: ['failures'] } }),
+        timed('last', 1, log),
+      ],
+      context,
+      (c) => reported.push(c.id),
+    );
+    assert.ok(log.indexOf('end failures') < log.indexOf('start redrive'), `redrive waits for failures: ${log.join(', ')}`);
+    assert.ok(log.indexOf('start redrive') < log.indexOf('end other'), `but not for the others: ${log.join(', ')}`);
+    assert.ok(log.indexOf('start redrive') < log.indexOf('end state'), `nor for the state check: ${log.join(', ')}`);
+    assert.ok(log.indexOf('end redrive') < log.indexOf('start last'), `the next checkpoint waits for it: ${log.join(', ')}`);
+    assert.deepEqual(reported, ['state', 'failures', 'other', 'redrive', 'last']);
+  });
+
+  test('refuses, before starting anything, an early checkpoint that names one not listed before it as early', async () => {
+    for (const after of ['state', 'later', 'nowhere']) {
+      const log: string[] = [];
+      await assert.rejects(
+        runCheckpoints(
+          [
+            timed('state', 1, log),
+            timed('probe', 1, log, { startEarly: { after: [after] } }),
+            timed('later', 1, log, { startEarly: true }),
+          ],
+          context,
+          () => undefined,
+        ),
+        new RegExp(`probe starts after ${after}, which is not an early checkpoint listed before it`),
+      );
+      assert.deepEqual(log, [], `nothing ran (after ${after})`);
+    }
+  });
 });

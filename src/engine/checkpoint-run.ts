@@ -1,7 +1,8 @@
 // How a verify run goes through a lab's checkpoints: in the order the lab lists them, each
 // reported as soon as it and those before it are done. A checkpoint marked `startEarly` starts
-// with the run instead, so that its waiting (a batching window, a worker's poll) overlaps the
-// checks listed before it; its result still comes in its place.
+// with the run instead (or once the early ones it names are done), so that its waiting (a
+// batching window, a worker's poll) overlaps the checks listed before it; its result still comes
+// in its place.
 import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { type LabContext, withLabContext } from '../../labs/kit/context.ts';
 import type { Checkpoint } from '../../labs/kit/lab.ts';
@@ -34,6 +35,27 @@ export async function runCheckpoints(
   context: LabContext,
   done: (checkpoint: Checkpoint, result: CheckpointResult) => void,
 ): Promise<void> {
-  const early = new Map(checkpoints.filter((c) => c.startEarly).map((c) => [c, attempt(c, context)]));
+  const early = new Map<Checkpoint, Promise<CheckpointResult>>();
+  const waitsFor = new Map(checkpoints.map((c) => [c, typeof c.startEarly === 'object' ? earlierOnes(checkpoints, c) : []]));
+  for (const checkpoint of checkpoints) {
+    if (!checkpoint.startEarly) continue;
+    const before = waitsFor.get(checkpoint)!.map((c) => early.get(c)!);
+    early.set(
+      checkpoint,
+      before.length === 0 ? attempt(checkpoint, context) : Promise.all(before).then(() => attempt(checkpoint, context)),
+    );
+  }
   for (const checkpoint of checkpoints) done(checkpoint, await (early.get(checkpoint) ?? attempt(checkpoint, context)));
+}
+
+/** The early checkpoints that `checkpoint` starts after; throws when one is not listed before it as early. */
+function earlierOnes(checkpoints: Checkpoint[], checkpoint: Checkpoint): Checkpoint[] {
+  const { after } = checkpoint.startEarly as { after: string[] };
+  const listed = checkpoints.slice(0, checkpoints.indexOf(checkpoint));
+  return after.map((id) => {
+    const found = listed.find((c) => c.id === id);
+    if (!found?.startEarly)
+      throw new Error(`Checkpoint ${checkpoint.id} starts after ${id}, which is not an early checkpoint listed before it.`);
+    return found;
+  });
 }

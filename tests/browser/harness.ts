@@ -114,15 +114,34 @@ function withLabApiCookie(browser: Browser, siteUrl: string, apiPort: number): B
   const newContext = browser.newContext.bind(browser);
   browser.newPage = async (options) => {
     const page = await newPage(options);
+    trackRequests(page);
     await page.context().addCookies(cookies);
     return page;
   };
   browser.newContext = async (options) => {
     const context = await newContext(options);
+    context.on('page', trackRequests);
     await context.addCookies(cookies);
     return context;
   };
   return browser;
+}
+
+/** Each page's requests that have not finished, for the message of a wait that times out. */
+const openRequests = new WeakMap<Page, Set<string>>();
+
+function trackRequests(page: Page): void {
+  const open = new Set<string>();
+  openRequests.set(page, open);
+  const name = (request: { method(): string; url(): string }) => `${request.method()} ${request.url()}`;
+  page.on('request', (request) => open.add(name(request)));
+  page.on('requestfinished', (request) => open.delete(name(request)));
+  page.on('requestfailed', (request) => open.delete(name(request)));
+}
+
+/** The page's requests still under way (the lab API's streams among them), or "none". */
+export function requestsStillOpen(page: Page): string {
+  return [...(openRequests.get(page) ?? [])].join(', ') || 'none';
 }
 
 export interface Workshop {
@@ -197,10 +216,18 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 /** Waits until a streamed widget (Deploy, Run) has finished, and returns its final state. */
 export async function finished(page: Page, testId: string, timeout = 120_000): Promise<string> {
   const element = page.getByTestId(testId).first();
-  await element.waitFor({ timeout });
-  await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await element.elementHandle(), {
-    timeout,
-  });
+  try {
+    await element.waitFor({ timeout });
+    await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await element.elementHandle(), {
+      timeout,
+    });
+  } catch (error) {
+    // A run that never started and one that hangs look alike on the page: say which requests are still open.
+    const shows = (await element.count()) > 0 ? await element.innerText() : '(not on the page)';
+    assert.fail(
+      `${testId} did not finish: ${(error as Error).message.split('\n')[0]}\nit shows: ${shows}\nrequests still open: ${requestsStillOpen(page)}`,
+    );
+  }
   return (await element.getAttribute('data-state'))!;
 }
 

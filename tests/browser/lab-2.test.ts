@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { diagramDrawn, litEdge, progressMarked, startWorkshop, type Workshop } from './harness.ts';
+import { diagramDrawn, litEdge, progressMarked, requestsStillOpen, startWorkshop, type Workshop } from './harness.ts';
 
 let lab: Workshop;
 let browser: Browser;
@@ -20,16 +20,10 @@ after(() => lab?.stop());
 async function openLab2(page: Page) {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  page.on('request', (request) => open.add(request.url()));
-  page.on('requestfinished', (request) => open.delete(request.url()));
-  page.on('requestfailed', (request) => open.delete(request.url()));
   await page.goto(`${siteUrl}/lab-2-topic-queue-chaining`, { timeout: 120_000 });
   await page.getByRole('heading', { name: 'Lab 2: Topic-queue chaining and load balancing' }).waitFor({ timeout: 120_000 });
   return errors;
 }
-
-/** Requests of the page that have not finished, for a message when something hangs. */
-const open = new Set<string>();
 
 /** Clicks a Run button (the first of that snippet on the page) and waits until its run ends. */
 async function run(page: Page, snippet: string, timeout = 120_000): Promise<string> {
@@ -38,7 +32,7 @@ async function run(page: Page, snippet: string, timeout = 120_000): Promise<stri
   const output = page.getByTestId(`run-output-lab-2-${snippet}`).first();
   await output.waitFor({ timeout }).catch(async (error: Error) => {
     const panel = button.locator('xpath=ancestor::section[1]');
-    assert.fail(`${error.message}\nthe panel shows: ${await panel.innerText()}\nrequests still open: ${[...open].join(', ') || 'none'}`);
+    assert.fail(`${error.message}\nthe panel shows: ${await panel.innerText()}\nrequests still open: ${requestsStillOpen(page)}`);
   });
   await page.waitForFunction((el) => ['done', 'failed'].includes(el?.getAttribute('data-state') ?? ''), await output.elementHandle(), {
     timeout,

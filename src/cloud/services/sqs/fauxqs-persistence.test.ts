@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
@@ -13,6 +14,25 @@ import {
 } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../../labs/kit/clients.ts';
 import { startCloud } from '../../cloud.ts';
+import { fixFauxqsPersistence } from './fauxqs-persistence.ts';
+
+test("fauxqs's database does not wait for an fsync on every write (synchronous=NORMAL, as the cloud's own state)", async () => {
+  await fixFauxqsPersistence();
+  const app = fileURLToPath(import.meta.resolve('fauxqs'));
+  const { PersistenceManager } = (await import(pathToFileURL(join(dirname(app), 'persistence.js')).href)) as {
+    PersistenceManager: new (dataDir: string) => { db: { prepare(sql: string): { get(): unknown }; close(): void } };
+  };
+  const dataDir = await mkdtemp(join(tmpdir(), 'workshop-fauxqs-sync-'));
+  try {
+    const persistence = new PersistenceManager(dataDir);
+    // 1 is NORMAL; SQLite's default, FULL, is 2.
+    assert.deepEqual({ ...(persistence.db.prepare('PRAGMA synchronous').get() as object) }, { synchronous: 1 });
+    assert.deepEqual({ ...(persistence.db.prepare('PRAGMA journal_mode').get() as object) }, { journal_mode: 'wal' });
+    persistence.db.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
 
 test('with its state kept on disk, the cloud makes a received message visible again (ChangeMessageVisibility 0), keeping its receive count across a restart', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'workshop-visibility-'));
