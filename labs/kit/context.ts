@@ -55,10 +55,8 @@ export function oncePerRun<T>(key: string, lookup: () => Promise<T | undefined>)
   if (!answer) {
     answer = lookup();
     lookups.set(key, answer);
-    answer.then(
-      (value) => value === undefined && lookups.delete(key),
-      () => lookups.delete(key),
-    );
+    const forget = () => lookups.get(key) === answer && lookups.delete(key);
+    answer.then((value) => value === undefined && forget(), forget);
   }
   return answer;
 }

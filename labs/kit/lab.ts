@@ -60,7 +60,10 @@ export interface Checkpoint {
    *
    * `{ after: [ids] }` starts it once those checkpoints have finished instead: for a probe that
    * would disturb them (a redrive that moves every dead letter, while another probe waits for its
-   * own). They must be early ones listed before it.
+   * own). They must be early ones of the same step, listed before it.
+   *
+   * A probe that must change something for a moment (switch a consumer off) can still start
+   * early if it tells the others, and they make allowance for it: see Lab 2's ProbeSwitch.
    */
   startEarly?: boolean | { after: string[] };
 }
@@ -115,6 +118,17 @@ export function defineLab(lab: LabDefinition): LabDefinition {
     ids.add(checkpoint.id);
     if (lab.steps.length > 0 && !lab.steps.some((step) => step.n === checkpoint.step)) {
       throw new Error(`${lab.id}: checkpoint "${checkpoint.id}" names step ${checkpoint.step}, which the lab does not have`);
+    }
+  }
+  // A verify of one step runs that step's checkpoints only: the ones an early checkpoint starts after must be among them.
+  for (const [i, checkpoint] of lab.checkpoints.entries()) {
+    if (typeof checkpoint.startEarly !== 'object') continue;
+    for (const id of checkpoint.startEarly.after) {
+      const before = lab.checkpoints.slice(0, i).find((c) => c.id === id);
+      if (!before?.startEarly || before.step !== checkpoint.step)
+        throw new Error(
+          `${lab.id}: checkpoint "${checkpoint.id}" starts after "${id}", which is not an early checkpoint of step ${checkpoint.step} listed before it`,
+        );
     }
   }
   const names = new Set<string>();

@@ -126,27 +126,45 @@ function normalise(value: unknown): unknown {
 }
 
 /**
- * The mappings a probe of the current run has switched off for a moment: it switches them on
- * again before it ends. The other checks, which run meanwhile, take them as switched on: what
- * they ask is whether the learner left the mapping on.
+ * The consumer-off probe switches a service's mapping off for a moment, while the other probes
+ * run. It says so before its first await: the early checkpoints all start in the same tick, so
+ * the others, which look here only after awaits of their own, always find it.
  */
-const switchedOffByProbes = new WeakMap<LabContext, Set<string>>();
-function probeSwitches(): Set<string> {
-  let uuids = switchedOffByProbes.get(labContext());
-  if (!uuids) switchedOffByProbes.set(labContext(), (uuids = new Set()));
-  return uuids;
+interface ProbeSwitch {
+  /** Set once the probe found the mapping on: from then on, a mapping switched off is its doing. */
+  foundOn: boolean;
+  /** Settles when the probe has ended, its mapping on again. */
+  ended: Promise<void>;
+}
+const probeSwitchesByRun = new WeakMap<LabContext, Map<ConsumerService, ProbeSwitch>>();
+function probeSwitches(): Map<ConsumerService, ProbeSwitch> {
+  let switches = probeSwitchesByRun.get(labContext());
+  if (!switches) probeSwitchesByRun.set(labContext(), (switches = new Map()));
+  return switches;
 }
 
-/** Whether a mapping consumes its queue, or is about to (not switched off, nor being, but by a probe). */
-const switchedOn = (mapping: { UUID?: string; State?: string }) =>
-  probeSwitches().has(mapping.UUID ?? '') || !['Disabled', 'Disabling'].includes(mapping.State ?? '');
+/**
+ * Whether a service's mapping consumes its queue, or is about to: not switched off, nor being,
+ * unless by the consumer-off probe, which switches it on again. What the checks ask is whether the
+ * learner left it on.
+ */
+const switchedOn = (service: ConsumerService, mapping: { State?: string }) =>
+  probeSwitches().get(service)?.foundOn || !['Disabled', 'Disabling'].includes(mapping.State ?? '');
+
+/**
+ * Waits until the consumer-off probe, if it runs beside, has switched `service` on again: a
+ * probe's deadline for that service's marks starts after it (on AWS a switch takes a while).
+ */
+async function untilSwitchedBackOn(service: ConsumerService): Promise<void> {
+  await probeSwitches().get(service)?.ended;
+}
 
 /** The mapping of a service, which must exist and be switched on. */
 async function enabledMapping(service: ConsumerService) {
   const mapping = await mappingOf(service);
   check(mapping, `No event source mapping feeds ${service.label} from ${queueName(service.queue)}.`);
   check(
-    switchedOn(mapping),
+    switchedOn(service, mapping),
     `The mapping that feeds ${service.label} is switched off (${mapping.State}): run the switch-consumer-on snippet, or npx workshop run lab-2 switch-consumer-on.`,
   );
   return mapping;
@@ -359,7 +377,7 @@ export const checkpoints: Checkpoint[] = [
       const [{ byService }, consumed] = await Promise.all([
         subscriptionsByService(),
         Promise.all(SERVICES.map(async (service) => ({ service, mapping: await mappingOf(service) }))).then(
-          (found) => new Set(found.filter(({ mapping }) => mapping && switchedOn(mapping)).map(({ service }) => service)),
+          (found) => new Set(found.filter(({ service, mapping }) => mapping && switchedOn(service, mapping)).map(({ service }) => service)),
         ),
       ]);
       // Fails at once, with the cause, when a queue has no subscription: no waiting for the deadline.
@@ -382,6 +400,7 @@ export const checkpoints: Checkpoint[] = [
         );
       };
       for (const [service, ids] of expected) {
+        await untilSwitchedBackOn(service);
         await eventually(`A ride did not reach ${queueName(service.queue)}`, async () => {
           await look();
           return ids.every((id) => seen.get(service)!.has(id)) ? true : undefined;
@@ -442,7 +461,10 @@ export const checkpoints: Checkpoint[] = [
       const longIds = ids.filter((_, i) => i % 2 === 0);
       // One service after the other, each with the whole deadline: right after a deploy the first
       // rides also wait for the services' environments to start, one after another.
-      for (const service of SERVICES) await waitForMarks(service === EXTRAORDINARY ? longIds : ids, service);
+      for (const service of SERVICES) {
+        await untilSwitchedBackOn(service);
+        await waitForMarks(service === EXTRAORDINARY ? longIds : ids, service);
+      }
       await extraordinaryQueueSettled();
       const shortIds = ids.filter((id) => !longIds.includes(id));
       const wrongly = [...(await marksOfRides(shortIds))].filter(([, marks]) => marks.has(EXTRAORDINARY.mark));
@@ -452,35 +474,42 @@ export const checkpoints: Checkpoint[] = [
   },
   {
     id: 'consumer-off-loses-nothing',
-    // The other checks take the mapping it switches off for a moment as switched on (probeSwitches),
-    // and those beside it wait on Customer Notification, not on Customer Accounting.
+    // Beside the others: they take the mapping it switches off for a moment as on, and wait until
+    // it is on again before they wait for Customer Accounting's marks (ProbeSwitch).
     startEarly: true,
     step: 4,
     title: 'With its consumer switched off, a queue keeps the rides, and drains when it is switched on',
     hint: "Customer Accounting's queue needs its event source mapping (step 4), with a retention period (the default 4 days) that keeps rides while nobody consumes them.",
     async run() {
-      // Customer Accounting, as the switch-consumer snippets: the failures, redrive and worker
-      // probes, which run beside this one, wait on Customer Notification.
-      const mapping = await enabledMapping(ACCOUNTING);
-      const queueUrl = await requireQueue(ACCOUNTING.queue);
-      probeSwitches().add(mapping.UUID!);
+      // Customer Accounting, as the switch-consumer snippets. Said before the first await (see ProbeSwitch).
+      let ended = () => {};
+      const probe: ProbeSwitch = { foundOn: false, ended: new Promise<void>((resolve) => (ended = resolve)) };
+      probeSwitches().set(ACCOUNTING, probe);
       try {
-        await switchMapping(mapping.UUID!, false);
-        const ids = await publishProbeRides([SHORT_RIDE, SHORT_RIDE, SHORT_RIDE]);
-        await eventually(`The rides did not wait in ${queueName(ACCOUNTING.queue)}`, async () =>
-          (await depthOf(queueUrl)).visible >= ids.length ? true : undefined,
-        );
-        for (const [id, marks] of await marksOfRides(ids))
-          check(!marks.has(ACCOUNTING.mark), `Ride ${id} was handled by Customer Accounting while its mapping was switched off.`);
-        await switchMapping(mapping.UUID!, true);
-        await waitForMarks(ids, ACCOUNTING, ' after its mapping was switched on again');
-        return `${ids.length} rides waited and were handled after switching on`;
-      } finally {
+        const mapping = await enabledMapping(ACCOUNTING);
+        const queueUrl = await requireQueue(ACCOUNTING.queue);
+        probe.foundOn = true;
         try {
-          if ((await mappingState(mapping.UUID!)) !== 'Enabled') await switchMapping(mapping.UUID!, true);
+          await switchMapping(mapping.UUID!, false);
+          // The other probes' rides reach the queue too. This probe's own are there once the topic
+          // has delivered them, which Customer Notification's marks show.
+          const waiting = (await depthOf(queueUrl)).visible;
+          const ids = await publishProbeRides([SHORT_RIDE, SHORT_RIDE, SHORT_RIDE]);
+          await waitForMarks(ids, NOTIFICATION, ': the probe waits for them to know that the topic delivered its rides');
+          await eventually(`The rides did not wait in ${queueName(ACCOUNTING.queue)}`, async () =>
+            (await depthOf(queueUrl)).visible >= waiting + ids.length ? true : undefined,
+          );
+          for (const [id, marks] of await marksOfRides(ids))
+            check(!marks.has(ACCOUNTING.mark), `Ride ${id} was handled by Customer Accounting while its mapping was switched off.`);
+          await switchMapping(mapping.UUID!, true);
+          await waitForMarks(ids, ACCOUNTING, ' after its mapping was switched on again');
+          return `${ids.length} rides waited and were handled after switching on`;
         } finally {
-          probeSwitches().delete(mapping.UUID!);
+          if ((await mappingState(mapping.UUID!)) !== 'Enabled') await switchMapping(mapping.UUID!, true);
         }
+      } finally {
+        probeSwitches().delete(ACCOUNTING);
+        ended();
       }
     },
   },

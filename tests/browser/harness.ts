@@ -113,8 +113,8 @@ function withLabApiCookie(browser: Browser, siteUrl: string, apiPort: number): B
   const newPage = browser.newPage.bind(browser);
   const newContext = browser.newContext.bind(browser);
   browser.newPage = async (options) => {
+    // Its context comes from newContext below (Playwright's newPage calls it), which tracks the page's requests.
     const page = await newPage(options);
-    trackRequests(page);
     await page.context().addCookies(cookies);
     return page;
   };
@@ -128,20 +128,26 @@ function withLabApiCookie(browser: Browser, siteUrl: string, apiPort: number): B
 }
 
 /** Each page's requests that have not finished, for the message of a wait that times out. */
-const openRequests = new WeakMap<Page, Set<string>>();
+const openRequests = new WeakMap<Page, Map<string, number>>();
 
 function trackRequests(page: Page): void {
-  const open = new Set<string>();
+  const open = new Map<string, number>();
   openRequests.set(page, open);
   const name = (request: { method(): string; url(): string }) => `${request.method()} ${request.url()}`;
-  page.on('request', (request) => open.add(name(request)));
-  page.on('requestfinished', (request) => open.delete(name(request)));
-  page.on('requestfailed', (request) => open.delete(name(request)));
+  const count = (request: { method(): string; url(): string }, by: number) => {
+    const left = (open.get(name(request)) ?? 0) + by;
+    if (left > 0) open.set(name(request), left);
+    else open.delete(name(request));
+  };
+  page.on('request', (request) => count(request, 1));
+  page.on('requestfinished', (request) => count(request, -1));
+  page.on('requestfailed', (request) => count(request, -1));
 }
 
 /** The page's requests still under way (the lab API's streams among them), or "none". */
 export function requestsStillOpen(page: Page): string {
-  return [...(openRequests.get(page) ?? [])].join(', ') || 'none';
+  const open = [...(openRequests.get(page) ?? [])].map(([request, n]) => (n > 1 ? `${request} (×${n})` : request));
+  return open.join(', ') || 'none';
 }
 
 export interface Workshop {

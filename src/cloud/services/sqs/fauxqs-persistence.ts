@@ -41,7 +41,7 @@ export async function fixFauxqsPersistence(): Promise<void> {
     }
     statement.run(messageId);
   };
-  // Called by the constructor once the database is open, before any write.
+  // Called by the constructor once the database is open, before any message is written.
   const prepareStatements = prototype.prepareStatements;
   prototype.prepareStatements = function (this: FauxqsPersistence) {
     this.db.exec('PRAGMA synchronous = NORMAL');
