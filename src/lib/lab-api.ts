@@ -58,7 +58,17 @@ export async function labStatus(lab: string): Promise<LabStatus> {
   return response.json();
 }
 
-/** Posts JSON to a lab API route that answers JSON; throws with the API's message when it refuses. */
+/** A refusal of the lab API: its message, and its code (`NotDeployed`, say) for the page to act on. */
+export class LabApiError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Posts JSON to a lab API route that answers JSON; throws a LabApiError with the API's message when it refuses. */
 async function postJson<T>(path: string, body: object = {}): Promise<T> {
   const response = await fetch(`/api${path}`, {
     method: 'POST',
@@ -66,7 +76,7 @@ async function postJson<T>(path: string, body: object = {}): Promise<T> {
     body: JSON.stringify(body),
   });
   const answer = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(answer.error?.message ?? `The lab API answered ${response.status}.`);
+  if (!response.ok) throw new LabApiError(answer.error?.message ?? `The lab API answered ${response.status}.`, answer.error?.code);
   return answer as T;
 }
 

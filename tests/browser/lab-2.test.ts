@@ -57,6 +57,9 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
     const page = await browser.newPage();
     const errors = await openLab2(page);
     assert.doesNotMatch(await page.locator('article').innerText(), /props\.step/);
+    // Before the deploy, the chart says so plainly: where every lab starts, not an error.
+    const notDeployed = page.getByTestId('metrics-not-deployed-lab-2').first();
+    assert.match(await notDeployed.innerText({ timeout: 60_000 }), /^lab-2 is not deployed: deploy it to see its metrics\.$/);
     await page.getByTestId('deploy-solution-lab-2').first().click();
     const status = page.getByTestId('deploy-status-lab-2').first();
     await page
@@ -66,6 +69,7 @@ describe('Lab 2 in the browser', { timeout: 600_000 }, () => {
       .catch(async (error: Error) => assert.fail(`${error.message}\n${await status.innerText()}`));
     assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
     assert.match(await status.innerText(), /RideBatchQueueUrl/);
+    await notDeployed.waitFor({ state: 'detached', timeout: 30_000 });
     await diagramDrawn(page, 'lab-2', 'subscription');
 
     // Accounting switched off: the burst's rides wait in its queue, and the chart shows them.

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import 'uplot/dist/uPlot.min.css';
 import CliCommand from '@site/src/components/CliCommand';
 import LabPanel from '@site/src/components/LabPanel';
-import { labMetrics, type MetricSeriesRequest, type MetricsAnswer } from '@site/src/lib/lab-api';
+import { LabApiError, labMetrics, type MetricSeriesRequest, type MetricsAnswer } from '@site/src/lib/lab-api';
 import { useLabApiMode } from '@site/src/lib/use-lab-api';
 import type uPlot from 'uplot';
 import { alignSeries, latestValues, SERIES_COLOURS } from './metrics.utils';
@@ -42,6 +42,8 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
   const plot = useRef<uPlot | undefined>(undefined);
   const [answer, setAnswer] = useState<MetricsAnswer>();
   const [problem, setProblem] = useState<string>();
+  // Not deployed yet is where every lab starts, not a failure: said plainly, not as an error.
+  const [notDeployed, setNotDeployed] = useState<string>();
   const request = JSON.stringify({ series, periodSeconds: period, minutes });
 
   // Asks for the metrics every `refresh` seconds while the page is visible.
@@ -55,9 +57,15 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
         if (current) {
           setAnswer(next);
           setProblem(undefined);
+          setNotDeployed(undefined);
         }
       } catch (error) {
-        if (current) setProblem((error as Error).message);
+        if (!current) return;
+        const undeployed = error instanceof LabApiError && error.code === 'NotDeployed';
+        // Destroyed meanwhile: its last figures are no longer the lab's.
+        if (undeployed) setAnswer(undefined);
+        setProblem(undeployed ? undefined : (error as Error).message);
+        setNotDeployed(undeployed ? (error as Error).message : undefined);
       }
     };
     void load();
@@ -167,7 +175,12 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
         data-peaks={answer ? JSON.stringify(answer.series.map((s) => Math.max(0, ...s.values))) : undefined}
         data-totals={answer ? JSON.stringify(answer.series.map((s) => s.values.reduce((a, b) => a + b, 0))) : undefined}
       />
-      {!answer && !problem && <p className={styles.note}>Reading the metrics…</p>}
+      {!answer && !problem && !notDeployed && <p className={styles.note}>Reading the metrics…</p>}
+      {notDeployed && (
+        <p className={styles.note} data-testid={`metrics-not-deployed-${lab}`}>
+          {notDeployed}
+        </p>
+      )}
       {problem && <p className={`${styles.note} ${styles.error}`}>✗ {problem}</p>}
       {missing.length > 0 && <p className={styles.note}>Not deployed yet: {missing.join('; ')}.</p>}
       {answer && points === 0 && (

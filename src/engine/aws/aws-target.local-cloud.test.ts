@@ -106,9 +106,19 @@ test('npx workshop bootstrap --target aws creates the CDK bootstrap stack throug
 describe('every lab with a stack, through --target aws', { concurrency: true }, () => {
   for (const lab of labs) {
     test(`${lab.id}: deploy the solution, verify it, destroy it, and nothing tagged is left`, { timeout: 240_000 }, async () => {
-      const deployed = await run((report) => engine.deploy(lab.id, { solution: true, step: Number.POSITIVE_INFINITY }, report));
+      // The lab's local values of its stack parameters (Lab 3's delays and deadline: seconds, not
+      // half a minute), given as a learner's overrides are: the toolkit passes them on.
+      const parameters = Object.fromEntries(
+        Object.entries((await engine.lab(lab.id)).parameters ?? {}).map(([name, p]) => [name, String(p.local)]),
+      );
+      const deployed = await run((report) =>
+        engine.deploy(lab.id, { solution: true, step: Number.POSITIVE_INFINITY }, report, { parameters }),
+      );
       assert.ok(deployed.ok, `deploy failed: ${deployed.why}`);
       assert.ok(Object.keys(deployed.done.outputs ?? {}).length > 0, 'the toolkit returns the stack outputs');
+      const { Stacks = [] } = await clients().cfn.send(new DescribeStacksCommand({ StackName: `${prefix}-${lab.id}` }));
+      const given = new Map((Stacks[0]?.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+      for (const [name, value] of Object.entries(parameters)) assert.equal(given.get(name), value, `the stack's ${name}`);
 
       const verified = await run((report) => engine.verify(lab.id, report));
       const failing = verified.events.filter((e): e is Extract<EngineEvent, { type: 'checkpoint' }> => e.type === 'checkpoint' && !e.ok);

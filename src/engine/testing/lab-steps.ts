@@ -54,9 +54,10 @@ async function runUntilStopped(engine: LabEngine, labId: string, snippet: Snippe
  * The contract every lab with a stack keeps, tested against a real local cloud: the starter fails
  * the first checkpoint; after "solution up to step N", checkpoints of steps 1..N pass and the
  * first checkpoint of step N+1 fails with its hint; the full solution passes everything; destroy
- * leaves nothing behind.
+ * leaves nothing behind. `parameters` override the lab's local values of its stack parameters in
+ * every deploy (shorter waits, say).
  */
-export function testLabSteps(labId: string): void {
+export function testLabSteps(labId: string, options: { parameters?: Record<string, string> } = {}): void {
   describe(`${labId}: step by step against the local cloud`, () => {
     let cloud: TestCloud;
     let engine: LabEngine;
@@ -68,7 +69,7 @@ export function testLabSteps(labId: string): void {
     after(() => cloud.stop());
 
     const deploy = async (choice: Parameters<LabEngine['deploy']>[1]) => {
-      const result = await collect((report) => engine.deploy(labId, choice, report));
+      const result = await collect((report) => engine.deploy(labId, choice, report, { parameters: options.parameters }));
       assert.ok(result.ok, `deploy ${JSON.stringify(choice)} failed: ${JSON.stringify(result.done.error)}`);
     };
 
