@@ -114,10 +114,17 @@ describe('Lab 3 in the browser', { timeout: 420_000 }, () => {
     assert.match(await page.getByTestId('check-summary-lab-3').innerText(), /9\/9 checkpoints pass/);
     await progressMarked(page, 'Lab 3', 5);
 
+    // The chart draws once in view.
+    const chart = page.getByTestId('metrics-lab-3').first();
+    await chart.scrollIntoViewIfNeeded();
+    await chart.locator('.uplot').waitFor({ timeout: 30_000 });
     await page.getByTestId('destroy-lab-3').first().click();
     await settled(page, 'deploy-status-lab-3', 120_000);
     assert.equal(await status.getAttribute('data-state'), 'done', await status.innerText());
     assert.equal(site.cloud.services.lambda.functions.size, 0);
+    // The chart says the lab is gone, and no longer draws its lines.
+    await page.getByTestId('metrics-not-deployed-lab-3').first().waitFor({ timeout: 30_000 });
+    assert.equal(await chart.locator('.uplot').count(), 0, 'the chart still draws the lines of a stack that is gone');
     assert.deepEqual(errors, []);
     await page.close();
   });

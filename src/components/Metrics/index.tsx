@@ -91,6 +91,11 @@ export default function Metrics({ lab, series, title = 'Live metrics', period = 
 
   // Draws with uPlot, loaded in the browser only (it needs a DOM), and redraws on new data.
   useEffect(() => {
+    // No answer (the lab was destroyed meanwhile, say): no lines of a stack that is gone.
+    if (!answer) {
+      plot.current?.destroy();
+      plot.current = undefined;
+    }
     if (!answer || !inView || !container.current) return;
     const data = alignSeries(answer) as uPlot.AlignedData;
     if (plot.current) {
