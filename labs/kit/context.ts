@@ -15,11 +15,7 @@ export interface LabContext {
   print: (line: string) => void;
   /** Aborted when the user cancels or a deadline passes. */
   signal: AbortSignal;
-  /** Memo of the stack outputs, filled on first use. */
-  outputs?: Record<string, string>;
-  /** Memo of the stack's parameter values, filled with the outputs. */
-  parameters?: Record<string, string>;
-  /** What `oncePerRun` looked up in this run, by key. */
+  /** What `oncePerRun` looked up in this run, by key (the stack's outputs among them). */
   lookups?: Map<string, Promise<unknown>>;
 }
 

@@ -111,6 +111,23 @@ export function parameterValue(parameter: LabParameter, kind: TargetKind): strin
 }
 
 /** Declares a lab; checks the manifest's own consistency so an author sees mistakes at once. */
+/**
+ * What is wrong with the early starts of `checkpoints`, in their order: a checkpoint that starts
+ * after one that is not an early checkpoint of its step listed before it. (A verify of one step
+ * runs that step's checkpoints only: those it waits for must be among them.)
+ */
+export function earlyStartProblem(checkpoints: Checkpoint[]): string | undefined {
+  for (const [i, checkpoint] of checkpoints.entries()) {
+    if (typeof checkpoint.startEarly !== 'object') continue;
+    for (const id of checkpoint.startEarly.after) {
+      const before = checkpoints.slice(0, i).find((c) => c.id === id);
+      if (!before?.startEarly || before.step !== checkpoint.step)
+        return `checkpoint "${checkpoint.id}" starts after "${id}", which is not an early checkpoint of step ${checkpoint.step} listed before it`;
+    }
+  }
+  return undefined;
+}
+
 export function defineLab(lab: LabDefinition): LabDefinition {
   const ids = new Set<string>();
   for (const checkpoint of lab.checkpoints) {
@@ -120,17 +137,8 @@ export function defineLab(lab: LabDefinition): LabDefinition {
       throw new Error(`${lab.id}: checkpoint "${checkpoint.id}" names step ${checkpoint.step}, which the lab does not have`);
     }
   }
-  // A verify of one step runs that step's checkpoints only: the ones an early checkpoint starts after must be among them.
-  for (const [i, checkpoint] of lab.checkpoints.entries()) {
-    if (typeof checkpoint.startEarly !== 'object') continue;
-    for (const id of checkpoint.startEarly.after) {
-      const before = lab.checkpoints.slice(0, i).find((c) => c.id === id);
-      if (!before?.startEarly || before.step !== checkpoint.step)
-        throw new Error(
-          `${lab.id}: checkpoint "${checkpoint.id}" starts after "${id}", which is not an early checkpoint of step ${checkpoint.step} listed before it`,
-        );
-    }
-  }
+  const problem = earlyStartProblem(lab.checkpoints);
+  if (problem) throw new Error(`${lab.id}: ${problem}`);
   const names = new Set<string>();
   for (const snippet of lab.snippets) {
     if (names.has(snippet.name)) throw new Error(`${lab.id}: snippet "${snippet.name}" is defined twice`);

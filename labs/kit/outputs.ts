@@ -3,32 +3,40 @@ import { fail } from './checkpoint.ts';
 import { cloudformation } from './clients.ts';
 import { labContext, oncePerRun } from './context.ts';
 
-/** The outputs of the current lab's stack, read through CloudFormation's DescribeStacks. */
-export async function stackOutputs(): Promise<Record<string, string>> {
-  const context = labContext();
-  // The checkpoints that a verify starts at once all ask for the outputs: one DescribeStacks serves them.
-  context.outputs ??= await oncePerRun('stack outputs', async () => {
+/**
+ * The current lab's stack as deployed: its outputs and its parameters' values, read with
+ * CloudFormation's DescribeStacks once per run (the checkpoints a verify starts at once share it).
+ */
+async function deployedStack(): Promise<{ outputs: Record<string, string>; parameters: Record<string, string> }> {
+  const { stackName, labId } = labContext();
+  const stack = await oncePerRun('deployed stack', async () => {
     let stack: Stack | undefined;
     try {
-      const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: context.stackName }));
+      const { Stacks } = await cloudformation().send(new DescribeStacksCommand({ StackName: stackName }));
       stack = Stacks?.[0];
     } catch (error) {
       if ((error as Error).message?.includes('does not exist')) {
-        fail(`Stack ${context.stackName} is not deployed. Deploy it first: npx workshop deploy ${context.labId}`);
+        fail(`Stack ${stackName} is not deployed. Deploy it first: npx workshop deploy ${labId}`);
       }
       throw error;
     }
     if (!stack || stack.StackStatus?.endsWith('_FAILED') || stack.StackStatus === 'DELETE_COMPLETE') {
-      fail(
-        `Stack ${context.stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${context.labId}`,
-      );
+      fail(`Stack ${stackName} is not deployed (${stack?.StackStatus ?? 'missing'}). Deploy it: npx workshop deploy ${labId}`);
     }
-    context.parameters = Object.fromEntries(
-      (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']),
-    );
-    return Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+    return {
+      outputs: Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+      parameters: Object.fromEntries(
+        (stack.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ResolvedValue ?? p.ParameterValue ?? '']),
+      ),
+    };
   });
-  return context.outputs!;
+  // The lookup fails rather than answer nothing.
+  return stack!;
+}
+
+/** The outputs of the current lab's stack. */
+export async function stackOutputs(): Promise<Record<string, string>> {
+  return (await deployedStack()).outputs;
 }
 
 /**
@@ -36,10 +44,10 @@ export async function stackOutputs(): Promise<Record<string, string>> {
  * long the lab's deadline is on this target; fails with a hint when the stack has no such parameter.
  */
 export async function stackParameter(name: string): Promise<string> {
-  await stackOutputs();
-  const value = labContext().parameters?.[name];
+  const { parameters } = await deployedStack();
+  const value = parameters[name];
   if (value === undefined) {
-    fail(`The stack has no parameter "${name}" (it has: ${Object.keys(labContext().parameters ?? {}).join(', ') || 'none'}).`);
+    fail(`The stack has no parameter "${name}" (it has: ${Object.keys(parameters).join(', ') || 'none'}).`);
   }
   return value;
 }

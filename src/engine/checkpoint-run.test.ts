@@ -116,7 +116,7 @@ describe('a verify run', () => {
           context,
           () => undefined,
         ),
-        new RegExp(`probe starts after ${after}, which is not an early checkpoint listed before it`),
+        new RegExp(`checkpoint "probe" starts after "${after}", which is not an early checkpoint of step 1 listed before it`),
       );
       assert.deepEqual(log, [], `nothing ran (after ${after})`);
     }

@@ -5,7 +5,7 @@
 // in its place.
 import { CheckpointFailure } from '../../labs/kit/checkpoint.ts';
 import { type LabContext, withLabContext } from '../../labs/kit/context.ts';
-import type { Checkpoint } from '../../labs/kit/lab.ts';
+import { type Checkpoint, earlyStartProblem } from '../../labs/kit/lab.ts';
 import { errorOf } from './events.ts';
 
 export interface CheckpointResult {
@@ -35,27 +35,19 @@ export async function runCheckpoints(
   context: LabContext,
   done: (checkpoint: Checkpoint, result: CheckpointResult) => void,
 ): Promise<void> {
-  const early = new Map<Checkpoint, Promise<CheckpointResult>>();
-  const waitsFor = new Map(checkpoints.map((c) => [c, typeof c.startEarly === 'object' ? earlierOnes(checkpoints, c) : []]));
+  // An early checkpoint waits only for early ones of its step listed before it: defineLab refuses a
+  // lab otherwise, and a list made otherwise is refused here, before anything starts.
+  const problem = earlyStartProblem(checkpoints);
+  if (problem) throw new Error(problem);
+  const early = new Map<string, Promise<CheckpointResult>>();
   for (const checkpoint of checkpoints) {
-    if (!checkpoint.startEarly) continue;
-    const before = waitsFor.get(checkpoint)!.map((c) => early.get(c)!);
+    const { startEarly } = checkpoint;
+    if (!startEarly) continue;
+    const before = startEarly === true ? [] : startEarly.after.map((id) => early.get(id)!);
     early.set(
-      checkpoint,
+      checkpoint.id,
       before.length === 0 ? attempt(checkpoint, context) : Promise.all(before).then(() => attempt(checkpoint, context)),
     );
   }
-  for (const checkpoint of checkpoints) done(checkpoint, await (early.get(checkpoint) ?? attempt(checkpoint, context)));
-}
-
-/** The early checkpoints that `checkpoint` starts after; throws when one is not listed before it as early. */
-function earlierOnes(checkpoints: Checkpoint[], checkpoint: Checkpoint): Checkpoint[] {
-  const { after } = checkpoint.startEarly as { after: string[] };
-  const listed = checkpoints.slice(0, checkpoints.indexOf(checkpoint));
-  return after.map((id) => {
-    const found = listed.find((c) => c.id === id);
-    if (!found?.startEarly)
-      throw new Error(`Checkpoint ${checkpoint.id} starts after ${id}, which is not an early checkpoint listed before it.`);
-    return found;
-  });
+  for (const checkpoint of checkpoints) done(checkpoint, await (early.get(checkpoint.id) ?? attempt(checkpoint, context)));
 }

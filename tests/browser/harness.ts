@@ -52,8 +52,17 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/** Chromium, whose pages keep count of their open requests (see requestsStillOpen). */
+export async function launchChromium(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  // Playwright's newPage makes its page's context through newContext: every page passes here.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.on('page', trackRequests);
+    return context;
+  };
+  return browser;
 }
 
 /** The port the site is served on: the shared dev server's when `npm test` started one, else a free one for this file's own. */
@@ -113,14 +122,12 @@ function withLabApiCookie(browser: Browser, siteUrl: string, apiPort: number): B
   const newPage = browser.newPage.bind(browser);
   const newContext = browser.newContext.bind(browser);
   browser.newPage = async (options) => {
-    // Its context comes from newContext below (Playwright's newPage calls it), which tracks the page's requests.
     const page = await newPage(options);
     await page.context().addCookies(cookies);
     return page;
   };
   browser.newContext = async (options) => {
     const context = await newContext(options);
-    context.on('page', trackRequests);
     await context.addCookies(cookies);
     return context;
   };
